@@ -1,0 +1,3 @@
+QEMU_MACHINE := lm3s6965evb
+QEMU_NIC_MODEL := stellaris
+BOARD_SRCS := $(wildcard board/lm3s6965evb/*.c) drivers/eth/stellaris_enet.c drivers/uart/pl011.c

@@ -1,0 +1,3 @@
+QEMU_MACHINE := mps2-an385
+QEMU_NIC_MODEL := lan9118
+BOARD_SRCS := $(wildcard board/mps2-an385/*.c) drivers/eth/lan9118.c drivers/uart/cmsdk_uart.c

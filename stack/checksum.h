@@ -1,0 +1,14 @@
+/* The Internet checksum (RFC 1071), in one place for IPv4, ICMP and TCP. */
+#ifndef KEEL_CHECKSUM_H
+#define KEEL_CHECKSUM_H
+#include <stddef.h>
+#include <stdint.h>
+
+/* Adds len bytes at p to a running 32-bit one's-complement sum.  An odd
+ * length is padded with a zero byte, so only the last chunk may be odd. */
+uint32_t csum_add(uint32_t sum, const uint8_t *p, size_t len);
+/* Folds the sum to 16 bits and complements it: the value to store. */
+uint16_t csum_fold(uint32_t sum);
+/* The TCP/UDP pseudo-header sum (RFC 9293 §3.1); addresses in host order. */
+uint32_t csum_pseudo(uint32_t src, uint32_t dst, uint8_t proto, uint16_t len);
+#endif

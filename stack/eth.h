@@ -1,0 +1,26 @@
+/* Ethernet II framing (no 802.3 length frames, no VLAN tags). */
+#ifndef KEEL_ETH_H
+#define KEEL_ETH_H
+#include <stddef.h>
+#include <stdint.h>
+
+#define ETH_HDR_LEN 14
+#define ETHERTYPE_IPV4 0x0800
+#define ETHERTYPE_ARP 0x0806
+
+struct keel;
+
+struct eth_stats {
+	uint32_t in_frames;
+	uint32_t in_runts;         /* shorter than a header */
+	uint32_t in_not_for_us;    /* unicast to another MAC (the MAC does not filter) */
+	uint32_t in_unknown_type;  /* IPv6, LLDP, 802.3 ... */
+	uint32_t out_frames;
+	uint32_t out_errors;       /* driver refused the frame */
+};
+
+void eth_input(struct keel *k, const uint8_t *frame, size_t len);
+/* Sends k->txbuf whose payload (payload_len bytes at offset 14) is written. */
+int eth_output(struct keel *k, const uint8_t dst[6], uint16_t ethertype, size_t payload_len);
+extern const uint8_t eth_broadcast[6];
+#endif

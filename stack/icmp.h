@@ -1,0 +1,15 @@
+/* ICMP (RFC 792): echo reply. */
+#ifndef KEEL_ICMP_H
+#define KEEL_ICMP_H
+#include <stdint.h>
+
+struct keel;
+struct ipv4_packet;
+
+struct icmp_stats {
+	uint32_t in_msgs, in_errors, in_csum_errors, in_echos;
+	uint32_t out_msgs, out_echo_reps;
+};
+
+void icmp_input(struct keel *k, const struct ipv4_packet *ip);
+#endif

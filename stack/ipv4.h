@@ -1,0 +1,44 @@
+/* IPv4 input validation and output (RFC 791, RFC 1122 §3.2.1). */
+#ifndef KEEL_IPV4_H
+#define KEEL_IPV4_H
+#include <stddef.h>
+#include <stdint.h>
+
+#define IPV4_HDR_LEN 20
+#define IP_PROTO_ICMP 1
+#define IP_PROTO_TCP 6
+
+struct keel;
+
+/* A validated received datagram: what upper layers see. */
+struct ipv4_packet {
+	uint32_t src, dst;       /* host byte order */
+	uint8_t proto, ttl;
+	const uint8_t *payload;  /* points into the received frame */
+	size_t len;              /* payload length from the IP total length */
+};
+
+/* Drop reasons, one counter each (netstat -s names in comments). */
+struct ipv4_stats {
+	uint32_t in_receives;      /* InReceives */
+	uint32_t in_delivers;      /* InDelivers */
+	uint32_t out_requests;     /* OutRequests */
+	uint32_t in_hdr_errors;    /* InHdrErrors: version, IHL, TTL */
+	uint32_t in_csum_errors;   /* InCsumErrors */
+	uint32_t in_truncated;     /* InTruncatedPkts: total length beyond the frame */
+	uint32_t in_addr_errors;   /* InAddrErrors: not for us */
+	uint32_t in_unknown_protos;/* InUnknownProtos */
+	uint32_t in_fragments;     /* ReasmFails: fragments are not reassembled */
+	uint32_t in_options;       /* options we do not handle */
+	uint32_t out_no_routes;    /* OutNoRoutes */
+	uint32_t out_discards;     /* OutDiscards: driver refused, ARP queue full */
+};
+
+void ipv4_input(struct keel *k, const uint8_t *pkt, size_t len);
+/* The upper layer writes its header and payload here, up to KEEL_MTU - 20
+ * bytes, then calls ipv4_output: no copy between layers on output. */
+uint8_t *ipv4_payload_buf(struct keel *k);
+/* Sends the payload_len bytes in ipv4_payload_buf to dst.  Returns 0 when
+ * sent or queued for ARP resolution, -1 when dropped (counted). */
+int ipv4_output(struct keel *k, uint32_t dst, uint8_t proto, size_t payload_len);
+#endif

@@ -1,0 +1,59 @@
+/* Every pool and buffer size in one place (compile-time; -D overrides).
+ * Checked for consistency at the bottom. */
+#ifndef KEEL_CONFIG_H
+#define KEEL_CONFIG_H
+
+/* --- link / IP --- */
+#ifndef KEEL_MTU
+#define KEEL_MTU 1500
+#endif
+#define KEEL_ETH_HDR_LEN 14
+#define KEEL_FRAME_MAX (KEEL_ETH_HDR_LEN + KEEL_MTU)
+
+#ifndef KEEL_ARP_CACHE_SIZE
+#define KEEL_ARP_CACHE_SIZE 8          /* neighbours remembered */
+#endif
+#ifndef KEEL_ARP_QUEUE_LEN
+#define KEEL_ARP_QUEUE_LEN 3           /* packets waiting for resolution, all neighbours */
+#endif
+#ifndef KEEL_ARP_QUEUE_PER_ENTRY
+#define KEEL_ARP_QUEUE_PER_ENTRY 1     /* ... of which one neighbour may hold */
+#endif
+#ifndef KEEL_ARP_REACHABLE_MS
+#define KEEL_ARP_REACHABLE_MS 60000u   /* entry lifetime after last confirmation */
+#endif
+#ifndef KEEL_ARP_RETRY_MS
+#define KEEL_ARP_RETRY_MS 1000u        /* request retransmit interval */
+#endif
+#ifndef KEEL_ARP_MAX_RETRIES
+#define KEEL_ARP_MAX_RETRIES 3         /* then the entry and its queue are dropped */
+#endif
+
+/* --- TCP pools --- */
+#ifndef KEEL_TCP_MAX_CONN
+#define KEEL_TCP_MAX_CONN 8            /* full TCBs (synchronized connections) */
+#endif
+#ifndef KEEL_TCP_MAX_LISTEN
+#define KEEL_TCP_MAX_LISTEN 8          /* listening sockets */
+#endif
+#ifndef KEEL_SYN_BACKLOG
+#define KEEL_SYN_BACKLOG 64            /* half-open entries (SYN queue), all listeners */
+#endif
+#ifndef KEEL_TW_MAX
+#define KEEL_TW_MAX 64                 /* TIME_WAIT entries */
+#endif
+#ifndef KEEL_TCP_SNDBUF
+#define KEEL_TCP_SNDBUF 2048           /* per-connection send buffer, bytes */
+#endif
+#ifndef KEEL_TCP_RCVBUF
+#define KEEL_TCP_RCVBUF 2048           /* per-connection receive buffer, bytes */
+#endif
+
+/* Build-time sanity: a bad combination fails the build, not the board. */
+_Static_assert(KEEL_MTU >= 576 && KEEL_MTU <= 1500, "MTU out of range");
+_Static_assert(KEEL_ARP_QUEUE_PER_ENTRY <= KEEL_ARP_QUEUE_LEN, "ARP queue bounds");
+_Static_assert(KEEL_TCP_MAX_CONN >= 1 && KEEL_TCP_MAX_CONN <= 255, "TCB pool size");
+_Static_assert(KEEL_TCP_SNDBUF >= 536 && KEEL_TCP_RCVBUF >= 536, "TCP buffers too small");
+_Static_assert((KEEL_TCP_SNDBUF & (KEEL_TCP_SNDBUF - 1)) == 0, "send buffer must be a power of two");
+_Static_assert((KEEL_TCP_RCVBUF & (KEEL_TCP_RCVBUF - 1)) == 0, "receive buffer must be a power of two");
+#endif

@@ -1,0 +1,74 @@
+/* The application's view of TCP: non-blocking calls on small integer
+ * handles.  Every call validates its handle (a generation count catches
+ * use after close), so misuse returns an error and never corrupts state. */
+#ifndef KEEL_TCP_API_H
+#define KEEL_TCP_API_H
+#include <stddef.h>
+#include <stdint.h>
+
+struct keel;
+
+enum keel_err {
+	KEEL_OK = 0,
+	KEEL_EWOULDBLOCK = -1,   /* nothing to read / no room / nothing to accept yet */
+	KEEL_ECONNREFUSED = -2,  /* RST in answer to our SYN */
+	KEEL_ECONNRESET = -3,    /* reset by peer */
+	KEEL_ETIMEDOUT = -4,     /* retransmissions exhausted */
+	KEEL_EPIPE = -5,         /* write after shutdown or after reset */
+	KEEL_ENOMEM = -6,        /* pool empty */
+	KEEL_EINVAL = -7,        /* bad argument or wrong kind of socket */
+	KEEL_EBADF = -8,         /* not a live handle (closed, stale, never opened) */
+	KEEL_EADDRINUSE = -9,    /* port already listening / 4-tuple in use */
+	KEEL_ENOTCONN = -10,     /* not yet (or no longer) synchronized */
+	KEEL_EINPROGRESS = -11,  /* connect under way */
+};
+
+const char *keel_strerror(int err);
+
+/* Returns a listener handle (>= 0) or an error. */
+int tcp_listen(struct keel *k, uint16_t port, int backlog);
+/* Returns a connection handle, KEEL_EWOULDBLOCK when the queue is empty. */
+int tcp_accept(struct keel *k, int listener);
+/* Active open; sport 0 picks an ephemeral port.  Returns a connection
+ * handle at once (SYN_SENT); tcp_poll reports when it is writable. */
+int tcp_connect(struct keel *k, uint32_t dst, uint16_t dport, uint16_t sport);
+/* Bytes queued (may be fewer than len), or an error. */
+int tcp_send(struct keel *k, int s, const void *buf, size_t len);
+/* Bytes read; 0 at end of stream (peer's FIN, all data read); or an error. */
+int tcp_recv(struct keel *k, int s, void *buf, size_t cap);
+/* Closes our sending side (FIN after queued data); reading goes on. */
+int tcp_shutdown(struct keel *k, int s);
+/* Orderly close; the handle is gone after this call, the connection
+ * finishes in the background (FIN_WAIT_*, LAST_ACK, TIME_WAIT). */
+int tcp_close(struct keel *k, int s);
+/* Abortive close (SO_LINGER 0): RST now, no TIME_WAIT. */
+int tcp_abort(struct keel *k, int s);
+
+#define TCP_POLL_READABLE   0x01u /* data, or end of stream */
+#define TCP_POLL_WRITABLE   0x02u /* established and room in the send buffer */
+#define TCP_POLL_ACCEPTABLE 0x04u /* listener: a connection waits in accept queue */
+#define TCP_POLL_ERROR      0x08u /* reset, refused, timed out: tcp_error tells */
+#define TCP_POLL_HUP        0x10u /* peer closed its side */
+unsigned tcp_poll(struct keel *k, int s);
+/* The pending error of a connection (and clears it), KEEL_OK if none. */
+int tcp_error(struct keel *k, int s);
+
+/* RFC 9293 states, in Linux's /proc/net/tcp order where it has one. */
+enum tcp_state {
+	TCP_CLOSED = 0,
+	TCP_LISTEN,
+	TCP_SYN_SENT,
+	TCP_SYN_RECEIVED,
+	TCP_ESTABLISHED,
+	TCP_FIN_WAIT_1,
+	TCP_FIN_WAIT_2,
+	TCP_CLOSE_WAIT,
+	TCP_CLOSING,
+	TCP_LAST_ACK,
+	TCP_TIME_WAIT,
+	TCP_NSTATES
+};
+const char *tcp_state_name(enum tcp_state s);   /* "ESTABLISHED", "SYN_RECV" ... */
+/* State of a handle, or a negative error. */
+int tcp_get_state(struct keel *k, int s);
+#endif
