@@ -1,0 +1,21 @@
+/* TCP knobs with Linux's names, meanings and defaults
+ * (Documentation/networking/ip-sysctl.rst).  The table that reads and sets
+ * them by name, with bounds, is in sysctl.c. */
+#ifndef KEEL_TCP_SYSCTL_H
+#define KEEL_TCP_SYSCTL_H
+#include <stdint.h>
+
+struct tcp_sysctl {
+	uint8_t tcp_syncookies;        /* 0 off, 1 when a queue overflows, 2 always (default 1) */
+	uint8_t tcp_synack_retries;    /* SYN-ACK retransmits before giving up (5) */
+	uint8_t tcp_syn_retries;       /* SYN retransmits for connect (6) */
+	uint8_t tcp_abort_on_overflow; /* RST instead of dropping the final ACK (0) */
+	uint8_t tcp_tw_reuse;          /* active opens may reuse a TIME_WAIT 4-tuple (2: Linux's loopback-only; keel treats 2 as 0) */
+	uint16_t tcp_max_syn_backlog;  /* SYN-queue bound, <= KEEL_SYN_BACKLOG */
+	uint16_t tcp_max_tw_buckets;   /* TIME_WAIT bound, <= KEEL_TW_MAX */
+	uint32_t tcp_fin_timeout;      /* seconds in FIN_WAIT_2 for orphans (60) */
+	uint32_t tcp_msl;              /* seconds; TIME_WAIT lasts 2*MSL (30) */
+};
+
+void tcp_sysctl_defaults(struct tcp_sysctl *s);
+#endif
