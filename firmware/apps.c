@@ -1,0 +1,84 @@
+/* Listeners and connection slots for the device's services. */
+#include "apps.h"
+#include "keel.h"
+#include "tcp_api.h"
+
+static const struct service *const services[] = {
+	&svc_echo, &svc_discard, &svc_daytime, &svc_chargen,
+};
+#define NSERVICES (sizeof(services) / sizeof(services[0]))
+
+static int listeners[NSERVICES];
+/* One slot per TCB: the pool bounds connections, not the apps. */
+static struct app_conn conns[KEEL_TCP_MAX_CONN];
+
+void apps_init(struct keel *k)
+{
+	for (size_t i = 0; i < KEEL_TCP_MAX_CONN; i++)
+		conns[i].sock = -1;
+	for (size_t i = 0; i < NSERVICES; i++)
+		listeners[i] = tcp_listen(k, services[i]->port, services[i]->backlog);
+}
+
+int app_flush(struct keel *k, struct app_conn *c)
+{
+	if (c->len == 0)
+		return 0;
+	int n = tcp_send(k, c->sock, c->stage + c->off, c->len);
+	if (n == KEEL_EWOULDBLOCK)
+		return 0;
+	if (n < 0)
+		return n;
+	c->off = (uint16_t)(c->off + n);
+	c->len = (uint16_t)(c->len - n);
+	if (c->len == 0)
+		c->off = 0;
+	return 0;
+}
+
+static struct app_conn *free_slot(void)
+{
+	for (size_t i = 0; i < KEEL_TCP_MAX_CONN; i++)
+		if (conns[i].sock < 0)
+			return &conns[i];
+	return NULL;
+}
+
+static void accept_new(struct keel *k, uint32_t now_ms)
+{
+	for (size_t i = 0; i < NSERVICES; i++) {
+		if (listeners[i] < 0)
+			continue;
+		/* Bounded: at most one accept per free slot per loop. */
+		for (size_t n = 0; n < KEEL_TCP_MAX_CONN; n++) {
+			struct app_conn *c = free_slot();
+			if (!c)
+				return;
+			int s = tcp_accept(k, listeners[i]);
+			if (s < 0)
+				break;
+			c->sock = s;
+			c->svc = services[i];
+			c->off = c->len = 0;
+			c->counter = 0;
+			if (c->svc->on_accept)
+				c->svc->on_accept(k, c, now_ms);
+		}
+	}
+}
+
+void apps_poll(struct keel *k, uint32_t now_ms)
+{
+	accept_new(k, now_ms);
+	for (size_t i = 0; i < KEEL_TCP_MAX_CONN; i++) {
+		struct app_conn *c = &conns[i];
+		if (c->sock < 0)
+			continue;
+		unsigned ev = tcp_poll(k, c->sock);
+		int done = (ev & TCP_POLL_ERROR) || c->svc->on_poll(k, c, ev);
+		if (done) {
+			tcp_close(k, c->sock);
+			c->sock = -1;
+		}
+	}
+}

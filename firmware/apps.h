@@ -1,0 +1,39 @@
+/* The device's TCP services (DESIGN.md): echo 7 (RFC 862), discard 9
+ * (RFC 863), one line then close 13 (RFC 867 daytime-like), chargen 19
+ * (RFC 864).  Each service is a struct service; apps.c owns the listeners
+ * and a fixed table of connection slots and calls the service's hooks. */
+#ifndef KEEL_APPS_H
+#define KEEL_APPS_H
+#include <stddef.h>
+#include <stdint.h>
+
+struct keel;
+
+#define APP_STAGE_LEN 512   /* bytes a slot holds between recv and send */
+
+struct app_conn {
+	int sock;                 /* tcp handle, -1 when the slot is free */
+	const struct service *svc;
+	uint16_t off, len;        /* staged bytes still to send */
+	uint32_t counter;         /* service-private: chargen position etc. */
+	uint8_t stage[APP_STAGE_LEN];
+};
+
+struct service {
+	const char *name;
+	uint16_t port;
+	uint8_t backlog;
+	/* Called when a connection is accepted; may stage data. */
+	void (*on_accept)(struct keel *k, struct app_conn *c, uint32_t now_ms);
+	/* Called every loop; returns 1 when the service is done with the
+	 * connection (apps.c closes it), 0 to keep it. */
+	int (*on_poll)(struct keel *k, struct app_conn *c, unsigned events);
+};
+
+extern const struct service svc_echo, svc_discard, svc_daytime, svc_chargen;
+
+void apps_init(struct keel *k);
+void apps_poll(struct keel *k, uint32_t now_ms);
+/* Sends the staged bytes that fit; returns 0, or a negative error. */
+int app_flush(struct keel *k, struct app_conn *c);
+#endif

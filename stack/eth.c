@@ -1,0 +1,62 @@
+/* Ethernet II input filter and dispatch, and output framing. */
+#include <string.h>
+#include "byteorder.h"
+#include "keel.h"
+
+const uint8_t eth_broadcast[6] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
+
+void eth_input(struct keel *k, const uint8_t *frame, size_t len)
+{
+	k->eth.in_frames++;
+	if (frame == NULL || len < ETH_HDR_LEN) {
+		k->eth.in_runts++;
+		return;
+	}
+	/* The Stellaris MAC in QEMU filters nothing, and hosts send IPv6
+	 * multicast all the time: only our MAC and broadcast get through. */
+	if (memcmp(frame, k->ifc.mac, 6) != 0 && memcmp(frame, eth_broadcast, 6) != 0) {
+		if (frame[0] & 0x01) /* I/G bit: group address */
+			k->eth.in_multicast++;
+		else
+			k->eth.in_not_for_us++;
+		return;
+	}
+	const uint8_t *payload = frame + ETH_HDR_LEN;
+	size_t plen = len - ETH_HDR_LEN;
+	switch (load_be16(frame + 12)) {
+	case ETHERTYPE_ARP:
+		arp_input(k, payload, plen);
+		break;
+	case ETHERTYPE_IPV4:
+		ipv4_input(k, payload, plen);
+		break;
+	default: /* IPv6, LLDP, VLAN tags, 802.3 length fields */
+		k->eth.in_unknown_type++;
+		break;
+	}
+}
+
+int eth_output(struct keel *k, const uint8_t dst[6], uint16_t ethertype, size_t payload_len)
+{
+	if (payload_len > KEEL_MTU || k->tx == NULL) {
+		k->eth.out_errors++;
+		return -1;
+	}
+	uint8_t *f = k->txbuf;
+	memcpy(f, dst, 6);
+	memcpy(f + 6, k->ifc.mac, 6);
+	store_be16(f + 12, ethertype);
+	size_t len = ETH_HDR_LEN + payload_len;
+	if (len < ETH_MIN_FRAME) {
+		/* Pad here rather than trust every MAC to do it; zeros, so no
+		 * stale bytes of an earlier frame leak onto the wire. */
+		memset(f + len, 0, ETH_MIN_FRAME - len);
+		len = ETH_MIN_FRAME;
+	}
+	if (k->tx(k->tx_ctx, f, len) != 0) {
+		k->eth.out_errors++;
+		return -1;
+	}
+	k->eth.out_frames++;
+	return 0;
+}
