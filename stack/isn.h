@@ -1,0 +1,16 @@
+/* Initial sequence numbers, RFC 6528 section 3:
+ *     ISN = M + F(localip, localport, remoteip, remoteport, secretkey)
+ * M is a clock ticking every 4 microseconds (now_ms * 250); F is SipHash-2-4
+ * of the 4-tuple truncated to 32 bits.  Successive connections of one
+ * 4-tuple get increasing ISNs (old duplicates stay outside the window,
+ * RFC 9293 3.4.1), while an off-path attacker cannot predict another
+ * tuple's ISN without the key. */
+#ifndef KEEL_ISN_H
+#define KEEL_ISN_H
+#include <stdint.h>
+
+/* Addresses and ports in host byte order.  key: the boot-time secret; it
+ * must differ per boot (RFC 6528 recommends a fresh key at reboot). */
+uint32_t tcp_isn(const uint8_t key[16], uint32_t laddr, uint16_t lport,
+		 uint32_t raddr, uint16_t rport, uint32_t now_ms);
+#endif

@@ -1,0 +1,158 @@
+/* TCP knobs: Linux defaults and the one name -> field table.  Bounds are
+ * Linux's where keel can honour them, narrowed where keel's static pools
+ * or 32-bit millisecond timers cannot (noted per entry). */
+#include "sysctl.h"
+#include <stddef.h>
+#include <string.h>
+#include "keel_config.h"
+
+#define STR_(x) #x
+#define STR(x) STR_(x)
+#define PREFIX "net.ipv4."
+#define PREFIX_LEN (sizeof PREFIX - 1)
+
+_Static_assert(KEEL_SYN_BACKLOG >= 1 && KEEL_SYN_BACKLOG <= UINT16_MAX, "SYN backlog fits tcp_max_syn_backlog");
+_Static_assert(KEEL_TW_MAX <= UINT16_MAX, "TIME_WAIT table fits tcp_max_tw_buckets");
+
+void tcp_sysctl_defaults(struct tcp_sysctl *s)
+{
+	s->tcp_syncookies = 1;         /* cookies only when the SYN queue overflows */
+	s->tcp_synack_retries = 5;     /* 1+2+4+8+16 s, gives up after 63 s */
+	s->tcp_syn_retries = 6;        /* connect() gives up after 127 s */
+	s->tcp_abort_on_overflow = 0;  /* drop the final ACK; the peer retries */
+	s->tcp_tw_reuse = 2;           /* Linux: loopback only; keel has no loopback, so = 0 */
+	s->tcp_max_syn_backlog = KEEL_SYN_BACKLOG;
+	s->tcp_max_tw_buckets = KEEL_TW_MAX;
+	s->tcp_fin_timeout = 60;       /* s */
+	s->tcp_msl = 30;               /* s; TIME_WAIT = 2*MSL = 60 s, Linux's TCP_TIMEWAIT_LEN */
+}
+
+struct knob {
+	const char *name;   /* full name; the short one follows PREFIX */
+	size_t off, size;   /* field in struct tcp_sysctl: 1, 2 or 4 bytes */
+	uint32_t min, max;
+	const char *range;  /* message when a value is rejected */
+};
+
+#define KNOB(field, lo, hi, msg) \
+	{ PREFIX #field, offsetof(struct tcp_sysctl, field), \
+	  sizeof(((struct tcp_sysctl *)0)->field), (lo), (hi), (msg) }
+
+static const struct knob knobs[] = {
+	KNOB(tcp_syncookies, 0, 2, "tcp_syncookies must be 0, 1 or 2"),
+	/* Linux: any u8.  The engine caps the backoff at TCP_RTO_MAX. */
+	KNOB(tcp_synack_retries, 0, 255, "tcp_synack_retries must be 0..255"),
+	/* Linux: 1..MAX_TCP_SYNCNT (127). */
+	KNOB(tcp_syn_retries, 1, 127, "tcp_syn_retries must be 1..127"),
+	/* The SYN queue is a static pool of KEEL_SYN_BACKLOG entries. */
+	KNOB(tcp_max_syn_backlog, 1, KEEL_SYN_BACKLOG,
+	     "tcp_max_syn_backlog must be 1.." STR(KEEL_SYN_BACKLOG) " (KEEL_SYN_BACKLOG)"),
+	KNOB(tcp_abort_on_overflow, 0, 1, "tcp_abort_on_overflow must be 0 or 1"),
+	/* One day at most keeps every deadline within 2^31 ms of now. */
+	KNOB(tcp_fin_timeout, 1, 86400, "tcp_fin_timeout must be 1..86400 (seconds)"),
+	KNOB(tcp_tw_reuse, 0, 2, "tcp_tw_reuse must be 0, 1 or 2"),
+	/* 0 is Linux's "no TIME_WAIT at all"; the table is static. */
+	KNOB(tcp_max_tw_buckets, 0, KEEL_TW_MAX,
+	     "tcp_max_tw_buckets must be 0.." STR(KEEL_TW_MAX) " (KEEL_TW_MAX)"),
+	/* keel's own: Linux hard-codes TIME_WAIT to 60 s; RFC 9293 suggests
+	 * MSL = 2 min.  Up to an hour keeps 2*MSL well within the timers. */
+	KNOB(tcp_msl, 1, 3600, "tcp_msl must be 1..3600 (seconds)"),
+};
+#define NKNOBS (sizeof knobs / sizeof knobs[0])
+
+static const struct knob *find(const char *name)
+{
+	if (!name)
+		return NULL;
+	for (size_t i = 0; i < NKNOBS; i++) {
+		const char *full = knobs[i].name;
+		if (strcmp(name, full) == 0 || strcmp(name, full + PREFIX_LEN) == 0)
+			return &knobs[i];
+	}
+	return NULL;
+}
+
+static uint32_t load(const struct tcp_sysctl *s, const struct knob *k)
+{
+	const unsigned char *p = (const unsigned char *)s + k->off;
+	switch (k->size) {
+	case 1: { uint8_t v; memcpy(&v, p, 1); return v; }
+	case 2: { uint16_t v; memcpy(&v, p, 2); return v; }
+	default: { uint32_t v; memcpy(&v, p, 4); return v; }
+	}
+}
+
+static void store(struct tcp_sysctl *s, const struct knob *k, uint32_t val)
+{
+	unsigned char *p = (unsigned char *)s + k->off;
+	switch (k->size) {
+	case 1: { uint8_t v = (uint8_t)val; memcpy(p, &v, 1); break; }
+	case 2: { uint16_t v = (uint16_t)val; memcpy(p, &v, 2); break; }
+	default: memcpy(p, &val, 4); break;
+	}
+}
+
+/* Decimal digits only, at least one, no overflow past UINT32_MAX.
+ * Returns 0, -1 for not-a-number, -2 for too large. */
+static int parse_u32(const char *str, uint32_t *out)
+{
+	uint32_t v = 0;
+	if (!str || *str == '\0')
+		return -1;
+	for (; *str; str++) {
+		if (*str < '0' || *str > '9')
+			return -1;
+		uint32_t d = (uint32_t)(*str - '0');
+		if (v > (UINT32_MAX - d) / 10)
+			return -2;
+		v = v * 10 + d;
+	}
+	*out = v;
+	return 0;
+}
+
+int keel_sysctl_get(const struct tcp_sysctl *s, const char *name, uint32_t *val)
+{
+	const struct knob *k = find(name);
+	if (!k)
+		return KEEL_SYSCTL_ENOENT;
+	*val = load(s, k);
+	return KEEL_SYSCTL_OK;
+}
+
+int keel_sysctl_set(struct tcp_sysctl *s, const char *name, const char *value,
+		    const char **why)
+{
+	const struct knob *k = find(name);
+	const char *msg;
+	int rc = KEEL_SYSCTL_EINVAL;
+	uint32_t v = 0;
+
+	if (!k) {
+		msg = "unknown sysctl";
+		rc = KEEL_SYSCTL_ENOENT;
+	} else {
+		int p = parse_u32(value, &v);
+		if (p == -1)
+			msg = "value must be a decimal number";
+		else if (p == -2 || v < k->min || v > k->max)
+			msg = k->range;
+		else {
+			store(s, k, v);
+			return KEEL_SYSCTL_OK;
+		}
+	}
+	if (why)
+		*why = msg;
+	return rc;
+}
+
+size_t keel_sysctl_count(void)
+{
+	return NKNOBS;
+}
+
+const char *keel_sysctl_name(size_t i)
+{
+	return i < NKNOBS ? knobs[i].name : NULL;
+}
