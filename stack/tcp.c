@@ -1,19 +1,31 @@
-/* Placeholder until the TCP engine lands: every segment is ignored. */
-#include "keel.h"
+/* TCP engine: initialisation.  The engine is split one idea per file:
+ *   tcp_wire.c      segment parse (options, checksum) and emit
+ *   tcp_input.c     demux: TCB -> TIME_WAIT -> SYN queue -> listener -> RST
+ *   tcp_listen.c    LISTEN, SYN admission, accept queue
+ *   tcp_synq.c      half-open entries and SYN-ACK retransmit
+ *   tcp_fsm.c       SYN_SENT and the synchronized states
+ *   tcp_timewait.c  TIME_WAIT entries
+ *   tcp_tcb.c       TCB pool and handles
+ *   tcp_output.c    what a TCB sends
+ *   tcp_timer.c     tcp_tick
+ *   tcp_api.c       the application's calls
+ *   tcp_stats.c     counters, pools, per-state counts, `ss` rows */
+#include <string.h>
+#include "tcp_internal.h"
+#include "siphash.h"
 
 void tcp_init(struct keel *k, const uint8_t seed[16])
 {
-	(void)k;
-	(void)seed;
-}
-
-void tcp_input(struct keel *k, const struct ipv4_packet *ip)
-{
-	(void)k;
-	(void)ip;
-}
-
-void tcp_tick(struct keel *k)
-{
-	(void)k;
+	struct tcp_stack *ts = &k->tcp;
+	memset(ts, 0, sizeof(*ts));
+	tcp_sysctl_defaults(&ts->sysctl);   /* sysctl.c: Linux defaults */
+	memcpy(ts->isn_key, seed, sizeof(ts->isn_key));
+	syncookie_init(&ts->cookies, seed, k->now_ms);
+	ts->pool[TCP_POOL_TCB].size = KEEL_TCP_MAX_CONN;
+	ts->pool[TCP_POOL_SYN_QUEUE].size = KEEL_SYN_BACKLOG;
+	ts->pool[TCP_POOL_TIME_WAIT].size = KEEL_TW_MAX;
+	ts->pool[TCP_POOL_LISTEN].size = KEEL_TCP_MAX_LISTEN;
+	static const uint8_t tag[] = "keel ephemeral port";
+	uint64_t h = siphash24(seed, tag, sizeof(tag));
+	ts->ephemeral_next = (uint16_t)(TCP_EPHEMERAL_LO + h % (TCP_EPHEMERAL_HI - TCP_EPHEMERAL_LO + 1u));
 }

@@ -1,15 +1,40 @@
-/* TCP: the engine's state as held inside struct keel. */
+/* TCP: the engine's state as held inside struct keel.  Three kinds of
+ * connection state in three fixed pools, as Linux keeps them: full TCBs
+ * (tcp_tcb.h), half-open SYN-queue entries (tcp_synq.h) and TIME_WAIT
+ * entries (tcp_timewait.h); plus the listeners (tcp_listen.h). */
 #ifndef KEEL_TCP_H
 #define KEEL_TCP_H
 #include <stdint.h>
 #include "keel_config.h"
 #include "tcp_api.h"
+#include "tcp_stats.h"
+#include "tcp_sysctl.h"
+#include "tcp_tcb.h"
+#include "tcp_synq.h"
+#include "tcp_timewait.h"
+#include "tcp_listen.h"
+#include "syncookie.h"
 
 struct keel;
 struct ipv4_packet;
 
+_Static_assert(KEEL_TCP_MAX_LISTEN >= 1 && KEEL_TCP_MAX_LISTEN < 255, "listener pool size");
+_Static_assert(KEEL_SYN_BACKLOG >= 1 && KEEL_SYN_BACKLOG <= 65535, "SYN queue size");
+_Static_assert(KEEL_TW_MAX >= 1 && KEEL_TW_MAX <= 65535, "TIME_WAIT table size");
+_Static_assert(KEEL_TCP_SNDBUF <= 32768 && KEEL_TCP_RCVBUF <= 32768, "buffers fit uint16 and the unscaled window");
+
 struct tcp_stack {
-	uint32_t placeholder; /* replaced by the TCP engine */
+	struct tcp_sysctl sysctl;         /* Linux knobs, read at every use */
+	struct tcp_mib mib;
+	struct keel_pool_usage pool[TCP_NPOOLS];
+	uint8_t isn_key[16];              /* RFC 6528 secret */
+	struct syncookie_keys cookies;    /* for the SYN-cookie issue */
+	uint16_t ephemeral_next;          /* next ephemeral port to try */
+	uint16_t synq_cursor, tw_cursor;  /* where the tick's scans resume */
+	struct tcp_listener listeners[KEEL_TCP_MAX_LISTEN];
+	struct tcp_synq_entry synq[KEEL_SYN_BACKLOG];
+	struct tcp_tw_entry tw[KEEL_TW_MAX];
+	struct tcp_tcb tcbs[KEEL_TCP_MAX_CONN];
 };
 
 void tcp_init(struct keel *k, const uint8_t seed[16]);

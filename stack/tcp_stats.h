@@ -4,6 +4,7 @@
 #define KEEL_TCP_STATS_H
 #include <stdint.h>
 #include "tcp_api.h"
+#include "keel_config.h"
 
 struct keel;
 
@@ -41,4 +42,27 @@ void tcp_pool_get(const struct keel *k, enum tcp_pool pool, struct keel_pool_usa
 void tcp_state_counts(const struct keel *k, uint16_t counts[TCP_NSTATES]);
 /* CurrEstab: ESTABLISHED + CLOSE_WAIT, as RFC 4022 defines it. */
 uint32_t tcp_curr_estab(const struct keel *k);
+/* One row of the console's `ss`: connection slots are numbered
+ * 0 .. TCP_CONN_SLOTS-1 over listeners, TCBs, SYN-queue entries and
+ * TIME_WAIT entries, in that order.  tcp_conn_info fills *out and returns
+ * 0 for a slot in use, KEEL_EWOULDBLOCK for a free slot, KEEL_EINVAL past
+ * the end, so `for (i = 0; tcp_conn_info(k, i, &ci) != KEEL_EINVAL; i++)`
+ * walks everything in bounded time. */
+enum tcp_conn_kind { TCP_CONN_LISTENER, TCP_CONN_TCB, TCP_CONN_HALF_OPEN, TCP_CONN_TIME_WAIT };
+enum tcp_timer_kind { TCP_TIMER_NONE, TCP_TIMER_RETRANS, TCP_TIMER_SYNACK, TCP_TIMER_FIN_WAIT2, TCP_TIMER_TIME_WAIT };
+struct tcp_conn_info {
+	uint8_t kind;            /* enum tcp_conn_kind */
+	uint8_t state;           /* enum tcp_state */
+	uint8_t orphan;          /* closed by the app, finishing alone */
+	uint8_t retransmits;     /* consecutive timer expiries (SYN-ACKs for half-open) */
+	uint32_t laddr, raddr;   /* host order; 0 for a listener's remote */
+	uint16_t lport, rport;
+	uint32_t recv_q;         /* unread bytes (listener: accept queue length) */
+	uint32_t send_q;         /* unacked + unsent bytes (listener: backlog) */
+	uint32_t rto_ms;         /* current RTO (0 if none) */
+	uint8_t timer;           /* enum tcp_timer_kind */
+	int32_t timer_ms;        /* ms until it fires (may be <= 0 when due) */
+};
+#define TCP_CONN_SLOTS (KEEL_TCP_MAX_LISTEN + KEEL_TCP_MAX_CONN + KEEL_SYN_BACKLOG + KEEL_TW_MAX)
+int tcp_conn_info(const struct keel *k, unsigned index, struct tcp_conn_info *out);
 #endif

@@ -1,0 +1,321 @@
+/* The application's calls (tcp_api.h).  Every call validates its handle
+ * first; a wrong kind of handle is EINVAL, a dead one EBADF. */
+#include <string.h>
+#include "tcp_internal.h"
+#include "isn.h"
+
+/* The handle is a live connection; else the error to return. */
+static struct tcp_tcb *conn_or_err(struct keel *k, int h, int *err)
+{
+	struct tcp_tcb *t = tcb_from_handle(k, h);
+	if (!t)
+		*err = listen_from_handle(k, h) ? KEEL_EINVAL : KEEL_EBADF;
+	return t;
+}
+
+static int tuple_in_use(struct keel *k, uint32_t raddr, uint16_t rport, uint16_t lport)
+{
+	/* TIME_WAIT reuse for active opens (tcp_tw_reuse) goes here. */
+	return tcb_lookup(k, raddr, rport, lport) || tw_lookup(k, raddr, rport, lport) ||
+	       synq_lookup(k, raddr, rport, lport) || listen_lookup(k, lport);
+}
+
+static int pick_port(struct keel *k, uint32_t dst, uint16_t dport)
+{
+	const unsigned range = TCP_EPHEMERAL_HI - TCP_EPHEMERAL_LO + 1u;
+	for (unsigned n = 0; n < 256; n++) {
+		uint16_t p = k->tcp.ephemeral_next;
+		if (p < TCP_EPHEMERAL_LO || p > TCP_EPHEMERAL_HI)
+			p = TCP_EPHEMERAL_LO;
+		k->tcp.ephemeral_next = (uint16_t)(TCP_EPHEMERAL_LO + (p - TCP_EPHEMERAL_LO + 1u) % range);
+		if (!tuple_in_use(k, dst, dport, p))
+			return p;
+	}
+	return 0;
+}
+
+/* Active open (RFC 9293 §3.10.1): SYN now, SYN_SENT; ESTABLISHED once
+ * our ACK of the SYN-ACK is sent. */
+int tcp_connect(struct keel *k, uint32_t dst, uint16_t dport, uint16_t sport)
+{
+	if (dst == 0 || dport == 0 || k->ifc.addr == 0 || ipv4_is_multicast(dst) ||
+	    ipv4_is_broadcast(k, dst) || dst == k->ifc.addr)
+		return KEEL_EINVAL;
+	if (sport == 0) {
+		int p = pick_port(k, dst, dport);
+		if (p == 0)
+			return KEEL_EADDRINUSE;
+		sport = (uint16_t)p;
+	} else if (tuple_in_use(k, dst, dport, sport)) {
+		return KEEL_EADDRINUSE;
+	}
+	struct tcp_tcb *t = tcb_alloc(k);
+	if (!t)
+		return KEEL_ENOMEM;
+	t->laddr = k->ifc.addr;
+	t->raddr = dst;
+	t->lport = sport;
+	t->rport = dport;
+	t->iss = tcp_isn(k->tcp.isn_key, t->laddr, sport, dst, dport, k->now_ms);
+	t->snd_una = t->iss;
+	t->snd_nxt = t->iss + 1;
+	t->rcv_adv = KEEL_TCP_RCVBUF;
+	t->state = TCP_SYN_SENT;
+	k->tcp.mib.active_opens++;
+	tcp_send_syn(k, t);
+	tcp_rtx_arm(k, t);
+	return tcb_handle(k, t);
+}
+
+int tcp_send(struct keel *k, int s, const void *buf, size_t len)
+{
+	int err;
+	struct tcp_tcb *t = conn_or_err(k, s, &err);
+	if (!t)
+		return err;
+	if (!buf && len > 0)
+		return KEEL_EINVAL;
+	if (t->err) {                      /* reported once, then EPIPE */
+		err = t->err;
+		t->err = 0;
+		return err;
+	}
+	switch (t->state) {
+	case TCP_SYN_SENT:
+	case TCP_SYN_RECEIVED:
+		return KEEL_EINPROGRESS;
+	case TCP_ESTABLISHED:
+	case TCP_CLOSE_WAIT:
+		if (!(t->flags & TCB_F_FIN_WANT))
+			break;
+		/* fall through */
+	default:
+		return KEEL_EPIPE;         /* after shutdown, reset or close */
+	}
+	if (len == 0)
+		return 0;
+	uint16_t room = (uint16_t)(KEEL_TCP_SNDBUF - t->snd_len);
+	if (room == 0)
+		return KEEL_EWOULDBLOCK;
+	uint16_t n = len < room ? (uint16_t)len : room;
+	uint16_t at = (uint16_t)((t->snd_head + t->snd_len) & TCP_SNDMASK);
+	uint16_t first = (uint16_t)(KEEL_TCP_SNDBUF - at);
+	if (first > n)
+		first = n;
+	memcpy(t->sndbuf + at, buf, first);
+	memcpy(t->sndbuf, (const uint8_t *)buf + first, (size_t)(n - first));
+	t->snd_len = (uint16_t)(t->snd_len + n);
+	tcp_output(k, t);
+	return n;
+}
+
+/* Receiver-side SWS avoidance (RFC 9293 §3.8.6.2.2, Linux
+ * tcp_cleanup_rbuf): after a read, advertise the opened window when it at
+ * least doubled and grew by a full segment (or half the buffer). */
+static void window_update_after_read(struct keel *k, struct tcp_tcb *t)
+{
+	if (t->state != TCP_ESTABLISHED && t->state != TCP_FIN_WAIT_1 && t->state != TCP_FIN_WAIT_2)
+		return;
+	uint32_t now = tcb_rcv_wnd(t), adv = t->rcv_adv;
+	uint32_t step = t->snd_mss < KEEL_TCP_RCVBUF / 2 ? t->snd_mss : KEEL_TCP_RCVBUF / 2;
+	if (adv * 2u <= KEEL_TCP_RCVBUF && now >= 2u * adv && now - adv >= step)
+		tcp_send_ack(k, t);
+}
+
+int tcp_recv(struct keel *k, int s, void *buf, size_t cap)
+{
+	int err;
+	struct tcp_tcb *t = conn_or_err(k, s, &err);
+	if (!t)
+		return err;
+	if (!buf && cap > 0)
+		return KEEL_EINVAL;
+	if (t->rcv_len > 0 && cap > 0) {
+		uint16_t n = cap < t->rcv_len ? (uint16_t)cap : t->rcv_len;
+		if (n > INT16_MAX)
+			n = INT16_MAX;
+		uint16_t first = (uint16_t)(KEEL_TCP_RCVBUF - t->rcv_head);
+		if (first > n)
+			first = n;
+		memcpy(buf, t->rcvbuf + t->rcv_head, first);
+		memcpy((uint8_t *)buf + first, t->rcvbuf, (size_t)(n - first));
+		t->rcv_head = (uint16_t)((t->rcv_head + n) & TCP_RCVMASK);
+		t->rcv_len = (uint16_t)(t->rcv_len - n);
+		window_update_after_read(k, t);
+		return n;
+	}
+	if (cap == 0)
+		return 0;
+	if (t->err) {
+		err = t->err;
+		t->err = 0;
+		return err;
+	}
+	if ((t->flags & TCB_F_FIN_RCVD) || t->state == TCP_CLOSED)
+		return 0;                  /* end of stream */
+	return KEEL_EWOULDBLOCK;
+}
+
+/* Half-close (RFC 9293 §3.10.4 applied to our side only).
+ *   ESTABLISHED -> FIN_WAIT_1, CLOSE_WAIT -> LAST_ACK (FIN after the data)
+ *   SYN_RECEIVED: FIN once established;  SYN_SENT: connection dropped
+ *   already shut: no-op;  CLOSED: ENOTCONN */
+int tcp_shutdown(struct keel *k, int s)
+{
+	int err;
+	struct tcp_tcb *t = conn_or_err(k, s, &err);
+	if (!t)
+		return err;
+	switch (t->state) {
+	case TCP_ESTABLISHED:
+		t->flags |= TCB_F_FIN_WANT;
+		t->state = TCP_FIN_WAIT_1;
+		break;
+	case TCP_CLOSE_WAIT:
+		t->flags |= TCB_F_FIN_WANT;
+		t->state = TCP_LAST_ACK;
+		break;
+	case TCP_SYN_RECEIVED:
+		t->flags |= TCB_F_FIN_WANT;
+		return KEEL_OK;
+	case TCP_SYN_SENT:
+		t->state = TCP_CLOSED;     /* Linux tcp_disconnect: no RST for SYN_SENT */
+		t->flags &= (uint16_t)~TCB_F_RTX_ON;
+		return KEEL_OK;
+	case TCP_CLOSED:
+		return KEEL_ENOTCONN;
+	default:
+		return KEEL_OK;
+	}
+	tcp_output(k, t);
+	return KEEL_OK;
+}
+
+/* RST now where the peer has state (Linux tcp_need_reset). */
+static void reset_and_free(struct keel *k, struct tcp_tcb *t)
+{
+	switch (t->state) {
+	case TCP_ESTABLISHED:
+	case TCP_CLOSE_WAIT:
+	case TCP_FIN_WAIT_1:
+	case TCP_FIN_WAIT_2:
+	case TCP_SYN_RECEIVED:
+		tcp_send_active_rst(k, t);
+		tcb_set_state(k, t, TCP_CLOSED);
+		break;
+	default:
+		t->state = TCP_CLOSED;
+		break;
+	}
+	tcb_free(k, t);
+}
+
+/* Orderly close: the handle dies now, the connection finishes alone.
+ * Unread data -> RST instead of FIN (RFC 2525 §2.17, Linux
+ * TCPAbortOnClose).  ESTABLISHED -> FIN_WAIT_1, CLOSE_WAIT -> LAST_ACK,
+ * FIN_WAIT_2 starts tcp_fin_timeout, SYN_SENT/CLOSED free at once. */
+int tcp_close(struct keel *k, int s)
+{
+	struct tcp_listener *l = listen_from_handle(k, s);
+	if (l) {
+		listen_close(k, l);
+		return KEEL_OK;
+	}
+	struct tcp_tcb *t = tcb_from_handle(k, s);
+	if (!t)
+		return KEEL_EBADF;
+	t->flags |= TCB_F_ORPHAN;
+	t->gen = tcp_gen_next(t->gen);     /* the handle is gone */
+	if (t->state == TCP_CLOSED || t->state == TCP_SYN_SENT) {
+		t->state = TCP_CLOSED;
+		tcb_free(k, t);
+		return KEEL_OK;
+	}
+	if (t->rcv_len > 0) {
+		k->tcp.mib.abort_on_close++;
+		reset_and_free(k, t);
+		return KEEL_OK;
+	}
+	switch (t->state) {
+	case TCP_SYN_RECEIVED:
+		t->flags |= TCB_F_FIN_WANT;
+		break;
+	case TCP_ESTABLISHED:
+		t->flags |= TCB_F_FIN_WANT;
+		t->state = TCP_FIN_WAIT_1;
+		break;
+	case TCP_CLOSE_WAIT:
+		t->flags |= TCB_F_FIN_WANT;
+		t->state = TCP_LAST_ACK;
+		break;
+	case TCP_FIN_WAIT_2:
+		t->fw2_due = k->now_ms + k->tcp.sysctl.tcp_fin_timeout * 1000u;
+		t->flags |= TCB_F_FW2_ON;
+		break;
+	default:
+		break;                     /* FIN_WAIT_1, CLOSING, LAST_ACK go on */
+	}
+	tcp_output(k, t);
+	return KEEL_OK;
+}
+
+/* Abortive close (SO_LINGER 0): RST <SEQ=SND.NXT> now, TCB freed, no
+ * TIME_WAIT.  Counted in TCPAbortOnLinger. */
+int tcp_abort(struct keel *k, int s)
+{
+	struct tcp_listener *l = listen_from_handle(k, s);
+	if (l) {
+		listen_close(k, l);
+		return KEEL_OK;
+	}
+	struct tcp_tcb *t = tcb_from_handle(k, s);
+	if (!t)
+		return KEEL_EBADF;
+	if (t->state != TCP_CLOSED)
+		k->tcp.mib.abort_on_linger++;
+	reset_and_free(k, t);
+	return KEEL_OK;
+}
+
+unsigned tcp_poll(struct keel *k, int s)
+{
+	struct tcp_listener *l = listen_from_handle(k, s);
+	if (l)
+		return l->acceptq_head != TCP_NONE ? TCP_POLL_ACCEPTABLE : 0u;
+	struct tcp_tcb *t = tcb_from_handle(k, s);
+	if (!t)
+		return TCP_POLL_ERROR;    /* tcp_error says EBADF */
+	unsigned m = 0;
+	if (t->rcv_len > 0 || (t->flags & TCB_F_FIN_RCVD) || t->state == TCP_CLOSED)
+		m |= TCP_POLL_READABLE;
+	if ((t->state == TCP_ESTABLISHED || t->state == TCP_CLOSE_WAIT) &&
+	    !(t->flags & TCB_F_FIN_WANT) && t->snd_len < KEEL_TCP_SNDBUF)
+		m |= TCP_POLL_WRITABLE;
+	if (t->err)
+		m |= TCP_POLL_ERROR;
+	if ((t->flags & TCB_F_FIN_RCVD) || t->state == TCP_CLOSED)
+		m |= TCP_POLL_HUP;
+	return m;
+}
+
+int tcp_error(struct keel *k, int s)
+{
+	if (listen_from_handle(k, s))
+		return KEEL_OK;
+	struct tcp_tcb *t = tcb_from_handle(k, s);
+	if (!t)
+		return KEEL_EBADF;
+	int err = t->err;
+	t->err = 0;
+	return err;
+}
+
+int tcp_get_state(struct keel *k, int s)
+{
+	if (listen_from_handle(k, s))
+		return TCP_LISTEN;
+	struct tcp_tcb *t = tcb_from_handle(k, s);
+	if (!t)
+		return KEEL_EBADF;
+	return t->state;
+}

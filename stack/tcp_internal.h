@@ -1,0 +1,84 @@
+/* Functions shared between the TCP engine's files; not for applications. */
+#ifndef KEEL_TCP_INTERNAL_H
+#define KEEL_TCP_INTERNAL_H
+#include <stdint.h>
+#include "keel.h"
+#include "tcp_wire.h"
+
+#define TCP_RTO_INIT_MS 1000u     /* RFC 6298 §2.1 */
+#define TCP_RTO_MAX_MS 120000u    /* Linux TCP_RTO_MAX */
+#define TCP_RETRIES2 15u          /* Linux tcp_retries2: data retransmits before ETIMEDOUT */
+#define TCP_ORPHAN_RETRIES 8u      /* Linux tcp_orphan_retries 0 -> 8 */
+#define TCP_SOMAXCONN 4096        /* Linux net.core.somaxconn */
+#define TCP_EPHEMERAL_LO 32768u   /* Linux ip_local_port_range */
+#define TCP_EPHEMERAL_HI 60999u
+#define TCP_TICK_BUDGET 16u       /* segments the timers may send per tick per pool */
+
+/* Handles: bits 0-7 index, bit 8 listener, bits 9-23 generation. */
+#define TCP_H_LISTEN 0x100
+#define TCP_H_GEN_MASK 0x7fffu
+static inline int tcp_handle_make(unsigned idx, unsigned gen, int listener)
+{
+	return (int)(((gen & TCP_H_GEN_MASK) << 9) | (listener ? TCP_H_LISTEN : 0) | (idx & 0xffu));
+}
+static inline uint16_t tcp_gen_next(uint16_t g)
+{
+	g = (uint16_t)((g + 1u) & TCP_H_GEN_MASK);
+	return g ? g : 1u;
+}
+
+/* tcp_tcb.c: pool, handles, lookup, state changes */
+struct tcp_tcb *tcb_alloc(struct keel *k);
+void tcb_free(struct keel *k, struct tcp_tcb *t);
+struct tcp_tcb *tcb_from_handle(struct keel *k, int h);
+int tcb_handle(struct keel *k, const struct tcp_tcb *t);
+struct tcp_tcb *tcb_lookup(struct keel *k, uint32_t raddr, uint16_t rport, uint16_t lport);
+void tcb_set_state(struct keel *k, struct tcp_tcb *t, uint8_t state);
+/* The connection is over: record err for the app, or free it if orphaned. */
+void tcb_done(struct keel *k, struct tcp_tcb *t, int err);
+uint16_t tcb_rcv_wnd(const struct tcp_tcb *t);
+void pool_take(struct keel *k, enum tcp_pool p);
+void pool_give(struct keel *k, enum tcp_pool p);
+
+/* tcp_listen.c */
+struct tcp_listener *listen_lookup(struct keel *k, uint16_t port);
+int listen_index(struct keel *k, const struct tcp_listener *l);
+int acceptq_full(const struct tcp_listener *l);
+void acceptq_push(struct keel *k, struct tcp_listener *l, struct tcp_tcb *t);
+void acceptq_unlink(struct keel *k, struct tcp_tcb *t);
+void listen_input(struct keel *k, struct tcp_listener *l, const struct tcp_seg *s);
+struct tcp_listener *listen_from_handle(struct keel *k, int h);
+void listen_close(struct keel *k, struct tcp_listener *l);
+
+/* tcp_synq.c */
+struct tcp_synq_entry *synq_lookup(struct keel *k, uint32_t raddr, uint16_t rport, uint16_t lport);
+struct tcp_synq_entry *synq_alloc(struct keel *k, struct tcp_listener *l);
+void synq_free(struct keel *k, struct tcp_synq_entry *e);
+void synq_send_synack(struct keel *k, const struct tcp_synq_entry *e);
+void synq_input(struct keel *k, struct tcp_synq_entry *e, const struct tcp_seg *s);
+void synq_drop_listener(struct keel *k, unsigned listener);
+void synq_tick(struct keel *k);
+
+/* tcp_timewait.c */
+void tw_enter(struct keel *k, const struct tcp_tcb *t);
+struct tcp_tw_entry *tw_lookup(struct keel *k, uint32_t raddr, uint16_t rport, uint16_t lport);
+void tw_input(struct keel *k, struct tcp_tw_entry *w, const struct tcp_seg *s);
+void tw_tick(struct keel *k);
+
+/* tcp_fsm.c: every state that has a TCB */
+void fsm_input(struct keel *k, struct tcp_tcb *t, const struct tcp_seg *s);
+/* Peer MSS option (0 = absent) -> the MSS we send with. */
+uint16_t tcp_clamp_mss(uint16_t peer);
+
+/* tcp_output.c */
+void tcp_output(struct keel *k, struct tcp_tcb *t);
+void tcp_send_ack(struct keel *k, struct tcp_tcb *t);
+void tcp_send_syn(struct keel *k, struct tcp_tcb *t);
+void tcp_send_active_rst(struct keel *k, struct tcp_tcb *t);
+void tcp_send_rst_reply(struct keel *k, const struct tcp_seg *s);
+void tcp_retransmit(struct keel *k, struct tcp_tcb *t);
+void tcp_rtx_arm(struct keel *k, struct tcp_tcb *t);
+
+/* tcp_timer.c */
+void tcb_tick(struct keel *k);
+#endif

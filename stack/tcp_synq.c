@@ -1,0 +1,211 @@
+/* The SYN queue: half-open connections (passive SYN_RECEIVED) as compact
+ * entries, their SYN-ACK retransmits with exponential backoff, and the
+ * checks on segments that reach them (Linux tcp_check_req order, RFC 9293
+ * §3.10.7.4).  A TCB is taken only when the final ACK is accepted. */
+#include <string.h>
+#include "tcp_internal.h"
+
+struct tcp_synq_entry *synq_lookup(struct keel *k, uint32_t raddr, uint16_t rport, uint16_t lport)
+{
+	for (unsigned i = 0; i < KEEL_SYN_BACKLOG; i++) {
+		struct tcp_synq_entry *e = &k->tcp.synq[i];
+		if ((e->flags & SYNQ_F_USED) && e->rport == rport && e->lport == lport && e->raddr == raddr)
+			return e;
+	}
+	return NULL;
+}
+
+struct tcp_synq_entry *synq_alloc(struct keel *k, struct tcp_listener *l)
+{
+	for (unsigned i = 0; i < KEEL_SYN_BACKLOG; i++) {
+		struct tcp_synq_entry *e = &k->tcp.synq[i];
+		if (e->flags & SYNQ_F_USED)
+			continue;
+		memset(e, 0, sizeof(*e));
+		e->flags = SYNQ_F_USED;
+		e->listener = (uint8_t)listen_index(k, l);
+		l->synq_len++;
+		pool_take(k, TCP_POOL_SYN_QUEUE);
+		return e;
+	}
+	return NULL;
+}
+
+void synq_free(struct keel *k, struct tcp_synq_entry *e)
+{
+	if (!(e->flags & SYNQ_F_USED))
+		return;
+	if (e->listener < KEEL_TCP_MAX_LISTEN && k->tcp.listeners[e->listener].synq_len > 0)
+		k->tcp.listeners[e->listener].synq_len--;
+	e->flags = 0;
+	pool_give(k, TCP_POOL_SYN_QUEUE);
+}
+
+void synq_drop_listener(struct keel *k, unsigned listener)
+{
+	for (unsigned i = 0; i < KEEL_SYN_BACKLOG; i++) {
+		struct tcp_synq_entry *e = &k->tcp.synq[i];
+		if ((e->flags & SYNQ_F_USED) && e->listener == listener)
+			synq_free(k, e);
+	}
+}
+
+static void synq_out(struct keel *k, const struct tcp_synq_entry *e, struct tcp_out *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->saddr = e->laddr;
+	o->daddr = e->raddr;
+	o->sport = e->lport;
+	o->dport = e->rport;
+	o->ack = e->irs + 1;
+	o->wnd = KEEL_TCP_RCVBUF;
+	(void)k;
+}
+
+/* <SEQ=ISS><ACK=RCV.NXT><CTL=SYN,ACK> with our MSS, the only option. */
+void synq_send_synack(struct keel *k, const struct tcp_synq_entry *e)
+{
+	struct tcp_out o;
+	synq_out(k, e, &o);
+	o.seq = e->iss;
+	o.flags = TCP_SYN | TCP_ACK;
+	o.mss = TCP_MSS_OURS;
+	(void)tcp_emit(k, &o, 0);
+}
+
+static void synq_send_ack(struct keel *k, const struct tcp_synq_entry *e)
+{
+	struct tcp_out o;
+	synq_out(k, e, &o);
+	o.seq = e->iss + 1;
+	o.flags = TCP_ACK;
+	(void)tcp_emit(k, &o, 0);
+}
+
+/* Linux tcp_in_window() over [RCV.NXT, RCV.NXT + RCV.WND]. */
+static int req_in_window(uint32_t seq, uint32_t end, uint32_t s_win, uint32_t e_win)
+{
+	if (seq == s_win)
+		return 1;
+	if (seq_gt(end, s_win) && seq_lt(seq, e_win))
+		return 1;
+	return seq == e_win && seq == end;
+}
+
+/* The final ACK was accepted: make the TCB, queue it for accept, and let
+ * the state machine take any data or FIN the ACK carries. */
+static int synq_promote(struct keel *k, struct tcp_synq_entry *e, const struct tcp_seg *s)
+{
+	struct tcp_listener *l = &k->tcp.listeners[e->listener];
+	if (acceptq_full(l)) {
+		k->tcp.mib.listen_overflows++;
+		k->tcp.mib.listen_drops++;
+		return -1;
+	}
+	struct tcp_tcb *t = tcb_alloc(k);
+	if (!t) {
+		k->tcp.mib.listen_drops++;          /* Linux: syn_recv_sock failed */
+		return -1;
+	}
+	t->laddr = e->laddr;
+	t->raddr = e->raddr;
+	t->lport = e->lport;
+	t->rport = e->rport;
+	t->iss = e->iss;
+	t->snd_una = t->snd_nxt = e->iss + 1;
+	t->irs = e->irs;
+	t->rcv_nxt = e->irs + 1;
+	t->snd_wnd = s->wnd;
+	t->snd_wl1 = s->seq;
+	t->snd_wl2 = s->ack;
+	t->snd_mss = e->mss;
+	t->rcv_adv = KEEL_TCP_RCVBUF;
+	t->state = TCP_ESTABLISHED;
+	t->flags |= TCB_F_PASSIVE;
+	k->tcp.mib.passive_opens++;
+	synq_free(k, e);
+	acceptq_push(k, l, t);
+	fsm_input(k, t, s);
+	return 0;
+}
+
+/* A segment for a half-open entry, in Linux tcp_check_req's order:
+ *   SYN with SEG.SEQ == IRS (retransmitted SYN) -> resend SYN-ACK
+ *   ACK with SEG.ACK != ISS+1                   -> <SEQ=SEG.ACK><RST>
+ *   outside the window                          -> ACK, drop (unless RST)
+ *   RST in window                               -> drop the entry silently
+ *   SYN in window                               -> RST, drop the entry
+ *   no ACK                                      -> drop
+ *   good ACK -> TCB (ESTABLISHED) into the accept queue; accept queue
+ *   full -> ListenOverflows, entry kept (SYN-ACKs go on) unless
+ *   tcp_abort_on_overflow: RST and drop the entry. */
+void synq_input(struct keel *k, struct tcp_synq_entry *e, const struct tcp_seg *s)
+{
+	uint8_t flg = s->flags & (TCP_RST | TCP_SYN | TCP_ACK);
+	if (s->seq == e->irs && flg == TCP_SYN) {
+		synq_send_synack(k, e);
+		k->tcp.mib.synack_retrans++;
+		k->tcp.mib.retrans_segs++;
+		return;
+	}
+	if ((flg & TCP_ACK) && s->ack != e->iss + 1) {
+		tcp_send_rst_reply(k, s);
+		return;
+	}
+	uint32_t rcv_nxt = e->irs + 1;
+	if (!req_in_window(s->seq, s->seq + tcp_seg_seqlen(s), rcv_nxt, rcv_nxt + KEEL_TCP_RCVBUF)) {
+		if (!(flg & TCP_RST))
+			synq_send_ack(k, e);
+		return;
+	}
+	if (s->seq == e->irs)
+		flg &= (uint8_t)~TCP_SYN;   /* the SYN itself lies outside the window */
+	if (flg & (TCP_RST | TCP_SYN)) {
+		k->tcp.mib.attempt_fails++;
+		if (!(flg & TCP_RST))
+			tcp_send_rst_reply(k, s);
+		synq_free(k, e);
+		return;
+	}
+	if (!(flg & TCP_ACK))
+		return;
+	if (synq_promote(k, e, s) == 0)
+		return;
+	if (k->tcp.sysctl.tcp_abort_on_overflow) {
+		tcp_send_rst_reply(k, s);
+		synq_free(k, e);
+	} else {
+		e->flags |= SYNQ_F_ACKED;   /* the peer's ACK will come again */
+	}
+}
+
+/* SYN-ACK retransmits at 1, 2, 4, 8, 16 s; with tcp_synack_retries = 5 the
+ * entry goes 32 s after the 5th (63 s in all), silently, as Linux. */
+void synq_tick(struct keel *k)
+{
+	struct tcp_stack *ts = &k->tcp;
+	unsigned sent = 0;
+	for (unsigned n = 0; n < KEEL_SYN_BACKLOG; n++) {
+		unsigned i = (ts->synq_cursor + n) % KEEL_SYN_BACKLOG;
+		struct tcp_synq_entry *e = &ts->synq[i];
+		if (!(e->flags & SYNQ_F_USED) || !time_due(k->now_ms, e->deadline))
+			continue;
+		if (e->retries >= ts->sysctl.tcp_synack_retries) {
+			synq_free(k, e);
+			continue;
+		}
+		if (sent == TCP_TICK_BUDGET) {
+			ts->synq_cursor = (uint16_t)i;   /* the rest next tick */
+			return;
+		}
+		synq_send_synack(k, e);
+		sent++;
+		ts->mib.synack_retrans++;
+		ts->mib.retrans_segs++;
+		e->retries++;
+		uint8_t shift = e->retries < 16 ? e->retries : 16;
+		/* From the old deadline, so a budget-delayed send does not
+		 * shift the schedule (1, 3, 7, 15, 31, 63 s stay exact). */
+		e->deadline += TCP_RTO_INIT_MS << shift;
+	}
+}

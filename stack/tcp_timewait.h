@@ -1,0 +1,17 @@
+/* A connection in TIME_WAIT: Linux's timewait sock, 24 bytes.  The local
+ * address is the interface's (keel has one); entries are flushed if it
+ * changes. */
+#ifndef KEEL_TCP_TIMEWAIT_H
+#define KEEL_TCP_TIMEWAIT_H
+#include <stdint.h>
+
+struct tcp_tw_entry {
+	uint32_t raddr;
+	uint16_t lport, rport;
+	uint32_t snd_nxt, rcv_nxt;
+	uint32_t deadline;       /* 2*MSL after the last FIN seen */
+	uint16_t wnd;            /* window to advertise in re-ACKs */
+	uint8_t used;
+	uint8_t pad_;
+};
+#endif

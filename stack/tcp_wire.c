@@ -1,0 +1,102 @@
+/* TCP header parse and emit (RFC 9293 §3.1, options §3.2, MSS §3.7.1). */
+#include <string.h>
+#include "keel.h"
+#include "byteorder.h"
+#include "checksum.h"
+#include "tcp_wire.h"
+
+#define OPT_EOL 0
+#define OPT_NOP 1
+#define OPT_MSS 2
+
+/* Walks the options: EOL ends, NOP is one byte, every other kind has a
+ * length byte >= 2 that must stay inside the header (RFC 9293 §3.2). */
+static int parse_options(const uint8_t *p, size_t n, struct tcp_seg *seg)
+{
+	size_t i = 0;
+	while (i < n) {
+		uint8_t kind = p[i];
+		if (kind == OPT_EOL)
+			break;
+		if (kind == OPT_NOP) {
+			i++;
+			continue;
+		}
+		if (i + 1 >= n)
+			return TCP_PARSE_OPTIONS;
+		uint8_t olen = p[i + 1];
+		if (olen < 2 || olen > n - i)
+			return TCP_PARSE_OPTIONS;
+		if (kind == OPT_MSS) {
+			if (olen != 4)
+				return TCP_PARSE_OPTIONS;
+			seg->mss = load_be16(p + i + 2);
+		}
+		i += olen;   /* unknown kinds skipped by their length */
+	}
+	return TCP_PARSE_OK;
+}
+
+int tcp_seg_parse(const struct ipv4_packet *ip, struct tcp_seg *seg)
+{
+	const uint8_t *p = ip->payload;
+	size_t len = ip->len;
+	if (len < TCP_HDR_LEN || len > 0xffffu)
+		return TCP_PARSE_SHORT;
+	size_t doff = (size_t)(p[12] >> 4) * 4u;
+	if (doff < TCP_HDR_LEN)
+		return TCP_PARSE_DOFF;
+	if (doff > len)
+		return TCP_PARSE_SHORT;
+	uint32_t sum = csum_pseudo(ip->src, ip->dst, IP_PROTO_TCP, (uint16_t)len);
+	if (csum_fold(csum_add(sum, p, len)) != 0)
+		return TCP_PARSE_CSUM;
+	memset(seg, 0, sizeof(*seg));
+	seg->saddr = ip->src;
+	seg->daddr = ip->dst;
+	seg->sport = load_be16(p);
+	seg->dport = load_be16(p + 2);
+	seg->seq = load_be32(p + 4);
+	seg->ack = load_be32(p + 8);
+	seg->flags = p[13] & 0x3fu;
+	seg->wnd = load_be16(p + 14);
+	seg->data = p + doff;
+	seg->len = (uint16_t)(len - doff);
+	return parse_options(p + TCP_HDR_LEN, doff - TCP_HDR_LEN, seg);
+}
+
+uint8_t *tcp_out_payload(struct keel *k)
+{
+	return ipv4_payload_buf(k) + TCP_HDR_LEN;
+}
+
+int tcp_emit(struct keel *k, const struct tcp_out *o, size_t len)
+{
+	uint8_t *p = ipv4_payload_buf(k);
+	size_t hlen = TCP_HDR_LEN + (o->mss ? TCP_OPT_MSS_LEN : 0u);
+	if (o->mss && len != 0)
+		return -1;   /* SYNs carry no payload; the payload area would be overwritten */
+	if (hlen + len > KEEL_MTU - IPV4_HDR_LEN)
+		return -1;
+	store_be16(p, o->sport);
+	store_be16(p + 2, o->dport);
+	store_be32(p + 4, o->seq);
+	store_be32(p + 8, o->ack);
+	p[12] = (uint8_t)((hlen / 4u) << 4);
+	p[13] = o->flags;
+	store_be16(p + 14, o->wnd);
+	store_be16(p + 16, 0);   /* checksum */
+	store_be16(p + 18, 0);   /* urgent pointer */
+	if (o->mss) {
+		p[20] = OPT_MSS;
+		p[21] = TCP_OPT_MSS_LEN;
+		store_be16(p + 22, o->mss);
+	}
+	size_t total = hlen + len;
+	uint32_t sum = csum_pseudo(o->saddr, o->daddr, IP_PROTO_TCP, (uint16_t)total);
+	store_be16(p + 16, csum_fold(csum_add(sum, p, total)));
+	k->tcp.mib.out_segs++;
+	if (o->flags & TCP_RST)
+		k->tcp.mib.out_rsts++;
+	return ipv4_output(k, o->daddr, IP_PROTO_TCP, total);
+}

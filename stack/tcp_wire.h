@@ -1,0 +1,76 @@
+/* TCP wire format (RFC 9293 §3.1): a parsed, validated view of a received
+ * segment and the one function that writes a segment out.  Nothing here
+ * knows about connections. */
+#ifndef KEEL_TCP_WIRE_H
+#define KEEL_TCP_WIRE_H
+#include <stddef.h>
+#include <stdint.h>
+#include "keel_config.h"
+
+struct keel;
+struct ipv4_packet;
+
+#define TCP_HDR_LEN 20
+#define TCP_OPT_MSS_LEN 4
+#define TCP_FIN 0x01u
+#define TCP_SYN 0x02u
+#define TCP_RST 0x04u
+#define TCP_PSH 0x08u
+#define TCP_ACK 0x10u
+#define TCP_URG 0x20u
+
+#define TCP_MSS_OURS (KEEL_MTU - 40)  /* advertised in every SYN and SYN-ACK */
+#define TCP_MSS_DEFAULT 536           /* peer sent no MSS option, RFC 9293 §3.7.1 */
+#define TCP_MSS_MIN 48                /* clamp, as Linux's tcp_min_snd_mss */
+
+/* A received segment after tcp_seg_parse: host byte order, every length
+ * checked, options decoded.  data points into the received frame. */
+struct tcp_seg {
+	uint32_t saddr, daddr;   /* from IP: peer, us */
+	uint16_t sport, dport;
+	uint32_t seq, ack;
+	uint16_t wnd;
+	uint8_t flags;
+	uint16_t mss;            /* MSS option value, 0 when absent */
+	const uint8_t *data;
+	uint16_t len;            /* payload bytes */
+};
+
+/* SEG.LEN: payload plus one for each of SYN and FIN. */
+static inline uint32_t tcp_seg_seqlen(const struct tcp_seg *s)
+{
+	return (uint32_t)s->len + ((s->flags & TCP_SYN) ? 1u : 0u) + ((s->flags & TCP_FIN) ? 1u : 0u);
+}
+
+enum tcp_parse_err {
+	TCP_PARSE_OK = 0,
+	TCP_PARSE_SHORT = -1,    /* shorter than a header, or data offset beyond it */
+	TCP_PARSE_DOFF = -2,     /* data offset < 5 */
+	TCP_PARSE_CSUM = -3,     /* bad checksum */
+	TCP_PARSE_OPTIONS = -4,  /* malformed option length */
+};
+int tcp_seg_parse(const struct ipv4_packet *ip, struct tcp_seg *seg);
+
+/* What an outgoing segment carries.  The payload (len bytes) must already
+ * be at tcp_out_payload(k); mss != 0 adds the MSS option (SYNs only, no
+ * payload then). */
+struct tcp_out {
+	uint32_t saddr, daddr;
+	uint16_t sport, dport;
+	uint32_t seq, ack;
+	uint8_t flags;
+	uint16_t wnd;
+	uint16_t mss;
+};
+uint8_t *tcp_out_payload(struct keel *k);
+/* Builds header and checksum, hands it to IP; counts OutSegs/OutRsts. */
+int tcp_emit(struct keel *k, const struct tcp_out *o, size_t len);
+
+/* Sequence-space comparisons, modulo 2^32 (RFC 9293 §3.4). */
+static inline int seq_lt(uint32_t a, uint32_t b) { return (int32_t)(a - b) < 0; }
+static inline int seq_le(uint32_t a, uint32_t b) { return (int32_t)(a - b) <= 0; }
+static inline int seq_gt(uint32_t a, uint32_t b) { return (int32_t)(a - b) > 0; }
+static inline int seq_ge(uint32_t a, uint32_t b) { return (int32_t)(a - b) >= 0; }
+/* Deadline reached?  Signed difference, so the 49-day wrap is harmless. */
+static inline int time_due(uint32_t now, uint32_t deadline) { return (int32_t)(now - deadline) >= 0; }
+#endif

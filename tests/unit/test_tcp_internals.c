@@ -1,0 +1,168 @@
+/* TCP engine internals: wire parse (options, offsets, checksum), handles
+ * and generations, pools, misuse of the API, compact entry sizes. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+#include <cmocka.h>
+#include "byteorder.h"
+#include "checksum.h"
+#include "keel.h"
+#include "tcp_internal.h"
+
+static struct keel K;
+static const uint8_t seed[16] = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16};
+static const uint8_t mac[6] = {2, 0, 0, 0, 0, 2};
+#define US 0xc0000202u
+#define PEER 0xc0000201u
+
+static int tx_sink(void *ctx, const uint8_t *f, size_t len)
+{
+	(void)ctx; (void)f; (void)len;
+	return 0;
+}
+
+static int setup(void **state)
+{
+	(void)state;
+	keel_init(&K, mac, US, 24, 0, seed, tx_sink, NULL);
+	return 0;
+}
+
+/* Builds a TCP segment with the given options; fixes the checksum. */
+static size_t build(uint8_t *b, const uint8_t *opt, size_t optlen, uint8_t flags)
+{
+	size_t hlen = 20 + optlen;
+	memset(b, 0, 64);
+	store_be16(b, 40000);
+	store_be16(b + 2, 7);
+	store_be32(b + 4, 1000);
+	b[12] = (uint8_t)((hlen / 4) << 4);
+	b[13] = flags;
+	store_be16(b + 14, 8192);
+	if (optlen)
+		memcpy(b + 20, opt, optlen);
+	uint32_t s = csum_pseudo(PEER, US, IP_PROTO_TCP, (uint16_t)hlen);
+	store_be16(b + 16, csum_fold(csum_add(s, b, hlen)));
+	return hlen;
+}
+
+static int parse(uint8_t *b, size_t len, struct tcp_seg *seg)
+{
+	struct ipv4_packet ip = {.src = PEER, .dst = US, .proto = IP_PROTO_TCP, .payload = b, .len = len};
+	return tcp_seg_parse(&ip, seg);
+}
+
+static void test_parse_options(void **state)
+{
+	(void)state;
+	uint8_t b[64];
+	struct tcp_seg s;
+	const uint8_t mss_nop[] = {1, 1, 2, 4, 0x02, 0x18, 0, 0};  /* NOP NOP MSS 536 EOL pad */
+	assert_int_equal(parse(b, build(b, mss_nop, sizeof(mss_nop), TCP_SYN), &s), TCP_PARSE_OK);
+	assert_int_equal(s.mss, 536);
+	const uint8_t unknown[] = {30, 6, 1, 2, 3, 4, 2, 4, 0x05, 0xb4, 0, 0};  /* kind 30 skipped */
+	assert_int_equal(parse(b, build(b, unknown, sizeof(unknown), TCP_SYN), &s), TCP_PARSE_OK);
+	assert_int_equal(s.mss, 1460);
+	const uint8_t len0[] = {30, 0, 0, 0};
+	assert_int_equal(parse(b, build(b, len0, 4, TCP_SYN), &s), TCP_PARSE_OPTIONS);
+	const uint8_t len1[] = {30, 1, 0, 0};
+	assert_int_equal(parse(b, build(b, len1, 4, TCP_SYN), &s), TCP_PARSE_OPTIONS);
+	const uint8_t beyond[] = {1, 1, 30, 8};
+	assert_int_equal(parse(b, build(b, beyond, 4, TCP_SYN), &s), TCP_PARSE_OPTIONS);
+	const uint8_t cut[] = {1, 1, 1, 2};   /* kind with no room for its length */
+	assert_int_equal(parse(b, build(b, cut, 4, TCP_SYN), &s), TCP_PARSE_OPTIONS);
+	const uint8_t badmss[] = {2, 3, 0, 0};
+	assert_int_equal(parse(b, build(b, badmss, 4, TCP_SYN), &s), TCP_PARSE_OPTIONS);
+}
+
+static void test_parse_header(void **state)
+{
+	(void)state;
+	uint8_t b[64];
+	struct tcp_seg s;
+	size_t n = build(b, NULL, 0, TCP_ACK);
+	assert_int_equal(parse(b, n - 1, &s), TCP_PARSE_SHORT);
+	b[12] = 4 << 4;
+	assert_int_equal(parse(b, n, &s), TCP_PARSE_DOFF);
+	n = build(b, NULL, 0, TCP_ACK);
+	b[12] = 6 << 4;   /* 24-byte header in a 20-byte segment */
+	assert_int_equal(parse(b, n, &s), TCP_PARSE_SHORT);
+	n = build(b, NULL, 0, TCP_ACK);
+	b[5] ^= 1;
+	assert_int_equal(parse(b, n, &s), TCP_PARSE_CSUM);
+}
+
+static void test_handles(void **state)
+{
+	(void)state;
+	int l = tcp_listen(&K, 7, 5);
+	assert_true(l >= 0);
+	assert_int_equal(tcp_listen(&K, 7, 5), KEEL_EADDRINUSE);
+	assert_int_equal(tcp_listen(&K, 0, 5), KEEL_EINVAL);
+	assert_int_equal(tcp_send(&K, l, "x", 1), KEEL_EINVAL);   /* listener: wrong kind */
+	assert_int_equal(tcp_accept(&K, l), KEEL_EWOULDBLOCK);
+	int c = tcp_connect(&K, PEER, 80, 0);
+	assert_true(c >= 0);
+	assert_int_equal(tcp_accept(&K, c), KEEL_EINVAL);          /* accept on a connection */
+	assert_int_equal(tcp_get_state(&K, c), TCP_SYN_SENT);
+	assert_int_equal(tcp_send(&K, c, "x", 1), KEEL_EINPROGRESS);
+	assert_int_equal(tcp_close(&K, c), KEEL_OK);
+	assert_int_equal(tcp_close(&K, c), KEEL_EBADF);            /* double close */
+	assert_int_equal(tcp_send(&K, c, "x", 1), KEEL_EBADF);
+	int c2 = tcp_connect(&K, PEER, 80, 0);                      /* same slot, new generation */
+	assert_true(c2 >= 0);
+	assert_int_equal(c2 & 0xff, c & 0xff);
+	assert_int_not_equal(c2, c);
+	assert_int_equal(tcp_get_state(&K, c), KEEL_EBADF);
+	assert_int_equal(tcp_abort(&K, c2), KEEL_OK);
+	assert_int_equal(tcp_close(&K, l), KEEL_OK);
+	assert_int_equal(tcp_accept(&K, l), KEEL_EBADF);
+	assert_int_equal(tcp_send(&K, -5, "x", 1), KEEL_EBADF);
+	assert_int_equal(tcp_recv(&K, 0x7fffffff, NULL, 0), KEEL_EBADF);
+	struct keel_pool_usage u;
+	tcp_pool_get(&K, TCP_POOL_TCB, &u);
+	assert_int_equal(u.in_use, 0);
+	assert_int_equal(u.high_water, 1);
+	assert_int_equal(u.size, KEEL_TCP_MAX_CONN);
+}
+
+static void test_pool_exhaustion(void **state)
+{
+	(void)state;
+	int h[KEEL_TCP_MAX_CONN];
+	for (int i = 0; i < KEEL_TCP_MAX_CONN; i++) {
+		h[i] = tcp_connect(&K, PEER, 80, 0);
+		assert_true(h[i] >= 0);
+	}
+	assert_int_equal(tcp_connect(&K, PEER, 80, 0), KEEL_ENOMEM);
+	int used = 0;
+	struct tcp_conn_info ci;
+	for (unsigned i = 0; tcp_conn_info(&K, i, &ci) != KEEL_EINVAL; i++)
+		used += tcp_conn_info(&K, i, &ci) == 0;
+	assert_int_equal(used, KEEL_TCP_MAX_CONN);
+	for (int i = 0; i < KEEL_TCP_MAX_CONN; i++)
+		assert_int_equal(tcp_close(&K, h[i]), KEEL_OK);
+	assert_int_equal(tcp_curr_estab(&K), 0);
+}
+
+static void test_sizes(void **state)
+{
+	(void)state;
+	/* Host sizes equal the Cortex-M ones: fixed-width fields only. */
+	assert_true(sizeof(struct tcp_synq_entry) <= 32);
+	assert_true(sizeof(struct tcp_tw_entry) <= 24);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup(test_parse_options, setup),
+		cmocka_unit_test_setup(test_parse_header, setup),
+		cmocka_unit_test_setup(test_handles, setup),
+		cmocka_unit_test_setup(test_pool_exhaustion, setup),
+		cmocka_unit_test_setup(test_sizes, setup),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
