@@ -1,0 +1,159 @@
+/* SYN-ACK retransmission from the SYN queue: 1 s, then doubling (2, 4, 8,
+ * 16 s), tcp_synack_retries (5) retransmits, give-up 32 s after the last:
+ * 63 s in all (the notes: 1+2+4+8+16+32). */
+#include "harness.h"
+
+#define SYNACK "> S. 0:0(0) ack 1 win 2048 <mss 1460>"
+
+SCRIPT(synack_retransmit_schedule_and_giveup)
+{
+	LISTEN(7, 5);
+	INJECT("< S 0:0(0) win 8192 <mss 1460>");
+	EXPECT(SYNACK);
+	/* retransmits at +1, +3, +7, +15, +31 s */
+	ADVANCE_MS(999);
+	EXPECT_NONE();
+	ADVANCE_MS(1);
+	EXPECT(SYNACK);
+	ADVANCE_MS(1999);
+	EXPECT_NONE();
+	ADVANCE_MS(1);
+	EXPECT(SYNACK);
+	ADVANCE_MS(3999);
+	EXPECT_NONE();
+	ADVANCE_MS(1);
+	EXPECT(SYNACK);
+	ADVANCE_MS(7999);
+	EXPECT_NONE();
+	ADVANCE_MS(1);
+	EXPECT(SYNACK);
+	ADVANCE_MS(15999);
+	EXPECT_NONE();
+	ADVANCE_MS(1);
+	EXPECT(SYNACK);
+	ASSERT_COUNTER(synack_retrans, 5);
+	ASSERT_POOLS(.syn_queue = 1, .tcbs = 0);
+	/* give-up at +63 s: entry gone, nothing sent (no RST) */
+	ADVANCE_MS(31999);
+	EXPECT_NONE();
+	ASSERT_POOLS(.syn_queue = 1);
+	ADVANCE_MS(1);
+	EXPECT_NONE();
+	ASSERT_POOLS(.syn_queue = 0, .tcbs = 0, .time_wait = 0);
+	ASSERT_STATE_COUNT(TCP_SYN_RECEIVED, 0);
+	ASSERT_COUNTER(synack_retrans, 5);
+	/* the final ACK now finds no entry: RST (seq = SEG.ACK) */
+	INJECT("< . 1:1(0) ack 1 win 8192");
+	EXPECT("> R 1:1(0)");
+	ACCEPT_NONE();
+}
+
+/* tcp_synack_retries = 2: retransmits at +1 s and +3 s, gone at +7 s. */
+SCRIPT(synack_retries_2)
+{
+	LISTEN(7, 5);
+	SYSCTL(tcp_synack_retries, 2);
+	INJECT("< S 0:0(0) win 8192 <mss 1460>");
+	EXPECT(SYNACK);
+	ADVANCE_MS(999);
+	EXPECT_NONE();
+	ADVANCE_MS(1);
+	EXPECT(SYNACK);
+	ADVANCE_MS(1999);
+	EXPECT_NONE();
+	ADVANCE_MS(1);
+	EXPECT(SYNACK);
+	ADVANCE_MS(3999);
+	EXPECT_NONE();
+	ASSERT_POOLS(.syn_queue = 1);
+	ADVANCE_MS(1);
+	EXPECT_NONE();
+	ASSERT_POOLS(.syn_queue = 0, .tcbs = 0);
+	ASSERT_COUNTER(synack_retrans, 2);
+}
+
+/* tcp_synack_retries = 0: no retransmit, gone after the first 1 s. */
+SCRIPT(synack_retries_0)
+{
+	LISTEN(7, 5);
+	SYSCTL(tcp_synack_retries, 0);
+	INJECT("< S 0:0(0) win 8192 <mss 1460>");
+	EXPECT(SYNACK);
+	ADVANCE_MS(999);
+	ASSERT_POOLS(.syn_queue = 1);
+	ADVANCE_MS(1);
+	EXPECT_NONE();
+	ASSERT_POOLS(.syn_queue = 0);
+	ASSERT_COUNTER(synack_retrans, 0);
+}
+
+/* The final ACK after a few retransmits still completes the handshake. */
+SCRIPT(synack_retransmit_then_ack)
+{
+	LISTEN(7, 5);
+	INJECT("< S 0:0(0) win 8192 <mss 1460>");
+	EXPECT(SYNACK);
+	ADVANCE_MS(1000);
+	EXPECT(SYNACK);
+	ADVANCE_MS(2000);
+	EXPECT(SYNACK);
+	INJECT("< . 1:1(0) ack 1 win 8192");
+	EXPECT_NONE();
+	ASSERT_POOLS(.syn_queue = 0, .tcbs = 1);
+	ACCEPT();
+	ASSERT_STATE(TCP_ESTABLISHED);
+	ADVANCE_MS(10000);
+	EXPECT_NONE();   /* no SYN-ACK after the entry became a TCB */
+}
+
+/* Independent half-open entries keep their own schedules. */
+SCRIPT(synack_two_entries_own_timers)
+{
+	LISTEN(7, 5);
+	INJECT("< S 0:0(0) win 8192 <mss 1460>");
+	EXPECT(SYNACK);
+	ADVANCE_MS(500);
+	CONN(1);
+	INJECT("< S 0:0(0) win 8192 <mss 1460>");
+	EXPECT(SYNACK);
+	ADVANCE_MS(500);
+	CONN(0);
+	EXPECT(SYNACK);       /* +1 s for the first */
+	ADVANCE_MS(499);
+	EXPECT_NONE();
+	ADVANCE_MS(1);
+	CONN(1);
+	EXPECT(SYNACK);       /* +1 s for the second */
+	ASSERT_POOLS(.syn_queue = 2, .tcbs = 0);
+}
+
+/* A RST at the right sequence for a half-open entry removes it
+ * (RFC 9293 §3.10.7.4: SYN-RECEIVED from a passive open returns to
+ * LISTEN); nothing is sent. */
+SCRIPT(synq_rst_removes_entry)
+{
+	LISTEN(7, 5);
+	INJECT("< S 0:0(0) win 8192 <mss 1460>");
+	EXPECT(SYNACK);
+	INJECT("< R 1:1(0) win 0");
+	EXPECT_NONE();
+	ASSERT_POOLS(.syn_queue = 0, .tcbs = 0);
+	ADVANCE_MS(2000);
+	EXPECT_NONE();   /* no retransmit of a removed entry */
+	ASSERT_STATE_COUNT(TCP_LISTEN, 1);
+}
+
+/* A half-open entry ACKed with the wrong acknowledgment number: RST with
+ * seq = SEG.ACK, the entry stays (RFC 9293 SYN-RECEIVED, unacceptable ACK). */
+SCRIPT(synq_bad_ack_rst)
+{
+	LISTEN(7, 5);
+	INJECT("< S 0:0(0) win 8192 <mss 1460>");
+	EXPECT(SYNACK);
+	INJECT("< . 1:1(0) ack 1000 win 8192");
+	EXPECT("> R 1000:1000(0)");
+	ASSERT_POOLS(.syn_queue = 1, .tcbs = 0);
+	ACCEPT_NONE();
+	INJECT("< . 1:1(0) ack 1 win 8192");
+	ACCEPT();
+}
