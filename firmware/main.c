@@ -1,0 +1,100 @@
+/* keel firmware: bring up the board and the stack, then one loop that
+ * moves frames from the MAC into the stack, runs the stack's timers every
+ * millisecond and serves the console.  Nothing in it blocks. */
+#include <stdbool.h>
+#include <stddef.h>
+#include "board.h"
+#include "console.h"
+#include "fmt.h"
+#include "fw.h"
+#include "keel.h"
+#include "netdev.h"
+
+#ifndef KEEL_BUILD_ID
+#define KEEL_BUILD_ID "unknown"
+#endif
+#define FW_DEFAULT_ADDR   0xC0000202u   /* 192.0.2.2 (RFC 5737) */
+#define FW_DEFAULT_PREFIX 24
+#define FW_DEFAULT_GW     0u
+/* Frames taken from the MAC per loop pass before the console and timers
+ * get their turn; the MAC's FIFO holds the rest. */
+#define FW_RX_BUDGET      8u
+
+static struct keel stack;
+static struct netdev *nd;
+static uint8_t rxbuf[KEEL_FRAME_MAX] __attribute__((aligned(4)));
+
+/* linker.ld */
+extern uint32_t __flash_used[], __ram_start[], __ram_static_end[], __stack_top[], __stack_limit[];
+
+struct keel *fw_stack(void) { return &stack; }
+struct netdev *fw_netdev(void) { return nd; }
+uint32_t fw_uptime_ms(void) { return board_millis(); }
+
+void fw_footprint(struct fw_footprint *fp)
+{
+	fp->flash = (uint32_t)(uintptr_t)__flash_used;
+	fp->ram_static = (uint32_t)((uintptr_t)__ram_static_end - (uintptr_t)__ram_start);
+	fp->ram_total = (uint32_t)((uintptr_t)__stack_top - (uintptr_t)__ram_start);
+	fp->stack = (uint32_t)((uintptr_t)__stack_top - (uintptr_t)__stack_limit);
+}
+
+static int fw_tx(void *ctx, const uint8_t *frame, size_t len)
+{
+	struct netdev *dev = ctx;
+	return dev ? dev->tx(dev, frame, len) : -1;
+}
+
+static void banner(void)
+{
+	char ip[FMT_IP_LEN], gw[FMT_IP_LEN], mac[FMT_MAC_LEN];
+	struct fw_footprint fp;
+	fw_footprint(&fp);
+	con_printf("\nkeel %s on %s\n", KEEL_BUILD_ID, board_name());
+	con_printf("mac %s%s\n", fmt_mac(mac, stack.ifc.mac), nd ? "" : " (no network device)");
+	con_printf("ip %s/%u gw %s\n", fmt_ip(ip, stack.ifc.addr), (unsigned)stack.ifc.prefix,
+		   stack.ifc.gateway ? fmt_ip(gw, stack.ifc.gateway) : "none");
+	con_printf("footprint flash %lu ram %lu of %lu (stack %lu)\n", (unsigned long)fp.flash,
+		   (unsigned long)fp.ram_static, (unsigned long)fp.ram_total, (unsigned long)fp.stack);
+	board_console_flush();
+}
+
+int main(void)
+{
+	board_init();
+	nd = board_netdev();
+	static const uint8_t no_mac[6];
+	uint8_t seed[16];
+	board_seed(seed);
+	keel_init(&stack, nd ? nd->mac : no_mac, FW_DEFAULT_ADDR, FW_DEFAULT_PREFIX,
+		  FW_DEFAULT_GW, seed, fw_tx, nd);
+	for (size_t i = 0; i < sizeof(seed); i++)
+		seed[i] = 0;   /* the stack keeps its own copy (or hash) */
+	apps_init(&stack);
+	banner();
+	console_start();
+
+	uint32_t last_tick = board_millis();
+	for (;;) {
+		bool busy = false;
+		for (uint32_t i = 0; nd && i < FW_RX_BUDGET; i++) {
+			size_t len = nd->rx(nd, rxbuf, sizeof(rxbuf));
+			if (len == 0)
+				break;
+			keel_input(&stack, rxbuf, len, board_millis());
+			busy = true;
+		}
+		uint32_t now = board_millis();
+		if (now != last_tick) {
+			keel_tick(&stack, now);   /* catches up once after a long pass */
+			last_tick = now;
+		}
+		apps_poll(&stack, now);
+		if (console_poll(now))
+			busy = true;
+		/* Sleep only when this pass found nothing; an interrupt that came
+		 * in since (frame, key, tick) makes this return at once. */
+		if (!busy)
+			board_wait_for_interrupt();
+	}
+}
