@@ -4,7 +4,7 @@
 #include "tcp_api.h"
 
 static const struct service *const services[] = {
-	&svc_echo, &svc_discard, &svc_daytime, &svc_chargen,
+	&svc_echo, &svc_discard, &svc_daytime, &svc_chargen, &svc_http, &svc_iperf,
 };
 #define NSERVICES (sizeof(services) / sizeof(services[0]))
 
@@ -61,6 +61,10 @@ static void accept_new(struct keel *k, uint32_t now_ms)
 			c->svc = services[i];
 			c->off = c->len = 0;
 			c->counter = 0;
+			c->deadline_ms = 0;
+			c->row = c->aux = 0;
+			c->phase = c->page = 0;
+			c->on_close = NULL;
 			if (c->svc->on_accept)
 				c->svc->on_accept(k, c, now_ms);
 		}
@@ -77,6 +81,10 @@ void apps_poll(struct keel *k, uint32_t now_ms)
 		unsigned ev = tcp_poll(k, c->sock);
 		int done = (ev & TCP_POLL_ERROR) || c->svc->on_poll(k, c, ev);
 		if (done) {
+			if (c->on_close) {
+				c->on_close(c);
+				c->on_close = NULL;
+			}
 			tcp_close(k, c->sock);
 			c->sock = -1;
 		}

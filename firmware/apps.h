@@ -1,7 +1,8 @@
 /* The device's TCP services (DESIGN.md): echo 7 (RFC 862), discard 9
  * (RFC 863), one line then close 13 (RFC 867 daytime-like), chargen 19
- * (RFC 864).  Each service is a struct service; apps.c owns the listeners
- * and a fixed table of connection slots and calls the service's hooks. */
+ * (RFC 864), HTTP 80 (app_http.c), iperf2 5001 (app_iperf.c).  Each
+ * service is a struct service; apps.c owns the listeners and a fixed
+ * table of connection slots and calls the service's hooks. */
 #ifndef KEEL_APPS_H
 #define KEEL_APPS_H
 #include <stddef.h>
@@ -16,6 +17,14 @@ struct app_conn {
 	const struct service *svc;
 	uint16_t off, len;        /* staged bytes still to send */
 	uint32_t counter;         /* service-private: chargen position etc. */
+	/* More service-private state (HTTP: phase, deadline, generator). */
+	uint32_t deadline_ms;
+	uint16_t row, aux;
+	uint8_t phase, page;
+	/* Set by a service that holds something beyond the connection (HTTP's
+	 * capture freeze): apps.c calls it once when it frees the slot,
+	 * whatever the reason (done, reset, timeout). */
+	void (*on_close)(struct app_conn *c);
 	uint8_t stage[APP_STAGE_LEN];
 };
 
@@ -31,6 +40,7 @@ struct service {
 };
 
 extern const struct service svc_echo, svc_discard, svc_daytime, svc_chargen;
+extern const struct service svc_http, svc_iperf;
 
 void apps_init(struct keel *k);
 void apps_poll(struct keel *k, uint32_t now_ms);

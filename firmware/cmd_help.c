@@ -1,6 +1,20 @@
-/* help: every registered command with its arguments. */
+/* help: every registered command with its arguments (a stream: one
+ * command per row), or one command's usage and help. */
+#include <stdbool.h>
 #include "cmd.h"
 #include "console.h"
+
+static bool help_row(void *ctx, unsigned row)
+{
+	(void)ctx;
+	const struct cmd *c = __cmds_start + row;
+	if (c >= __cmds_end)
+		return false;
+	con_printf("%-14s %s\n", c->name, c->help);
+	if (c->usage[0])
+		con_printf("%-14s   usage: %s %s\n", "", c->name, c->usage);
+	return true;
+}
 
 static int help(int argc, char **argv)
 {
@@ -14,11 +28,7 @@ static int help(int argc, char **argv)
 		con_printf("  %s\n", c->help);
 		return 0;
 	}
-	CMD_FOREACH(c) {
-		con_printf("%-10s %s\n", c->name, c->help);
-		if (c->usage[0])
-			con_printf("%-10s   usage: %s %s\n", "", c->name, c->usage);
-	}
+	console_stream(help_row, NULL);
 	return 0;
 }
 

@@ -4,6 +4,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include "board.h"
+#include "capture.h"
 #include "console.h"
 #include "fmt.h"
 #include "fw.h"
@@ -42,6 +43,7 @@ void fw_footprint(struct fw_footprint *fp)
 static int fw_tx(void *ctx, const uint8_t *frame, size_t len)
 {
 	struct netdev *dev = ctx;
+	capture_frame(frame, len, board_millis());
 	return dev ? dev->tx(dev, frame, len) : -1;
 }
 
@@ -81,6 +83,7 @@ int main(void)
 			size_t len = nd->rx(nd, rxbuf, sizeof(rxbuf));
 			if (len == 0)
 				break;
+			capture_frame(rxbuf, len, board_millis());
 			keel_input(&stack, rxbuf, len, board_millis());
 			busy = true;
 		}

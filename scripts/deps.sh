@@ -25,7 +25,11 @@ test)
 	want iputils-ping
 	want netcat-openbsd
 	want tshark
+	want curl
+	want iperf
+	want chromium
 	want clang
+	want git
 	;;
 esac
 [ ${#need[@]} -eq 0 ] && exit 0

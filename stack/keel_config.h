@@ -49,6 +49,20 @@
 #define KEEL_TCP_RCVBUF 2048           /* per-connection receive buffer, bytes */
 #endif
 
+/* --- TCP data path (RFC 6298, 5681, 6582, 1122 §4.2.3.2) --- */
+#ifndef KEEL_TCP_RTO_MIN_MS
+#define KEEL_TCP_RTO_MIN_MS 200u       /* RTO floor (Linux TCP_RTO_MIN; RFC 6298 says 1 s) */
+#endif
+#ifndef KEEL_TCP_RETRIES2
+#define KEEL_TCP_RETRIES2 15u          /* Linux tcp_retries2: RTO expiries before ETIMEDOUT */
+#endif
+#ifndef KEEL_TCP_DELACK_MS
+#define KEEL_TCP_DELACK_MS 200u        /* delayed-ACK bound (RFC 1122: < 500 ms) */
+#endif
+#ifndef KEEL_TCP_OOO_RANGES
+#define KEEL_TCP_OOO_RANGES 4          /* out-of-order byte ranges held in the receive ring */
+#endif
+
 /* Build-time sanity: a bad combination fails the build, not the board. */
 _Static_assert(KEEL_MTU >= 576 && KEEL_MTU <= 1500, "MTU out of range");
 _Static_assert(KEEL_ARP_QUEUE_PER_ENTRY <= KEEL_ARP_QUEUE_LEN, "ARP queue bounds");
@@ -56,4 +70,8 @@ _Static_assert(KEEL_TCP_MAX_CONN >= 1 && KEEL_TCP_MAX_CONN <= 255, "TCB pool siz
 _Static_assert(KEEL_TCP_SNDBUF >= 536 && KEEL_TCP_RCVBUF >= 536, "TCP buffers too small");
 _Static_assert((KEEL_TCP_SNDBUF & (KEEL_TCP_SNDBUF - 1)) == 0, "send buffer must be a power of two");
 _Static_assert((KEEL_TCP_RCVBUF & (KEEL_TCP_RCVBUF - 1)) == 0, "receive buffer must be a power of two");
+_Static_assert(KEEL_TCP_RTO_MIN_MS >= 10u && KEEL_TCP_RTO_MIN_MS <= 1000u, "RTO floor 10 ms .. 1 s");
+_Static_assert(KEEL_TCP_RETRIES2 >= 1u && KEEL_TCP_RETRIES2 <= 100u, "tcp_retries2 range");
+_Static_assert(KEEL_TCP_DELACK_MS >= 1u && KEEL_TCP_DELACK_MS < 500u, "RFC 1122 4.2.3.2: ACK delay < 0.5 s");
+_Static_assert(KEEL_TCP_OOO_RANGES >= 1 && KEEL_TCP_OOO_RANGES <= 16, "out-of-order ranges");
 #endif

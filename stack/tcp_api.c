@@ -13,14 +13,30 @@ static struct tcp_tcb *conn_or_err(struct keel *k, int h, int *err)
 	return t;
 }
 
-static int tuple_in_use(struct keel *k, uint32_t raddr, uint16_t rport, uint16_t lport)
+/* Can an active open use this 4-tuple?  1 if something holds it.  A
+ * TIME_WAIT entry that tcp_tw_reuse lets us take over (tw_reuse_ok, in
+ * tcp_timewait.c) does not count: *reuse gets it, the caller recycles it
+ * once the connection is sure to be made. */
+static int tuple_in_use(struct keel *k, uint32_t raddr, uint16_t rport, uint16_t lport,
+			struct tcp_tw_entry **reuse)
 {
-	/* TIME_WAIT reuse for active opens (tcp_tw_reuse) goes here. */
-	return tcb_lookup(k, raddr, rport, lport) || tw_lookup(k, raddr, rport, lport) ||
-	       synq_lookup(k, raddr, rport, lport) || listen_lookup(k, lport);
+	*reuse = NULL;
+	if (tcb_lookup(k, raddr, rport, lport) || synq_lookup(k, raddr, rport, lport) ||
+	    listen_lookup(k, lport))
+		return 1;
+	struct tcp_tw_entry *w = tw_lookup(k, raddr, rport, lport);
+	if (!w)
+		return 0;
+	if (!tw_reuse_ok(k, w))
+		return 1;
+	*reuse = w;
+	return 0;
 }
 
-static int pick_port(struct keel *k, uint32_t dst, uint16_t dport)
+/* Ephemeral port (Linux __inet_hash_connect): the next port whose 4-tuple
+ * is free or, under tcp_tw_reuse = 1, held by a reusable TIME_WAIT entry;
+ * with reuse off a port in TIME_WAIT is skipped. */
+static int pick_port(struct keel *k, uint32_t dst, uint16_t dport, struct tcp_tw_entry **reuse)
 {
 	const unsigned range = TCP_EPHEMERAL_HI - TCP_EPHEMERAL_LO + 1u;
 	for (unsigned n = 0; n < 256; n++) {
@@ -28,7 +44,7 @@ static int pick_port(struct keel *k, uint32_t dst, uint16_t dport)
 		if (p < TCP_EPHEMERAL_LO || p > TCP_EPHEMERAL_HI)
 			p = TCP_EPHEMERAL_LO;
 		k->tcp.ephemeral_next = (uint16_t)(TCP_EPHEMERAL_LO + (p - TCP_EPHEMERAL_LO + 1u) % range);
-		if (!tuple_in_use(k, dst, dport, p))
+		if (!tuple_in_use(k, dst, dport, p, reuse))
 			return p;
 	}
 	return 0;
@@ -41,12 +57,13 @@ int tcp_connect(struct keel *k, uint32_t dst, uint16_t dport, uint16_t sport)
 	if (dst == 0 || dport == 0 || k->ifc.addr == 0 || ipv4_is_multicast(dst) ||
 	    ipv4_is_broadcast(k, dst) || dst == k->ifc.addr)
 		return KEEL_EINVAL;
+	struct tcp_tw_entry *reuse;
 	if (sport == 0) {
-		int p = pick_port(k, dst, dport);
+		int p = pick_port(k, dst, dport, &reuse);
 		if (p == 0)
 			return KEEL_EADDRINUSE;
 		sport = (uint16_t)p;
-	} else if (tuple_in_use(k, dst, dport, sport)) {
+	} else if (tuple_in_use(k, dst, dport, sport, &reuse)) {
 		return KEEL_EADDRINUSE;
 	}
 	struct tcp_tcb *t = tcb_alloc(k);
@@ -56,7 +73,14 @@ int tcp_connect(struct keel *k, uint32_t dst, uint16_t dport, uint16_t sport)
 	t->raddr = dst;
 	t->lport = sport;
 	t->rport = dport;
-	t->iss = tcp_isn(k->tcp.isn_key, t->laddr, sport, dst, dport, k->now_ms);
+	if (reuse) {
+		/* The old incarnation's TIME_WAIT goes (TWRecycled, as Linux
+		 * counts tcp_tw_reuse); start beyond its sequence space. */
+		t->iss = tw_next_isn(reuse);
+		tw_recycle(k, reuse);
+	} else {
+		t->iss = tcp_isn(k->tcp.isn_key, t->laddr, sport, dst, dport, k->now_ms);
+	}
 	t->snd_una = t->iss;
 	t->snd_nxt = t->iss + 1;
 	t->rcv_adv = KEEL_TCP_RCVBUF;
@@ -109,17 +133,10 @@ int tcp_send(struct keel *k, int s, const void *buf, size_t len)
 	return n;
 }
 
-/* Receiver-side SWS avoidance (RFC 9293 §3.8.6.2.2, Linux
- * tcp_cleanup_rbuf): after a read, advertise the opened window when it at
- * least doubled and grew by a full segment (or half the buffer). */
+/* The window update after a read: tcp_rcv.c (receiver SWS avoidance). */
 static void window_update_after_read(struct keel *k, struct tcp_tcb *t)
 {
-	if (t->state != TCP_ESTABLISHED && t->state != TCP_FIN_WAIT_1 && t->state != TCP_FIN_WAIT_2)
-		return;
-	uint32_t now = tcb_rcv_wnd(t), adv = t->rcv_adv;
-	uint32_t step = t->snd_mss < KEEL_TCP_RCVBUF / 2 ? t->snd_mss : KEEL_TCP_RCVBUF / 2;
-	if (adv * 2u <= KEEL_TCP_RCVBUF && now >= 2u * adv && now - adv >= step)
-		tcp_send_ack(k, t);
+	tcp_rcv_window_update(k, t);
 }
 
 int tcp_recv(struct keel *k, int s, void *buf, size_t cap)

@@ -53,6 +53,16 @@ unsigned tcp_poll(struct keel *k, int s);
 /* The pending error of a connection (and clears it), KEEL_OK if none. */
 int tcp_error(struct keel *k, int s);
 
+/* TCP_NODELAY: on != 0 turns Nagle off (on by default; keel's Nagle is
+ * Minshall's variant, as Linux: a small segment waits only while another
+ * small segment is unacknowledged).  Turning it on sends what was held. */
+int tcp_set_nodelay(struct keel *k, int s, int on);
+/* SO_KEEPALIVE with TCP_KEEPIDLE/KEEPINTVL/KEEPCNT in one call (off by
+ * default): after idle_ms without hearing from the peer, a probe every
+ * intvl_ms; count unanswered probes -> RST, the connection reports
+ * KEEL_ETIMEDOUT.  idle_ms 0 turns it off. */
+int tcp_set_keepalive(struct keel *k, int s, uint32_t idle_ms, uint32_t intvl_ms, unsigned count);
+
 /* RFC 9293 states, in Linux's /proc/net/tcp order where it has one. */
 enum tcp_state {
 	TCP_CLOSED = 0,

@@ -16,6 +16,17 @@ static uint16_t clamp_mss(uint16_t peer)
 	return peer;
 }
 
+/* Anything from the peer restarts the keepalive idle time (RFC 1122
+ * §4.2.3.6) and answers outstanding probes. */
+static void keepalive_heard(struct keel *k, struct tcp_tcb *t)
+{
+	if (t->ka_idle_ms == 0)
+		return;
+	t->ka_probes = 0;
+	t->ka_due = k->now_ms + t->ka_idle_ms;
+	t->dflags |= TCB_D_KA_ON;
+}
+
 static void challenge_ack(struct keel *k, struct tcp_tcb *t)
 {
 	k->tcp.mib.challenge_acks++;     /* RFC 5961 §3.2, §4.2 */
@@ -37,29 +48,49 @@ static int seq_acceptable(const struct tcp_tcb *t, uint32_t seq, uint32_t seqlen
 }
 
 /* SND.UNA advances to ack: free acknowledged data, note SYN/FIN acked,
- * reset the backoff (no RTT samples yet: RTO back to 1 s). */
+ * take an RTT sample (Karn: only an untouched timed segment), end the
+ * backoff (RTO from SRTT again), restart or stop the retransmit timer. */
 static void ack_advance(struct keel *k, struct tcp_tcb *t, uint32_t ack)
 {
 	uint32_t acked = ack - t->snd_una;
+	uint32_t bytes = acked;
 	if (t->snd_una == t->iss)
-		acked--;                                  /* our SYN */
+		bytes--;                                  /* our SYN */
 	if ((t->flags & (TCB_F_FIN_SENT | TCB_F_FIN_ACKED)) == TCB_F_FIN_SENT &&
 	    seq_gt(ack, t->fin_seq)) {
-		acked--;                                  /* our FIN */
+		bytes--;                                  /* our FIN */
 		t->flags |= TCB_F_FIN_ACKED;
 	}
-	if (acked > t->snd_sent)
-		acked = t->snd_sent;
-	t->snd_head = (uint16_t)((t->snd_head + acked) & TCP_SNDMASK);
-	t->snd_len = (uint16_t)(t->snd_len - acked);
-	t->snd_sent = (uint16_t)(t->snd_sent - acked);
+	if (bytes > t->snd_len)
+		bytes = t->snd_len;
+	if ((t->dflags & TCB_D_RTT_ON) && seq_gt(ack, t->rtt_seq)) {
+		cc_rtt_sample(t, k->now_ms - t->rtt_start);
+		t->dflags &= (uint8_t)~TCB_D_RTT_ON;
+	}
+	t->snd_head = (uint16_t)((t->snd_head + bytes) & TCP_SNDMASK);
+	t->snd_len = (uint16_t)(t->snd_len - bytes);
 	t->snd_una = ack;
+	if (seq_lt(t->snd_nxt, ack))
+		t->snd_nxt = ack;                         /* acked beyond a go-back-N rewind */
 	t->retries = 0;
-	t->rto_ms = TCP_RTO_INIT_MS;
-	if (t->snd_una == t->snd_nxt)
+	t->rto_ms = cc_rto_base(t);
+	if (t->dflags & TCB_D_PERSIST)
+		return;                                   /* tcp_output decides */
+	if (t->snd_una == t->snd_max)
 		t->flags &= (uint16_t)~TCB_F_RTX_ON;      /* RFC 6298 §5.2 */
 	else
 		tcp_rtx_arm(k, t);                        /* RFC 6298 §5.3 */
+	(void)acked;
+}
+
+/* RFC 5681 §2 DUPLICATE ACKNOWLEDGMENT: data outstanding, no data and no
+ * SYN/FIN on it, ACK == SND.UNA, window unchanged. */
+static int is_dupack(const struct tcp_tcb *t, const struct tcp_seg *s)
+{
+	/* A zero window's answers to probes are not loss signals. */
+	return t->snd_max != t->snd_una && s->len == 0 && !(s->flags & (TCP_SYN | TCP_FIN)) &&
+	       s->ack == t->snd_una && s->wnd == t->snd_wnd && t->snd_wnd != 0 &&
+	       !(t->dflags & TCB_D_PERSIST);
 }
 
 static void window_update(struct tcp_tcb *t, const struct tcp_seg *s)
@@ -69,6 +100,8 @@ static void window_update(struct tcp_tcb *t, const struct tcp_seg *s)
 		t->snd_wnd = s->wnd;
 		t->snd_wl1 = s->seq;
 		t->snd_wl2 = s->ack;
+		if (t->snd_wnd > t->max_sndwnd)
+			t->max_sndwnd = t->snd_wnd;
 	}
 }
 
@@ -81,8 +114,12 @@ static void become_established(struct keel *k, struct tcp_tcb *t, const struct t
 	t->snd_wl1 = s->seq;
 	t->snd_wl2 = s->ack;
 	t->retries = 0;
-	t->rto_ms = TCP_RTO_INIT_MS;
+	t->rto_ms = cc_rto_base(t);
 	t->flags &= (uint16_t)~TCB_F_RTX_ON;
+	if (seq_gt(t->snd_una, t->snd_max))
+		t->snd_max = t->snd_una;
+	t->rcv_wup = t->rcv_nxt;
+	cc_established(t);
 	if (t->flags & TCB_F_FIN_WANT)
 		t->state = TCP_FIN_WAIT_1;                /* shutdown came during the handshake */
 	(void)k;
@@ -126,6 +163,9 @@ static void syn_sent_input(struct keel *k, struct tcp_tcb *t, const struct tcp_s
 	t->rcv_nxt = s->seq + 1;
 	t->snd_mss = clamp_mss(s->mss);
 	if (ack_ok) {
+		if ((t->dflags & TCB_D_RTT_ON) && t->retries == 0)
+			cc_rtt_sample(t, k->now_ms - t->rtt_start);   /* SYN timed, not retransmitted */
+		t->dflags &= (uint8_t)~TCB_D_RTT_ON;
 		/* Data on a SYN-ACK is not queued (as Linux without TFO):
 		 * our ACK covers the SYN only and the peer resends it. */
 		become_established(k, t, s);
@@ -138,43 +178,6 @@ static void syn_sent_input(struct keel *k, struct tcp_tcb *t, const struct tcp_s
 	t->snd_wl1 = s->seq;
 	t->snd_wl2 = t->iss;
 	tcp_send_syn(k, t);   /* <SEQ=ISS><ACK=RCV.NXT><CTL=SYN,ACK> */
-}
-
-/* Segment text in ESTABLISHED, FIN_WAIT_1, FIN_WAIT_2.  Returns 1 when the
- * whole segment (so a FIN after it) was taken in order. */
-static int take_text(struct tcp_tcb *t, const struct tcp_seg *s)
-{
-	const uint8_t *p = s->data;
-	uint32_t len = s->len;
-	uint32_t seq = s->seq;
-	if (seq_lt(seq, t->rcv_nxt)) {                    /* trim the old part */
-		uint32_t skip = t->rcv_nxt - seq;
-		if (skip > len)
-			skip = len;
-		p += skip;
-		len -= skip;
-		seq += skip;
-	}
-	if (len == 0)
-		return seq == t->rcv_nxt;
-	t->flags |= TCB_F_ACK_NOW;                        /* every data segment ACKed */
-	if (seq != t->rcv_nxt)
-		return 0;                                 /* out of order: dropped for now */
-	uint32_t room = tcb_rcv_wnd(t);
-	int all = 1;
-	if (len > room) {
-		len = room;                               /* beyond the window: trimmed */
-		all = 0;
-	}
-	uint16_t at = (uint16_t)((t->rcv_head + t->rcv_len) & TCP_RCVMASK);
-	uint32_t first = KEEL_TCP_RCVBUF - at;
-	if (first > len)
-		first = len;
-	memcpy(t->rcvbuf + at, p, first);
-	memcpy(t->rcvbuf, p + first, len - first);
-	t->rcv_len = (uint16_t)(t->rcv_len + len);
-	t->rcv_nxt += len;
-	return all;
 }
 
 /* FIN processing (RFC 9293 §3.10.7.4 "eighth, check the FIN bit"):
@@ -231,12 +234,15 @@ static void sync_input(struct keel *k, struct tcp_tcb *t, const struct tcp_seg *
 	if (!seq_acceptable(t, s->seq, seqlen)) {
 		if (s->flags & TCP_RST)
 			return;
+		if (s->len > 0 || (s->flags & TCP_FIN))
+			keepalive_heard(k, t);                 /* e.g. a keepalive probe's answer */
 		if (s->flags & TCP_SYN)
 			challenge_ack(k, t);
 		else
 			tcp_send_ack(k, t);
 		return;
 	}
+	keepalive_heard(k, t);
 	if (s->flags & TCP_RST) {
 		if (s->seq != t->rcv_nxt) {
 			challenge_ack(k, t);
@@ -265,14 +271,22 @@ static void sync_input(struct keel *k, struct tcp_tcb *t, const struct tcp_seg *
 			return;
 		}
 	}
-	if (seq_gt(s->ack, t->snd_nxt)) {
+	if (seq_gt(s->ack, t->snd_max)) {
 		tcp_send_ack(k, t);                        /* acks what we never sent */
 		return;
 	}
-	if (seq_gt(s->ack, t->snd_una))
+	t->last_ack_rx = k->now_ms;
+	t->probes = 0;                                 /* the peer is alive (persist) */
+	if (seq_gt(s->ack, t->snd_una)) {
+		uint32_t acked = s->ack - t->snd_una;
 		ack_advance(k, t, s->ack);
-	if (seq_ge(s->ack, t->snd_una))
 		window_update(t, s);
+		cc_on_ack(k, t, s->ack, acked);
+	} else if (seq_ge(s->ack, t->snd_una)) {
+		if (is_dupack(t, s))
+			cc_on_dupack(k, t);
+		window_update(t, s);
+	}
 
 	switch (t->state) {
 	case TCP_FIN_WAIT_1:
@@ -316,7 +330,7 @@ static void sync_input(struct keel *k, struct tcp_tcb *t, const struct tcp_seg *
 		/* fall through */
 	case TCP_ESTABLISHED:
 		if (s->len > 0)
-			in_order = take_text(t, s);
+			in_order = rcv_text(k, t, s);
 		else
 			in_order = s->seq == t->rcv_nxt;
 		break;
@@ -337,6 +351,7 @@ static void sync_input(struct keel *k, struct tcp_tcb *t, const struct tcp_seg *
 
 void fsm_input(struct keel *k, struct tcp_tcb *t, const struct tcp_seg *s)
 {
+	tcb_dp_init(k, t);
 	if (t->state == TCP_SYN_SENT)
 		syn_sent_input(k, t, s);
 	else

@@ -66,30 +66,71 @@ void acceptq_unlink(struct keel *k, struct tcp_tcb *t)
 	t->next = TCP_NONE;
 }
 
-/* SYN admission (Linux tcp_conn_request):
- *   SYN queue full (this listener's half-open >= backlog, or all entries
- *   >= tcp_max_syn_backlog) -> [SYN-cookie seam] drop: ReqQFullDrop,
- *   ListenDrops;  accept queue full -> drop: ListenOverflows, ListenDrops;
- *   else a SYN-queue entry and a SYN-ACK. */
-static void listen_syn(struct keel *k, struct tcp_listener *l, const struct tcp_seg *s)
+/* The SYN-ACK for a SYN answered with a cookie (Linux cookie_v4_init_sequence):
+ * no state is kept beyond the listener's "cookies sent recently" stamp.
+ * The MSS we advertise is ours; the one we will use is what the cookie
+ * encodes: the largest table entry <= the peer's MSS (536 when it sent
+ * none; as Linux, 536 even for a peer that asked for less). */
+static void listen_send_cookie(struct keel *k, struct tcp_listener *l, const struct tcp_seg *s)
 {
 	struct tcp_stack *ts = &k->tcp;
+	struct tcp_synq_entry e;   /* never in the pool: only describes the SYN-ACK */
+	memset(&e, 0, sizeof(e));
+	e.laddr = s->daddr;
+	e.raddr = s->saddr;
+	e.lport = s->dport;
+	e.rport = s->sport;
+	e.irs = s->seq;
+	syncookie_maybe_rotate(&ts->cookies, k->now_ms);   /* ticks may lag */
+	e.iss = syncookie_make(&ts->cookies, s->saddr, s->sport, s->daddr, s->dport, s->seq,
+			       tcp_clamp_mss(s->mss), k->now_ms, NULL);
+	synq_send_synack(k, &e);
+	l->cookie_sent = 1;
+	l->cookie_ms = k->now_ms;
+	ts->mib.syncookies_sent++;
+}
+
+/* SYN admission, in one place (Linux tcp_conn_request):
+ *   SYN queue full (this listener's half-open >= backlog, or all entries
+ *   >= tcp_max_syn_backlog), or tcp_syncookies = 2:
+ *       tcp_syncookies 0 -> drop: ReqQFullDrop, ListenDrops
+ *       else             -> answer with a cookie (below)
+ *   accept queue full -> drop: ListenOverflows, ListenDrops.  Even when a
+ *       cookie would apply: the connection could not be queued when its
+ *       ACK came back either, so Linux spends no SYN-ACK on it; the peer's
+ *       SYN retransmit tries again once the application has accepted.
+ *   cookie -> SYN-ACK with a cookie ISN, no state (SyncookiesSent)
+ *   else   -> a SYN-queue entry and a SYN-ACK.
+ * A SYN that took over a TIME_WAIT 4-tuple (tw_isn != 0) never gets a
+ * cookie (its ISN is fixed) and, as Linux, ignores the per-listener
+ * bound; it still needs a free entry under tcp_max_syn_backlog. */
+void listen_syn(struct keel *k, struct tcp_listener *l, const struct tcp_seg *s, uint32_t tw_isn)
+{
+	struct tcp_stack *ts = &k->tcp;
+	unsigned mode = ts->sysctl.tcp_syncookies;
 	unsigned max = ts->sysctl.tcp_max_syn_backlog;
 	if (max > KEEL_SYN_BACKLOG)
 		max = KEEL_SYN_BACKLOG;
-	if (l->synq_len >= l->backlog || ts->pool[TCP_POOL_SYN_QUEUE].in_use >= max) {
-		/* SYN cookies (tcp_syncookies 1 here, 2 always) go in here:
-		 * answer with syncookie_make()'s ISN and keep no state. */
-		ts->mib.req_q_full_drop++;
-		ts->mib.listen_drops++;
-		return;
+	int pool_full = ts->pool[TCP_POOL_SYN_QUEUE].in_use >= max;
+	int want_cookie = 0;
+	if (!tw_isn && (mode == 2 || l->synq_len >= l->backlog || pool_full)) {
+		if (mode == 0) {
+			ts->mib.req_q_full_drop++;
+			ts->mib.listen_drops++;
+			return;
+		}
+		want_cookie = 1;
 	}
 	if (acceptq_full(l)) {
 		ts->mib.listen_overflows++;
 		ts->mib.listen_drops++;
 		return;
 	}
-	struct tcp_synq_entry *e = synq_alloc(k, l);
+	if (want_cookie) {
+		listen_send_cookie(k, l, s);
+		return;
+	}
+	struct tcp_synq_entry *e = pool_full ? NULL : synq_alloc(k, l);
 	if (!e) {
 		ts->mib.req_q_full_drop++;
 		ts->mib.listen_drops++;
@@ -100,15 +141,61 @@ static void listen_syn(struct keel *k, struct tcp_listener *l, const struct tcp_
 	e->lport = s->dport;
 	e->rport = s->sport;
 	e->irs = s->seq;
-	e->iss = tcp_isn(ts->isn_key, s->daddr, s->dport, s->saddr, s->sport, k->now_ms);
+	e->iss = tw_isn ? tw_isn : tcp_isn(ts->isn_key, s->daddr, s->dport, s->saddr, s->sport, k->now_ms);
 	e->mss = tcp_clamp_mss(s->mss);
 	e->deadline = k->now_ms + TCP_RTO_INIT_MS;
 	synq_send_synack(k, e);
 }
 
+/* A bare ACK (no SYN, no RST) at a listener with no SYN-queue entry: is it
+ * the return of one of our cookies?  (Linux cookie_v4_check.)  Checked
+ * only when tcp_syncookies != 0 and this listener sent a cookie within
+ * TCP_SYNCOOKIE_VALID_MS (tcp_synq_no_recent_overflow), so an ACK flood
+ * at a quiet listener cannot guess at cookies.  Returns 0 when the segment
+ * was taken (connection made, or dropped on overflow), -1 for "not a
+ * cookie": the caller answers as to any stray ACK. */
+static int listen_cookie_ack(struct keel *k, struct tcp_listener *l, const struct tcp_seg *s)
+{
+	struct tcp_stack *ts = &k->tcp;
+	if (ts->sysctl.tcp_syncookies == 0 || !l->cookie_sent)
+		return -1;
+	if ((uint32_t)(k->now_ms - l->cookie_ms) >= TCP_SYNCOOKIE_VALID_MS) {
+		l->cookie_sent = 0;      /* also keeps the stamp from aliasing after 49 days */
+		return -1;
+	}
+	uint16_t mss;
+	syncookie_maybe_rotate(&ts->cookies, k->now_ms);
+	if (syncookie_check(&ts->cookies, s->saddr, s->sport, s->daddr, s->dport, s->seq - 1u,
+			    s->ack - 1u, k->now_ms, &mss) != 0) {
+		ts->mib.syncookies_failed++;
+		return -1;
+	}
+	ts->mib.syncookies_recv++;
+	struct tcp_synq_entry e;
+	memset(&e, 0, sizeof(e));
+	e.laddr = s->daddr;
+	e.raddr = s->saddr;
+	e.lport = s->dport;
+	e.rport = s->sport;
+	e.irs = s->seq - 1u;
+	e.iss = s->ack - 1u;
+	e.mss = mss < TCP_MSS_OURS ? mss : TCP_MSS_OURS;
+	/* Accept queue full: ListenOverflows and the ACK is dropped, without
+	 * RST even under tcp_abort_on_overflow (Linux tcp_v4_syn_recv_sock
+	 * fails, cookie_v4_check returns NULL, the segment is discarded).
+	 * The peer's retransmission is checked again. */
+	struct tcp_tcb *t = synq_child(k, l, &e, s);
+	if (t)
+		fsm_input(k, t, s);     /* data or FIN on the ACK are taken too */
+	return 0;
+}
+
 /* LISTEN (RFC 9293 §3.10.7.2 and the notes' rules):
  *   RST                    -> ignore
- *   ACK (incl. SYN+ACK)    -> [SYN-cookie check seam] <SEQ=SEG.ACK><RST>
+ *   ACK without SYN        -> a returning SYN cookie? (above) connection;
+ *                             failed -> SyncookiesFailed and, as any
+ *                             other ACK, <SEQ=SEG.ACK><RST>
+ *   SYN+ACK                -> <SEQ=SEG.ACK><RST>
  *   SYN (no FIN)           -> admission, SYN-ACK; data on the SYN is not
  *                             acknowledged (the peer resends it)
  *   anything else          -> drop */
@@ -117,13 +204,13 @@ void listen_input(struct keel *k, struct tcp_listener *l, const struct tcp_seg *
 	if (s->flags & TCP_RST)
 		return;
 	if (s->flags & TCP_ACK) {
-		/* A bare ACK here is where a SYN cookie would be checked. */
-		tcp_send_rst_reply(k, s);
+		if ((s->flags & TCP_SYN) || listen_cookie_ack(k, l, s) != 0)
+			tcp_send_rst_reply(k, s);
 		return;
 	}
 	if (!(s->flags & TCP_SYN) || (s->flags & TCP_FIN))
 		return;   /* Linux drops SYN+FIN too */
-	listen_syn(k, l, s);
+	listen_syn(k, l, s, 0);
 }
 
 int tcp_listen(struct keel *k, uint16_t port, int backlog)

@@ -1,5 +1,7 @@
-/* A listening socket: port, backlog, the count of its half-open entries and
- * its accept queue (a FIFO of TCB indices linked through tcb.next). */
+/* A listening socket: port, backlog, the count of its half-open entries,
+ * its accept queue (a FIFO of TCB indices linked through tcb.next), and
+ * when it last answered a SYN with a cookie (Linux's last_overflow stamp:
+ * cookie ACKs are only checked while one of its cookies may be alive). */
 #ifndef KEEL_TCP_LISTEN_H
 #define KEEL_TCP_LISTEN_H
 #include <stdint.h>
@@ -12,6 +14,7 @@ struct tcp_listener {
 	uint16_t acceptq_len;    /* sk_ack_backlog */
 	uint8_t acceptq_head, acceptq_tail;
 	uint8_t used;
-	uint8_t pad_;
+	uint8_t cookie_sent;     /* cookie_ms is valid */
+	uint32_t cookie_ms;      /* last SYN-ACK with a SYN cookie */
 };
 #endif

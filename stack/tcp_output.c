@@ -1,5 +1,9 @@
-/* Segments a TCB sends: data within the peer's window and our MSS, FIN
- * after the data, pure ACKs, SYN/SYN-ACK, retransmissions and resets. */
+/* Segments a TCB sends: data within min(peer's window, cwnd) and our MSS
+ * with Nagle (Minshall's variant, as Linux) and sender SWS avoidance (RFC
+ * 9293 §3.8.6.2.1), FIN after the data, pure ACKs, SYN/SYN-ACK,
+ * retransmissions (go-back-N after an RTO, the head segment for fast
+ * retransmit), zero-window probes (RFC 9293 §3.8.6.1), keepalive probes
+ * (RFC 1122 §4.2.3.6) and resets. */
 #include <string.h>
 #include "tcp_internal.h"
 
@@ -12,11 +16,14 @@ static void out_init(struct tcp_out *o, struct tcp_tcb *t, uint8_t flags, uint32
 	o->dport = t->rport;
 	o->seq = seq;
 	o->flags = flags;
-	if (flags & TCP_ACK)
+	if (flags & TCP_ACK) {
 		o->ack = t->rcv_nxt;
-	/* Window = free receive space (no scaling); RFC 9293 §3.8.6. */
-	o->wnd = tcb_rcv_wnd(t);
-	t->rcv_adv = o->wnd;
+		/* Every ACK we send settles what was owed. */
+		t->flags &= (uint16_t)~TCB_F_ACK_NOW;
+		t->dflags &= (uint8_t)~TCB_D_DACK_ON;
+	}
+	/* Window = free receive space, receiver SWS applied (tcp_rcv.c). */
+	o->wnd = rcv_wnd_select(t);
 }
 
 /* Copies len bytes of the send ring starting off bytes after SND.UNA's
@@ -36,11 +43,20 @@ void tcp_rtx_arm(struct keel *k, struct tcp_tcb *t)
 {
 	t->rtx_due = k->now_ms + t->rto_ms;
 	t->flags |= TCB_F_RTX_ON;
+	t->dflags &= (uint8_t)~TCB_D_PERSIST;
 }
 
 void tcp_send_syn(struct keel *k, struct tcp_tcb *t)
 {
 	struct tcp_out o;
+	tcb_dp_init(k, t);
+	if (t->retries == 0 && t->state == TCP_SYN_SENT) {
+		t->rtt_seq = t->iss;              /* the handshake gives the first RTT sample */
+		t->rtt_start = k->now_ms;
+		t->dflags |= TCB_D_RTT_ON;
+	} else {
+		t->dflags &= (uint8_t)~TCB_D_RTT_ON;   /* Karn: a retransmitted SYN is not timed */
+	}
 	int synack = t->state == TCP_SYN_RECEIVED;
 	out_init(&o, t, synack ? (TCP_SYN | TCP_ACK) : TCP_SYN, t->iss);
 	if (!synack)
@@ -52,16 +68,21 @@ void tcp_send_syn(struct keel *k, struct tcp_tcb *t)
 void tcp_send_ack(struct keel *k, struct tcp_tcb *t)
 {
 	struct tcp_out o;
-	out_init(&o, t, TCP_ACK, t->snd_nxt);
+	/* SEQ = the highest sequence sent (BSD's snd_max): after a go-back-N
+	 * rewind SND.NXT may lie below what the peer already has, and an
+	 * ACK with such a SEQ would be unacceptable there (RFC 9293
+	 * §3.10.7.4) and never processed. */
+	tcb_dp_init(k, t);
+	out_init(&o, t, TCP_ACK, t->snd_max);
 	(void)tcp_emit(k, &o, 0);
-	t->flags &= (uint16_t)~TCB_F_ACK_NOW;
 }
 
 /* Linux tcp_send_active_reset: <SEQ=SND.NXT><ACK=RCV.NXT><CTL=RST,ACK>. */
 void tcp_send_active_rst(struct keel *k, struct tcp_tcb *t)
 {
 	struct tcp_out o;
-	out_init(&o, t, TCP_RST | TCP_ACK, t->snd_nxt);
+	tcb_dp_init(k, t);
+	out_init(&o, t, TCP_RST | TCP_ACK, t->snd_max);
 	(void)tcp_emit(k, &o, 0);
 }
 
@@ -95,101 +116,209 @@ static int can_send_data(const struct tcp_tcb *t)
 	case TCP_CLOSE_WAIT:
 	case TCP_FIN_WAIT_1:
 	case TCP_LAST_ACK:
+	case TCP_CLOSING:
 		return seq_gt(t->snd_una, t->iss);   /* our SYN is acknowledged */
 	default:
 		return 0;
 	}
 }
 
-/* Sends new data (and the FIN after it) as the window allows, then any
- * owed ACK.  Nagle is off (as TCP_NODELAY); PSH marks the segment that
- * empties the queue. */
-void tcp_output(struct keel *k, struct tcp_tcb *t)
+/* One segment: len data bytes at seq (ring offset seq - SND.UNA), FIN if
+ * asked.  Counts retransmissions; times one segment at a time (Karn: never
+ * a retransmitted one, and a retransmission cancels the timing). */
+static void xmit_data(struct keel *k, struct tcp_tcb *t, uint32_t seq, uint32_t len, int fin, int probe)
 {
-	if (can_send_data(t)) {
-		for (unsigned n = 0; n < KEEL_TCP_SNDBUF / TCP_MSS_MIN + 2; n++) {
-			uint16_t unsent = (uint16_t)(t->snd_len - t->snd_sent);
-			int32_t usable = (int32_t)(t->snd_una + t->snd_wnd - t->snd_nxt);
-			int want_fin = (t->flags & (TCB_F_FIN_WANT | TCB_F_FIN_SENT)) == TCB_F_FIN_WANT;
-			uint16_t len = unsent;
-			if (len > t->snd_mss)
-				len = t->snd_mss;
-			if (usable <= 0)
-				len = 0;
-			else if ((int32_t)len > usable)
-				len = (uint16_t)usable;
-			if (len == 0 && !(unsent == 0 && want_fin))
-				break;
-			struct tcp_out o;
-			uint8_t flags = TCP_ACK;
-			if (len > 0 && len == unsent)
-				flags |= TCP_PSH;
-			if (len == unsent && want_fin)
-				flags |= TCP_FIN;
-			out_init(&o, t, flags, t->snd_nxt);
-			copy_out(k, t, t->snd_sent, len);
-			(void)tcp_emit(k, &o, len);
-			t->flags &= (uint16_t)~TCB_F_ACK_NOW;
-			t->snd_sent = (uint16_t)(t->snd_sent + len);
-			t->snd_nxt += len;
-			if (flags & TCP_FIN) {
-				t->fin_seq = t->snd_nxt;
-				t->snd_nxt++;
-				t->flags |= TCB_F_FIN_SENT;
-			}
-			if (!(t->flags & TCB_F_RTX_ON))
-				tcp_rtx_arm(k, t);
-			if (flags & TCP_FIN)
+	struct tcp_out o;
+	uint8_t flags = TCP_ACK;
+	uint32_t off = seq - t->snd_una;
+	if (len > 0 && off + len == t->snd_len)
+		flags |= TCP_PSH;
+	if (fin)
+		flags |= TCP_FIN;
+	out_init(&o, t, flags, seq);
+	copy_out(k, t, (uint16_t)off, (uint16_t)len);
+	(void)tcp_emit(k, &o, len);
+	uint32_t end = seq + len + (fin ? 1u : 0u);
+	if (seq_lt(seq, t->snd_max)) {
+		if (!probe) {
+			k->tcp.mib.retrans_segs++;
+			t->total_retrans++;
+		}
+		t->dflags &= (uint8_t)~TCB_D_RTT_ON;
+	} else if (!(t->dflags & TCB_D_RTT_ON) && !probe) {
+		t->rtt_seq = seq;
+		t->rtt_start = k->now_ms;
+		t->dflags |= TCB_D_RTT_ON;
+	}
+	if (seq_gt(end, t->snd_max))
+		t->snd_max = end;
+}
+
+static uint32_t data_unsent(const struct tcp_tcb *t)
+{
+	uint32_t off = t->snd_nxt - t->snd_una;
+	return off < t->snd_len ? t->snd_len - off : 0u;
+}
+
+static uint32_t persist_interval(const struct tcp_tcb *t)
+{
+	uint32_t iv = cc_rto_base(t);
+	for (unsigned i = 0; i < t->persist_shift && iv < TCP_RTO_MAX_MS; i++)
+		iv *= 2u;
+	return iv < TCP_RTO_MAX_MS ? iv : TCP_RTO_MAX_MS;
+}
+
+/* New data, or the rest after a go-back-N rewind, as min(window, cwnd)
+ * allows.  force: one segment regardless of Nagle/SWS (persist timer as
+ * RFC 9293's SWS override timeout). */
+static void output_data(struct keel *k, struct tcp_tcb *t, int force)
+{
+	if ((t->dflags & TCB_D_PERSIST) && t->snd_wnd > 0)
+		t->snd_nxt = t->snd_una;    /* the window opened: an unacked probe byte goes again */
+	for (unsigned n = 0; n < KEEL_TCP_SNDBUF / TCP_MSS_MIN + 2; n++) {
+		uint32_t off = t->snd_nxt - t->snd_una;
+		if (off > t->snd_len)
+			break;                              /* the FIN is out */
+		uint32_t avail = t->snd_len - off;
+		int fin_due = (t->flags & (TCB_F_FIN_WANT | TCB_F_FIN_ACKED)) == TCB_F_FIN_WANT;
+		if (avail == 0 && !fin_due)
+			break;
+		int32_t wnd_lim = (int32_t)(t->snd_una + t->snd_wnd - t->snd_nxt);
+		int32_t cwnd_lim = (int32_t)(t->cwnd - off);
+		int32_t lim = wnd_lim < cwnd_lim ? wnd_lim : cwnd_lim;
+		uint32_t len = avail < t->snd_mss ? avail : t->snd_mss;
+		if (lim <= 0)
+			len = 0;
+		else if (len > (uint32_t)lim)
+			len = (uint32_t)lim;
+		int fin = fin_due && len == avail;
+		if (len == 0 && !fin)
+			break;
+		if (!force && !fin && len < t->snd_mss && !seq_lt(t->snd_nxt, t->snd_max)) {
+			/* A small new segment goes only if it is all we have and
+			 * Nagle allows (no small segment unacked: Minshall), or
+			 * it is at least half the largest window the peer has
+			 * offered (RFC 9293 §3.8.6.2.1). */
+			int nagle_ok = (t->dflags & TCB_D_NODELAY) || !seq_gt(t->snd_sml, t->snd_una);
+			if (!((len == avail && nagle_ok) || len >= t->max_sndwnd / 2u))
 				break;
 		}
-		/* Zero window with data waiting and nothing in flight: the
-		 * retransmit timer doubles as a crude persist timer (a real
-		 * one comes with the data-path issue). */
-		if (t->snd_len > t->snd_sent && t->snd_una == t->snd_nxt && !(t->flags & TCB_F_RTX_ON))
-			tcp_rtx_arm(k, t);
+		xmit_data(k, t, t->snd_nxt, len, fin, 0);
+		if (fin && !(t->flags & TCB_F_FIN_SENT)) {
+			t->fin_seq = t->snd_nxt + len;
+			t->flags |= TCB_F_FIN_SENT;
+		}
+		if (len > 0 && len < t->snd_mss)
+			t->snd_sml = t->snd_nxt + len;
+		t->snd_nxt += len + (fin ? 1u : 0u);
+		if (fin || force)
+			break;
 	}
+	/* Timers.  A zero window pulls SND.NXT back to SND.UNA (what was in
+	 * flight will be sent again when it opens); with data waiting and
+	 * nothing in flight the persist timer runs, else the retransmit
+	 * timer (RFC 6298 §5.1). */
+	if (t->snd_wnd == 0 && t->snd_len > 0 && !(t->flags & TCB_F_FIN_SENT) &&
+	    t->snd_nxt != t->snd_una && !(t->dflags & TCB_D_PERSIST))
+		t->snd_nxt = t->snd_una;
+	uint32_t flight = tcb_flight(t);
+	if (flight == 0 && t->snd_len > 0 && data_unsent(t) > 0) {
+		if (!(t->dflags & TCB_D_PERSIST)) {
+			t->persist_shift = 0;
+			t->rtx_due = k->now_ms + persist_interval(t);
+			t->flags |= TCB_F_RTX_ON;
+			t->dflags |= TCB_D_PERSIST;
+		}
+	} else if (flight > 0) {
+		if ((t->dflags & TCB_D_PERSIST) && t->snd_wnd > 0) {
+			t->persist_shift = 0;
+			tcp_rtx_arm(k, t);                  /* the window opened */
+		} else if (!(t->flags & TCB_F_RTX_ON)) {
+			tcp_rtx_arm(k, t);
+		}
+	} else if (t->dflags & TCB_D_PERSIST) {
+		t->dflags &= (uint8_t)~TCB_D_PERSIST;
+		t->flags &= (uint16_t)~TCB_F_RTX_ON;
+	}
+}
+
+/* Sends what may be sent, then any owed ACK. */
+void tcp_output(struct keel *k, struct tcp_tcb *t)
+{
+	tcb_dp_init(k, t);
+	if (can_send_data(t))
+		output_data(k, t, 0);
 	if (t->flags & TCB_F_ACK_NOW)
 		tcp_send_ack(k, t);
 }
 
-/* The retransmit timer fired: resend the oldest unacknowledged thing
- * (SYN, SYN-ACK, first segment of data, or FIN).  Go-back-one, as Linux's
- * RTO path does for the head; the rest follows as ACKs arrive. */
+/* One segment at SND.UNA: fast retransmit and NewReno's partial ACK. */
+void tcp_retransmit_head(struct keel *k, struct tcp_tcb *t)
+{
+	if (!can_send_data(t))
+		return;
+	uint32_t sent = t->snd_max - t->snd_una;    /* data (+ FIN) ever sent beyond SND.UNA */
+	int fin_out = (t->flags & (TCB_F_FIN_SENT | TCB_F_FIN_ACKED)) == TCB_F_FIN_SENT;
+	uint32_t data = sent - (fin_out ? 1u : 0u);
+	if (data > t->snd_len)
+		data = t->snd_len;
+	uint32_t len = data < t->snd_mss ? data : t->snd_mss;
+	int fin = fin_out && len == data;
+	if (len == 0 && !fin)
+		return;
+	xmit_data(k, t, t->snd_una, len, fin, 0);
+	uint32_t end = t->snd_una + len + (fin ? 1u : 0u);
+	if (seq_lt(t->snd_nxt, end))
+		t->snd_nxt = end;
+}
+
+/* The retransmit timer fired (the caller backs off and counts): SYN or
+ * SYN-ACK again, else the loss window and go-back-N from SND.UNA. */
 void tcp_retransmit(struct keel *k, struct tcp_tcb *t)
 {
-	struct tcp_out o;
 	if (t->state == TCP_SYN_SENT || t->state == TCP_SYN_RECEIVED) {
 		tcp_send_syn(k, t);
 		k->tcp.mib.retrans_segs++;
 		k->tcp.mib.synack_retrans++;
+		t->total_retrans++;
 		return;
 	}
-	if (t->snd_sent > 0) {
-		uint16_t len = t->snd_sent < t->snd_mss ? t->snd_sent : t->snd_mss;
-		uint8_t flags = TCP_ACK;
-		if (len == t->snd_sent) {
-			flags |= TCP_PSH;
-			if ((t->flags & (TCB_F_FIN_SENT | TCB_F_FIN_ACKED)) == TCB_F_FIN_SENT)
-				flags |= TCP_FIN;
-		}
-		out_init(&o, t, flags, t->snd_una);
-		copy_out(k, t, 0, len);
-		(void)tcp_emit(k, &o, len);
-		k->tcp.mib.retrans_segs++;
+	if (!can_send_data(t))
+		return;
+	cc_on_rto(k, t);
+	output_data(k, t, 1);
+}
+
+/* The persist timer fired: a zero-window probe of one byte at SND.UNA
+ * (RFC 9293 §3.8.6.1; the peer ACKs it with its current window), or with
+ * a small window open, what it allows (the SWS override timeout). */
+void tcp_persist_fire(struct keel *k, struct tcp_tcb *t)
+{
+	if (!can_send_data(t) || t->snd_len == 0 || data_unsent(t) + tcb_flight(t) == 0) {
+		t->dflags &= (uint8_t)~TCB_D_PERSIST;
+		t->flags &= (uint16_t)~TCB_F_RTX_ON;
 		return;
 	}
-	if ((t->flags & (TCB_F_FIN_SENT | TCB_F_FIN_ACKED)) == TCB_F_FIN_SENT) {
-		out_init(&o, t, TCP_FIN | TCP_ACK, t->fin_seq);
-		(void)tcp_emit(k, &o, 0);
-		k->tcp.mib.retrans_segs++;
-		return;
+	if (t->snd_wnd == 0) {
+		t->snd_nxt = t->snd_una;
+		xmit_data(k, t, t->snd_una, 1, 0, 1);
+		t->snd_nxt = t->snd_una + 1u;
+	} else {
+		output_data(k, t, 1);
 	}
-	if (t->snd_len > t->snd_sent && can_send_data(t)) {
-		/* Zero-window probe: one new byte beyond the window. */
-		out_init(&o, t, TCP_ACK, t->snd_nxt);
-		copy_out(k, t, t->snd_sent, 1);
-		(void)tcp_emit(k, &o, 1);
-		t->snd_sent++;
-		t->snd_nxt++;
+	if (t->persist_shift < 16)
+		t->persist_shift++;
+	if (t->dflags & TCB_D_PERSIST) {
+		t->rtx_due = k->now_ms + persist_interval(t);
+		t->flags |= TCB_F_RTX_ON;
 	}
+}
+
+/* RFC 1122 §4.2.3.6: <SEQ=SND.NXT-1><ACK=RCV.NXT>, no data (as Linux);
+ * the peer answers with an ACK. */
+void tcp_send_keepalive(struct keel *k, struct tcp_tcb *t)
+{
+	struct tcp_out o;
+	out_init(&o, t, TCP_ACK, t->snd_max - 1u);
+	(void)tcp_emit(k, &o, 0);
 }

@@ -105,12 +105,26 @@ int tcp_conn_info(const struct keel *k, unsigned index, struct tcp_conn_info *ou
 		out->recv_q = t->rcv_len;
 		out->send_q = t->snd_len;
 		out->rto_ms = t->rto_ms;
+		out->srtt_ms = t->srtt8 >> 3;
+		out->rttvar_ms = t->rttvar4 >> 2;
+		out->cwnd = t->cwnd;
+		out->ssthresh = t->ssthresh;
+		out->snd_wnd = t->snd_wnd;
+		out->rcv_wnd = t->rcv_adv;
+		out->mss = t->snd_mss;
+		out->total_retrans = t->total_retrans;
 		if (t->flags & TCB_F_RTX_ON) {
-			out->timer = TCP_TIMER_RETRANS;
+			out->timer = (t->dflags & TCB_D_PERSIST) ? TCP_TIMER_PERSIST : TCP_TIMER_RETRANS;
 			out->timer_ms = until(k, t->rtx_due);
 		} else if (t->flags & TCB_F_FW2_ON) {
 			out->timer = TCP_TIMER_FIN_WAIT2;
 			out->timer_ms = until(k, t->fw2_due);
+		} else if (t->dflags & TCB_D_DACK_ON) {
+			out->timer = TCP_TIMER_DELACK;
+			out->timer_ms = until(k, t->dack_due);
+		} else if ((t->dflags & TCB_D_KA_ON) && t->ka_idle_ms) {
+			out->timer = TCP_TIMER_KEEPALIVE;
+			out->timer_ms = until(k, t->ka_due);
 		}
 		return 0;
 	}
@@ -143,7 +157,7 @@ int tcp_conn_info(const struct keel *k, unsigned index, struct tcp_conn_info *ou
 		out->lport = w->lport;
 		out->rport = w->rport;
 		out->timer = TCP_TIMER_TIME_WAIT;
-		out->timer_ms = until(k, w->deadline);
+		out->timer_ms = until(k, tw_deadline(k, w));
 		return 0;
 	}
 	return KEEL_EINVAL;

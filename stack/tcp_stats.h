@@ -49,7 +49,8 @@ uint32_t tcp_curr_estab(const struct keel *k);
  * the end, so `for (i = 0; tcp_conn_info(k, i, &ci) != KEEL_EINVAL; i++)`
  * walks everything in bounded time. */
 enum tcp_conn_kind { TCP_CONN_LISTENER, TCP_CONN_TCB, TCP_CONN_HALF_OPEN, TCP_CONN_TIME_WAIT };
-enum tcp_timer_kind { TCP_TIMER_NONE, TCP_TIMER_RETRANS, TCP_TIMER_SYNACK, TCP_TIMER_FIN_WAIT2, TCP_TIMER_TIME_WAIT };
+enum tcp_timer_kind { TCP_TIMER_NONE, TCP_TIMER_RETRANS, TCP_TIMER_SYNACK, TCP_TIMER_FIN_WAIT2, TCP_TIMER_TIME_WAIT,
+		      TCP_TIMER_PERSIST, TCP_TIMER_KEEPALIVE, TCP_TIMER_DELACK };
 struct tcp_conn_info {
 	uint8_t kind;            /* enum tcp_conn_kind */
 	uint8_t state;           /* enum tcp_state */
@@ -62,7 +63,16 @@ struct tcp_conn_info {
 	uint32_t rto_ms;         /* current RTO (0 if none) */
 	uint8_t timer;           /* enum tcp_timer_kind */
 	int32_t timer_ms;        /* ms until it fires (may be <= 0 when due) */
+	/* `ss -i` (TCBs only; 0 elsewhere) */
+	uint32_t srtt_ms, rttvar_ms; /* RFC 6298 estimates, 0 before the first sample */
+	uint32_t cwnd, ssthresh;     /* bytes (ssthresh 0x7fffffff = not yet set) */
+	uint32_t snd_wnd;            /* peer's window */
+	uint16_t rcv_wnd;            /* window we advertised last */
+	uint16_t mss;                /* send MSS */
+	uint32_t total_retrans;      /* segments retransmitted on this connection */
 };
+#define TCP_CONN_INFO_HAS_SRTT 1
+#define TCP_CONN_INFO_HAS_CWND 1
 #define TCP_CONN_SLOTS (KEEL_TCP_MAX_LISTEN + KEEL_TCP_MAX_CONN + KEEL_SYN_BACKLOG + KEEL_TW_MAX)
 int tcp_conn_info(const struct keel *k, unsigned index, struct tcp_conn_info *out);
 #endif

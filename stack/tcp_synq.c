@@ -92,20 +92,18 @@ static int req_in_window(uint32_t seq, uint32_t end, uint32_t s_win, uint32_t e_
 	return seq == e_win && seq == end;
 }
 
-/* The final ACK was accepted: make the TCB, queue it for accept, and let
- * the state machine take any data or FIN the ACK carries. */
-static int synq_promote(struct keel *k, struct tcp_synq_entry *e, const struct tcp_seg *s)
+struct tcp_tcb *synq_child(struct keel *k, struct tcp_listener *l, const struct tcp_synq_entry *e,
+			   const struct tcp_seg *s)
 {
-	struct tcp_listener *l = &k->tcp.listeners[e->listener];
 	if (acceptq_full(l)) {
 		k->tcp.mib.listen_overflows++;
 		k->tcp.mib.listen_drops++;
-		return -1;
+		return NULL;
 	}
 	struct tcp_tcb *t = tcb_alloc(k);
 	if (!t) {
 		k->tcp.mib.listen_drops++;          /* Linux: syn_recv_sock failed */
-		return -1;
+		return NULL;
 	}
 	t->laddr = e->laddr;
 	t->raddr = e->raddr;
@@ -123,8 +121,18 @@ static int synq_promote(struct keel *k, struct tcp_synq_entry *e, const struct t
 	t->state = TCP_ESTABLISHED;
 	t->flags |= TCB_F_PASSIVE;
 	k->tcp.mib.passive_opens++;
-	synq_free(k, e);
 	acceptq_push(k, l, t);
+	return t;
+}
+
+/* The final ACK was accepted: make the TCB, queue it for accept, and let
+ * the state machine take any data or FIN the ACK carries. */
+static int synq_promote(struct keel *k, struct tcp_synq_entry *e, const struct tcp_seg *s)
+{
+	struct tcp_tcb *t = synq_child(k, &k->tcp.listeners[e->listener], e, s);
+	if (!t)
+		return -1;
+	synq_free(k, e);
 	fsm_input(k, t, s);
 	return 0;
 }

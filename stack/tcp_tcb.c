@@ -98,7 +98,9 @@ void tcb_done(struct keel *k, struct tcp_tcb *t, int err)
 {
 	tcb_set_state(k, t, TCP_CLOSED);
 	t->flags &= (uint16_t)~(TCB_F_RTX_ON | TCB_F_FW2_ON | TCB_F_ACK_NOW);
-	t->snd_len = t->snd_sent = 0;   /* the write queue is purged, as tcp_done */
+	t->dflags &= (uint8_t)~(TCB_D_DACK_ON | TCB_D_KA_ON | TCB_D_PERSIST | TCB_D_RTT_ON);
+	t->snd_len = 0;                 /* the write queue is purged, as tcp_done */
+	t->nooo = 0;
 	if ((t->flags & (TCB_F_ORPHAN | TCB_F_ACCEPTQ)) != 0) {
 		tcb_free(k, t);             /* nobody will ever read the error */
 		return;
@@ -107,6 +109,8 @@ void tcb_done(struct keel *k, struct tcp_tcb *t, int err)
 		t->err = (int8_t)err;
 }
 
+/* Free receive space: what RCV.WND may be at most.  Out-of-order bytes
+ * sit beyond RCV.NXT inside this space and do not reduce it. */
 uint16_t tcb_rcv_wnd(const struct tcp_tcb *t)
 {
 	return (uint16_t)(KEEL_TCP_RCVBUF - t->rcv_len);

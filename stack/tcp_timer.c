@@ -17,6 +17,76 @@ static unsigned retry_limit(const struct keel *k, const struct tcp_tcb *t)
 	return TCP_RETRIES2;
 }
 
+static int synchronized(const struct tcp_tcb *t)
+{
+	return t->state != TCP_SYN_SENT && t->state != TCP_SYN_RECEIVED && t->state != TCP_CLOSED;
+}
+
+static void give_up(struct keel *k, struct tcp_tcb *t)
+{
+	k->tcp.mib.abort_on_timeout++;
+	tcb_done(k, t, KEEL_ETIMEDOUT);
+}
+
+/* Retransmit timer: RFC 6298 §5.4-5.6 (retransmit, back off, restart).
+ * Gives up after retry_limit expiries without progress -- except while
+ * the peer holds a zero window and still answers: those retransmissions
+ * are window probes, and the connection lives as long as ACKs come back
+ * within TCP_RTO_MAX (Linux tcp_retransmit_timer). */
+static void rtx_expired(struct keel *k, struct tcp_tcb *t)
+{
+	int zero_wnd = t->snd_wnd == 0 && synchronized(t) && !(t->flags & TCB_F_ORPHAN);
+	if (zero_wnd) {
+		if (k->now_ms - t->last_ack_rx > TCP_RTO_MAX_MS) {
+			give_up(k, t);
+			return;
+		}
+	} else if (t->retries >= retry_limit(k, t)) {
+		give_up(k, t);
+		return;
+	}
+	if (t->retries < 255)
+		t->retries++;
+	t->rto_ms = t->rto_ms * 2u > TCP_RTO_MAX_MS ? TCP_RTO_MAX_MS : t->rto_ms * 2u;
+	tcp_retransmit(k, t);
+	if (t->dflags & TCB_D_PERSIST)
+		return;                       /* a zero window: the persist timer took over */
+	tcp_rtx_arm(k, t);
+}
+
+/* Persist timer (RFC 9293 §3.8.6.1, RFC 1122 §4.2.2.17): probes back off
+ * like the RTO; the connection is dropped only after tcp_retries2 probes
+ * in a row got no ACK at all (Linux tcp_probe_timer). */
+static void persist_expired(struct keel *k, struct tcp_tcb *t)
+{
+	unsigned limit = (t->flags & TCB_F_ORPHAN) ? TCP_ORPHAN_RETRIES : TCP_RETRIES2;
+	if (t->probes >= limit) {
+		give_up(k, t);
+		return;
+	}
+	t->probes++;
+	tcp_persist_fire(k, t);
+}
+
+/* Keepalive (RFC 1122 §4.2.3.6, Linux tcp_keepalive_timer): after
+ * ka_idle_ms of silence with nothing to send, a probe every ka_intvl_ms;
+ * ka_cnt unanswered -> RST and ETIMEDOUT. */
+static void keepalive_expired(struct keel *k, struct tcp_tcb *t)
+{
+	if (!synchronized(t) || t->snd_len > 0 || tcb_flight(t) > 0 || (t->dflags & TCB_D_PERSIST)) {
+		t->ka_due = k->now_ms + t->ka_idle_ms;     /* other timers watch the peer */
+		return;
+	}
+	if (t->ka_probes >= t->ka_cnt) {
+		tcp_send_active_rst(k, t);
+		give_up(k, t);
+		return;
+	}
+	tcp_send_keepalive(k, t);
+	t->ka_probes++;
+	t->ka_due = k->now_ms + t->ka_intvl_ms;
+}
+
 void tcb_tick(struct keel *k)
 {
 	for (unsigned i = 0; i < KEEL_TCP_MAX_CONN; i++) {
@@ -29,17 +99,18 @@ void tcb_tick(struct keel *k)
 			tcb_done(k, t, KEEL_ETIMEDOUT);
 			continue;
 		}
-		if (!(t->flags & TCB_F_RTX_ON) || !time_due(k->now_ms, t->rtx_due))
-			continue;
-		if (t->retries >= retry_limit(k, t)) {
-			k->tcp.mib.abort_on_timeout++;
-			tcb_done(k, t, KEEL_ETIMEDOUT);
-			continue;
+		if ((t->dflags & TCB_D_DACK_ON) && time_due(k->now_ms, t->dack_due))
+			tcp_send_ack(k, t);                /* delayed ACK due */
+		if ((t->flags & TCB_F_RTX_ON) && time_due(k->now_ms, t->rtx_due)) {
+			if (t->dflags & TCB_D_PERSIST)
+				persist_expired(k, t);
+			else
+				rtx_expired(k, t);
+			if (!(t->flags & TCB_F_USED) || t->state == TCP_CLOSED)
+				continue;
 		}
-		tcp_retransmit(k, t);
-		t->retries++;
-		t->rto_ms = t->rto_ms * 2u > TCP_RTO_MAX_MS ? TCP_RTO_MAX_MS : t->rto_ms * 2u;
-		tcp_rtx_arm(k, t);
+		if ((t->dflags & TCB_D_KA_ON) && t->ka_idle_ms && time_due(k->now_ms, t->ka_due))
+			keepalive_expired(k, t);
 	}
 }
 

@@ -1,6 +1,8 @@
 /* A connection in TIME_WAIT: Linux's timewait sock, 24 bytes.  The local
  * address is the interface's (keel has one); entries are flushed if it
- * changes. */
+ * changes.  The entry keeps when 2*MSL last (re)started rather than its
+ * deadline, so a live change of tcp_msl applies to it, and its age is known
+ * for tcp_tw_reuse. */
 #ifndef KEEL_TCP_TIMEWAIT_H
 #define KEEL_TCP_TIMEWAIT_H
 #include <stdint.h>
@@ -9,7 +11,7 @@ struct tcp_tw_entry {
 	uint32_t raddr;
 	uint16_t lport, rport;
 	uint32_t snd_nxt, rcv_nxt;
-	uint32_t deadline;       /* 2*MSL after the last FIN seen */
+	uint32_t since;          /* 2*MSL (re)started: entry, or a later ACK-bearing segment */
 	uint16_t wnd;            /* window to advertise in re-ACKs */
 	uint8_t used;
 	uint8_t pad_;

@@ -15,6 +15,7 @@
 #endif
 _Static_assert((BOARD_CONSOLE_RX_RING & (BOARD_CONSOLE_RX_RING - 1)) == 0, "RX ring: power of two");
 _Static_assert((BOARD_CONSOLE_TX_RING & (BOARD_CONSOLE_TX_RING - 1)) == 0, "TX ring: power of two");
+_Static_assert(BOARD_CONSOLE_RX_RING <= 32768u && BOARD_CONSOLE_TX_RING <= 32768u, "ring sizes fit the uint16_t stats");
 
 /* Free-running indices; used = head - tail.  RX: ISR writes head, main
  * reads tail.  TX: main writes head, the drain (ISR or main with IRQs
@@ -56,6 +57,8 @@ void console_uart_isr(void)
 		if (con.rx_head - con.rx_tail < BOARD_CONSOLE_RX_RING) {
 			con.rx[con.rx_head & (BOARD_CONSOLE_RX_RING - 1)] = c;
 			con.rx_head++;
+			if (con.rx_head - con.rx_tail > con.stats.rx_hwm)
+				con.stats.rx_hwm = (uint16_t)(con.rx_head - con.rx_tail);
 		} else {
 			con.stats.rx_ring_drops++;
 		}
@@ -64,6 +67,13 @@ void console_uart_isr(void)
 	tx_fill();
 	if (got)
 		cortex_m_wake = 1;
+}
+
+int board_console_peekc(void)
+{
+	if (con.rx_head == con.rx_tail)
+		return -1;
+	return con.rx[con.rx_tail & (BOARD_CONSOLE_RX_RING - 1)];
 }
 
 int board_console_getc(void)
@@ -82,6 +92,8 @@ size_t board_console_write(const char *s, size_t len)
 	for (; n < len && n < room; n++)
 		con.tx[(con.tx_head + n) & (BOARD_CONSOLE_TX_RING - 1)] = (uint8_t)s[n];
 	con.tx_head += n;
+	if (con.tx_head - con.tx_tail > con.stats.tx_hwm)
+		con.stats.tx_hwm = (uint16_t)(con.tx_head - con.tx_tail);
 	con.stats.tx_bytes += n;
 	con.stats.tx_ring_drops += len - n;
 	uint32_t saved = irq_save();
@@ -110,6 +122,10 @@ void board_console_flush(void)
 const struct console_stats *board_console_stats(void)
 {
 	con.stats.rx_hw_overruns = uart_rx_overruns();
+	con.stats.tx_size = BOARD_CONSOLE_TX_RING;
+	con.stats.rx_size = BOARD_CONSOLE_RX_RING;
+	con.stats.tx_used = (uint16_t)(con.tx_head - con.tx_tail);
+	con.stats.rx_used = (uint16_t)(con.rx_head - con.rx_tail);
 	return &con.stats;
 }
 

@@ -170,6 +170,7 @@ struct seg {
 	int has_opts; uint8_t opts[64]; size_t optlen;
 	int has_payload; uint8_t payload[KEEL_MTU]; size_t plen;
 	int badsum, badipsum, doff;   /* doff -1: computed */
+	int pattern;                  /* EXPECT: payload must be the pattern */
 };
 
 static int parse_num(const char **pp, uint32_t *out)
@@ -316,6 +317,8 @@ static void parse_seg(struct th *t, int line, const char *spec, struct seg *s)
 			s->plen = s->len;
 			s->has_payload = 1;
 			p = e + 1;
+		} else if (word(&p, "pattern")) {
+			s->pattern = 1;
 		} else if (word(&p, "badsum")) {
 			s->badsum = 1;
 		} else if (word(&p, "badipsum")) {
@@ -646,6 +649,13 @@ void th_expect(struct th *t, int line, const char *spec)
 		why = "options differ";
 	else if (s.has_payload && memcmp(g.payload, s.payload, s.plen))
 		why = "payload differs";
+	else if (s.pattern) {
+		for (size_t i = 0; i < g.plen; i++)
+			if (g.payload[i] != pattern_byte(s.start + (uint32_t)i)) {
+				why = "payload is not the pattern";
+				break;
+			}
+	}
 	if (why)
 		th_fail(t, line, "EXPECT(\"%s\"): %s, got \"%s\" (at %+" PRId32 " ms)", spec, why, got,
 			(int32_t)(f->at_ms - t->now));
@@ -681,6 +691,38 @@ void th_expect_optional(struct th *t, int line, const char *spec)
 		th_expect(t, line, spec);
 }
 
+/* Takes the next segment (waiting up to ms) without a notation to match,
+ * for the few places where RFC 9293 allows several forms (window probes). */
+void th_next_segment(struct th *t, int line, uint32_t ms, struct th_seginfo *out)
+{
+	struct out_seg g;
+	th_setup(t);
+	for (uint32_t i = 0; i < ms && !t->qlen; i++) {
+		t->now++;
+		if (t->now - t->last_arp_prime >= TH_ARP_REPRIME_MS)
+			arp_prime(t);
+		keel_tick(t->k, t->now);
+		pump(t);
+	}
+	if (!t->qlen)
+		th_fail(t, line, "NEXT_SEGMENT(%" PRIu32 "): nothing was sent", ms);
+	struct th_frame *f = &t->q[t->qhead];
+	t->qhead = (t->qhead + 1) % TH_QUEUE_LEN;
+	t->qlen--;
+	decode_out(t, line, f, &g);
+	struct th_conn *c = CUR;
+	if ((c->dev_port && g.sport != c->dev_port) || g.dport != c->peer_port)
+		th_fail(t, line, "NEXT_SEGMENT: ports %u>%u, not this connection's", g.sport, g.dport);
+	out->flags = g.flags;
+	out->seq = g.seq - c->dev_isn;
+	out->ack = g.ack - c->peer_isn;
+	out->len = (uint32_t)g.plen;
+	out->win = g.win;
+	out->at_ms = f->at_ms;
+	fmt_out(out->text, sizeof(out->text), &g, c, 0);
+	th_check_invariants(t, line);
+}
+
 void th_expect_none(struct th *t, int line)
 {
 	th_setup(t);
@@ -688,8 +730,11 @@ void th_expect_none(struct th *t, int line)
 	if (t->qlen) {
 		struct out_seg g;
 		char got[600];
+		struct th_conn c = *CUR;
 		decode_out(t, line, &t->q[t->qhead], &g);
-		fmt_out(got, sizeof(got), &g, CUR, 1);
+		if ((g.flags & F_SYN) && !c.dev_isn_known)
+			c.dev_isn = g.seq;   /* show it relative, as EXPECT would */
+		fmt_out(got, sizeof(got), &g, &c, 1);
 		th_fail(t, line, "EXPECT_NONE(): %d frame(s) sent, first \"%s\" (at %+" PRId32 " ms)",
 			t->qlen, got, (int32_t)(t->q[t->qhead].at_ms - t->now));
 	}
@@ -785,10 +830,11 @@ void th_send_n(struct th *t, int line, size_t n)
 	if (n > sizeof(buf))
 		th_fail(t, line, "SEND_N too long");
 	for (size_t i = 0; i < n; i++)
-		buf[i] = pattern_byte((uint32_t)(i + 1));
+		buf[i] = pattern_byte(CUR->send_off + (uint32_t)(i + 1));
 	int r = tcp_send(t->k, CUR->handle, buf, n);
 	if (r != (int)n)
 		th_fail(t, line, "tcp_send(%zu bytes) = %d (%s)", n, r, r < 0 ? keel_strerror(r) : "short");
+	CUR->send_off += (uint32_t)n;
 	pump(t);
 	th_check_invariants(t, line);
 }
@@ -925,7 +971,7 @@ void th_assert_pools(struct th *t, int line, const struct th_pools *p)
 /* ---------------------------------------------------------------- teardown */
 
 /* Closes every handle the script still holds (peer silent), runs the clock
- * until every pool is empty (at most 20 simulated minutes, 10 ms steps) and
+ * until every pool is empty (at most 1 simulated hour, 10 ms steps) and
  * fails if something is left. */
 void th_teardown(struct th *t);
 void th_teardown(struct th *t)
@@ -951,11 +997,11 @@ void th_teardown(struct th *t)
 		}
 		if (!busy)
 			break;
-		if (t->now - start > 1200000u) {
+		if (t->now - start > 3600000u) {
 			struct keel_pool_usage u[TCP_NPOOLS];
 			for (int i = 0; i < TCP_NPOOLS; i++)
 				tcp_pool_get(t->k, (enum tcp_pool)i, &u[i]);
-			th_fail(t, 0, "teardown: pools still in use after closing everything and 1200 s: "
+			th_fail(t, 0, "teardown: pools still in use after closing everything and 3600 s: "
 				"tcbs %u syn_queue %u time_wait %u listen %u",
 				u[0].in_use, u[1].in_use, u[2].in_use, u[3].in_use);
 		}

@@ -20,6 +20,7 @@
  *   flags  S F R P . (ack) U E W;  payload "start:end(len)";  then, in any
  *   order: "ack N", "win N", options "<mss N,nop,eol,wscale N,sackOK,
  *   TS val N ecr N,kind K len L,bytes B B ...>", a payload '...' or "...",
+ *   "pattern" (EXPECT: the payload is the pattern at those sequence numbers),
  *   and (INJECT only) "badsum", "badipsum", "doff N".
  * EXPECT compares flags (except PSH, which RFC 9293 leaves to the sender),
  * seq, ack (when the frame or the script has ACK), payload length, and
@@ -53,6 +54,7 @@ struct th_conn {
 	int dev_isn_known;
 	int handle;          /* the device's connection handle, -1 none */
 	uint32_t recv_off;   /* pattern bytes read so far by RECV_EXPECT_N */
+	uint32_t send_off;   /* pattern bytes sent so far by SEND_N */
 };
 
 struct th_frame {
@@ -91,6 +93,13 @@ struct th {
 	int failed;
 };
 
+/* A device segment as NEXT_SEGMENT returns it (relative numbers). */
+struct th_seginfo {
+	unsigned flags;      /* 0x01 FIN 0x02 SYN 0x04 RST 0x08 PSH 0x10 ACK */
+	uint32_t seq, ack, len, win, at_ms;
+	char text[600];      /* in the notation */
+};
+
 /* Pool expectation: -1 = not checked. */
 struct th_pools {
 	int tcbs, syn_queue, time_wait, listen;
@@ -117,6 +126,7 @@ void th_expect_none(struct th *t, int line);
 void th_expect_within(struct th *t, int line, uint32_t ms, const char *spec);
 void th_expect_optional(struct th *t, int line, const char *spec);
 void th_send_n(struct th *t, int line, size_t n);
+void th_next_segment(struct th *t, int line, uint32_t ms, struct th_seginfo *out);
 void th_advance(struct th *t, int line, uint32_t ms);
 void th_listen(struct th *t, int line, uint16_t port, int backlog, int expect_err);
 void th_accept(struct th *t, int line);
@@ -148,6 +158,9 @@ struct keel *th_keel(struct th *t, int line);
 #define EXPECT_NONE() th_expect_none(t, __LINE__)
 /* The next segment within ms (time advances 1 ms at a time until it comes). */
 #define EXPECT_WITHIN(ms, s) th_expect_within(t, __LINE__, (ms), (s))
+/* NEXT_SEGMENT(ms, &info): the next segment whatever it is (waits <= ms) */
+#define NEXT_SEGMENT(ms, out) th_next_segment(t, __LINE__, (ms), (out))
+#define NOW() (t->now)
 /* If a segment was sent it must match; none is fine too. */
 #define EXPECT_OPTIONAL(s) th_expect_optional(t, __LINE__, (s))
 #define ADVANCE_MS(n) th_advance(t, __LINE__, (n))
@@ -158,7 +171,9 @@ struct keel *th_keel(struct th *t, int line);
 #define CONNECT(port) th_connect(t, __LINE__, (port), 0)
 #define CONNECT_FROM(port, sport) th_connect(t, __LINE__, (port), (sport))
 #define SEND(s) th_send(t, __LINE__, (s))
-/* n bytes of the pattern: the byte at stream offset r (1-based) is 'a'+(r-1)%26 */
+/* n bytes of the pattern: the byte at stream offset r (1-based) is
+ * 'a'+(r-1)%26; successive SEND_Ns continue the stream (EXPECT "... pattern"
+ * checks it, as long as only SEND_N wrote to the connection) */
 #define SEND_N(n) th_send_n(t, __LINE__, (n))
 #define RECV_EXPECT(s) th_recv_expect(t, __LINE__, (s))
 #define RECV_EOF() th_recv_eof(t, __LINE__)

@@ -102,5 +102,8 @@ int main(int argc, char **argv)
 			failed++;
 	}
 	printf("%d passed, %d failed\n", passed, failed);
+	/* flushed now: a sanitizer that ends the process at exit (LeakSanitizer)
+	 * must not swallow the summary line when stdout is a pipe or file */
+	fflush(stdout);
 	return failed ? 1 : 0;
 }

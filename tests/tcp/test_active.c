@@ -178,3 +178,16 @@ SCRIPT(active_open_close_in_syn_sent)
 	INJECT(PEER_SYNACK);
 	EXPECT("> R 1:1(0)");
 }
+
+/* abort() in SYN_SENT sends nothing (Linux tcp_disconnect: no reset
+ * before the peer knows us) and frees the TCB. */
+SCRIPT(active_open_abort_in_syn_sent)
+{
+	CONNECT(5001);
+	EXPECT("> S 0:0(0) <mss 1460>");
+	ABORT();
+	EXPECT_NONE();
+	ASSERT_POOLS(.tcbs = 0);
+	ADVANCE_MS(5000);
+	EXPECT_NONE();
+}

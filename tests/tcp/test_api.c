@@ -79,7 +79,9 @@ SCRIPT(api_wrong_kind_of_socket)
 	LISTEN(7, 5);
 	ASSERT_TRUE(tcp_send(K, LH, "x", 1) < 0);
 	ASSERT_TRUE(tcp_recv(K, LH, buf, sizeof(buf)) < 0);
-	ASSERT_TRUE(tcp_shutdown(K, LH) < 0 || 1);   /* Linux allows shutdown on a listener */
+	/* Linux's shutdown(SHUT_WR) on a listener does nothing; keel may say
+	 * EINVAL: either way the listener stays (checked below) */
+	(void)tcp_shutdown(K, LH);
 	ESTABLISH();
 	ASSERT_TRUE(tcp_accept(K, H) < 0 && tcp_accept(K, H) != KEEL_EWOULDBLOCK);
 	ASSERT_STATE(TCP_ESTABLISHED);

@@ -278,3 +278,92 @@ SCRIPT(close_listener_resets_unaccepted)
 	INJECT("< S 0:0(0) win 8192 <mss 1460>");
 	EXPECT("> R. 0:0(0) ack 1");
 }
+
+/* TIME_WAIT answers an old SYN (seq below RCV.NXT) with an ACK of the
+ * current state (Linux tcp_timewait_state_process -> TCP_TW_ACK). */
+SCRIPT(time_wait_old_syn_acked)
+{
+	LISTEN(13, 5);
+	ESTABLISH();
+	CLOSE();
+	EXPECT("> F. 1:1(0) ack 1");
+	INJECT("< F. 1:1(0) ack 2 win 8192");
+	EXPECT("> . 2:2(0) ack 2");
+	INJECT("< S 0:0(0) win 8192 <mss 1460>");
+	EXPECT("> . 2:2(0) ack 2");
+	ASSERT_STATE_COUNT(TCP_TIME_WAIT, 1);
+	ASSERT_POOLS(.syn_queue = 0, .tcbs = 0);
+}
+
+/* tcp_max_tw_buckets reached: the next connection skips TIME_WAIT
+ * (TCPTimeWaitOverflow), nothing else changes. */
+SCRIPT(time_wait_bucket_limit)
+{
+	SYSCTL(tcp_max_tw_buckets, 1);
+	LISTEN(13, 5);
+	for (int i = 0; i < 2; i++) {
+		CONN(i);
+		ESTABLISH();
+		CLOSE();
+		EXPECT("> F. 1:1(0) ack 1");
+		INJECT("< F. 1:1(0) ack 2 win 8192");
+		EXPECT("> . 2:2(0) ack 2");
+	}
+	ASSERT_STATE_COUNT(TCP_TIME_WAIT, 1);
+	ASSERT_POOLS(.time_wait = 1, .tcbs = 0);
+	ASSERT_COUNTER(tw, 1);
+	ASSERT_COUNTER(tw_overflow, 1);
+}
+
+/* SHUTDOWN, the FIN is ACKed (FIN_WAIT_2, not orphaned: no timer), then
+ * close(): the connection is now an orphan and tcp_fin_timeout starts at
+ * the close (Linux tcp_close -> tcp_time_wait(TCP_FIN_WAIT2, tmo)). */
+SCRIPT(fin_wait_2_timer_starts_at_close)
+{
+	LISTEN(13, 5);
+	ESTABLISH();
+	SHUTDOWN();
+	EXPECT("> F. 1:1(0) ack 1");
+	INJECT("< . 1:1(0) ack 2 win 8192");
+	ASSERT_STATE(TCP_FIN_WAIT_2);
+	ADVANCE_MS(5000);
+	CLOSE();
+	EXPECT_NONE();
+	ADVANCE_MS(59999);
+	ASSERT_STATE_COUNT(TCP_FIN_WAIT_2, 1);
+	ADVANCE_MS(1);
+	ASSERT_STATE_COUNT(TCP_FIN_WAIT_2, 0);
+	ASSERT_POOLS(.tcbs = 0, .time_wait = 0);
+	EXPECT_NONE();
+}
+
+/* TIME_WAIT ignores a RST that is not at RCV.NXT. */
+SCRIPT(time_wait_bad_rst_ignored)
+{
+	LISTEN(13, 5);
+	ESTABLISH();
+	CLOSE();
+	EXPECT("> F. 1:1(0) ack 1");
+	INJECT("< F. 1:1(0) ack 2 win 8192");
+	EXPECT("> . 2:2(0) ack 2");
+	INJECT("< R 100:100(0) win 0");
+	INJECT("< R 100000:100000(0) win 0");
+	EXPECT_NONE();
+	ASSERT_STATE_COUNT(TCP_TIME_WAIT, 1);
+}
+
+/* close() in CLOSE_WAIT with the peer's data still unread: RST, not FIN
+ * (Linux tcp_close data_was_unread, TCPAbortOnClose). */
+SCRIPT(close_wait_close_with_unread_data_rst)
+{
+	LISTEN(7, 5);
+	ESTABLISH();
+	INJECT("< FP. 1:6(5) ack 1 win 8192 'hello'");
+	EXPECT_WITHIN(ACK_DELAY_MAX, "> . 1:1(0) ack 7");
+	ASSERT_STATE(TCP_CLOSE_WAIT);
+	CLOSE();
+	EXPECT("> R. 1:1(0) ack 7");
+	EXPECT_NONE();
+	ASSERT_COUNTER(abort_on_close, 1);
+	ASSERT_POOLS(.tcbs = 0, .time_wait = 0);
+}

@@ -203,3 +203,46 @@ SCRIPT(two_listeners_two_connections)
 	CONN(0);
 	RECV_NONE();
 }
+
+/* The final ACK carries the peer's FIN: the new connection is born in
+ * CLOSE_WAIT and reads EOF after accept. */
+SCRIPT(final_ack_with_fin)
+{
+	LISTEN(7, 5);
+	INJECT("< S 0:0(0) win 8192 <mss 1460>");
+	EXPECT("> S. 0:0(0) ack 1 win 2048 <mss 1460>");
+	INJECT("< F. 1:1(0) ack 1 win 8192");
+	EXPECT_WITHIN(ACK_DELAY_MAX, "> . 1:1(0) ack 2");
+	ACCEPT();
+	ASSERT_STATE(TCP_CLOSE_WAIT);
+	RECV_EOF();
+	CLOSE();
+	EXPECT("> F. 1:1(0) ack 2");
+	INJECT("< . 2:2(0) ack 2 win 8192");
+	ASSERT_POOLS(.tcbs = 0, .time_wait = 0);
+}
+
+/* The peer resets a connection still waiting in the accept queue: no leak;
+ * accept() either skips it or returns it already reset (Linux returns it
+ * and the first read reports ECONNRESET). */
+SCRIPT(reset_while_in_accept_queue)
+{
+	char buf[4];
+	LISTEN(7, 5);
+	INJECT("< S 0:0(0) win 8192 <mss 1460>");
+	EXPECT("> S. 0:0(0) ack 1 <mss 1460>");
+	INJECT("< . 1:1(0) ack 1 win 8192");
+	INJECT("< R 1:1(0) win 0");
+	EXPECT_NONE();
+	int h = tcp_accept(K, LH);
+	if (h >= 0) {
+		CUR->handle = h;
+		ASSERT_STATE(TCP_CLOSED);
+		CALL_EXPECT(tcp_recv(K, h, buf, sizeof(buf)), KEEL_ECONNRESET);
+		CLOSE();
+	} else {
+		CALL_EXPECT(h, KEEL_EWOULDBLOCK);
+	}
+	ASSERT_POOLS(.tcbs = 0);
+	ASSERT_COUNTER(estab_resets, 1);
+}

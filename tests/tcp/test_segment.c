@@ -204,3 +204,28 @@ SCRIPT(segment_counters)
 	ASSERT_COUNTER(out_rsts, 0);
 	ASSERT_COUNTER(retrans_segs, 0);
 }
+
+/* A tiny peer MSS (100) is obeyed, not raised to a default. */
+SCRIPT(mss_peer_tiny)
+{
+	LISTEN(7, 5);
+	INJECT("< S 0:0(0) win 8192 <mss 100>");
+	EXPECT("> S. 0:0(0) ack 1 <mss 1460>");
+	INJECT("< . 1:1(0) ack 1 win 8192");
+	ACCEPT();
+	SEND_N(250);
+	EXPECT("> . 1:101(100) ack 1");
+	EXPECT("> . 101:201(100) ack 1");
+	EXPECT("> P. 201:251(50) ack 1");
+}
+
+/* The device's own segments carry no options after the handshake. */
+SCRIPT(no_options_after_handshake)
+{
+	LISTEN(7, 5);
+	ESTABLISH();
+	SEND("x");
+	EXPECT("> P. 1:2(1) ack 1 <>");
+	INJECT("< F. 1:1(0) ack 2 win 8192");
+	EXPECT_WITHIN(ACK_DELAY_MAX, "> . 2:2(0) ack 2 <>");
+}

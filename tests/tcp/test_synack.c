@@ -138,6 +138,8 @@ SCRIPT(synq_rst_removes_entry)
 	INJECT("< R 1:1(0) win 0");
 	EXPECT_NONE();
 	ASSERT_POOLS(.syn_queue = 0, .tcbs = 0);
+	/* RFC 4022 tcpAttemptFails counts SYN-RCVD -> LISTEN (Linux too) */
+	ASSERT_COUNTER(attempt_fails, 1);
 	ADVANCE_MS(2000);
 	EXPECT_NONE();   /* no retransmit of a removed entry */
 	ASSERT_STATE_COUNT(TCP_LISTEN, 1);
@@ -156,4 +158,28 @@ SCRIPT(synq_bad_ack_rst)
 	ACCEPT_NONE();
 	INJECT("< . 1:1(0) ack 1 win 8192");
 	ACCEPT();
+}
+
+/* A new SYN (other sequence number, inside the window) for a half-open
+ * entry: the entry goes (RFC 9293 §3.10.7.4 fourth, SYN-RECEIVED from a
+ * passive OPEN returns to LISTEN); Linux also answers with a RST
+ * (tcp_check_req embryonic_reset), RFC 9293 states no reply: both
+ * accepted. */
+SCRIPT(synq_new_syn_in_window_drops_entry)
+{
+	LISTEN(7, 5);
+	INJECT("< S 0:0(0) win 8192 <mss 1460>");
+	EXPECT(SYNACK);
+	INJECT("< S 100:100(0) win 8192 <mss 1460>");
+	if (t->qlen) {
+		/* a reply to a segment without ACK: <SEQ=0> absolute, which
+		 * is -ISN relative to this connection's device ISN */
+		struct th_seginfo r;
+		NEXT_SEGMENT(0, &r);
+		ASSERT_TRUE(r.flags == 0x14 && r.seq == 0u - DEV_ISN() && r.ack == 101 && r.len == 0);
+	}
+	EXPECT_NONE();
+	ASSERT_POOLS(.syn_queue = 0, .tcbs = 0);
+	ADVANCE_MS(2000);
+	EXPECT_NONE();
 }

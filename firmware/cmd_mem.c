@@ -1,0 +1,104 @@
+/* mem: every pool and buffer -- entries, in use now, peak, bytes per entry,
+ * bytes in all -- then the static RAM total from the linker:
+ *
+ *   Pool            Size  InUse   Peak  Entry    Bytes
+ *   tcb                8      5      5    620     4960
+ *   arp_cache          8      1      -     24      192   (peak not kept)
+ *   ram_static 53120 of 65536 (stack 4096, free 8320)
+ *
+ * Peak "-" means the stack keeps no high-water mark for it. */
+#include <stdbool.h>
+#include "board.h"
+#include "cmd.h"
+#include "console.h"
+#include "console_ring.h"
+#include "fmt.h"
+#include "fw.h"
+#include "keel.h"
+#include "tcp_stats.h"
+
+#define NO_PEAK 0xffffffffu
+
+static void line(const char *name, uint32_t size, uint32_t in_use, uint32_t peak, uint32_t entry)
+{
+	char pk[12];
+	if (peak == NO_PEAK)
+		fmt_snprintf(pk, sizeof(pk), "-");
+	else
+		fmt_snprintf(pk, sizeof(pk), "%lu", (unsigned long)peak);
+	con_printf("%-13s %6lu %6lu %6s %6lu %8lu\n", name, (unsigned long)size,
+		   (unsigned long)in_use, pk, (unsigned long)entry, (unsigned long)(size * entry));
+}
+
+static void pool(const struct keel *k, const char *name, enum tcp_pool p, uint32_t entry)
+{
+	struct keel_pool_usage u;
+	tcp_pool_get(k, p, &u);
+	line(name, u.size, u.in_use, u.high_water, entry);
+}
+
+static bool mem_row(void *ctx, unsigned row)
+{
+	(void)ctx;
+	const struct keel *k = fw_stack();
+	const struct console_stats *cs = board_console_stats();
+	struct console_mem cm;
+	switch (row) {
+	case 0:
+		con_puts("Pool            Size  InUse   Peak  Entry    Bytes\n");
+		break;
+	case 1: pool(k, "tcb", TCP_POOL_TCB, sizeof(struct tcp_tcb)); break;
+	case 2: pool(k, "syn_queue", TCP_POOL_SYN_QUEUE, sizeof(struct tcp_synq_entry)); break;
+	case 3: pool(k, "time_wait", TCP_POOL_TIME_WAIT, sizeof(struct tcp_tw_entry)); break;
+	case 4: pool(k, "listeners", TCP_POOL_LISTEN, sizeof(struct tcp_listener)); break;
+	case 5: {
+		uint32_t used = 0;
+		for (unsigned i = 0; i < KEEL_ARP_CACHE_SIZE; i++)
+			used += k->arp.cache[i].state != ARP_FREE;
+		line("arp_cache", KEEL_ARP_CACHE_SIZE, used, NO_PEAK, sizeof(struct arp_entry));
+		break;
+	}
+	case 6:
+		line("arp_queue", KEEL_ARP_QUEUE_LEN, k->arp.queued, k->arp.stats.queue_hwm,
+		     sizeof(struct arp_qslot));
+		break;
+	case 7: line("con_tx_ring", cs->tx_size, cs->tx_used, cs->tx_hwm, 1); break;
+	case 8: line("con_rx_ring", cs->rx_size, cs->rx_used, cs->rx_hwm, 1); break;
+	case 9:
+		console_mem(&cm);
+		line("con_history", cm.hist_size, cm.hist_used, NO_PEAK, 1);
+		con_printf("con_lines     history %u/%u lines, line %u bytes, console state %lu bytes\n",
+			   (unsigned)cm.hist_entries, (unsigned)cm.hist_max, (unsigned)cm.line_size,
+			   (unsigned long)cm.static_bytes);
+		break;
+	case 10:
+		con_printf("frame_buf     txbuf %u bytes (struct keel %u bytes)\n",
+			   (unsigned)sizeof(k->txbuf), (unsigned)sizeof(struct keel));
+		break;
+	case 11: {
+		struct fw_footprint fp;
+		fw_footprint(&fp);
+		uint32_t used = fp.ram_static + fp.stack;
+		con_printf("ram_static %lu of %lu (stack %lu, free %lu)\nflash %lu\n",
+			   (unsigned long)fp.ram_static, (unsigned long)fp.ram_total,
+			   (unsigned long)fp.stack,
+			   (unsigned long)(fp.ram_total > used ? fp.ram_total - used : 0),
+			   (unsigned long)fp.flash);
+		break;
+	}
+	default:
+		return false;
+	}
+	return true;
+}
+
+static int mem(int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	console_stream(mem_row, NULL);
+	return 0;
+}
+
+CMD_REGISTER(mem, "mem", "", "pools and buffers: size, in use, peak, entry bytes; static RAM",
+	     mem);

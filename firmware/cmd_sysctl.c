@@ -1,0 +1,98 @@
+/* sysctl: the TCP knobs by Linux's names (stack/sysctl.c holds the table
+ * and the bounds; the knobs live in fw_stack()->tcp.sysctl):
+ *   sysctl [-a]                       every knob, "name = value"
+ *   sysctl NAME...                    read ("net.ipv4.tcp_msl" or "tcp_msl")
+ *   sysctl [-w] NAME=VALUE            set (also "NAME = VALUE"); prints the
+ *                                     new "name = value", or why not */
+#include <string.h>
+#include "cmd.h"
+#include "console.h"
+#include "fw.h"
+#include "keel.h"
+#include "sysctl.h"
+
+#define SYSCTL_ARG_MAX 64
+
+static const char *full_name(const char *name)
+{
+	/* The table's own spelling, so the output is always the full name. */
+	for (size_t i = 0; i < keel_sysctl_count(); i++) {
+		const char *n = keel_sysctl_name(i);
+		size_t ln = strlen(n), lq = strlen(name);
+		if (strcmp(n, name) == 0 || (lq < ln && strcmp(n + ln - lq, name) == 0 && n[ln - lq - 1] == '.'))
+			return n;
+	}
+	return name;
+}
+
+static int show(const char *name)
+{
+	struct tcp_sysctl *s = &fw_stack()->tcp.sysctl;
+	uint32_t v;
+	if (keel_sysctl_get(s, name, &v) != KEEL_SYSCTL_OK) {
+		con_printf("sysctl: cannot stat %s: no such key\n", name);
+		return -1;
+	}
+	con_printf("%s = %lu\n", full_name(name), (unsigned long)v);
+	return 0;
+}
+
+static int set(char *name, const char *value)
+{
+	struct tcp_sysctl *s = &fw_stack()->tcp.sysctl;
+	const char *why = NULL;
+	while (*value == ' ')
+		value++;
+	size_t n = strlen(name);
+	while (n && name[n - 1] == ' ')
+		name[--n] = '\0';
+	int r = keel_sysctl_set(s, name, value, &why);
+	if (r == KEEL_SYSCTL_ENOENT) {
+		con_printf("sysctl: cannot stat %s: no such key\n", name);
+		return -1;
+	}
+	if (r != KEEL_SYSCTL_OK) {
+		con_printf("sysctl: %s\n", why ? why : "invalid value");
+		return -1;
+	}
+	return show(name);
+}
+
+static int sysctl(int argc, char **argv)
+{
+	int i = 1;
+	if (i < argc && strcmp(argv[i], "-w") == 0)
+		i++;
+	if (i >= argc || strcmp(argv[i], "-a") == 0 || strcmp(argv[i], "-A") == 0) {
+		for (size_t k = 0; k < keel_sysctl_count(); k++)
+			(void)show(keel_sysctl_name(k));
+		return 0;
+	}
+	/* Rejoin the words: "a=1", "a = 1", "a =1" and "a= 1" are one setting. */
+	static char arg[SYSCTL_ARG_MAX];
+	size_t len = 0;
+	for (int j = i; j < argc; j++) {
+		size_t n = strlen(argv[j]);
+		if (len + n + 2 > sizeof(arg)) {
+			con_puts("sysctl: argument too long\n");
+			return -1;
+		}
+		if (len)
+			arg[len++] = ' ';
+		memcpy(arg + len, argv[j], n);
+		len += n;
+	}
+	arg[len] = '\0';
+	char *eq = strchr(arg, '=');
+	if (eq) {
+		*eq = '\0';
+		return set(arg, eq + 1);
+	}
+	int rc = 0;
+	for (int j = i; j < argc; j++)   /* several names: read each */
+		rc |= show(argv[j]);
+	return rc;
+}
+
+CMD_REGISTER(sysctl, "sysctl", "[-a] | NAME... | [-w] NAME=VALUE",
+	     "TCP knobs by Linux's names (net.ipv4.tcp_syncookies...)", sysctl);

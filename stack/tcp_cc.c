@@ -1,0 +1,160 @@
+/* Retransmission timing and congestion control for one TCB:
+ *   RTT estimation and RTO        RFC 6298 (Karn's rule, RTO floor
+ *                                 KEEL_TCP_RTO_MIN_MS like Linux, cap 120 s)
+ *   slow start / cong. avoidance  RFC 5681 §3.1 (byte counting, L = 1 SMSS)
+ *   fast retransmit / recovery    RFC 5681 §3.2 + RFC 6582 NewReno
+ *   loss window after an RTO      RFC 5681 §3.1 (cwnd = 1 SMSS, go-back-N)
+ * The initial window is RFC 3390's min(4*MSS, max(2*MSS, 4380)); RFC 6928's
+ * ten segments would never fit a KEEL_TCP_SNDBUF-sized send ring anyway.
+ * cwnd stops growing at the send buffer size: the flight can never exceed
+ * the ring, and a window that was never used says nothing about the path
+ * (RFC 7661's "not cwnd-limited"). */
+#include "tcp_internal.h"
+
+static uint32_t iw(uint32_t mss)
+{
+	uint32_t w = 2u * mss > 4380u ? 2u * mss : 4380u;
+	return w < 4u * mss ? w : 4u * mss;
+}
+
+/* Called wherever a TCB may be first seen by the data path (the SYN queue
+ * makes TCBs without it); idempotent. */
+void tcb_dp_init(struct keel *k, struct tcp_tcb *t)
+{
+	if (t->dflags & TCB_D_INIT)
+		return;
+	t->dflags |= TCB_D_INIT;
+	t->snd_max = t->snd_nxt;
+	t->snd_sml = t->snd_una;
+	t->max_sndwnd = t->snd_wnd;
+	t->rcv_wup = t->rcv_nxt;
+	t->cwnd = iw(t->snd_mss);
+	t->ssthresh = 0x7fffffffu;            /* "arbitrarily high", RFC 5681 §3.1 */
+	t->recover = t->iss;                  /* RFC 6582 §3.2 step 1 */
+	t->last_ack_rx = k->now_ms;
+}
+
+/* SYN_SENT -> synchronized: the peer's MSS is known now. */
+void cc_established(struct tcp_tcb *t)
+{
+	t->cwnd = iw(t->snd_mss);
+	t->max_sndwnd = t->snd_wnd;
+	t->snd_sml = t->snd_una;
+}
+
+uint32_t cc_rto_base(const struct tcp_tcb *t)
+{
+	if (t->srtt8 == 0)
+		return TCP_RTO_INIT_MS;
+	/* RTO = SRTT + max(G, K*RTTVAR), G = 1 ms; rttvar4 is 4*RTTVAR. */
+	uint32_t rto = (t->srtt8 >> 3) + (t->rttvar4 > 1u ? t->rttvar4 : 1u);
+	if (rto < KEEL_TCP_RTO_MIN_MS)
+		rto = KEEL_TCP_RTO_MIN_MS;
+	if (rto > TCP_RTO_MAX_MS)
+		rto = TCP_RTO_MAX_MS;
+	return rto;
+}
+
+/* RFC 6298 §2.2/2.3 with Jacobson's scaled integers (alpha 1/8, beta 1/4). */
+void cc_rtt_sample(struct tcp_tcb *t, uint32_t r)
+{
+	if (r == 0)
+		r = 1;                                /* below the clock's granularity */
+	if (r > TCP_RTO_MAX_MS)
+		r = TCP_RTO_MAX_MS;
+	if (t->srtt8 == 0) {
+		t->srtt8 = r << 3;                    /* SRTT = R */
+		t->rttvar4 = r << 1;                  /* RTTVAR = R/2 */
+	} else {
+		int32_t err = (int32_t)r - (int32_t)(t->srtt8 >> 3);
+		uint32_t aerr = err < 0 ? (uint32_t)-err : (uint32_t)err;
+		t->rttvar4 = t->rttvar4 - (t->rttvar4 >> 2) + aerr;     /* 3/4 RTTVAR + 1/4 |err|, *4 */
+		t->srtt8 = (uint32_t)((int32_t)t->srtt8 + err);         /* 7/8 SRTT + 1/8 R, *8 */
+		if (t->srtt8 < 8u)
+			t->srtt8 = 8u;
+	}
+	t->rto_ms = cc_rto_base(t);
+}
+
+static uint32_t half_flight(const struct tcp_tcb *t)
+{
+	/* ssthresh = max(FlightSize / 2, 2*SMSS), RFC 5681 (4). */
+	uint32_t f = (t->snd_max - t->snd_una) / 2u;
+	return f > 2u * t->snd_mss ? f : 2u * t->snd_mss;
+}
+
+/* A new cumulative ACK (SND.UNA already advanced by acked bytes). */
+void cc_on_ack(struct keel *k, struct tcp_tcb *t, uint32_t ack, uint32_t acked)
+{
+	uint32_t mss = t->snd_mss;
+	if (t->dflags & TCB_D_RECOVERY) {
+		if (seq_ge(ack, t->recover)) {
+			/* Full ACK (RFC 6582 §3.2 step 3, option 1). */
+			uint32_t f = t->snd_max - t->snd_una;
+			uint32_t w = (f > mss ? f : mss) + mss;
+			t->cwnd = w < t->ssthresh ? w : t->ssthresh;
+			t->dflags &= (uint8_t)~TCB_D_RECOVERY;
+			t->dupacks = 0;
+			t->bytes_acked = 0;
+			return;
+		}
+		/* Partial ACK (step 4): retransmit the first unacknowledged
+		 * segment, deflate by the amount acked, add back one SMSS if at
+		 * least one SMSS was acked. */
+		tcp_retransmit_head(k, t);
+		t->cwnd = acked < t->cwnd ? t->cwnd - acked : 0u;
+		if (acked >= mss)
+			t->cwnd += mss;
+		if (t->cwnd < mss)
+			t->cwnd = mss;
+		return;
+	}
+	t->dupacks = 0;
+	if (t->cwnd >= KEEL_TCP_SNDBUF)
+		return;                               /* not cwnd-limited: no growth */
+	if (t->cwnd < t->ssthresh) {
+		t->cwnd += acked < mss ? acked : mss; /* slow start, RFC 5681 (2) */
+	} else {
+		t->bytes_acked += acked;              /* congestion avoidance, one SMSS per cwnd */
+		if (t->bytes_acked >= t->cwnd) {
+			t->bytes_acked -= t->cwnd;
+			t->cwnd += mss;
+		}
+	}
+}
+
+/* A duplicate ACK in RFC 5681 §2's sense (the caller checked all five
+ * conditions).  The third one starts fast retransmit unless it is a
+ * leftover of an earlier loss episode (RFC 6582 §3.2 step 2). */
+void cc_on_dupack(struct keel *k, struct tcp_tcb *t)
+{
+	uint32_t mss = t->snd_mss;
+	if (t->dflags & TCB_D_RECOVERY) {
+		t->cwnd += mss;                       /* inflate: a segment left the network */
+		return;
+	}
+	if (t->dupacks < 255)
+		t->dupacks++;
+	if (t->dupacks != 3 || !seq_gt(t->snd_una, t->recover))
+		return;
+	t->ssthresh = half_flight(t);
+	t->recover = t->snd_max;
+	t->dflags |= TCB_D_RECOVERY;
+	t->dflags &= (uint8_t)~TCB_D_RTT_ON;      /* Karn */
+	tcp_retransmit_head(k, t);
+	t->cwnd = t->ssthresh + 3u * mss;
+	t->bytes_acked = 0;
+}
+
+/* Retransmission timeout on data: loss window, go-back-N from SND.UNA. */
+void cc_on_rto(struct keel *k, struct tcp_tcb *t)
+{
+	(void)k;
+	t->ssthresh = half_flight(t);
+	t->cwnd = t->snd_mss;
+	t->bytes_acked = 0;
+	t->recover = t->snd_max;                  /* RFC 6582 §4: no fast retransmit on stale dupacks */
+	t->dupacks = 0;
+	t->dflags &= (uint8_t)~(TCB_D_RECOVERY | TCB_D_RTT_ON);
+	t->snd_nxt = t->snd_una;
+}

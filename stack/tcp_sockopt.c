@@ -1,0 +1,38 @@
+/* Per-connection options (tcp_api.h): TCP_NODELAY and keepalive. */
+#include "tcp_internal.h"
+
+int tcp_set_nodelay(struct keel *k, int s, int on)
+{
+	struct tcp_tcb *t = tcb_from_handle(k, s);
+	if (!t)
+		return listen_from_handle(k, s) ? KEEL_EINVAL : KEEL_EBADF;
+	if (on) {
+		t->dflags |= TCB_D_NODELAY;
+		tcp_output(k, t);          /* as Linux: setting it pushes what Nagle held */
+	} else {
+		t->dflags &= (uint8_t)~TCB_D_NODELAY;
+	}
+	return KEEL_OK;
+}
+
+int tcp_set_keepalive(struct keel *k, int s, uint32_t idle_ms, uint32_t intvl_ms, unsigned count)
+{
+	struct tcp_tcb *t = tcb_from_handle(k, s);
+	if (!t)
+		return listen_from_handle(k, s) ? KEEL_EINVAL : KEEL_EBADF;
+	if (idle_ms == 0) {
+		t->ka_idle_ms = 0;
+		t->dflags &= (uint8_t)~TCB_D_KA_ON;
+		return KEEL_OK;
+	}
+	/* Linux's bounds: TCP_KEEPIDLE/KEEPINTVL <= 32767 s, KEEPCNT 1..127. */
+	if (intvl_ms == 0 || count == 0 || count > 127 || idle_ms > 32767000u || intvl_ms > 32767000u)
+		return KEEL_EINVAL;
+	t->ka_idle_ms = idle_ms;
+	t->ka_intvl_ms = intvl_ms;
+	t->ka_cnt = (uint8_t)count;
+	t->ka_probes = 0;
+	t->ka_due = k->now_ms + idle_ms;
+	t->dflags |= TCB_D_KA_ON;
+	return KEEL_OK;
+}
