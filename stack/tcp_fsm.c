@@ -33,12 +33,38 @@ static void challenge_ack(struct keel *k, struct tcp_tcb *t)
 	tcp_send_ack(k, t);
 }
 
-/* RFC 9293 §3.10.7.4 "first check sequence number": the four-case table. */
-static int seq_acceptable(const struct tcp_tcb *t, uint32_t seq, uint32_t seqlen)
+/* The ACK owed to an unacceptable segment without data (RFC 9293
+ * §3.10.7.4) goes at most once per TCP_OOW_ACK_MS, as Linux's
+ * tcp_oow_rate_limited: such a segment is an ACK that was overtaken on the
+ * way (or a keepalive probe), and answering every one of them makes the
+ * peer answer ours -- an ACK war that grows with every reordering. */
+static int oow_ack_ok(struct keel *k, struct tcp_tcb *t)
+{
+	if (t->oow_ack_ms != 0 && k->now_ms - t->oow_ack_ms < TCP_OOW_ACK_MS)
+		return 0;
+	t->oow_ack_ms = k->now_ms ? k->now_ms : 1u;
+	return 1;
+}
+
+/* RFC 9293 §3.10.7.4 "first check sequence number": the four-case table,
+ * with two allowances for segments that need no buffer space, as BSD's
+ * tcp_input and Linux's tcp_sequence / tcp_data_queue make them:
+ * a segment without data (a pure ACK, a window update, a bare FIN) may
+ * sit at the right edge, RCV.NXT <= SEG.SEQ <= RCV.NXT + RCV.WND, even in
+ * a zero window.  It needs no buffer space, and:
+ *  - the peer's pure ACKs carry its highest sequence sent: one that
+ *    overtakes the data before it would be dropped with its window;
+ *  - a FIN right after data that fills the window, or a bare FIN while
+ *    our window is zero, would be dropped and cost the peer an RTO.
+ * Not for a RST (RFC 5961 §3.2 keeps those strict). */
+static int seq_acceptable(const struct tcp_tcb *t, const struct tcp_seg *s, uint32_t seqlen)
 {
 	uint32_t wnd = tcb_rcv_wnd(t);
 	uint32_t nxt = t->rcv_nxt;
+	uint32_t seq = s->seq;
 #define IN_WIN(x) (seq_le(nxt, (x)) && seq_lt((x), nxt + wnd))
+	if (!(s->flags & TCP_RST) && s->len == 0 && !(s->flags & TCP_SYN))
+		return seq_le(nxt, seq) && seq_le(seq, nxt + wnd);
 	if (seqlen == 0)
 		return wnd == 0 ? seq == nxt : IN_WIN(seq);
 	if (wnd == 0)
@@ -95,8 +121,18 @@ static int is_dupack(const struct tcp_tcb *t, const struct tcp_seg *s)
 
 static void window_update(struct tcp_tcb *t, const struct tcp_seg *s)
 {
-	/* RFC 9293 §3.10.7.4: only from a segment newer than the last update. */
-	if (seq_lt(t->snd_wl1, s->seq) || (t->snd_wl1 == s->seq && seq_le(t->snd_wl2, s->ack))) {
+	/* RFC 9293 §3.10.7.4: only from a segment newer than the last update.
+	 * Two segments with the same SEQ and ACK cannot be told apart by age
+	 * (two window updates after two reads, reordered on the way): then,
+	 * as Linux's tcp_may_update_window, the window only grows -- or
+	 * closes: a zero window is always believed (the persist timer finds
+	 * out if it was stale).  A receiver that shrinks its window without
+	 * new data is what RFC 9293 §3.8.6 tells it not to be. */
+	int newer = seq_lt(t->snd_wl1, s->seq) ||
+		    (t->snd_wl1 == s->seq && seq_lt(t->snd_wl2, s->ack)) ||
+		    (t->snd_wl1 == s->seq && t->snd_wl2 == s->ack &&
+		     (s->wnd > t->snd_wnd || s->wnd == 0));
+	if (newer) {
 		t->snd_wnd = s->wnd;
 		t->snd_wl1 = s->seq;
 		t->snd_wl2 = s->ack;
@@ -189,6 +225,7 @@ static void take_fin(struct keel *k, struct tcp_tcb *t)
 {
 	t->rcv_nxt++;
 	t->flags |= TCB_F_FIN_RCVD | TCB_F_ACK_NOW;
+	t->flags &= (uint16_t)~TCB_F_FIN_OOO;
 	switch (t->state) {
 	case TCP_SYN_RECEIVED:
 	case TCP_ESTABLISHED:
@@ -231,14 +268,14 @@ static void sync_input(struct keel *k, struct tcp_tcb *t, const struct tcp_seg *
 		tcp_output(k, t);
 		return;
 	}
-	if (!seq_acceptable(t, s->seq, seqlen)) {
+	if (!seq_acceptable(t, s, seqlen)) {
 		if (s->flags & TCP_RST)
 			return;
 		if (s->len > 0 || (s->flags & TCP_FIN))
 			keepalive_heard(k, t);                 /* e.g. a keepalive probe's answer */
 		if (s->flags & TCP_SYN)
 			challenge_ack(k, t);
-		else
+		else if (s->len > 0 || (s->flags & TCP_FIN) || oow_ack_ok(k, t))
 			tcp_send_ack(k, t);
 		return;
 	}
@@ -315,6 +352,7 @@ static void sync_input(struct keel *k, struct tcp_tcb *t, const struct tcp_seg *
 	}
 
 	int in_order = 1;
+	int fin_ooo = 0;
 	switch (t->state) {
 	case TCP_FIN_WAIT_1:
 	case TCP_FIN_WAIT_2:
@@ -329,17 +367,21 @@ static void sync_input(struct keel *k, struct tcp_tcb *t, const struct tcp_seg *
 		}
 		/* fall through */
 	case TCP_ESTABLISHED:
-		if (s->len > 0)
+		if (s->len > 0) {
 			in_order = rcv_text(k, t, s);
-		else
+		} else {
 			in_order = s->seq == t->rcv_nxt;
+			if (!in_order && (s->flags & TCP_FIN) && seq_gt(s->seq, t->rcv_nxt))
+				rcv_fin_ooo(t, s->seq);         /* a bare FIN ahead of data */
+		}
+		fin_ooo = rcv_fin_due(t);               /* the gap before a kept FIN filled */
 		break;
 	default:
 		/* CLOSE_WAIT, CLOSING, LAST_ACK: the peer already sent FIN. */
 		in_order = 0;
 		break;
 	}
-	if ((s->flags & TCP_FIN) && in_order) {
+	if (((s->flags & TCP_FIN) && in_order) || fin_ooo) {
 		take_fin(k, t);
 		if (t->state == TCP_CLOSED || !(t->flags & TCB_F_USED))
 			return;                            /* now in the TIME_WAIT table */

@@ -13,6 +13,10 @@
 #define TCP_EPHEMERAL_LO 32768u   /* Linux ip_local_port_range */
 #define TCP_EPHEMERAL_HI 60999u
 #define TCP_TICK_BUDGET 16u       /* segments the timers may send per tick per pool */
+/* Linux tcp_invalid_ratelimit: at most one ACK per this many ms in reply
+ * to unacceptable segments that carry no data (reordered old ACKs, or an
+ * ACK war between two stacks would follow). */
+#define TCP_OOW_ACK_MS 500u
 #define TCP_TW_REUSE_MS 1000u     /* tcp_tw_reuse = 1: TIME_WAIT age before reuse (Linux: 1 s) */
 /* A listener checks cookie ACKs only this long after its last cookie
  * (Linux TCP_SYNCOOKIE_VALID): no cookie it made can be older. */
@@ -116,6 +120,8 @@ static inline uint32_t tcb_flight(const struct tcp_tcb *t) { return t->snd_nxt -
  * delayed ACK, receiver window (SWS avoidance) */
 int rcv_text(struct keel *k, struct tcp_tcb *t, const struct tcp_seg *s);
 uint16_t rcv_wnd_select(struct tcp_tcb *t);
+void rcv_fin_ooo(struct tcp_tcb *t, uint32_t fin);
+int rcv_fin_due(const struct tcp_tcb *t);
 void tcp_rcv_window_update(struct keel *k, struct tcp_tcb *t);
 
 /* tcp_timer.c */

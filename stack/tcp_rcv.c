@@ -74,6 +74,20 @@ static void ack_soon(struct keel *k, struct tcp_tcb *t)
 	}
 }
 
+/* The peer's FIN at fin, beyond RCV.NXT: remembered until RCV.NXT gets
+ * there (rcv_fin_due). */
+void rcv_fin_ooo(struct tcp_tcb *t, uint32_t fin)
+{
+	t->rcv_fin = fin;
+	t->flags |= TCB_F_FIN_OOO;
+}
+
+/* A remembered FIN is now in order. */
+int rcv_fin_due(const struct tcp_tcb *t)
+{
+	return (t->flags & TCB_F_FIN_OOO) && t->rcv_nxt == t->rcv_fin;
+}
+
 /* Segment text in ESTABLISHED, FIN_WAIT_1, FIN_WAIT_2.  Returns 1 when the
  * segment's end is now RCV.NXT (so a FIN on it is in order). */
 int rcv_text(struct keel *k, struct tcp_tcb *t, const struct tcp_seg *s)
@@ -107,7 +121,11 @@ int rcv_text(struct keel *k, struct tcp_tcb *t, const struct tcp_seg *s)
 	}
 	ring_put(t, off, p, len);
 	if (off != 0) {
-		(void)ooo_add(t, seq, seq + len);
+		/* An out-of-order FIN is kept with its data, as Linux keeps
+		 * it on the out-of-order queue: when the gap fills the FIN
+		 * is taken (fsm) instead of costing the peer an RTO. */
+		if (ooo_add(t, seq, seq + len) && all && (s->flags & TCP_FIN))
+			rcv_fin_ooo(t, seq + len);
 		t->flags |= TCB_F_ACK_NOW;              /* duplicate ACK: RFC 5681 §4.2 */
 		return 0;
 	}

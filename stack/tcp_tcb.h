@@ -21,6 +21,7 @@
 #define TCB_F_FW2_ON    0x0100u     /* fw2_due armed (orphan in FIN_WAIT_2) */
 #define TCB_F_ACCEPTQ   0x0200u     /* in a listener's accept queue */
 #define TCB_F_PASSIVE   0x0400u     /* came from a listener */
+#define TCB_F_FIN_OOO   0x0800u     /* peer's FIN seen out of order, at rcv_fin */
 
 /* tcb.dflags: the data path's own state */
 #define TCB_D_INIT      0x01u       /* data-path state set up (tcb_dp_init) */
@@ -66,6 +67,7 @@ struct tcp_tcb {
 	/* receive sequence space */
 	uint32_t irs, rcv_nxt;
 	uint32_t rcv_wup;           /* RCV.NXT when the last window was advertised */
+	uint32_t rcv_fin;           /* TCB_F_FIN_OOO: the FIN's sequence number */
 	uint16_t rcv_head, rcv_len;
 	uint16_t rcv_adv;           /* window last advertised (right edge rcv_wup + rcv_adv) */
 	uint8_t nooo;               /* out-of-order ranges in use */
@@ -78,6 +80,7 @@ struct tcp_tcb {
 	uint32_t rtx_due;           /* retransmit or (TCB_D_PERSIST) persist deadline */
 	uint32_t fw2_due;
 	uint32_t last_ack_rx;       /* when the last ACK arrived (zero-window exemption) */
+	uint32_t oow_ack_ms;        /* last ACK sent for an unacceptable dataless segment */
 	/* congestion control (RFC 5681, RFC 6582) */
 	uint32_t cwnd, ssthresh;    /* bytes */
 	uint32_t bytes_acked;       /* congestion-avoidance byte counter */

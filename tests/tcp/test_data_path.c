@@ -210,24 +210,26 @@ SCRIPT(data_fast_retransmit_three_dupacks)
 	INJECT("< . 1:1(0) ack 1 win 8192");
 	INJECT("< . 1:1(0) ack 1 win 8192");
 	EXPECT_NONE();                            /* two are not enough */
-	/* a window change is not a duplicate (RFC 5681 §2 (e)): not counted */
-	INJECT("< . 1:1(0) ack 1 win 8000");
+	/* a window change is not a duplicate (RFC 5681 §2 (e)): not counted.
+	 * (A growing window: a same-SEQ, same-ACK shrink is taken as a
+	 * reordered older ACK and ignored, as Linux's tcp_may_update_window.) */
+	INJECT("< . 1:1(0) ack 1 win 8300");
 	EXPECT_NONE();
-	INJECT("< . 1:1(0) ack 1 win 8000");
+	INJECT("< . 1:1(0) ack 1 win 8300");
 	EXPECT("> . 1:101(100) ack 1");           /* third duplicate */
 	/* ssthresh = max(400/2, 200) = 200, cwnd = 200 + 300 = 500 ->
 	 * one new segment fits beside the 400 in flight */
 	struct tcp_conn_info ci = info(t);
 	ASSERT_TRUE(ci.ssthresh == 200 && ci.cwnd == 500);
 	ASSERT_COUNTER(retrans_segs, 1);
-	INJECT("< . 1:1(0) ack 1 win 8000");      /* 4th dupack: cwnd 600 */
+	INJECT("< . 1:1(0) ack 1 win 8300");      /* 4th dupack: cwnd 600 */
 	EXPECT("> . 401:501(100) ack 1");
 	/* full ACK: recovery ends, cwnd = min(ssthresh, flight + MSS) */
-	INJECT("< . 1:1(0) ack 401 win 8000");
+	INJECT("< . 1:1(0) ack 401 win 8300");
 	ci = info(t);
 	ASSERT_TRUE(ci.cwnd == 200);
 	EXPECT("> P. 501:601(100) ack 1");
-	INJECT("< . 1:1(0) ack 601 win 8000");
+	INJECT("< . 1:1(0) ack 601 win 8300");
 }
 
 /* RFC 6582 NewReno: two losses in one window; the partial ACK retransmits
@@ -295,7 +297,13 @@ SCRIPT(data_out_of_order_filled_later)
 	RECV_NONE();
 }
 
-/* Out-of-order data with a FIN beyond the hole: the FIN waits for it. */
+/* Out-of-order data with a FIN beyond the hole: the FIN waits for it and
+ * is taken when the hole fills, without a retransmission.  (This script
+ * used to expect "ack 201" and a retransmitted FIN: the out-of-order FIN
+ * was dropped.  RFC 9293 §3.10.7.4 lets a receiver hold segments beyond
+ * RCV.NXT "for later processing", FIN included; Linux keeps the FIN on its
+ * out-of-order queue.  Dropping it cost the peer a full RTO on every
+ * reordering of a FIN ahead of the last data.) */
 SCRIPT(data_out_of_order_then_fin)
 {
 	LISTEN(7, 5);
@@ -304,12 +312,108 @@ SCRIPT(data_out_of_order_then_fin)
 	EXPECT("> . 1:1(0) ack 1");
 	ASSERT_STATE(TCP_ESTABLISHED);
 	INJECT("< . 1:101(100) ack 1 win 8192");
-	EXPECT("> . 1:1(0) ack 201");
-	INJECT("< F. 201:201(0) ack 1 win 8192");   /* the FIN again */
+	EXPECT("> . 1:1(0) ack 202");
+	ASSERT_STATE(TCP_CLOSE_WAIT);
+	INJECT("< F. 201:201(0) ack 1 win 8192");   /* a FIN retransmit: a duplicate */
 	EXPECT("> . 1:1(0) ack 202");
 	ASSERT_STATE(TCP_CLOSE_WAIT);
 	RECV_EXPECT_N(200);
 	RECV_EOF();
+}
+
+/* A bare FIN that overtook the last data segment: kept, taken with it. */
+SCRIPT(data_bare_fin_before_last_data)
+{
+	LISTEN(7, 5);
+	ESTABLISH();
+	INJECT("< F. 101:101(0) ack 1 win 8192");
+	EXPECT("> . 1:1(0) ack 1");
+	ASSERT_STATE(TCP_ESTABLISHED);
+	INJECT("< P. 1:101(100) ack 1 win 8192");
+	EXPECT("> . 1:1(0) ack 102");
+	ASSERT_STATE(TCP_CLOSE_WAIT);
+	RECV_EXPECT_N(100);
+	RECV_EOF();
+	ASSERT_COUNTER(retrans_segs, 0);
+}
+
+/* Data that fills the device's window exactly, then the FIN at the right
+ * edge (RCV.NXT + RCV.WND): a FIN needs no buffer, so it is taken, also
+ * while the window is zero (Linux tcp_sequence / tcp_data_queue).  It used
+ * to be dropped as outside the window, and the peer had to time out. */
+SCRIPT(data_fin_at_zero_window)
+{
+	LISTEN(7, 5);
+	ESTABLISH();
+	INJECT("< . 1:1025(1024) ack 1 win 8192");
+	INJECT("< . 1025:2049(1024) ack 1 win 8192");
+	EXPECT("> . 1:1(0) ack 2049 win 0");
+	INJECT("< F. 2049:2049(0) ack 1 win 8192");
+	EXPECT("> . 1:1(0) ack 2050 win 0");
+	ASSERT_STATE(TCP_CLOSE_WAIT);
+	RECV_EXPECT_N(2048);
+	RECV_EOF();
+}
+
+/* The peer's pure ACK carries its highest sequence sent; one that overtook
+ * the data before it sits at the device's right edge and still updates
+ * the window (BSD and Linux accept SEG.SEQ = RCV.NXT + RCV.WND for a
+ * segment without data).  It used to be dropped with an ACK in reply. */
+SCRIPT(data_window_update_overtaking_data)
+{
+	LISTEN(7, 5);
+	ESTABLISH();
+	INJECT("< . 1:1(0) ack 1 win 0");           /* the peer's window closes */
+	SEND_N(100);
+	EXPECT_NONE();
+	INJECT("< . 2049:2049(0) ack 1 win 4096"); /* its update, ahead of 2048 bytes */
+	EXPECT("> P. 1:101(100) ack 1");
+	INJECT("< . 1:1025(1024) ack 101 win 4096");
+	INJECT("< . 1025:2049(1024) ack 101 win 4096");
+	EXPECT("> . 101:101(0) ack 2049 win 0");
+	RECV_EXPECT_N(2048);
+}
+
+/* Reordered ACKs that carry the same SEQ and ACK (two window updates after
+ * two reads) cannot be ordered by RFC 9293's SND.WL1/SND.WL2 test; the
+ * window only grows then (Linux tcp_may_update_window), so the older,
+ * smaller one arriving second does not shrink it. */
+SCRIPT(data_reordered_window_updates)
+{
+	LISTEN(7, 5);
+	ESTABLISH();
+	INJECT("< . 1:1(0) ack 1 win 0");
+	INJECT("< . 1:1(0) ack 1 win 2048");       /* the second read's update first */
+	INJECT("< . 1:1(0) ack 1 win 1024");       /* then the first read's */
+	EXPECT_NONE();
+	SEND_N(2048);
+	EXPECT("> . 1:1461(1460) ack 1");
+	EXPECT("> P. 1461:2049(588) ack 1");
+	EXPECT_NONE();
+}
+
+/* Old pure ACKs overtaken on the way are unacceptable (SEG.SEQ < RCV.NXT)
+ * and owed an ACK, but at most one per 500 ms (Linux
+ * tcp_invalid_ratelimit): answering each one makes the peer answer ours,
+ * and two keel stacks on a reordering link grew an ACK war that filled the
+ * link.  Data and FIN are always answered. */
+SCRIPT(data_old_acks_rate_limited)
+{
+	LISTEN(7, 5);
+	ESTABLISH();
+	INJECT("< . 1:101(100) ack 1 win 8192");
+	ADVANCE_MS(KEEL_TCP_DELACK_MS);
+	EXPECT("> . 1:1(0) ack 101");
+	INJECT("< . 1:1(0) ack 1 win 8192");       /* old: SEQ < RCV.NXT */
+	EXPECT("> . 1:1(0) ack 101");
+	INJECT("< . 1:1(0) ack 1 win 8192");
+	INJECT("< . 1:1(0) ack 1 win 8192");
+	EXPECT_NONE();
+	INJECT("< . 1:101(100) ack 1 win 8192");   /* old data: answered */
+	EXPECT("> . 1:1(0) ack 101");
+	ADVANCE_MS(500);
+	INJECT("< . 1:1(0) ack 1 win 8192");
+	EXPECT("> . 1:1(0) ack 101");
 }
 
 /* Peer's zero window: the persist timer probes with one byte, backing off
