@@ -108,6 +108,11 @@ test: deps-test
 	$(MAKE) --no-print-directory test-nomalloc
 	$(MAKE) --no-print-directory test-qemu
 
+# keel against lwIP 2.1.3 on the same board, driver and services (bench/run):
+# not part of `make test`; needs root (namespaces, TAP) like test-qemu.
+bench:
+	$(PY) bench/run
+
 clean:
 	rm -rf build
 
