@@ -132,6 +132,11 @@ static int synq_promote(struct keel *k, struct tcp_synq_entry *e, const struct t
 	struct tcp_tcb *t = synq_child(k, &k->tcp.listeners[e->listener], e, s);
 	if (!t)
 		return -1;
+	/* The handshake's RTT (Linux tcp_synack_rtt_meas): the only SYN-ACK
+	 * went out one initial RTO before the deadline.  Karn's rule (RFC 6298
+	 * §3): no sample once it was sent twice or the ACK had to come again. */
+	if (e->retries == 0 && !(e->flags & (SYNQ_F_RESENT | SYNQ_F_ACKED)))
+		cc_rtt_sample(t, k->now_ms - (e->deadline - TCP_RTO_INIT_MS));
 	synq_free(k, e);
 	fsm_input(k, t, s);
 	return 0;
@@ -151,6 +156,7 @@ void synq_input(struct keel *k, struct tcp_synq_entry *e, const struct tcp_seg *
 {
 	uint8_t flg = s->flags & (TCP_RST | TCP_SYN | TCP_ACK);
 	if (s->seq == e->irs && flg == TCP_SYN) {
+		e->flags |= SYNQ_F_RESENT;
 		synq_send_synack(k, e);
 		k->tcp.mib.synack_retrans++;
 		k->tcp.mib.retrans_segs++;

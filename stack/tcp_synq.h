@@ -6,6 +6,7 @@
 
 #define SYNQ_F_USED  0x01u
 #define SYNQ_F_ACKED 0x02u   /* final ACK seen while the accept queue was full */
+#define SYNQ_F_RESENT 0x04u  /* SYN-ACK resent for a duplicate SYN: no RTT sample */
 
 struct tcp_synq_entry {
 	uint32_t laddr, raddr;

@@ -227,4 +227,18 @@ struct keel *th_keel(struct th *t, int line);
 		ACCEPT();                                                   \
 		ASSERT_STATE(TCP_ESTABLISHED);                              \
 	} while (0)
+
+/* A handshake whose SYN-ACK went out twice (a duplicate SYN): by Karn's
+ * rule it gives no RTT sample, so the RTO stays at the initial 1 s
+ * (RFC 6298 §2.1, §3) -- for scripts that count from that. */
+#define ESTABLISH_NO_RTT()                                                  \
+	do {                                                                \
+		INJECT("< S 0:0(0) win 8192 <mss 1460>");                    \
+		EXPECT("> S. 0:0(0) ack 1 win 2048 <mss 1460>");             \
+		INJECT("< S 0:0(0) win 8192 <mss 1460>");                    \
+		EXPECT("> S. 0:0(0) ack 1 win 2048 <mss 1460>");             \
+		INJECT("< . 1:1(0) ack 1 win 8192");                         \
+		ACCEPT();                                                   \
+		ASSERT_STATE(TCP_ESTABLISHED);                              \
+	} while (0)
 #endif

@@ -65,7 +65,7 @@ SCRIPT(data_delayed_ack_timing)
 SCRIPT(data_delayed_ack_piggyback_and_fin)
 {
 	LISTEN(7, 5);
-	ESTABLISH();
+	ESTABLISH_NO_RTT();
 	INJECT("< P. 1:5(4) ack 1 win 8192");
 	EXPECT_NONE();
 	RECV_EXPECT_N(4);
@@ -119,7 +119,7 @@ SCRIPT(data_nodelay_sends_at_once)
 SCRIPT(data_rto_from_measured_rtt)
 {
 	LISTEN(7, 5);
-	ESTABLISH();
+	ESTABLISH_NO_RTT();
 	ASSERT_TRUE(info(t).rto_ms == 1000);      /* no sample yet: 1 s */
 	SEND("hello");
 	EXPECT("> P. 1:6(5) ack 1 'hello'");
@@ -133,7 +133,7 @@ SCRIPT(data_rto_from_measured_rtt)
 	EXPECT_NONE();
 	ADVANCE_MS(1);
 	EXPECT("> P. 6:7(1) ack 1 'x'");
-	ASSERT_COUNTER(retrans_segs, 1);
+	ASSERT_COUNTER(retrans_segs, 2);          /* the handshake's SYN-ACK resend + this */
 	/* Karn: the ACK of a retransmitted segment is no sample */
 	ADVANCE_MS(10);
 	INJECT("< . 1:1(0) ack 7 win 8192");
@@ -161,13 +161,50 @@ SCRIPT(data_rto_floor)
 	ASSERT_TRUE(info(t).rto_ms == 200);
 }
 
+/* The handshake is the first RTT sample of a passive open (Linux
+ * tcp_synack_rtt_meas): SYN-ACK to ACK = 100 ms -> SRTT 100, RTTVAR 50,
+ * RTO 300 (RFC 6298 §2.2), and the first data retransmit comes then. */
+SCRIPT(data_rto_from_handshake)
+{
+	LISTEN(7, 5);
+	INJECT("< S 0:0(0) win 8192 <mss 1460>");
+	EXPECT("> S. 0:0(0) ack 1 win 2048 <mss 1460>");
+	ADVANCE_MS(100);
+	INJECT("< . 1:1(0) ack 1 win 8192");
+	ACCEPT();
+	struct tcp_conn_info ci = info(t);
+	ASSERT_TRUE(ci.srtt_ms == 100 && ci.rttvar_ms == 50 && ci.rto_ms == 300);
+	SEND("q");
+	EXPECT("> P. 1:2(1) ack 1 'q'");
+	ADVANCE_MS(299);
+	EXPECT_NONE();
+	ADVANCE_MS(1);
+	EXPECT("> P. 1:2(1) ack 1 'q'");
+	INJECT("< . 1:1(0) ack 2 win 8192");
+}
+
+/* A SYN-ACK retransmitted by its timer: Karn's rule, no sample, RTO 1 s. */
+SCRIPT(data_no_rtt_from_retransmitted_synack)
+{
+	LISTEN(7, 5);
+	INJECT("< S 0:0(0) win 8192 <mss 1460>");
+	EXPECT("> S. 0:0(0) ack 1 win 2048 <mss 1460>");
+	ADVANCE_MS(1000);
+	EXPECT("> S. 0:0(0) ack 1 win 2048 <mss 1460>");
+	ADVANCE_MS(50);
+	INJECT("< . 1:1(0) ack 1 win 8192");
+	ACCEPT();
+	struct tcp_conn_info ci = info(t);
+	ASSERT_TRUE(ci.srtt_ms == 0 && ci.rto_ms == 1000);
+}
+
 /* Backoff doubles from the measured 300 ms to the 120 s cap; after
  * tcp_retries2 = 15 retransmissions the connection is aborted with
  * ETIMEDOUT and counted. */
 SCRIPT(data_backoff_to_limit_and_abort)
 {
 	LISTEN(7, 5);
-	ESTABLISH();
+	ESTABLISH_NO_RTT();
 	SEND("a");
 	EXPECT("> P. 1:2(1) ack 1 'a'");
 	ADVANCE_MS(100);
@@ -184,7 +221,7 @@ SCRIPT(data_backoff_to_limit_and_abort)
 		rto = rto * 2 > 120000 ? 120000 : rto * 2;
 		ASSERT_TRUE(info(t).rto_ms == rto);
 	}
-	ASSERT_COUNTER(retrans_segs, 15);
+	ASSERT_COUNTER(retrans_segs, 1 + 15);     /* the handshake's SYN-ACK resend + 15 */
 	ADVANCE_MS(rto - 1);
 	ASSERT_STATE(TCP_ESTABLISHED);
 	ADVANCE_MS(1);
@@ -424,6 +461,8 @@ SCRIPT(data_zero_window_peer_probed_with_backoff)
 	LISTEN(7, 5);
 	INJECT("< S 0:0(0) win 8192 <mss 1460>");
 	EXPECT("> S. 0:0(0) ack 1 <mss 1460>");
+	INJECT("< S 0:0(0) win 8192 <mss 1460>");  /* Karn: no RTT sample */
+	EXPECT("> S. 0:0(0) ack 1 <mss 1460>");
 	INJECT("< . 1:1(0) ack 1 win 0");
 	ACCEPT();
 	SEND("abcdef");
@@ -438,7 +477,7 @@ SCRIPT(data_zero_window_peer_probed_with_backoff)
 		INJECT("< . 1:1(0) ack 1 win 0");
 		iv *= 2;
 	}
-	ASSERT_COUNTER(retrans_segs, 0);          /* probes are not retransmissions */
+	ASSERT_COUNTER(retrans_segs, 1);          /* the SYN-ACK resend; probes are not retransmissions */
 	INJECT("< . 1:1(0) ack 1 win 4096");       /* window update */
 	EXPECT("> P. 1:7(6) ack 1 'abcdef'");
 	INJECT("< . 1:1(0) ack 7 win 4096");
