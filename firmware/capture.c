@@ -2,6 +2,7 @@
  * a byte ring, wrapping byte-wise: an 8-byte header (ms timestamp, frame
  * length, captured length, little-endian) and the first snaplen bytes.
  * A new frame evicts the oldest records until it fits. */
+#include <string.h>
 #include "capture.h"
 
 #if KEEL_CAPTURE_BYTES > 0
@@ -16,24 +17,22 @@ static uint32_t nrec;     /* records in the ring */
 static uint32_t seen, missed;
 static uint8_t readers;   /* freezes held */
 
+/* Every frame in and out passes here, so the copies are two memcpy
+ * around the wrap point, not a byte loop (the bench counts it per frame). */
 static void put(uint32_t at, const uint8_t *p, size_t n)
 {
 	at %= RING;
-	for (size_t i = 0; i < n; i++) {
-		ring[at] = p[i];
-		if (++at == RING)
-			at = 0;
-	}
+	size_t first = RING - at < n ? RING - at : n;
+	memcpy(ring + at, p, first);
+	memcpy(ring, p + first, n - first);
 }
 
 static void get(uint32_t at, uint8_t *p, size_t n)
 {
 	at %= RING;
-	for (size_t i = 0; i < n; i++) {
-		p[i] = ring[at];
-		if (++at == RING)
-			at = 0;
-	}
+	size_t first = RING - at < n ? RING - at : n;
+	memcpy(p, ring + at, first);
+	memcpy(p + first, ring, n - first);
 }
 
 static uint32_t rec_len_at(uint32_t at)

@@ -36,6 +36,20 @@ int tcp_connect(struct keel *k, uint32_t dst, uint16_t dport, uint16_t sport);
 int tcp_send(struct keel *k, int s, const void *buf, size_t len);
 /* Bytes read; 0 at end of stream (peer's FIN, all data read); or an error. */
 int tcp_recv(struct keel *k, int s, void *buf, size_t cap);
+/* Zero-copy reading (tcp_zcopy.c).  tcp_recv_peek points *p at the
+ * received bytes that are contiguous in the receive ring and returns how
+ * many (> 0), 0 at end of stream, or an error, as tcp_recv; the bytes stay
+ * valid until the next call into the stack.  tcp_recv_consume drops up to
+ * n received bytes (all of them with n = SIZE_MAX) and returns how many, as
+ * tcp_recv would have read them (same window update, same results). */
+int tcp_recv_peek(struct keel *k, int s, const uint8_t **p);
+int tcp_recv_consume(struct keel *k, int s, size_t n);
+/* Moves up to max received bytes of connection from into the send buffer
+ * of connection to (from == to: echo) with one copy, ring to ring, and one
+ * segment out where it can carry both the data and the window update.
+ * Returns bytes moved; 0 at end of stream of from; an error of from or to
+ * (EWOULDBLOCK: nothing to read or no room). */
+int tcp_splice(struct keel *k, int from, int to, size_t max);
 /* Closes our sending side (FIN after queued data); reading goes on. */
 int tcp_shutdown(struct keel *k, int s);
 /* Orderly close; the handle is gone after this call, the connection

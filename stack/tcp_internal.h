@@ -122,6 +122,7 @@ int rcv_text(struct keel *k, struct tcp_tcb *t, const struct tcp_seg *s);
 uint16_t rcv_wnd_select(struct tcp_tcb *t);
 void rcv_fin_ooo(struct tcp_tcb *t, uint32_t fin);
 int rcv_fin_due(const struct tcp_tcb *t);
+int tcp_rcv_window_update_due(const struct tcp_tcb *t);
 void tcp_rcv_window_update(struct keel *k, struct tcp_tcb *t);
 
 /* tcp_timer.c */

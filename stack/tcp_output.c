@@ -198,8 +198,12 @@ static void output_data(struct keel *k, struct tcp_tcb *t, int force)
 			/* A small new segment goes only if it is all we have and
 			 * Nagle allows (no small segment unacked: Minshall), or
 			 * it is at least half the largest window the peer has
-			 * offered (RFC 9293 §3.8.6.2.1). */
-			int nagle_ok = (t->dflags & TCB_D_NODELAY) || !seq_gt(t->snd_sml, t->snd_una);
+			 * offered (RFC 9293 §3.8.6.2.1).  A full send buffer
+			 * lifts Nagle, as lwIP's tcp_sndbuf == 0 does: no later
+			 * write can join the segment, so holding it only stalls
+			 * (an echo of the peer's sub-MSS segments, ring to ring). */
+			int nagle_ok = (t->dflags & TCB_D_NODELAY) || !seq_gt(t->snd_sml, t->snd_una) ||
+				       t->snd_len == KEEL_TCP_SNDBUF;
 			if (!((len == avail && nagle_ok) || len >= t->max_sndwnd / 2u))
 				break;
 		}

@@ -162,17 +162,22 @@ uint16_t rcv_wnd_select(struct tcp_tcb *t)
 	return (uint16_t)w;
 }
 
-/* After the application read: a window update as soon as receiver SWS
- * avoidance lets the right edge move (so a zero window reopens at once
- * when min(RCVBUF/2, MSS) is free). */
-void tcp_rcv_window_update(struct keel *k, struct tcp_tcb *t)
+/* After the application read: is a window update owed?  Yes as soon as
+ * receiver SWS avoidance lets the right edge move (so a zero window
+ * reopens at once when min(RCVBUF/2, MSS) is free). */
+int tcp_rcv_window_update_due(const struct tcp_tcb *t)
 {
 	if (t->state != TCP_ESTABLISHED && t->state != TCP_FIN_WAIT_1 && t->state != TCP_FIN_WAIT_2)
-		return;
+		return 0;
 	uint32_t avail = tcb_rcv_wnd(t);
 	int32_t cur = (int32_t)(t->rcv_wup + t->rcv_adv - t->rcv_nxt);
 	uint32_t c = cur < 0 ? 0u : (uint32_t)cur;
 	uint32_t step = t->snd_mss < KEEL_TCP_RCVBUF / 2 ? t->snd_mss : KEEL_TCP_RCVBUF / 2;
-	if (avail >= c + step)
+	return avail >= c + step;
+}
+
+void tcp_rcv_window_update(struct keel *k, struct tcp_tcb *t)
+{
+	if (tcp_rcv_window_update_due(t))
 		tcp_send_ack(k, t);
 }

@@ -117,7 +117,11 @@ void tcb_tick(struct keel *k)
 void tcp_tick(struct keel *k)
 {
 	syncookie_maybe_rotate(&k->tcp.cookies, k->now_ms);
-	tcb_tick(k);
-	synq_tick(k);
-	tw_tick(k);
+	/* This runs every millisecond: an empty pool costs no scan. */
+	if (k->tcp.pool[TCP_POOL_TCB].in_use)
+		tcb_tick(k);
+	if (k->tcp.pool[TCP_POOL_SYN_QUEUE].in_use)
+		synq_tick(k);
+	if (k->tcp.pool[TCP_POOL_TIME_WAIT].in_use)
+		tw_tick(k);
 }
