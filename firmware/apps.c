@@ -46,6 +46,10 @@ static struct app_conn *free_slot(void)
 
 static void accept_new(struct keel *k, uint32_t now_ms)
 {
+	/* This runs after every frame: without a queued connection, skip
+	 * the tcp_accept on every listener (most of an idle poll's cost). */
+	if (!tcp_accept_pending(k))
+		return;
 	for (size_t i = 0; i < NSERVICES; i++) {
 		if (listeners[i] < 0)
 			continue;

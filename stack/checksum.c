@@ -5,7 +5,10 @@
  * and swap once at the end on a little-endian CPU.  Words are read with
  * memcpy, never through a cast: the buffer may be at any alignment and
  * Cortex-M0 faults on unaligned loads (GCC turns the memcpy into one LDR
- * where the core allows it, into byte loads where it does not). */
+ * where the core allows it, into byte loads where it does not).  It must be
+ * __builtin_memcpy: the firmware builds with -ffreestanding, which turns
+ * plain memcpy into a library call -- one per word, which made this loop
+ * most of the stack's per-segment instructions. */
 #include <string.h>
 #include "byteorder.h"
 #include "checksum.h"
@@ -21,23 +24,78 @@ static uint32_t fold16(uint64_t s)
 	return (uint32_t)s;
 }
 
-static inline uint32_t load_native32(const uint8_t *p)
+static inline __attribute__((always_inline)) uint32_t load_native32(const uint8_t *p)
 {
 	uint32_t w;
-	memcpy(&w, p, 4);
+	__builtin_memcpy(&w, p, 4);
 	return w;
 }
 
+#if defined(__GNUC__) && defined(__thumb2__) && \
+	(defined(__ARM_ARCH_7M__) || defined(__ARM_ARCH_7EM__))
+#define CSUM_LDM 1
+/* Cortex-M3/M4: 16 bytes a round, LDM and one add-with-carry chain (the
+ * carry of each add goes into the next, and TEQ leaves it alone), so 7
+ * instructions per 16 bytes against 18 for the C loop -- the checksum is
+ * most of the work a data segment costs.  p must be word-aligned (LDM
+ * faults otherwise); n16 >= 1 rounds.  Returns a 32-bit partial sum. */
+static uint32_t sum_blocks16(const uint8_t *p, size_t n16)
+{
+	const uint8_t *end = p + n16 * 16u;
+	uint32_t s = 0;
+	/* LDM's register list must ascend; the sum does not care which
+	 * word lands where. */
+	register uint32_t a __asm__("r4"), b __asm__("r5"), c __asm__("r6"), d __asm__("r7");
+	__asm__("adds %[s], %[s], #0\n"          /* carry clear */
+		"1: ldmia %[p]!, {%[a], %[b], %[c], %[d]}\n"
+		"adcs %[s], %[s], %[a]\n"
+		"adcs %[s], %[s], %[b]\n"
+		"adcs %[s], %[s], %[c]\n"
+		"adcs %[s], %[s], %[d]\n"
+		"teq %[p], %[e]\n"
+		"bne 1b\n"
+		"adc %[s], %[s], #0\n"
+		: [s] "+&r"(s), [p] "+&r"(p), [a] "=&r"(a), [b] "=&r"(b), [c] "=&r"(c), [d] "=&r"(d)
+		: [e] "r"(end), "m"(*(const uint8_t(*)[])p)
+		: "cc");
+	return s;
+}
+#endif
+
+/* n is a multiple of 4. */
 static uint32_t sum_words(const uint8_t *p, size_t n)
 {
 	uint64_t acc = 0;
-
+#ifdef CSUM_LDM
+	/* Frames sit at 2 mod 4 after the 14-byte Ethernet header: one
+	 * halfword first aligns the rest (the sum is of 16-bit lanes, so
+	 * a halfword shift changes nothing), and one closes it. */
+	if (((uintptr_t)p & 3u) == 2u && n >= 20) {
+		uint16_t h;
+		__builtin_memcpy(&h, p, 2);
+		acc += h;
+		p += 2;
+		n -= 2;
+	}
+	if (((uintptr_t)p & 3u) == 0 && n >= 16) {
+		size_t blocks = n / 16u;
+		acc += sum_blocks16(p, blocks);
+		p += blocks * 16u;
+		n -= blocks * 16u;
+	}
+#else
 	/* 16 bytes per round; 2^32 words would be needed to overflow. */
 	for (; n >= 16; n -= 16, p += 16)
 		acc += (uint64_t)load_native32(p) + load_native32(p + 4) +
 		       load_native32(p + 8) + load_native32(p + 12);
+#endif
 	for (; n >= 4; n -= 4, p += 4)
 		acc += load_native32(p);
+	if (n >= 2) {                       /* only after the aligning halfword */
+		uint16_t h;
+		__builtin_memcpy(&h, p, 2);
+		acc += h;
+	}
 	uint32_t s = fold16(acc);
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
 	s = ((s & 0xffu) << 8) | (s >> 8);

@@ -31,6 +31,10 @@ struct tcp_stack {
 	struct syncookie_keys cookies;    /* for the SYN-cookie issue */
 	uint16_t ephemeral_next;          /* next ephemeral port to try */
 	uint16_t synq_cursor, tw_cursor;  /* where the tick's scans resume */
+	/* Connections waiting in all accept queues together: apps poll after
+	 * every frame, and this lets them skip tcp_accept on every listener
+	 * when nothing is there (tcp_accept_pending). */
+	uint16_t accept_ready;
 	struct tcp_listener listeners[KEEL_TCP_MAX_LISTEN];
 	struct tcp_synq_entry synq[KEEL_SYN_BACKLOG];
 	struct tcp_tw_entry tw[KEEL_TW_MAX];

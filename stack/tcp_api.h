@@ -29,6 +29,9 @@ const char *keel_strerror(int err);
 int tcp_listen(struct keel *k, uint16_t port, int backlog);
 /* Returns a connection handle, KEEL_EWOULDBLOCK when the queue is empty. */
 int tcp_accept(struct keel *k, int listener);
+/* Nonzero when some listener has a connection to accept: a cheap test
+ * before calling tcp_accept on each of them. */
+int tcp_accept_pending(const struct keel *k);
 /* Active open; sport 0 picks an ephemeral port.  Returns a connection
  * handle at once (SYN_SENT); tcp_poll reports when it is writable. */
 int tcp_connect(struct keel *k, uint32_t dst, uint16_t dport, uint16_t sport);

@@ -38,6 +38,7 @@ void acceptq_push(struct keel *k, struct tcp_listener *l, struct tcp_tcb *t)
 		k->tcp.tcbs[l->acceptq_tail].next = idx;
 	l->acceptq_tail = idx;
 	l->acceptq_len++;
+	k->tcp.accept_ready++;
 }
 
 void acceptq_unlink(struct keel *k, struct tcp_tcb *t)
@@ -57,6 +58,8 @@ void acceptq_unlink(struct keel *k, struct tcp_tcb *t)
 				l->acceptq_tail = prev;
 			if (l->acceptq_len > 0)
 				l->acceptq_len--;
+			if (k->tcp.accept_ready > 0)
+				k->tcp.accept_ready--;
 			break;
 		}
 		prev = cur;
@@ -251,6 +254,11 @@ struct tcp_listener *listen_from_handle(struct keel *k, int h)
 	if (!l->used || ((unsigned)h >> 9) != l->gen)
 		return NULL;
 	return l;
+}
+
+int tcp_accept_pending(const struct keel *k)
+{
+	return k->tcp.accept_ready != 0;
 }
 
 int tcp_accept(struct keel *k, int listener)
