@@ -17,7 +17,7 @@ WARN := -Wall -Wextra -Werror -Wshadow -Wpointer-arith -Wstrict-prototypes -Wmis
 INCS := -Istack -Idrivers -Iboard -Iboard/cortex-m -Iboard/$(BOARD) -Ifirmware
 BUILD_ID := $(shell git describe --always --dirty 2>/dev/null || echo unknown)
 TARGET_CFLAGS := -mcpu=cortex-m3 -mthumb -Os -g3 -std=c11 $(WARN) $(INCS) \
-	-ffunction-sections -fdata-sections -fno-common -ffreestanding \
+	-ffunction-sections -fdata-sections -fno-common \
 	-DKEEL_BOARD=\"$(BOARD)\" -DKEEL_BUILD_ID=\"$(BUILD_ID)\" $(EXTRA_CFLAGS)
 TARGET_LDFLAGS := -mcpu=cortex-m3 -mthumb -nostartfiles --specs=nano.specs \
 	-Lboard/$(BOARD) -Tlinker.ld -Wl,--gc-sections -Wl,-Map=$(BUILD)/keel.map
