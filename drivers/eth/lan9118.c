@@ -17,10 +17,10 @@
  *    the registers named below are touched.
  *  - RX_DP_CTRL fast-forward is modelled loosely; frames are skipped by
  *    reading their words instead. */
-#include <string.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include "cortex_m.h"
+#include "eth/fifo_words.h"
 #include "eth/lan9118.h"
 
 /* System control and status registers (datasheet Table 5-1). */
@@ -217,21 +217,7 @@ static size_t lan_rx(struct netdev *nd, uint8_t *buf, size_t cap)
 			nd->stats.rx_drops++;
 			continue;
 		}
-		/* Whole words while they fit (memcpy of 4: one STR on v7-M),
-		 * then the bytes of the last frame word; the FCS is read and
-		 * dropped. */
-		size_t pos = 0;
-		uint32_t i = 0;
-		for (; i < words && pos + 4u <= len; i++, pos += 4u) {
-			uint32_t w = *reg(l, RX_DATA_FIFO);   /* little-endian bytes */
-			memcpy(buf + pos, &w, 4);
-		}
-		for (; i < words; i++) {
-			uint32_t w = *reg(l, RX_DATA_FIFO);
-			for (uint32_t b = 0; b < 4u; b++, w >>= 8, pos++)
-				if (pos < len)
-					buf[pos] = (uint8_t)w;
-		}
+		fifo_read_bytes(reg(l, RX_DATA_FIFO), words, buf, len);   /* FCS dropped */
 		nd->stats.rx_frames++;
 		nd->stats.rx_bytes += len;
 		return len;
@@ -257,18 +243,7 @@ static int lan_tx(struct netdev *nd, const uint8_t *frame, size_t len)
 				((uint32_t)len & TX_CMD_A_BUF_SIZE_M);
 	*reg(l, TX_DATA_FIFO) = (uint32_t)l->tx_tag << TX_CMD_B_TAG_SHIFT |
 				((uint32_t)len & TX_CMD_B_PKT_LEN_M);
-	size_t i = 0;
-	for (; i + 4u <= len; i += 4) {   /* whole words: one LDR each on v7-M */
-		uint32_t w;
-		memcpy(&w, frame + i, 4);
-		*reg(l, TX_DATA_FIFO) = w;
-	}
-	if (i < len) {                     /* the last 1..3 bytes */
-		uint32_t w = 0;
-		for (uint32_t b = 0; i + b < len; b++)
-			w |= (uint32_t)frame[i + b] << (8u * b);
-		*reg(l, TX_DATA_FIFO) = w;
-	}
+	fifo_write_bytes(reg(l, TX_DATA_FIFO), frame, len);
 	nd->stats.tx_frames++;
 	nd->stats.tx_bytes += len;
 	return 0;

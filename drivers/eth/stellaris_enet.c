@@ -16,10 +16,10 @@
  *  - TX starts when MACTR.NEWTX is written (MACTHR at its reset value 0x3f
  *    disables early transmit); MACTR reads 0, the send is synchronous.
  *  - Only 32-bit accesses are modelled. */
-#include <string.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include "cortex_m.h"
+#include "eth/fifo_words.h"
 #include "eth/stellaris_enet.h"
 
 /* Registers, offsets from the MAC base (datasheet Table 15-3). */
@@ -160,22 +160,8 @@ static size_t enet_rx(struct netdev *nd, uint8_t *buf, size_t cap)
 		/* Stream bytes 2 and 3 of the first word are frame bytes 0, 1. */
 		buf[0] = (uint8_t)(w >> 16);
 		buf[1] = (uint8_t)(w >> 24);
-		/* Whole words while they fit (one store each: memcpy of 4 is
-		 * an STR, unaligned allowed on v7-M, bytes elsewhere), then
-		 * the bytes of the last frame word; FCS and padding are read
-		 * and dropped. */
-		size_t pos = 2;   /* next frame byte */
-		uint32_t i = 1;
-		for (; i < words && pos + 4u <= len; i++, pos += 4u) {
-			w = *reg(e, MACDATA);
-			memcpy(buf + pos, &w, 4);
-		}
-		for (; i < words; i++) {
-			w = *reg(e, MACDATA);
-			for (uint32_t b = 0; b < 4u; b++, w >>= 8, pos++)
-				if (pos < len)
-					buf[pos] = (uint8_t)w;
-		}
+		/* FCS and padding past the frame are read and dropped. */
+		fifo_read_bytes(reg(e, MACDATA), words - 1u, buf + 2, len - 2u);
 		nd->stats.rx_frames++;
 		nd->stats.rx_bytes += len;
 		return len;
@@ -202,18 +188,7 @@ static int enet_tx(struct netdev *nd, const uint8_t *frame, size_t len)
 	 * the first two bytes of the destination address. */
 	*reg(e, MACDATA) = (uint32_t)(len - ENET_HDR_BYTES) |
 			   (uint32_t)frame[0] << 16 | (uint32_t)frame[1] << 24;
-	size_t i = 2;
-	for (; i + 4u <= len; i += 4) {   /* whole words: one LDR each on v7-M */
-		uint32_t w;
-		memcpy(&w, frame + i, 4);
-		*reg(e, MACDATA) = w;
-	}
-	if (i < len) {                     /* the last 1..3 bytes */
-		uint32_t w = 0;
-		for (uint32_t b = 0; i + b < len; b++)
-			w |= (uint32_t)frame[i + b] << (8u * b);
-		*reg(e, MACDATA) = w;
-	}
+	fifo_write_bytes(reg(e, MACDATA), frame + 2, len - 2u);
 	*reg(e, MACTR) = MACTR_NEWTX;   /* PADEN pads runts to 60, CRC appends FCS */
 	nd->stats.tx_frames++;
 	nd->stats.tx_bytes += len;
