@@ -47,6 +47,13 @@ static const struct counter_def defs[] = {
 	K("TcpExt", "TCPChallengeACK", tcp.mib.challenge_acks),
 	K("TcpExt", "TCPReqQFullDrop", tcp.mib.req_q_full_drop),
 	K("TcpExt", "TCPBadOptions", tcp.mib.bad_options),   /* keel's own */
+	K("TcpExt", "TCPOFOQueue", tcp.mib.ofo_queue),
+	K("TcpExt", "TCPOFODrop", tcp.mib.ofo_drop),
+	K("TcpExt", "TCPFastRetrans", tcp.mib.fast_retrans),
+	K("TcpExt", "TCPTimeouts", tcp.mib.timeouts),
+	K("TcpExt", "DelayedACKs", tcp.mib.delayed_acks),
+	K("TcpExt", "TCPWinProbe", tcp.mib.win_probes),
+	K("TcpExt", "TCPKeepAlive", tcp.mib.keepalive_probes),
 	/* Ip and IpExt */
 	K("Ip", "InReceives", ip.in_receives),
 	K("Ip", "InHdrErrors", ip.in_hdr_errors),

@@ -142,6 +142,7 @@ void cc_on_dupack(struct keel *k, struct tcp_tcb *t)
 	t->dflags |= TCB_D_RECOVERY;
 	t->dflags &= (uint8_t)~TCB_D_RTT_ON;      /* Karn */
 	tcp_retransmit_head(k, t);
+	k->tcp.mib.fast_retrans++;
 	t->cwnd = t->ssthresh + 3u * mss;
 	t->bytes_acked = 0;
 }

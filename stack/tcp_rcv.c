@@ -124,7 +124,12 @@ int rcv_text(struct keel *k, struct tcp_tcb *t, const struct tcp_seg *s)
 		/* An out-of-order FIN is kept with its data, as Linux keeps
 		 * it on the out-of-order queue: when the gap fills the FIN
 		 * is taken (fsm) instead of costing the peer an RTO. */
-		if (ooo_add(t, seq, seq + len) && all && (s->flags & TCP_FIN))
+		int kept = ooo_add(t, seq, seq + len);
+		if (kept)
+			k->tcp.mib.ofo_queue++;
+		else
+			k->tcp.mib.ofo_drop++;
+		if (kept && all && (s->flags & TCP_FIN))
 			rcv_fin_ooo(t, seq + len);
 		t->flags |= TCB_F_ACK_NOW;              /* duplicate ACK: RFC 5681 §4.2 */
 		return 0;

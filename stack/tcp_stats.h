@@ -33,6 +33,14 @@ struct tcp_mib {
 	uint32_t req_q_full_drop;    /* TCPReqQFullDrop: SYN dropped, SYN queue full */
 	uint32_t bad_options;        /* segments dropped for malformed options */
 	uint32_t in_csum_errors;     /* InCsumErrors */
+	/* the data path, as Linux counts it */
+	uint32_t ofo_queue;          /* TCPOFOQueue: segments kept out of order */
+	uint32_t ofo_drop;           /* TCPOFODrop: out of order, no range left */
+	uint32_t fast_retrans;       /* TCPFastRetrans: on the third duplicate ACK */
+	uint32_t timeouts;           /* TCPTimeouts: retransmission timer expiries */
+	uint32_t delayed_acks;       /* DelayedACKs: ACKs sent by the delayed-ACK timer */
+	uint32_t win_probes;         /* TCPWinProbe: zero-window probes sent */
+	uint32_t keepalive_probes;   /* TCPKeepAlive: keepalive probes sent */
 };
 
 const struct tcp_mib *tcp_get_mib(const struct keel *k);

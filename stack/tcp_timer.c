@@ -47,6 +47,7 @@ static void rtx_expired(struct keel *k, struct tcp_tcb *t)
 	}
 	if (t->retries < 255)
 		t->retries++;
+	k->tcp.mib.timeouts++;
 	t->rto_ms = t->rto_ms * 2u > TCP_RTO_MAX_MS ? TCP_RTO_MAX_MS : t->rto_ms * 2u;
 	tcp_retransmit(k, t);
 	if (t->dflags & TCB_D_PERSIST)
@@ -65,6 +66,7 @@ static void persist_expired(struct keel *k, struct tcp_tcb *t)
 		return;
 	}
 	t->probes++;
+	k->tcp.mib.win_probes++;
 	tcp_persist_fire(k, t);
 }
 
@@ -83,6 +85,7 @@ static void keepalive_expired(struct keel *k, struct tcp_tcb *t)
 		return;
 	}
 	tcp_send_keepalive(k, t);
+	k->tcp.mib.keepalive_probes++;
 	t->ka_probes++;
 	t->ka_due = k->now_ms + t->ka_intvl_ms;
 }
@@ -99,8 +102,10 @@ void tcb_tick(struct keel *k)
 			tcb_done(k, t, KEEL_ETIMEDOUT);
 			continue;
 		}
-		if ((t->dflags & TCB_D_DACK_ON) && time_due(k->now_ms, t->dack_due))
+		if ((t->dflags & TCB_D_DACK_ON) && time_due(k->now_ms, t->dack_due)) {
 			tcp_send_ack(k, t);                /* delayed ACK due */
+			k->tcp.mib.delayed_acks++;
+		}
 		if ((t->flags & TCB_F_RTX_ON) && time_due(k->now_ms, t->rtx_due)) {
 			if (t->dflags & TCB_D_PERSIST)
 				persist_expired(k, t);

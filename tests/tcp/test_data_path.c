@@ -53,10 +53,12 @@ SCRIPT(data_delayed_ack_timing)
 	EXPECT_NONE();
 	ADVANCE_MS(1);
 	EXPECT("> . 1:1(0) ack 537 win 1512");
+	ASSERT_COUNTER(delayed_acks, 1);          /* the timer sent it */
 	INJECT("< . 537:1073(536) ack 1 win 8192");
 	EXPECT_NONE();
 	INJECT("< . 1073:1609(536) ack 1 win 8192");
 	EXPECT("> . 1:1(0) ack 1609");            /* second full segment: at once */
+	ASSERT_COUNTER(delayed_acks, 1);          /* ... not by the timer */
 	RECV_EXPECT_N(1608);
 }
 
@@ -134,6 +136,7 @@ SCRIPT(data_rto_from_measured_rtt)
 	ADVANCE_MS(1);
 	EXPECT("> P. 6:7(1) ack 1 'x'");
 	ASSERT_COUNTER(retrans_segs, 2);          /* the handshake's SYN-ACK resend + this */
+	ASSERT_COUNTER(timeouts, 1);
 	/* Karn: the ACK of a retransmitted segment is no sample */
 	ADVANCE_MS(10);
 	INJECT("< . 1:1(0) ack 7 win 8192");
@@ -247,6 +250,7 @@ SCRIPT(data_fast_retransmit_three_dupacks)
 	INJECT("< . 1:1(0) ack 1 win 8192");
 	INJECT("< . 1:1(0) ack 1 win 8192");
 	EXPECT_NONE();                            /* two are not enough */
+	ASSERT_COUNTER(fast_retrans, 0);
 	/* a window change is not a duplicate (RFC 5681 §2 (e)): not counted.
 	 * (A growing window: a same-SEQ, same-ACK shrink is taken as a
 	 * reordered older ACK and ignored, as Linux's tcp_may_update_window.) */
@@ -259,6 +263,8 @@ SCRIPT(data_fast_retransmit_three_dupacks)
 	struct tcp_conn_info ci = info(t);
 	ASSERT_TRUE(ci.ssthresh == 200 && ci.cwnd == 500);
 	ASSERT_COUNTER(retrans_segs, 1);
+	ASSERT_COUNTER(fast_retrans, 1);
+	ASSERT_COUNTER(timeouts, 0);
 	INJECT("< . 1:1(0) ack 1 win 8300");      /* 4th dupack: cwnd 600 */
 	EXPECT("> . 401:501(100) ack 1");
 	/* full ACK: recovery ends, cwnd = min(ssthresh, flight + MSS) */
@@ -322,6 +328,8 @@ SCRIPT(data_out_of_order_filled_later)
 	INJECT("< . 251:451(200) ack 1 win 8192"); /* overlaps both */
 	EXPECT("> . 1:1(0) ack 1");
 	RECV_NONE();
+	ASSERT_COUNTER(ofo_queue, 3);
+	ASSERT_COUNTER(ofo_drop, 0);
 	INJECT("< . 101:201(100) ack 1 win 8192");
 	EXPECT("> . 1:1(0) ack 1");
 	INJECT("< . 1:101(100) ack 1 win 8192");   /* fills the gap */
@@ -478,6 +486,7 @@ SCRIPT(data_zero_window_peer_probed_with_backoff)
 		iv *= 2;
 	}
 	ASSERT_COUNTER(retrans_segs, 1);          /* the SYN-ACK resend; probes are not retransmissions */
+	ASSERT_COUNTER(win_probes, 4);
 	INJECT("< . 1:1(0) ack 1 win 4096");       /* window update */
 	EXPECT("> P. 1:7(6) ack 1 'abcdef'");
 	INJECT("< . 1:1(0) ack 7 win 4096");
@@ -558,6 +567,7 @@ SCRIPT(data_keepalive_probes_and_timeout)
 	ADVANCE_MS(1000);
 	EXPECT("> . 0:0(0) ack 1");
 	ASSERT_STATE(TCP_ESTABLISHED);
+	ASSERT_COUNTER(keepalive_probes, 4);
 	ADVANCE_MS(1000);
 	EXPECT("> R. 1:1(0) ack 1");
 	ASSERT_STATE(TCP_CLOSED);
@@ -591,4 +601,26 @@ SCRIPT(data_sequence_wrap_mid_transfer)
 	SEND_N(100);
 	EXPECT("> P. 1:101(100) ack 4501");
 	INJECT("< . 4501:4501(0) ack 101 win 8192");
+}
+
+/* Out-of-order ranges are bounded (KEEL_TCP_OOO_RANGES): a segment beyond
+ * every kept range when all are in use is dropped and counted (Linux
+ * TCPOFODrop); the peer will send it again. */
+SCRIPT(data_ofo_ranges_full_drop_counted)
+{
+	LISTEN(7, 5);
+	ESTABLISH();
+	for (unsigned i = 0; i < KEEL_TCP_OOO_RANGES; i++) {
+		char seg[64];
+		snprintf(seg, sizeof(seg), "< . %u:%u(50) ack 1 win 8192", 101u + 100u * i, 151u + 100u * i);
+		INJECT(seg);
+		EXPECT("> . 1:1(0) ack 1");
+	}
+	ASSERT_COUNTER(ofo_queue, KEEL_TCP_OOO_RANGES);
+	INJECT("< . 901:951(50) ack 1 win 8192");  /* a fifth range: no room */
+	EXPECT("> . 1:1(0) ack 1");
+	ASSERT_COUNTER(ofo_drop, 1);
+	INJECT("< . 1:101(100) ack 1 win 8192");   /* the hole before the first */
+	EXPECT("> . 1:1(0) ack 151");
+	RECV_EXPECT_N(150);
 }
