@@ -20,7 +20,9 @@ struct ipv4_packet;
 
 _Static_assert(KEEL_TCP_MAX_LISTEN >= 1 && KEEL_TCP_MAX_LISTEN < 255, "listener pool size");
 _Static_assert(KEEL_SYN_BACKLOG >= 1 && KEEL_SYN_BACKLOG <= 65535, "SYN queue size");
-_Static_assert(KEEL_TW_MAX >= 1 && KEEL_TW_MAX <= 65535, "TIME_WAIT table size");
+_Static_assert(KEEL_TW_MAX >= 1 && KEEL_TW_MAX <= 254, "TIME_WAIT table size (chains link by uint8 index + 1)");
+#define KEEL_TW_BUCKETS 32            /* TIME_WAIT lookup hash heads (one byte each) */
+_Static_assert((KEEL_TW_BUCKETS & (KEEL_TW_BUCKETS - 1)) == 0, "TIME_WAIT buckets: power of two");
 _Static_assert(KEEL_TCP_SNDBUF <= 32768 && KEEL_TCP_RCVBUF <= 32768, "buffers fit uint16 and the unscaled window");
 
 struct tcp_stack {
@@ -38,6 +40,10 @@ struct tcp_stack {
 	struct tcp_listener listeners[KEEL_TCP_MAX_LISTEN];
 	struct tcp_synq_entry synq[KEEL_SYN_BACKLOG];
 	struct tcp_tw_entry tw[KEEL_TW_MAX];
+	/* TIME_WAIT 4-tuple hash: a full table is the usual state under a
+	 * connection load, and every segment that misses the TCBs would
+	 * otherwise scan all of it.  Heads hold index + 1, 0 is empty. */
+	uint8_t tw_head[KEEL_TW_BUCKETS];
 	struct tcp_tcb tcbs[KEEL_TCP_MAX_CONN];
 };
 

@@ -7,10 +7,15 @@
 
 struct tcp_synq_entry *synq_lookup(struct keel *k, uint32_t raddr, uint16_t rport, uint16_t lport)
 {
-	for (unsigned i = 0; i < KEEL_SYN_BACKLOG; i++) {
+	/* Stop after the last used entry: the queue is usually near empty. */
+	unsigned left = k->tcp.pool[TCP_POOL_SYN_QUEUE].in_use;
+	for (unsigned i = 0; left && i < KEEL_SYN_BACKLOG; i++) {
 		struct tcp_synq_entry *e = &k->tcp.synq[i];
-		if ((e->flags & SYNQ_F_USED) && e->rport == rport && e->lport == lport && e->raddr == raddr)
+		if (!(e->flags & SYNQ_F_USED))
+			continue;
+		if (e->rport == rport && e->lport == lport && e->raddr == raddr)
 			return e;
+		left--;
 	}
 	return NULL;
 }

@@ -13,6 +13,14 @@ static uint32_t tw_len_ms(const struct keel *k)
 	return 2u * k->tcp.sysctl.tcp_msl * 1000u;
 }
 
+static uint8_t *tw_bucket(struct keel *k, uint32_t raddr, uint16_t rport, uint16_t lport)
+{
+	uint32_t h = raddr ^ ((uint32_t)rport << 16) ^ lport;
+	h ^= h >> 16;
+	h ^= h >> 8;
+	return &k->tcp.tw_head[h & (KEEL_TW_BUCKETS - 1)];
+}
+
 /* Table full (or tcp_max_tw_buckets reached): the connection simply
  * skips TIME_WAIT, counted in TCPTimeWaitOverflow, as Linux. */
 void tw_enter(struct keel *k, const struct tcp_tcb *t)
@@ -38,6 +46,9 @@ void tw_enter(struct keel *k, const struct tcp_tcb *t)
 		w->rcv_nxt = t->rcv_nxt;
 		w->wnd = tcb_rcv_wnd(t);
 		w->since = k->now_ms;
+		uint8_t *head = tw_bucket(k, w->raddr, w->rport, w->lport);
+		w->next = *head;
+		*head = (uint8_t)(i + 1);
 		ts->mib.tw++;
 		pool_take(k, TCP_POOL_TIME_WAIT);
 		return;
@@ -47,6 +58,12 @@ void tw_enter(struct keel *k, const struct tcp_tcb *t)
 
 static void tw_free(struct keel *k, struct tcp_tw_entry *w)
 {
+	uint8_t self = (uint8_t)(w - k->tcp.tw + 1);
+	uint8_t *link = tw_bucket(k, w->raddr, w->rport, w->lport);
+	while (*link && *link != self)
+		link = &k->tcp.tw[*link - 1].next;
+	if (*link)
+		*link = w->next;
 	w->used = 0;
 	pool_give(k, TCP_POOL_TIME_WAIT);
 }
@@ -84,9 +101,9 @@ int tw_reuse_ok(const struct keel *k, const struct tcp_tw_entry *w)
 
 struct tcp_tw_entry *tw_lookup(struct keel *k, uint32_t raddr, uint16_t rport, uint16_t lport)
 {
-	for (unsigned i = 0; i < KEEL_TW_MAX; i++) {
-		struct tcp_tw_entry *w = &k->tcp.tw[i];
-		if (w->used && w->rport == rport && w->lport == lport && w->raddr == raddr)
+	for (unsigned i = *tw_bucket(k, raddr, rport, lport); i; i = k->tcp.tw[i - 1].next) {
+		struct tcp_tw_entry *w = &k->tcp.tw[i - 1];
+		if (w->rport == rport && w->lport == lport && w->raddr == raddr)
 			return w;
 	}
 	return NULL;

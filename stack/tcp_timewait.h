@@ -14,6 +14,6 @@ struct tcp_tw_entry {
 	uint32_t since;          /* 2*MSL (re)started: entry, or a later ACK-bearing segment */
 	uint16_t wnd;            /* window to advertise in re-ACKs */
 	uint8_t used;
-	uint8_t pad_;
+	uint8_t next;            /* hash chain: index + 1 of the next entry, 0 ends */
 };
 #endif
