@@ -80,6 +80,12 @@ static const struct counter_def defs[] = {
 	K("Icmp", "OutMsgs", icmp.out_msgs),
 	K("Icmp", "OutEchoReps", icmp.out_echo_reps),
 	K("Icmp", "OutErrors", icmp.out_errors),
+	K("Icmp", "OutDestUnreachs", icmp.out_dest_unreachs),
+	K("Icmp", "OutRateLimited", icmp.out_ratelimited),   /* Linux: IcmpMsg / OutRateLimitHost */
+	/* Udp: no sockets, so every datagram for us is NoPorts */
+	K("Udp", "InDatagrams", ip.udp_in_datagrams),
+	K("Udp", "NoPorts", ip.udp_no_ports),
+	K("Udp", "InErrors", ip.udp_in_errors),
 	/* Arp (keel's names; Linux keeps these per neighbour table) */
 	K("Arp", "InRequests", arp.stats.in_requests),
 	K("Arp", "InReplies", arp.stats.in_replies),

@@ -53,3 +53,66 @@ void icmp_input(struct keel *k, const struct ipv4_packet *ip)
 		echo_reply(k, ip);
 	/* Other types (replies, unreachables, redirects ...) are counted only. */
 }
+
+#define ICMP_TOKEN 1000u
+
+/* One error message's worth from the bucket (burst, then the rate). */
+static int err_allowed(struct keel *k)
+{
+	struct icmp_stats *st = &k->icmp;
+	uint32_t cap = KEEL_ICMP_ERR_BURST * ICMP_TOKEN;
+	uint32_t elapsed = k->now_ms - st->err_spent_at;
+	/* Each ms pays back KEEL_ICMP_ERR_PER_SEC units. */
+	uint32_t repaid = elapsed >= cap / KEEL_ICMP_ERR_PER_SEC ? cap : elapsed * KEEL_ICMP_ERR_PER_SEC;
+	st->err_spent = st->err_spent > repaid ? st->err_spent - repaid : 0;
+	st->err_spent_at = k->now_ms;
+	if (st->err_spent + ICMP_TOKEN > cap)
+		return 0;
+	st->err_spent += ICMP_TOKEN;
+	return 1;
+}
+
+/* RFC 1122 §3.2.2: no error about an ICMP error, a broadcast or multicast
+ * datagram, or a non-initial fragment (those never get here). */
+static int error_forbidden(const struct keel *k, const struct ipv4_packet *ip)
+{
+	if (ip->bcast || ip->dst != k->ifc.addr)
+		return 1;
+	if (ip->proto == IP_PROTO_ICMP) {
+		uint8_t type = ip->len > 0 ? ip->payload[0] : 0;
+		/* only queries (echo, timestamp, ...) may be answered with one */
+		return !(type == ICMP_ECHO_REQUEST || type == ICMP_ECHO_REPLY || type >= 13);
+	}
+	return 0;
+}
+
+void icmp_send_unreach(struct keel *k, const struct ipv4_packet *ip, uint8_t code)
+{
+	struct icmp_stats *st = &k->icmp;
+	if (error_forbidden(k, ip))
+		return;
+	if (!err_allowed(k)) {
+		st->out_ratelimited++;
+		return;
+	}
+	size_t quote = ip->hlen + ip->len;
+	if (quote > ICMP_ERR_MAX_LEN - IPV4_HDR_LEN - ICMP_HDR_LEN)
+		quote = ICMP_ERR_MAX_LEN - IPV4_HDR_LEN - ICMP_HDR_LEN;
+	uint8_t *r = ipv4_payload_buf(k);
+	memset(r, 0, ICMP_HDR_LEN);
+	r[0] = ICMP_DEST_UNREACH;
+	r[1] = code;
+	/* The datagram as received, header first (RFC 792): hdr and payload
+	 * are contiguous in the received frame. */
+	memcpy(r + ICMP_HDR_LEN, ip->hdr, quote);
+	size_t n = ICMP_HDR_LEN + quote;
+	uint16_t c = csum_fold(csum_add(0, r, n));
+	r[2] = (uint8_t)(c >> 8);
+	r[3] = (uint8_t)c;
+	st->out_msgs++;
+	if (ipv4_output(k, ip->src, IP_PROTO_ICMP, n) != 0) {
+		st->out_errors++;
+		return;
+	}
+	st->out_dest_unreachs++;
+}

@@ -122,6 +122,7 @@ void ipv4_input(struct keel *k, const uint8_t *pkt, size_t len)
 	struct ipv4_packet ip = {
 		.src = src, .dst = dst, .proto = pkt[9], .ttl = pkt[8],
 		.payload = pkt + hlen, .len = total - hlen, .bcast = (uint8_t)bcast,
+		.hdr = pkt, .hlen = hlen,
 	};
 	switch (ip.proto) {
 	case IP_PROTO_ICMP:
@@ -137,8 +138,14 @@ void ipv4_input(struct keel *k, const uint8_t *pkt, size_t len)
 		st->in_delivers++;
 		tcp_input(k, &ip);
 		break;
+	case IP_PROTO_UDP:
+		st->in_delivers++;
+		udp_input(k, &ip);
+		break;
 	default:
+		/* RFC 1122 §3.2.2.1: a host SHOULD say protocol unreachable. */
 		st->in_unknown_protos++;
+		icmp_send_unreach(k, &ip, ICMP_UNREACH_PROTOCOL);
 		break;
 	}
 }

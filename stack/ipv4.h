@@ -8,6 +8,7 @@
 #define IPV4_TTL 64              /* RFC 1700 default, as Linux */
 #define IP_PROTO_ICMP 1
 #define IP_PROTO_TCP 6
+#define IP_PROTO_UDP 17
 
 struct keel;
 
@@ -18,6 +19,8 @@ struct ipv4_packet {
 	const uint8_t *payload;  /* points into the received frame */
 	size_t len;              /* payload length from the IP total length */
 	uint8_t bcast;           /* dst is a broadcast address, not ours */
+	const uint8_t *hdr;      /* the IP header itself (ICMP errors quote it) */
+	size_t hlen;             /* its length, options included */
 };
 
 /* Drop reasons, one counter each (netstat -s names in comments). */
@@ -38,6 +41,9 @@ struct ipv4_stats {
 	uint32_t in_martians;      /* dropped: source is broadcast, multicast, 0, 127/8 or 240/4 */
 	uint32_t in_bcast_drops;   /* dropped: broadcast to a unicast-only protocol (TCP) */
 	uint32_t in_padding_trimmed;/* frames longer than the total length (Ethernet padding) */
+	uint32_t udp_in_datagrams; /* Udp InDatagrams: well-formed UDP to us */
+	uint32_t udp_no_ports;     /* Udp NoPorts: no UDP socket there (all of them) */
+	uint32_t udp_in_errors;    /* Udp InErrors: bad length or checksum */
 	uint16_t next_id;          /* not a counter: the next Identification to send */
 };
 

@@ -235,8 +235,8 @@ static void martian_sources(void **state)
 static void protocols(void **state)
 {
 	(void)state;
-	uint8_t udp[8] = {0};
-	input(build_ipv4(F, peer_mac, PEER_IP, OUR_IP, 17, udp, 8));
+	uint8_t raw[8] = {0};
+	input(build_ipv4(F, peer_mac, PEER_IP, OUR_IP, 253, raw, 8));
 	assert_int_equal(K.ip.in_unknown_protos, 1);
 	assert_int_equal(K.ip.in_delivers, 0);
 	uint8_t tcp[20] = {0};
