@@ -45,6 +45,7 @@ static const struct counter_def defs[] = {
 	K("TcpExt", "TCPAbortOnLinger", tcp.mib.abort_on_linger),
 	K("TcpExt", "TCPSynRetrans", tcp.mib.synack_retrans),
 	K("TcpExt", "TCPChallengeACK", tcp.mib.challenge_acks),
+	K("TcpExt", "TCPACKSkippedChallenge", tcp.mib.challenge_acks_skipped),
 	K("TcpExt", "TCPReqQFullDrop", tcp.mib.req_q_full_drop),
 	K("TcpExt", "TCPBadOptions", tcp.mib.bad_options),   /* keel's own */
 	K("TcpExt", "TCPOFOQueue", tcp.mib.ofo_queue),

@@ -27,12 +27,6 @@ static void keepalive_heard(struct keel *k, struct tcp_tcb *t)
 	t->dflags |= TCB_D_KA_ON;
 }
 
-static void challenge_ack(struct keel *k, struct tcp_tcb *t)
-{
-	k->tcp.mib.challenge_acks++;     /* RFC 5961 §3.2, §4.2 */
-	tcp_send_ack(k, t);
-}
-
 /* The ACK owed to an unacceptable segment without data (RFC 9293
  * §3.10.7.4) goes at most once per TCP_OOW_ACK_MS, as Linux's
  * tcp_oow_rate_limited: such a segment is an ACK that was overtaken on the
@@ -44,6 +38,19 @@ static int oow_ack_ok(struct keel *k, struct tcp_tcb *t)
 		return 0;
 	t->oow_ack_ms = k->now_ms ? k->now_ms : 1u;
 	return 1;
+}
+
+/* RFC 5961 §3.2, §4.2; §7 asks that challenge ACKs be rate limited:
+ * they share the per-connection limit above, as Linux's
+ * tcp_send_challenge_ack does (TCPACKSkippedChallenge when held). */
+static void challenge_ack(struct keel *k, struct tcp_tcb *t)
+{
+	if (!oow_ack_ok(k, t)) {
+		k->tcp.mib.challenge_acks_skipped++;
+		return;
+	}
+	k->tcp.mib.challenge_acks++;
+	tcp_send_ack(k, t);
 }
 
 /* RFC 9293 §3.10.7.4 "first check sequence number": the four-case table,

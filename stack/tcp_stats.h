@@ -30,6 +30,7 @@ struct tcp_mib {
 	uint32_t abort_on_linger;    /* TCPAbortOnLinger: abort() / linger 0 */
 	uint32_t synack_retrans;     /* TCPSynRetrans (SYN and SYN-ACK retransmits) */
 	uint32_t challenge_acks;     /* TCPChallengeACK (RFC 5961) */
+	uint32_t challenge_acks_skipped; /* TCPACKSkippedChallenge: rate limit (RFC 5961 §7) */
 	uint32_t req_q_full_drop;    /* TCPReqQFullDrop: SYN dropped, SYN queue full */
 	uint32_t bad_options;        /* segments dropped for malformed options */
 	uint32_t in_csum_errors;     /* InCsumErrors */

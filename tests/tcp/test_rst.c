@@ -104,6 +104,31 @@ SCRIPT(rst_listener_synack)
 	ASSERT_POOLS(.syn_queue = 0, .tcbs = 0);
 }
 
+/* RFC 5961 §7: challenge ACKs are rate limited -- one per 500 ms per
+ * connection, shared with ACKs to other unacceptable segments, as Linux's
+ * tcp_send_challenge_ack / tcp_invalid_ratelimit.  A blind attacker's
+ * stream of guessed RSTs and SYNs cannot make the device send a stream. */
+SCRIPT(challenge_acks_rate_limited)
+{
+	LISTEN(7, 5);
+	ESTABLISH();
+	INJECT("< R 100:100(0) win 0");
+	EXPECT("> . 1:1(0) ack 1");
+	for (int i = 0; i < 5; i++) {
+		ADVANCE_MS(50);
+		INJECT("< R 200:200(0) win 0");
+		INJECT("< S 300:300(0) win 8192");
+	}
+	EXPECT_NONE();
+	ASSERT_COUNTER(challenge_acks, 1);
+	ASSERT_COUNTER(challenge_acks_skipped, 10);
+	ADVANCE_MS(250);                           /* 500 ms since the first */
+	INJECT("< S 300:300(0) win 8192");
+	EXPECT("> . 1:1(0) ack 1");
+	ASSERT_COUNTER(challenge_acks, 2);
+	ASSERT_STATE(TCP_ESTABLISHED);
+}
+
 /* RFC 5961 §3.2: a RST inside the window but not at RCV.NXT -> challenge
  * ACK <SEQ=SND.NXT><ACK=RCV.NXT>, connection unchanged. */
 SCRIPT(rst_in_window_challenge_ack)
