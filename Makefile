@@ -22,7 +22,7 @@ TARGET_CFLAGS := -mcpu=cortex-m3 -mthumb -Os -g3 -std=c11 $(WARN) $(INCS) \
 TARGET_LDFLAGS := -mcpu=cortex-m3 -mthumb -nostartfiles --specs=nano.specs \
 	-Lboard/$(BOARD) -Tlinker.ld -Wl,--gc-sections -Wl,-Map=$(BUILD)/keel.map
 
-.PHONY: all help run test flash clean deps test-unit test-tcp test-qemu test-fuzz bench boards
+.PHONY: FORCE all help run test flash clean deps test-unit test-tcp test-qemu test-fuzz bench boards
 all: $(BUILD)/keel.elf $(BUILD)/keel.bin
 
 help:
@@ -34,7 +34,13 @@ help:
 deps-%:
 	@scripts/deps.sh $*
 
-$(BUILD)/%.o: %.c
+# The build id is compiled in (banner, version, /metrics): a stamp that
+# changes only with the id rebuilds the objects when it does.
+$(BUILD)/build_id.stamp: FORCE
+	@mkdir -p $(dir $@)
+	@echo '$(BUILD_ID)' | cmp -s - $@ || echo '$(BUILD_ID)' > $@
+
+$(BUILD)/%.o: %.c $(BUILD)/build_id.stamp
 	@mkdir -p $(dir $@)
 	$(CROSS)gcc $(TARGET_CFLAGS) -MMD -MP -c $< -o $@
 
