@@ -1,0 +1,70 @@
+/* Zero-copy reading (tcp_recv_peek / tcp_recv_consume / tcp_splice): the
+ * application reads the receive ring in place, the ring's wrap is visible
+ * as two pieces, the window reopens exactly as after tcp_recv, and the
+ * errors are tcp_recv's and tcp_send's. */
+#include <string.h>
+#include "harness.h"
+
+SCRIPT(zcopy_peek_consume_in_place)
+{
+	LISTEN(7, 5);
+	ESTABLISH();
+	const uint8_t *p = NULL;
+	CALL_EXPECT(tcp_recv_peek(K, H, &p), KEEL_EWOULDBLOCK);
+	INJECT("< P. 1:6(5) ack 1 win 8192 'hello'");
+	CALL_EXPECT(tcp_recv_peek(K, H, &p), 5);
+	ASSERT_TRUE(memcmp(p, "hello", 5) == 0);
+	CALL_EXPECT(tcp_recv_consume(K, H, 2), 2);
+	CALL_EXPECT(tcp_recv_peek(K, H, &p), 3);
+	ASSERT_TRUE(memcmp(p, "llo", 3) == 0);
+	CALL_EXPECT(tcp_recv_consume(K, H, 100), 3);   /* no more than there is */
+	CALL_EXPECT(tcp_recv_peek(K, H, &p), KEEL_EWOULDBLOCK);
+	INJECT("< F. 6:6(0) ack 1 win 8192");
+	EXPECT("> . 1:1(0) ack 7");
+	CALL_EXPECT(tcp_recv_peek(K, H, &p), 0);       /* end of stream */
+	CALL_EXPECT(tcp_recv_consume(K, H, 1), 0);
+	CALL_EXPECT(tcp_recv_peek(K, LH, &p), KEEL_EINVAL);
+	CALL_EXPECT(tcp_recv_consume(K, 12345, 1), KEEL_EBADF);
+}
+
+/* The ring wraps: peek shows the part up to the end of the ring first. */
+SCRIPT(zcopy_peek_across_ring_wrap)
+{
+	LISTEN(7, 5);
+	ESTABLISH();
+	const uint8_t *p = NULL;
+	INJECT("< . 1:1001(1000) ack 1 win 8192");
+	INJECT("< . 1001:2001(1000) ack 1 win 8192");
+	EXPECT("> . 1:1(0) ack 2001 win 48");
+	CALL_EXPECT(tcp_recv_consume(K, H, 2000), 2000);
+	EXPECT("> . 1:1(0) ack 2001 win 2048");       /* the window reopens */
+	INJECT("< P. 2001:2101(100) ack 1 win 8192");
+	CALL_EXPECT(tcp_recv_peek(K, H, &p), KEEL_TCP_RCVBUF - 2000);
+	CALL_EXPECT(tcp_recv_consume(K, H, KEEL_TCP_RCVBUF - 2000), KEEL_TCP_RCVBUF - 2000);
+	CALL_EXPECT(tcp_recv_peek(K, H, &p), 100 - (KEEL_TCP_RCVBUF - 2000));
+	CALL_EXPECT(tcp_recv_consume(K, H, 100), 100 - (KEEL_TCP_RCVBUF - 2000));
+	CALL_EXPECT(tcp_recv_peek(K, H, &p), KEEL_EWOULDBLOCK);
+}
+
+/* Echo through tcp_splice: one copy ring to ring, the window update rides
+ * on the echoed data; a listener or a shut-down sender is refused. */
+SCRIPT(zcopy_splice_echo)
+{
+	LISTEN(7, 5);
+	ESTABLISH();
+	INJECT("< P. 1:4(3) ack 1 win 8192 'abc'");
+	CALL_EXPECT(tcp_splice(K, H, H, 100), 3);
+	EXPECT("> P. 1:4(3) ack 4 'abc'");
+	EXPECT_NONE();
+	CALL_EXPECT(tcp_splice(K, H, H, 100), KEEL_EWOULDBLOCK);
+	CALL_EXPECT(tcp_splice(K, H, LH, 100), KEEL_EINVAL);
+	INJECT("< P. 4:6(2) ack 4 win 8192 'de'");
+	CALL_EXPECT(tcp_splice(K, H, H, 1), 1);       /* at most max */
+	EXPECT("> P. 4:5(1) ack 6 'd'");
+	CALL_EXPECT(tcp_shutdown(K, H), KEEL_OK);
+	EXPECT("> F. 5:5(0) ack 6");
+	CALL_EXPECT(tcp_splice(K, H, H, 100), KEEL_EPIPE);
+	const uint8_t *p = NULL;
+	CALL_EXPECT(tcp_recv_peek(K, H, &p), 1);       /* still readable */
+	ASSERT_TRUE(p[0] == 'e');
+}
