@@ -91,16 +91,12 @@ int tcp_connect(struct keel *k, uint32_t dst, uint16_t dport, uint16_t sport)
 	return tcb_handle(k, t);
 }
 
-int tcp_send(struct keel *k, int s, const void *buf, size_t len)
+/* Whether t may queue data now: 0, or what tcp_send returns instead (a
+ * pending error once, then EPIPE after shutdown, reset or close). */
+int tcb_send_check(struct tcp_tcb *t)
 {
-	int err;
-	struct tcp_tcb *t = conn_or_err(k, s, &err);
-	if (!t)
-		return err;
-	if (!buf && len > 0)
-		return KEEL_EINVAL;
-	if (t->err) {                      /* reported once, then EPIPE */
-		err = t->err;
+	if (t->err) {
+		int err = t->err;
 		t->err = 0;
 		return err;
 	}
@@ -110,12 +106,23 @@ int tcp_send(struct keel *k, int s, const void *buf, size_t len)
 		return KEEL_EINPROGRESS;
 	case TCP_ESTABLISHED:
 	case TCP_CLOSE_WAIT:
-		if (!(t->flags & TCB_F_FIN_WANT))
-			break;
-		/* fall through */
+		return (t->flags & TCB_F_FIN_WANT) ? KEEL_EPIPE : 0;
 	default:
-		return KEEL_EPIPE;         /* after shutdown, reset or close */
+		return KEEL_EPIPE;
 	}
+}
+
+int tcp_send(struct keel *k, int s, const void *buf, size_t len)
+{
+	int err;
+	struct tcp_tcb *t = conn_or_err(k, s, &err);
+	if (!t)
+		return err;
+	if (!buf && len > 0)
+		return KEEL_EINVAL;
+	err = tcb_send_check(t);
+	if (err)
+		return err;
 	if (len == 0)
 		return 0;
 	uint16_t room = (uint16_t)(KEEL_TCP_SNDBUF - t->snd_len);

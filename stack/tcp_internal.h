@@ -39,6 +39,7 @@ static inline uint16_t tcp_gen_next(uint16_t g)
 struct tcp_tcb *tcb_alloc(struct keel *k);
 void tcb_free(struct keel *k, struct tcp_tcb *t);
 struct tcp_tcb *tcb_from_handle(struct keel *k, int h);
+int tcb_send_check(struct tcp_tcb *t);   /* tcp_api.c: 0 or what tcp_send returns instead */
 int tcb_handle(struct keel *k, const struct tcp_tcb *t);
 struct tcp_tcb *tcb_lookup(struct keel *k, uint32_t raddr, uint16_t rport, uint16_t lport);
 void tcb_set_state(struct keel *k, struct tcp_tcb *t, uint8_t state);

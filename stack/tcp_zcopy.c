@@ -58,22 +58,6 @@ int tcp_recv_consume(struct keel *k, int s, size_t n)
 	return m;
 }
 
-/* Checks on `to` as tcp_send makes them; 0 when it may queue data. */
-static int sendable(struct tcp_tcb *t)
-{
-	if (t->err) {                      /* reported once, then EPIPE */
-		int err = t->err;
-		t->err = 0;
-		return err;
-	}
-	if (t->state == TCP_SYN_SENT || t->state == TCP_SYN_RECEIVED)
-		return KEEL_EINPROGRESS;
-	if ((t->state != TCP_ESTABLISHED && t->state != TCP_CLOSE_WAIT) ||
-	    (t->flags & TCB_F_FIN_WANT))
-		return KEEL_EPIPE;
-	return 0;
-}
-
 /* Copies n bytes from the head of from's receive ring to the tail of to's
  * send ring: at most three memcpy, as both rings may wrap. */
 static void ring_move(struct tcp_tcb *from, struct tcp_tcb *to, uint16_t n)
@@ -102,7 +86,7 @@ int tcp_splice(struct keel *k, int from, int to, size_t max)
 	struct tcp_tcb *f = readable(k, from, &ret);
 	if (!f)
 		return ret;
-	ret = sendable(t);
+	ret = tcb_send_check(t);
 	if (ret)
 		return ret;
 	uint16_t n = (uint16_t)(KEEL_TCP_SNDBUF - t->snd_len);
