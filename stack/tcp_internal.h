@@ -39,7 +39,6 @@ static inline uint16_t tcp_gen_next(uint16_t g)
 struct tcp_tcb *tcb_alloc(struct keel *k);
 void tcb_free(struct keel *k, struct tcp_tcb *t);
 struct tcp_tcb *tcb_from_handle(struct keel *k, int h);
-int tcb_send_check(struct tcp_tcb *t);   /* tcp_api.c: 0 or what tcp_send returns instead */
 int tcb_handle(struct keel *k, const struct tcp_tcb *t);
 struct tcp_tcb *tcb_lookup(struct keel *k, uint32_t raddr, uint16_t rport, uint16_t lport);
 void tcb_set_state(struct keel *k, struct tcp_tcb *t, uint8_t state);
@@ -125,6 +124,9 @@ void rcv_fin_ooo(struct tcp_tcb *t, uint32_t fin);
 int rcv_fin_due(const struct tcp_tcb *t);
 int tcp_rcv_window_update_due(const struct tcp_tcb *t);
 void tcp_rcv_window_update(struct keel *k, struct tcp_tcb *t);
+
+/* tcp_api.c: 0 when t may queue data, else what tcp_send returns */
+int tcb_send_check(struct tcp_tcb *t);
 
 /* tcp_timer.c */
 void tcb_tick(struct keel *k);
