@@ -188,7 +188,10 @@ int ipv4_output(struct keel *k, uint32_t dst, uint8_t proto, size_t payload_len)
 	h[1] = 0;                     /* DSCP/ECN */
 	store_be16(h + 2, (uint16_t)total);
 	store_be16(h + 4, st->next_id++);
-	store_be16(h + 6, IP_FLAG_DF); /* path MTU discovery (RFC 1191) */
+	/* DF for TCP: path MTU discovery (RFC 1191).  ICMP replies and
+	 * errors go without it, as Linux's ICMP socket sends them
+	 * (IP_PMTUDISC_DONT): a router may fragment them rather than drop. */
+	store_be16(h + 6, proto == IP_PROTO_ICMP ? 0 : IP_FLAG_DF);
 	h[8] = IPV4_TTL;
 	h[9] = proto;
 	store_be16(h + 10, 0);

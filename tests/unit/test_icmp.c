@@ -36,7 +36,7 @@ static void expect_reply(int i, size_t il, uint16_t ip_id)
 	h[0] = 0x45;
 	store_be16(h + 2, (uint16_t)(20 + il));
 	store_be16(h + 4, ip_id);
-	store_be16(h + 6, 0x4000);
+	store_be16(h + 6, 0);           /* no DF on ICMP, as Linux */
 	h[8] = 64;
 	h[9] = 1;
 	store_be32(h + 12, OUR_IP);

@@ -40,6 +40,7 @@ static void expect_unreach(int i, uint8_t code, size_t ip_len)
 	assert_memory_equal(f, peer_mac, 6);
 	const uint8_t *h = f + 14;
 	assert_int_equal(h[9], IP_PROTO_ICMP);
+	assert_int_equal(load_be16(h + 6), 0);                   /* no DF on ICMP, as Linux */
 	assert_int_equal(load_be32(h + 12), OUR_IP);
 	assert_int_equal(load_be32(h + 16), PEER_IP);
 	size_t quote = ip_len < 576 - 28 ? ip_len : 576 - 28;
