@@ -28,6 +28,7 @@ test)
 	want curl
 	want iperf
 	want chromium
+	want fonts-dejavu-core   # text in the status-page screenshot
 	want clang
 	want git
 	;;
