@@ -664,6 +664,17 @@ void th_expect(struct th *t, int line, const char *spec)
 	th_check_invariants(t, line);
 }
 
+/* Moves the clock dt ms on: re-primes the peer's ARP entry when due,
+ * runs the stack's timers and collects what it sent. */
+static void step_ms(struct th *t, uint32_t dt)
+{
+	t->now += dt;
+	if (t->now - t->last_arp_prime >= TH_ARP_REPRIME_MS)
+		arp_prime(t);
+	keel_tick(t->k, t->now);
+	pump(t);
+}
+
 /* Waits up to ms (1 ms ticks) for the device to send something, then
  * EXPECTs it: for segments whose timing RFC 9293 leaves open (a delayed
  * ACK may wait up to 500 ms). */
@@ -671,11 +682,7 @@ void th_expect_within(struct th *t, int line, uint32_t ms, const char *spec)
 {
 	th_setup(t);
 	for (uint32_t i = 0; i < ms && !t->qlen; i++) {
-		t->now++;
-		if (t->now - t->last_arp_prime >= TH_ARP_REPRIME_MS)
-			arp_prime(t);
-		keel_tick(t->k, t->now);
-		pump(t);
+		step_ms(t, 1);
 	}
 	if (!t->qlen)
 		th_fail(t, line, "EXPECT_WITHIN(%" PRIu32 ", \"%s\"): nothing was sent", ms, spec);
@@ -698,11 +705,7 @@ void th_next_segment(struct th *t, int line, uint32_t ms, struct th_seginfo *out
 	struct out_seg g;
 	th_setup(t);
 	for (uint32_t i = 0; i < ms && !t->qlen; i++) {
-		t->now++;
-		if (t->now - t->last_arp_prime >= TH_ARP_REPRIME_MS)
-			arp_prime(t);
-		keel_tick(t->k, t->now);
-		pump(t);
+		step_ms(t, 1);
 	}
 	if (!t->qlen)
 		th_fail(t, line, "NEXT_SEGMENT(%" PRIu32 "): nothing was sent", ms);
@@ -746,11 +749,7 @@ void th_advance(struct th *t, int line, uint32_t ms)
 	th_setup(t);
 	th_check_invariants(t, line);
 	for (uint32_t i = 0; i < ms; i++) {
-		t->now++;
-		if (t->now - t->last_arp_prime >= TH_ARP_REPRIME_MS)
-			arp_prime(t);
-		keel_tick(t->k, t->now);
-		pump(t);
+		step_ms(t, 1);
 		if (t->q_overflow || t->non_tcp_error[0])
 			th_check_invariants(t, line);
 	}
@@ -1006,11 +1005,7 @@ void th_teardown(struct th *t)
 				u[0].in_use, u[1].in_use, u[2].in_use, u[3].in_use);
 		}
 		for (int j = 0; j < 100; j++) {
-			t->now += 10;
-			if (t->now - t->last_arp_prime >= TH_ARP_REPRIME_MS)
-				arp_prime(t);
-			keel_tick(t->k, t->now);
-			pump(t);
+			step_ms(t, 10);
 			t->qlen = 0;
 			t->q_overflow = 0;
 		}
