@@ -234,20 +234,31 @@ static void reset_and_free(struct keel *k, struct tcp_tcb *t)
 	tcb_free(k, t);
 }
 
+/* close and abort end a listener at once (its queued connections are
+ * reset); otherwise they act on the connection returned here.  NULL with
+ * *ret = KEEL_OK when s was a listener, KEEL_EBADF when it is no handle. */
+static struct tcp_tcb *conn_to_end(struct keel *k, int s, int *ret)
+{
+	struct tcp_listener *l = listen_from_handle(k, s);
+	if (l) {
+		listen_close(k, l);
+		*ret = KEEL_OK;
+		return NULL;
+	}
+	*ret = KEEL_EBADF;
+	return tcb_from_handle(k, s);
+}
+
 /* Orderly close: the handle dies now, the connection finishes alone.
  * Unread data -> RST instead of FIN (RFC 2525 §2.17, Linux
  * TCPAbortOnClose).  ESTABLISHED -> FIN_WAIT_1, CLOSE_WAIT -> LAST_ACK,
  * FIN_WAIT_2 starts tcp_fin_timeout, SYN_SENT/CLOSED free at once. */
 int tcp_close(struct keel *k, int s)
 {
-	struct tcp_listener *l = listen_from_handle(k, s);
-	if (l) {
-		listen_close(k, l);
-		return KEEL_OK;
-	}
-	struct tcp_tcb *t = tcb_from_handle(k, s);
+	int ret;
+	struct tcp_tcb *t = conn_to_end(k, s, &ret);
 	if (!t)
-		return KEEL_EBADF;
+		return ret;
 	t->flags |= TCB_F_ORPHAN;
 	t->gen = tcp_gen_next(t->gen);     /* the handle is gone */
 	if (t->state == TCP_CLOSED || t->state == TCP_SYN_SENT) {
@@ -287,14 +298,10 @@ int tcp_close(struct keel *k, int s)
  * TIME_WAIT.  Counted in TCPAbortOnLinger. */
 int tcp_abort(struct keel *k, int s)
 {
-	struct tcp_listener *l = listen_from_handle(k, s);
-	if (l) {
-		listen_close(k, l);
-		return KEEL_OK;
-	}
-	struct tcp_tcb *t = tcb_from_handle(k, s);
+	int ret;
+	struct tcp_tcb *t = conn_to_end(k, s, &ret);
 	if (!t)
-		return KEEL_EBADF;
+		return ret;
 	if (t->state != TCP_CLOSED)
 		k->tcp.mib.abort_on_linger++;
 	reset_and_free(k, t);
