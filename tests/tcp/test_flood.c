@@ -539,6 +539,14 @@ static void common_checks(struct th *t, struct fl *f)
 	ASSERT_TRUE(f->echoed_conns <= f->accepted);
 }
 
+/* With cookies on, every legitimate client must have got through. */
+static void all_clients_done(struct th *t, struct fl *f)
+{
+	for (int i = 0; i < FL_CLIENTS; i++)
+		if (f->cl[i].state != CL_DONE)
+			th_fail(t, __LINE__, "client %d: %s", i, f->cl[i].why ? f->cl[i].why : "not done");
+}
+
 /* tcp_syncookies = 1 (the default): the SYN queue fills with spoofed
  * entries within 0.1 s and stays full; every real client gets a cookie
  * and gets through. */
@@ -550,9 +558,7 @@ SCRIPT(flood_cookies_on_overflow)
 	const struct tcp_mib *m = tcp_get_mib(f->k);
 	struct keel_pool_usage sq;
 	tcp_pool_get(f->k, TCP_POOL_SYN_QUEUE, &sq);
-	for (int i = 0; i < FL_CLIENTS; i++)
-		if (f->cl[i].state != CL_DONE)
-			th_fail(t, __LINE__, "client %d: %s", i, f->cl[i].why ? f->cl[i].why : "not done");
+	all_clients_done(t, f);
 	common_checks(t, f);
 	ASSERT_TRUE(f->accepted == FL_CLIENTS && f->echoed_conns == FL_CLIENTS);
 	ASSERT_TRUE(sq.high_water == KEEL_SYN_BACKLOG);   /* the whole pool, never more */
@@ -577,9 +583,7 @@ SCRIPT(flood_cookies_always)
 	const struct tcp_mib *m = tcp_get_mib(f->k);
 	struct keel_pool_usage sq;
 	tcp_pool_get(f->k, TCP_POOL_SYN_QUEUE, &sq);
-	for (int i = 0; i < FL_CLIENTS; i++)
-		if (f->cl[i].state != CL_DONE)
-			th_fail(t, __LINE__, "client %d: %s", i, f->cl[i].why ? f->cl[i].why : "not done");
+	all_clients_done(t, f);
 	common_checks(t, f);
 	ASSERT_TRUE(sq.high_water == 0);
 	ASSERT_TRUE(m->syncookies_sent == f->syns - f->syns_martian + f->legit_syns);
