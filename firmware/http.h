@@ -17,9 +17,6 @@
 
 struct keel;
 
-#ifndef KEEL_BUILD_ID
-#define KEEL_BUILD_ID "unknown"
-#endif
 
 /* c->phase: low bits the phase, high bits flags. */
 enum { P_REQUEST, P_RESPONSE, P_LINGER, P_MASK = 0x0f };

@@ -24,7 +24,7 @@ int http_gen_metrics(struct keel *k, struct out *o, struct app_conn *c, unsigned
 		if (!put_head_200(o, c, "text/plain; version=0.0.4; charset=utf-8"))
 			return 0;
 		put(o, "# HELP keel_build_info keel firmware build.\n# TYPE keel_build_info gauge\n"
-		    "keel_build_info{board=\"%s\",version=\"%s\"} 1\n", board_name(), KEEL_BUILD_ID);
+		    "keel_build_info{board=\"%s\",version=\"%s\"} 1\n", board_name(), fw_build_id);
 		put(o, "# HELP keel_uptime_seconds Time since boot.\n# TYPE keel_uptime_seconds gauge\n"
 		    "keel_uptime_seconds ");
 		put_uptime(o);

@@ -68,7 +68,7 @@ int http_gen_status(struct keel *k, struct out *o, struct app_conn *c, unsigned 
 	row -= NCSS;
 	if (row == 0) {
 		put(o, "<h1>keel on %s</h1><p>%s/%u &middot; build %s &middot; up ", board_name(),
-		    fmt_ip(ip, k->ifc.addr), (unsigned)k->ifc.prefix, KEEL_BUILD_ID);
+		    fmt_ip(ip, k->ifc.addr), (unsigned)k->ifc.prefix, fw_build_id);
 		put_uptime(o);
 		put(o, " s &middot; <a href=\"/metrics\">metrics</a> &middot; <a href=\"/connections\">"
 		    "connections</a> &middot; <a href=\"/capture.pcap\">capture.pcap</a></p>"

@@ -11,9 +11,6 @@
 #include "keel.h"
 #include "netdev.h"
 
-#ifndef KEEL_BUILD_ID
-#define KEEL_BUILD_ID "unknown"
-#endif
 #define FW_DEFAULT_ADDR   0xC0000202u   /* 192.0.2.2 (RFC 5737) */
 #define FW_DEFAULT_PREFIX 24
 #define FW_DEFAULT_GW     0u
@@ -52,7 +49,7 @@ static void banner(void)
 	char ip[FMT_IP_LEN], gw[FMT_IP_LEN], mac[FMT_MAC_LEN];
 	struct fw_footprint fp;
 	fw_footprint(&fp);
-	con_printf("\nkeel %s on %s\n", KEEL_BUILD_ID, board_name());
+	con_printf("\nkeel %s on %s\n", fw_build_id, board_name());
 	con_printf("mac %s%s\n", fmt_mac(mac, stack.ifc.mac), nd ? "" : " (no network device)");
 	con_printf("ip %s/%u gw %s\n", fmt_ip(ip, stack.ifc.addr), (unsigned)stack.ifc.prefix,
 		   stack.ifc.gateway ? fmt_ip(gw, stack.ifc.gateway) : "none");
