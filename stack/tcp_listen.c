@@ -216,7 +216,7 @@ void listen_input(struct keel *k, struct tcp_listener *l, const struct tcp_seg *
 	listen_syn(k, l, s, 0);
 }
 
-int tcp_listen(struct keel *k, uint16_t port, int backlog)
+int keel_tcp_listen(struct keel *k, uint16_t port, int backlog)
 {
 	if (port == 0)
 		return KEEL_EINVAL;   /* keel has no bind: a listener needs a port */
@@ -256,12 +256,12 @@ struct tcp_listener *listen_from_handle(struct keel *k, int h)
 	return l;
 }
 
-int tcp_accept_pending(const struct keel *k)
+int keel_tcp_accept_pending(const struct keel *k)
 {
 	return k->tcp.accept_ready != 0;
 }
 
-int tcp_accept(struct keel *k, int listener)
+int keel_tcp_accept(struct keel *k, int listener)
 {
 	struct tcp_listener *l = listen_from_handle(k, listener);
 	if (!l)

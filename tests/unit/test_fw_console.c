@@ -11,8 +11,8 @@
 #include "cmd.h"
 #include "console.h"
 #include "fw.h"
-#include "keel.h"
-#include "sysctl.h"
+#include <keel/keel.h>
+#include <keel/sysctl.h>
 #include "unit/fake_board.h"
 
 #define POLLS_MAX 200
@@ -40,8 +40,15 @@ static const char *type(const char *s)
 static uint32_t knob(const char *name)
 {
 	uint32_t v = 0;
-	assert_int_equal(keel_sysctl_get(&fw_stack()->tcp.sysctl, name, &v), KEEL_SYSCTL_OK);
+	assert_int_equal(keel_sysctl_get(fw_stack(), name, &v), KEEL_SYSCTL_OK);
 	return v;
+}
+
+static struct keel_ifconfig ifc(void)
+{
+	struct keel_ifconfig c;
+	keel_get_ifconfig(fw_stack(), &c);
+	return c;
 }
 
 static void test_split(void **state)
@@ -157,19 +164,19 @@ static void test_ifconfig_parser(void **state)
 	(void)state;
 	const char *out = type("ifconfig 192.0.2.9/25 gw 192.0.2.1\r");
 	assert_non_null(strstr(out, "addr 192.0.2.9/25\r\ngateway 192.0.2.1"));
-	assert_int_equal(fw_stack()->ifc.addr, 0xC0000209u);
-	assert_int_equal(fw_stack()->ifc.prefix, 25);
-	assert_int_equal(fw_stack()->ifc.gateway, 0xC0000201u);
+	assert_int_equal(ifc().addr, 0xC0000209u);
+	assert_int_equal(ifc().prefix, 25);
+	assert_int_equal(ifc().gateway, 0xC0000201u);
 	/* Address without a prefix keeps the prefix. */
 	(void)type("ifconfig 192.0.2.10\r");
-	assert_int_equal(fw_stack()->ifc.addr, 0xC000020Au);
-	assert_int_equal(fw_stack()->ifc.prefix, 25);
+	assert_int_equal(ifc().addr, 0xC000020Au);
+	assert_int_equal(ifc().prefix, 25);
 	assert_non_null(strstr(type("ifconfig 300.0.2.9\r"), "ifconfig: bad address '300.0.2.9'"));
 	assert_non_null(strstr(type("ifconfig 192.0.2.9 gw 1.2.3\r"), "ifconfig: bad gateway '1.2.3'"));
 	assert_non_null(strstr(type("ifconfig 192.0.2.9 gw\r"), "usage: ifconfig"));
 	assert_non_null(strstr(type("ifconfig 192.0.2.9/24 gw 10.0.0.1\r"),
 			       "warning: gateway is not on the local subnet"));
-	assert_int_equal(fw_stack()->ifc.addr, 0xC0000209u);
+	assert_int_equal(ifc().addr, 0xC0000209u);
 	/* No argument: the interface as "name value" lines. */
 	out = type("ifconfig\r");
 	assert_non_null(strstr(out, "addr 192.0.2.9/24\r\nnetmask 255.255.255.0\r\n"));
