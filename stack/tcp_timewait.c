@@ -169,6 +169,13 @@ uint32_t tw_deadline(const struct keel *k, const struct tcp_tw_entry *w)
 	return w->since + tw_len_ms(k);
 }
 
+void tw_flush(struct keel *k)
+{
+	for (unsigned i = 0; i < KEEL_TW_MAX; i++)
+		if (k->tcp.tw[i].used)
+			tw_free(k, &k->tcp.tw[i]);
+}
+
 void tw_tick(struct keel *k)
 {
 	for (unsigned i = 0; i < KEEL_TW_MAX; i++) {
