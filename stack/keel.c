@@ -16,6 +16,8 @@ void keel_init(struct keel *k, const uint8_t mac[6], uint32_t addr, uint8_t pref
 
 void keel_set_addr(struct keel *k, uint32_t addr, uint8_t prefix, uint32_t gateway)
 {
+	if (k->ifc.addr != 0 && addr != k->ifc.addr)
+		tcp_addr_change(k, k->ifc.addr);   /* its RSTs leave from the old address */
 	k->ifc.addr = addr;
 	k->ifc.prefix = prefix > 32 ? 32 : prefix;
 	k->ifc.gateway = gateway;

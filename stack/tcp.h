@@ -50,4 +50,6 @@ struct tcp_stack {
 void tcp_init(struct keel *k, const uint8_t seed[16]);
 void tcp_input(struct keel *k, const struct ipv4_packet *ip);
 void tcp_tick(struct keel *k);
+/* The interface address was old_addr and is about to change (tcp_addr.c). */
+void tcp_addr_change(struct keel *k, uint32_t old_addr);
 #endif

@@ -218,18 +218,11 @@ int tcp_shutdown(struct keel *k, int s)
 /* RST now where the peer has state (Linux tcp_need_reset). */
 static void reset_and_free(struct keel *k, struct tcp_tcb *t)
 {
-	switch (t->state) {
-	case TCP_ESTABLISHED:
-	case TCP_CLOSE_WAIT:
-	case TCP_FIN_WAIT_1:
-	case TCP_FIN_WAIT_2:
-	case TCP_SYN_RECEIVED:
+	if (tcb_need_reset(t)) {
 		tcp_send_active_rst(k, t);
 		tcb_set_state(k, t, TCP_CLOSED);
-		break;
-	default:
+	} else {
 		t->state = TCP_CLOSED;
-		break;
 	}
 	tcb_free(k, t);
 }
