@@ -233,7 +233,8 @@ void synq_input(struct keel *k, struct tcp_synq_entry *e, const struct tcp_seg *
 }
 
 /* SYN-ACK retransmits at 1, 2, 4, 8, 16 s; with tcp_synack_retries = 5 the
- * entry goes 32 s after the 5th (63 s in all), silently, as Linux. */
+ * entry goes 32 s after the 5th (63 s in all), silently, as Linux.  The
+ * interval stops doubling at TCP_RTO_MAX (Linux reqsk_timer_handler). */
 void synq_tick(struct keel *k)
 {
 	struct tcp_stack *ts = &k->tcp;
@@ -256,9 +257,10 @@ void synq_tick(struct keel *k)
 		ts->mib.synack_retrans++;
 		ts->mib.retrans_segs++;
 		e->retries++;
-		uint8_t shift = e->retries < 16 ? e->retries : 16;
+		uint8_t shift = e->retries < 8 ? e->retries : 8;   /* 1 s << 7 > 120 s */
+		uint32_t gap = TCP_RTO_INIT_MS << shift;
 		/* From the old deadline, so a budget-delayed send does not
 		 * shift the schedule (1, 3, 7, 15, 31, 63 s stay exact). */
-		e->deadline += TCP_RTO_INIT_MS << shift;
+		e->deadline += gap < TCP_RTO_MAX_MS ? gap : TCP_RTO_MAX_MS;
 	}
 }
