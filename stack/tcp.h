@@ -14,6 +14,7 @@
 #include "tcp_timewait.h"
 #include "tcp_listen.h"
 #include "syncookie.h"
+#include "isn.h"
 
 struct keel;
 struct ipv4_packet;
@@ -30,6 +31,7 @@ struct tcp_stack {
 	struct tcp_mib mib;
 	struct keel_pool_usage pool[TCP_NPOOLS];
 	uint8_t isn_key[16];              /* RFC 6528 secret */
+	struct isn_clock isn_clock;       /* sub-millisecond part of M (isn.h) */
 	struct syncookie_keys cookies;    /* for the SYN-cookie issue */
 	uint16_t ephemeral_next;          /* next ephemeral port to try */
 	uint16_t synq_cursor, tw_cursor;  /* where the tick's scans resume */

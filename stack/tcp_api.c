@@ -79,7 +79,7 @@ int tcp_connect(struct keel *k, uint32_t dst, uint16_t dport, uint16_t sport)
 		t->iss = tw_next_isn(reuse);
 		tw_recycle(k, reuse);
 	} else {
-		t->iss = tcp_isn(k->tcp.isn_key, t->laddr, sport, dst, dport, k->now_ms);
+		t->iss = tcp_isn_next(&k->tcp.isn_clock, k->tcp.isn_key, t->laddr, sport, dst, dport, k->now_ms);
 	}
 	t->snd_una = t->iss;
 	t->snd_nxt = t->iss + 1;
