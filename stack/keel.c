@@ -33,6 +33,8 @@ struct keel *keel_open(const struct keel_ifconfig *ifc, const uint8_t seed[16], 
 
 void keel_set_addr(struct keel *k, uint32_t addr, uint8_t prefix, uint32_t gateway)
 {
+	if (k->ifc.addr != 0 && addr != k->ifc.addr)
+		tcp_addr_change(k, k->ifc.addr);   /* its RSTs leave from the old address */
 	k->ifc.addr = addr;
 	k->ifc.prefix = prefix > 32 ? 32 : prefix;
 	k->ifc.gateway = gateway;

@@ -14,6 +14,7 @@
 #include "tcp_timewait.h"
 #include "tcp_listen.h"
 #include "syncookie.h"
+#include "isn.h"
 
 struct keel;
 struct ipv4_packet;
@@ -55,6 +56,7 @@ struct tcp_stack {
 	struct tcp_mib mib;
 	struct keel_pool_usage pool[TCP_NPOOLS];
 	uint8_t isn_key[16];              /* RFC 6528 secret */
+	struct isn_clock isn_clock;       /* sub-millisecond part of M (isn.h) */
 	struct syncookie_keys cookies;    /* for the SYN-cookie issue */
 	uint16_t ephemeral_next;          /* next ephemeral port to try */
 	uint16_t synq_cursor, tw_cursor;  /* where the tick's scans resume */
@@ -75,4 +77,6 @@ struct tcp_stack {
 void tcp_init(struct keel *k, const uint8_t seed[16]);
 void tcp_input(struct keel *k, const struct ipv4_packet *ip);
 void tcp_tick(struct keel *k);
+/* The interface address was old_addr and is about to change (tcp_addr.c). */
+void tcp_addr_change(struct keel *k, uint32_t old_addr);
 #endif
