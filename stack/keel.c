@@ -3,6 +3,8 @@
 #include <string.h>
 #include "keel.h"
 
+_Static_assert(KEEL_INSTANCES >= 1 && KEEL_INSTANCES <= 16, "KEEL_INSTANCES range");
+
 /* The instances keel_open hands out: static, as every pool in keel. */
 static struct keel instances[KEEL_INSTANCES];
 static unsigned instances_open;
@@ -31,8 +33,8 @@ struct keel *keel_open(const struct keel_ifconfig *ifc, const uint8_t seed[16], 
 
 void keel_set_addr(struct keel *k, uint32_t addr, uint8_t prefix, uint32_t gateway)
 {
-	if (addr != k->ifc.addr)
-		tcp_addr_changed(k);
+	if (k->ifc.addr != 0 && addr != k->ifc.addr)
+		tcp_addr_change(k, k->ifc.addr);   /* its RSTs leave from the old address */
 	k->ifc.addr = addr;
 	k->ifc.prefix = prefix > 32 ? 32 : prefix;
 	k->ifc.gateway = gateway;

@@ -42,6 +42,7 @@ static const struct counter_def defs[] = {
 	K("TcpExt", "TCPAbortOnData", tcp.mib.abort_on_data),
 	K("TcpExt", "TCPAbortOnTimeout", tcp.mib.abort_on_timeout),
 	K("TcpExt", "TCPAbortOnLinger", tcp.mib.abort_on_linger),
+	K("TcpExt", "TCPAbortOnAddrChange", tcp.mib.abort_on_addr),   /* keel's own */
 	K("TcpExt", "TCPSynRetrans", tcp.mib.synack_retrans),
 	K("TcpExt", "TCPChallengeACK", tcp.mib.challenge_acks),
 	K("TcpExt", "TCPACKSkippedChallenge", tcp.mib.challenge_acks_skipped),

@@ -1,17 +1,8 @@
-/* TCP engine: initialisation and the address-change hook.  The engine's
- * files, one idea each, and where each RFC rule lives: docs/DESIGN.md. */
+/* TCP engine: initialisation.  The engine's files, one idea each, and
+ * where each RFC rule lives: docs/DESIGN.md. */
 #include <string.h>
 #include "tcp_internal.h"
 #include "siphash.h"
-
-/* TIME_WAIT entries keep no local address (it is the interface's), so
- * after a change they would answer for the new address: they go.  TCBs
- * and SYN-queue entries keep theirs and live on, as Linux's sockets on a
- * removed address do until they time out. */
-void tcp_addr_changed(struct keel *k)
-{
-	tw_flush(k);
-}
 
 void tcp_init(struct keel *k, const uint8_t seed[16])
 {

@@ -14,6 +14,7 @@
 #include "tcp_timewait.h"
 #include "tcp_listen.h"
 #include "syncookie.h"
+#include "isn.h"
 
 struct keel;
 struct ipv4_packet;
@@ -43,12 +44,19 @@ struct ipv4_packet;
 #define tcp_state_counts keel_tcp_state_counts
 #define tcp_curr_estab keel_tcp_curr_estab
 
+_Static_assert(KEEL_TCP_MAX_LISTEN >= 1 && KEEL_TCP_MAX_LISTEN < 255, "listener pool size");
+_Static_assert(KEEL_SYN_BACKLOG >= 1 && KEEL_SYN_BACKLOG <= 65535, "SYN queue size");
+_Static_assert(KEEL_TW_MAX >= 1 && KEEL_TW_MAX <= 254, "TIME_WAIT table size (chains link by uint8 index + 1)");
+#define KEEL_TW_BUCKETS 32            /* TIME_WAIT lookup hash heads (one byte each) */
+_Static_assert((KEEL_TW_BUCKETS & (KEEL_TW_BUCKETS - 1)) == 0, "TIME_WAIT buckets: power of two");
+_Static_assert(KEEL_TCP_SNDBUF <= 32768 && KEEL_TCP_RCVBUF <= 32768, "buffers fit uint16 and the unscaled window");
 
 struct tcp_stack {
 	struct tcp_sysctl sysctl;         /* Linux knobs, read at every use */
 	struct tcp_mib mib;
 	struct keel_pool_usage pool[TCP_NPOOLS];
 	uint8_t isn_key[16];              /* RFC 6528 secret */
+	struct isn_clock isn_clock;       /* sub-millisecond part of M (isn.h) */
 	struct syncookie_keys cookies;    /* for the SYN-cookie issue */
 	uint16_t ephemeral_next;          /* next ephemeral port to try */
 	uint16_t synq_cursor, tw_cursor;  /* where the tick's scans resume */
@@ -69,6 +77,6 @@ struct tcp_stack {
 void tcp_init(struct keel *k, const uint8_t seed[16]);
 void tcp_input(struct keel *k, const struct ipv4_packet *ip);
 void tcp_tick(struct keel *k);
-/* The interface's address changed (keel_set_addr). */
-void tcp_addr_changed(struct keel *k);
+/* The interface address was old_addr and is about to change (tcp_addr.c). */
+void tcp_addr_change(struct keel *k, uint32_t old_addr);
 #endif

@@ -79,7 +79,7 @@ int keel_tcp_connect(struct keel *k, uint32_t dst, uint16_t dport, uint16_t spor
 		t->iss = tw_next_isn(reuse);
 		tw_recycle(k, reuse);
 	} else {
-		t->iss = tcp_isn(k->tcp.isn_key, t->laddr, sport, dst, dport, k->now_ms);
+		t->iss = tcp_isn_next(&k->tcp.isn_clock, k->tcp.isn_key, t->laddr, sport, dst, dport, k->now_ms);
 	}
 	t->snd_una = t->iss;
 	t->snd_nxt = t->iss + 1;
@@ -218,18 +218,11 @@ int keel_tcp_shutdown(struct keel *k, int s)
 /* RST now where the peer has state (Linux tcp_need_reset). */
 static void reset_and_free(struct keel *k, struct tcp_tcb *t)
 {
-	switch (t->state) {
-	case TCP_ESTABLISHED:
-	case TCP_CLOSE_WAIT:
-	case TCP_FIN_WAIT_1:
-	case TCP_FIN_WAIT_2:
-	case TCP_SYN_RECEIVED:
+	if (tcb_need_reset(t)) {
 		tcp_send_active_rst(k, t);
 		tcb_set_state(k, t, TCP_CLOSED);
-		break;
-	default:
+	} else {
 		t->state = TCP_CLOSED;
-		break;
 	}
 	tcb_free(k, t);
 }

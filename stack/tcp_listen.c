@@ -144,7 +144,9 @@ void listen_syn(struct keel *k, struct tcp_listener *l, const struct tcp_seg *s,
 	e->lport = s->dport;
 	e->rport = s->sport;
 	e->irs = s->seq;
-	e->iss = tw_isn ? tw_isn : tcp_isn(ts->isn_key, s->daddr, s->dport, s->saddr, s->sport, k->now_ms);
+	e->iss = tw_isn;
+	if (!tw_isn)
+		e->iss = tcp_isn_next(&ts->isn_clock, ts->isn_key, s->daddr, s->dport, s->saddr, s->sport, k->now_ms);
 	e->mss = tcp_clamp_mss(s->mss);
 	e->deadline = k->now_ms + TCP_RTO_INIT_MS;
 	synq_send_synack(k, e);

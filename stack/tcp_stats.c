@@ -64,6 +64,7 @@ const char *keel_strerror(int err)
 	case KEEL_EADDRINUSE: return "address in use";
 	case KEEL_ENOTCONN: return "not connected";
 	case KEEL_EINPROGRESS: return "in progress";
+	case KEEL_ECONNABORTED: return "connection aborted";
 	default: return "unknown error";
 	}
 }

@@ -31,6 +31,8 @@ struct tcp_mib {
 	uint32_t abort_on_data;      /* TCPAbortOnData: data after close -> RST */
 	uint32_t abort_on_timeout;   /* TCPAbortOnTimeout */
 	uint32_t abort_on_linger;    /* TCPAbortOnLinger: abort() / linger 0 */
+	uint32_t abort_on_addr;      /* TCPAbortOnAddrChange (keel's own): connections, half-open
+					and TIME_WAIT entries dropped because the address moved */
 	uint32_t synack_retrans;     /* TCPSynRetrans (SYN and SYN-ACK retransmits) */
 	uint32_t challenge_acks;     /* TCPChallengeACK (RFC 5961) */
 	uint32_t challenge_acks_skipped; /* TCPACKSkippedChallenge: rate limit (RFC 5961 §7) */

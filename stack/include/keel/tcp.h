@@ -24,6 +24,7 @@ enum keel_err {
 	KEEL_EADDRINUSE = -9,    /* port already listening / 4-tuple in use */
 	KEEL_ENOTCONN = -10,     /* not yet (or no longer) synchronized */
 	KEEL_EINPROGRESS = -11,  /* connect under way */
+	KEEL_ECONNABORTED = -12, /* ended by the stack: the local address went away */
 };
 
 const char *keel_strerror(int err);
