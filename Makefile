@@ -144,7 +144,8 @@ test-unit: deps-test $(UNIT_TESTS)
 test-tcp: deps-test $(if $(TCP_TEST_SRCS),$(HOST_BUILD)/tcp/tcp_scripts)
 	@if [ -n "$(TCP_TEST_SRCS)" ]; then $(HOST_BUILD)/tcp/tcp_scripts; fi
 
-# libFuzzer on the frame input path (tests/fuzz/fuzz_frame.c), bounded in time.
+# libFuzzer, bounded in time: the frame input path (tests/fuzz/fuzz_frame.c)
+# and the TCP codec alone (tests/fuzz/fuzz_tcp_wire.c).
 FUZZ_CC ?= clang
 FUZZ_TIME ?= 20
 FUZZ_CFLAGS := -std=c11 -g -O1 $(WARN) -Wno-missing-prototypes $(STACK_INCS) -Itests \
@@ -153,10 +154,17 @@ $(HOST_BUILD)/fuzz/fuzz_frame: tests/fuzz/fuzz_frame.c $(STACK_SRCS) $(wildcard 
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) $< $(STACK_SRCS) -o $@
 
-test-fuzz: deps-test $(HOST_BUILD)/fuzz/fuzz_frame
-	@mkdir -p $(HOST_BUILD)/fuzz/corpus
+$(HOST_BUILD)/fuzz/fuzz_tcp_wire: tests/fuzz/fuzz_tcp_wire.c stack/tcp_wire.c stack/checksum.c \
+		$(wildcard stack/*.h)
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) $< stack/tcp_wire.c stack/checksum.c -o $@
+
+test-fuzz: deps-test $(HOST_BUILD)/fuzz/fuzz_frame $(HOST_BUILD)/fuzz/fuzz_tcp_wire
+	@mkdir -p $(HOST_BUILD)/fuzz/corpus $(HOST_BUILD)/fuzz/corpus_tcp_wire
 	$(HOST_BUILD)/fuzz/fuzz_frame -max_total_time=$(FUZZ_TIME) -timeout=10 -print_final_stats=1 \
 		$(HOST_BUILD)/fuzz/corpus
+	$(HOST_BUILD)/fuzz/fuzz_tcp_wire -max_total_time=$(FUZZ_TIME) -timeout=10 -print_final_stats=1 \
+		$(HOST_BUILD)/fuzz/corpus_tcp_wire
 
 test-nomalloc: boards
 	@scripts/check-nomalloc.sh $(CROSS) $(foreach b,$(BOARDS),build/$(b)/keel.elf)
