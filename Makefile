@@ -101,7 +101,8 @@ TCP_TEST_SRCS := $(sort $(wildcard tests/tcp/*.c))
 TCP_TEST_OBJS := $(patsubst %.c,$(HOST_OBJ)/%.o,$(TCP_TEST_SRCS))
 # Firmware files each firmware test links (besides libkeel.a).
 FW_TEST_OBJS_test_fw_fmt := fmt
-FW_TEST_OBJS_test_fw_console := console fmt cmd_help cmd_ifconfig cmd_sysctl cmd_watch counters
+FW_TEST_OBJS_test_fw_console := console fmt cmd_help cmd_ifconfig cmd_netstat cmd_ss cmd_sysctl \
+	cmd_watch counters
 FW_TEST_OBJS_test_fw_api :=
 FW_HOST_OBJS = $(patsubst %,$(HOST_OBJ)/firmware/%.o,$(FW_TEST_OBJS_$(1)))
 
@@ -109,7 +110,11 @@ $(HOST_OBJ)/stack/%.o $(HOST_OBJ)/tests/%.o: HOST_FLAGS = $(HOST_CFLAGS)
 $(HOST_OBJ)/tests/unit/test_fw_%.o $(HOST_OBJ)/firmware/%.o: HOST_FLAGS = $(HOST_FW_CFLAGS)
 # The fake board starts a stack instance of its own: it also sees the stack.
 $(HOST_OBJ)/tests/unit/fake_board.o: HOST_FLAGS = $(HOST_FW_CFLAGS) $(STACK_INCS)
-$(HOST_OBJ)/%.o: %.c
+# Named targets (not only a pattern), so make knows the test links below
+# can be made before any object exists.
+HOST_ALL_OBJS := $(patsubst %.c,$(HOST_OBJ)/%.o,$(STACK_SRCS) $(FW_SRCS) $(TCP_TEST_SRCS) \
+	$(wildcard tests/unit/*.c))
+$(HOST_ALL_OBJS): $(HOST_OBJ)/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(HOST_CC) $(HOST_FLAGS) -MMD -MP -c $< -o $@
 
