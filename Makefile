@@ -36,7 +36,7 @@ all: $(BUILD)/keel.elf $(BUILD)/keel.bin
 help:
 	@echo "make [BOARD=lm3s6965evb|mps2-an385]  build build/<board>/keel.elf and .bin"
 	@echo "make run                            boot it in qemu-system-arm, console on this terminal"
-	@echo "make test                           every test: unit, tcp scripts, qemu (both boards)"
+	@echo "make test                           every test: structure checks, unit, tcp scripts, qemu (both boards)"
 	@echo "make flash                          program an EK-LM3S6965 through OpenOCD"
 
 deps-%:
