@@ -83,10 +83,13 @@ static const struct counter_def defs[] = {
 	K("Icmp", "OutErrors", icmp.out_errors),
 	K("Icmp", "OutDestUnreachs", icmp.out_dest_unreachs),
 	K("Icmp", "OutRateLimited", icmp.out_ratelimited),   /* Linux: IcmpMsg / OutRateLimitHost */
-	/* Udp: no sockets, so every datagram for us is NoPorts */
-	K("Udp", "InDatagrams", ip.udp_in_datagrams),
-	K("Udp", "NoPorts", ip.udp_no_ports),
-	K("Udp", "InErrors", ip.udp_in_errors),
+	K("Udp", "InDatagrams", udp.stats.in_datagrams),
+	K("Udp", "NoPorts", udp.stats.no_ports),
+	K("Udp", "InErrors", udp.stats.in_errors),
+	K("Udp", "OutDatagrams", udp.stats.out_datagrams),
+	K("Udp", "RcvbufErrors", udp.stats.rcvbuf_errors),
+	K("Udp", "InCsumErrors", udp.stats.in_csum_errors),
+	K("Udp", "IgnoredMulti", udp.stats.ignored_multi),
 	/* Arp (keel's names; Linux keeps these per neighbour table) */
 	K("Arp", "InRequests", arp.stats.in_requests),
 	K("Arp", "InReplies", arp.stats.in_replies),

@@ -11,6 +11,7 @@ void keel_init(struct keel *k, const uint8_t mac[6], uint32_t addr, uint8_t pref
 	k->tx = tx;
 	k->tx_ctx = tx_ctx;
 	arp_init(k);
+	random_init(&k->rnd, seed);
 	tcp_init(k, seed);
 }
 

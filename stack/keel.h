@@ -11,6 +11,8 @@
 #include "ipv4.h"
 #include "icmp.h"
 #include "tcp.h"
+#include "udp.h"
+#include "random.h"
 
 /* Hands one complete Ethernet frame to the driver; returns 0 when taken. */
 typedef int (*keel_tx_fn)(void *ctx, const uint8_t *frame, size_t len);
@@ -32,6 +34,8 @@ struct keel {
 	struct arp_state arp;
 	struct ipv4_stats ip;
 	struct icmp_stats icmp;
+	struct udp_state udp;
+	struct keel_random rnd;
 	struct tcp_stack tcp;
 };
 

@@ -29,6 +29,11 @@
 #define KEEL_ARP_MAX_RETRIES 3         /* then the entry and its queue are dropped */
 #endif
 
+/* --- UDP --- */
+#ifndef KEEL_UDP_MAX_SOCK
+#define KEEL_UDP_MAX_SOCK 4            /* bound ports: DHCP 68, DNS, echo 7, one spare */
+#endif
+
 /* --- TCP pools --- */
 #ifndef KEEL_TCP_MAX_CONN
 #define KEEL_TCP_MAX_CONN 8            /* full TCBs (synchronized connections) */

@@ -21,6 +21,10 @@ enum keel_err {
 	KEEL_EADDRINUSE = -9,    /* port already listening / 4-tuple in use */
 	KEEL_ENOTCONN = -10,     /* not yet (or no longer) synchronized */
 	KEEL_EINPROGRESS = -11,  /* connect under way */
+	KEEL_EMSGSIZE = -12,     /* datagram longer than the link carries */
+	KEEL_EHOSTUNREACH = -13, /* no address, no route, no server to ask */
+	KEEL_ENOENT = -14,       /* name does not exist (DNS NXDOMAIN) */
+	KEEL_EPROTO = -15,       /* the peer answered nonsense (DNS SERVFAIL, bad reply) */
 };
 
 const char *keel_strerror(int err);
