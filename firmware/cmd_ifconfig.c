@@ -1,6 +1,7 @@
-/* ifconfig: show the interface and its counters, one "name value" per line
- * so tests can parse it; or set the address:
- *   ifconfig 192.0.2.9/24 gw 192.0.2.1
+/* ifconfig: show the interface, its DHCP lease and its counters, one
+ * "name value" per line so tests can parse it; or configure it:
+ *   ifconfig 192.0.2.9/24 gw 192.0.2.1   static (stops DHCP)
+ *   ifconfig dhcp                        lease one (RFC 2131), no fallback
  * The counters come from the one table in firmware/counters.c (Linux's
  * names there); here they keep the names ifconfig always printed:
  * "<layer>.<field>" -- the group in lower case and the name in snake case
@@ -63,7 +64,30 @@ static const char *old_name(char *out, size_t cap, const struct counter *c)
 	return out;
 }
 
-#define ROW_COUNTERS 2u
+#define ROW_COUNTERS 3u
+
+/* Seconds from now until t (0 once past). */
+static unsigned long secs_until(uint32_t now, uint32_t t)
+{
+	int32_t d = (int32_t)(t - now);
+	return d > 0 ? (unsigned long)d / 1000u : 0;
+}
+
+static void show_dhcp(const struct keel *k)
+{
+	const struct dhcp_client *c = &k->dhcp;
+	char a[FMT_IP_LEN];
+	con_printf("dhcp %s\n", dhcp_state_name(c->state));
+	if (c->state < DHCP_BOUND || c->state > DHCP_REBINDING)
+		return;
+	uint32_t now = k->now_ms;
+	con_printf("dhcp.server %s\ndhcp.lease_s %lu\n", fmt_ip(a, c->lease.server),
+		   (unsigned long)c->lease.lease_s);
+	con_printf("dhcp.expires_in %lu\ndhcp.t1_in %lu\ndhcp.t2_in %lu\n",
+		   secs_until(now, c->expire_ms), secs_until(now, c->t1_ms), secs_until(now, c->t2_ms));
+	for (unsigned i = 0; i < c->lease.ndns; i++)
+		con_printf("dhcp.dns %s\n", fmt_ip(a, c->lease.dns[i]));
+}
 
 static bool show_row(void *ctx, unsigned row)
 {
@@ -80,6 +104,10 @@ static bool show_row(void *ctx, unsigned row)
 	}
 	if (row == 1) {
 		con_printf("netdev %s\n", nd ? nd->name : "none");
+		return true;
+	}
+	if (row == 2) {
+		show_dhcp(k);
 		return true;
 	}
 	struct counter c;
@@ -103,6 +131,11 @@ static int ifconfig(int argc, char **argv)
 		return 0;
 	}
 	struct keel *k = fw_stack();
+	if (argc == 2 && strcmp(argv[1], "dhcp") == 0) {
+		dhcp_start(k, fw_uptime_ms(), 0, 0, 0);
+		con_puts("dhcp: discovering\n");
+		return 0;
+	}
 	uint32_t addr, gw = k->ifc.gateway;
 	uint8_t prefix = k->ifc.prefix;
 	if (parse_ipv4_prefix(argv[1], &addr, &prefix) != 0) {
@@ -121,6 +154,7 @@ static int ifconfig(int argc, char **argv)
 	}
 	if (gw && (gw & keel_netmask(prefix)) != (addr & keel_netmask(prefix)))
 		con_puts("ifconfig: warning: gateway is not on the local subnet\n");
+	dhcp_stop(k);
 	keel_set_addr(k, addr, prefix, gw);
 	char a[FMT_IP_LEN], g[FMT_IP_LEN];
 	con_printf("addr %s/%u\ngateway %s\n", fmt_ip(a, k->ifc.addr), (unsigned)k->ifc.prefix,
@@ -128,5 +162,5 @@ static int ifconfig(int argc, char **argv)
 	return 0;
 }
 
-CMD_REGISTER(ifconfig, "ifconfig", "[addr[/prefix] [gw gateway]]",
-	     "show the interface and its counters, or set its address", ifconfig);
+CMD_REGISTER(ifconfig, "ifconfig", "[addr[/prefix] [gw gateway] | dhcp]",
+	     "show the interface, lease and counters; set a static address or lease one", ifconfig);

@@ -90,6 +90,18 @@ static const struct counter_def defs[] = {
 	K("Udp", "RcvbufErrors", udp.stats.rcvbuf_errors),
 	K("Udp", "InCsumErrors", udp.stats.in_csum_errors),
 	K("Udp", "IgnoredMulti", udp.stats.ignored_multi),
+	/* Dhcp (keel's names: Linux's kernel has no DHCP client) */
+	K("Dhcp", "OutDiscovers", dhcp.stats.out_discovers),
+	K("Dhcp", "OutRequests", dhcp.stats.out_requests),
+	K("Dhcp", "OutDeclines", dhcp.stats.out_declines),
+	K("Dhcp", "InOffers", dhcp.stats.in_offers),
+	K("Dhcp", "InAcks", dhcp.stats.in_acks),
+	K("Dhcp", "InNaks", dhcp.stats.in_naks),
+	K("Dhcp", "InErrors", dhcp.stats.in_errors),
+	K("Dhcp", "InIgnored", dhcp.stats.in_ignored),
+	K("Dhcp", "Conflicts", dhcp.stats.conflicts),
+	K("Dhcp", "Expiries", dhcp.stats.expiries),
+	K("Dhcp", "Fallbacks", dhcp.stats.fallbacks),
 	/* Arp (keel's names; Linux keeps these per neighbour table) */
 	K("Arp", "InRequests", arp.stats.in_requests),
 	K("Arp", "InReplies", arp.stats.in_replies),

@@ -14,9 +14,17 @@
 #ifndef KEEL_BUILD_ID
 #define KEEL_BUILD_ID "unknown"
 #endif
+/* The address is leased by DHCP; with no OFFER within KEEL_DHCP_FALLBACK_MS
+ * (3 s) the device takes this static one and keeps it (-D overrides). */
+#ifndef FW_DEFAULT_ADDR
 #define FW_DEFAULT_ADDR   0xC0000202u   /* 192.0.2.2 (RFC 5737) */
+#endif
+#ifndef FW_DEFAULT_PREFIX
 #define FW_DEFAULT_PREFIX 24
+#endif
+#ifndef FW_DEFAULT_GW
 #define FW_DEFAULT_GW     0u
+#endif
 /* Frames taken from the MAC per loop pass before the console and timers
  * get their turn; the MAC's FIFO holds the rest. */
 #define FW_RX_BUDGET      8u
@@ -54,8 +62,13 @@ static void banner(void)
 	fw_footprint(&fp);
 	con_printf("\nkeel %s on %s\n", KEEL_BUILD_ID, board_name());
 	con_printf("mac %s%s\n", fmt_mac(mac, stack.ifc.mac), nd ? "" : " (no network device)");
-	con_printf("ip %s/%u gw %s\n", fmt_ip(ip, stack.ifc.addr), (unsigned)stack.ifc.prefix,
-		   stack.ifc.gateway ? fmt_ip(gw, stack.ifc.gateway) : "none");
+	if (stack.dhcp.state != DHCP_OFF)
+		con_printf("ip dhcp (no offer in %u s: static %s/%u gw %s)\n",
+			   (unsigned)(KEEL_DHCP_FALLBACK_MS / 1000u), fmt_ip(ip, FW_DEFAULT_ADDR),
+			   (unsigned)FW_DEFAULT_PREFIX, FW_DEFAULT_GW ? fmt_ip(gw, FW_DEFAULT_GW) : "none");
+	else
+		con_printf("ip %s/%u gw %s\n", fmt_ip(ip, stack.ifc.addr), (unsigned)stack.ifc.prefix,
+			   stack.ifc.gateway ? fmt_ip(gw, stack.ifc.gateway) : "none");
 	con_printf("footprint flash %lu ram %lu of %lu (stack %lu)\n", (unsigned long)fp.flash,
 		   (unsigned long)fp.ram_static, (unsigned long)fp.ram_total, (unsigned long)fp.stack);
 	board_console_flush();
@@ -68,11 +81,14 @@ int main(void)
 	static const uint8_t no_mac[6];
 	uint8_t seed[16];
 	board_seed(seed);
-	keel_init(&stack, nd ? nd->mac : no_mac, FW_DEFAULT_ADDR, FW_DEFAULT_PREFIX,
-		  FW_DEFAULT_GW, seed, fw_tx, nd);
+	keel_init(&stack, nd ? nd->mac : no_mac, 0, 0, 0, seed, fw_tx, nd);
 	for (size_t i = 0; i < sizeof(seed); i++)
 		seed[i] = 0;   /* the stack keeps its own copy (or hash) */
 	apps_init(&stack);
+	if (nd)
+		dhcp_start(&stack, board_millis(), FW_DEFAULT_ADDR, FW_DEFAULT_PREFIX, FW_DEFAULT_GW);
+	else
+		keel_set_addr(&stack, FW_DEFAULT_ADDR, FW_DEFAULT_PREFIX, FW_DEFAULT_GW);
 	banner();
 	console_start();
 
@@ -99,6 +115,7 @@ int main(void)
 			last_tick = now;
 		}
 		apps_poll(&stack, now);
+		net_notice_poll(&stack);
 		if (console_poll(now))
 			busy = true;
 		/* Sleep only when this pass found nothing; an interrupt that came

@@ -12,6 +12,7 @@ void keel_init(struct keel *k, const uint8_t mac[6], uint32_t addr, uint8_t pref
 	k->tx_ctx = tx_ctx;
 	arp_init(k);
 	random_init(&k->rnd, seed);
+	k->dhcp.sock = -1;
 	tcp_init(k, seed);
 }
 
@@ -32,5 +33,6 @@ void keel_tick(struct keel *k, uint32_t now_ms)
 {
 	k->now_ms = now_ms;
 	arp_tick(k);
+	dhcp_tick(k);
 	tcp_tick(k);
 }

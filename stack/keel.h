@@ -13,6 +13,7 @@
 #include "tcp.h"
 #include "udp.h"
 #include "random.h"
+#include "dhcp.h"
 
 /* Hands one complete Ethernet frame to the driver; returns 0 when taken. */
 typedef int (*keel_tx_fn)(void *ctx, const uint8_t *frame, size_t len);
@@ -36,6 +37,7 @@ struct keel {
 	struct icmp_stats icmp;
 	struct udp_state udp;
 	struct keel_random rnd;
+	struct dhcp_client dhcp;
 	struct tcp_stack tcp;
 };
 

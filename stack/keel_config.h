@@ -34,6 +34,28 @@
 #define KEEL_UDP_MAX_SOCK 4            /* bound ports: DHCP 68, DNS, echo 7, one spare */
 #endif
 
+/* --- DHCP client (RFC 2131) and address conflict detection (RFC 5227) --- */
+#ifndef KEEL_DHCP_FALLBACK_MS
+#define KEEL_DHCP_FALLBACK_MS 3000u    /* no OFFER this long after start: static fallback */
+#endif
+#ifndef KEEL_DHCP_PROBES
+#define KEEL_DHCP_PROBES 2             /* ARP probes of an offered address */
+#endif
+#ifndef KEEL_DHCP_PROBE_MS
+#define KEEL_DHCP_PROBE_MS 200u        /* between probes, and the wait after the last */
+#endif
+#ifndef KEEL_DHCP_DECLINE_WAIT_MS
+#define KEEL_DHCP_DECLINE_WAIT_MS 10000u /* RFC 2131 §3.1.5: after DECLINE, wait >= 10 s */
+#endif
+#ifndef KEEL_DHCP_LEASE_MAX_S
+#define KEEL_DHCP_LEASE_MAX_S 604800u  /* longer (or infinite) leases count as a week */
+#endif
+
+/* --- DNS stub resolver (RFC 1035) --- */
+#ifndef KEEL_DNS_MAX_SERVERS
+#define KEEL_DNS_MAX_SERVERS 2         /* servers kept from DHCP option 6; extras ignored */
+#endif
+
 /* --- TCP pools --- */
 #ifndef KEEL_TCP_MAX_CONN
 #define KEEL_TCP_MAX_CONN 8            /* full TCBs (synchronized connections) */
