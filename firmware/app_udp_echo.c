@@ -3,8 +3,8 @@
  * and sent from there: no copy beyond the socket queue. */
 #include "apps.h"
 #include "fw_config.h"
-#include "keel.h"
-#include "tcp_api.h"
+#include <keel/tcp.h>
+#include <keel/udp.h>
 
 #define UDP_ECHO_PORT 7
 #define UDP_ECHO_PER_POLL 4   /* datagrams answered per loop pass */
@@ -14,7 +14,7 @@ static int sock = -1;
 
 void udp_echo_init(struct keel *k)
 {
-	sock = udp_bind(k, UDP_ECHO_PORT, queue, sizeof(queue));
+	sock = keel_udp_bind(k, UDP_ECHO_PORT, queue, sizeof(queue));
 }
 
 void udp_echo_poll(struct keel *k)
@@ -22,9 +22,9 @@ void udp_echo_poll(struct keel *k)
 	for (int i = 0; sock >= 0 && i < UDP_ECHO_PER_POLL; i++) {
 		uint32_t src;
 		uint16_t sport;
-		int n = udp_recvfrom(k, sock, udp_payload_buf(k), UDP_PAYLOAD_MAX, &src, &sport);
+		int n = keel_udp_recvfrom(k, sock, keel_udp_tx_buf(k), UDP_PAYLOAD_MAX, &src, &sport);
 		if (n < 0)
 			return;
-		(void)udp_send_buf(k, sock, src, sport, (size_t)n);
+		(void)keel_udp_send_tx(k, sock, src, sport, (size_t)n);
 	}
 }

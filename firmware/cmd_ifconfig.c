@@ -15,8 +15,10 @@
 #include "counters.h"
 #include "fmt.h"
 #include "fw.h"
-#include "keel.h"
-#include "netdev.h"
+#include <keel/dhcp.h>
+#include <keel/keel.h>
+#include <keel/stats.h>
+#include <keel/port.h>
 
 static const struct {
 	const char *linux_name, *field;
@@ -66,27 +68,19 @@ static const char *old_name(char *out, size_t cap, const struct counter *c)
 
 #define ROW_COUNTERS 3u
 
-/* Seconds from now until t (0 once past). */
-static unsigned long secs_until(uint32_t now, uint32_t t)
-{
-	int32_t d = (int32_t)(t - now);
-	return d > 0 ? (unsigned long)d / 1000u : 0;
-}
-
 static void show_dhcp(const struct keel *k)
 {
-	const struct dhcp_client *c = &k->dhcp;
+	struct keel_dhcp_info d;
 	char a[FMT_IP_LEN];
-	con_printf("dhcp %s\n", dhcp_state_name(c->state));
-	if (c->state < DHCP_BOUND || c->state > DHCP_REBINDING)
+	keel_dhcp_info(k, &d);
+	con_printf("dhcp %s\n", d.state);
+	if (!d.bound)
 		return;
-	uint32_t now = k->now_ms;
-	con_printf("dhcp.server %s\ndhcp.lease_s %lu\n", fmt_ip(a, c->lease.server),
-		   (unsigned long)c->lease.lease_s);
-	con_printf("dhcp.expires_in %lu\ndhcp.t1_in %lu\ndhcp.t2_in %lu\n",
-		   secs_until(now, c->expire_ms), secs_until(now, c->t1_ms), secs_until(now, c->t2_ms));
-	for (unsigned i = 0; i < c->lease.ndns; i++)
-		con_printf("dhcp.dns %s\n", fmt_ip(a, c->lease.dns[i]));
+	con_printf("dhcp.server %s\ndhcp.lease_s %lu\n", fmt_ip(a, d.server), (unsigned long)d.lease_s);
+	con_printf("dhcp.expires_in %ld\ndhcp.t1_in %ld\ndhcp.t2_in %ld\n", (long)d.expires_in_ms / 1000,
+		   (long)d.t1_in_ms / 1000, (long)d.t2_in_ms / 1000);
+	for (unsigned i = 0; i < d.ndns; i++)
+		con_printf("dhcp.dns %s\n", fmt_ip(a, d.dns[i]));
 }
 
 static bool show_row(void *ctx, unsigned row)
@@ -96,10 +90,12 @@ static bool show_row(void *ctx, unsigned row)
 	struct netdev *nd = fw_netdev();
 	char a[FMT_IP_LEN], mac[FMT_MAC_LEN];
 	if (row == 0) {
-		con_printf("addr %s/%u\n", fmt_ip(a, k->ifc.addr), (unsigned)k->ifc.prefix);
-		con_printf("netmask %s\n", fmt_ip(a, keel_netmask(k->ifc.prefix)));
-		con_printf("gateway %s\n", fmt_ip(a, k->ifc.gateway));
-		con_printf("mac %s\nmtu %u\n", fmt_mac(mac, k->ifc.mac), (unsigned)KEEL_MTU);
+		struct keel_ifconfig ifc;
+		keel_get_ifconfig(k, &ifc);
+		con_printf("addr %s/%u\n", fmt_ip(a, ifc.addr), (unsigned)ifc.prefix);
+		con_printf("netmask %s\n", fmt_ip(a, keel_netmask(ifc.prefix)));
+		con_printf("gateway %s\n", fmt_ip(a, ifc.gateway));
+		con_printf("mac %s\nmtu %u\n", fmt_mac(mac, ifc.mac), (unsigned)KEEL_MTU);
 		return true;
 	}
 	if (row == 1) {
@@ -115,7 +111,9 @@ static bool show_row(void *ctx, unsigned row)
 		if (row - ROW_COUNTERS > counters_count())
 			return false;
 		/* A gauge the counter table leaves out (not a running count). */
-		con_printf("arp.queue_hwm %lu\n", (unsigned long)k->arp.stats.queue_hwm);
+		struct keel_pool_info q;
+		(void)keel_pool_get(k, KEEL_POOL_ARP_QUEUE, &q);
+		con_printf("arp.queue_hwm %lu\n", (unsigned long)q.high_water);
 		return true;
 	}
 	char name[40];
@@ -132,12 +130,14 @@ static int ifconfig(int argc, char **argv)
 	}
 	struct keel *k = fw_stack();
 	if (argc == 2 && strcmp(argv[1], "dhcp") == 0) {
-		dhcp_start(k, fw_uptime_ms(), 0, 0, 0);
+		keel_dhcp_start(k, fw_uptime_ms(), 0, 0, 0);
 		con_puts("dhcp: discovering\n");
 		return 0;
 	}
-	uint32_t addr, gw = k->ifc.gateway;
-	uint8_t prefix = k->ifc.prefix;
+	struct keel_ifconfig ifc;
+	keel_get_ifconfig(k, &ifc);
+	uint32_t addr, gw = ifc.gateway;
+	uint8_t prefix = ifc.prefix;
 	if (parse_ipv4_prefix(argv[1], &addr, &prefix) != 0) {
 		con_printf("ifconfig: bad address '%s'\n", argv[1]);
 		cmd_usage(cmd_find("ifconfig"));
@@ -154,11 +154,12 @@ static int ifconfig(int argc, char **argv)
 	}
 	if (gw && (gw & keel_netmask(prefix)) != (addr & keel_netmask(prefix)))
 		con_puts("ifconfig: warning: gateway is not on the local subnet\n");
-	dhcp_stop(k);
+	keel_dhcp_stop(k);
 	keel_set_addr(k, addr, prefix, gw);
+	keel_get_ifconfig(k, &ifc);
 	char a[FMT_IP_LEN], g[FMT_IP_LEN];
-	con_printf("addr %s/%u\ngateway %s\n", fmt_ip(a, k->ifc.addr), (unsigned)k->ifc.prefix,
-		   fmt_ip(g, k->ifc.gateway));
+	con_printf("addr %s/%u\ngateway %s\n", fmt_ip(a, ifc.addr), (unsigned)ifc.prefix,
+		   fmt_ip(g, ifc.gateway));
 	return 0;
 }
 

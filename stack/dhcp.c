@@ -59,8 +59,8 @@ static void send_msg(struct keel *k, uint8_t type, uint32_t ciaddr, uint32_t req
 		.ciaddr = ciaddr, .requested = requested, .server_id = server_id,
 		.mac = k->ifc.mac,
 	};
-	size_t n = dhcp_build(udp_payload_buf(k), UDP_PAYLOAD_MAX, &m);
-	(void)udp_send_buf(k, c->sock, dst, DHCP_SERVER_PORT, n);
+	size_t n = dhcp_build(keel_udp_tx_buf(k), UDP_PAYLOAD_MAX, &m);
+	(void)keel_udp_send_tx(k, c->sock, dst, DHCP_SERVER_PORT, n);
 	if (type == DHCPDISCOVER)
 		c->stats.out_discovers++;
 	else if (type == DHCPREQUEST)
@@ -267,12 +267,12 @@ static void on_reply(struct keel *k, void *ctx, const struct udp_dgram *d)
 		c->stats.in_ignored++;   /* late OFFERs, duplicate ACKs ... */
 }
 
-void dhcp_start(struct keel *k, uint32_t now_ms, uint32_t fallback_addr,
+void keel_dhcp_start(struct keel *k, uint32_t now_ms, uint32_t fallback_addr,
 		uint8_t fallback_prefix, uint32_t fallback_gw)
 {
 	struct dhcp_client *c = &k->dhcp;
 	k->now_ms = now_ms;
-	dhcp_stop(k);
+	keel_dhcp_stop(k);
 	c->sock = udp_bind_cb(k, DHCP_CLIENT_PORT, on_reply, NULL);
 	if (c->sock < 0)
 		return;   /* port 68 taken: stay static */
@@ -286,11 +286,11 @@ void dhcp_start(struct keel *k, uint32_t now_ms, uint32_t fallback_addr,
 	discover(k);
 }
 
-void dhcp_stop(struct keel *k)
+void keel_dhcp_stop(struct keel *k)
 {
 	struct dhcp_client *c = &k->dhcp;
 	if (c->state != DHCP_OFF && c->state != DHCP_FALLBACK)
-		(void)udp_close(k, c->sock);
+		(void)keel_udp_close(k, c->sock);
 	c->sock = -1;
 	c->state = DHCP_OFF;
 	memset(&c->lease, 0, sizeof(c->lease));
@@ -318,7 +318,7 @@ void dhcp_tick(struct keel *k)
 	case DHCP_SELECTING:
 		if (c->fallback_armed && due(k, c->started_ms + KEEL_DHCP_FALLBACK_MS)) {
 			c->stats.fallbacks++;
-			(void)udp_close(k, c->sock);
+			(void)keel_udp_close(k, c->sock);
 			c->sock = -1;
 			c->state = DHCP_FALLBACK;
 			set_addr(k, c->fb_addr, c->fb_prefix, c->fb_gw);
@@ -374,4 +374,25 @@ void dhcp_tick(struct keel *k)
 	default:
 		break;
 	}
+}
+
+void keel_dhcp_info(const struct keel *k, struct keel_dhcp_info *out)
+{
+	const struct dhcp_client *c = &k->dhcp;
+	memset(out, 0, sizeof(*out));
+	out->running = c->state != DHCP_OFF && c->state != DHCP_FALLBACK;
+	out->fallback = c->state == DHCP_FALLBACK;
+	out->bound = c->state >= DHCP_BOUND && c->state <= DHCP_REBINDING;
+	out->state = dhcp_state_name(c->state);
+	out->changes = c->changes;
+	out->expiries = c->stats.expiries;
+	if (!out->bound)
+		return;
+	out->server = c->lease.server;
+	out->lease_s = c->lease.lease_s;
+	out->expires_in_ms = (int32_t)(c->expire_ms - k->now_ms);
+	out->t1_in_ms = (int32_t)(c->t1_ms - k->now_ms);
+	out->t2_in_ms = (int32_t)(c->t2_ms - k->now_ms);
+	out->ndns = c->lease.ndns;
+	memcpy(out->dns, c->lease.dns, sizeof(out->dns));
 }

@@ -15,7 +15,8 @@
 #ifndef KEEL_DHCP_H
 #define KEEL_DHCP_H
 #include <stdint.h>
-#include "keel_config.h"
+#include <keel/config.h>
+#include <keel/dhcp.h>
 
 struct keel;
 
@@ -67,12 +68,7 @@ struct dhcp_client {
 	struct dhcp_stats stats;
 };
 
-/* Starts discovery now.  With fallback_addr != 0, takes that static
- * configuration if no OFFER comes within KEEL_DHCP_FALLBACK_MS. */
-void dhcp_start(struct keel *k, uint32_t now_ms, uint32_t fallback_addr,
-		uint8_t fallback_prefix, uint32_t fallback_gw);
-/* Back to static configuration (the address is left as it is). */
-void dhcp_stop(struct keel *k);
+/* keel_dhcp_start / keel_dhcp_stop / keel_dhcp_info: <keel/dhcp.h>. */
 /* Timers; called from keel_tick. */
 void dhcp_tick(struct keel *k);
 /* ARP packet seen (from another MAC): conflict detection while probing. */

@@ -5,7 +5,7 @@
 #define KEEL_DHCP_WIRE_H
 #include <stddef.h>
 #include <stdint.h>
-#include "keel_config.h"
+#include <keel/config.h>
 
 #define DHCP_SERVER_PORT 67
 #define DHCP_CLIENT_PORT 68

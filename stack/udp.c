@@ -13,7 +13,7 @@
 #include "checksum.h"
 #include "keel.h"
 #include "random.h"
-#include "tcp_api.h"
+#include <keel/tcp.h>
 
 #define REC_HDR 8u
 #define GEN_SHIFT 8
@@ -73,7 +73,7 @@ static int bind_slot(struct keel *k, uint16_t port, struct udp_sock **out)
 	return (int)(((unsigned)gen << GEN_SHIFT) | (unsigned)(u - k->udp.socks));
 }
 
-int udp_bind(struct keel *k, uint16_t port, uint8_t *buf, size_t cap)
+int keel_udp_bind(struct keel *k, uint16_t port, uint8_t *buf, size_t cap)
 {
 	if (buf == NULL || cap < REC_HDR + 1 || cap > 0xffff)
 		return KEEL_EINVAL;
@@ -99,7 +99,7 @@ int udp_bind_cb(struct keel *k, uint16_t port, udp_recv_fn fn, void *ctx)
 	return h;
 }
 
-int udp_close(struct keel *k, int s)
+int keel_udp_close(struct keel *k, int s)
 {
 	struct udp_sock *u = sock_get(k, s);
 	if (u == NULL)
@@ -110,13 +110,13 @@ int udp_close(struct keel *k, int s)
 	return KEEL_OK;
 }
 
-uint16_t udp_local_port(const struct keel *k, int s)
+uint16_t keel_udp_local_port(const struct keel *k, int s)
 {
 	const struct udp_sock *u = sock_get((struct keel *)k, s);
 	return u ? u->port : 0;
 }
 
-int udp_pending(const struct keel *k, int s)
+int keel_udp_pending(const struct keel *k, int s)
 {
 	const struct udp_sock *u = sock_get((struct keel *)k, s);
 	return u ? u->count : KEEL_EBADF;
@@ -161,7 +161,7 @@ static int enqueue(struct udp_sock *u, const struct udp_dgram *d)
 	return 0;
 }
 
-int udp_recvfrom(struct keel *k, int s, void *buf, size_t cap, uint32_t *src, uint16_t *sport)
+int keel_udp_recvfrom(struct keel *k, int s, void *buf, size_t cap, uint32_t *src, uint16_t *sport)
 {
 	struct udp_sock *u = sock_get(k, s);
 	if (u == NULL || u->q == NULL)
@@ -201,7 +201,7 @@ void udp_input(struct keel *k, const struct ipv4_packet *ip)
 		return;
 	}
 	/* Checksum 0: none was sent (RFC 768). */
-	if (load_be16(ip->payload + 6) != 0) {
+	if (load_be16(ip->payload + 6) != 0 && !ip->csum_ok) {
 		uint32_t sum = csum_pseudo(ip->src, ip->dst, IP_PROTO_UDP, (uint16_t)ulen);
 		if (csum_fold(csum_add(sum, ip->payload, ulen)) != 0) {
 			st->in_csum_errors++;
@@ -239,12 +239,12 @@ void udp_input(struct keel *k, const struct ipv4_packet *ip)
 
 /* ---- output ---- */
 
-uint8_t *udp_payload_buf(struct keel *k)
+uint8_t *keel_udp_tx_buf(struct keel *k)
 {
 	return ipv4_payload_buf(k) + UDP_HDR_LEN;
 }
 
-int udp_send_buf(struct keel *k, int s, uint32_t dst, uint16_t dport, size_t len)
+int keel_udp_send_tx(struct keel *k, int s, uint32_t dst, uint16_t dport, size_t len)
 {
 	struct udp_sock *u = sock_get(k, s);
 	if (u == NULL)
@@ -268,13 +268,13 @@ int udp_send_buf(struct keel *k, int s, uint32_t dst, uint16_t dport, size_t len
 	return (int)len;
 }
 
-int udp_sendto(struct keel *k, int s, uint32_t dst, uint16_t dport, const void *buf, size_t len)
+int keel_udp_sendto(struct keel *k, int s, uint32_t dst, uint16_t dport, const void *buf, size_t len)
 {
 	if (sock_get(k, s) == NULL)
 		return KEEL_EBADF;
 	if (len > UDP_PAYLOAD_MAX)
 		return KEEL_EMSGSIZE;
 	if (len)
-		memcpy(udp_payload_buf(k), buf, len);
-	return udp_send_buf(k, s, dst, dport, len);
+		memcpy(keel_udp_tx_buf(k), buf, len);
+	return keel_udp_send_tx(k, s, dst, dport, len);
 }

@@ -7,20 +7,14 @@
  *     dropped and counted (RcvbufErrors), as Linux does past SO_RCVBUF;
  *   - callback: the stack's own clients (DHCP, DNS) parse each datagram in
  *     place inside udp_input, with no copy and no buffer.
- * The stack allocates nothing: the socket table is a fixed array. */
+ * The stack allocates nothing: the socket table is a fixed array.  The
+ * application's calls are in <keel/udp.h>. */
 #ifndef KEEL_UDP_H
 #define KEEL_UDP_H
 #include <stddef.h>
 #include <stdint.h>
-#include "keel_config.h"
-
-#define UDP_HDR_LEN 8
-/* The largest payload one unfragmented datagram carries (keel sends no
- * fragments). */
-#define UDP_PAYLOAD_MAX (KEEL_MTU - 20 - UDP_HDR_LEN)
-/* Ephemeral ports: Linux's ip_local_port_range. */
-#define UDP_EPHEMERAL_LO 32768u
-#define UDP_EPHEMERAL_HI 60999u
+#include <keel/config.h>
+#include <keel/udp.h>
 
 struct keel;
 struct ipv4_packet;
@@ -63,26 +57,7 @@ struct udp_state {
 
 void udp_input(struct keel *k, const struct ipv4_packet *ip);
 
-/* Binds port (0: a random free ephemeral port) with a receive queue in
- * buf (cap bytes, each datagram takes 8 more).  Returns a handle or an
- * error (EADDRINUSE, ENOMEM when every slot is taken, EINVAL). */
-int udp_bind(struct keel *k, uint16_t port, uint8_t *buf, size_t cap);
-/* Binds port with a callback instead of a queue. */
+/* The stack's own clients (DHCP, DNS): port with a callback instead of a
+ * queue; the datagram is parsed in place inside udp_input. */
 int udp_bind_cb(struct keel *k, uint16_t port, udp_recv_fn fn, void *ctx);
-int udp_close(struct keel *k, int s);
-/* The local port of a handle, 0 if the handle is not live. */
-uint16_t udp_local_port(const struct keel *k, int s);
-/* Sends len bytes to dst:dport.  Returns len, or EMSGSIZE (longer than
- * UDP_PAYLOAD_MAX), EHOSTUNREACH (no route or ARP queue full), EBADF. */
-int udp_sendto(struct keel *k, int s, uint32_t dst, uint16_t dport, const void *buf, size_t len);
-/* For the stack's own clients: write the payload at udp_payload_buf, then
- * udp_send_buf sends it (no copy). */
-uint8_t *udp_payload_buf(struct keel *k);
-int udp_send_buf(struct keel *k, int s, uint32_t dst, uint16_t dport, size_t len);
-/* Reads the oldest queued datagram: returns its length (the part beyond
- * cap is discarded, as recvfrom without MSG_TRUNC), EWOULDBLOCK when none,
- * EBADF.  src and sport may be NULL. */
-int udp_recvfrom(struct keel *k, int s, void *buf, size_t cap, uint32_t *src, uint16_t *sport);
-/* Datagrams waiting in the queue of s (0 for a callback socket). */
-int udp_pending(const struct keel *k, int s);
 #endif

@@ -33,7 +33,7 @@ static void inject(size_t n)
 
 static void start(void)
 {
-	dhcp_start(&K, now, 0, 0, 0);
+	keel_dhcp_start(&K, now, 0, 0, 0);
 }
 
 /* DISCOVER -> OFFER -> REQUEST -> ACK -> probes -> bound; returns the xid. */
@@ -306,7 +306,7 @@ static void probe_from_another_host_is_a_conflict(void **state)
 static void fallback_after_3s(void **state)
 {
 	(void)state;
-	dhcp_start(&K, now, FB_IP, 24, 0);
+	keel_dhcp_start(&K, now, FB_IP, 24, 0);
 	advance(KEEL_DHCP_FALLBACK_MS - 10);
 	assert_int_equal(K.ifc.addr, 0);
 	advance(KEEL_DHCP_FALLBACK_MS + 10);
@@ -324,7 +324,7 @@ static void fallback_after_3s(void **state)
 static void no_fallback_once_offered(void **state)
 {
 	(void)state;
-	dhcp_start(&K, now, FB_IP, 24, 0);
+	keel_dhcp_start(&K, now, FB_IP, 24, 0);
 	struct sent_dhcp d = expect_sent(DHCPDISCOVER);
 	struct srv_opts o = lease_opts(600, 0, 0);
 	inject(srv_reply(F, DHCPOFFER, d.xid, LEASED_IP, &o, 0xffffffffu));
