@@ -15,6 +15,7 @@
 #include "udp.h"
 #include "random.h"
 #include "dhcp.h"
+#include "dns.h"
 
 struct keel {
 	struct keel_ifconfig ifc;
@@ -31,6 +32,7 @@ struct keel {
 	struct udp_state udp;
 	struct keel_random rnd;
 	struct dhcp_client dhcp;
+	struct dns_resolver dns;
 	struct tcp_stack tcp;
 };
 

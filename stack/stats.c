@@ -102,6 +102,16 @@ static const struct counter_def defs[] = {
 	K("Dhcp", "Conflicts", dhcp.stats.conflicts),
 	K("Dhcp", "Expiries", dhcp.stats.expiries),
 	K("Dhcp", "Fallbacks", dhcp.stats.fallbacks),
+	/* Dns (keel's names: Linux resolves in user space) */
+	K("Dns", "OutQueries", dns.stats.out_queries),
+	K("Dns", "OutRetransmits", dns.stats.out_retransmits),
+	K("Dns", "InAnswers", dns.stats.in_answers),
+	K("Dns", "InNxDomain", dns.stats.in_nxdomain),
+	K("Dns", "InServFail", dns.stats.in_servfail),
+	K("Dns", "InErrors", dns.stats.in_errors),
+	K("Dns", "InMismatch", dns.stats.in_mismatch),
+	K("Dns", "Timeouts", dns.stats.timeouts),
+	K("Dns", "CacheHits", dns.stats.cache_hits),
 	/* Arp (keel's names; Linux keeps these per neighbour table) */
 	K("Arp", "InRequests", arp.stats.in_requests),
 	K("Arp", "InReplies", arp.stats.in_replies),

@@ -29,6 +29,8 @@ class Dnsmasq:
             "dnsmasq", "--no-daemon", "--conf-file=/dev/null", "--user=root", "--group=root",
             "--interface=%s" % ns.tap, "--bind-interfaces", "--listen-address=%s" % HOST_ADDR,
             "--no-resolv", "--no-hosts", "--no-ping", "--dhcp-authoritative",
+            "--local=/test/",   # .test names are answered here or NXDOMAIN
+            "--local-ttl=300",  # (dnsmasq gives its own names TTL 0 by default)
             "--dhcp-range=%s,%s,255.255.255.0,%ds" % (DEV_ADDR, DEV_ADDR, lease_s),
             "--dhcp-host=%s,%s" % (mac, DEV_ADDR),
             "--dhcp-option=option:router,%s" % HOST_ADDR,

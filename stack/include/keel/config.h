@@ -60,6 +60,21 @@
 #ifndef KEEL_DNS_MAX_SERVERS
 #define KEEL_DNS_MAX_SERVERS 2         /* servers kept from DHCP option 6; extras ignored */
 #endif
+#ifndef KEEL_DNS_CACHE
+#define KEEL_DNS_CACHE 4               /* names remembered until their TTL runs out */
+#endif
+#ifndef KEEL_DNS_NAME_MAX
+#define KEEL_DNS_NAME_MAX 64           /* longest name resolved, with its NUL */
+#endif
+#ifndef KEEL_DNS_TRIES
+#define KEEL_DNS_TRIES 4               /* queries per resolution: 1, 2, 4 s apart, then 4 s */
+#endif
+#ifndef KEEL_DNS_TIMEOUT_MS
+#define KEEL_DNS_TIMEOUT_MS 1000u      /* first wait for an answer; doubles each try */
+#endif
+#ifndef KEEL_DNS_TTL_MAX_S
+#define KEEL_DNS_TTL_MAX_S 86400u      /* cache entries live at most a day */
+#endif
 
 /* --- TCP pools --- */
 #ifndef KEEL_TCP_MAX_CONN
