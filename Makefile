@@ -77,7 +77,7 @@ run: deps-run all
 	@echo "keel on $(BOARD): console below (Ctrl-A X quits QEMU)."
 	@echo "forwarded: localhost:7007->echo 7, :7013->daytime 13, :7019->chargen 19, :8080->http 80, :5001->iperf 5001"
 	qemu-system-arm -M $(QEMU_MACHINE) -nographic -serial mon:stdio -kernel $(BUILD)/keel.elf \
-		-nic user,net=192.0.2.0/24,host=192.0.2.1,dhcpstart=192.0.2.100,restrict=on,$(RUN_FWD),model=$(QEMU_NIC_MODEL)
+		-nic user,net=192.0.2.0/24,host=192.0.2.1,dhcpstart=192.0.2.2,restrict=on,$(RUN_FWD),model=$(QEMU_NIC_MODEL)
 
 flash: all
 	openocd -f board/ek-lm3s6965.cfg -c "program $(BUILD)/keel.elf verify reset exit"

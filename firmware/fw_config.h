@@ -30,6 +30,12 @@
 #define KEEL_HTTP_LINGER_MS 2000u
 #endif
 
+/* UDP echo's receive queue (app_udp_echo.c): datagrams plus 8 bytes each
+ * wait here until the loop answers them; more is dropped (RcvbufErrors). */
+#ifndef KEEL_UDP_ECHO_QUEUE
+#define KEEL_UDP_ECHO_QUEUE 512
+#endif
+
 _Static_assert(KEEL_CAPTURE_BYTES == 0 ||
 	       (KEEL_CAPTURE_BYTES >= 256 && KEEL_CAPTURE_BYTES <= 262144),
 	       "KEEL_CAPTURE_BYTES: 0 (off) or 256 .. 256 KiB (a 16-bit record count)");

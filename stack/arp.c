@@ -271,6 +271,7 @@ void arp_input(struct keel *k, const uint8_t *pkt, size_t len)
 		st->in_looped++;
 		return;
 	}
+	dhcp_arp_seen(k, spa, tpa);   /* RFC 5227 probing of an offered address */
 	uint32_t us = k->ifc.addr;
 	if (us != 0 && spa == us) {
 		st->in_conflicts++; /* RFC 5227 §2.4: never let it rewrite us */

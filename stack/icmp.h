@@ -34,8 +34,4 @@ void icmp_input(struct keel *k, const struct ipv4_packet *ip);
 /* Destination unreachable (RFC 792) about the received datagram ip, unless
  * RFC 1122 §3.2.2 forbids an error for it or the rate limit holds it. */
 void icmp_send_unreach(struct keel *k, const struct ipv4_packet *ip, uint8_t code);
-/* UDP (RFC 768): keel has no UDP sockets, so every valid datagram to us is
- * answered port unreachable (RFC 1122 §4.1.3.1), as Linux does for a
- * closed port. */
-void udp_input(struct keel *k, const struct ipv4_packet *ip);
 #endif

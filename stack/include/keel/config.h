@@ -55,6 +55,48 @@
 #define KEEL_ICMP_ERR_PER_SEC 10
 #endif
 
+/* --- UDP --- */
+#ifndef KEEL_UDP_MAX_SOCK
+#define KEEL_UDP_MAX_SOCK 4            /* bound ports: DHCP 68, DNS, echo 7, one spare */
+#endif
+
+/* --- DHCP client (RFC 2131) and address conflict detection (RFC 5227) --- */
+#ifndef KEEL_DHCP_FALLBACK_MS
+#define KEEL_DHCP_FALLBACK_MS 3000u    /* no OFFER this long after start: static fallback */
+#endif
+#ifndef KEEL_DHCP_PROBES
+#define KEEL_DHCP_PROBES 2             /* ARP probes of an offered address */
+#endif
+#ifndef KEEL_DHCP_PROBE_MS
+#define KEEL_DHCP_PROBE_MS 200u        /* between probes, and the wait after the last */
+#endif
+#ifndef KEEL_DHCP_DECLINE_WAIT_MS
+#define KEEL_DHCP_DECLINE_WAIT_MS 10000u /* RFC 2131 §3.1.5: after DECLINE, wait >= 10 s */
+#endif
+#ifndef KEEL_DHCP_LEASE_MAX_S
+#define KEEL_DHCP_LEASE_MAX_S 604800u  /* longer (or infinite) leases count as a week */
+#endif
+
+/* --- DNS stub resolver (RFC 1035) --- */
+#ifndef KEEL_DNS_MAX_SERVERS
+#define KEEL_DNS_MAX_SERVERS 2         /* servers kept from DHCP option 6; extras ignored */
+#endif
+#ifndef KEEL_DNS_CACHE
+#define KEEL_DNS_CACHE 4               /* names remembered until their TTL runs out */
+#endif
+#ifndef KEEL_DNS_NAME_MAX
+#define KEEL_DNS_NAME_MAX 64           /* longest name resolved, with its NUL */
+#endif
+#ifndef KEEL_DNS_TRIES
+#define KEEL_DNS_TRIES 4               /* queries per resolution: 1, 2, 4 s apart, then 4 s */
+#endif
+#ifndef KEEL_DNS_TIMEOUT_MS
+#define KEEL_DNS_TIMEOUT_MS 1000u      /* first wait for an answer; doubles each try */
+#endif
+#ifndef KEEL_DNS_TTL_MAX_S
+#define KEEL_DNS_TTL_MAX_S 86400u      /* cache entries live at most a day */
+#endif
+
 /* --- TCP pools --- */
 #ifndef KEEL_TCP_MAX_CONN
 #define KEEL_TCP_MAX_CONN 8            /* full TCBs (synchronized connections) */
