@@ -159,10 +159,10 @@ $(HOST_BUILD)/fuzz/fuzz_frame: tests/fuzz/fuzz_frame.c $(STACK_SRCS) $(wildcard 
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) $< $(STACK_SRCS) -o $@
 
-$(HOST_BUILD)/fuzz/fuzz_tcp_wire: tests/fuzz/fuzz_tcp_wire.c stack/tcp_wire.c stack/checksum.c \
+$(HOST_BUILD)/fuzz/fuzz_tcp_wire: tests/fuzz/fuzz_tcp_wire.c stack/tcp_wire.c stack/tcp_options.c stack/checksum.c \
 		$(wildcard stack/*.h)
 	@mkdir -p $(dir $@)
-	$(FUZZ_CC) $(FUZZ_CFLAGS) $< stack/tcp_wire.c stack/checksum.c -o $@
+	$(FUZZ_CC) $(FUZZ_CFLAGS) $< stack/tcp_wire.c stack/tcp_options.c stack/checksum.c -o $@
 
 test-fuzz: deps-test $(HOST_BUILD)/fuzz/fuzz_frame $(HOST_BUILD)/fuzz/fuzz_tcp_wire
 	@mkdir -p $(HOST_BUILD)/fuzz/corpus $(HOST_BUILD)/fuzz/corpus_tcp_wire

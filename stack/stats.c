@@ -55,6 +55,9 @@ static const struct counter_def defs[] = {
 	K("TcpExt", "DelayedACKs", tcp.mib.delayed_acks),
 	K("TcpExt", "TCPWinProbe", tcp.mib.win_probes),
 	K("TcpExt", "TCPKeepAlive", tcp.mib.keepalive_probes),
+	K("TcpExt", "PAWSEstabRejected", tcp.mib.paws_estab_rejected),
+	K("TcpExt", "PAWSActiveRejected", tcp.mib.paws_active_rejected),
+	K("TcpExt", "TCPTSReorder", tcp.mib.ts_reorder),
 	/* Ip and IpExt */
 	K("Ip", "InReceives", ip.in_receives),
 	K("Ip", "InHdrErrors", ip.in_hdr_errors),

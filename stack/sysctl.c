@@ -23,6 +23,9 @@ void tcp_sysctl_defaults(struct tcp_sysctl *s)
 	s->tcp_max_tw_buckets = KEEL_TW_MAX;
 	s->tcp_fin_timeout = 60;       /* s */
 	s->tcp_msl = 30;               /* s; TIME_WAIT = 2*MSL = 60 s, Linux's TCP_TIMEWAIT_LEN */
+	s->tcp_timestamps = 1;
+	s->tcp_sack = 1;
+	s->tcp_window_scaling = 1;
 }
 
 struct knob {
@@ -55,6 +58,10 @@ static const struct knob knobs[] = {
 	/* keel's own: Linux hard-codes TIME_WAIT to 60 s; RFC 9293 suggests
 	 * MSL = 2 min.  Up to an hour keeps 2*MSL well within the timers. */
 	KNOB(tcp_msl, 1, 3600, "tcp_msl must be 1..3600 (seconds)"),
+	/* Read when a SYN is sent or answered: a connection keeps what it agreed. */
+	KNOB(tcp_timestamps, 0, 2, "tcp_timestamps must be 0, 1 or 2"),
+	KNOB(tcp_sack, 0, 1, "tcp_sack must be 0 or 1"),
+	KNOB(tcp_window_scaling, 0, 1, "tcp_window_scaling must be 0 or 1"),
 };
 #define NKNOBS (sizeof knobs / sizeof knobs[0])
 

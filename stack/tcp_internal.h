@@ -142,4 +142,38 @@ int tcb_send_check(struct tcp_tcb *t);
 
 /* tcp_timer.c */
 void tcb_tick(struct keel *k);
+
+/* tcp_optneg.c: which of timestamps, SACK, window scale a connection uses */
+uint8_t optneg_offer(const struct keel *k);
+uint8_t optneg_rcv_shift(void);
+/* What a SYN-ACK answering syn may offer: ours and the SYN's. */
+uint8_t optneg_agree(const struct keel *k, const struct tcp_seg *syn);
+void optneg_apply(struct tcp_tcb *t, uint8_t on, uint8_t peer_shift, uint32_t ts_recent, uint32_t now);
+void optneg_syn_sent(struct keel *k, struct tcp_tcb *t, const struct tcp_seg *s);
+void optneg_syn_out(const struct keel *k, struct tcp_out *o, uint8_t on, uint32_t ts_off, uint32_t ts_recent);
+uint32_t optneg_cookie_tsval(uint32_t tsval, uint8_t on, uint8_t peer_shift);
+int optneg_cookie_decode(const struct keel *k, const struct tcp_seg *ack, uint8_t *on, uint8_t *peer_shift);
+void tcp_opts_out(const struct keel *k, const struct tcp_tcb *t, struct tcp_out *o);
+void tcp_opts_fit(struct tcp_out *o, size_t len);
+
+/* tcp_sack.c: SACK blocks we send (RFC 2018 §4) */
+void sack_out(const struct tcp_tcb *t, struct tcp_out *o);
+
+/* tcp_ts.c: timestamps and PAWS (RFC 7323) */
+uint32_t ts_offset(const struct keel *k, uint32_t laddr, uint16_t lport, uint32_t raddr, uint16_t rport);
+uint32_t ts_now(const struct keel *k, const struct tcp_tcb *t);
+void ts_out(const struct keel *k, const struct tcp_tcb *t, struct tcp_out *o);
+int ts_paws_reject(struct keel *k, struct tcp_tcb *t, const struct tcp_seg *s);
+void ts_update_recent(struct keel *k, struct tcp_tcb *t, const struct tcp_seg *s);
+int ts_rtt(const struct keel *k, const struct tcp_tcb *t, const struct tcp_seg *s, uint32_t *rtt);
+int ts_synack_ok(struct keel *k, const struct tcp_tcb *t, const struct tcp_seg *s);
+
+/* SEG.WND as a window in bytes: scaled by the peer's shift except on a
+ * SYN (RFC 7323 §2.2). */
+static inline uint32_t tcb_seg_wnd(const struct tcp_tcb *t, const struct tcp_seg *s)
+{
+	if (s->flags & TCP_SYN)
+		return s->wnd;
+	return (uint32_t)s->wnd << tcp_snd_shift(&t->opt);
+}
 #endif

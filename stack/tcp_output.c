@@ -7,7 +7,7 @@
 #include <string.h>
 #include "tcp_internal.h"
 
-static void out_init(struct tcp_out *o, struct tcp_tcb *t, uint8_t flags, uint32_t seq)
+static void out_init(struct keel *k, struct tcp_out *o, struct tcp_tcb *t, uint8_t flags, uint32_t seq)
 {
 	memset(o, 0, sizeof(*o));
 	o->saddr = t->laddr;
@@ -22,15 +22,18 @@ static void out_init(struct tcp_out *o, struct tcp_tcb *t, uint8_t flags, uint32
 		t->flags &= (uint16_t)~TCB_F_ACK_NOW;
 		t->dflags &= (uint8_t)~TCB_D_DACK_ON;
 	}
-	/* Window = free receive space, receiver SWS applied (tcp_rcv.c). */
-	o->wnd = rcv_wnd_select(t);
+	/* Window = free receive space, receiver SWS applied (tcp_rcv.c),
+	 * in units of our shift (RFC 7323 §2.3). */
+	o->wnd = (uint16_t)(rcv_wnd_select(t) >> tcp_rcv_shift(&t->opt));
+	tcp_opts_out(k, t, o);
 }
 
 /* Copies len bytes of the send ring starting off bytes after SND.UNA's
- * data into the output payload area. */
-static void copy_out(struct keel *k, const struct tcp_tcb *t, uint16_t off, uint16_t len)
+ * data into the output payload area, after o's options. */
+static void copy_out(struct keel *k, const struct tcp_tcb *t, const struct tcp_out *o, uint16_t off,
+		     uint16_t len)
 {
-	uint8_t *dst = tcp_out_payload(k);
+	uint8_t *dst = tcp_out_payload(k) + tcp_opt_len(o);
 	uint16_t at = (uint16_t)((t->snd_head + off) & TCP_SNDMASK);
 	uint16_t first = (uint16_t)(KEEL_TCP_SNDBUF - at);
 	if (first > len)
@@ -58,10 +61,14 @@ void tcp_send_syn(struct keel *k, struct tcp_tcb *t)
 		t->dflags &= (uint8_t)~TCB_D_RTT_ON;   /* Karn: a retransmitted SYN is not timed */
 	}
 	int synack = t->state == TCP_SYN_RECEIVED;
-	out_init(&o, t, synack ? (TCP_SYN | TCP_ACK) : TCP_SYN, t->iss);
-	if (!synack)
-		o.wnd = tcb_rcv_wnd(t);
-	o.mss = TCP_MSS_OURS;   /* the only option we send */
+	out_init(k, &o, t, synack ? (TCP_SYN | TCP_ACK) : TCP_SYN, t->iss);
+	o.wnd = synack ? rcv_wnd_select(t) : tcb_rcv_wnd(t);   /* never scaled in a SYN */
+	if (!synack && t->retries == 0) {
+		/* What our SYN offers; the answer narrows it (optneg_syn_sent). */
+		t->opt.on = optneg_offer(k);
+		t->opt.ts_off = ts_offset(k, t->laddr, t->lport, t->raddr, t->rport);
+	}
+	optneg_syn_out(k, &o, t->opt.on, t->opt.ts_off, t->opt.ts_recent);
 	(void)tcp_emit(k, &o, 0);
 }
 
@@ -73,7 +80,7 @@ void tcp_send_ack(struct keel *k, struct tcp_tcb *t)
 	 * ACK with such a SEQ would be unacceptable there (RFC 9293
 	 * §3.10.7.4) and never processed. */
 	tcb_dp_init(k, t);
-	out_init(&o, t, TCP_ACK, t->snd_max);
+	out_init(k, &o, t, TCP_ACK, t->snd_max);
 	(void)tcp_emit(k, &o, 0);
 }
 
@@ -82,7 +89,7 @@ void tcp_send_active_rst(struct keel *k, struct tcp_tcb *t)
 {
 	struct tcp_out o;
 	tcb_dp_init(k, t);
-	out_init(&o, t, TCP_RST | TCP_ACK, t->snd_max);
+	out_init(k, &o, t, TCP_RST | TCP_ACK, t->snd_max);
 	(void)tcp_emit(k, &o, 0);
 }
 
@@ -135,8 +142,9 @@ static void xmit_data(struct keel *k, struct tcp_tcb *t, uint32_t seq, uint32_t 
 		flags |= TCP_PSH;
 	if (fin)
 		flags |= TCP_FIN;
-	out_init(&o, t, flags, seq);
-	copy_out(k, t, (uint16_t)off, (uint16_t)len);
+	out_init(k, &o, t, flags, seq);
+	tcp_opts_fit(&o, len);
+	copy_out(k, t, &o, (uint16_t)off, (uint16_t)len);
 	(void)tcp_emit(k, &o, len);
 	uint32_t end = seq + len + (fin ? 1u : 0u);
 	if (seq_lt(seq, t->snd_max)) {
@@ -330,6 +338,6 @@ void tcp_persist_fire(struct keel *k, struct tcp_tcb *t)
 void tcp_send_keepalive(struct keel *k, struct tcp_tcb *t)
 {
 	struct tcp_out o;
-	out_init(&o, t, TCP_ACK, t->snd_max - 1u);
+	out_init(k, &o, t, TCP_ACK, t->snd_max - 1u);
 	(void)tcp_emit(k, &o, 0);
 }

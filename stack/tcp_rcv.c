@@ -125,8 +125,10 @@ int rcv_text(struct keel *k, struct tcp_tcb *t, const struct tcp_seg *s)
 		 * it on the out-of-order queue: when the gap fills the FIN
 		 * is taken (fsm) instead of costing the peer an RTO. */
 		int kept = ooo_add(t, seq, seq + len);
-		if (kept)
+		if (kept) {
 			k->tcp.mib.ofo_queue++;
+			t->opt.sack_last = (uint16_t)seq;   /* its block is reported first */
+		}
 		else
 			k->tcp.mib.ofo_drop++;
 		if (kept && all && (s->flags & TCP_FIN))

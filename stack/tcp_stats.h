@@ -47,6 +47,10 @@ struct tcp_mib {
 	uint32_t delayed_acks;       /* DelayedACKs: ACKs sent by the delayed-ACK timer */
 	uint32_t win_probes;         /* TCPWinProbe: zero-window probes sent */
 	uint32_t keepalive_probes;   /* TCPKeepAlive: keepalive probes sent */
+	/* options (RFC 7323, RFC 2018) */
+	uint32_t paws_estab_rejected;  /* PAWSEstabRejected: dropped by PAWS on a connection */
+	uint32_t paws_active_rejected; /* PAWSActiveRejected: SYN-ACK echoing no SYN of ours */
+	uint32_t ts_reorder;           /* TCPTSReorder: reordering found by timestamps */
 };
 
 const struct tcp_mib *tcp_get_mib(const struct keel *k);

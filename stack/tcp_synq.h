@@ -1,5 +1,7 @@
 /* A half-open connection (passive SYN_RECEIVED): Linux's request sock.
- * Kept in a bounded pool, never a TCB, so a SYN flood costs 32 bytes per SYN. */
+ * Kept in a bounded pool, never a TCB, so a SYN flood costs 36 bytes per SYN
+ * (32 before timestamps: ts_recent is the options' 4 bytes; what was agreed
+ * fits the byte that was padding). */
 #ifndef KEEL_TCP_SYNQ_H
 #define KEEL_TCP_SYNQ_H
 #include <stdint.h>
@@ -8,6 +10,7 @@
 #define SYNQ_F_ACKED 0x02u   /* final ACK seen while the accept queue was full */
 #define SYNQ_F_RESENT 0x04u  /* SYN-ACK resent for a duplicate SYN: no RTT sample */
 #define SYNQ_F_OOW   0x08u   /* oow_ms is valid */
+#define SYNQ_F_COOKIE 0x10u  /* a cookie SYN-ACK (never in the pool): options in TSval */
 
 struct tcp_synq_entry {
 	uint32_t laddr, raddr;
@@ -18,7 +21,8 @@ struct tcp_synq_entry {
 	uint8_t listener;        /* index in tcp_stack.listeners */
 	uint8_t retries;         /* SYN-ACK retransmits so far */
 	uint8_t flags;
-	uint8_t pad_;
+	uint8_t opts;            /* agreed options and the peer's shift, TCP_OPTS_PACK (tcp_opts.h) */
 	uint16_t oow_ms;         /* low 16 bits of the clock at the last challenge ACK */
+	uint32_t ts_recent;      /* the SYN's TSval, echoed in the SYN-ACK */
 };
 #endif

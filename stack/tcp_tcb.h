@@ -4,6 +4,7 @@
 #define KEEL_TCP_TCB_H
 #include <stdint.h>
 #include <keel/config.h>
+#include "tcp_opts.h"
 
 #define TCP_SNDMASK (KEEL_TCP_SNDBUF - 1u)
 #define TCP_RCVMASK (KEEL_TCP_RCVBUF - 1u)
@@ -94,6 +95,7 @@ struct tcp_tcb {
 	uint8_t persist_shift;      /* persist backoff exponent */
 	uint8_t dupacks;
 	uint16_t total_retrans;     /* segments retransmitted on this connection */
+	struct tcp_conn_opts opt;   /* timestamps, SACK, window scale (tcp_opts.h): 16 bytes */
 	uint8_t sndbuf[KEEL_TCP_SNDBUF];
 	uint8_t rcvbuf[KEEL_TCP_RCVBUF];
 };

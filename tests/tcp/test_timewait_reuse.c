@@ -139,7 +139,7 @@ SCRIPT(tw_new_syn_without_listener_acked)
 static void active_to_time_wait(struct th *t, uint16_t sport)
 {
 	CONNECT_FROM(80, sport);
-	EXPECT("> S 0:0(0) <mss 1460>");
+	EXPECT("> S 0:0(0) <mss 1460,sackOK,TS val 0 ecr 0,nop,wscale 0>");
 	INJECT("< S. 0:0(0) ack 1 win 8192 <mss 1460>");
 	EXPECT("> . 1:1(0) ack 1");
 	DEVICE_CLOSES_FIRST();
@@ -162,7 +162,7 @@ SCRIPT(tw_reuse_off_connect_eaddrinuse)
 	/* another destination port is another 4-tuple */
 	CONN(1);
 	CONNECT_FROM(81, 5000);
-	EXPECT("> S 0:0(0) <mss 1460>");
+	EXPECT("> S 0:0(0) <mss 1460,sackOK,TS val 0 ecr 0,nop,wscale 0>");
 }
 
 /* tcp_tw_reuse 1: not before the entry is 1 s old; then the connect takes
@@ -177,7 +177,7 @@ SCRIPT(tw_reuse_on_connect_after_1s)
 	int h = tcp_connect(K, TH_PEER_IP, 80, 5000);
 	ASSERT_TRUE(h >= 0);
 	CUR->handle = h;
-	EXPECT("> S 65539:65539(0) <mss 1460>");   /* relative to the old ISN */
+	EXPECT("> S 65539:65539(0) <mss 1460,sackOK,TS val 1000 ecr 0,nop,wscale 0>");   /* relative to the old ISN and TSval */
 	ASSERT_COUNTER(tw_recycled, 1);
 	ASSERT_POOLS(.time_wait = 0, .tcbs = 1);
 	ASSERT_COUNTER(active_opens, 2);
@@ -210,7 +210,7 @@ SCRIPT(tw_reuse_age_restarts)
 SCRIPT(tw_reuse_ephemeral_port)
 {
 	CONNECT(80);
-	EXPECT("> S 0:0(0) <mss 1460>");
+	EXPECT("> S 0:0(0) <mss 1460,sackOK,TS val 0 ecr 0,nop,wscale 0>");
 	uint16_t port = CUR->dev_port;
 	INJECT("< S. 0:0(0) ack 1 win 8192 <mss 1460>");
 	EXPECT("> . 1:1(0) ack 1");

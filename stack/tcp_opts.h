@@ -1,0 +1,32 @@
+/* What a connection agreed to use of RFC 7323 (timestamps, window scale)
+ * and RFC 2018 (SACK), and the per-connection timestamp state.  The codec
+ * is tcp_options.c; negotiation tcp_optneg.c; timestamps and PAWS tcp_ts.c. */
+#ifndef KEEL_TCP_OPTS_H
+#define KEEL_TCP_OPTS_H
+#include <stdint.h>
+
+/* In struct tcp_tcb, 16 bytes: ts_recent 4, ts_recent_ms 4 (PAWS's
+ * 24-day rule), ts_off 4 (keyed, so TSvals reveal neither uptime nor other
+ * connections' clocks), flags 1, shifts 1, sack_last 2. */
+struct tcp_conn_opts {
+	uint32_t ts_recent;      /* TS.Recent (RFC 7323 §4.3) */
+	uint32_t ts_recent_ms;   /* when TS.Recent was last set */
+	uint32_t ts_off;         /* our TSval = now_ms + ts_off */
+	uint8_t on;              /* agreed: TCP_OPTF_TS | TCP_OPTF_SACKOK | TCP_OPTF_WSCALE */
+	uint8_t shifts;          /* low nibble: the peer's shift (SND.WND.SHIFT); high: ours */
+	/* Low 16 bits of the sequence number of the latest out-of-order
+	 * segment kept: its SACK block goes first (RFC 2018 §4).  The
+	 * receive window is below 64 KiB, so these bits name one place in
+	 * it. */
+	uint16_t sack_last;
+};
+
+/* Packs the agreed options and shifts of a SYN-queue entry into one byte:
+ * bits 0-2 TCP_OPTF_WSCALE/SACKOK/TS, bits 4-7 the peer's shift. */
+#define TCP_OPTS_PACK(on, peer_shift) ((uint8_t)(((on) & 0x07u) | ((unsigned)(peer_shift) << 4)))
+#define TCP_OPTS_ON(packed) ((uint8_t)((packed) & 0x07u))
+#define TCP_OPTS_PEER_SHIFT(packed) ((uint8_t)((packed) >> 4))
+
+static inline unsigned tcp_snd_shift(const struct tcp_conn_opts *o) { return o->shifts & 0x0fu; }
+static inline unsigned tcp_rcv_shift(const struct tcp_conn_opts *o) { return o->shifts >> 4; }
+#endif
