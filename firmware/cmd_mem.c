@@ -2,7 +2,9 @@
  * bytes in all -- then the static RAM total from the linker:
  *
  *   Pool            Size  InUse   Peak  Entry    Bytes
- *   tcb                8      5      5    620     4960
+ *   tcb                8      5      5    200     1600
+ *   chunks            64      3     12    256    16384   (the shared buffer pool)
+ *   chunk_pool    chunk 256 bytes, pressure no (tcp_mem 32 48 64), sizeof(struct tcp_tcb) 200
  *   arp_cache          8      1      -     24      192   (peak not kept)
  *   ram_static 53120 of 65536 (stack 4096, free 8320)
  *
@@ -52,30 +54,47 @@ static bool mem_row(void *ctx, unsigned row)
 	case 3: pool(k, "time_wait", TCP_POOL_TIME_WAIT, sizeof(struct tcp_tw_entry)); break;
 	case 4: pool(k, "listeners", TCP_POOL_LISTEN, sizeof(struct tcp_listener)); break;
 	case 5: {
+		/* The shared buffer pool: every connection's data bytes. */
+		struct tcp_mem_info mi;
+		tcp_mem_get(k, &mi);
+		line("chunks", mi.chunks, mi.in_use, mi.peak, mi.chunk_size);
+		break;
+	}
+	case 6: {
+		struct tcp_mem_info mi;
+		tcp_mem_get(k, &mi);
+		const uint32_t *m = k->tcp.sysctl.tcp_mem;
+		con_printf("chunk_pool    chunk %lu bytes, pressure %s (tcp_mem %lu %lu %lu), "
+			   "sizeof(struct tcp_tcb) %lu\n",
+			   (unsigned long)mi.chunk_size, mi.pressure ? "yes" : "no", (unsigned long)m[0],
+			   (unsigned long)m[1], (unsigned long)m[2], (unsigned long)mi.tcb_size);
+		break;
+	}
+	case 7: {
 		uint32_t used = 0;
 		for (unsigned i = 0; i < KEEL_ARP_CACHE_SIZE; i++)
 			used += k->arp.cache[i].state != ARP_FREE;
 		line("arp_cache", KEEL_ARP_CACHE_SIZE, used, NO_PEAK, sizeof(struct arp_entry));
 		break;
 	}
-	case 6:
+	case 8:
 		line("arp_queue", KEEL_ARP_QUEUE_LEN, k->arp.queued, k->arp.stats.queue_hwm,
 		     sizeof(struct arp_qslot));
 		break;
-	case 7: line("con_tx_ring", cs->tx_size, cs->tx_used, cs->tx_hwm, 1); break;
-	case 8: line("con_rx_ring", cs->rx_size, cs->rx_used, cs->rx_hwm, 1); break;
-	case 9:
+	case 9: line("con_tx_ring", cs->tx_size, cs->tx_used, cs->tx_hwm, 1); break;
+	case 10: line("con_rx_ring", cs->rx_size, cs->rx_used, cs->rx_hwm, 1); break;
+	case 11:
 		console_mem(&cm);
 		line("con_history", cm.hist_size, cm.hist_used, NO_PEAK, 1);
 		con_printf("con_lines     history %u/%u lines, line %u bytes, console state %lu bytes\n",
 			   (unsigned)cm.hist_entries, (unsigned)cm.hist_max, (unsigned)cm.line_size,
 			   (unsigned long)cm.static_bytes);
 		break;
-	case 10:
+	case 12:
 		con_printf("frame_buf     txbuf %u bytes (struct keel %u bytes)\n",
 			   (unsigned)sizeof(k->txbuf), (unsigned)sizeof(struct keel));
 		break;
-	case 11: {
+	case 13: {
 		struct fw_footprint fp;
 		fw_footprint(&fp);
 		uint32_t used = fp.ram_static + fp.stack;

@@ -28,12 +28,17 @@ static const char *full_name(const char *name)
 static int show(const char *name)
 {
 	struct tcp_sysctl *s = &fw_stack()->tcp.sysctl;
-	uint32_t v;
-	if (keel_sysctl_get(s, name, &v) != KEEL_SYSCTL_OK) {
+	uint32_t v[KEEL_SYSCTL_VEC_MAX];
+	int n = keel_sysctl_get_vec(s, name, v);
+	if (n < 1) {
 		con_printf("sysctl: cannot stat %s: no such key\n", name);
 		return -1;
 	}
-	con_printf("%s = %lu\n", full_name(name), (unsigned long)v);
+	/* Linux prints a vector's values separated by tabs. */
+	con_printf("%s = %lu", full_name(name), (unsigned long)v[0]);
+	for (int i = 1; i < n; i++)
+		con_printf("\t%lu", (unsigned long)v[i]);
+	con_puts("\n");
 	return 0;
 }
 

@@ -50,6 +50,10 @@ static const struct counter_def defs[] = {
 	K("TcpExt", "TCPBadOptions", tcp.mib.bad_options),   /* keel's own */
 	K("TcpExt", "TCPOFOQueue", tcp.mib.ofo_queue),
 	K("TcpExt", "TCPOFODrop", tcp.mib.ofo_drop),
+	K("TcpExt", "TCPMemoryPressures", tcp.mib.mem_pressures),
+	K("TcpExt", "TCPRcvQDrop", tcp.mib.rcvq_drop),
+	K("TcpExt", "PruneCalled", tcp.mib.prune_called),
+	K("TcpExt", "OfoPruned", tcp.mib.ofo_pruned),
 	K("TcpExt", "TCPFastRetrans", tcp.mib.fast_retrans),
 	K("TcpExt", "TCPTimeouts", tcp.mib.timeouts),
 	K("TcpExt", "DelayedACKs", tcp.mib.delayed_acks),

@@ -7,6 +7,8 @@
  *   tcp_timewait.c  TIME_WAIT entries
  *   tcp_tcb.c       TCB pool and handles
  *   tcp_output.c    what a TCB sends
+ *   tcp_rcv.c       received text, ACK timing, the window we advertise
+ *   tcp_mem.c       the shared chunk pool: admission, pressure, growth
  *   tcp_timer.c     tcp_tick
  *   tcp_api.c       the application's calls
  *   tcp_stats.c     counters, pools, per-state counts, `ss` rows */
@@ -19,6 +21,7 @@ void tcp_init(struct keel *k, const uint8_t seed[16])
 	struct tcp_stack *ts = &k->tcp;
 	memset(ts, 0, sizeof(*ts));
 	tcp_sysctl_defaults(&ts->sysctl);   /* sysctl.c: Linux defaults */
+	chunk_pool_init(&ts->chunks);
 	memcpy(ts->isn_key, seed, sizeof(ts->isn_key));
 	syncookie_init(&ts->cookies, seed, k->now_ms);
 	ts->pool[TCP_POOL_TCB].size = KEEL_TCP_MAX_CONN;

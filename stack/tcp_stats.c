@@ -8,6 +8,16 @@ const struct tcp_mib *tcp_get_mib(const struct keel *k)
 	return &k->tcp.mib;
 }
 
+void tcp_mem_get(const struct keel *k, struct tcp_mem_info *out)
+{
+	out->chunk_size = CHUNK_SIZE;
+	out->chunks = CHUNK_COUNT;
+	out->in_use = k->tcp.chunks.in_use;
+	out->peak = k->tcp.chunks.peak;
+	out->pressure = k->tcp.mem_pressure;
+	out->tcb_size = (uint32_t)sizeof(struct tcp_tcb);
+}
+
 void tcp_pool_get(const struct keel *k, enum tcp_pool pool, struct keel_pool_usage *out)
 {
 	if ((unsigned)pool >= TCP_NPOOLS) {
@@ -102,8 +112,13 @@ int tcp_conn_info(const struct keel *k, unsigned index, struct tcp_conn_info *ou
 		out->raddr = t->raddr;
 		out->lport = t->lport;
 		out->rport = t->rport;
-		out->recv_q = t->rcv_len;
-		out->send_q = t->snd_len;
+		out->recv_q = t->rcvq.len;
+		out->send_q = t->sndq.len;
+		out->rmem_alloc = (uint32_t)chunkq_chunks(&t->rcvq) * CHUNK_SIZE;
+		out->rcvbuf = t->rcv_budget;
+		out->wmem_queued = (uint32_t)chunkq_chunks(&t->sndq) * CHUNK_SIZE;
+		out->sndbuf = t->snd_budget;
+		out->drops = t->rcv_drops;
 		out->rto_ms = t->rto_ms;
 		out->srtt_ms = t->srtt8 >> 3;
 		out->rttvar_ms = t->rttvar4 >> 2;

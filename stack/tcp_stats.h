@@ -36,7 +36,12 @@ struct tcp_mib {
 	uint32_t in_csum_errors;     /* InCsumErrors */
 	/* the data path, as Linux counts it */
 	uint32_t ofo_queue;          /* TCPOFOQueue: segments kept out of order */
-	uint32_t ofo_drop;           /* TCPOFODrop: out of order, no range left */
+	uint32_t ofo_drop;           /* TCPOFODrop: out of order, no range or no memory left */
+	/* the shared buffer pool (tcp_mem.c) */
+	uint32_t mem_pressures;      /* TCPMemoryPressures: entries into memory pressure */
+	uint32_t rcvq_drop;          /* TCPRcvQDrop: in-order data dropped, no memory */
+	uint32_t prune_called;       /* PruneCalled: receive ran short of memory, pruning tried */
+	uint32_t ofo_pruned;         /* OfoPruned: out-of-order queue dropped to make room */
 	uint32_t fast_retrans;       /* TCPFastRetrans: on the third duplicate ACK */
 	uint32_t timeouts;           /* TCPTimeouts: retransmission timer expiries */
 	uint32_t delayed_acks;       /* DelayedACKs: ACKs sent by the delayed-ACK timer */
@@ -79,7 +84,21 @@ struct tcp_conn_info {
 	uint16_t rcv_wnd;            /* window we advertised last */
 	uint16_t mss;                /* send MSS */
 	uint32_t total_retrans;      /* segments retransmitted on this connection */
+	/* `ss -m` (TCBs only), Linux's skmem fields: chunk bytes held */
+	uint32_t rmem_alloc;         /* r: receive queue, out-of-order bytes included */
+	uint32_t rcvbuf;             /* rb: receive budget now */
+	uint32_t wmem_queued;        /* w: send queue */
+	uint32_t sndbuf;             /* tb: send budget now */
+	uint32_t drops;              /* d: segments dropped for want of memory */
 };
+#define TCP_CONN_INFO_HAS_SKMEM 1
+/* The shared buffer pool, for `mem` and /metrics. */
+struct tcp_mem_info {
+	uint32_t chunk_size, chunks, in_use, peak;
+	uint8_t pressure;            /* between tcp_mem[1] and tcp_mem[0] */
+	uint32_t tcb_size;           /* sizeof(struct tcp_tcb) */
+};
+void tcp_mem_get(const struct keel *k, struct tcp_mem_info *out);
 #define TCP_CONN_INFO_HAS_SRTT 1
 #define TCP_CONN_INFO_HAS_CWND 1
 #define TCP_CONN_SLOTS (KEEL_TCP_MAX_LISTEN + KEEL_TCP_MAX_CONN + KEEL_SYN_BACKLOG + KEEL_TW_MAX)

@@ -55,6 +55,15 @@ void synq_drop_listener(struct keel *k, unsigned listener)
 	}
 }
 
+/* The window a half-open connection offers: a new connection's receive
+ * budget (tcp_rmem default).  The entry holds no chunk; the TCB made at
+ * the final ACK honours this right edge (tcp_rcv.c). */
+static uint16_t synq_rcv_wnd(const struct keel *k)
+{
+	uint32_t w = k->tcp.sysctl.tcp_rmem[1];
+	return (uint16_t)(w < 65535u ? w : 65535u);
+}
+
 static void synq_out(struct keel *k, const struct tcp_synq_entry *e, struct tcp_out *o)
 {
 	memset(o, 0, sizeof(*o));
@@ -63,8 +72,7 @@ static void synq_out(struct keel *k, const struct tcp_synq_entry *e, struct tcp_
 	o->sport = e->lport;
 	o->dport = e->rport;
 	o->ack = e->irs + 1;
-	o->wnd = KEEL_TCP_RCVBUF;
-	(void)k;
+	o->wnd = synq_rcv_wnd(k);
 }
 
 /* <SEQ=ISS><ACK=RCV.NXT><CTL=SYN,ACK> with our MSS, the only option. */
@@ -122,7 +130,7 @@ struct tcp_tcb *synq_child(struct keel *k, struct tcp_listener *l, const struct 
 	t->snd_wl1 = s->seq;
 	t->snd_wl2 = s->ack;
 	t->snd_mss = e->mss;
-	t->rcv_adv = KEEL_TCP_RCVBUF;
+	t->rcv_adv = synq_rcv_wnd(k);
 	t->state = TCP_ESTABLISHED;
 	t->flags |= TCB_F_PASSIVE;
 	k->tcp.mib.passive_opens++;
@@ -172,7 +180,7 @@ void synq_input(struct keel *k, struct tcp_synq_entry *e, const struct tcp_seg *
 		return;
 	}
 	uint32_t rcv_nxt = e->irs + 1;
-	if (!req_in_window(s->seq, s->seq + tcp_seg_seqlen(s), rcv_nxt, rcv_nxt + KEEL_TCP_RCVBUF)) {
+	if (!req_in_window(s->seq, s->seq + tcp_seg_seqlen(s), rcv_nxt, rcv_nxt + synq_rcv_wnd(k))) {
 		if (!(flg & TCP_RST))
 			synq_send_ack(k, e);
 		return;
