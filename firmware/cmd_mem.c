@@ -2,10 +2,10 @@
  * bytes in all -- then the static RAM total from the linker:
  *
  *   Pool            Size  InUse   Peak  Entry    Bytes
- *   tcb                8      5      5    200     1600
- *   chunks            64      3     12    256    16384   (the shared buffer pool)
- *   chunk_pool    chunk 256 bytes, pressure no (tcp_mem 32 48 64), sizeof(struct tcp_tcb) 200
+ *   tcb                8      5      5    220     1760
  *   arp_cache          8      1      -     24      192   (peak not kept)
+ *   chunks            64      3     12    256    16384   (the shared buffer pool)
+ *   chunk_pool    chunk 256 bytes, pressure no (tcp_mem 32 48 64), sizeof(struct tcp_tcb) 220
  *   ram_static 53120 of 65536 (stack 4096, free 8320)
  *
  * Peak "-" means the stack keeps no high-water mark for it. */
@@ -16,10 +16,12 @@
 #include "console_ring.h"
 #include "fmt.h"
 #include "fw.h"
-#include "keel.h"
-#include "tcp_stats.h"
+#include <keel/keel.h>
+#include <keel/stats.h>
+#include <keel/sysctl.h>
 
 #define NO_PEAK 0xffffffffu
+_Static_assert(KEEL_NPOOLS == 7, "mem_row shows rows 1..7 as the pools");
 
 static void line(const char *name, uint32_t size, uint32_t in_use, uint32_t peak, uint32_t entry)
 {
@@ -32,11 +34,11 @@ static void line(const char *name, uint32_t size, uint32_t in_use, uint32_t peak
 		   (unsigned long)in_use, pk, (unsigned long)entry, (unsigned long)(size * entry));
 }
 
-static void pool(const struct keel *k, const char *name, enum tcp_pool p, uint32_t entry)
+static void pool(const struct keel *k, unsigned p)
 {
-	struct keel_pool_usage u;
-	tcp_pool_get(k, p, &u);
-	line(name, u.size, u.in_use, u.high_water, entry);
+	struct keel_pool_info u;
+	if (keel_pool_get(k, p, &u) == 0)
+		line(u.name, u.size, u.in_use, u.has_high_water ? u.high_water : NO_PEAK, u.entry_bytes);
 }
 
 static bool mem_row(void *ctx, unsigned row)
@@ -49,38 +51,20 @@ static bool mem_row(void *ctx, unsigned row)
 	case 0:
 		con_puts("Pool            Size  InUse   Peak  Entry    Bytes\n");
 		break;
-	case 1: pool(k, "tcb", TCP_POOL_TCB, sizeof(struct tcp_tcb)); break;
-	case 2: pool(k, "syn_queue", TCP_POOL_SYN_QUEUE, sizeof(struct tcp_synq_entry)); break;
-	case 3: pool(k, "time_wait", TCP_POOL_TIME_WAIT, sizeof(struct tcp_tw_entry)); break;
-	case 4: pool(k, "listeners", TCP_POOL_LISTEN, sizeof(struct tcp_listener)); break;
-	case 5: {
-		/* The shared buffer pool: every connection's data bytes. */
-		struct tcp_mem_info mi;
-		tcp_mem_get(k, &mi);
-		line("chunks", mi.chunks, mi.in_use, mi.peak, mi.chunk_size);
+	case 1: case 2: case 3: case 4: case 5: case 6: case 7:
+		pool(k, row - 1u);   /* enum keel_pool order; "chunks" is the buffer pool */
 		break;
-	}
-	case 6: {
-		struct tcp_mem_info mi;
-		tcp_mem_get(k, &mi);
-		const uint32_t *m = k->tcp.sysctl.tcp_mem;
+	case 8: {
+		struct keel_mem_info mi;
+		uint32_t m[KEEL_SYSCTL_VEC_MAX] = {0};
+		keel_mem_get(k, &mi);
+		(void)keel_sysctl_get_vec(k, "tcp_mem", m);
 		con_printf("chunk_pool    chunk %lu bytes, pressure %s (tcp_mem %lu %lu %lu), "
 			   "sizeof(struct tcp_tcb) %lu\n",
 			   (unsigned long)mi.chunk_size, mi.pressure ? "yes" : "no", (unsigned long)m[0],
-			   (unsigned long)m[1], (unsigned long)m[2], (unsigned long)mi.tcb_size);
+			   (unsigned long)m[1], (unsigned long)m[2], (unsigned long)mi.tcb_bytes);
 		break;
 	}
-	case 7: {
-		uint32_t used = 0;
-		for (unsigned i = 0; i < KEEL_ARP_CACHE_SIZE; i++)
-			used += k->arp.cache[i].state != ARP_FREE;
-		line("arp_cache", KEEL_ARP_CACHE_SIZE, used, NO_PEAK, sizeof(struct arp_entry));
-		break;
-	}
-	case 8:
-		line("arp_queue", KEEL_ARP_QUEUE_LEN, k->arp.queued, k->arp.stats.queue_hwm,
-		     sizeof(struct arp_qslot));
-		break;
 	case 9: line("con_tx_ring", cs->tx_size, cs->tx_used, cs->tx_hwm, 1); break;
 	case 10: line("con_rx_ring", cs->rx_size, cs->rx_used, cs->rx_hwm, 1); break;
 	case 11:
@@ -92,7 +76,7 @@ static bool mem_row(void *ctx, unsigned row)
 		break;
 	case 12:
 		con_printf("frame_buf     txbuf %u bytes (struct keel %u bytes)\n",
-			   (unsigned)sizeof(k->txbuf), (unsigned)sizeof(struct keel));
+			   (unsigned)KEEL_FRAME_MAX, (unsigned)keel_instance_bytes());
 		break;
 	case 13: {
 		struct fw_footprint fp;

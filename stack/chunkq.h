@@ -16,7 +16,7 @@
 #define KEEL_CHUNKQ_H
 #include <stddef.h>
 #include <stdint.h>
-#include "keel_config.h"
+#include <keel/config.h>
 
 #define CHUNK_NONE 0xffffu
 #define CHUNK_SIZE KEEL_CHUNK_SIZE

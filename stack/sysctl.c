@@ -4,7 +4,7 @@
 #include "sysctl.h"
 #include <stddef.h>
 #include <string.h>
-#include "keel_config.h"
+#include <keel/config.h>
 #include "chunkq.h"
 
 #define STR_(x) #x
@@ -136,7 +136,7 @@ static int parse_u32(const char *str, uint32_t *out)
 	return 0;
 }
 
-int keel_sysctl_get(const struct tcp_sysctl *s, const char *name, uint32_t *val)
+int tcp_sysctl_get(const struct tcp_sysctl *s, const char *name, uint32_t *val)
 {
 	const struct knob *k = find(name);
 	if (!k)
@@ -145,7 +145,7 @@ int keel_sysctl_get(const struct tcp_sysctl *s, const char *name, uint32_t *val)
 	return KEEL_SYSCTL_OK;
 }
 
-int keel_sysctl_get_vec(const struct tcp_sysctl *s, const char *name, uint32_t val[KEEL_SYSCTL_VEC_MAX])
+int tcp_sysctl_get_vec(const struct tcp_sysctl *s, const char *name, uint32_t val[KEEL_SYSCTL_VEC_MAX])
 {
 	const struct knob *k = find(name);
 	if (!k)
@@ -182,7 +182,7 @@ static int parse_vec(const char *str, uint32_t *out, size_t n)
 	return got == n ? 0 : -1;
 }
 
-int keel_sysctl_set(struct tcp_sysctl *s, const char *name, const char *value,
+int tcp_sysctl_set(struct tcp_sysctl *s, const char *name, const char *value,
 		    const char **why)
 {
 	const struct knob *k = find(name);

@@ -3,7 +3,7 @@
 #ifndef KEEL_TCP_TCB_H
 #define KEEL_TCP_TCB_H
 #include <stdint.h>
-#include "keel_config.h"
+#include <keel/config.h>
 #include "chunkq.h"
 
 #define TCP_NONE 0xffu              /* "no index" in uint8_t links */

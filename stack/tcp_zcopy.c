@@ -29,7 +29,7 @@ static struct tcp_tcb *readable(struct keel *k, int s, int *ret)
 	return NULL;
 }
 
-int tcp_recv_peek(struct keel *k, int s, const uint8_t **p)
+int keel_tcp_recv_peek(struct keel *k, int s, const uint8_t **p)
 {
 	int ret;
 	struct tcp_tcb *t = readable(k, s, &ret);
@@ -41,7 +41,7 @@ int tcp_recv_peek(struct keel *k, int s, const uint8_t **p)
 	return (int)n;
 }
 
-int tcp_recv_consume(struct keel *k, int s, size_t n)
+int keel_tcp_recv_consume(struct keel *k, int s, size_t n)
 {
 	int ret;
 	struct tcp_tcb *t = readable(k, s, &ret);
@@ -52,7 +52,7 @@ int tcp_recv_consume(struct keel *k, int s, size_t n)
 	return (int)m;
 }
 
-int tcp_splice(struct keel *k, int from, int to, size_t max)
+int keel_tcp_splice(struct keel *k, int from, int to, size_t max)
 {
 	int ret;
 	struct tcp_tcb *t = tcb_from_handle(k, to);

@@ -6,7 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <cmocka.h>
-#include "keel_config.h"
+#include <keel/config.h>
 #include "chunkq.h"
 #include "sysctl.h"
 
@@ -46,7 +46,7 @@ static int setup(void **state)
 static uint32_t get(const char *name)
 {
 	uint32_t v = 0xdeadbeefu;
-	assert_int_equal(keel_sysctl_get(&s, name, &v), KEEL_SYSCTL_OK);
+	assert_int_equal(tcp_sysctl_get(&s, name, &v), KEEL_SYSCTL_OK);
 	return v;
 }
 
@@ -85,23 +85,23 @@ static void test_vector_knobs(void **state)
 {
 	(void)state;
 	uint32_t v[KEEL_SYSCTL_VEC_MAX];
-	assert_int_equal(keel_sysctl_get_vec(&s, "tcp_syncookies", v), 1);
+	assert_int_equal(tcp_sysctl_get_vec(&s, "tcp_syncookies", v), 1);
 	assert_int_equal(v[0], 1);
-	assert_int_equal(keel_sysctl_get_vec(&s, "net.ipv4.tcp_rmem", v), 3);
+	assert_int_equal(tcp_sysctl_get_vec(&s, "net.ipv4.tcp_rmem", v), 3);
 	assert_int_equal(v[0], KEEL_TCP_BUF_MIN);
 	assert_int_equal(v[1], KEEL_TCP_RCVBUF);
 	assert_int_equal(v[2], KEEL_TCP_BUF_MAX);
-	assert_int_equal(keel_sysctl_get_vec(&s, "tcp_wmem", v), 3);
+	assert_int_equal(tcp_sysctl_get_vec(&s, "tcp_wmem", v), 3);
 	assert_int_equal(v[1], KEEL_TCP_SNDBUF);
-	assert_int_equal(keel_sysctl_get_vec(&s, "tcp_mem", v), 3);
+	assert_int_equal(tcp_sysctl_get_vec(&s, "tcp_mem", v), 3);
 	assert_true(v[0] <= v[1] && v[1] <= v[2] && v[2] == CHUNK_COUNT);
-	assert_int_equal(keel_sysctl_get_vec(&s, "tcp_nosuch", v), KEEL_SYSCTL_ENOENT);
+	assert_int_equal(tcp_sysctl_get_vec(&s, "tcp_nosuch", v), KEEL_SYSCTL_ENOENT);
 	/* set: spaces or tabs between the values */
-	assert_int_equal(keel_sysctl_set(&s, "tcp_rmem", "512 4096\t65535", NULL), KEEL_SYSCTL_OK);
+	assert_int_equal(tcp_sysctl_set(&s, "tcp_rmem", "512 4096\t65535", NULL), KEEL_SYSCTL_OK);
 	assert_int_equal(s.tcp_rmem[0], 512);
 	assert_int_equal(s.tcp_rmem[1], 4096);
 	assert_int_equal(s.tcp_rmem[2], 65535);
-	assert_int_equal(keel_sysctl_set(&s, "tcp_mem", "1 2 3", NULL), KEEL_SYSCTL_OK);
+	assert_int_equal(tcp_sysctl_set(&s, "tcp_mem", "1 2 3", NULL), KEEL_SYSCTL_OK);
 	assert_int_equal(s.tcp_mem[2], 3);
 	/* rejected, nothing changed: out of order, out of range, too few or
 	 * too many values, not numbers, beyond the window without scaling */
@@ -113,13 +113,13 @@ static void test_vector_knobs(void **state)
 		struct tcp_sysctl before;
 		const char *why = NULL;
 		memcpy(&before, &s, sizeof s);
-		assert_int_equal(keel_sysctl_set(&s, "tcp_wmem", bad[i], &why), KEEL_SYSCTL_EINVAL);
+		assert_int_equal(tcp_sysctl_set(&s, "tcp_wmem", bad[i], &why), KEEL_SYSCTL_EINVAL);
 		assert_non_null(why);
 		assert_memory_equal(&before, &s, sizeof s);
 	}
 	char big[32];
 	snprintf(big, sizeof big, "1 2 %u", (unsigned)CHUNK_COUNT + 1u);
-	assert_int_equal(keel_sysctl_set(&s, "tcp_mem", big, NULL), KEEL_SYSCTL_EINVAL);
+	assert_int_equal(tcp_sysctl_set(&s, "tcp_mem", big, NULL), KEEL_SYSCTL_EINVAL);
 }
 
 static void test_listing(void **state)
@@ -158,7 +158,7 @@ static void test_set_get_each(void **state)
 			snprintf(full, sizeof full, "net.ipv4.%s", knobs[i].name);
 			const char *name = v == 1 ? knobs[i].name : full;
 			const char *why = NULL;
-			assert_int_equal(keel_sysctl_set(&s, name, num, &why), KEEL_SYSCTL_OK);
+			assert_int_equal(tcp_sysctl_set(&s, name, num, &why), KEEL_SYSCTL_OK);
 			assert_null(why);
 			assert_int_equal(get(knobs[i].name), vals[v]);
 			for (size_t j = 0; j < N; j++)
@@ -168,9 +168,9 @@ static void test_set_get_each(void **state)
 	}
 	/* And the struct field itself, for one knob of each width. */
 	tcp_sysctl_defaults(&s);
-	assert_int_equal(keel_sysctl_set(&s, "tcp_syncookies", "2", NULL), 0);
-	assert_int_equal(keel_sysctl_set(&s, "net.ipv4.tcp_max_syn_backlog", "7", NULL), 0);
-	assert_int_equal(keel_sysctl_set(&s, "tcp_fin_timeout", "0000123", NULL), 0);
+	assert_int_equal(tcp_sysctl_set(&s, "tcp_syncookies", "2", NULL), 0);
+	assert_int_equal(tcp_sysctl_set(&s, "net.ipv4.tcp_max_syn_backlog", "7", NULL), 0);
+	assert_int_equal(tcp_sysctl_set(&s, "tcp_fin_timeout", "0000123", NULL), 0);
 	assert_int_equal(s.tcp_syncookies, 2);
 	assert_int_equal(s.tcp_max_syn_backlog, 7);
 	assert_int_equal(s.tcp_fin_timeout, 123);
@@ -181,12 +181,12 @@ static void expect_rejected(const char *name, const char *value, const char *msg
 	struct tcp_sysctl before;
 	const char *why = NULL;
 	memcpy(&before, &s, sizeof s);
-	assert_int_equal(keel_sysctl_set(&s, name, value, &why), KEEL_SYSCTL_EINVAL);
+	assert_int_equal(tcp_sysctl_set(&s, name, value, &why), KEEL_SYSCTL_EINVAL);
 	assert_non_null(why);
 	assert_string_equal(why, msg);
 	assert_memory_equal(&before, &s, sizeof s);
 	/* A NULL why is allowed and changes nothing else. */
-	assert_int_equal(keel_sysctl_set(&s, name, value, NULL), KEEL_SYSCTL_EINVAL);
+	assert_int_equal(tcp_sysctl_set(&s, name, value, NULL), KEEL_SYSCTL_EINVAL);
 	assert_memory_equal(&before, &s, sizeof s);
 }
 
@@ -243,12 +243,12 @@ static void test_unknown_name(void **state)
 	for (size_t b = 0; b < sizeof bad / sizeof bad[0]; b++) {
 		const char *why = NULL;
 		uint32_t v = 77;
-		assert_int_equal(keel_sysctl_set(&s, bad[b], "1", &why), KEEL_SYSCTL_ENOENT);
+		assert_int_equal(tcp_sysctl_set(&s, bad[b], "1", &why), KEEL_SYSCTL_ENOENT);
 		assert_string_equal(why, "unknown sysctl");
-		assert_int_equal(keel_sysctl_get(&s, bad[b], &v), KEEL_SYSCTL_ENOENT);
+		assert_int_equal(tcp_sysctl_get(&s, bad[b], &v), KEEL_SYSCTL_ENOENT);
 		assert_int_equal(v, 77);
 	}
-	assert_int_equal(keel_sysctl_set(&s, NULL, "1", NULL), KEEL_SYSCTL_ENOENT);
+	assert_int_equal(tcp_sysctl_set(&s, NULL, "1", NULL), KEEL_SYSCTL_ENOENT);
 	assert_memory_equal(&before, &s, sizeof s);
 }
 

@@ -3,6 +3,11 @@
 #ifndef KEEL_CONFIG_H
 #define KEEL_CONFIG_H
 
+/* --- instances --- */
+#ifndef KEEL_INSTANCES
+#define KEEL_INSTANCES 1               /* stacks keel_open can start (one per interface) */
+#endif
+
 /* --- link / IP --- */
 #ifndef KEEL_MTU
 #define KEEL_MTU 1500
