@@ -148,8 +148,9 @@ int rcv_text(struct keel *k, struct tcp_tcb *t, const struct tcp_seg *s)
 		all = 0;
 	}
 	uint32_t stored = rcv_store(k, t, t->rcvq.len + off, p, len, off == 0);
-	if (stored == 0) {
-		/* No memory: dropped and counted; the peer sends it again.
+	if (stored < len) {
+		/* No memory for (the rest of) it: dropped and counted, as
+		 * Linux's TCPRcvQDrop / TCPOFODrop; the peer sends it again.
 		 * The ACK repeats the right edge, which never moves left. */
 		if (off == 0)
 			k->tcp.mib.rcvq_drop++;
@@ -157,10 +158,9 @@ int rcv_text(struct keel *k, struct tcp_tcb *t, const struct tcp_seg *s)
 			k->tcp.mib.ofo_drop++;
 		t->rcv_drops++;
 		t->flags |= TCB_F_ACK_NOW;
-		return 0;
-	}
-	if (stored < len) {
-		len = stored;                           /* the rest found no memory */
+		if (stored == 0)
+			return 0;
+		len = stored;
 		all = 0;
 	}
 	if (off != 0) {
