@@ -26,18 +26,18 @@ static void ooo_remove(struct tcp_tcb *t, unsigned i)
 	t->nooo--;
 }
 
-/* [s, e) joins the set of out-of-order ranges (sorted, disjoint, not
- * touching).  Returns 0 when it could not be kept. */
+/* [s, e) (offsets from RCV.NXT) joins the set of out-of-order ranges
+ * (sorted, disjoint, not touching).  Returns 0 when it could not be kept. */
 static int ooo_add(struct tcp_tcb *t, uint32_t s, uint32_t e)
 {
 	unsigned i = 0;
-	while (i < t->nooo && seq_lt(t->ooo[i].end, s))
+	while (i < t->nooo && t->ooo[i].end < s)
 		i++;                                    /* ranges wholly below */
 	/* merge every range that overlaps or touches [s, e) */
-	while (i < t->nooo && seq_le(t->ooo[i].start, e)) {
-		if (seq_lt(t->ooo[i].start, s))
+	while (i < t->nooo && t->ooo[i].start <= e) {
+		if (t->ooo[i].start < s)
 			s = t->ooo[i].start;
-		if (seq_gt(t->ooo[i].end, e))
+		if (t->ooo[i].end > e)
 			e = t->ooo[i].end;
 		ooo_remove(t, i);
 	}
@@ -48,8 +48,8 @@ static int ooo_add(struct tcp_tcb *t, uint32_t s, uint32_t e)
 	}
 	for (unsigned j = t->nooo; j > i; j--)
 		t->ooo[j] = t->ooo[j - 1u];
-	t->ooo[i].start = s;
-	t->ooo[i].end = e;
+	t->ooo[i].start = (uint16_t)s;
+	t->ooo[i].end = (uint16_t)e;
 	t->nooo++;
 	return 1;
 }
@@ -167,14 +167,14 @@ int rcv_text(struct keel *k, struct tcp_tcb *t, const struct tcp_seg *s)
 		/* An out-of-order FIN is kept with its data, as Linux keeps
 		 * it on the out-of-order queue: when the gap fills the FIN
 		 * is taken (fsm) instead of costing the peer an RTO. */
-		int kept = ooo_add(t, seq, seq + len);
+		int kept = ooo_add(t, off, off + len);  /* off + len <= room <= 65535 */
 		if (kept)
 			k->tcp.mib.ofo_queue++;
 		else
 			k->tcp.mib.ofo_drop++;
 		/* Chunks hold only what the ranges still describe (a dropped
 		 * or evicted range gives its chunks back). */
-		uint32_t keep = t->nooo ? t->rcvq.len + (t->ooo[t->nooo - 1u].end - t->rcv_nxt) : t->rcvq.len;
+		uint32_t keep = t->rcvq.len + (t->nooo ? t->ooo[t->nooo - 1u].end : 0u);
 		(void)chunkq_truncate(&t->rcvq, &k->tcp.chunks, keep);
 		if (kept && all && (s->flags & TCP_FIN))
 			rcv_fin_ooo(t, seq + len);
@@ -182,14 +182,18 @@ int rcv_text(struct keel *k, struct tcp_tcb *t, const struct tcp_seg *s)
 		return 0;
 	}
 	int had_gap = t->nooo > 0;
-	uint32_t from = t->rcv_nxt;
-	t->rcv_nxt += len;
-	while (t->nooo > 0 && seq_le(t->ooo[0].start, t->rcv_nxt)) {
-		if (seq_gt(t->ooo[0].end, t->rcv_nxt))
-			t->rcv_nxt = t->ooo[0].end;
+	uint32_t adv = len;                             /* RCV.NXT moves by adv */
+	while (t->nooo > 0 && t->ooo[0].start <= adv) {
+		if (t->ooo[0].end > adv)
+			adv = t->ooo[0].end;
 		ooo_remove(t, 0);
 	}
-	chunkq_commit(&t->rcvq, t->rcv_nxt - from);     /* the bytes were in place */
+	for (unsigned i = 0; i < t->nooo; i++) {        /* offsets follow RCV.NXT */
+		t->ooo[i].start = (uint16_t)(t->ooo[i].start - adv);
+		t->ooo[i].end = (uint16_t)(t->ooo[i].end - adv);
+	}
+	t->rcv_nxt += adv;
+	chunkq_commit(&t->rcvq, adv);                   /* the bytes were in place */
 	if ((int32_t)(t->rcv_wup + t->rcv_adv - t->rcv_nxt) < (int32_t)sws_step(t))
 		t->mflags |= TCB_M_RWND_FULL;           /* the window was the limit */
 	if (had_gap)

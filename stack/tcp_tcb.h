@@ -77,7 +77,9 @@ struct tcp_tcb {
 	uint8_t nooo;               /* out-of-order ranges in use */
 	uint8_t dflags;             /* TCB_D_* */
 	uint8_t mflags;             /* TCB_M_* */
-	struct { uint32_t start, end; } ooo[KEEL_TCP_OOO_RANGES];  /* sorted, disjoint, > RCV.NXT */
+	/* Out-of-order byte ranges as offsets from RCV.NXT (the window is at
+	 * most 65535 bytes): sorted, disjoint, beyond RCV.NXT. */
+	struct { uint16_t start, end; } ooo[KEEL_TCP_OOO_RANGES];
 	/* retransmission (RFC 6298) */
 	uint32_t rto_ms;            /* current RTO including backoff */
 	uint32_t srtt8, rttvar4;    /* SRTT * 8, RTTVAR * 4 in ms; srtt8 0 = no sample yet */
