@@ -140,6 +140,9 @@ void mem_update(struct keel *k);
 unsigned mem_chunks_allowed(const struct keel *k, const struct tcp_tcb *t, const struct chunkq *q,
 			    uint32_t min_bytes);
 uint32_t mem_rcv_space(const struct keel *k, const struct tcp_tcb *t);
+/* The send budget left (mem_snd_room), and as much of it as the pool
+ * can give new bytes (mem_snd_space). */
+uint32_t mem_snd_room(const struct keel *k, const struct tcp_tcb *t);
 uint32_t mem_snd_space(const struct keel *k, const struct tcp_tcb *t);
 void mem_rcv_read(struct keel *k, struct tcp_tcb *t);
 void mem_snd_acked(struct keel *k, struct tcp_tcb *t);

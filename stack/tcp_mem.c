@@ -90,12 +90,16 @@ uint32_t mem_rcv_space(const struct keel *k, const struct tcp_tcb *t)
 	return space < cover ? space : cover;
 }
 
+uint32_t mem_snd_room(const struct keel *k, const struct tcp_tcb *t)
+{
+	uint32_t b = budget_now(k, t->snd_budget, k->tcp.sysctl.tcp_wmem[0]);
+	return b > t->sndq.len ? b - t->sndq.len : 0u;
+}
+
 uint32_t mem_snd_space(const struct keel *k, const struct tcp_tcb *t)
 {
-	uint32_t min = k->tcp.sysctl.tcp_wmem[0];
-	uint32_t b = budget_now(k, t->snd_budget, min);
-	uint32_t space = b > t->sndq.len ? b - t->sndq.len : 0u;
-	uint32_t cover = mem_cover(k, t, &t->sndq, min);
+	uint32_t space = mem_snd_room(k, t);
+	uint32_t cover = mem_cover(k, t, &t->sndq, k->tcp.sysctl.tcp_wmem[0]);
 	return space < cover ? space : cover;
 }
 

@@ -1,8 +1,9 @@
 /* Zero-copy reading (tcp_api.h): the application sees the receive queue's
  * chunks themselves, one chunk's bytes per peek (the next peek, after a
  * consume, gives the next chunk).  Discard drops bytes without copying
- * them; echo moves them from the receive queue to the send queue with one
- * copy (lwIP's raw API gives its apps the pbufs the same way).  Window updates follow tcp_recv's rule
+ * them; echo moves them from the receive queue to the send queue, whole
+ * chunks without a copy and the rest with one (lwIP's raw API gives its
+ * apps the pbufs the same way).  Window updates follow tcp_recv's rule
  * (tcp_rcv.c), so the peer sees the same windows whichever call read. */
 #include <string.h>
 #include "tcp_internal.h"
@@ -64,7 +65,7 @@ int keel_tcp_splice(struct keel *k, int from, int to, size_t max)
 	ret = tcb_send_check(t);
 	if (ret)
 		return ret;
-	uint32_t n = mem_snd_space(k, t);
+	uint32_t n = mem_snd_room(k, t);      /* the pool's limit: chunkq_move */
 	if (n < f->rcvq.len && n < max)
 		t->mflags |= TCB_M_SND_FULL;        /* the send budget may grow */
 	if (n > f->rcvq.len)
@@ -73,7 +74,8 @@ int keel_tcp_splice(struct keel *k, int from, int to, size_t max)
 		n = (uint32_t)max;
 	if (n == 0)
 		return KEEL_EWOULDBLOCK;
-	/* Chunk to chunk, one copy; the receive chunks go back as they empty. */
+	/* Whole chunks change queues; partial ones are copied and given back
+	 * as they empty (chunkq_move). */
 	n = chunkq_move(&t->sndq, &f->rcvq, &k->tcp.chunks, n,
 			mem_chunks_allowed(k, t, &t->sndq, k->tcp.sysctl.tcp_wmem[0]));
 	mem_update(k);

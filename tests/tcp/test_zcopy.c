@@ -79,3 +79,23 @@ SCRIPT(zcopy_splice_echo)
 	CALL_EXPECT(tcp_recv_peek(K, H, &p), 1);       /* still readable */
 	ASSERT_TRUE(p[0] == 'e');
 }
+
+/* Echo of whole chunks: tcp_splice hands the receive queue's chunks to
+ * the send queue without a copy and without a new chunk, so an echo
+ * goes on even with the pool at tcp_mem high (no chunk to take). */
+SCRIPT(zcopy_splice_hands_over_whole_chunks)
+{
+	LISTEN(7, 5);
+	ESTABLISH();
+	INJECT("< . 1:1461(1460) ack 1 win 8192");
+	unsigned used = K->tcp.chunks.in_use;
+	ASSERT_TRUE(used == (1460 + KEEL_CHUNK_SIZE - 1) / KEEL_CHUNK_SIZE);
+	K->tcp.sysctl.tcp_mem[0] = 1;
+	K->tcp.sysctl.tcp_mem[1] = used;
+	K->tcp.sysctl.tcp_mem[2] = used;                 /* nothing more to take */
+	CALL_EXPECT(tcp_splice(K, H, H, 5000), 1460);
+	ASSERT_TRUE(K->tcp.chunks.in_use == used);
+	EXPECT("> . 1:1461(1460) ack 1461 pattern");
+	INJECT("< . 1461:1461(0) ack 1461 win 8192");
+	ASSERT_TRUE(K->tcp.chunks.in_use == 0);
+}
