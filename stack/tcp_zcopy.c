@@ -1,4 +1,4 @@
-/* Zero-copy reading (tcp_api.h): the application sees the receive queue's
+/* Zero-copy reading (<keel/tcp.h>): the application sees the receive queue's
  * chunks themselves, one chunk's bytes per peek (the next peek, after a
  * consume, gives the next chunk).  Discard drops bytes without copying
  * them; echo moves them from the receive queue to the send queue, whole
