@@ -127,8 +127,8 @@ int keel_tcp_send(struct keel *k, int s, const void *buf, size_t len)
 		return 0;
 	/* As much as the send budget and the pool allow (tcp_mem.c). */
 	uint32_t room = mem_snd_space(k, t);
-	if (len > room)
-		t->mflags |= TCB_M_SND_FULL;       /* the budget may grow as ACKs come */
+	if (len > mem_snd_room(k, t))
+		t->mflags |= TCB_M_SND_FULL;       /* the budget was the limit: it may grow */
 	if (room == 0)
 		return KEEL_EWOULDBLOCK;
 	uint32_t n = len < room ? (uint32_t)len : room;
