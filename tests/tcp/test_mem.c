@@ -325,7 +325,7 @@ SCRIPT(mem_windows_grow_to_the_max)
 		(void)tcp_send(K, H, big, sizeof(big));
 	}
 	ASSERT_TRUE(cur_tcb(t)->snd_budget == 7680);
-	ASSERT_TRUE(cur_tcb(t)->sndq.len == 7680 || cur_tcb(t)->sndq.len < 7680);
+	ASSERT_TRUE(cur_tcb(t)->sndq.len > 2048);          /* the writes used the grown budget */
 	IGNORE_OUTPUT(0);
 	NO_FINAL_CHECK();
 }
