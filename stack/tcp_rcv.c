@@ -175,7 +175,8 @@ int rcv_text(struct keel *k, struct tcp_tcb *t, const struct tcp_seg *s)
 		/* Chunks hold only what the ranges still describe (a dropped
 		 * or evicted range gives its chunks back). */
 		uint32_t keep = t->rcvq.len + (t->nooo ? t->ooo[t->nooo - 1u].end : 0u);
-		(void)chunkq_truncate(&t->rcvq, &k->tcp.chunks, keep);
+		if (chunkq_truncate(&t->rcvq, &k->tcp.chunks, keep))
+			mem_update(k);
 		if (kept && all && (s->flags & TCP_FIN))
 			rcv_fin_ooo(t, seq + len);
 		t->flags |= TCB_F_ACK_NOW;              /* duplicate ACK: RFC 5681 §4.2 */
