@@ -22,10 +22,11 @@ uint8_t optneg_offer(const struct keel *k)
 }
 
 /* Our shift (RFC 7323 §2.3): the smallest that lets the largest receive
- * buffer be advertised in 16 bits. */
-uint8_t optneg_rcv_shift(void)
+ * buffer (tcp_rmem max, as Linux's tcp_select_initial_window) be
+ * advertised in 16 bits. */
+uint8_t optneg_rcv_shift(const struct keel *k)
 {
-	uint32_t max = KEEL_TCP_RCVBUF;
+	uint32_t max = k->tcp.sysctl.tcp_rmem[2];
 	uint8_t shift = 0;
 	while (shift < TCP_WSCALE_MAX && (max >> shift) > 0xffffu)
 		shift++;
@@ -37,10 +38,10 @@ uint8_t optneg_agree(const struct keel *k, const struct tcp_seg *syn)
 	return (uint8_t)(optneg_offer(k) & syn->opts & (TCP_OPTF_TS | TCP_OPTF_SACKOK | TCP_OPTF_WSCALE));
 }
 
-void optneg_apply(struct tcp_tcb *t, uint8_t on, uint8_t peer_shift, uint32_t ts_recent, uint32_t now)
+void optneg_apply(const struct keel *k, struct tcp_tcb *t, uint8_t on, uint8_t peer_shift, uint32_t ts_recent, uint32_t now)
 {
 	t->opt.on = on;
-	t->opt.shifts = (on & TCP_OPTF_WSCALE) ? (uint8_t)(peer_shift | (optneg_rcv_shift() << 4)) : 0u;
+	t->opt.shifts = (on & TCP_OPTF_WSCALE) ? (uint8_t)(peer_shift | (optneg_rcv_shift(k) << 4)) : 0u;
 	if (on & TCP_OPTF_TS) {
 		t->opt.ts_recent = ts_recent;
 		t->opt.ts_recent_ms = now;
@@ -57,7 +58,7 @@ void optneg_apply(struct tcp_tcb *t, uint8_t on, uint8_t peer_shift, uint32_t ts
 void optneg_syn_sent(struct keel *k, struct tcp_tcb *t, const struct tcp_seg *s)
 {
 	uint8_t on = (uint8_t)(t->opt.on & s->opts & (TCP_OPTF_TS | TCP_OPTF_SACKOK | TCP_OPTF_WSCALE));
-	optneg_apply(t, on, s->wscale, s->tsval, k->now_ms);
+	optneg_apply(k, t, on, s->wscale, s->tsval, k->now_ms);
 }
 
 /* The options of a SYN or SYN-ACK we send.  on: what to offer (our SYN)
@@ -66,7 +67,7 @@ void optneg_syn_out(const struct keel *k, struct tcp_out *o, uint8_t on, uint32_
 {
 	o->mss = TCP_MSS_OURS;
 	o->opts = on;
-	o->wscale = optneg_rcv_shift();
+	o->wscale = optneg_rcv_shift(k);
 	o->tsval = k->now_ms + ts_off;
 	o->tsecr = (o->flags & TCP_ACK) ? ts_recent : 0u;
 }

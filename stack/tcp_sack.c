@@ -10,22 +10,23 @@ void sack_out(const struct tcp_tcb *t, struct tcp_out *o)
 {
 	if (!(t->opt.on & TCP_OPTF_SACKOK) || t->nooo == 0)
 		return;
-	uint32_t last = t->rcv_nxt + (uint16_t)(t->opt.sack_last - (uint16_t)t->rcv_nxt);
+	/* Ranges are offsets from RCV.NXT (tcp_rcv.c); so is the latest. */
+	uint16_t last = (uint16_t)(t->opt.sack_last - (uint16_t)t->rcv_nxt);
 	unsigned first = t->nooo;   /* none */
 	for (unsigned i = 0; i < t->nooo; i++)
-		if (seq_le(t->ooo[i].start, last) && seq_lt(last, t->ooo[i].end))
+		if (t->ooo[i].start <= last && last < t->ooo[i].end)
 			first = i;
 	unsigned n = 0;
 	if (first < t->nooo) {
-		o->sack[n].start = t->ooo[first].start;
-		o->sack[n].end = t->ooo[first].end;
+		o->sack[n].start = t->rcv_nxt + t->ooo[first].start;
+		o->sack[n].end = t->rcv_nxt + t->ooo[first].end;
 		n++;
 	}
 	for (unsigned i = t->nooo; i-- > 0 && n < TCP_SACK_MAX;) {
 		if (i == first)
 			continue;
-		o->sack[n].start = t->ooo[i].start;
-		o->sack[n].end = t->ooo[i].end;
+		o->sack[n].start = t->rcv_nxt + t->ooo[i].start;
+		o->sack[n].end = t->rcv_nxt + t->ooo[i].end;
 		n++;
 	}
 	o->nsack = (uint8_t)n;
