@@ -209,6 +209,8 @@ static void syn_sent_input(struct keel *k, struct tcp_tcb *t, const struct tcp_s
 		tcp_send_rst_reply(k, s);                 /* PAWSActiveRejected */
 		return;
 	}
+	if (ts_synsent_paws_reject(t, s))
+		return;                                   /* an old incarnation's duplicate */
 	t->irs = s->seq;
 	t->rcv_nxt = s->seq + 1;
 	t->snd_mss = clamp_mss(s->mss);

@@ -185,6 +185,7 @@ int ts_paws_reject(struct keel *k, struct tcp_tcb *t, const struct tcp_seg *s);
 void ts_update_recent(struct keel *k, struct tcp_tcb *t, const struct tcp_seg *s);
 int ts_rtt(const struct keel *k, const struct tcp_tcb *t, const struct tcp_seg *s, uint32_t *rtt);
 int ts_synack_ok(struct keel *k, const struct tcp_tcb *t, const struct tcp_seg *s);
+int ts_synsent_paws_reject(const struct tcp_tcb *t, const struct tcp_seg *s);
 
 /* SEG.WND as a window in bytes: scaled by the peer's shift except on a
  * SYN (RFC 7323 §2.2). */

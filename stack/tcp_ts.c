@@ -120,3 +120,13 @@ int ts_synack_ok(struct keel *k, const struct tcp_tcb *t, const struct tcp_seg *
 	k->tcp.mib.paws_active_rejected++;
 	return 0;
 }
+
+/* SYN_SENT after tcp_tw_reuse took a TIME_WAIT 4-tuple over: the old
+ * connection's TS.Recent came along (ts_recent_ms != 0 marks it), and a
+ * SYN-ACK with an older TSval is an old duplicate, dropped silently
+ * (Linux tcp_rcv_synsent_state_process, tcp_paws_reject). */
+int ts_synsent_paws_reject(const struct tcp_tcb *t, const struct tcp_seg *s)
+{
+	return t->opt.ts_recent_ms != 0 && (t->opt.on & TCP_OPTF_TS) && (s->opts & TCP_OPTF_TS) &&
+	       seq_lt(s->tsval, t->opt.ts_recent);
+}
