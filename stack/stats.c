@@ -62,6 +62,10 @@ static const struct counter_def defs[] = {
 	K("TcpExt", "PAWSEstabRejected", tcp.mib.paws_estab_rejected),
 	K("TcpExt", "PAWSActiveRejected", tcp.mib.paws_active_rejected),
 	K("TcpExt", "TCPTSReorder", tcp.mib.ts_reorder),
+	K("TcpExt", "TCPSACKRecovery", tcp.mib.sack_recovery),
+	K("TcpExt", "TCPSACKReorder", tcp.mib.sack_reorder),
+	K("TcpExt", "TCPDSACKRecv", tcp.mib.dsack_recv),
+	K("TcpExt", "TCPLossProbes", tcp.mib.loss_probes),
 	/* Ip and IpExt */
 	K("Ip", "InReceives", ip.in_receives),
 	K("Ip", "InHdrErrors", ip.in_hdr_errors),

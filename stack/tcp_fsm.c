@@ -335,6 +335,7 @@ static void sync_input(struct keel *k, struct tcp_tcb *t, const struct tcp_seg *
 	}
 	t->last_ack_rx = k->now_ms;
 	t->probes = 0;                                 /* the peer is alive (persist) */
+	sack_on_ack(k, t, s);                          /* the scoreboard, before SND.UNA moves */
 	if (seq_gt(s->ack, t->snd_una)) {
 		uint32_t acked = s->ack - t->snd_una;
 		uint32_t rtt;

@@ -116,6 +116,11 @@ uint32_t tcp_persist_interval(const struct tcp_tcb *t);
 void tcp_send_keepalive(struct keel *k, struct tcp_tcb *t);
 /* Retransmit one segment at SND.UNA (fast retransmit, NewReno partial ACK). */
 void tcp_retransmit_head(struct keel *k, struct tcp_tcb *t);
+/* Retransmit one segment of at most len bytes at SND.UNA + off (a SACK
+ * hole, a tail-loss probe); HighRxt follows. */
+void tcp_retransmit_at(struct keel *k, struct tcp_tcb *t, uint32_t off, uint32_t len);
+/* The probe timer fired: one probe segment (RFC 8985 §7.3). */
+void tcp_tlp_fire(struct keel *k, struct tcp_tcb *t);
 
 /* tcp_cc.c: RTT estimation and RTO (RFC 6298), congestion control
  * (RFC 5681 slow start / congestion avoidance, RFC 6582 NewReno) */
@@ -126,6 +131,7 @@ uint32_t cc_rto_base(const struct tcp_tcb *t);
 void cc_on_ack(struct keel *k, struct tcp_tcb *t, uint32_t ack, uint32_t acked_bytes);
 void cc_on_dupack(struct keel *k, struct tcp_tcb *t);
 void cc_on_rto(struct keel *k, struct tcp_tcb *t);
+uint32_t cc_limited_transmit(const struct tcp_tcb *t);
 static inline uint32_t tcb_flight(const struct tcp_tcb *t) { return t->snd_nxt - t->snd_una; }
 
 /* tcp_rcv.c: segment text into the receive ring (out-of-order ranges),
@@ -174,8 +180,12 @@ int optneg_cookie_decode(const struct keel *k, const struct tcp_seg *ack, uint8_
 void tcp_opts_out(const struct keel *k, const struct tcp_tcb *t, struct tcp_out *o);
 void tcp_opts_fit(struct tcp_out *o, size_t len);
 
-/* tcp_sack.c: SACK blocks we send (RFC 2018 §4) */
+/* tcp_sack.c: SACK blocks we send (RFC 2018 §4); the scoreboard of what
+ * the peer holds (RFC 6675); the tail-loss probe's timeout (RFC 8985) */
 void sack_out(const struct tcp_tcb *t, struct tcp_out *o);
+void sack_on_ack(struct keel *k, struct tcp_tcb *t, const struct tcp_seg *s);
+int sack_next_hole(const struct tcp_tcb *t, uint32_t *off, uint32_t *len);
+uint32_t tlp_pto(const struct tcp_tcb *t, uint32_t flight, uint32_t rto);
 
 /* tcp_ts.c: timestamps and PAWS (RFC 7323) */
 uint32_t ts_offset(const struct keel *k, uint32_t laddr, uint16_t lport, uint32_t raddr, uint16_t rport);

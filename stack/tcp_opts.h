@@ -21,6 +21,20 @@ struct tcp_conn_opts {
 	uint16_t sack_last;
 };
 
+/* The sender's SACK scoreboard (RFC 6675 §3), in struct tcp_tcb, 16
+ * bytes: up to TCP_SACK_BOARD ranges the peer holds beyond SND.UNA, as
+ * offsets from SND.UNA (the send queue is below 64 KiB), sorted and
+ * disjoint; HighRxt as an offset; and the tail-loss-probe state. */
+#define TCP_SACK_BOARD 3
+struct tcp_sack_board {
+	struct { uint16_t start, end; } blk[TCP_SACK_BOARD];
+	uint16_t high_rxt;       /* retransmitted up to here in this recovery (RFC 6675 HighRxt) */
+	uint8_t n;
+	uint8_t flags;           /* SB_* */
+};
+#define SB_TLP_ARMED 0x01u       /* the retransmit deadline is a probe timeout (RFC 8985 §7.2) */
+#define SB_TLP_OUT   0x02u       /* a probe went out; none again until SND.UNA moves */
+
 /* Packs the agreed options and shifts of a SYN-queue entry into one byte:
  * bits 0-2 TCP_OPTF_WSCALE/SACKOK/TS, bits 4-7 the peer's shift. */
 #define TCP_OPTS_PACK(on, peer_shift) ((uint8_t)(((on) & 0x07u) | ((unsigned)(peer_shift) << 4)))

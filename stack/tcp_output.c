@@ -38,7 +38,13 @@ static void copy_out(struct keel *k, const struct tcp_tcb *t, const struct tcp_o
 
 void tcp_rtx_arm(struct keel *k, struct tcp_tcb *t)
 {
-	t->rtx_due = k->now_ms + t->rto_ms;
+	/* A tail-loss probe first when one is due (tcp_sack.c), else the RTO. */
+	uint32_t pto = tlp_pto(t, tcb_flight(t), t->rto_ms);
+	t->rtx_due = k->now_ms + (pto ? pto : t->rto_ms);
+	if (pto)
+		t->sb.flags |= SB_TLP_ARMED;
+	else
+		t->sb.flags &= (uint8_t)~SB_TLP_ARMED;
 	t->flags |= TCB_F_RTX_ON;
 	t->dflags &= (uint8_t)~TCB_D_PERSIST;
 }
@@ -186,7 +192,7 @@ static void output_data(struct keel *k, struct tcp_tcb *t, int force)
 		if (avail == 0 && !fin_due)
 			break;
 		int32_t wnd_lim = (int32_t)(t->snd_una + t->snd_wnd - t->snd_nxt);
-		int32_t cwnd_lim = (int32_t)(t->cwnd - off);
+		int32_t cwnd_lim = (int32_t)(t->cwnd + cc_limited_transmit(t) - off);
 		int32_t lim = wnd_lim < cwnd_lim ? wnd_lim : cwnd_lim;
 		uint32_t len = avail < t->snd_mss ? avail : t->snd_mss;
 		if (lim <= 0)
@@ -263,7 +269,7 @@ void tcp_output(struct keel *k, struct tcp_tcb *t)
 }
 
 /* One segment at SND.UNA: fast retransmit and NewReno's partial ACK. */
-void tcp_retransmit_head(struct keel *k, struct tcp_tcb *t)
+void tcp_retransmit_at(struct keel *k, struct tcp_tcb *t, uint32_t off, uint32_t len)
 {
 	if (!can_send_data(t))
 		return;
@@ -272,14 +278,49 @@ void tcp_retransmit_head(struct keel *k, struct tcp_tcb *t)
 	uint32_t data = sent - (fin_out ? 1u : 0u);
 	if (data > t->sndq.len)
 		data = t->sndq.len;
-	uint32_t len = data < t->snd_mss ? data : t->snd_mss;
-	int fin = fin_out && len == data;
-	if (len == 0 && !fin)
+	if (off > data)
 		return;
-	xmit_data(k, t, t->snd_una, len, fin, 0);
-	uint32_t end = t->snd_una + len + (fin ? 1u : 0u);
-	if (seq_lt(t->snd_nxt, end))
-		t->snd_nxt = end;
+	uint32_t n = data - off;
+	if (n > len)
+		n = len;
+	if (n > t->snd_mss)
+		n = t->snd_mss;
+	int fin = fin_out && off + n == data;
+	if (n == 0 && !fin)
+		return;
+	xmit_data(k, t, t->snd_una + off, n, fin, 0);
+	uint32_t end = off + n + (fin ? 1u : 0u);
+	if (end > t->sb.high_rxt)
+		t->sb.high_rxt = (uint16_t)(end < 0xffffu ? end : 0xffffu);
+	if (seq_lt(t->snd_nxt, t->snd_una + end))
+		t->snd_nxt = t->snd_una + end;
+}
+
+void tcp_retransmit_head(struct keel *k, struct tcp_tcb *t)
+{
+	tcp_retransmit_at(k, t, 0, t->snd_mss);
+}
+
+/* RFC 8985 §7.3: new data if the peer's window takes it (cwnd aside),
+ * else the last segment sent again; then the RTO runs as usual. */
+void tcp_tlp_fire(struct keel *k, struct tcp_tcb *t)
+{
+	t->sb.flags = (uint8_t)((t->sb.flags & ~SB_TLP_ARMED) | SB_TLP_OUT);
+	k->tcp.mib.loss_probes++;
+	uint32_t before = t->snd_nxt;
+	if (data_unsent(t) > 0 && seq_lt(t->snd_nxt, t->snd_una + t->snd_wnd)) {
+		uint32_t cwnd = t->cwnd;
+		t->cwnd = tcb_flight(t) + t->snd_mss;
+		output_data(k, t, 1);
+		t->cwnd = cwnd;
+	}
+	if (t->snd_nxt == before) {
+		uint32_t flight = t->snd_max - t->snd_una;
+		uint32_t off = flight > t->snd_mss ? flight - t->snd_mss : 0u;
+		tcp_retransmit_at(k, t, off, t->snd_mss);
+	}
+	t->rtx_due = k->now_ms + t->rto_ms;
+	t->flags |= TCB_F_RTX_ON;
 }
 
 /* The retransmit timer fired (the caller backs off and counts): SYN or

@@ -56,6 +56,10 @@ struct tcp_mib {
 	uint32_t paws_estab_rejected;  /* PAWSEstabRejected: dropped by PAWS on a connection */
 	uint32_t paws_active_rejected; /* PAWSActiveRejected: SYN-ACK echoing no SYN of ours */
 	uint32_t ts_reorder;           /* TCPTSReorder: reordering found by timestamps */
+	uint32_t sack_recovery;        /* TCPSACKRecovery: fast recoveries with SACK */
+	uint32_t sack_reorder;         /* TCPSACKReorder: a SACK hole filled by the original */
+	uint32_t dsack_recv;           /* TCPDSACKRecv: DSACK blocks received (RFC 2883) */
+	uint32_t loss_probes;          /* TCPLossProbes: tail-loss probes sent (RFC 8985) */
 };
 
 const struct tcp_mib *tcp_get_mib(const struct keel *k);

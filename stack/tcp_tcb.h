@@ -103,5 +103,6 @@ struct tcp_tcb {
 	uint8_t dupacks;
 	uint16_t total_retrans;     /* segments retransmitted on this connection */
 	struct tcp_conn_opts opt;   /* timestamps, SACK, window scale (tcp_opts.h): 16 bytes */
+	struct tcp_sack_board sb;   /* SACK scoreboard and tail-loss probe (tcp_opts.h): 16 bytes */
 };
 #endif

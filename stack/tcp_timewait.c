@@ -187,12 +187,18 @@ void tw_input(struct keel *k, struct tcp_tw_entry *w, const struct tcp_seg *s)
 		}
 	}
 	int paws = tw_paws_reject(w, s);
+	/* A bare ACK at RCV.NXT behind on TS.Recent was overtaken on the way
+	 * (Linux's tcp_disordered_ack exempts its like on a connection):
+	 * absorbed without moving TS.Recent, not answered -- the peer may be
+	 * gone already, and our ACK would only draw its RST. */
+	if (paws && seqlen == 0 && s->seq == w->rcv_nxt && (s->flags & TCP_ACK))
+		paws = 0;
 	if (!paws && s->seq == w->rcv_nxt && (seqlen == 0 || (s->flags & TCP_RST))) {
 		if (s->flags & TCP_RST) {
 			tw_free(k, w);
 		} else {
 			w->since = k->now_ms;
-			if ((w->used & TW_TS) && (s->opts & TCP_OPTF_TS))
+			if ((w->used & TW_TS) && (s->opts & TCP_OPTF_TS) && seq_gt(s->tsval, w->ts_recent))
 				w->ts_recent = s->tsval;
 		}
 		return;
