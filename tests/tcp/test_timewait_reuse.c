@@ -312,3 +312,18 @@ SCRIPT(tw_syn_older_timestamp_acked)
 	ASSERT_COUNTER(tw_recycled, 1);
 	NO_FINAL_CHECK();
 }
+
+/* A bare ACK at RCV.NXT whose TSval is behind TS.Recent was overtaken on
+ * the way: absorbed (no ACK back that a closed peer would answer with a
+ * RST, no PAWS count); with data it is a PAWS drop and answered. */
+SCRIPT(tw_reordered_bare_ack_absorbed)
+{
+	passive_ts_to_time_wait(t);
+	INJECT("< . 2:2(0) ack 2 win 8192 <nop,nop,TS val 101 ecr 0>");
+	EXPECT_NONE();
+	ASSERT_COUNTER(paws_estab_rejected, 0);
+	INJECT("< . 2:3(1) ack 2 win 8192 <nop,nop,TS val 101 ecr 0>");
+	EXPECT("> . 2:2(0) ack 2 <nop,nop,TS val 0 ecr 102>");
+	ASSERT_COUNTER(paws_estab_rejected, 1);
+	ASSERT_POOLS(.time_wait = 1);
+}
