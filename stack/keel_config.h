@@ -66,7 +66,6 @@
 /* Build-time sanity: a bad combination fails the build, not the board. */
 _Static_assert(KEEL_MTU >= 576 && KEEL_MTU <= 1500, "MTU out of range");
 _Static_assert(KEEL_ARP_QUEUE_PER_ENTRY <= KEEL_ARP_QUEUE_LEN, "ARP queue bounds");
-_Static_assert(KEEL_TCP_MAX_CONN >= 1 && KEEL_TCP_MAX_CONN <= 255, "TCB pool size");
 _Static_assert(KEEL_TCP_SNDBUF >= 536 && KEEL_TCP_RCVBUF >= 536, "TCP buffers too small");
 _Static_assert((KEEL_TCP_SNDBUF & (KEEL_TCP_SNDBUF - 1)) == 0, "send buffer must be a power of two");
 _Static_assert((KEEL_TCP_RCVBUF & (KEEL_TCP_RCVBUF - 1)) == 0, "receive buffer must be a power of two");

@@ -73,6 +73,7 @@ int tcp_connect(struct keel *k, uint32_t dst, uint16_t dport, uint16_t sport)
 	t->raddr = dst;
 	t->lport = sport;
 	t->rport = dport;
+	tcb_hash_insert(k, t);
 	if (reuse) {
 		/* The old incarnation's TIME_WAIT goes (TWRecycled, as Linux
 		 * counts tcp_tw_reuse); start beyond its sequence space. */
@@ -259,8 +260,7 @@ int tcp_close(struct keel *k, int s)
 	struct tcp_tcb *t = conn_to_end(k, s, &ret);
 	if (!t)
 		return ret;
-	t->flags |= TCB_F_ORPHAN;
-	t->gen = tcp_gen_next(t->gen);     /* the handle is gone */
+	t->flags |= TCB_F_ORPHAN;          /* the handle is gone (tcb_from_handle) */
 	if (t->state == TCP_CLOSED || t->state == TCP_SYN_SENT) {
 		t->state = TCP_CLOSED;
 		tcb_free(k, t);

@@ -5,44 +5,77 @@
 #include <string.h>
 #include "tcp_internal.h"
 
+static uint16_t *synq_bucket(struct keel *k, uint32_t raddr, uint16_t rport, uint16_t lport)
+{
+	uint32_t h = tcp_tuple_hash(k->tcp.hash_key, raddr, rport, lport);
+	return &k->tcp.synq_head[h & (TCP_SYNQ_BUCKETS - 1u)];
+}
+
+void synq_pool_init(struct keel *k)
+{
+	struct tcp_stack *ts = &k->tcp;
+	for (unsigned i = 0; i < KEEL_SYN_BACKLOG; i++)
+		ts->synq[i].hnext = (uint16_t)(i + 1 < KEEL_SYN_BACKLOG ? i + 1 : TCP_NONE);
+	ts->synq_free = 0;
+	for (unsigned b = 0; b < TCP_SYNQ_BUCKETS; b++)
+		ts->synq_head[b] = TCP_NONE;
+}
+
 struct tcp_synq_entry *synq_lookup(struct keel *k, uint32_t raddr, uint16_t rport, uint16_t lport)
 {
-	/* Stop after the last used entry: the queue is usually near empty. */
-	unsigned left = k->tcp.pool[TCP_POOL_SYN_QUEUE].in_use;
-	for (unsigned i = 0; left && i < KEEL_SYN_BACKLOG; i++) {
+	uint16_t i = *synq_bucket(k, raddr, rport, lport);
+	for (unsigned n = 0; n < KEEL_SYN_BACKLOG && i != TCP_NONE; n++) {
 		struct tcp_synq_entry *e = &k->tcp.synq[i];
-		if (!(e->flags & SYNQ_F_USED))
-			continue;
 		if (e->rport == rport && e->lport == lport && e->raddr == raddr)
 			return e;
-		left--;
+		i = e->hnext;
 	}
 	return NULL;
 }
 
-struct tcp_synq_entry *synq_alloc(struct keel *k, struct tcp_listener *l)
+/* A free entry for the SYN s, hashed under its 4-tuple. */
+struct tcp_synq_entry *synq_alloc(struct keel *k, struct tcp_listener *l, const struct tcp_seg *s)
 {
-	for (unsigned i = 0; i < KEEL_SYN_BACKLOG; i++) {
-		struct tcp_synq_entry *e = &k->tcp.synq[i];
-		if (e->flags & SYNQ_F_USED)
-			continue;
-		memset(e, 0, sizeof(*e));
-		e->flags = SYNQ_F_USED;
-		e->listener = (uint8_t)listen_index(k, l);
-		l->synq_len++;
-		pool_take(k, TCP_POOL_SYN_QUEUE);
-		return e;
-	}
-	return NULL;
+	struct tcp_stack *ts = &k->tcp;
+	if (ts->synq_free == TCP_NONE)
+		return NULL;
+	uint16_t idx = ts->synq_free;
+	struct tcp_synq_entry *e = &ts->synq[idx];
+	ts->synq_free = e->hnext;
+	memset(e, 0, sizeof(*e));
+	e->flags = SYNQ_F_USED;
+	e->listener = (uint8_t)listen_index(k, l);
+	e->laddr = s->daddr;
+	e->raddr = s->saddr;
+	e->lport = s->dport;
+	e->rport = s->sport;
+	uint16_t *head = synq_bucket(k, e->raddr, e->rport, e->lport);
+	e->hnext = *head;
+	*head = idx;
+	l->synq_len++;
+	pool_take(k, TCP_POOL_SYN_QUEUE);
+	return e;
 }
 
 void synq_free(struct keel *k, struct tcp_synq_entry *e)
 {
+	struct tcp_stack *ts = &k->tcp;
 	if (!(e->flags & SYNQ_F_USED))
 		return;
-	if (e->listener < KEEL_TCP_MAX_LISTEN && k->tcp.listeners[e->listener].synq_len > 0)
-		k->tcp.listeners[e->listener].synq_len--;
+	if (e->listener < KEEL_TCP_MAX_LISTEN && ts->listeners[e->listener].synq_len > 0)
+		ts->listeners[e->listener].synq_len--;
+	uint16_t self = (uint16_t)(e - ts->synq);
+	uint16_t *link = synq_bucket(k, e->raddr, e->rport, e->lport);
+	for (unsigned n = 0; n < KEEL_SYN_BACKLOG && *link != TCP_NONE; n++) {
+		if (*link == self) {
+			*link = e->hnext;
+			break;
+		}
+		link = &ts->synq[*link].hnext;
+	}
 	e->flags = 0;
+	e->hnext = ts->synq_free;
+	ts->synq_free = self;
 	pool_give(k, TCP_POOL_SYN_QUEUE);
 }
 
@@ -123,6 +156,7 @@ struct tcp_tcb *synq_child(struct keel *k, struct tcp_listener *l, const struct 
 	t->snd_wl2 = s->ack;
 	t->snd_mss = e->mss;
 	t->rcv_adv = KEEL_TCP_RCVBUF;
+	tcb_hash_insert(k, t);
 	t->state = TCP_ESTABLISHED;
 	t->flags |= TCB_F_PASSIVE;
 	k->tcp.mib.passive_opens++;

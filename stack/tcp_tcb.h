@@ -4,10 +4,12 @@
 #define KEEL_TCP_TCB_H
 #include <stdint.h>
 #include "keel_config.h"
+#include "tcp_tuple.h"
 
 #define TCP_SNDMASK (KEEL_TCP_SNDBUF - 1u)
 #define TCP_RCVMASK (KEEL_TCP_RCVBUF - 1u)
-#define TCP_NONE 0xffu              /* "no index" in uint8_t links */
+#define TCP_NONE 0xffffu            /* "no index" in uint16_t links */
+#define TCP_NO_LISTENER 0xffu       /* "no listener" in uint8_t listener indices */
 
 /* tcb.flags */
 #define TCB_F_USED      0x0001u
@@ -22,6 +24,7 @@
 #define TCB_F_ACCEPTQ   0x0200u     /* in a listener's accept queue */
 #define TCB_F_PASSIVE   0x0400u     /* came from a listener */
 #define TCB_F_FIN_OOO   0x0800u     /* peer's FIN seen out of order, at rcv_fin */
+#define TCB_F_HASHED    0x1000u     /* in the 4-tuple hash (tcb_hash_insert) */
 
 /* tcb.dflags: the data path's own state */
 #define TCB_D_INIT      0x01u       /* data-path state set up (tcb_dp_init) */
@@ -45,13 +48,18 @@
 
 struct tcp_tcb {
 	uint16_t flags;
-	uint16_t gen;               /* handle generation; bumped on close/free */
 	uint8_t state;              /* enum tcp_state */
 	int8_t err;                 /* pending enum keel_err for the app */
-	uint8_t listener;           /* accept queue owner, TCP_NONE */
-	uint8_t next;               /* accept-queue link, TCP_NONE */
-	uint32_t laddr, raddr;
-	uint16_t lport, rport;
+	uint32_t gen;               /* handle generation, 1..TCP_H_GEN_MAX; bumped on free */
+	uint16_t next;              /* accept-queue link, TCP_NONE */
+	uint16_t hnext;             /* 4-tuple hash chain, or free-list link */
+	uint8_t listener;           /* accept queue owner, TCP_NO_LISTENER */
+	/* The 4-tuple, also readable as one struct tcp_tuple (C11 anonymous
+	 * members: t->raddr and t->tuple.raddr are the same bytes). */
+	union {
+		struct tcp_tuple tuple;
+		struct { uint32_t laddr, raddr; uint16_t lport, rport; };
+	};
 	/* send sequence space.  SND.NXT may be pulled back to SND.UNA (RTO
 	 * go-back-N, zero window); snd_max is the highest sequence ever sent
 	 * + 1 and bounds acceptable ACKs. */
