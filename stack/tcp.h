@@ -39,7 +39,8 @@ struct tcp_stack {
 	uint8_t isn_key[16];              /* RFC 6528 secret */
 	struct syncookie_keys cookies;    /* for the SYN-cookie issue */
 	uint16_t ephemeral_next;          /* next ephemeral port to try */
-	uint16_t synq_cursor;             /* where the tick's scan resumes */
+	uint16_t synack_sent_tick;        /* SYN-ACK retransmits in this tick (TCP_TICK_BUDGET) */
+	struct tcp_wheel wheel;           /* TCB and SYN-queue timers */
 	uint32_t hash_key[2];             /* tcp_tuple_hash key, from the boot seed */
 	/* Connections waiting in all accept queues together: apps poll after
 	 * every frame, and this lets them skip tcp_accept on every listener

@@ -205,7 +205,7 @@ int tcp_shutdown(struct keel *k, int s)
 		return KEEL_OK;
 	case TCP_SYN_SENT:
 		t->state = TCP_CLOSED;     /* Linux tcp_disconnect: no RST for SYN_SENT */
-		t->flags &= (uint16_t)~TCB_F_RTX_ON;
+		tcb_timer_stop(t, TCB_T_RTX);
 		return KEEL_OK;
 	case TCP_CLOSED:
 		return KEEL_ENOTCONN;
@@ -284,8 +284,7 @@ int tcp_close(struct keel *k, int s)
 		t->state = TCP_LAST_ACK;
 		break;
 	case TCP_FIN_WAIT_2:
-		t->fw2_due = k->now_ms + k->tcp.sysctl.tcp_fin_timeout * 1000u;
-		t->flags |= TCB_F_FW2_ON;
+		tcb_timer_set(k, t, TCB_T_FW2, k->now_ms + k->tcp.sysctl.tcp_fin_timeout * 1000u);
 		break;
 	default:
 		break;                     /* FIN_WAIT_1, CLOSING, LAST_ACK go on */

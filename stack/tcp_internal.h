@@ -85,7 +85,6 @@ void synq_input(struct keel *k, struct tcp_synq_entry *e, const struct tcp_seg *
 struct tcp_tcb *synq_child(struct keel *k, struct tcp_listener *l, const struct tcp_synq_entry *e,
 			   const struct tcp_seg *s);
 void synq_drop_listener(struct keel *k, unsigned listener);
-void synq_tick(struct keel *k);
 void synq_pool_init(struct keel *k);
 
 /* tcp_timewait.c */
@@ -141,6 +140,29 @@ void tcp_rcv_window_update(struct keel *k, struct tcp_tcb *t);
 /* tcp_api.c: 0 when t may queue data, else what tcp_send returns */
 int tcb_send_check(struct tcp_tcb *t);
 
-/* tcp_timer.c */
-void tcb_tick(struct keel *k);
+/* tcp_timer.c: a TCB's timers.  Stopping only clears the bit: the wheel
+ * node may then fire early and is refiled (no wheel work on the hot path
+ * of every ACK and every sent segment); arming files the node only when
+ * the new deadline is earlier than where it is filed. */
+void tcb_timer_set(struct keel *k, struct tcp_tcb *t, enum tcb_timer which, uint32_t due);
+static inline void tcb_timer_stop(struct tcp_tcb *t, enum tcb_timer which)
+{
+	t->timers &= (uint8_t)~(1u << which);
+}
+static inline int tcb_timer_on(const struct tcp_tcb *t, enum tcb_timer which)
+{
+	return (t->timers >> which) & 1u;
+}
+void tcb_timers_fire(struct keel *k, struct tcp_tcb *t);
+uint16_t tcb_timer_id(const struct keel *k, const struct tcp_tcb *t);
+
+/* tcp_wheel.c: node ids are TCB indices, then KEEL_TCP_MAX_CONN + SYN-queue index */
+void wheel_init(struct keel *k);
+void wheel_insert(struct keel *k, uint16_t id, uint32_t due);
+void wheel_remove(struct keel *k, uint16_t id);
+int wheel_queued(struct keel *k, uint16_t id);
+void wheel_run(struct keel *k);
+int wheel_next(struct keel *k, uint32_t *when);
+void synq_timer_fire(struct keel *k, struct tcp_synq_entry *e);
+uint16_t synq_timer_id(const struct keel *k, const struct tcp_synq_entry *e);
 #endif

@@ -171,7 +171,7 @@ void listen_syn(struct keel *k, struct tcp_listener *l, const struct tcp_seg *s,
 	e->irs = s->seq;
 	e->iss = tw_isn ? tw_isn : tcp_isn(ts->isn_key, s->daddr, s->dport, s->saddr, s->sport, k->now_ms);
 	e->mss = tcp_clamp_mss(s->mss);
-	e->deadline = k->now_ms + TCP_RTO_INIT_MS;
+	wheel_insert(k, synq_timer_id(k, e), k->now_ms + TCP_RTO_INIT_MS);
 	synq_send_synack(k, e);
 }
 

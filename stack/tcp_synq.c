@@ -43,6 +43,8 @@ struct tcp_synq_entry *synq_alloc(struct keel *k, struct tcp_listener *l, const 
 	struct tcp_synq_entry *e = &ts->synq[idx];
 	ts->synq_free = e->hnext;
 	memset(e, 0, sizeof(*e));
+	e->tmr.prev = TMR_OFF;       /* filed by the caller with its first deadline */
+	e->tmr.next = TCP_NONE;
 	e->flags = SYNQ_F_USED;
 	e->listener = (uint8_t)listen_index(k, l);
 	e->laddr = s->daddr;
@@ -73,6 +75,7 @@ void synq_free(struct keel *k, struct tcp_synq_entry *e)
 		}
 		link = &ts->synq[*link].hnext;
 	}
+	wheel_remove(k, synq_timer_id(k, e));
 	e->flags = 0;
 	e->hnext = ts->synq_free;
 	ts->synq_free = self;
@@ -175,7 +178,7 @@ static int synq_promote(struct keel *k, struct tcp_synq_entry *e, const struct t
 	 * went out one initial RTO before the deadline.  Karn's rule (RFC 6298
 	 * §3): no sample once it was sent twice or the ACK had to come again. */
 	if (e->retries == 0 && !(e->flags & (SYNQ_F_RESENT | SYNQ_F_ACKED)))
-		cc_rtt_sample(t, k->now_ms - (e->deadline - TCP_RTO_INIT_MS));
+		cc_rtt_sample(t, k->now_ms - (e->tmr.due - TCP_RTO_INIT_MS));
 	synq_free(k, e);
 	fsm_input(k, t, s);
 	return 0;
@@ -232,33 +235,36 @@ void synq_input(struct keel *k, struct tcp_synq_entry *e, const struct tcp_seg *
 	}
 }
 
+uint16_t synq_timer_id(const struct keel *k, const struct tcp_synq_entry *e)
+{
+	return (uint16_t)(KEEL_TCP_MAX_CONN + (e - k->tcp.synq));
+}
+
 /* SYN-ACK retransmits at 1, 2, 4, 8, 16 s; with tcp_synack_retries = 5 the
- * entry goes 32 s after the 5th (63 s in all), silently, as Linux. */
-void synq_tick(struct keel *k)
+ * entry goes 32 s after the 5th (63 s in all), silently, as Linux.  At
+ * most TCP_TICK_BUDGET retransmits per tick; the rest wait a tick, their
+ * schedule unchanged. */
+void synq_timer_fire(struct keel *k, struct tcp_synq_entry *e)
 {
 	struct tcp_stack *ts = &k->tcp;
-	unsigned sent = 0;
-	for (unsigned n = 0; n < KEEL_SYN_BACKLOG; n++) {
-		unsigned i = (ts->synq_cursor + n) % KEEL_SYN_BACKLOG;
-		struct tcp_synq_entry *e = &ts->synq[i];
-		if (!(e->flags & SYNQ_F_USED) || !time_due(k->now_ms, e->deadline))
-			continue;
-		if (e->retries >= ts->sysctl.tcp_synack_retries) {
-			synq_free(k, e);
-			continue;
-		}
-		if (sent == TCP_TICK_BUDGET) {
-			ts->synq_cursor = (uint16_t)i;   /* the rest next tick */
-			return;
-		}
-		synq_send_synack(k, e);
-		sent++;
-		ts->mib.synack_retrans++;
-		ts->mib.retrans_segs++;
-		e->retries++;
-		uint8_t shift = e->retries < 16 ? e->retries : 16;
-		/* From the old deadline, so a budget-delayed send does not
-		 * shift the schedule (1, 3, 7, 15, 31, 63 s stay exact). */
-		e->deadline += TCP_RTO_INIT_MS << shift;
+	if (!(e->flags & SYNQ_F_USED))
+		return;
+	if (e->retries >= ts->sysctl.tcp_synack_retries) {
+		synq_free(k, e);
+		return;
 	}
+	uint16_t id = synq_timer_id(k, e);
+	if (ts->synack_sent_tick >= TCP_TICK_BUDGET) {
+		wheel_insert(k, id, e->tmr.due);    /* due already: the next tick */
+		return;
+	}
+	synq_send_synack(k, e);
+	ts->synack_sent_tick++;
+	ts->mib.synack_retrans++;
+	ts->mib.retrans_segs++;
+	e->retries++;
+	uint8_t shift = e->retries < 16 ? e->retries : 16;
+	/* From the old deadline, so a budget-delayed send does not
+	 * shift the schedule (1, 3, 7, 15, 31, 63 s stay exact). */
+	wheel_insert(k, id, e->tmr.due + (TCP_RTO_INIT_MS << shift));
 }

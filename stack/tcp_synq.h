@@ -1,9 +1,10 @@
 /* A half-open connection (passive SYN_RECEIVED): Linux's request sock.
- * Kept in a bounded pool, never a TCB, so a SYN flood costs 32 bytes per SYN. */
+ * Kept in a bounded pool, never a TCB, so a SYN flood costs 36 bytes per SYN. */
 #ifndef KEEL_TCP_SYNQ_H
 #define KEEL_TCP_SYNQ_H
 #include <stdint.h>
 #include "tcp_tuple.h"
+#include "tcp_wheel.h"
 
 #define SYNQ_F_USED  0x01u
 #define SYNQ_F_ACKED 0x02u   /* final ACK seen while the accept queue was full */
@@ -15,7 +16,7 @@ struct tcp_synq_entry {
 		struct { uint32_t laddr, raddr; uint16_t lport, rport; };
 	};
 	uint32_t iss, irs;
-	uint32_t deadline;       /* next SYN-ACK retransmit or expiry */
+	struct tmr_node tmr;     /* in the timer wheel: due = next SYN-ACK retransmit or expiry */
 	uint16_t mss;            /* peer MSS, already clamped */
 	uint8_t listener;        /* index in tcp_stack.listeners */
 	uint8_t retries;         /* SYN-ACK retransmits so far */

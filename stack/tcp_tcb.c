@@ -55,6 +55,8 @@ struct tcp_tcb *tcb_alloc(struct keel *k)
 	uint32_t gen = t->gen;
 	memset(t, 0, offsetof(struct tcp_tcb, sndbuf));  /* buffers need no clearing */
 	t->gen = gen;
+	t->tmr.prev = TMR_OFF;             /* freed TCBs are never in the wheel */
+	t->tmr.next = TCP_NONE;
 	t->flags = TCB_F_USED;
 	t->listener = TCP_NO_LISTENER;
 	t->next = TCP_NONE;
@@ -104,6 +106,8 @@ void tcb_free(struct keel *k, struct tcp_tcb *t)
 	if (t->flags & TCB_F_ACCEPTQ)
 		acceptq_unlink(k, t);
 	tcb_unhash(k, t);
+	wheel_remove(k, tcb_index(k, t));
+	t->timers = 0;
 	t->flags = 0;
 	t->state = TCP_CLOSED;
 	pool_give(k, TCP_POOL_TCB);
@@ -172,8 +176,9 @@ void tcb_set_state(struct keel *k, struct tcp_tcb *t, uint8_t state)
 void tcb_done(struct keel *k, struct tcp_tcb *t, int err)
 {
 	tcb_set_state(k, t, TCP_CLOSED);
-	t->flags &= (uint16_t)~(TCB_F_RTX_ON | TCB_F_FW2_ON | TCB_F_ACK_NOW);
-	t->dflags &= (uint8_t)~(TCB_D_DACK_ON | TCB_D_KA_ON | TCB_D_PERSIST | TCB_D_RTT_ON);
+	t->flags &= (uint16_t)~TCB_F_ACK_NOW;
+	t->timers = 0;
+	t->dflags &= (uint8_t)~(TCB_D_PERSIST | TCB_D_RTT_ON);
 	t->snd_len = 0;                 /* the write queue is purged, as tcp_done */
 	t->nooo = 0;
 	if ((t->flags & (TCB_F_ORPHAN | TCB_F_ACCEPTQ)) != 0) {
