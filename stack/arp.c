@@ -350,3 +350,22 @@ void arp_tick(struct keel *k)
 		}
 	}
 }
+
+int arp_next_deadline(const struct keel *k, uint32_t *when_ms)
+{
+	int have = 0;
+	for (int i = 0; i < KEEL_ARP_CACHE_SIZE; i++) {
+		const struct arp_entry *e = &k->arp.cache[i];
+		uint32_t t;
+		if (e->state == ARP_REACHABLE)
+			t = e->expires;
+		else if (e->state == ARP_PENDING)
+			t = e->next_req;
+		else
+			continue;
+		if (!have || (int32_t)(t - *when_ms) < 0)
+			*when_ms = t;
+		have = 1;
+	}
+	return have;
+}

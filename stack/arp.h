@@ -73,4 +73,6 @@ void arp_input(struct keel *k, const uint8_t *pkt, size_t len);
 int arp_output(struct keel *k, uint32_t next_hop, size_t ip_len);
 /* Retries and ages entries: at most one request per cache entry. */
 void arp_tick(struct keel *k);
+/* The earliest time arp_tick has work (keel_next_deadline). */
+int arp_next_deadline(const struct keel *k, uint32_t *when_ms);
 #endif

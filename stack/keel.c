@@ -27,6 +27,26 @@ void keel_input(struct keel *k, const uint8_t *frame, size_t len, uint32_t now_m
 	eth_input(k, frame, len);
 }
 
+static void earliest(int *have, uint32_t *best, uint32_t t)
+{
+	if (!*have || (int32_t)(t - *best) < 0)
+		*best = t;
+	*have = 1;
+}
+
+int keel_next_deadline(struct keel *k, uint32_t *when_ms)
+{
+	int have = 0;
+	uint32_t t, best = 0;
+	if (arp_next_deadline(k, &t))
+		earliest(&have, &best, t);
+	if (tcp_next_deadline(k, &t))
+		earliest(&have, &best, t);
+	if (have)
+		*when_ms = best;
+	return have;
+}
+
 void keel_tick(struct keel *k, uint32_t now_ms)
 {
 	k->now_ms = now_ms;

@@ -43,6 +43,10 @@ void keel_set_addr(struct keel *k, uint32_t addr, uint8_t prefix, uint32_t gatew
 void keel_input(struct keel *k, const uint8_t *frame, size_t len, uint32_t now_ms);
 /* Runs every timer that is due; bounded work per call. */
 void keel_tick(struct keel *k, uint32_t now_ms);
+/* When keel_tick next has work: 1 and *when_ms (possibly already past,
+ * then tick now), or 0 when nothing is timed.  A caller may sleep until
+ * then (or a frame): ticks in between would find nothing due. */
+int keel_next_deadline(struct keel *k, uint32_t *when_ms);
 
 static inline uint32_t keel_netmask(uint8_t prefix)
 {

@@ -68,4 +68,6 @@ struct tcp_stack {
 void tcp_init(struct keel *k, const uint8_t seed[16]);
 void tcp_input(struct keel *k, const struct ipv4_packet *ip);
 void tcp_tick(struct keel *k);
+/* The earliest time tcp_tick has work (keel_next_deadline). */
+int tcp_next_deadline(struct keel *k, uint32_t *when_ms);
 #endif

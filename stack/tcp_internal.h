@@ -92,6 +92,7 @@ void tw_enter(struct keel *k, const struct tcp_tcb *t);
 struct tcp_tw_entry *tw_lookup(struct keel *k, uint32_t raddr, uint16_t rport, uint16_t lport);
 void tw_input(struct keel *k, struct tcp_tw_entry *w, const struct tcp_seg *s);
 void tw_tick(struct keel *k);
+int tw_next_deadline(struct keel *k, uint32_t *when_ms);
 void tw_pool_init(struct keel *k);
 uint32_t tw_deadline(const struct keel *k, const struct tcp_tw_entry *w);
 uint32_t tw_next_isn(const struct tcp_tw_entry *w);

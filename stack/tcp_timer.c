@@ -167,3 +167,14 @@ void tcp_tick(struct keel *k)
 	if (k->tcp.pool[TCP_POOL_TIME_WAIT].in_use)
 		tw_tick(k);
 }
+
+int tcp_next_deadline(struct keel *k, uint32_t *when_ms)
+{
+	int have = wheel_next(k, when_ms);
+	uint32_t tw;
+	if (tw_next_deadline(k, &tw) && (!have || (int32_t)(tw - *when_ms) < 0)) {
+		*when_ms = tw;
+		have = 1;
+	}
+	return have;
+}

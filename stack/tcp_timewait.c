@@ -230,3 +230,11 @@ void tw_tick(struct keel *k)
 		tw_free(k, w);
 	}
 }
+
+int tw_next_deadline(struct keel *k, uint32_t *when_ms)
+{
+	if (k->tcp.tw_oldest == TCP_NONE)
+		return 0;
+	*when_ms = tw_deadline(k, &k->tcp.tw[k->tcp.tw_oldest]);
+	return 1;
+}
