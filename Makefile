@@ -16,7 +16,7 @@ TARGET_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(TARGET_SRCS))
 WARN := -Wall -Wextra -Werror -Wshadow -Wpointer-arith -Wstrict-prototypes -Wmissing-prototypes
 INCS := -Istack -Idrivers -Iboard -Iboard/cortex-m -Iboard/$(BOARD) -Ifirmware
 BUILD_ID := $(shell git describe --always --dirty 2>/dev/null || echo unknown)
-TARGET_CFLAGS := -mcpu=cortex-m3 -mthumb -Os -g3 -std=c11 $(WARN) $(INCS) \
+TARGET_CFLAGS := -mcpu=cortex-m3 -mthumb -Os -g3 -std=c11 $(WARN) $(INCS) $(BOARD_CONFIG) \
 	-ffunction-sections -fdata-sections -fno-common \
 	-DKEEL_BOARD=\"$(BOARD)\" -DKEEL_BUILD_ID=\"$(BUILD_ID)\" $(EXTRA_CFLAGS)
 TARGET_LDFLAGS := -mcpu=cortex-m3 -mthumb -nostartfiles --specs=nano.specs \
@@ -40,7 +40,7 @@ $(BUILD)/build_id.stamp: FORCE
 	@mkdir -p $(dir $@)
 	@echo '$(BUILD_ID)' | cmp -s - $@ || echo '$(BUILD_ID)' > $@
 
-$(BUILD)/%.o: %.c $(BUILD)/build_id.stamp
+$(BUILD)/%.o: %.c $(BUILD)/build_id.stamp $(wildcard board/$(BOARD)/config.mk)
 	@mkdir -p $(dir $@)
 	$(CROSS)gcc $(TARGET_CFLAGS) -MMD -MP -c $< -o $@
 
@@ -85,8 +85,16 @@ $(HOST_BUILD)/tcp/tcp_scripts: $(TCP_TEST_SRCS) $(STACK_SRCS) $(wildcard stack/*
 test-unit: deps-test $(UNIT_TESTS)
 	@set -e; for t in $(UNIT_TESTS); do echo "== $$t"; $$t; done
 
-test-tcp: deps-test $(if $(TCP_TEST_SRCS),$(HOST_BUILD)/tcp/tcp_scripts)
+# The stack with C10K pools (tests/scale/config.mk): many connections,
+# timer work per tick, handle generations at full width, an ARP burst.
+include tests/scale/config.mk
+$(HOST_BUILD)/scale/scale: tests/scale/scale.c $(STACK_SRCS) $(wildcard stack/*.h) tests/scale/config.mk
+	@mkdir -p $(dir $@)
+	$(HOST_CC) $(HOST_CFLAGS) $(KEEL_CONFIG_scale) $< $(STACK_SRCS) -o $@
+
+test-tcp: deps-test $(if $(TCP_TEST_SRCS),$(HOST_BUILD)/tcp/tcp_scripts) $(HOST_BUILD)/scale/scale
 	@if [ -n "$(TCP_TEST_SRCS)" ]; then $(HOST_BUILD)/tcp/tcp_scripts; fi
+	$(HOST_BUILD)/scale/scale
 
 # libFuzzer on the frame input path (tests/fuzz/fuzz_frame.c), bounded in time.
 FUZZ_CC ?= clang

@@ -52,15 +52,13 @@ static bool mem_row(void *ctx, unsigned row)
 	case 3: pool(k, "time_wait", TCP_POOL_TIME_WAIT, sizeof(struct tcp_tw_entry)); break;
 	case 4: pool(k, "listeners", TCP_POOL_LISTEN, sizeof(struct tcp_listener)); break;
 	case 5: {
-		uint32_t used = 0;
-		for (unsigned i = 0; i < KEEL_ARP_CACHE_SIZE; i++)
-			used += k->arp.cache[i].state != ARP_FREE;
-		line("arp_cache", KEEL_ARP_CACHE_SIZE, used, NO_PEAK, sizeof(struct arp_entry));
+		line("arp_cache", KEEL_ARP_CACHE_SIZE, k->arp.in_use, NO_PEAK, sizeof(struct arp_entry));
 		break;
 	}
 	case 6:
-		line("arp_queue", KEEL_ARP_QUEUE_LEN, k->arp.queued, k->arp.stats.queue_hwm,
-		     sizeof(struct arp_qslot));
+		line("arp_queue", ARP_QUEUE_SLOTS, k->arp.queued, k->arp.stats.queue_hwm,
+		     (uint32_t)(sizeof(k->arp.queue) + sizeof(k->arp.big) + sizeof(k->arp.small)) /
+			     ARP_QUEUE_SLOTS);
 		break;
 	case 7: line("con_tx_ring", cs->tx_size, cs->tx_used, cs->tx_hwm, 1); break;
 	case 8: line("con_rx_ring", cs->rx_size, cs->rx_used, cs->rx_hwm, 1); break;

@@ -11,7 +11,7 @@ enum counter_base { IN_STACK, IN_NETDEV, CURR_ESTAB };
 struct counter_def {
 	const char *group, *name;
 	uint8_t base;    /* enum counter_base */
-	uint16_t off;    /* offset of the uint32_t in struct keel / netdev_stats */
+	uint32_t off;    /* offset of the uint32_t in struct keel / netdev_stats */
 };
 
 #define K(g, n, member) {g, n, IN_STACK, offsetof(struct keel, member)}

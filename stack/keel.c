@@ -10,7 +10,7 @@ void keel_init(struct keel *k, const uint8_t mac[6], uint32_t addr, uint8_t pref
 	keel_set_addr(k, addr, prefix, gateway);
 	k->tx = tx;
 	k->tx_ctx = tx_ctx;
-	arp_init(k);
+	arp_init(k, seed);
 	tcp_init(k, seed);
 }
 

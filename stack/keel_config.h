@@ -10,11 +10,19 @@
 #define KEEL_ETH_HDR_LEN 14
 #define KEEL_FRAME_MAX (KEEL_ETH_HDR_LEN + KEEL_MTU)
 
+/* Neighbours remembered: one per connection (every peer may be on the
+ * link), at least 8.  KEEL_TCP_MAX_CONN is defined below or by -D. */
 #ifndef KEEL_ARP_CACHE_SIZE
-#define KEEL_ARP_CACHE_SIZE 8          /* neighbours remembered */
+#define KEEL_ARP_CACHE_SIZE (KEEL_TCP_MAX_CONN > 8 ? KEEL_TCP_MAX_CONN : 8)
 #endif
 #ifndef KEEL_ARP_QUEUE_LEN
 #define KEEL_ARP_QUEUE_LEN 3           /* packets waiting for resolution, all neighbours */
+#endif
+/* Small (64-byte) slots beside those, for the control segments a burst
+ * of connections sends (a SYN-ACK is 44 bytes): 64 SYNs from one
+ * resolving host need 64 SYN-ACKs kept, not 64 MTUs. */
+#ifndef KEEL_ARP_QUEUE_SMALL
+#define KEEL_ARP_QUEUE_SMALL 0
 #endif
 #ifndef KEEL_ARP_QUEUE_PER_ENTRY
 #define KEEL_ARP_QUEUE_PER_ENTRY 1     /* ... of which one neighbour may hold */
@@ -65,7 +73,7 @@
 
 /* Build-time sanity: a bad combination fails the build, not the board. */
 _Static_assert(KEEL_MTU >= 576 && KEEL_MTU <= 1500, "MTU out of range");
-_Static_assert(KEEL_ARP_QUEUE_PER_ENTRY <= KEEL_ARP_QUEUE_LEN, "ARP queue bounds");
+_Static_assert(KEEL_ARP_QUEUE_PER_ENTRY <= KEEL_ARP_QUEUE_LEN + KEEL_ARP_QUEUE_SMALL, "ARP queue bounds");
 _Static_assert(KEEL_TCP_SNDBUF >= 536 && KEEL_TCP_RCVBUF >= 536, "TCP buffers too small");
 _Static_assert((KEEL_TCP_SNDBUF & (KEEL_TCP_SNDBUF - 1)) == 0, "send buffer must be a power of two");
 _Static_assert((KEEL_TCP_RCVBUF & (KEEL_TCP_RCVBUF - 1)) == 0, "receive buffer must be a power of two");
