@@ -22,14 +22,8 @@
 #include "siphash.h"
 #include "tcp_tuple.h"
 
-_Static_assert(KEEL_ARP_CACHE_SIZE >= 1 && KEEL_ARP_CACHE_SIZE < ARP_NONE, "ARP cache size");
 _Static_assert(KEEL_ARP_BUCKETS * 2 >= KEEL_ARP_CACHE_SIZE || KEEL_ARP_BUCKETS == 8192, "ARP buckets");
-_Static_assert(KEEL_ARP_QUEUE_LEN >= 1 && KEEL_ARP_QUEUE_PER_ENTRY >= 1 &&
-	       ARP_QUEUE_SLOTS < ARP_NONE, "ARP queue size");
-_Static_assert(KEEL_ARP_QUEUE_SLOT >= 64 && KEEL_ARP_QUEUE_SLOT <= KEEL_MTU, "ARP slot size");
-_Static_assert(KEEL_ARP_MAX_PENDING >= 1 && KEEL_ARP_MAX_PENDING <= KEEL_ARP_CACHE_SIZE,
-	       "ARP pending bound");
-_Static_assert(KEEL_ARP_MAX_RETRIES >= 0 && KEEL_ARP_MAX_RETRIES < 255, "ARP retries");
+_Static_assert(KEEL_ARP_QUEUE_LEN >= 1 && ARP_QUEUE_SLOTS < ARP_NONE, "ARP queue size");
 
 /* Refresh a used entry once less than one full resolution cycle is left. */
 #define ARP_REFRESH_WINDOW ((uint32_t)KEEL_ARP_RETRY_MS * (KEEL_ARP_MAX_RETRIES + 1u))
@@ -110,7 +104,9 @@ void arp_init(struct keel *k, const uint8_t seed[16])
 
 static uint8_t *slot_data(struct keel *k, unsigned i)
 {
-	return i < KEEL_ARP_QUEUE_LEN ? k->arp.big[i] : k->arp.small[i - KEEL_ARP_QUEUE_LEN];
+	if (i < KEEL_ARP_QUEUE_LEN)
+		return k->arp.data + i * KEEL_ARP_QUEUE_SLOT;
+	return k->arp.data + KEEL_ARP_QUEUE_LEN * KEEL_ARP_QUEUE_SLOT + (i - KEEL_ARP_QUEUE_LEN) * ARP_SMALL_SLOT;
 }
 
 static void slot_free(struct keel *k, struct arp_qslot *q)
@@ -405,6 +401,7 @@ void arp_input(struct keel *k, const uint8_t *pkt, size_t len)
 		st->in_looped++;
 		return;
 	}
+	dhcp_arp_seen(k, spa, tpa);   /* RFC 5227 probing of an offered address */
 	uint32_t us = k->ifc.addr;
 	if (us != 0 && spa == us) {
 		st->in_conflicts++; /* RFC 5227 §2.4: never let it rewrite us */
@@ -459,6 +456,19 @@ int arp_output(struct keel *k, uint32_t next_hop, size_t ip_len)
 	int rc = enqueue(k, idx, ip_len); /* before the request overwrites txbuf */
 	request(k, idx);
 	return rc;
+}
+
+void arp_flush(struct keel *k)
+{
+	for (int i = 0; i < KEEL_ARP_CACHE_SIZE; i++)
+		if (k->arp.cache[i].state != ARP_FREE)
+			entry_free(k, i);
+}
+
+void arp_announce(struct keel *k)
+{
+	if (k->ifc.addr != 0)
+		send_arp(k, ARP_OP_REQUEST, eth_broadcast, zero_mac, k->ifc.addr);
 }
 
 /* Only the heads of the two deadline lists are ever due: expired entries

@@ -42,6 +42,11 @@ static inline int tcp_handle_make(unsigned slot, uint32_t gen)
 static inline unsigned tcp_handle_slot(int h) { return (unsigned)h & TCP_H_IDX_MASK; }
 static inline uint32_t tcp_handle_gen(int h) { return (uint32_t)h >> TCP_H_IDX_BITS; }
 
+/* tcp_emit.c: the segment's payload goes at tcp_out_payload(k) first;
+ * tcp_emit writes the header, counts OutSegs/OutRsts, hands it to IP. */
+uint8_t *tcp_out_payload(struct keel *k);
+int tcp_emit(struct keel *k, const struct tcp_out *o, size_t len);
+
 /* tcp_tcb.c: pool, handles, lookup, state changes */
 struct tcp_tcb *tcb_alloc(struct keel *k);
 void tcb_free(struct keel *k, struct tcp_tcb *t);
@@ -55,6 +60,9 @@ void tcb_set_state(struct keel *k, struct tcp_tcb *t, uint8_t state);
 /* The connection is over: record err for the app, or free it if orphaned. */
 void tcb_done(struct keel *k, struct tcp_tcb *t, int err);
 uint16_t tcb_rcv_wnd(const struct tcp_tcb *t);
+/* A state where the peer holds the connection too, so an abort sends RST
+ * (Linux tcp_need_reset). */
+int tcb_need_reset(const struct tcp_tcb *t);
 void pool_take(struct keel *k, enum tcp_pool p);
 void pool_give(struct keel *k, enum tcp_pool p);
 
@@ -84,7 +92,7 @@ void synq_input(struct keel *k, struct tcp_synq_entry *e, const struct tcp_seg *
  * to fsm_input for any data or FIN it carries. */
 struct tcp_tcb *synq_child(struct keel *k, struct tcp_listener *l, const struct tcp_synq_entry *e,
 			   const struct tcp_seg *s);
-void synq_drop_listener(struct keel *k, unsigned listener);
+void synq_drop_listener(struct keel *k, const struct tcp_listener *l);
 void synq_pool_init(struct keel *k);
 
 /* tcp_timewait.c */
@@ -98,6 +106,8 @@ uint32_t tw_deadline(const struct keel *k, const struct tcp_tw_entry *w);
 uint32_t tw_next_isn(const struct tcp_tw_entry *w);
 int tw_reuse_ok(const struct keel *k, const struct tcp_tw_entry *w);
 void tw_recycle(struct keel *k, struct tcp_tw_entry *w);
+/* Frees every entry; returns how many there were. */
+unsigned tw_flush(struct keel *k);
 
 /* tcp_fsm.c: every state that has a TCB */
 void fsm_input(struct keel *k, struct tcp_tcb *t, const struct tcp_seg *s);
@@ -114,6 +124,8 @@ void tcp_retransmit(struct keel *k, struct tcp_tcb *t);
 void tcp_rtx_arm(struct keel *k, struct tcp_tcb *t);
 /* data path (tcp_output.c): persist probe / SWS override; RFC 1122 keepalive probe */
 void tcp_persist_fire(struct keel *k, struct tcp_tcb *t);
+/* The persist timer's current interval: the RTO backed off, capped at TCP_RTO_MAX. */
+uint32_t tcp_persist_interval(const struct tcp_tcb *t);
 void tcp_send_keepalive(struct keel *k, struct tcp_tcb *t);
 /* Retransmit one segment at SND.UNA (fast retransmit, NewReno partial ACK). */
 void tcp_retransmit_head(struct keel *k, struct tcp_tcb *t);
@@ -141,7 +153,7 @@ void tcp_rcv_window_update(struct keel *k, struct tcp_tcb *t);
 /* tcp_api.c: 0 when t may queue data, else what tcp_send returns */
 int tcb_send_check(struct tcp_tcb *t);
 
-/* tcp_timer.c: a TCB's timers.  Stopping only clears the bit: the wheel
+/* tcp_wheel.c (arming) and tcp_timer.c (firing): a TCB's timers.  Stopping only clears the bit: the wheel
  * node may then fire early and is refiled (no wheel work on the hot path
  * of every ACK and every sent segment); arming files the node only when
  * the new deadline is earlier than where it is filed. */
@@ -155,14 +167,16 @@ static inline int tcb_timer_on(const struct tcp_tcb *t, enum tcb_timer which)
 	return (t->timers >> which) & 1u;
 }
 void tcb_timers_fire(struct keel *k, struct tcp_tcb *t);
-uint16_t tcb_timer_id(const struct keel *k, const struct tcp_tcb *t);
+uint16_t tcb_timer_id(const struct keel *k, const struct tcp_tcb *t);   /* tcp_wheel.c */
 
 /* tcp_wheel.c: node ids are TCB indices, then KEEL_TCP_MAX_CONN + SYN-queue index */
 void wheel_init(struct keel *k);
 void wheel_insert(struct keel *k, uint16_t id, uint32_t due);
 void wheel_remove(struct keel *k, uint16_t id);
 int wheel_queued(struct keel *k, uint16_t id);
-void wheel_run(struct keel *k);
+void wheel_begin(struct keel *k);
+int wheel_expire_next(struct keel *k, uint16_t *id);
+void wheel_end(struct keel *k);
 int wheel_next(struct keel *k, uint32_t *when);
 void synq_timer_fire(struct keel *k, struct tcp_synq_entry *e);
 uint16_t synq_timer_id(const struct keel *k, const struct tcp_synq_entry *e);

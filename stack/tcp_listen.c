@@ -169,7 +169,9 @@ void listen_syn(struct keel *k, struct tcp_listener *l, const struct tcp_seg *s,
 		return;
 	}
 	e->irs = s->seq;
-	e->iss = tw_isn ? tw_isn : tcp_isn(ts->isn_key, s->daddr, s->dport, s->saddr, s->sport, k->now_ms);
+	e->iss = tw_isn;
+	if (!tw_isn)
+		e->iss = tcp_isn_next(&ts->isn_clock, ts->isn_key, s->daddr, s->dport, s->saddr, s->sport, k->now_ms);
 	e->mss = tcp_clamp_mss(s->mss);
 	wheel_insert(k, synq_timer_id(k, e), k->now_ms + TCP_RTO_INIT_MS);
 	synq_send_synack(k, e);
@@ -218,7 +220,7 @@ static int listen_cookie_ack(struct keel *k, struct tcp_listener *l, const struc
 	return 0;
 }
 
-/* LISTEN (RFC 9293 §3.10.7.2 and the notes' rules):
+/* LISTEN (RFC 9293 §3.10.7.2; where it leaves room, as Linux):
  *   RST                    -> ignore
  *   ACK without SYN        -> a returning SYN cookie? (above) connection;
  *                             failed -> SyncookiesFailed and, as any
@@ -241,7 +243,7 @@ void listen_input(struct keel *k, struct tcp_listener *l, const struct tcp_seg *
 	listen_syn(k, l, s, 0);
 }
 
-int tcp_listen(struct keel *k, uint16_t port, int backlog)
+int keel_tcp_listen(struct keel *k, uint16_t port, int backlog)
 {
 	if (port == 0)
 		return KEEL_EINVAL;   /* keel has no bind: a listener needs a port */
@@ -284,12 +286,12 @@ struct tcp_listener *listen_from_handle(struct keel *k, int h)
 	return l;
 }
 
-int tcp_accept_pending(const struct keel *k)
+int keel_tcp_accept_pending(const struct keel *k)
 {
 	return k->tcp.accept_ready != 0;
 }
 
-int tcp_accept(struct keel *k, int listener)
+int keel_tcp_accept(struct keel *k, int listener)
 {
 	struct tcp_listener *l = listen_from_handle(k, listener);
 	if (!l)
@@ -306,8 +308,7 @@ int tcp_accept(struct keel *k, int listener)
  * accepted are reset (Linux inet_csk_listen_stop). */
 void listen_close(struct keel *k, struct tcp_listener *l)
 {
-	unsigned idx = (unsigned)listen_index(k, l);
-	synq_drop_listener(k, idx);
+	synq_drop_listener(k, l);
 	for (unsigned n = 0; n < KEEL_TCP_MAX_CONN && l->acceptq_head != TCP_NONE; n++) {
 		struct tcp_tcb *t = &k->tcp.tcbs[l->acceptq_head];
 		acceptq_unlink(k, t);

@@ -46,7 +46,6 @@ struct tcp_synq_entry *synq_alloc(struct keel *k, struct tcp_listener *l, const 
 	e->tmr.prev = TMR_OFF;       /* filed by the caller with its first deadline */
 	e->tmr.next = TCP_NONE;
 	e->flags = SYNQ_F_USED;
-	e->listener = (uint8_t)listen_index(k, l);
 	e->laddr = s->daddr;
 	e->raddr = s->saddr;
 	e->lport = s->dport;
@@ -64,8 +63,9 @@ void synq_free(struct keel *k, struct tcp_synq_entry *e)
 	struct tcp_stack *ts = &k->tcp;
 	if (!(e->flags & SYNQ_F_USED))
 		return;
-	if (e->listener < KEEL_TCP_MAX_LISTEN && ts->listeners[e->listener].synq_len > 0)
-		ts->listeners[e->listener].synq_len--;
+	struct tcp_listener *l = listen_lookup(k, e->lport);
+	if (l && l->synq_len > 0)
+		l->synq_len--;
 	uint16_t self = (uint16_t)(e - ts->synq);
 	uint16_t *link = synq_bucket(k, e->raddr, e->rport, e->lport);
 	for (unsigned n = 0; n < KEEL_SYN_BACKLOG && *link != TCP_NONE; n++) {
@@ -82,13 +82,20 @@ void synq_free(struct keel *k, struct tcp_synq_entry *e)
 	pool_give(k, TCP_POOL_SYN_QUEUE);
 }
 
-void synq_drop_listener(struct keel *k, unsigned listener)
+void synq_drop_listener(struct keel *k, const struct tcp_listener *l)
 {
 	for (unsigned i = 0; i < KEEL_SYN_BACKLOG; i++) {
 		struct tcp_synq_entry *e = &k->tcp.synq[i];
-		if ((e->flags & SYNQ_F_USED) && e->listener == listener)
+		if ((e->flags & SYNQ_F_USED) && e->lport == l->port)
 			synq_free(k, e);
 	}
+}
+
+/* The window every segment of a half-open entry advertises: RCV.WND. */
+static uint16_t synq_rcv_wnd(const struct tcp_synq_entry *e)
+{
+	(void)e;
+	return KEEL_TCP_RCVBUF;
 }
 
 static void synq_out(struct keel *k, const struct tcp_synq_entry *e, struct tcp_out *o)
@@ -99,7 +106,7 @@ static void synq_out(struct keel *k, const struct tcp_synq_entry *e, struct tcp_
 	o->sport = e->lport;
 	o->dport = e->rport;
 	o->ack = e->irs + 1;
-	o->wnd = KEEL_TCP_RCVBUF;
+	o->wnd = synq_rcv_wnd(e);
 	(void)k;
 }
 
@@ -121,6 +128,23 @@ static void synq_send_ack(struct keel *k, const struct tcp_synq_entry *e)
 	o.seq = e->iss + 1;
 	o.flags = TCP_ACK;
 	(void)tcp_emit(k, &o, 0);
+}
+
+/* RFC 5961 §3.2 for a half-open entry: a RST in the window but not at
+ * RCV.NXT gets a challenge ACK, at most one per TCP_OOW_ACK_MS (RFC 5961
+ * §7; Linux rate-limits per request sock).  The stamp is the clock's low
+ * 16 bits: a wrap can only hold back a challenge, never send one early. */
+static void synq_challenge_ack(struct keel *k, struct tcp_synq_entry *e)
+{
+	uint16_t now16 = (uint16_t)k->now_ms;
+	if ((e->flags & SYNQ_F_OOW) && (uint16_t)(now16 - e->oow_ms) < TCP_OOW_ACK_MS) {
+		k->tcp.mib.challenge_acks_skipped++;
+		return;
+	}
+	e->flags |= SYNQ_F_OOW;
+	e->oow_ms = now16;
+	k->tcp.mib.challenge_acks++;
+	synq_send_ack(k, e);
 }
 
 /* Linux tcp_in_window() over [RCV.NXT, RCV.NXT + RCV.WND]. */
@@ -171,7 +195,8 @@ struct tcp_tcb *synq_child(struct keel *k, struct tcp_listener *l, const struct 
  * the state machine take any data or FIN the ACK carries. */
 static int synq_promote(struct keel *k, struct tcp_synq_entry *e, const struct tcp_seg *s)
 {
-	struct tcp_tcb *t = synq_child(k, &k->tcp.listeners[e->listener], e, s);
+	struct tcp_listener *l = listen_lookup(k, e->lport);
+	struct tcp_tcb *t = l ? synq_child(k, l, e, s) : NULL;
 	if (!t)
 		return -1;
 	/* The handshake's RTT (Linux tcp_synack_rtt_meas): the only SYN-ACK
@@ -187,8 +212,10 @@ static int synq_promote(struct keel *k, struct tcp_synq_entry *e, const struct t
 /* A segment for a half-open entry, in Linux tcp_check_req's order:
  *   SYN with SEG.SEQ == IRS (retransmitted SYN) -> resend SYN-ACK
  *   ACK with SEG.ACK != ISS+1                   -> <SEQ=SEG.ACK><RST>
- *   outside the window                          -> ACK, drop (unless RST)
- *   RST in window                               -> drop the entry silently
+ *   RST (RFC 5961 §3.2, in the window the SYN-ACK advertised):
+ *       SEG.SEQ == RCV.NXT -> drop the entry silently; other in-window
+ *       -> challenge ACK, entry kept; outside -> dropped
+ *   outside the window                          -> ACK, drop
  *   SYN in window                               -> RST, drop the entry
  *   no ACK                                      -> drop
  *   good ACK -> TCB (ESTABLISHED) into the accept queue; accept queue
@@ -209,17 +236,25 @@ void synq_input(struct keel *k, struct tcp_synq_entry *e, const struct tcp_seg *
 		return;
 	}
 	uint32_t rcv_nxt = e->irs + 1;
-	if (!req_in_window(s->seq, s->seq + tcp_seg_seqlen(s), rcv_nxt, rcv_nxt + KEEL_TCP_RCVBUF)) {
-		if (!(flg & TCP_RST))
-			synq_send_ack(k, e);
+	uint32_t wnd = synq_rcv_wnd(e);
+	if (flg & TCP_RST) {
+		if (s->seq == rcv_nxt) {
+			k->tcp.mib.attempt_fails++;
+			synq_free(k, e);
+		} else if (seq_gt(s->seq, rcv_nxt) && seq_lt(s->seq, rcv_nxt + wnd)) {
+			synq_challenge_ack(k, e);
+		}
+		return;
+	}
+	if (!req_in_window(s->seq, s->seq + tcp_seg_seqlen(s), rcv_nxt, rcv_nxt + wnd)) {
+		synq_send_ack(k, e);
 		return;
 	}
 	if (s->seq == e->irs)
 		flg &= (uint8_t)~TCP_SYN;   /* the SYN itself lies outside the window */
-	if (flg & (TCP_RST | TCP_SYN)) {
+	if (flg & TCP_SYN) {
 		k->tcp.mib.attempt_fails++;
-		if (!(flg & TCP_RST))
-			tcp_send_rst_reply(k, s);
+		tcp_send_rst_reply(k, s);
 		synq_free(k, e);
 		return;
 	}
@@ -241,7 +276,8 @@ uint16_t synq_timer_id(const struct keel *k, const struct tcp_synq_entry *e)
 }
 
 /* SYN-ACK retransmits at 1, 2, 4, 8, 16 s; with tcp_synack_retries = 5 the
- * entry goes 32 s after the 5th (63 s in all), silently, as Linux.  At
+ * entry goes 32 s after the 5th (63 s in all), silently, as Linux.  The
+ * interval stops doubling at TCP_RTO_MAX (Linux reqsk_timer_handler).  At
  * most TCP_TICK_BUDGET retransmits per tick; the rest wait a tick, their
  * schedule unchanged. */
 void synq_timer_fire(struct keel *k, struct tcp_synq_entry *e)
@@ -263,8 +299,9 @@ void synq_timer_fire(struct keel *k, struct tcp_synq_entry *e)
 	ts->mib.synack_retrans++;
 	ts->mib.retrans_segs++;
 	e->retries++;
-	uint8_t shift = e->retries < 16 ? e->retries : 16;
+	uint8_t shift = e->retries < 8 ? e->retries : 8;   /* 1 s << 7 > 120 s */
+	uint32_t gap = TCP_RTO_INIT_MS << shift;
 	/* From the old deadline, so a budget-delayed send does not
 	 * shift the schedule (1, 3, 7, 15, 31, 63 s stay exact). */
-	wheel_insert(k, id, e->tmr.due + (TCP_RTO_INIT_MS << shift));
+	wheel_insert(k, id, e->tmr.due + (gap < TCP_RTO_MAX_MS ? gap : TCP_RTO_MAX_MS));
 }

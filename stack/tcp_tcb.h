@@ -3,7 +3,7 @@
 #ifndef KEEL_TCP_TCB_H
 #define KEEL_TCP_TCB_H
 #include <stdint.h>
-#include "keel_config.h"
+#include <keel/config.h>
 #include "tcp_tuple.h"
 #include "tcp_wheel.h"
 

@@ -59,11 +59,16 @@ static void rtx_expired(struct keel *k, struct tcp_tcb *t)
 
 /* Persist timer (RFC 9293 §3.8.6.1, RFC 1122 §4.2.2.17): probes back off
  * like the RTO; the connection is dropped only after tcp_retries2 probes
- * in a row got no ACK at all (Linux tcp_probe_timer). */
+ * in a row got no ACK at all (Linux tcp_probe_timer).  An orphan has no
+ * reader to wait for: it goes after tcp_orphan_retries unanswered probes,
+ * or as soon as the probe interval has backed off to TCP_RTO_MAX even if
+ * the peer answers every probe (Linux: !alive), so a peer holding its
+ * window at zero cannot keep closed connections for ever. */
 static void persist_expired(struct keel *k, struct tcp_tcb *t)
 {
-	unsigned limit = (t->flags & TCB_F_ORPHAN) ? TCP_ORPHAN_RETRIES : TCP_RETRIES2;
-	if (t->probes >= limit) {
+	int orphan = (t->flags & TCB_F_ORPHAN) != 0;
+	unsigned limit = orphan ? TCP_ORPHAN_RETRIES : TCP_RETRIES2;
+	if (t->probes >= limit || (orphan && tcp_persist_interval(t) >= TCP_RTO_MAX_MS)) {
 		give_up(k, t);
 		return;
 	}
@@ -92,23 +97,9 @@ static void keepalive_expired(struct keel *k, struct tcp_tcb *t)
 	tcb_timer_set(k, t, TCB_T_KA, k->now_ms + t->ka_intvl_ms);
 }
 
-uint16_t tcb_timer_id(const struct keel *k, const struct tcp_tcb *t)
-{
-	return (uint16_t)(t - k->tcp.tcbs);
-}
-
 static int timer_due_now(const struct keel *k, const struct tcp_tcb *t, enum tcb_timer which)
 {
 	return tcb_timer_on(t, which) && time_due(k->now_ms, t->timer_due[which]);
-}
-
-void tcb_timer_set(struct keel *k, struct tcp_tcb *t, enum tcb_timer which, uint32_t due)
-{
-	t->timer_due[which] = due;
-	t->timers |= (uint8_t)(1u << which);
-	uint16_t id = tcb_timer_id(k, t);
-	if (!wheel_queued(k, id) || (int32_t)(due - t->tmr.due) < 0)
-		wheel_insert(k, id, due);
 }
 
 /* Files the node again at the earliest armed deadline, if any. */
@@ -163,7 +154,15 @@ void tcp_tick(struct keel *k)
 {
 	syncookie_maybe_rotate(&k->tcp.cookies, k->now_ms);
 	k->tcp.synack_sent_tick = 0;
-	wheel_run(k);
+	uint16_t id;
+	wheel_begin(k);
+	while (wheel_expire_next(k, &id)) {
+		if (id < KEEL_TCP_MAX_CONN)
+			tcb_timers_fire(k, &k->tcp.tcbs[id]);
+		else
+			synq_timer_fire(k, &k->tcp.synq[id - KEEL_TCP_MAX_CONN]);
+	}
+	wheel_end(k);
 	if (k->tcp.pool[TCP_POOL_TIME_WAIT].in_use)
 		tw_tick(k);
 }

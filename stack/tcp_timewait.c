@@ -22,8 +22,10 @@ static uint16_t *tw_bucket(struct keel *k, uint32_t raddr, uint16_t rport, uint1
 void tw_pool_init(struct keel *k)
 {
 	struct tcp_stack *ts = &k->tcp;
-	for (unsigned i = 0; i < KEEL_TW_MAX; i++)
+	for (unsigned i = 0; i < KEEL_TW_MAX; i++) {
 		ts->tw[i].hnext = (uint16_t)(i + 1 < KEEL_TW_MAX ? i + 1 : TCP_NONE);
+		ts->tw[i].older = TW_FREE;
+	}
 	ts->tw_free = 0;
 	ts->tw_oldest = ts->tw_newest = TCP_NONE;
 	for (unsigned b = 0; b < TCP_TW_BUCKETS; b++)
@@ -79,7 +81,6 @@ void tw_enter(struct keel *k, const struct tcp_tcb *t)
 	struct tcp_tw_entry *w = &ts->tw[idx];
 	ts->tw_free = w->hnext;
 	memset(w, 0, sizeof(*w));
-	w->used = 1;
 	w->raddr = t->raddr;
 	w->lport = t->lport;
 	w->rport = t->rport;
@@ -108,7 +109,7 @@ static void tw_free(struct keel *k, struct tcp_tw_entry *w)
 		link = &ts->tw[*link].hnext;
 	}
 	tw_age_unlink(ts, w);
-	w->used = 0;
+	w->older = TW_FREE;
 	w->hnext = ts->tw_free;
 	ts->tw_free = self;
 	pool_give(k, TCP_POOL_TIME_WAIT);
@@ -117,7 +118,7 @@ static void tw_free(struct keel *k, struct tcp_tw_entry *w)
 /* A new incarnation takes the 4-tuple over (TWRecycled). */
 void tw_recycle(struct keel *k, struct tcp_tw_entry *w)
 {
-	if (!w->used)
+	if (!tw_used(w))
 		return;
 	k->tcp.mib.tw_recycled++;
 	tw_free(k, w);
@@ -210,6 +211,14 @@ void tw_input(struct keel *k, struct tcp_tw_entry *w, const struct tcp_seg *s)
 	if (s->flags & TCP_ACK)
 		tw_restart(k, w);
 	tw_send_ack(k, w, s);
+}
+
+unsigned tw_flush(struct keel *k)
+{
+	unsigned n = 0;
+	for (; n < KEEL_TW_MAX && k->tcp.tw_oldest != TCP_NONE; n++)
+		tw_free(k, &k->tcp.tw[k->tcp.tw_oldest]);
+	return n;
 }
 
 uint32_t tw_deadline(const struct keel *k, const struct tcp_tw_entry *w)

@@ -1,6 +1,6 @@
-/* A connection in TIME_WAIT: Linux's timewait sock, 32 bytes.  The local
- * address is the interface's (keel has one); entries are flushed if it
- * changes.  The entry keeps when 2*MSL last (re)started rather than its
+/* A connection in TIME_WAIT: Linux's timewait sock, 28 bytes.  The local
+ * address is the interface's (keel has one); keel_set_addr flushes every
+ * entry when it changes (tcp_addr.c).  The entry keeps when 2*MSL last (re)started rather than its
  * deadline, so a live change of tcp_msl applies to it, and its age is known
  * for tcp_tw_reuse. */
 #ifndef KEEL_TCP_TIMEWAIT_H
@@ -17,7 +17,9 @@ struct tcp_tw_entry {
 	/* Age order: every entry lasts the same 2*MSL from its `since`, and
 	 * `since` only moves to now, so a FIFO list is deadline order and the
 	 * tick looks at its head alone. */
-	uint16_t older, newer;
-	uint16_t used;
+	uint16_t older, newer;   /* older: TW_FREE when the entry is free */
 };
+
+#define TW_FREE 0xfffeu
+static inline int tw_used(const struct tcp_tw_entry *w) { return w->older != TW_FREE; }
 #endif

@@ -1,5 +1,6 @@
 /* The TCP timer wheel (tcp_wheel.h).  Node ids: TCBs 0..KEEL_TCP_MAX_CONN-1,
- * then SYN-queue entries. */
+ * then SYN-queue entries.  It calls nothing back: tcp_tick asks it for
+ * each due node (wheel_expire_next) and runs that node's timers. */
 #include "tcp_internal.h"
 
 _Static_assert(KEEL_TCP_MAX_CONN + KEEL_SYN_BACKLOG < TMR_HEAD, "timer node ids fit below TMR_HEAD");
@@ -37,13 +38,13 @@ static void list_push(struct keel *k, unsigned list, uint16_t id)
 		node(k, n->next)->prev = id;
 	w->head[list] = id;
 	if (list < TMR_LIST_EXPIRE)
-		w->occupied[list / TMR_SLOTS] |= 1ull << (list % TMR_SLOTS);
+		w->occupied[list / TMR_SLOTS] |= 1u << (list % TMR_SLOTS);
 	w->count++;
 }
 
 /* The list a deadline is filed in, seen from base (old Linux
- * internal_add_timer): level 0 holds the next 64 ms exactly; level L the
- * deadlines less than 64^(L+1) ms away, by their 64^L ms block. */
+ * internal_add_timer): level 0 holds the next 32 ms exactly; level L the
+ * deadlines less than 32^(L+1) ms away, by their 32^L ms block. */
 static unsigned list_for(const struct tcp_wheel *w, uint32_t due)
 {
 	int32_t ahead = (int32_t)(due - w->base);
@@ -85,7 +86,7 @@ void wheel_remove(struct keel *k, uint16_t id)
 		unsigned list = n->prev & (uint16_t)~TMR_HEAD;
 		w->head[list] = n->next;
 		if (n->next == TCP_NONE && list < TMR_LIST_EXPIRE)
-			w->occupied[list / TMR_SLOTS] &= ~(1ull << (list % TMR_SLOTS));
+			w->occupied[list / TMR_SLOTS] &= ~(1u << (list % TMR_SLOTS));
 	} else {
 		node(k, n->prev)->next = n->next;
 	}
@@ -107,37 +108,25 @@ static void list_move(struct keel *k, unsigned from, unsigned to)
 	struct tcp_wheel *w = &k->tcp.wheel;
 	uint16_t first = w->head[from];
 	w->head[from] = TCP_NONE;
-	w->occupied[from / TMR_SLOTS] &= ~(1ull << (from % TMR_SLOTS));
+	w->occupied[from / TMR_SLOTS] &= ~(1u << (from % TMR_SLOTS));
 	w->head[to] = first;
 	if (first != TCP_NONE)
 		node(k, first)->prev = (uint16_t)(TMR_HEAD | to);
 }
 
-static void expire(struct keel *k, uint16_t id)
-{
-	if (id < KEEL_TCP_MAX_CONN)
-		tcb_timers_fire(k, &k->tcp.tcbs[id]);
-	else
-		synq_timer_fire(k, &k->tcp.synq[id - KEEL_TCP_MAX_CONN]);
-}
-
-/* Handles pending nodes until the list is empty (1) or the budget is
- * spent (0).  An expiry handler may stop or refile any node, this one
- * included: each is unlinked before its handler runs. */
-static int drain(struct keel *k, unsigned list)
+/* Refiles cascaded nodes a level down until none is left (1) or the
+ * budget is spent (0). */
+static int drain_cascade(struct keel *k)
 {
 	struct tcp_wheel *w = &k->tcp.wheel;
-	while (w->head[list] != TCP_NONE) {
+	while (w->head[TMR_LIST_CASCADE] != TCP_NONE) {
 		if (w->work >= TMR_TICK_BUDGET)
 			return 0;
 		w->work++;
-		uint16_t id = w->head[list];
+		uint16_t id = w->head[TMR_LIST_CASCADE];
 		uint32_t due = node(k, id)->due;
 		wheel_remove(k, id);
-		if (list == TMR_LIST_EXPIRE)
-			expire(k, id);
-		else
-			wheel_insert(k, id, due);    /* a level down */
+		wheel_insert(k, id, due);
 	}
 	return 1;
 }
@@ -149,25 +138,46 @@ static void advance(struct tcp_wheel *w, uint32_t to)
 		w->cascade_level = 1;         /* a level-0 wrap: coarser slots come due */
 }
 
-/* Processes every millisecond up to now, within the budget. */
-void wheel_run(struct keel *k)
+void wheel_begin(struct keel *k)
+{
+	k->tcp.wheel.work = 0;
+	k->tcp.wheel.running = 1;
+}
+
+void wheel_end(struct keel *k)
+{
+	struct tcp_wheel *w = &k->tcp.wheel;
+	w->running = 0;
+	if (w->work > w->work_max)
+		w->work_max = w->work;
+}
+
+/* The next node whose deadline has come, unlinked, in *id (1), or 0 when
+ * none is due up to now or the tick's budget is spent.  The wheel only
+ * reports: the caller (tcp_tick) runs the node's timers, which may stop
+ * or refile any node, this one included. */
+int wheel_expire_next(struct keel *k, uint16_t *id)
 {
 	struct tcp_wheel *w = &k->tcp.wheel;
 	uint32_t now = k->now_ms;
-	w->work = 0;
-	w->running = 1;
 	for (;;) {
-		if (!drain(k, TMR_LIST_EXPIRE) || !drain(k, TMR_LIST_CASCADE))
-			break;
+		if (w->work >= TMR_TICK_BUDGET)
+			return 0;
+		if (w->head[TMR_LIST_EXPIRE] != TCP_NONE) {
+			w->work++;
+			*id = w->head[TMR_LIST_EXPIRE];
+			wheel_remove(k, *id);
+			return 1;
+		}
+		if (!drain_cascade(k))
+			return 0;
 		if (!time_due(now, w->base))
-			break;                        /* caught up */
+			return 0;                     /* caught up */
 		if (w->count == 0) {
 			advance(w, now + 1u);
 			w->cascade_level = 0;         /* nothing to cascade */
-			break;
+			return 0;
 		}
-		if (w->work >= TMR_TICK_BUDGET)
-			break;
 		w->work++;
 		unsigned idx = w->base & (TMR_SLOTS - 1u);
 		if (idx == 0 && w->cascade_level != 0 && w->cascade_level < TMR_LEVELS) {
@@ -181,21 +191,18 @@ void wheel_run(struct keel *k)
 			continue;
 		}
 		w->cascade_level = 0;
-		if (w->occupied[0] & (1ull << idx)) {
+		if (w->occupied[0] & (1u << idx)) {
 			list_move(k, idx, TMR_LIST_EXPIRE);
 			advance(w, w->base + 1u);  /* refiled deadlines <= now go to the next slot */
 			continue;
 		}
 		/* Nothing in this slot: straight to the next occupied one (or
 		 * the wrap), but not past now. */
-		uint64_t later = w->occupied[0] >> idx;
-		uint32_t step = later ? (uint32_t)__builtin_ctzll(later) : TMR_SLOTS - idx;
+		uint32_t later = w->occupied[0] >> idx;
+		uint32_t step = later ? (uint32_t)__builtin_ctz(later) : TMR_SLOTS - idx;
 		uint32_t gap = now + 1u - w->base;
 		advance(w, w->base + (step < gap ? step : gap));
 	}
-	w->running = 0;
-	if (w->work > w->work_max)
-		w->work_max = w->work;
 }
 
 /* The earliest time anything filed may come due: exact for level 0, the
@@ -214,7 +221,7 @@ int wheel_next(struct keel *k, uint32_t *when)
 	uint32_t best = 0;
 	int found = 0;
 	for (unsigned l = 0; l < TMR_LEVELS; l++) {
-		uint64_t occ = w->occupied[l];
+		uint32_t occ = w->occupied[l];
 		if (!occ)
 			continue;
 		unsigned shift = TMR_BITS * l;
@@ -222,8 +229,8 @@ int wheel_next(struct keel *k, uint32_t *when)
 		/* Level 0: slot cur is this millisecond's; coarser: slot cur
 		 * was cascaded at this block's start, so it waits a whole turn. */
 		unsigned from = l == 0 ? cur : cur + 1u;
-		uint64_t rot = (from >= TMR_SLOTS ? 0 : occ >> from) | (from == 0 ? 0 : occ << (TMR_SLOTS - from));
-		unsigned dist = (unsigned)__builtin_ctzll(rot) + (from - cur);
+		uint32_t rot = (from >= TMR_SLOTS ? 0 : occ >> from) | (from == 0 ? 0 : occ << (TMR_SLOTS - from));
+		unsigned dist = (unsigned)__builtin_ctz(rot) + (from - cur);
 		uint32_t t = l == 0 ? w->base + dist : ((w->base >> shift) + dist) << shift;
 		if (!found || (int32_t)(t - best) < 0)
 			best = t;
@@ -231,4 +238,20 @@ int wheel_next(struct keel *k, uint32_t *when)
 	}
 	*when = best;
 	return found;
+}
+
+/* ---- a TCB's timers (tcp_internal.h) ---- */
+
+uint16_t tcb_timer_id(const struct keel *k, const struct tcp_tcb *t)
+{
+	return (uint16_t)(t - k->tcp.tcbs);
+}
+
+void tcb_timer_set(struct keel *k, struct tcp_tcb *t, enum tcb_timer which, uint32_t due)
+{
+	t->timer_due[which] = due;
+	t->timers |= (uint8_t)(1u << which);
+	uint16_t id = tcb_timer_id(k, t);
+	if (!wheel_queued(k, id) || (int32_t)(due - t->tmr.due) < 0)
+		wheel_insert(k, id, due);
 }

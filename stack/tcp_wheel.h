@@ -1,9 +1,9 @@
 /* The TCP timer wheel: every timed TCB and SYN-queue entry is one node,
  * filed under its earliest deadline, so a tick touches only what is due
  * (Varghese & Lauck's hierarchical wheel, scheme 7, as Linux's timer wheel
- * before 4.8).  Four levels of 64 slots: level L slots are 64^L ms wide,
- * the wheel spans 2^24 ms (4.6 h); a later deadline is filed at the far
- * end and refiled when it comes round.  Deadlines fire in the tick of
+ * before 4.8).  Four levels of 32 slots: level L slots are 32^L ms wide,
+ * the wheel spans 2^20 ms (17 min); a later deadline (a 2 h keepalive) is
+ * filed at the far end and refiled when it comes round.  Deadlines fire in the tick of
  * their millisecond, exactly: a node is moved down a level (cascaded)
  * when its coarse slot comes due.  Work per tick is capped by a budget
  * (expiries, moves, slot steps); a tick that runs out resumes next tick. */
@@ -11,7 +11,7 @@
 #define KEEL_TCP_WHEEL_H
 #include <stdint.h>
 
-#define TMR_BITS 6u
+#define TMR_BITS 5u
 #define TMR_SLOTS (1u << TMR_BITS)
 #define TMR_LEVELS 4u
 #define TMR_SPAN (1u << (TMR_BITS * TMR_LEVELS))   /* ms the wheel files exactly */
@@ -37,7 +37,7 @@ struct tcp_wheel {
 	uint32_t work_max;                /* most ever spent by one tick */
 	uint8_t cascade_level;            /* at a level-0 wrap: next level to cascade */
 	uint8_t running;                  /* inside wheel_run */
-	uint64_t occupied[TMR_LEVELS];    /* non-empty slots, a bit each */
+	uint32_t occupied[TMR_LEVELS];    /* non-empty slots, a bit each */
 	uint16_t head[TMR_NLISTS];
 };
 #endif
