@@ -53,7 +53,8 @@ struct tcp_tcb *tcb_alloc(struct keel *k)
 	if (ts->tcb_free_head == TCP_NONE)
 		ts->tcb_free_tail = TCP_NONE;
 	uint32_t gen = t->gen;
-	memset(t, 0, offsetof(struct tcp_tcb, sndbuf));  /* buffers need no clearing */
+	memset(t, 0, sizeof(*t));
+	mem_tcb_init(k, t);             /* empty queues: no chunk held */
 	t->gen = gen;
 	t->tmr.prev = TMR_OFF;             /* freed TCBs are never in the wheel */
 	t->tmr.next = TCP_NONE;
@@ -108,6 +109,7 @@ void tcb_free(struct keel *k, struct tcp_tcb *t)
 	tcb_unhash(k, t);
 	wheel_remove(k, tcb_index(k, t));
 	t->timers = 0;
+	mem_release(k, t);                  /* every chunk back to the pool */
 	t->flags = 0;
 	t->state = TCP_CLOSED;
 	pool_give(k, TCP_POOL_TCB);
@@ -179,8 +181,12 @@ void tcb_done(struct keel *k, struct tcp_tcb *t, int err)
 	t->flags &= (uint16_t)~TCB_F_ACK_NOW;
 	t->timers = 0;
 	t->dflags &= (uint8_t)~(TCB_D_PERSIST | TCB_D_RTT_ON);
-	t->snd_len = 0;                 /* the write queue is purged, as tcp_done */
+	/* The write and out-of-order queues are purged, as tcp_done; unread
+	 * data stays for the application. */
+	(void)chunkq_clear(&t->sndq, &k->tcp.chunks);
+	(void)chunkq_truncate(&t->rcvq, &k->tcp.chunks, t->rcvq.len);
 	t->nooo = 0;
+	mem_update(k);
 	if ((t->flags & (TCB_F_ORPHAN | TCB_F_ACCEPTQ)) != 0) {
 		tcb_free(k, t);             /* nobody will ever read the error */
 		return;
@@ -203,9 +209,11 @@ int tcb_need_reset(const struct tcp_tcb *t)
 	}
 }
 
-/* Free receive space: what RCV.WND may be at most.  Out-of-order bytes
- * sit beyond RCV.NXT inside this space and do not reduce it. */
-uint16_t tcb_rcv_wnd(const struct tcp_tcb *t)
+/* Free receive space: what RCV.WND may be at most now (the budget less
+ * the unread bytes, as far as the pool allows: tcp_mem.c).  Out-of-order
+ * bytes sit beyond RCV.NXT inside this space and do not reduce it. */
+uint16_t tcb_rcv_wnd(const struct keel *k, const struct tcp_tcb *t)
 {
-	return (uint16_t)(KEEL_TCP_RCVBUF - t->rcv_len);
+	uint32_t w = mem_rcv_space(k, t);
+	return (uint16_t)(w < 65535u ? w : 65535u);
 }

@@ -275,6 +275,7 @@ static void scale_10k_established(void)
 	tcp_pool_get(K, TCP_POOL_SYN_QUEUE, &u);
 	CHECK(u.in_use == 0);
 	CHECK(K->tcp.wheel.count == 0);
+	CHECK(K->tcp.chunks.in_use == 0);           /* every data chunk back in the pool */
 	CHECK(tcp_close(K, l) == KEEL_OK);
 }
 
