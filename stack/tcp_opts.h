@@ -35,12 +35,6 @@ struct tcp_sack_board {
 #define SB_TLP_ARMED 0x01u       /* the retransmit deadline is a probe timeout (RFC 8985 §7.2) */
 #define SB_TLP_OUT   0x02u       /* a probe went out; none again until SND.UNA moves */
 
-/* Packs the agreed options and shifts of a SYN-queue entry into one byte:
- * bits 0-2 TCP_OPTF_WSCALE/SACKOK/TS, bits 4-7 the peer's shift. */
-#define TCP_OPTS_PACK(on, peer_shift) ((uint8_t)(((on) & 0x07u) | ((unsigned)(peer_shift) << 4)))
-#define TCP_OPTS_ON(packed) ((uint8_t)((packed) & 0x07u))
-#define TCP_OPTS_PEER_SHIFT(packed) ((uint8_t)((packed) >> 4))
-
 static inline unsigned tcp_snd_shift(const struct tcp_conn_opts *o) { return o->shifts & 0x0fu; }
 static inline unsigned tcp_rcv_shift(const struct tcp_conn_opts *o) { return o->shifts >> 4; }
 #endif

@@ -20,7 +20,7 @@ static void out_init(struct keel *k, struct tcp_out *o, struct tcp_tcb *t, uint8
 		o->ack = t->rcv_nxt;
 		/* Every ACK we send settles what was owed. */
 		t->flags &= (uint16_t)~TCB_F_ACK_NOW;
-		t->dflags &= (uint8_t)~TCB_D_DACK_ON;
+		tcb_timer_stop(t, TCB_T_DACK);
 	}
 	/* Window = free receive space, receiver SWS applied (tcp_rcv.c),
 	 * in units of our shift (RFC 7323 §2.3). */
@@ -40,12 +40,11 @@ void tcp_rtx_arm(struct keel *k, struct tcp_tcb *t)
 {
 	/* A tail-loss probe first when one is due (tcp_sack.c), else the RTO. */
 	uint32_t pto = tlp_pto(t, tcb_flight(t), t->rto_ms);
-	t->rtx_due = k->now_ms + (pto ? pto : t->rto_ms);
+	tcb_timer_set(k, t, TCB_T_RTX, k->now_ms + (pto ? pto : t->rto_ms));
 	if (pto)
 		t->sb.flags |= SB_TLP_ARMED;
 	else
 		t->sb.flags &= (uint8_t)~SB_TLP_ARMED;
-	t->flags |= TCB_F_RTX_ON;
 	t->dflags &= (uint8_t)~TCB_D_PERSIST;
 }
 
@@ -238,8 +237,7 @@ static void output_data(struct keel *k, struct tcp_tcb *t, int force)
 	if (flight == 0 && t->sndq.len > 0 && data_unsent(t) > 0) {
 		if (!(t->dflags & TCB_D_PERSIST)) {
 			t->persist_shift = 0;
-			t->rtx_due = k->now_ms + tcp_persist_interval(t);
-			t->flags |= TCB_F_RTX_ON;
+			tcb_timer_set(k, t, TCB_T_RTX, k->now_ms + tcp_persist_interval(t));
 			t->dflags |= TCB_D_PERSIST;
 		}
 	} else if (flight > 0) {
@@ -248,13 +246,13 @@ static void output_data(struct keel *k, struct tcp_tcb *t, int force)
 		 * retransmit timer covers the FIN (RFC 6298 §5.1). */
 		if ((t->dflags & TCB_D_PERSIST) && (t->snd_wnd > 0 || t->sndq.len == 0)) {
 			t->persist_shift = 0;
-			tcp_rtx_arm(k, t);
-		} else if (!(t->flags & TCB_F_RTX_ON)) {
+			tcp_rtx_arm(k, t);                  /* the window opened */
+		} else if (!tcb_timer_on(t, TCB_T_RTX)) {
 			tcp_rtx_arm(k, t);
 		}
 	} else if (t->dflags & TCB_D_PERSIST) {
 		t->dflags &= (uint8_t)~TCB_D_PERSIST;
-		t->flags &= (uint16_t)~TCB_F_RTX_ON;
+		tcb_timer_stop(t, TCB_T_RTX);
 	}
 }
 
@@ -319,8 +317,7 @@ void tcp_tlp_fire(struct keel *k, struct tcp_tcb *t)
 		uint32_t off = flight > t->snd_mss ? flight - t->snd_mss : 0u;
 		tcp_retransmit_at(k, t, off, t->snd_mss);
 	}
-	t->rtx_due = k->now_ms + t->rto_ms;
-	t->flags |= TCB_F_RTX_ON;
+	tcb_timer_set(k, t, TCB_T_RTX, k->now_ms + t->rto_ms);
 }
 
 /* The retransmit timer fired (the caller backs off and counts): SYN or
@@ -347,7 +344,7 @@ void tcp_persist_fire(struct keel *k, struct tcp_tcb *t)
 {
 	if (!can_send_data(t) || data_unsent(t) + tcb_flight(t) == 0) {
 		t->dflags &= (uint8_t)~TCB_D_PERSIST;
-		t->flags &= (uint16_t)~TCB_F_RTX_ON;
+		tcb_timer_stop(t, TCB_T_RTX);
 		return;
 	}
 	if (t->sndq.len == 0) {
@@ -363,10 +360,8 @@ void tcp_persist_fire(struct keel *k, struct tcp_tcb *t)
 	}
 	if (t->persist_shift < 16)
 		t->persist_shift++;
-	if (t->dflags & TCB_D_PERSIST) {
-		t->rtx_due = k->now_ms + tcp_persist_interval(t);
-		t->flags |= TCB_F_RTX_ON;
-	}
+	if (t->dflags & TCB_D_PERSIST)
+		tcb_timer_set(k, t, TCB_T_RTX, k->now_ms + tcp_persist_interval(t));
 }
 
 /* RFC 1122 §4.2.3.6: <SEQ=SND.NXT-1><ACK=RCV.NXT>, no data (as Linux);

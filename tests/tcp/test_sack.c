@@ -5,12 +5,13 @@
  * 8985) so that small windows recover without an RTO. */
 #include <string.h>
 #include "harness.h"
+#include "tcp_internal.h"
 
 static struct tcp_conn_info info(struct th *t)
 {
 	struct tcp_conn_info ci;
 	memset(&ci, 0, sizeof(ci));
-	int r = keel_tcp_conn_info(K, KEEL_TCP_MAX_LISTEN + ((unsigned)H & 0xffu), &ci);
+	int r = keel_tcp_conn_info(K, KEEL_TCP_MAX_LISTEN + tcp_handle_slot(H), &ci);
 	if (r != 0 || ci.kind != TCP_CONN_TCB)
 		th_fail(t, 0, "tcp_conn_info: no TCB for the handle (%d)", r);
 	return ci;

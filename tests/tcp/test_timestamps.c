@@ -4,6 +4,7 @@
  * PAWSActiveRejected). */
 #include <stdio.h>
 #include "harness.h"
+#include "tcp_internal.h"
 
 /* A passive connection with timestamps: the peer's TSvals start at 100. */
 static void establish_ts(struct th *t)
@@ -71,7 +72,7 @@ SCRIPT(paws_rst_exempt)
 SCRIPT(paws_24_days_idle)
 {
 	establish_ts(t);
-	struct tcp_tcb *c = &K->tcp.tcbs[H & 0xff];
+	struct tcp_tcb *c = tcb_from_handle(K, H);
 	c->opt.ts_recent_ms -= 24u * 24u * 3600u * 1000u;   /* as if idle for 24 days */
 	INJECT("< P. 1:11(10) ack 1 win 8192 <nop,nop,TS val 50 ecr 0>");
 	ASSERT_COUNTER(paws_estab_rejected, 0);
