@@ -189,6 +189,10 @@ void cc_on_dupack(struct keel *k, struct tcp_tcb *t)
 	k->tcp.mib.fast_retrans++;
 	if (t->opt.on & TCP_OPTF_SACKOK)
 		k->tcp.mib.sack_recovery++;
+	if (t->opt.on & TCP_OPTF_TS) {
+		t->rtt_start = k->now_ms;             /* Karn stopped timing: the field is free */
+		t->sb.flags |= SB_EIFEL;
+	}
 	t->cwnd = t->ssthresh + 3u * mss;
 	t->bytes_acked = 0;
 }
@@ -203,5 +207,6 @@ void cc_on_rto(struct keel *k, struct tcp_tcb *t)
 	t->recover = t->snd_max;                  /* RFC 6582 §4: no fast retransmit on stale dupacks */
 	t->dupacks = 0;
 	t->dflags &= (uint8_t)~(TCB_D_RECOVERY | TCB_D_RTT_ON);
+	t->sb.flags &= (uint8_t)~SB_EIFEL;
 	t->snd_nxt = t->snd_una;
 }

@@ -3,7 +3,10 @@
  * as many as the option space allows (4, or 3 with timestamps).  The
  * first block is the range holding the latest segment kept; the others
  * follow from the highest down, which for a sender moving forward are the
- * most recently changed.  No DSACK (RFC 2883 is optional). */
+ * most recently changed.  No DSACK (RFC 2883 is optional).
+ * The sending side (below): the scoreboard, reordering found by SACK
+ * (a hole filled by the original) and by timestamps (Eifel), the
+ * tail-loss probe's timeout. */
 #include "tcp_internal.h"
 
 void sack_out(const struct tcp_tcb *t, struct tcp_out *o)
@@ -92,6 +95,15 @@ static void board_add(struct tcp_sack_board *b, uint32_t s, uint32_t e)
 void sack_on_ack(struct keel *k, struct tcp_tcb *t, const struct tcp_seg *s)
 {
 	struct tcp_sack_board *b = &t->sb;
+	/* The first ACK to move SND.UNA after a fast retransmit: an echo of
+	 * a TSval older than the retransmission says the original arrived,
+	 * so the loss was reordering (Eifel, RFC 3522; Linux TCPTSReorder).
+	 * Counted only: cwnd is not restored. */
+	if ((b->flags & SB_EIFEL) && seq_gt(s->ack, t->snd_una)) {
+		b->flags &= (uint8_t)~SB_EIFEL;
+		if ((s->opts & TCP_OPTF_TS) && s->tsecr != 0 && seq_lt(s->tsecr - t->opt.ts_off, t->rtt_start))
+			k->tcp.mib.ts_reorder++;
+	}
 	if (!(t->opt.on & TCP_OPTF_SACKOK))
 		return;
 	if (seq_gt(s->ack, t->snd_una)) {
