@@ -137,9 +137,10 @@ void cc_on_ack(struct keel *k, struct tcp_tcb *t, uint32_t ack, uint32_t acked)
 		 * 6675 §5 step (C)), none if all are resent -- deflate by the
 		 * amount acked, add back one SMSS if at least one SMSS was
 		 * acked. */
-		if (t->opt.on & TCP_OPTF_SACKOK)
-			retransmit_hole(k, t);
-		else
+		/* (With SACK and no hole shown -- the lost segment is the last
+		 * one out, nothing above it to SACK -- the head as NewReno,
+		 * unless it went already in this recovery.) */
+		if (!((t->opt.on & TCP_OPTF_SACKOK) && (retransmit_hole(k, t) || t->sb.high_rxt > 0)))
 			tcp_retransmit_head(k, t);
 		t->cwnd = acked < t->cwnd ? t->cwnd - acked : 0u;
 		if (acked >= mss)
