@@ -51,7 +51,9 @@ void icmp_input(struct keel *k, const struct ipv4_packet *ip)
 	}
 	if (ip->payload[0] == ICMP_ECHO_REQUEST && ip->payload[1] == 0)
 		echo_reply(k, ip);
-	/* Other types (replies, unreachables, redirects ...) are counted only. */
+	else if (ip->payload[0] == ICMP_ECHO_REPLY && ip->payload[1] == 0)
+		ping_input(k, ip);
+	/* Other types (unreachables, redirects ...) are counted only. */
 }
 
 #define ICMP_TOKEN 1000u

@@ -27,6 +27,7 @@ struct ipv4_packet;
 struct icmp_stats {
 	uint32_t in_msgs, in_errors, in_csum_errors, in_echos;
 	uint32_t out_msgs, out_echo_reps;
+	uint32_t out_echos, in_echo_reps;   /* OutEchos, InEchoReps: ping (ping.c) */
 	uint32_t in_echo_bcast;  /* broadcast echo requests ignored */
 	uint32_t out_errors;     /* replies that could not be sent */
 	uint32_t out_dest_unreachs; /* OutDestUnreachs */

@@ -80,6 +80,8 @@ static const struct counter_def defs[] = {
 	K("Icmp", "InEchoBcastIgnored", icmp.in_echo_bcast),
 	K("Icmp", "OutMsgs", icmp.out_msgs),
 	K("Icmp", "OutEchoReps", icmp.out_echo_reps),
+	K("Icmp", "InEchoReps", icmp.in_echo_reps),
+	K("Icmp", "OutEchos", icmp.out_echos),
 	K("Icmp", "OutErrors", icmp.out_errors),
 	K("Icmp", "OutDestUnreachs", icmp.out_dest_unreachs),
 	K("Icmp", "OutRateLimited", icmp.out_ratelimited),   /* Linux: IcmpMsg / OutRateLimitHost */
