@@ -36,6 +36,10 @@ static const struct counter_def defs[] = {
 	K("TcpExt", "SyncookiesRecv", tcp.mib.syncookies_recv),
 	K("TcpExt", "SyncookiesFailed", tcp.mib.syncookies_failed),
 	K("TcpExt", "TW", tcp.mib.tw),
+	K("TcpExt", "OutOfWindowIcmps", tcp.pmtu.out_of_window),
+	K("TcpExt", "TCPPmtuUpdates", tcp.pmtu.updates),
+	K("TcpExt", "TCPPmtuNoConn", tcp.pmtu.no_conn),
+	K("TcpExt", "TCPPmtuIgnored", tcp.pmtu.ignored),
 	K("TcpExt", "TWRecycled", tcp.mib.tw_recycled),
 	K("TcpExt", "TCPTimeWaitOverflow", tcp.mib.tw_overflow),
 	K("TcpExt", "TCPAbortOnClose", tcp.mib.abort_on_close),
@@ -82,6 +86,7 @@ static const struct counter_def defs[] = {
 	K("Icmp", "OutEchoReps", icmp.out_echo_reps),
 	K("Icmp", "InEchoReps", icmp.in_echo_reps),
 	K("Icmp", "OutEchos", icmp.out_echos),
+	K("Icmp", "InDestUnreachs", icmp.in_dest_unreachs),
 	K("Icmp", "OutErrors", icmp.out_errors),
 	K("Icmp", "OutDestUnreachs", icmp.out_dest_unreachs),
 	K("Icmp", "OutRateLimited", icmp.out_ratelimited),   /* Linux: IcmpMsg / OutRateLimitHost */
