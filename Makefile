@@ -153,7 +153,15 @@ $(HOST_BUILD)/fuzz/fuzz_frame: tests/fuzz/fuzz_frame.c $(STACK_SRCS) $(wildcard 
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) $< $(STACK_SRCS) -o $@
 
-test-fuzz: deps-test $(HOST_BUILD)/fuzz/fuzz_frame
+# The DHCP and DNS reply parsers alone (tests/fuzz/fuzz_dhcp_dns.c).
+$(HOST_BUILD)/fuzz/fuzz_dhcp_dns: tests/fuzz/fuzz_dhcp_dns.c $(STACK_SRCS) $(wildcard stack/*.h)
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) $< $(STACK_SRCS) -o $@
+
+test-fuzz: deps-test $(HOST_BUILD)/fuzz/fuzz_frame $(HOST_BUILD)/fuzz/fuzz_dhcp_dns
+	@mkdir -p $(HOST_BUILD)/fuzz/corpus-dhcp-dns
+	$(HOST_BUILD)/fuzz/fuzz_dhcp_dns -max_total_time=$(FUZZ_TIME) -timeout=10 -print_final_stats=1 \
+		$(HOST_BUILD)/fuzz/corpus-dhcp-dns
 	@mkdir -p $(HOST_BUILD)/fuzz/corpus
 	$(HOST_BUILD)/fuzz/fuzz_frame -max_total_time=$(FUZZ_TIME) -timeout=10 -print_final_stats=1 \
 		$(HOST_BUILD)/fuzz/corpus
