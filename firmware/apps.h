@@ -1,4 +1,4 @@
-/* The device's TCP services (DESIGN.md): echo 7 (RFC 862), discard 9
+/* The device's TCP services (docs/DESIGN.md): echo 7 (RFC 862), discard 9
  * (RFC 863), one line then close 13 (RFC 867 daytime-like), chargen 19
  * (RFC 864), HTTP 80 (app_http.c), iperf2 5001 (app_iperf.c).  Each
  * service is a struct service; apps.c owns the listeners and a fixed

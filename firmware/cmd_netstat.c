@@ -1,5 +1,5 @@
 /* netstat: connections per state, SYN- and accept-queue occupancy per
- * listener, and pool use -- the numbers the mission notes watch with
+ * listener, and pool use -- the numbers one watches on Linux with
  * `watch -n 0.6 'netstat -t | grep ... | wc -l'`:
  *
  *   State          Count          one line per state, netstat's names

@@ -1,4 +1,4 @@
-/* Firmware-side sizes (the stack's pools are in stack/keel_config.h);
+/* Firmware-side sizes (the stack's pools are in stack/include/keel/config.h);
  * -D on the command line (EXTRA_CFLAGS) overrides each. */
 #ifndef KEEL_FW_CONFIG_H
 #define KEEL_FW_CONFIG_H

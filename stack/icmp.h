@@ -13,14 +13,8 @@
 /* Error messages quote as much of the datagram as keeps them within 576
  * bytes (RFC 1812 §4.3.2.3; what Linux sends). */
 #define ICMP_ERR_MAX_LEN 576
-/* Error messages are rate limited: a burst, then a steady rate (Linux
- * limits per destination, icmp_ratelimit; keel keeps one bucket). */
-#ifndef KEEL_ICMP_ERR_BURST
-#define KEEL_ICMP_ERR_BURST 6
-#endif
-#ifndef KEEL_ICMP_ERR_PER_SEC
-#define KEEL_ICMP_ERR_PER_SEC 10
-#endif
+/* Error messages are rate limited: KEEL_ICMP_ERR_BURST, then
+ * KEEL_ICMP_ERR_PER_SEC (<keel/config.h>). */
 
 struct keel;
 struct ipv4_packet;
