@@ -2,6 +2,7 @@
  * first DISCOVER to renewal, rebinding, expiry, NAK, lost messages, an ARP
  * conflict (RFC 5227 -> DECLINE) and the static fallback. */
 #include "unit/dhcp_server.h"
+#include <keel/tcp.h>
 
 #define FB_IP IP4(192, 0, 2, 2)
 
@@ -239,6 +240,22 @@ static void lease_expires(void **state)
 	assert_int_equal(K.dhcp.state, DHCP_SELECTING);
 }
 
+/* The address goes at expiry, and with it every connection on it. */
+static void expiry_resets_connections(void **state)
+{
+	(void)state;
+	uint32_t t0 = now;
+	bind_lease(120, 20, 40);
+	int s = keel_tcp_connect(&K, SRV_IP, 80, 0);
+	assert_true(s >= 0);
+	assert_int_equal(keel_tcp_poll(&K, s) & TCP_POLL_ERROR, 0);
+	advance(t0 + 120100);
+	assert_int_equal(K.ifc.addr, 0);
+	assert_true(keel_tcp_poll(&K, s) & TCP_POLL_ERROR);
+	assert_int_equal(keel_tcp_error(&K, s), KEEL_ECONNABORTED);
+	keel_tcp_close(&K, s);
+}
+
 static void nak_while_renewing_drops_address(void **state)
 {
 	(void)state;
@@ -391,6 +408,7 @@ int main(void)
 		cmocka_unit_test_setup(renew_acked, setup),
 		cmocka_unit_test_setup(renew_ignored_then_rebind, setup),
 		cmocka_unit_test_setup(lease_expires, setup),
+		cmocka_unit_test_setup(expiry_resets_connections, setup),
 		cmocka_unit_test_setup(nak_while_renewing_drops_address, setup),
 		cmocka_unit_test_setup(arp_conflict_declines, setup),
 		cmocka_unit_test_setup(probe_from_another_host_is_a_conflict, setup),
