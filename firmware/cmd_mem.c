@@ -18,7 +18,7 @@
 #include <keel/stats.h>
 
 #define NO_PEAK 0xffffffffu
-_Static_assert(KEEL_NPOOLS == 6, "mem_row shows rows 1..6 as the pools");
+_Static_assert(KEEL_NPOOLS == 8, "mem_row shows rows 1..8 as the pools");
 
 static void line(const char *name, uint32_t size, uint32_t in_use, uint32_t peak, uint32_t entry)
 {
@@ -48,23 +48,23 @@ static bool mem_row(void *ctx, unsigned row)
 	case 0:
 		con_puts("Pool            Size  InUse   Peak  Entry    Bytes\n");
 		break;
-	case 1: case 2: case 3: case 4: case 5: case 6:
+	case 1: case 2: case 3: case 4: case 5: case 6: case 7: case 8:
 		pool(k, row - 1u);   /* enum keel_pool order */
 		break;
-	case 7: line("con_tx_ring", cs->tx_size, cs->tx_used, cs->tx_hwm, 1); break;
-	case 8: line("con_rx_ring", cs->rx_size, cs->rx_used, cs->rx_hwm, 1); break;
-	case 9:
+	case 9: line("con_tx_ring", cs->tx_size, cs->tx_used, cs->tx_hwm, 1); break;
+	case 10: line("con_rx_ring", cs->rx_size, cs->rx_used, cs->rx_hwm, 1); break;
+	case 11:
 		console_mem(&cm);
 		line("con_history", cm.hist_size, cm.hist_used, NO_PEAK, 1);
 		con_printf("con_lines     history %u/%u lines, line %u bytes, console state %lu bytes\n",
 			   (unsigned)cm.hist_entries, (unsigned)cm.hist_max, (unsigned)cm.line_size,
 			   (unsigned long)cm.static_bytes);
 		break;
-	case 10:
+	case 12:
 		con_printf("frame_buf     txbuf %u bytes (struct keel %u bytes)\n",
 			   (unsigned)KEEL_FRAME_MAX, (unsigned)keel_instance_bytes());
 		break;
-	case 11: {
+	case 13: {
 		struct fw_footprint fp;
 		fw_footprint(&fp);
 		uint32_t used = fp.ram_static + fp.stack;

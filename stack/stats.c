@@ -185,6 +185,7 @@ int keel_pool_get(const struct keel *k, unsigned pool, struct keel_pool_info *ou
 		[KEEL_POOL_TCB] = "tcb", [KEEL_POOL_SYN_QUEUE] = "syn_queue",
 		[KEEL_POOL_TIME_WAIT] = "time_wait", [KEEL_POOL_LISTEN] = "listeners",
 		[KEEL_POOL_ARP_CACHE] = "arp_cache", [KEEL_POOL_ARP_QUEUE] = "arp_queue",
+		[KEEL_POOL_UDP] = "udp_sockets", [KEEL_POOL_DNS_CACHE] = "dns_cache",
 	};
 	static const uint16_t entry[KEEL_NPOOLS] = {
 		[KEEL_POOL_TCB] = sizeof(struct tcp_tcb),
@@ -193,6 +194,8 @@ int keel_pool_get(const struct keel *k, unsigned pool, struct keel_pool_info *ou
 		[KEEL_POOL_LISTEN] = sizeof(struct tcp_listener),
 		[KEEL_POOL_ARP_CACHE] = sizeof(struct arp_entry),
 		[KEEL_POOL_ARP_QUEUE] = sizeof(struct arp_qslot),
+		[KEEL_POOL_UDP] = sizeof(struct udp_sock),
+		[KEEL_POOL_DNS_CACHE] = sizeof(struct dns_cache_entry),
 	};
 	if (pool >= KEEL_NPOOLS)
 		return -1;
@@ -209,11 +212,24 @@ int keel_pool_get(const struct keel *k, unsigned pool, struct keel_pool_info *ou
 		out->size = KEEL_ARP_CACHE_SIZE;
 		for (unsigned i = 0; i < KEEL_ARP_CACHE_SIZE; i++)
 			out->in_use = (uint16_t)(out->in_use + (k->arp.cache[i].state != ARP_FREE));
-	} else {
+	} else if (pool == KEEL_POOL_ARP_QUEUE) {
 		out->size = KEEL_ARP_QUEUE_LEN;
 		out->in_use = k->arp.queued;
 		out->high_water = (uint16_t)k->arp.stats.queue_hwm;
 		out->has_high_water = 1;
+	} else if (pool == KEEL_POOL_UDP) {
+		out->size = KEEL_UDP_MAX_SOCK;
+		for (unsigned i = 0; i < KEEL_UDP_MAX_SOCK; i++)
+			out->in_use = (uint16_t)(out->in_use + (k->udp.socks[i].port != 0));
+		out->high_water = k->udp.hwm;
+		out->has_high_water = 1;
+	} else {
+		out->size = KEEL_DNS_CACHE;
+		for (unsigned i = 0; i < KEEL_DNS_CACHE; i++) {
+			const struct dns_cache_entry *e = &k->dns.cache[i];
+			out->in_use = (uint16_t)(out->in_use + (e->name[0] != '\0' &&
+								 (int32_t)(e->expires_ms - k->now_ms) > 0));
+		}
 	}
 	return 0;
 }

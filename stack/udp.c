@@ -69,6 +69,11 @@ static int bind_slot(struct keel *k, uint16_t port, struct udp_sock **out)
 	memset(u, 0, sizeof(*u));
 	u->port = port;
 	u->gen = gen;
+	uint16_t in_use = 0;
+	for (size_t i = 0; i < KEEL_UDP_MAX_SOCK; i++)
+		in_use = (uint16_t)(in_use + (k->udp.socks[i].port != 0));
+	if (in_use > k->udp.hwm)
+		k->udp.hwm = in_use;
 	*out = u;
 	return (int)(((unsigned)gen << GEN_SHIFT) | (unsigned)(u - k->udp.socks));
 }
