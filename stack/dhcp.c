@@ -88,6 +88,7 @@ static void discover(struct keel *k)
 	c->state = DHCP_SELECTING;
 	c->xid = keel_random32(k);
 	c->tries = 0;
+	c->started_ms = k->now_ms;   /* secs and the fallback count from here */
 	send_msg(k, DHCPDISCOVER, 0, 0, 0, 0xffffffffu);
 	c->next_ms = k->now_ms + backoff_ms(k, c->tries++);
 }
@@ -247,7 +248,11 @@ static void on_reply(struct keel *k, void *ctx, const struct udp_dgram *d)
 	(void)ctx;
 	struct dhcp_client *c = &k->dhcp;
 	struct dhcp_in in;
-	if (d->sport != DHCP_SERVER_PORT || dhcp_parse(d->data, d->len, &in) != 0) {
+	if (d->sport != DHCP_SERVER_PORT) {
+		c->stats.in_ignored++;   /* not from a server (RFC 2131 §4.1) */
+		return;
+	}
+	if (dhcp_parse(d->data, d->len, &in) != 0) {
 		c->stats.in_errors++;
 		return;
 	}
@@ -280,7 +285,6 @@ void keel_dhcp_start(struct keel *k, uint32_t now_ms, uint32_t fallback_addr,
 	c->fb_prefix = fallback_prefix;
 	c->fb_gw = fallback_gw;
 	c->fallback_armed = fallback_addr != 0;
-	c->started_ms = now_ms;
 	if (k->ifc.addr != 0)
 		drop_address(k);
 	discover(k);

@@ -5,9 +5,13 @@
  *   PROBING -no answer-> BOUND (address set) -T1-> RENEWING -T2-> REBINDING
  *   RENEWING/REBINDING -ACK-> BOUND;  -NAK or lease expiry-> INIT (address dropped)
  *   REQUESTING -NAK-> INIT;  PROBING -conflict-> DECLINE, INIT after 10 s
- *   SELECTING with no OFFER for KEEL_DHCP_FALLBACK_MS (when armed)
+ *   SELECTING with no OFFER for KEEL_DHCP_FALLBACK_MS since the latest
+ *   DISCOVER exchange began, before any lease was ever bound (when armed)
  *      -> FALLBACK: the static address is taken and kept; DHCP stops.
  *
+ * The first DISCOVER goes at once, without RFC 2131 §4.4.1's random 1-10 s
+ * wait: a board that boots alone should not idle; the retransmission
+ * jitter still spreads a room of boards powered on together.
  * Retransmissions back off 4, 8, 16, 32, 64 s with ±1 s of random jitter
  * (RFC 2131 §4.1); RENEWING and REBINDING retry after half the time left
  * to T2 or expiry, at least 60 s when that much is left (§4.4.5).  Lease
@@ -56,7 +60,7 @@ struct dhcp_client {
 	uint8_t fallback_armed;
 	int sock;                 /* UDP 68, -1 when closed */
 	uint32_t xid;
-	uint32_t started_ms;      /* discovery began (secs field, fallback) */
+	uint32_t started_ms;      /* this discovery began (secs field, fallback) */
 	uint32_t next_ms;         /* retransmit, probe or restart time */
 	uint32_t requested_ms;    /* the last REQUEST: the lease counts from it */
 	uint32_t t1_ms, t2_ms, expire_ms;   /* absolute, valid while bound */

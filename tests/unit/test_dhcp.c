@@ -338,6 +338,29 @@ static void fallback_after_3s(void **state)
 	assert_int_equal(K.ifc.addr, FB_IP);
 }
 
+/* A DECLINE does not let the fallback jump in: the 3 s count again from
+ * the new DISCOVER, and the server's next offer is taken. */
+static void fallback_counts_from_rediscovery(void **state)
+{
+	(void)state;
+	keel_dhcp_start(&K, now, FB_IP, 24, 0);
+	struct sent_dhcp d = expect_sent(DHCPDISCOVER);
+	struct srv_opts o = lease_opts(600, 0, 0);
+	inject(srv_reply(F, DHCPOFFER, d.xid, LEASED_IP, &o, 0xffffffffu));
+	inject(srv_reply(F, DHCPACK, d.xid, LEASED_IP, &o, 0xffffffffu));
+	static const uint8_t zero[6];
+	inject(build_arp(F, bcast_mac, 2, peer_mac, LEASED_IP, zero, 0));
+	assert_int_equal(K.dhcp.stats.out_declines, 1);
+	advance(now + KEEL_DHCP_DECLINE_WAIT_MS + 20);
+	assert_int_equal(K.dhcp.state, DHCP_SELECTING);
+	advance(now + KEEL_DHCP_FALLBACK_MS - 100);
+	assert_int_equal(K.ifc.addr, 0);                   /* no fallback yet */
+	assert_int_equal(K.dhcp.stats.fallbacks, 0);
+	fake_clear();
+	advance(now + 200);
+	assert_int_equal(K.ifc.addr, FB_IP);               /* 3 s after the new DISCOVER */
+}
+
 static void no_fallback_once_offered(void **state)
 {
 	(void)state;
@@ -413,6 +436,7 @@ int main(void)
 		cmocka_unit_test_setup(arp_conflict_declines, setup),
 		cmocka_unit_test_setup(probe_from_another_host_is_a_conflict, setup),
 		cmocka_unit_test_setup(fallback_after_3s, setup),
+		cmocka_unit_test_setup(fallback_counts_from_rediscovery, setup),
 		cmocka_unit_test_setup(no_fallback_once_offered, setup),
 		cmocka_unit_test_setup(malformed_and_foreign_replies, setup),
 		cmocka_unit_test_setup(extra_dns_servers_ignored, setup),
