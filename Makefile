@@ -25,7 +25,7 @@ BOARD_INCS := $(PUBLIC_INCS) -Idrivers -Iboard -Iboard/cortex-m -Iboard/$(BOARD)
 BUILD_ID := $(shell git describe --always --dirty 2>/dev/null || echo unknown)
 TARGET_CFLAGS := -mcpu=cortex-m3 -mthumb -Os -g3 -std=c11 $(WARN) \
 	-ffunction-sections -fdata-sections -fno-common \
-	-DKEEL_BOARD=\"$(BOARD)\" $(EXTRA_CFLAGS)
+	-DKEEL_BOARD=\"$(BOARD)\" $(BOARD_CFLAGS) $(EXTRA_CFLAGS)
 TARGET_LDFLAGS := -mcpu=cortex-m3 -mthumb -nostartfiles --specs=nano.specs \
 	-Lboard/$(BOARD) -Tlinker.ld -Wl,--gc-sections -Wl,-Map=$(BUILD)/keel.map
 
