@@ -5,6 +5,12 @@
  *   PROBING -no answer-> BOUND (address set) -T1-> RENEWING -T2-> REBINDING
  *   RENEWING/REBINDING -ACK-> BOUND;  -NAK or lease expiry-> INIT (address dropped)
  *   REQUESTING -NAK-> INIT;  PROBING -conflict-> DECLINE, INIT after 10 s
+ *   link back up (keel_link_set): BOUND/RENEWING/REBINDING -> REBOOTING,
+ *      a broadcast REQUEST for the leased address (RFC 2131 §3.2, §4.4.2
+ *      INIT-REBOOT): ACK -> BOUND, NAK -> INIT (address dropped), silence
+ *      for two tries -> the lease goes on as before; FALLBACK -> SELECTING
+ *      again (the fallback address kept meanwhile): a cable plugged in
+ *      after boot still finds the LAN's server
  *   SELECTING with no OFFER for KEEL_DHCP_FALLBACK_MS since the latest
  *   DISCOVER exchange began, before any lease was ever bound (when armed)
  *      -> FALLBACK: the static address is taken and kept; DHCP stops.
@@ -33,6 +39,7 @@ enum dhcp_state {
 	DHCP_BOUND,
 	DHCP_RENEWING,
 	DHCP_REBINDING,
+	DHCP_REBOOTING,   /* link back up: checking the lease still holds here */
 	DHCP_FALLBACK,    /* no server answered: static fallback taken */
 };
 
@@ -75,6 +82,8 @@ struct dhcp_client {
 /* keel_dhcp_start / keel_dhcp_stop / keel_dhcp_info: <keel/dhcp.h>. */
 /* Timers; called from keel_tick. */
 void dhcp_tick(struct keel *k);
+/* The link came (back) up: see the state diagram above. */
+void dhcp_link_up(struct keel *k);
 /* ARP packet seen (from another MAC): conflict detection while probing. */
 void dhcp_arp_seen(struct keel *k, uint32_t spa, uint32_t tpa);
 const char *dhcp_state_name(uint8_t state);
