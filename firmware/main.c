@@ -127,7 +127,7 @@ int main(void)
 			last_tick = now;
 		}
 		apps_poll(stack, now);
-		net_notice_poll(stack);
+		net_notice_poll(stack, now);
 		if (console_poll(now))
 			busy = true;
 		/* Sleep only when this pass found nothing; an interrupt that came
