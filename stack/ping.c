@@ -43,7 +43,8 @@ int keel_ping_send(struct keel *k, uint32_t dst, uint16_t seq, size_t data_len)
 	for (size_t i = 0; i < data_len; i++)
 		m[ICMP_HDR_LEN + i] = pattern(i);
 	size_t n = ICMP_HDR_LEN + data_len;
-	store_be16(m + 2, csum_fold(csum_add(0, m, n)));
+	if (keel_tx_csum(k))   /* else the MAC fills it in */
+		store_be16(m + 2, csum_fold(csum_add(0, m, n)));
 	k->icmp.out_msgs++;
 	if (ipv4_output(k, dst, IP_PROTO_ICMP, n) != 0) {
 		k->icmp.out_errors++;

@@ -147,6 +147,17 @@ static void sendto_builds_datagram(void **state)
 	assert_int_equal(NET.len[1], 14 + KEEL_MTU);
 }
 
+/* With KEEL_OFFLOAD_TX_CSUM the MAC computes the checksum: keel leaves 0. */
+static void tx_checksum_offloaded(void **state)
+{
+	(void)state;
+	static uint8_t q[64];
+	int s = keel_udp_bind(&K, 7, q, sizeof(q));
+	keel_set_offload(&K, KEEL_OFFLOAD_TX_CSUM);
+	assert_int_equal(keel_udp_sendto(&K, s, PEER_IP, 4444, "abc", 3), 3);
+	assert_int_equal(load_be16(NET.frame[0] + 14 + 20 + 6), 0);
+}
+
 static void handles_checked(void **state)
 {
 	(void)state;
@@ -222,6 +233,7 @@ int main(void)
 		cmocka_unit_test_setup(ring_wraps, setup),
 		cmocka_unit_test_setup(short_read_truncates, setup),
 		cmocka_unit_test_setup(sendto_builds_datagram, setup),
+		cmocka_unit_test_setup(tx_checksum_offloaded, setup),
 		cmocka_unit_test_setup(handles_checked, setup),
 		cmocka_unit_test_setup(callback_gets_broadcast, setup),
 		cmocka_unit_test_setup(bad_checksum_counted, setup),
