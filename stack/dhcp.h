@@ -84,6 +84,8 @@ struct dhcp_client {
 void dhcp_tick(struct keel *k);
 /* The link came (back) up: see the state diagram above. */
 void dhcp_link_up(struct keel *k);
+/* The earliest time dhcp_tick has work (keel_next_deadline). */
+int dhcp_next_deadline(const struct keel *k, uint32_t *when_ms);
 /* ARP packet seen (from another MAC): conflict detection while probing. */
 void dhcp_arp_seen(struct keel *k, uint32_t spa, uint32_t tpa);
 const char *dhcp_state_name(uint8_t state);
