@@ -167,10 +167,10 @@ $(HOST_BUILD)/fuzz/fuzz_frame: tests/fuzz/fuzz_frame.c $(STACK_SRCS) $(wildcard 
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) $< $(STACK_SRCS) -o $@
 
-$(HOST_BUILD)/fuzz/fuzz_tcp_wire: tests/fuzz/fuzz_tcp_wire.c stack/tcp_wire.c stack/checksum.c \
+$(HOST_BUILD)/fuzz/fuzz_tcp_wire: tests/fuzz/fuzz_tcp_wire.c stack/tcp_wire.c stack/tcp_options.c stack/checksum.c \
 		$(wildcard stack/*.h)
 	@mkdir -p $(dir $@)
-	$(FUZZ_CC) $(FUZZ_CFLAGS) $< stack/tcp_wire.c stack/checksum.c -o $@
+	$(FUZZ_CC) $(FUZZ_CFLAGS) $< stack/tcp_wire.c stack/tcp_options.c stack/checksum.c -o $@
 
 # The DHCP and DNS reply parsers alone (tests/fuzz/fuzz_dhcp_dns.c).
 $(HOST_BUILD)/fuzz/fuzz_dhcp_dns: tests/fuzz/fuzz_dhcp_dns.c stack/dhcp_wire.c stack/dns_wire.c \
