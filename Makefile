@@ -78,12 +78,20 @@ $(HOST_BUILD)/unit/%: tests/unit/%.c $(STACK_SRCS) $(wildcard stack/*.h) $(wildc
 	@mkdir -p $(dir $@)
 	$(HOST_CC) $(HOST_CFLAGS) $< $(STACK_SRCS) -o $@ -lcmocka
 
+# Firmware pieces that need neither the stack nor a board (parsers, the
+# history ring, formatters): tests/fw/test_*.c link them on the host.
+FW_PURE_SRCS := firmware/http_parse.c
+FW_UNIT_TESTS := $(patsubst tests/fw/%.c,$(HOST_BUILD)/fw/%,$(sort $(wildcard tests/fw/test_*.c)))
+$(HOST_BUILD)/fw/%: tests/fw/%.c $(FW_PURE_SRCS) $(wildcard firmware/*.h) $(wildcard tests/fw/*.h)
+	@mkdir -p $(dir $@)
+	$(HOST_CC) $(HOST_CFLAGS) -Ifirmware $< $(FW_PURE_SRCS) -o $@ -lcmocka
+
 $(HOST_BUILD)/tcp/tcp_scripts: $(TCP_TEST_SRCS) $(STACK_SRCS) $(wildcard stack/*.h) $(wildcard tests/tcp/*.h)
 	@mkdir -p $(dir $@)
 	$(HOST_CC) $(HOST_CFLAGS) $(TCP_TEST_SRCS) $(STACK_SRCS) -o $@
 
-test-unit: deps-test $(UNIT_TESTS)
-	@set -e; for t in $(UNIT_TESTS); do echo "== $$t"; $$t; done
+test-unit: deps-test $(UNIT_TESTS) $(FW_UNIT_TESTS)
+	@set -e; for t in $(UNIT_TESTS) $(FW_UNIT_TESTS); do echo "== $$t"; $$t; done
 
 test-tcp: deps-test $(if $(TCP_TEST_SRCS),$(HOST_BUILD)/tcp/tcp_scripts)
 	@if [ -n "$(TCP_TEST_SRCS)" ]; then $(HOST_BUILD)/tcp/tcp_scripts; fi

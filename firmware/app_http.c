@@ -7,10 +7,11 @@
  *   /capture.pcap  the capture ring (capture.h), classic pcap
  *
  * One connection slot's 512-byte stage is all the memory a request gets:
- * first it holds the request (line and headers up to the blank line; more
- * than that is 400), then it stages the response, which is generated a row
- * at a time as tcp_send takes bytes, so a response of any size needs no
- * bigger buffer.  Every response ends the connection: `Connection: close`,
+ * first it holds the request parser's state (the head itself is parsed as
+ * it arrives and not kept, so a browser's head of any realistic size is
+ * served; http_parse.h has the bounds and the status codes past them),
+ * then it stages the response, which is generated a row at a time as
+ * tcp_send takes bytes, so a response of any size needs no bigger buffer.  Every response ends the connection: `Connection: close`,
  * FIN after the last byte, a short drain of whatever the client still
  * sends (so its RST-free close sees the whole response), then the slot is
  * freed.  A client that does not finish its request within
@@ -19,7 +20,7 @@
  *
  * This file is the service: accept, the request / response / linger
  * phases, the stage refill and the timeouts.  The rest (http.h):
- * http_request.c reads and parses the request, http_status.c,
+ * http_request.c reads the request (http_parse.c parses it), http_status.c,
  * http_metrics.c (metric names), http_connections.c, http_capture.c and
  * http_error.c generate the pages, http_out.c formats their rows. */
 #include <stdbool.h>
@@ -38,7 +39,7 @@ static void http_accept(struct keel *k, struct app_conn *c, uint32_t now_ms)
 {
 	(void)k;
 	c->phase = P_REQUEST;
-	c->counter = 0;   /* request bytes in the stage */
+	http_request_start(c);
 	c->deadline_ms = now_ms + KEEL_HTTP_REQUEST_MS;
 }
 

@@ -30,6 +30,23 @@
 #define KEEL_HTTP_LINGER_MS 2000u
 #endif
 
+/* HTTP request heads (http_parse.c): one line (the request line or a
+ * field line) at most KEEL_HTTP_LINE_MAX octets -- RFC 9112 §3 recommends
+ * at least 8000 for the request line -- and the whole head at most
+ * KEEL_HTTP_HEAD_MAX in at most KEEL_HTTP_FIELDS_MAX field lines.  They
+ * cost no RAM (the head is streamed, not kept), only the time a client
+ * may take: browsers send 0.5-2 KiB, more with cookies (a localhost page
+ * gets every localhost port's cookies). */
+#ifndef KEEL_HTTP_LINE_MAX
+#define KEEL_HTTP_LINE_MAX 8192u
+#endif
+#ifndef KEEL_HTTP_HEAD_MAX
+#define KEEL_HTTP_HEAD_MAX 16384u
+#endif
+#ifndef KEEL_HTTP_FIELDS_MAX
+#define KEEL_HTTP_FIELDS_MAX 100u
+#endif
+
 _Static_assert(KEEL_CAPTURE_BYTES == 0 ||
 	       (KEEL_CAPTURE_BYTES >= 256 && KEEL_CAPTURE_BYTES <= 262144),
 	       "KEEL_CAPTURE_BYTES: 0 (off) or 256 .. 256 KiB (a 16-bit record count)");
@@ -37,4 +54,9 @@ _Static_assert(KEEL_CAPTURE_SNAPLEN >= 64 && KEEL_CAPTURE_SNAPLEN <= 255,
 	       "KEEL_CAPTURE_SNAPLEN: 64 .. 255");
 _Static_assert(KEEL_CAPTURE_BYTES == 0 || KEEL_CAPTURE_BYTES >= 2 * (8 + KEEL_CAPTURE_SNAPLEN),
 	       "capture ring must hold at least two frames");
+_Static_assert(KEEL_HTTP_LINE_MAX >= 1024 && KEEL_HTTP_LINE_MAX <= KEEL_HTTP_HEAD_MAX &&
+	       KEEL_HTTP_HEAD_MAX <= 60000u, "KEEL_HTTP_LINE_MAX 1 KiB .. KEEL_HTTP_HEAD_MAX .. 60000 "
+	       "(16-bit counts)");
+_Static_assert(KEEL_HTTP_FIELDS_MAX >= 8 && KEEL_HTTP_FIELDS_MAX <= 250,
+	       "KEEL_HTTP_FIELDS_MAX: 8 .. 250");
 #endif

@@ -31,8 +31,13 @@ enum { P_REQUEST, P_RESPONSE, P_LINGER, P_MASK = 0x0f };
 /* c->page */
 enum page {
 	PG_STATUS, PG_METRICS, PG_CONNECTIONS, PG_CAPTURE,
-	PG_400, PG_404, PG_405,
+	PG_400, PG_404, PG_405, PG_414, PG_431, PG_501, PG_505,
+	PG_END
 };
+#define HTTP_NERRORS (PG_END - PG_400)
+
+/* Requests answered with each error page (c->page - PG_400), for /metrics. */
+extern uint32_t http_request_errors[HTTP_NERRORS];
 
 /* Rows longer than an empty stage (a bug: they are skipped, and counted
  * in keel_http_rows_too_long_total, which the tests check is 0).
@@ -79,15 +84,17 @@ int http_gen_status(struct keel *k, struct out *o, struct app_conn *c, unsigned 
 int http_gen_metrics(struct keel *k, struct out *o, struct app_conn *c, unsigned row);
 int http_gen_connections(struct keel *k, struct out *o, struct app_conn *c, unsigned row);
 int http_gen_capture(struct keel *k, struct out *o, struct app_conn *c, unsigned row);
-/* 400, 404 or 405, by c->page. */
+/* The error responses (400 ... 505), by c->page. */
 int http_gen_error(struct keel *k, struct out *o, struct app_conn *c, unsigned row);
 /* The connection's on_close: releases the capture freeze if it holds one. */
 void http_on_close(struct app_conn *c);
 
 /* ------------------------------------------------------------ request -- */
 
-/* Reads the request into the stage (c->counter: bytes there) and, once it
- * is complete, sets c->page and the HEAD flag.
+/* Called on accept: the request parser's state starts in the stage. */
+void http_request_start(struct app_conn *c);
+/* Parses what has arrived of the request head and, once it is complete
+ * (or wrong), sets c->page and the HEAD flag.
  * 1: request complete (page chosen), 0: need more, -1: drop the connection. */
 int http_read_request(struct keel *k, struct app_conn *c);
 #endif

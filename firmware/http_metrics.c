@@ -7,7 +7,8 @@
  * is `nstat`'s TcpActiveOpens), TYPE counter, or gauge for CurrEstab;
  * pools as keel_pool_{size,in_use,high_water}{pool="tcb"}; listener queues
  * as keel_tcp_listen_{accept_queue,backlog,syn_queue}{port="80"};
- * keel_uptime_seconds; keel_capture_*; keel_build_info. */
+ * keel_uptime_seconds; keel_capture_*; keel_build_info; keel_http_* (rows
+ * dropped, requests answered with each error status). */
 #include "board.h"
 #include "capture.h"
 #include "counters.h"
@@ -116,6 +117,17 @@ int http_gen_metrics(struct keel *k, struct out *o, struct app_conn *c, unsigned
 		    "the stage (a firmware bug).\n# TYPE keel_http_rows_too_long_total counter\n"
 		    "keel_http_rows_too_long_total %lu\n", (unsigned long)http_rows_too_long);
 		return 1;
+	case 3: {
+		static const char *const code[HTTP_NERRORS] = {
+			"400", "404", "405", "414", "431", "501", "505",
+		};
+		put(o, "# HELP keel_http_request_errors_total Requests answered with an error "
+		    "status.\n# TYPE keel_http_request_errors_total counter\n");
+		for (unsigned i = 0; i < HTTP_NERRORS; i++)
+			put(o, "keel_http_request_errors_total{code=\"%s\"} %lu\n", code[i],
+			    (unsigned long)http_request_errors[i]);
+		return 1;
+	}
 	default:
 		break;
 	}
