@@ -18,7 +18,7 @@ INCS := -Istack -Idrivers -Iboard -Iboard/cortex-m -Iboard/$(BOARD) -Ifirmware
 BUILD_ID := $(shell git describe --always --dirty 2>/dev/null || echo unknown)
 TARGET_CFLAGS := -mcpu=cortex-m3 -mthumb -Os -g3 -std=c11 $(WARN) $(INCS) \
 	-ffunction-sections -fdata-sections -fno-common \
-	-DKEEL_BOARD=\"$(BOARD)\" -DKEEL_BUILD_ID=\"$(BUILD_ID)\" $(EXTRA_CFLAGS)
+	-DKEEL_BOARD=\"$(BOARD)\" -DKEEL_BUILD_ID=\"$(BUILD_ID)\" $(BOARD_CFLAGS) $(EXTRA_CFLAGS)
 TARGET_LDFLAGS := -mcpu=cortex-m3 -mthumb -nostartfiles --specs=nano.specs \
 	-Lboard/$(BOARD) -Tlinker.ld -Wl,--gc-sections -Wl,-Map=$(BUILD)/keel.map
 
@@ -80,11 +80,11 @@ $(HOST_BUILD)/unit/%: tests/unit/%.c $(STACK_SRCS) $(wildcard stack/*.h) $(wildc
 
 # Firmware pieces that need neither the stack nor a board (parsers, the
 # history ring, formatters): tests/fw/test_*.c link them on the host.
-FW_PURE_SRCS := firmware/http_parse.c
+FW_PURE_SRCS := firmware/http_parse.c firmware/history.c firmware/history_fmt.c firmware/fmt.c
 FW_UNIT_TESTS := $(patsubst tests/fw/%.c,$(HOST_BUILD)/fw/%,$(sort $(wildcard tests/fw/test_*.c)))
-$(HOST_BUILD)/fw/%: tests/fw/%.c $(FW_PURE_SRCS) $(wildcard firmware/*.h) $(wildcard tests/fw/*.h)
+$(HOST_BUILD)/fw/%: tests/fw/%.c $(FW_PURE_SRCS) $(STACK_SRCS) $(wildcard firmware/*.h) $(wildcard stack/*.h)
 	@mkdir -p $(dir $@)
-	$(HOST_CC) $(HOST_CFLAGS) -Ifirmware $< $(FW_PURE_SRCS) -o $@ -lcmocka
+	$(HOST_CC) $(HOST_CFLAGS) -Ifirmware $< $(FW_PURE_SRCS) $(STACK_SRCS) -o $@ -lcmocka
 
 $(HOST_BUILD)/tcp/tcp_scripts: $(TCP_TEST_SRCS) $(STACK_SRCS) $(wildcard stack/*.h) $(wildcard tests/tcp/*.h)
 	@mkdir -p $(dir $@)

@@ -5,6 +5,8 @@
  *   /metrics       Prometheus text format 0.0.4
  *   /connections   JSON array of tcp_conn_info rows
  *   /capture.pcap  the capture ring (capture.h), classic pcap
+ *   /history.json  the connection history ring (history.h), oldest first
+ *   /history.csv   the same as CSV
  *
  * One connection slot's 512-byte stage is all the memory a request gets:
  * first it holds the request parser's state (the head itself is parsed as
@@ -54,6 +56,8 @@ static void start_response(struct app_conn *c, uint32_t now)
 	c->row = 0;
 	c->off = c->len = 0;
 	c->deadline_ms = now + KEEL_HTTP_RESPONSE_MS;
+	if (c->page == PG_HISTORY_JSON || c->page == PG_HISTORY_CSV)
+		http_history_open(c);
 	if (c->page == PG_CAPTURE && !(c->phase & F_HEAD)) {
 		struct capture_cursor cur;
 		if (capture_open(&cur) != 0) {
@@ -73,6 +77,7 @@ static int (*const generators[PG_400])(struct keel *k, struct out *o, struct app
 				       unsigned row) = {
 	[PG_STATUS] = http_gen_status, [PG_METRICS] = http_gen_metrics,
 	[PG_CONNECTIONS] = http_gen_connections, [PG_CAPTURE] = http_gen_capture,
+	[PG_HISTORY_JSON] = http_gen_history_json, [PG_HISTORY_CSV] = http_gen_history_csv,
 };
 
 static int generate(struct keel *k, struct out *o, struct app_conn *c, unsigned row)

@@ -47,6 +47,18 @@
 #define KEEL_HTTP_FIELDS_MAX 100u
 #endif
 
+/* Connection history (history.h): one sample every KEEL_HISTORY_PERIOD_MS,
+ * the last KEEL_HISTORY_DEPTH of them kept.  A sample is 28 bytes while
+ * every pool holds at most 255 entries (42 beyond): the default minute
+ * costs lm3s6965evb 1.7 KiB of its 64 KiB; mps2-an385 (4 MiB) keeps ten
+ * minutes (board.mk). */
+#ifndef KEEL_HISTORY_DEPTH
+#define KEEL_HISTORY_DEPTH 60u
+#endif
+#ifndef KEEL_HISTORY_PERIOD_MS
+#define KEEL_HISTORY_PERIOD_MS 1000u
+#endif
+
 _Static_assert(KEEL_CAPTURE_BYTES == 0 ||
 	       (KEEL_CAPTURE_BYTES >= 256 && KEEL_CAPTURE_BYTES <= 262144),
 	       "KEEL_CAPTURE_BYTES: 0 (off) or 256 .. 256 KiB (a 16-bit record count)");
@@ -59,4 +71,8 @@ _Static_assert(KEEL_HTTP_LINE_MAX >= 1024 && KEEL_HTTP_LINE_MAX <= KEEL_HTTP_HEA
 	       "(16-bit counts)");
 _Static_assert(KEEL_HTTP_FIELDS_MAX >= 8 && KEEL_HTTP_FIELDS_MAX <= 250,
 	       "KEEL_HTTP_FIELDS_MAX: 8 .. 250");
+_Static_assert(KEEL_HISTORY_DEPTH >= 2 && KEEL_HISTORY_DEPTH <= 65535u,
+	       "KEEL_HISTORY_DEPTH: 2 .. 65535 samples");
+_Static_assert(KEEL_HISTORY_PERIOD_MS >= 100u && KEEL_HISTORY_PERIOD_MS <= 60000u,
+	       "KEEL_HISTORY_PERIOD_MS: 100 ms .. 1 min");
 #endif

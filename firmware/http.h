@@ -30,7 +30,7 @@ enum { P_REQUEST, P_RESPONSE, P_LINGER, P_MASK = 0x0f };
 
 /* c->page */
 enum page {
-	PG_STATUS, PG_METRICS, PG_CONNECTIONS, PG_CAPTURE,
+	PG_STATUS, PG_METRICS, PG_CONNECTIONS, PG_CAPTURE, PG_HISTORY_JSON, PG_HISTORY_CSV,
 	PG_400, PG_404, PG_405, PG_414, PG_431, PG_501, PG_505,
 	PG_END
 };
@@ -84,6 +84,11 @@ int http_gen_status(struct keel *k, struct out *o, struct app_conn *c, unsigned 
 int http_gen_metrics(struct keel *k, struct out *o, struct app_conn *c, unsigned row);
 int http_gen_connections(struct keel *k, struct out *o, struct app_conn *c, unsigned row);
 int http_gen_capture(struct keel *k, struct out *o, struct app_conn *c, unsigned row);
+int http_gen_history_json(struct keel *k, struct out *o, struct app_conn *c, unsigned row);
+int http_gen_history_csv(struct keel *k, struct out *o, struct app_conn *c, unsigned row);
+/* Fixes the range of samples a history response sends (c->aux on entry:
+ * the newest that many, 0 for all). */
+void http_history_open(struct app_conn *c);
 /* The error responses (400 ... 505), by c->page. */
 int http_gen_error(struct keel *k, struct out *o, struct app_conn *c, unsigned row);
 /* The connection's on_close: releases the capture freeze if it holds one. */

@@ -27,7 +27,26 @@ static const struct {
 	{ "/metrics", PG_METRICS },
 	{ "/connections", PG_CONNECTIONS },
 	{ "/capture.pcap", PG_CAPTURE },
+	{ "/history.json", PG_HISTORY_JSON },
+	{ "/history.csv", PG_HISTORY_CSV },
 };
+
+/* The value of ?n=COUNT for the history pages (c->aux): 0 when absent or
+ * not a number, at most 65535. */
+static uint16_t query_n(const struct http_req *r)
+{
+	size_t len;
+	const char *q = http_req_query(r, &len);
+	for (size_t i = 0; q && i + 1 < len; i++) {
+		if ((i == 0 || q[i - 1] == '&') && q[i] == 'n' && q[i + 1] == '=') {
+			uint32_t v = 0;
+			for (size_t j = i + 2; j < len && q[j] >= '0' && q[j] <= '9'; j++)
+				v = v > 65535u ? v : v * 10u + (uint32_t)(q[j] - '0');
+			return (uint16_t)(v > 65535u ? 65535u : v);
+		}
+	}
+	return 0;
+}
 
 static enum page error_page(uint16_t status)
 {
@@ -56,6 +75,8 @@ static void choose_page(struct app_conn *c, const struct http_req *r)
 		for (size_t i = 0; i < sizeof(pages) / sizeof(pages[0]) && !http_req_target_cut(r); i++)
 			if (path_is(path, plen, pages[i].path))
 				c->page = pages[i].page;
+		if (c->page == PG_HISTORY_JSON || c->page == PG_HISTORY_CSV)
+			c->aux = query_n(r);
 	}
 	if (c->page >= PG_400)
 		http_request_errors[c->page - PG_400]++;

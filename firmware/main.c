@@ -8,6 +8,7 @@
 #include "console.h"
 #include "fmt.h"
 #include "fw.h"
+#include "history_fw.h"
 #include "keel.h"
 #include "netdev.h"
 
@@ -77,6 +78,7 @@ int main(void)
 	console_start();
 
 	uint32_t last_tick = board_millis();
+	history_fw_init(last_tick);
 	for (;;) {
 		bool busy = false;
 		for (uint32_t i = 0; nd && i < FW_RX_BUDGET; i++) {
@@ -99,6 +101,7 @@ int main(void)
 			last_tick = now;
 		}
 		apps_poll(&stack, now);
+		history_fw_poll(&stack, now);
 		if (console_poll(now))
 			busy = true;
 		/* Sleep only when this pass found nothing; an interrupt that came
