@@ -80,6 +80,10 @@ unsigned syn_queue_of(const struct keel *k, uint16_t port);
 
 /* -------------------------------------------------------------- pages -- */
 
+/* The status page's script, a row per line (http_status_js.c). */
+extern const char *const http_status_js[];
+extern const unsigned http_status_js_rows;
+
 int http_gen_status(struct keel *k, struct out *o, struct app_conn *c, unsigned row);
 int http_gen_metrics(struct keel *k, struct out *o, struct app_conn *c, unsigned row);
 int http_gen_connections(struct keel *k, struct out *o, struct app_conn *c, unsigned row);
