@@ -14,8 +14,9 @@
 #include "counters.h"
 #include "fmt.h"
 #include "fw.h"
-#include "keel.h"
-#include "netdev.h"
+#include <keel/keel.h>
+#include <keel/stats.h>
+#include <keel/port.h>
 
 static const struct {
 	const char *linux_name, *field;
@@ -72,10 +73,12 @@ static bool show_row(void *ctx, unsigned row)
 	struct netdev *nd = fw_netdev();
 	char a[FMT_IP_LEN], mac[FMT_MAC_LEN];
 	if (row == 0) {
-		con_printf("addr %s/%u\n", fmt_ip(a, k->ifc.addr), (unsigned)k->ifc.prefix);
-		con_printf("netmask %s\n", fmt_ip(a, keel_netmask(k->ifc.prefix)));
-		con_printf("gateway %s\n", fmt_ip(a, k->ifc.gateway));
-		con_printf("mac %s\nmtu %u\n", fmt_mac(mac, k->ifc.mac), (unsigned)KEEL_MTU);
+		struct keel_ifconfig ifc;
+		keel_get_ifconfig(k, &ifc);
+		con_printf("addr %s/%u\n", fmt_ip(a, ifc.addr), (unsigned)ifc.prefix);
+		con_printf("netmask %s\n", fmt_ip(a, keel_netmask(ifc.prefix)));
+		con_printf("gateway %s\n", fmt_ip(a, ifc.gateway));
+		con_printf("mac %s\nmtu %u\n", fmt_mac(mac, ifc.mac), (unsigned)KEEL_MTU);
 		return true;
 	}
 	if (row == 1) {
@@ -87,7 +90,9 @@ static bool show_row(void *ctx, unsigned row)
 		if (row - ROW_COUNTERS > counters_count())
 			return false;
 		/* A gauge the counter table leaves out (not a running count). */
-		con_printf("arp.queue_hwm %lu\n", (unsigned long)k->arp.stats.queue_hwm);
+		struct keel_pool_info q;
+		(void)keel_pool_get(k, KEEL_POOL_ARP_QUEUE, &q);
+		con_printf("arp.queue_hwm %lu\n", (unsigned long)q.high_water);
 		return true;
 	}
 	char name[40];
@@ -103,8 +108,10 @@ static int ifconfig(int argc, char **argv)
 		return 0;
 	}
 	struct keel *k = fw_stack();
-	uint32_t addr, gw = k->ifc.gateway;
-	uint8_t prefix = k->ifc.prefix;
+	struct keel_ifconfig ifc;
+	keel_get_ifconfig(k, &ifc);
+	uint32_t addr, gw = ifc.gateway;
+	uint8_t prefix = ifc.prefix;
 	if (parse_ipv4_prefix(argv[1], &addr, &prefix) != 0) {
 		con_printf("ifconfig: bad address '%s'\n", argv[1]);
 		cmd_usage(cmd_find("ifconfig"));
@@ -122,9 +129,10 @@ static int ifconfig(int argc, char **argv)
 	if (gw && (gw & keel_netmask(prefix)) != (addr & keel_netmask(prefix)))
 		con_puts("ifconfig: warning: gateway is not on the local subnet\n");
 	keel_set_addr(k, addr, prefix, gw);
+	keel_get_ifconfig(k, &ifc);
 	char a[FMT_IP_LEN], g[FMT_IP_LEN];
-	con_printf("addr %s/%u\ngateway %s\n", fmt_ip(a, k->ifc.addr), (unsigned)k->ifc.prefix,
-		   fmt_ip(g, k->ifc.gateway));
+	con_printf("addr %s/%u\ngateway %s\n", fmt_ip(a, ifc.addr), (unsigned)ifc.prefix,
+		   fmt_ip(g, ifc.gateway));
 	return 0;
 }
 

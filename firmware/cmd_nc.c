@@ -10,8 +10,8 @@
 #include "console.h"
 #include "fmt.h"
 #include "fw.h"
-#include "keel.h"
-#include "tcp_api.h"
+#include <keel/keel.h>
+#include <keel/tcp.h>
 
 #define NC_TIMEOUT_MS 5000u
 #define NC_PRINT_MAX 4096u
@@ -30,7 +30,7 @@ static struct {
 static void finish(void)
 {
 	if (nc.sock >= 0)
-		(void)tcp_close(fw_stack(), nc.sock);
+		(void)keel_tcp_close(fw_stack(), nc.sock);
 	nc.sock = -1;
 	if (!nc.at_bol)
 		con_puts("\n");
@@ -59,9 +59,9 @@ static bool nc_step(void *ctx, uint32_t now_ms)
 {
 	(void)ctx;
 	struct keel *k = fw_stack();
-	unsigned ev = tcp_poll(k, nc.sock);
+	unsigned ev = keel_tcp_poll(k, nc.sock);
 	if (ev & TCP_POLL_ERROR) {
-		int err = tcp_error(k, nc.sock);
+		int err = keel_tcp_error(k, nc.sock);
 		if (!nc.at_bol)
 			con_puts("\n");
 		nc.at_bol = true;
@@ -74,7 +74,7 @@ static bool nc_step(void *ctx, uint32_t now_ms)
 		nc.deadline = now_ms + nc.timeout_ms;
 	}
 	if (nc.connected && nc.text_off < nc.text_len) {
-		int n = tcp_send(k, nc.sock, nc.text + nc.text_off, nc.text_len - nc.text_off);
+		int n = keel_tcp_send(k, nc.sock, nc.text + nc.text_off, nc.text_len - nc.text_off);
 		if (n > 0) {
 			nc.text_off = (uint8_t)(nc.text_off + n);
 			nc.deadline = now_ms + nc.timeout_ms;
@@ -82,7 +82,7 @@ static bool nc_step(void *ctx, uint32_t now_ms)
 	}
 	if (ev & TCP_POLL_READABLE) {
 		uint8_t buf[NC_CHUNK];
-		int n = tcp_recv(k, nc.sock, buf, sizeof(buf));
+		int n = keel_tcp_recv(k, nc.sock, buf, sizeof(buf));
 		if (n == 0) {            /* the peer closed: so do we */
 			finish();
 			return false;
@@ -99,7 +99,7 @@ static bool nc_step(void *ctx, uint32_t now_ms)
 	}
 	if ((int32_t)(now_ms - nc.deadline) >= 0) {
 		if (!nc.connected) {
-			(void)tcp_abort(k, nc.sock);
+			(void)keel_tcp_abort(k, nc.sock);
 			nc.sock = -1;
 			con_puts("nc: timed out\n");
 		} else {
@@ -167,7 +167,7 @@ static int nc_cmd(int argc, char **argv)
 	nc.connected = false;
 	nc.at_bol = true;
 	nc.printed = 0;
-	int s = tcp_connect(fw_stack(), dst, (uint16_t)port, 0);
+	int s = keel_tcp_connect(fw_stack(), dst, (uint16_t)port, 0);
 	if (s < 0) {
 		con_printf("nc: %s\n", keel_strerror(s));
 		return -1;

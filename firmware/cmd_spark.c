@@ -74,7 +74,7 @@ static bool spark_row(void *ctx, unsigned row)
 		load(i);
 		char label[24];
 		if (i < HIST_NSTATES)
-			fmt_snprintf(label, sizeof(label), "%s", tcp_state_name((enum tcp_state)(HIST_STATE0 + i)));
+			fmt_snprintf(label, sizeof(label), "%s", keel_tcp_state_name((enum tcp_state)(HIST_STATE0 + i)));
 		else
 			fmt_snprintf(label, sizeof(label), "%s/s", hist_rate_names[i - HIST_NSTATES]);
 		con_printf("%-22s ", label);

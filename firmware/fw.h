@@ -9,6 +9,8 @@ struct netdev;
 struct keel *fw_stack(void);
 struct netdev *fw_netdev(void);   /* NULL when the board has no working MAC */
 uint32_t fw_uptime_ms(void);
+/* git describe of the image (firmware/build_id.c). */
+extern const char fw_build_id[];
 
 /* Footprint from linker symbols: flash image bytes, static RAM bytes,
  * RAM size, stack reserve. */

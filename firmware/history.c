@@ -9,10 +9,11 @@ const char *const hist_rate_names[HIST_NRATES] = {
 	[HIST_TW_OVERFLOW] = "TCPTimeWaitOverflow",
 };
 
-const char *const hist_pool_names[TCP_NPOOLS] = {
-	[TCP_POOL_TCB] = "tcb", [TCP_POOL_SYN_QUEUE] = "syn_queue",
-	[TCP_POOL_TIME_WAIT] = "time_wait", [TCP_POOL_LISTEN] = "listeners",
+const uint8_t hist_pools[HIST_NPOOLS] = {
+	KEEL_POOL_TCB, KEEL_POOL_SYN_QUEUE, KEEL_POOL_TIME_WAIT, KEEL_POOL_LISTEN,
 };
+/* keel_pool_info's names, for formatters that run without a stack */
+const char *const hist_pool_names[HIST_NPOOLS] = { "tcb", "syn_queue", "time_wait", "listeners" };
 
 void history_init(struct history *h, uint32_t now_ms, uint32_t period_ms)
 {
@@ -46,7 +47,7 @@ void history_record(struct history *h, uint32_t now_ms, const struct hist_input 
 	struct hist_sample s;
 	for (unsigned i = 0; i < HIST_NSTATES; i++)
 		s.state[i] = count(in->states[HIST_STATE0 + i]);
-	for (unsigned i = 0; i < TCP_NPOOLS; i++)
+	for (unsigned i = 0; i < HIST_NPOOLS; i++)
 		s.pool[i] = count(in->pools[i]);
 	memset(s.rate, 0, sizeof(s.rate));
 	/* Periods gone by unsampled (now_ms past the end of the next one):

@@ -17,8 +17,9 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "fw_config.h"
-#include "keel_config.h"
-#include "tcp_stats.h"
+#include <keel/config.h>
+#include <keel/stats.h>
+#include <keel/tcp.h>
 
 #define HIST_NSTATES (TCP_NSTATES - 1)   /* LISTEN .. TIME_WAIT: CLOSED is never kept */
 #define HIST_STATE0 1                    /* enum tcp_state of state[0] */
@@ -29,7 +30,12 @@ enum hist_rate {
 	HIST_IN_SEGS, HIST_OUT_SEGS, HIST_TW_OVERFLOW, HIST_NRATES
 };
 extern const char *const hist_rate_names[HIST_NRATES];
-extern const char *const hist_pool_names[TCP_NPOOLS];
+
+/* The pools whose levels are kept: those connections take.  (The chunk
+ * arena's level joins them once the stack reports it as a pool.) */
+#define HIST_NPOOLS 4
+extern const uint8_t hist_pools[HIST_NPOOLS];            /* enum keel_pool */
+extern const char *const hist_pool_names[HIST_NPOOLS];
 
 /* Counts are bytes while every pool fits one (lm3s6965evb's 64 KiB):
  * a sample is then 28 bytes instead of 42.  Larger counts saturate. */
@@ -45,14 +51,14 @@ typedef uint16_t hist_count_t;
 
 struct hist_sample {
 	hist_count_t state[HIST_NSTATES];    /* connections in state HIST_STATE0 + i */
-	hist_count_t pool[TCP_NPOOLS];       /* entries in use, enum tcp_pool order */
+	hist_count_t pool[HIST_NPOOLS];       /* entries in use, hist_pools order */
 	uint16_t rate[HIST_NRATES];          /* counter increase over the period */
 };
 
 /* What the sampler read this period. */
 struct hist_input {
-	uint16_t states[TCP_NSTATES];        /* tcp_state_counts */
-	uint16_t pools[TCP_NPOOLS];          /* in use */
+	uint16_t states[TCP_NSTATES];        /* keel_tcp_state_counts */
+	uint16_t pools[HIST_NPOOLS];          /* in use, hist_pools order */
 	uint32_t counters[HIST_NRATES];      /* raw running counts */
 };
 

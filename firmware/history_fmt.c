@@ -32,7 +32,7 @@ static void add_names(char *buf, size_t cap, size_t *len, const char *key,
 }
 
 size_t hist_json_head(char *buf, size_t cap, const struct history *h, uint32_t first,
-		      uint32_t now_ms, const uint16_t pool_sizes[TCP_NPOOLS])
+		      uint32_t now_ms, const uint16_t pool_sizes[HIST_NPOOLS])
 {
 	size_t len = 0;
 	add(buf, cap, &len, "{\"period_ms\":%lu,\"depth\":%u,\"now_ms\":%lu,\"first\":%lu,\"states\":[",
@@ -40,11 +40,11 @@ size_t hist_json_head(char *buf, size_t cap, const struct history *h, uint32_t f
 	    (unsigned long)first);
 	for (unsigned i = 0; i < HIST_NSTATES; i++)
 		add(buf, cap, &len, "%s\"%s\"", i ? "," : "",
-		    tcp_state_name((enum tcp_state)(HIST_STATE0 + i)));
+		    keel_tcp_state_name((enum tcp_state)(HIST_STATE0 + i)));
 	add(buf, cap, &len, "],");
-	add_names(buf, cap, &len, "pools", hist_pool_names, TCP_NPOOLS);
+	add_names(buf, cap, &len, "pools", hist_pool_names, HIST_NPOOLS);
 	add(buf, cap, &len, "\"pool_sizes\":[");
-	for (unsigned i = 0; i < TCP_NPOOLS; i++)
+	for (unsigned i = 0; i < HIST_NPOOLS; i++)
 		add(buf, cap, &len, "%s%u", i ? "," : "", (unsigned)pool_sizes[i]);
 	add(buf, cap, &len, "],");
 	add_names(buf, cap, &len, "rates", hist_rate_names, HIST_NRATES);
@@ -60,7 +60,7 @@ static void add_values(char *buf, size_t cap, size_t *len, const struct hist_sam
 	for (unsigned i = 0; i < HIST_NSTATES; i++)
 		add(buf, cap, len, "%s%u", i ? "," : "", (unsigned)s->state[i]);
 	add(buf, cap, len, "%s", g1);
-	for (unsigned i = 0; i < TCP_NPOOLS; i++)
+	for (unsigned i = 0; i < HIST_NPOOLS; i++)
 		add(buf, cap, len, "%s%u", i ? "," : "", (unsigned)s->pool[i]);
 	add(buf, cap, len, "%s", g2);
 	for (unsigned i = 0; i < HIST_NRATES; i++)
@@ -92,8 +92,8 @@ size_t hist_csv_head(char *buf, size_t cap)
 	size_t len = 0;
 	add(buf, cap, &len, "t_ms");
 	for (unsigned i = 0; i < HIST_NSTATES; i++)
-		add(buf, cap, &len, ",%s", tcp_state_name((enum tcp_state)(HIST_STATE0 + i)));
-	for (unsigned i = 0; i < TCP_NPOOLS; i++)
+		add(buf, cap, &len, ",%s", keel_tcp_state_name((enum tcp_state)(HIST_STATE0 + i)));
+	for (unsigned i = 0; i < HIST_NPOOLS; i++)
 		add(buf, cap, &len, ",pool_%s", hist_pool_names[i]);
 	for (unsigned i = 0; i < HIST_NRATES; i++)
 		add(buf, cap, &len, ",%s", hist_rate_names[i]);

@@ -13,7 +13,7 @@
  * then one {"n":..,"t_ms":..,"s":[states],"p":[pools],"r":[rates]} per
  * sample, oldest first, then the tail "\n]}\n". */
 size_t hist_json_head(char *buf, size_t cap, const struct history *h, uint32_t first,
-		      uint32_t now_ms, const uint16_t pool_sizes[TCP_NPOOLS]);
+		      uint32_t now_ms, const uint16_t pool_sizes[HIST_NPOOLS]);
 size_t hist_json_sample(char *buf, size_t cap, const struct history *h, uint32_t n, int comma);
 size_t hist_json_tail(char *buf, size_t cap);
 

@@ -7,11 +7,12 @@
 
 struct keel;
 
-void history_fw_init(uint32_t now_ms);
+/* Finds the counters it samples (once). */
+void history_fw_init(const struct keel *k, uint32_t now_ms);
 /* Called every main-loop pass: takes a sample when one is due (a state
  * count, the pools and seven counters: bounded work, once a period). */
 void history_fw_poll(const struct keel *k, uint32_t now_ms);
 const struct history *history_fw(void);
 /* The pools' sizes, for the scales of charts. */
-void history_fw_pool_sizes(const struct keel *k, uint16_t sizes[TCP_NPOOLS]);
+void history_fw_pool_sizes(const struct keel *k, uint16_t sizes[HIST_NPOOLS]);
 #endif

@@ -9,7 +9,7 @@
 #include "history_fmt.h"
 #include "history_fw.h"
 #include "http.h"
-#include "keel.h"
+#include <keel/keel.h>
 
 void http_history_open(struct app_conn *c)
 {
@@ -39,7 +39,7 @@ int http_gen_history_json(struct keel *k, struct out *o, struct app_conn *c, uns
 	if (row == 0)
 		return put_head_200(o, c, "application/json");
 	if (row == 1) {
-		uint16_t sizes[TCP_NPOOLS];
+		uint16_t sizes[HIST_NPOOLS];
 		history_fw_pool_sizes(k, sizes);
 		take(o, hist_json_head(at, room, h, c->counter, fw_uptime_ms(), sizes), false);
 		return 1;

@@ -6,8 +6,8 @@
 #include <string.h>
 #include "http.h"
 #include "http_parse.h"
-#include "keel.h"
-#include "tcp_api.h"
+#include <keel/keel.h>
+#include <keel/tcp.h>
 
 _Static_assert(sizeof(struct http_req) <= APP_STAGE_LEN, "the parser lives in the stage");
 
@@ -98,7 +98,7 @@ int http_read_request(struct keel *k, struct app_conn *c)
 	/* Bounded: a few contiguous runs of the receive ring per call. */
 	for (int round = 0; round < 4 && !done; round++) {
 		const uint8_t *p;
-		int n = tcp_recv_peek(k, c->sock, &p);
+		int n = keel_tcp_recv_peek(k, c->sock, &p);
 		if (n == KEEL_EWOULDBLOCK)
 			break;
 		if (n < 0)
@@ -111,7 +111,7 @@ int http_read_request(struct keel *k, struct app_conn *c)
 			break;
 		}
 		size_t used = http_req_feed(&r, p, (size_t)n);
-		tcp_recv_consume(k, c->sock, used);
+		keel_tcp_recv_consume(k, c->sock, used);
 		done = r.status != HTTP_MORE;
 	}
 	if (done) {

@@ -3,18 +3,16 @@
  * millisecond and serves the console.  Nothing in it blocks. */
 #include <stdbool.h>
 #include <stddef.h>
+#include <string.h>
 #include "board.h"
 #include "capture.h"
 #include "console.h"
 #include "fmt.h"
 #include "fw.h"
 #include "history_fw.h"
-#include "keel.h"
-#include "netdev.h"
+#include <keel/keel.h>
+#include <keel/port.h>
 
-#ifndef KEEL_BUILD_ID
-#define KEEL_BUILD_ID "unknown"
-#endif
 #define FW_DEFAULT_ADDR   0xC0000202u   /* 192.0.2.2 (RFC 5737) */
 #define FW_DEFAULT_PREFIX 24
 #define FW_DEFAULT_GW     0u
@@ -22,14 +20,14 @@
  * get their turn; the MAC's FIFO holds the rest. */
 #define FW_RX_BUDGET      8u
 
-static struct keel stack;
+static struct keel *stack;
 static struct netdev *nd;
 static uint8_t rxbuf[KEEL_FRAME_MAX] __attribute__((aligned(4)));
 
 /* linker.ld */
 extern uint32_t __flash_used[], __ram_start[], __ram_static_end[], __stack_top[], __stack_limit[];
 
-struct keel *fw_stack(void) { return &stack; }
+struct keel *fw_stack(void) { return stack; }
 struct netdev *fw_netdev(void) { return nd; }
 uint32_t fw_uptime_ms(void) { return board_millis(); }
 
@@ -52,11 +50,13 @@ static void banner(void)
 {
 	char ip[FMT_IP_LEN], gw[FMT_IP_LEN], mac[FMT_MAC_LEN];
 	struct fw_footprint fp;
+	struct keel_ifconfig ifc;
 	fw_footprint(&fp);
-	con_printf("\nkeel %s on %s\n", KEEL_BUILD_ID, board_name());
-	con_printf("mac %s%s\n", fmt_mac(mac, stack.ifc.mac), nd ? "" : " (no network device)");
-	con_printf("ip %s/%u gw %s\n", fmt_ip(ip, stack.ifc.addr), (unsigned)stack.ifc.prefix,
-		   stack.ifc.gateway ? fmt_ip(gw, stack.ifc.gateway) : "none");
+	keel_get_ifconfig(stack, &ifc);
+	con_printf("\nkeel %s on %s\n", fw_build_id, board_name());
+	con_printf("mac %s%s\n", fmt_mac(mac, ifc.mac), nd ? "" : " (no network device)");
+	con_printf("ip %s/%u gw %s\n", fmt_ip(ip, ifc.addr), (unsigned)ifc.prefix,
+		   ifc.gateway ? fmt_ip(gw, ifc.gateway) : "none");
 	con_printf("footprint flash %lu ram %lu of %lu (stack %lu)\n", (unsigned long)fp.flash,
 		   (unsigned long)fp.ram_static, (unsigned long)fp.ram_total, (unsigned long)fp.stack);
 	board_console_flush();
@@ -66,19 +66,25 @@ int main(void)
 {
 	board_init();
 	nd = board_netdev();
-	static const uint8_t no_mac[6];
+	struct keel_ifconfig ifc = {
+		.addr = FW_DEFAULT_ADDR, .prefix = FW_DEFAULT_PREFIX, .gateway = FW_DEFAULT_GW,
+	};
+	if (nd)
+		memcpy(ifc.mac, nd->mac, sizeof(ifc.mac));
 	uint8_t seed[16];
 	board_seed(seed);
-	keel_init(&stack, nd ? nd->mac : no_mac, FW_DEFAULT_ADDR, FW_DEFAULT_PREFIX,
-		  FW_DEFAULT_GW, seed, fw_tx, nd);
+	stack = keel_open(&ifc, seed, fw_tx, nd);
 	for (size_t i = 0; i < sizeof(seed); i++)
 		seed[i] = 0;   /* the stack keeps its own copy (or hash) */
-	apps_init(&stack);
+	if (nd)
+		keel_set_offload(stack, nd->offload);
+	int link = 1;
+	apps_init(stack);
 	banner();
 	console_start();
 
 	uint32_t last_tick = board_millis();
-	history_fw_init(last_tick);
+	history_fw_init(stack, last_tick);
 	for (;;) {
 		bool busy = false;
 		for (uint32_t i = 0; nd && i < FW_RX_BUDGET; i++) {
@@ -86,22 +92,26 @@ int main(void)
 			if (len == 0)
 				break;
 			capture_frame(rxbuf, len, board_millis());
-			keel_input(&stack, rxbuf, len, board_millis());
+			keel_input(stack, rxbuf, len, board_millis());
 			/* The apps read right after each frame, so the ACK the
 			 * stack owes goes out with the window they just freed
 			 * (one ACK per segment with the window open, as lwIP's
 			 * recv callback does), not a zero window and an update
 			 * a pass later. */
-			apps_poll(&stack, board_millis());
+			apps_poll(stack, board_millis());
 			busy = true;
 		}
 		uint32_t now = board_millis();
+		if (nd && nd->link_up && nd->link_up(nd) != link) {
+			link = !link;
+			keel_link_set(stack, link, now);
+		}
 		if (now != last_tick) {
-			keel_tick(&stack, now);   /* catches up once after a long pass */
+			keel_tick(stack, now);   /* catches up once after a long pass */
 			last_tick = now;
 		}
-		apps_poll(&stack, now);
-		history_fw_poll(&stack, now);
+		apps_poll(stack, now);
+		history_fw_poll(stack, now);
 		if (console_poll(now))
 			busy = true;
 		/* Sleep only when this pass found nothing; an interrupt that came

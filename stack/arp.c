@@ -334,6 +334,19 @@ int arp_output(struct keel *k, uint32_t next_hop, size_t ip_len)
 	return rc;
 }
 
+void arp_flush(struct keel *k)
+{
+	for (int i = 0; i < KEEL_ARP_CACHE_SIZE; i++)
+		if (k->arp.cache[i].state != ARP_FREE)
+			entry_free(k, i);
+}
+
+void arp_announce(struct keel *k)
+{
+	if (k->ifc.addr != 0)
+		send_arp(k, ARP_OP_REQUEST, eth_broadcast, zero_mac, k->ifc.addr);
+}
+
 void arp_tick(struct keel *k)
 {
 	for (int i = 0; i < KEEL_ARP_CACHE_SIZE; i++) {

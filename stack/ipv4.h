@@ -21,6 +21,7 @@ struct ipv4_packet {
 	uint8_t bcast;           /* dst is a broadcast address, not ours */
 	const uint8_t *hdr;      /* the IP header itself (ICMP errors quote it) */
 	size_t hlen;             /* its length, options included */
+	uint8_t csum_ok;         /* the MAC verified the upper layer's checksum */
 };
 
 /* Drop reasons, one counter each (netstat -s names in comments). */

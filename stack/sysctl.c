@@ -4,7 +4,7 @@
 #include "sysctl.h"
 #include <stddef.h>
 #include <string.h>
-#include "keel_config.h"
+#include <keel/config.h>
 
 #define STR_(x) #x
 #define STR(x) STR_(x)
@@ -111,7 +111,7 @@ static int parse_u32(const char *str, uint32_t *out)
 	return 0;
 }
 
-int keel_sysctl_get(const struct tcp_sysctl *s, const char *name, uint32_t *val)
+int tcp_sysctl_get(const struct tcp_sysctl *s, const char *name, uint32_t *val)
 {
 	const struct knob *k = find(name);
 	if (!k)
@@ -120,7 +120,7 @@ int keel_sysctl_get(const struct tcp_sysctl *s, const char *name, uint32_t *val)
 	return KEEL_SYSCTL_OK;
 }
 
-int keel_sysctl_set(struct tcp_sysctl *s, const char *name, const char *value,
+int tcp_sysctl_set(struct tcp_sysctl *s, const char *name, const char *value,
 		    const char **why)
 {
 	const struct knob *k = find(name);

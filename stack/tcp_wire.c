@@ -49,7 +49,7 @@ int tcp_seg_parse(const struct ipv4_packet *ip, struct tcp_seg *seg)
 	if (doff > len)
 		return TCP_PARSE_SHORT;
 	uint32_t sum = csum_pseudo(ip->src, ip->dst, IP_PROTO_TCP, (uint16_t)len);
-	if (csum_fold(csum_add(sum, p, len)) != 0)
+	if (!ip->csum_ok && csum_fold(csum_add(sum, p, len)) != 0)
 		return TCP_PARSE_CSUM;
 	memset(seg, 0, sizeof(*seg));
 	seg->saddr = ip->src;
@@ -93,8 +93,10 @@ int tcp_emit(struct keel *k, const struct tcp_out *o, size_t len)
 		store_be16(p + 22, o->mss);
 	}
 	size_t total = hlen + len;
-	uint32_t sum = csum_pseudo(o->saddr, o->daddr, IP_PROTO_TCP, (uint16_t)total);
-	store_be16(p + 16, csum_fold(csum_add(sum, p, total)));
+	if (keel_tx_csum(k)) {
+		uint32_t sum = csum_pseudo(o->saddr, o->daddr, IP_PROTO_TCP, (uint16_t)total);
+		store_be16(p + 16, csum_fold(csum_add(sum, p, total)));
+	}
 	k->tcp.mib.out_segs++;
 	if (o->flags & TCP_RST)
 		k->tcp.mib.out_rsts++;

@@ -5,7 +5,7 @@
 #define KEEL_TCP_WIRE_H
 #include <stddef.h>
 #include <stdint.h>
-#include "keel_config.h"
+#include <keel/config.h>
 
 struct keel;
 struct ipv4_packet;

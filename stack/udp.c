@@ -21,7 +21,7 @@ void udp_input(struct keel *k, const struct ipv4_packet *ip)
 		return;
 	}
 	/* Checksum 0: none was sent (RFC 768). */
-	if (load_be16(ip->payload + 6) != 0) {
+	if (load_be16(ip->payload + 6) != 0 && !ip->csum_ok) {
 		uint32_t sum = csum_pseudo(ip->src, ip->dst, IP_PROTO_UDP, (uint16_t)ulen);
 		if (csum_fold(csum_add(sum, ip->payload, ulen)) != 0) {
 			st->udp_in_errors++;

@@ -6,7 +6,7 @@
 #include "lwip/pbuf.h"
 #include "lwip/stats.h"
 #include "netif/ethernet.h"
-#include "netdev.h"
+#include <keel/port.h>
 
 #define FRAME_MAX 1514u   /* Ethernet header + 1500, as KEEL_FRAME_MAX */
 

@@ -20,7 +20,7 @@ static struct hist_input input(uint16_t s, uint16_t p, uint32_t c)
 	struct hist_input in;
 	for (unsigned i = 0; i < TCP_NSTATES; i++)
 		in.states[i] = s;
-	for (unsigned i = 0; i < TCP_NPOOLS; i++)
+	for (unsigned i = 0; i < HIST_NPOOLS; i++)
 		in.pools[i] = p;
 	for (unsigned i = 0; i < HIST_NRATES; i++)
 		in.counters[i] = c;
@@ -117,10 +117,10 @@ static void test_json(void **state)
 	in.states[TCP_LISTEN] = 6;
 	in.states[TCP_SYN_RECEIVED] = 64;
 	in.states[TCP_TIME_WAIT] = 3;
-	in.pools[TCP_POOL_SYN_QUEUE] = 64;
+	in.pools[1] = 64;
 	in.counters[HIST_SYNCOOKIES_SENT] = 1500;
 	history_record(&h, 1000, &in);
-	uint16_t sizes[TCP_NPOOLS] = { 8, 64, 64, 8 };
+	uint16_t sizes[HIST_NPOOLS] = { 8, 64, 64, 8 };
 	size_t n = hist_json_head(buf, sizeof(buf), &h, 0, 1234, sizes);
 	char want[600];
 	snprintf(want, sizeof(want),
