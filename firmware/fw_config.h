@@ -23,6 +23,15 @@
 #ifndef KEEL_HTTP_RESPONSE_MS
 #define KEEL_HTTP_RESPONSE_MS 30000u
 #endif
+/* A persistent connection (HTTP/1.1 keep-alive) is closed after this long
+ * without a new request; one is kept open only while this many TCBs
+ * would stay free for everything else. */
+#ifndef KEEL_HTTP_IDLE_MS
+#define KEEL_HTTP_IDLE_MS 15000u
+#endif
+#ifndef KEEL_HTTP_KEEP_FREE_TCBS
+#define KEEL_HTTP_KEEP_FREE_TCBS 3u
+#endif
 /* After the response and our FIN, unread request bytes are drained for at
  * most this long before the close (lingering close, so a 400 to an
  * oversize request is not overtaken by a RST). */

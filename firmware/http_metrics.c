@@ -21,9 +21,9 @@
 
 int http_gen_metrics(struct keel *k, struct out *o, struct app_conn *c, unsigned row)
 {
-	if (row == 0) {
-		if (!put_head_200(o, c, "text/plain; version=0.0.4; charset=utf-8"))
-			return 0;
+	if (row == 0)   /* the head alone: a chunked body starts after it */
+		return put_head_200(o, c, "text/plain; version=0.0.4; charset=utf-8");
+	if (row == 1) {
 		put(o, "# HELP keel_build_info keel firmware build.\n# TYPE keel_build_info gauge\n"
 		    "keel_build_info{board=\"%s\",version=\"%s\"} 1\n", board_name(), fw_build_id);
 		put(o, "# HELP keel_uptime_seconds Time since boot.\n# TYPE keel_uptime_seconds gauge\n"
@@ -32,7 +32,7 @@ int http_gen_metrics(struct keel *k, struct out *o, struct app_conn *c, unsigned
 		put(o, "\n");
 		return 1;
 	}
-	row -= 1;
+	row -= 2;
 	if (row < TCP_NSTATES) {
 		if (row == 0) {
 			put(o, "# HELP keel_tcp_connections TCP connections by state (LISTEN: listeners, "
@@ -128,6 +128,11 @@ int http_gen_metrics(struct keel *k, struct out *o, struct app_conn *c, unsigned
 			    (unsigned long)http_request_errors[i]);
 		return 1;
 	}
+	case 4:
+		put(o, "# HELP keel_http_requests_total Requests read (on fewer connections when "
+		    "they are kept open).\n# TYPE keel_http_requests_total counter\n"
+		    "keel_http_requests_total %lu\n", (unsigned long)http_requests);
+		return 1;
 	default:
 		break;
 	}

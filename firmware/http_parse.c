@@ -37,7 +37,23 @@ enum state {
 #define REQ_TARGET_CUT    0x02u   /* target longer than HTTP_TARGET_KEEP */
 #define REQ_HOST          0x04u   /* a Host field line seen */
 #define REQ_HOST_TWICE    0x08u
-#define NAME_MISMATCH     0xffu   /* pos: the field name is not "host" */
+#define REQ_CLOSE         0x10u   /* Connection: close */
+#define REQ_BODY          0x20u   /* Content-Length > 0 or Transfer-Encoding */
+
+/* The field names it reads (r->field; 0: any other), case-insensitive
+ * (RFC 9110 §5.1). */
+enum { FIELD_OTHER, FIELD_HOST, FIELD_CONNECTION, FIELD_CONTENT_LENGTH, FIELD_TRANSFER_ENCODING };
+static const char *const known_fields[] = {
+	[FIELD_HOST] = "host", [FIELD_CONNECTION] = "connection",
+	[FIELD_CONTENT_LENGTH] = "content-length", [FIELD_TRANSFER_ENCODING] = "transfer-encoding",
+};
+#define NKNOWN (sizeof(known_fields) / sizeof(known_fields[0]))
+#define ALL_KNOWN (((1u << NKNOWN) - 1u) & ~1u)
+
+static uint8_t lower(uint8_t ch)
+{
+	return ch >= 'A' && ch <= 'Z' ? (uint8_t)(ch | 0x20) : ch;
+}
 
 static int is_tchar(uint8_t ch)
 {
@@ -266,6 +282,7 @@ static void step(struct http_req *r, uint8_t ch)
 			 * tchars: 400 (§5.2, §2.2). */
 			r->state = S_NAME;
 			r->pos = 0;
+			r->cand = (uint8_t)ALL_KNOWN;
 			step(r, ch);
 		} else {
 			r->status = HTTP_BAD_REQUEST;
@@ -273,25 +290,46 @@ static void step(struct http_req *r, uint8_t ch)
 		return;
 	case S_NAME:
 		if (ch == ':') {
-			if (r->pos == 4)
+			r->field = FIELD_OTHER;
+			for (unsigned f = 1; f < NKNOWN; f++)
+				if ((r->cand & (1u << f)) && strlen(known_fields[f]) == r->pos)
+					r->field = (uint8_t)f;
+			if (r->field == FIELD_HOST)
 				r->flags |= (r->flags & REQ_HOST) ? REQ_HOST_TWICE : REQ_HOST;
+			if (r->field == FIELD_TRANSFER_ENCODING)
+				r->flags |= REQ_BODY;   /* a body of unknown length (§6.1) */
 			r->state = S_VALUE;
+			r->pos = 0;
 		} else if (!is_tchar(ch)) {
 			r->status = HTTP_BAD_REQUEST;   /* includes whitespace before ':' (§5.1) */
-		} else if (r->pos < 4 && (ch | 0x20) == (uint8_t)"host"[r->pos]) {
-			r->pos++;   /* field names are case-insensitive (RFC 9110 §5.1) */
 		} else {
-			r->pos = NAME_MISMATCH;
+			for (unsigned f = 1; f < NKNOWN; f++)
+				if (r->pos >= strlen(known_fields[f]) ||
+				    lower(ch) != (uint8_t)known_fields[f][r->pos])
+					r->cand &= (uint8_t)~(1u << f);
+			if (r->pos < 0xff)
+				r->pos++;
 		}
 		return;
 	case S_VALUE:
 		/* field-vchar, SP, HTAB, obs-text (RFC 9110 §5.5) */
-		if (ch == '\r')
+		if (ch == '\r') {
 			r->state = S_FIELD_LF;
-		else if (ch == '\n')
+		} else if (ch == '\n') {
 			end_field(r);
-		else if ((ch < 0x20 && ch != '\t') || ch == 0x7f)
+		} else if ((ch < 0x20 && ch != '\t') || ch == 0x7f) {
 			r->status = HTTP_BAD_REQUEST;
+		} else if (r->field == FIELD_CONTENT_LENGTH && ch >= '1' && ch <= '9') {
+			r->flags |= REQ_BODY;
+		} else if (r->field == FIELD_CONNECTION) {
+			/* "close" anywhere in the list (§9.6); pos: how much matched */
+			r->pos = lower(ch) == (uint8_t)"close"[r->pos] ? (uint8_t)(r->pos + 1)
+								   : (lower(ch) == 'c');
+			if (r->pos == 5) {
+				r->flags |= REQ_CLOSE;
+				r->pos = 0;
+			}
+		}
 		return;
 	default:
 		return;
@@ -316,6 +354,11 @@ size_t http_req_feed(struct http_req *r, const uint8_t *p, size_t n)
 			r->status = verdict(r);
 	}
 	return i;
+}
+
+int http_req_persistent(const struct http_req *r)
+{
+	return r->version >= 11 && !(r->flags & (REQ_CLOSE | REQ_BODY));
 }
 
 int http_req_target_cut(const struct http_req *r)

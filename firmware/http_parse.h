@@ -4,6 +4,8 @@
  * whether Host came once -- and streams past every header field without
  * buffering it, so a browser's head of a few KiB (client hints, Sec-Fetch,
  * cookies) costs the same few dozen bytes of state as a curl request.
+ * Of the fields, it reads Host, Connection (for "close"), Content-Length
+ * and Transfer-Encoding.
  * Bounds (fw_config.h): KEEL_HTTP_LINE_MAX per line, KEEL_HTTP_HEAD_MAX for
  * the whole head, KEEL_HTTP_FIELDS_MAX field lines.
  *
@@ -42,6 +44,8 @@ struct http_req {
 	uint8_t flags;            /* REQ_* (http_parse.c) */
 	uint8_t fields;           /* field lines so far */
 	uint8_t pos;              /* progress through the current token */
+	uint8_t field;            /* the current field line's name, if one we act on (http_parse.c) */
+	uint8_t cand;             /* names the current field name may still be (bits) */
 	uint8_t method;           /* enum http_method */
 	uint8_t version;          /* major * 10 + minor */
 	uint8_t method_len;       /* bytes in method_name (up to HTTP_METHOD_KEEP) */
@@ -58,6 +62,11 @@ void http_req_init(struct http_req *r);
  * bytes after the head are left to the caller.  Once r->status is set,
  * further calls use nothing. */
 size_t http_req_feed(struct http_req *r, const uint8_t *p, size_t n);
+/* True when the connection may stay open after the response (RFC 9112
+ * §9.3): HTTP/1.1 without "Connection: close", and no request body this
+ * server would have to read past (Content-Length other than 0,
+ * Transfer-Encoding). */
+int http_req_persistent(const struct http_req *r);
 /* True if the target was longer than HTTP_TARGET_KEEP (no page of ours). */
 int http_req_target_cut(const struct http_req *r);
 /* The path: target up to '?'; *len its length. */

@@ -4,14 +4,17 @@
  * response starts: a request needs no other memory, whatever its size. */
 #include <stdbool.h>
 #include <string.h>
+#include "fw_config.h"
 #include "http.h"
 #include "http_parse.h"
 #include <keel/keel.h>
+#include <keel/stats.h>
 #include <keel/tcp.h>
 
 _Static_assert(sizeof(struct http_req) <= APP_STAGE_LEN, "the parser lives in the stage");
 
 uint32_t http_request_errors[HTTP_NERRORS];   /* see http.h */
+uint32_t http_requests;
 
 static bool path_is(const char *p, size_t n, const char *want)
 {
@@ -59,8 +62,27 @@ static enum page error_page(uint16_t status)
 	}
 }
 
-/* The page for a parsed head; sets the HEAD flag. */
-static void choose_page(struct app_conn *c, const struct http_req *r)
+/* Whether the connection stays open after this response: the client
+ * wants it (RFC 9112 §9.3), the page is one whose length the head cannot
+ * give (so it goes chunked), and the TCB pool keeps room for others -- a
+ * browser holding idle connections must not starve the other services. */
+static bool keep_open(const struct keel *k, const struct app_conn *c, const struct http_req *r)
+{
+	struct keel_pool_info tcb;
+	if (!http_req_persistent(r) || keel_pool_get(k, KEEL_POOL_TCB, &tcb) != 0 ||
+	    tcb.in_use + KEEL_HTTP_KEEP_FREE_TCBS > tcb.size)
+		return false;
+	switch (c->page) {
+	case PG_STATUS: case PG_METRICS: case PG_CONNECTIONS: case PG_HISTORY_JSON:
+	case PG_HISTORY_CSV:
+		return true;
+	default:
+		return false;   /* errors and the capture close the connection */
+	}
+}
+
+/* The page for a parsed head; sets the HEAD and KEEP flags. */
+static void choose_page(const struct keel *k, struct app_conn *c, const struct http_req *r)
 {
 	if (r->status != HTTP_OK) {
 		c->page = error_page(r->status);
@@ -80,6 +102,9 @@ static void choose_page(struct app_conn *c, const struct http_req *r)
 	}
 	if (c->page >= PG_400)
 		http_request_errors[c->page - PG_400]++;
+	if (r->status == HTTP_OK && keep_open(k, c, r))
+		c->phase |= F_KEEP;
+	http_requests++;
 }
 
 void http_request_start(struct app_conn *c)
@@ -115,7 +140,7 @@ int http_read_request(struct keel *k, struct app_conn *c)
 		done = r.status != HTTP_MORE;
 	}
 	if (done) {
-		choose_page(c, &r);
+		choose_page(k, c, &r);
 		return 1;
 	}
 	memcpy(c->stage, &r, sizeof(r));

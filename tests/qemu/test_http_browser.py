@@ -97,7 +97,7 @@ def test_chromium_at_localhost_gets_the_status_page(run_dut):
 
 def test_four_kib_head_through_the_forwarded_port(run_dut):
     pad = b"".join(b"X-Pad-%d: %s\r\n" % (i, b"d" * 120) for i in range(32))
-    req = (b"GET /metrics HTTP/1.1\r\nHost: localhost:%d\r\nUser-Agent: keel-test\r\n" % PORT
+    req = (b"GET /metrics HTTP/1.1\r\nHost: localhost:%d\r\nConnection: close\r\n" % PORT
            + pad + b"\r\n")
     assert len(req) > 4096
     reply = local_request(run_dut, req)

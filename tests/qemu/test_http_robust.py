@@ -45,12 +45,13 @@ def test_big_heads_are_served(dut):
     # 4 KiB of header fields (a desktop browser with cookies): once past the
     # 512-byte stage, now streamed.  And one 4 KiB field line.
     pad = b"".join(b"X-Pad-%d: %s\r\n" % (i, b"c" * 120) for i in range(32))
-    req = b"GET /metrics HTTP/1.1\r\nHost: 192.0.2.2\r\n" + pad + b"\r\n"
+    req = b"GET /metrics HTTP/1.1\r\nHost: 192.0.2.2\r\nConnection: close\r\n" + pad + b"\r\n"
     assert len(req) > 4096
     r = keelhttp.raw(dut, req, deadline=8)
     assert keelhttp.status_of(r["reply"]) == 200, r["reply"][:200]
     assert "keel_tcp_connections" in r["reply"] and r["closed"], r["reply"][-200:]
-    req = b"GET / HTTP/1.1\r\nHost: x\r\nCookie: " + b"k=v; " * 800 + b"\r\n\r\n"
+    req = (b"GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\nCookie: " + b"k=v; " * 800
+           + b"\r\n\r\n")
     r = keelhttp.raw(dut, req, deadline=8)
     assert keelhttp.status_of(r["reply"]) == 200, r["reply"][:200]
     assert r["reply"].rstrip().endswith("</html>"), r["reply"][-200:]
@@ -77,7 +78,8 @@ def test_oversize_heads_get_431_and_414(dut):
 
 def test_request_in_small_pieces_is_fine(dut):
     # Sent 256 bytes at a time with pauses: the parser waits for the end.
-    req = b"GET /metrics HTTP/1.1\r\nHost: 192.0.2.2\r\n" + b"X-A: " + b"b" * 300 + b"\r\n\r\n"
+    req = (b"GET /metrics HTTP/1.1\r\nHost: 192.0.2.2\r\nConnection: close\r\n" + b"X-A: "
+           + b"b" * 300 + b"\r\n\r\n")
     r = keelhttp.raw(dut, req, deadline=8, delay=0.2)
     assert keelhttp.status_of(r["reply"]) == 200, r["reply"][:200]
     assert "keel_tcp_connections" in r["reply"]

@@ -270,6 +270,36 @@ static void test_forms_and_tolerances(void **state)
 	assert_null(http_req_query(&res.r, &qn));
 }
 
+static int persistent(const char *s)
+{
+	struct result res = feed(s, strlen(s), 1);
+	assert_int_equal(res.status, HTTP_OK);
+	return http_req_persistent(&res.r);
+}
+
+static void test_persistence(void **state)
+{
+	(void)state;
+	/* RFC 9112 §9.3: HTTP/1.1 persists unless "close"; this server also
+	 * closes when a body would follow, as it reads none. */
+	struct result res = feed(chromium, sizeof(chromium) - 1, 0);
+	assert_true(http_req_persistent(&res.r));
+	assert_true(persistent("GET / HTTP/1.1\r\nHost: x\r\n\r\n"));
+	assert_false(persistent("GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"));
+	assert_false(persistent("GET / HTTP/1.1\r\nCONNECTION: Keep-Alive, cClose\r\nHost: x\r\n\r\n"));
+	assert_true(persistent("GET / HTTP/1.1\r\nHost: x\r\nconnection: keep-alive\r\n\r\n"));
+	assert_true(persistent("GET / HTTP/1.1\r\nHost: x\r\nX-Connection: close\r\n\r\n"));
+	assert_true(persistent("GET / HTTP/1.1\r\nHost: x\r\nConnectio: close\r\n\r\n"));
+	assert_false(persistent("GET / HTTP/1.0\r\n\r\n"));
+	assert_false(persistent("GET / HTTP/1.0\r\nConnection: keep-alive\r\n\r\n"));
+	assert_true(persistent("GET / HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n"));
+	assert_false(persistent("GET / HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\n"));
+	assert_false(persistent("GET / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"));
+	/* Longer names that start like a known one are other fields. */
+	assert_int_equal(status_of("GET / HTTP/1.1\r\nHostname: x\r\n\r\n"), HTTP_BAD_REQUEST);
+	assert_true(persistent("GET / HTTP/1.1\r\nHost: x\r\nContent-Lengthy: 5\r\n\r\n"));
+}
+
 /* Any input gives the same verdict and stops at the same byte whether it
  * comes whole, a byte at a time or in random pieces: the parser has no
  * state outside struct http_req.  Inputs: the Chromium request with random
@@ -337,6 +367,7 @@ int main(void)
 		cmocka_unit_test(test_malformed_is_400),
 		cmocka_unit_test(test_status_codes),
 		cmocka_unit_test(test_forms_and_tolerances),
+		cmocka_unit_test(test_persistence),
 		cmocka_unit_test(test_split_invariance_on_mutations),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
