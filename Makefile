@@ -36,7 +36,7 @@ all: $(BUILD)/keel.elf $(BUILD)/keel.bin
 help:
 	@echo "make [BOARD=lm3s6965evb|mps2-an385]  build build/<board>/keel.elf and .bin"
 	@echo "make run                            boot it in qemu-system-arm, console on this terminal"
-	@echo "make test                           every test: unit, tcp scripts, qemu (both boards)"
+	@echo "make test                           every test: structure checks, unit, tcp scripts, qemu (both boards)"
 	@echo "make flash                          program an EK-LM3S6965 through OpenOCD"
 
 deps-%:
@@ -77,7 +77,7 @@ run: deps-run all
 	@echo "keel on $(BOARD): console below (Ctrl-A X quits QEMU)."
 	@echo "forwarded: localhost:7007->echo 7, :7013->daytime 13, :7019->chargen 19, :8080->http 80, :5001->iperf 5001"
 	qemu-system-arm -M $(QEMU_MACHINE) -nographic -serial mon:stdio -kernel $(BUILD)/keel.elf \
-		-nic user,net=192.0.2.0/24,host=192.0.2.1,dhcpstart=192.0.2.100,restrict=on,$(RUN_FWD),model=$(QEMU_NIC_MODEL)
+		-nic user,net=192.0.2.0/24,host=192.0.2.1,dhcpstart=192.0.2.2,restrict=on,$(RUN_FWD),model=$(QEMU_NIC_MODEL)
 
 flash: all
 	openocd -f board/ek-lm3s6965.cfg -c "program $(BUILD)/keel.elf verify reset exit"
@@ -101,7 +101,8 @@ TCP_TEST_SRCS := $(sort $(wildcard tests/tcp/*.c))
 TCP_TEST_OBJS := $(patsubst %.c,$(HOST_OBJ)/%.o,$(TCP_TEST_SRCS))
 # Firmware files each firmware test links (besides libkeel.a).
 FW_TEST_OBJS_test_fw_fmt := fmt
-FW_TEST_OBJS_test_fw_console := console fmt cmd_help cmd_ifconfig cmd_sysctl cmd_watch counters
+FW_TEST_OBJS_test_fw_console := console fmt cmd_help cmd_ifconfig cmd_netstat cmd_ss cmd_sysctl \
+	cmd_watch counters
 FW_TEST_OBJS_test_fw_api :=
 FW_TEST_OBJS_test_fw_http_parse := http_parse
 FW_TEST_OBJS_test_fw_history := history history_fmt fmt
@@ -111,7 +112,11 @@ $(HOST_OBJ)/stack/%.o $(HOST_OBJ)/tests/%.o: HOST_FLAGS = $(HOST_CFLAGS)
 $(HOST_OBJ)/tests/unit/test_fw_%.o $(HOST_OBJ)/firmware/%.o: HOST_FLAGS = $(HOST_FW_CFLAGS)
 # The fake board starts a stack instance of its own: it also sees the stack.
 $(HOST_OBJ)/tests/unit/fake_board.o: HOST_FLAGS = $(HOST_FW_CFLAGS) $(STACK_INCS)
-$(HOST_OBJ)/%.o: %.c
+# Named targets (not only a pattern), so make knows the test links below
+# can be made before any object exists.
+HOST_ALL_OBJS := $(patsubst %.c,$(HOST_OBJ)/%.o,$(STACK_SRCS) $(FW_SRCS) $(TCP_TEST_SRCS) \
+	$(wildcard tests/unit/*.c))
+$(HOST_ALL_OBJS): $(HOST_OBJ)/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(HOST_CC) $(HOST_FLAGS) -MMD -MP -c $< -o $@
 
@@ -146,7 +151,8 @@ test-unit: deps-test $(UNIT_TESTS)
 test-tcp: deps-test $(if $(TCP_TEST_SRCS),$(HOST_BUILD)/tcp/tcp_scripts)
 	@if [ -n "$(TCP_TEST_SRCS)" ]; then $(HOST_BUILD)/tcp/tcp_scripts; fi
 
-# libFuzzer on the frame input path (tests/fuzz/fuzz_frame.c), bounded in time.
+# libFuzzer, bounded in time: the frame input path (tests/fuzz/fuzz_frame.c)
+# and the TCP codec alone (tests/fuzz/fuzz_tcp_wire.c).
 FUZZ_CC ?= clang
 FUZZ_TIME ?= 20
 FUZZ_CFLAGS := -std=c11 -g -O1 $(WARN) -Wno-missing-prototypes $(STACK_INCS) -Itests \
@@ -155,10 +161,17 @@ $(HOST_BUILD)/fuzz/fuzz_frame: tests/fuzz/fuzz_frame.c $(STACK_SRCS) $(wildcard 
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) $< $(STACK_SRCS) -o $@
 
-test-fuzz: deps-test $(HOST_BUILD)/fuzz/fuzz_frame
-	@mkdir -p $(HOST_BUILD)/fuzz/corpus
+$(HOST_BUILD)/fuzz/fuzz_tcp_wire: tests/fuzz/fuzz_tcp_wire.c stack/tcp_wire.c stack/checksum.c \
+		$(wildcard stack/*.h)
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) $< stack/tcp_wire.c stack/checksum.c -o $@
+
+test-fuzz: deps-test $(HOST_BUILD)/fuzz/fuzz_frame $(HOST_BUILD)/fuzz/fuzz_tcp_wire
+	@mkdir -p $(HOST_BUILD)/fuzz/corpus $(HOST_BUILD)/fuzz/corpus_tcp_wire
 	$(HOST_BUILD)/fuzz/fuzz_frame -max_total_time=$(FUZZ_TIME) -timeout=10 -print_final_stats=1 \
 		$(HOST_BUILD)/fuzz/corpus
+	$(HOST_BUILD)/fuzz/fuzz_tcp_wire -max_total_time=$(FUZZ_TIME) -timeout=10 -print_final_stats=1 \
+		$(HOST_BUILD)/fuzz/corpus_tcp_wire
 
 test-nomalloc: boards
 	@scripts/check-nomalloc.sh $(CROSS) $(foreach b,$(BOARDS),build/$(b)/keel.elf)

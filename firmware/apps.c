@@ -18,6 +18,7 @@ void apps_init(struct keel *k)
 		conns[i].sock = -1;
 	for (size_t i = 0; i < NSERVICES; i++)
 		listeners[i] = keel_tcp_listen(k, services[i]->port, services[i]->backlog);
+	udp_echo_init(k);
 }
 
 int app_flush(struct keel *k, struct app_conn *c)
@@ -78,6 +79,7 @@ static void accept_new(struct keel *k, uint32_t now_ms)
 void apps_poll(struct keel *k, uint32_t now_ms)
 {
 	accept_new(k, now_ms);
+	udp_echo_poll(k);
 	for (size_t i = 0; i < KEEL_TCP_MAX_CONN; i++) {
 		struct app_conn *c = &conns[i];
 		if (c->sock < 0)

@@ -1,5 +1,5 @@
 /* netstat: connections per state, SYN- and accept-queue occupancy per
- * listener, and pool use -- the numbers the mission notes watch with
+ * listener, and pool use -- the numbers one watches on Linux with
  * `watch -n 0.6 'netstat -t | grep ... | wc -l'`:
  *
  *   State          Count          one line per state, netstat's names
@@ -141,7 +141,7 @@ static int netstat(int argc, char **argv)
 	for (int i = 2; i < argc; i++) {
 		size_t n = strlen(argv[i]);
 		if (n >= sizeof(st.names[0]) || st.ngroups == (int)(sizeof(st.names) / sizeof(st.names[0]))) {
-			con_printf("netstat: no group '%s' (Tcp TcpExt Udp Ip Icmp Arp Eth Link)\n", argv[i]);
+			con_printf("netstat: no group '%s' (Tcp TcpExt Udp Dhcp Ip Icmp Arp Eth Link)\n", argv[i]);
 			return -1;
 		}
 		memcpy(st.names[st.ngroups++], argv[i], n + 1);

@@ -27,36 +27,46 @@ static struct {
 	uint32_t end;              /* one past the newest sample shown (fixed at the start) */
 	uint8_t cols;
 	bool ascii;
+} sp;
+
+/* One line's values, oldest first (a rate as per second), and their peak.
+ * Lives on the stack while a row prints: static RAM is short on
+ * lm3s6965evb. */
+struct line {
 	uint16_t v[SPARK_MAX_COLS];
 	uint32_t peak;
-} sp;
+};
 
 /* Series i: the states, then the rates. */
 #define NSERIES (HIST_NSTATES + HIST_NRATES)
 
 static uint16_t value(const struct hist_sample *s, unsigned i)
 {
-	return i < HIST_NSTATES ? s->state[i] : s->rate[i - HIST_NSTATES];
+	if (i < HIST_NSTATES)
+		return s->state[i];
+	uint32_t per_s = (uint32_t)s->rate[i - HIST_NSTATES] * 1000u / KEEL_HISTORY_PERIOD_MS;
+	return (uint16_t)(per_s > 0xffffu ? 0xffffu : per_s);
 }
 
-/* Loads series i into sp.v (oldest first; samples not kept read 0). */
-static void load(unsigned i)
+/* Loads series i (samples not kept read 0). */
+static void load(struct line *l, unsigned i)
 {
 	const struct history *h = history_fw();
-	sp.peak = 0;
+	l->peak = 0;
 	for (unsigned c = 0; c < sp.cols; c++) {
 		uint32_t n = sp.end - sp.cols + c;
 		const struct hist_sample *s = sp.end >= sp.cols - c ? history_get(h, n) : NULL;
-		sp.v[c] = s ? value(s, i) : 0;
-		if (sp.v[c] > sp.peak)
-			sp.peak = sp.v[c];
+		l->v[c] = s ? value(s, i) : 0;
+		if (l->v[c] > l->peak)
+			l->peak = l->v[c];
 	}
 }
 
 static bool spark_row(void *ctx, unsigned row)
 {
 	(void)ctx;
-	char line[3 * HALF + 1];
+	char text[3 * HALF + 1];
+	struct line l;
 	if (row == 0) {
 		con_printf("last %u s, %u ms a column, newest right, each line scaled to its peak\n",
 			   (unsigned)(sp.cols * KEEL_HISTORY_PERIOD_MS / 1000u),
@@ -70,8 +80,8 @@ static bool spark_row(void *ctx, unsigned row)
 	unsigned from = half ? HALF : 0, n = half ? sp.cols - HALF : (sp.cols < HALF ? sp.cols : HALF);
 	if (half && sp.cols <= HALF)
 		return true;
+	load(&l, i);
 	if (!half) {
-		load(i);
 		char label[24];
 		if (i < HIST_NSTATES)
 			fmt_snprintf(label, sizeof(label), "%s", keel_tcp_state_name((enum tcp_state)(HIST_STATE0 + i)));
@@ -79,10 +89,10 @@ static bool spark_row(void *ctx, unsigned row)
 			fmt_snprintf(label, sizeof(label), "%s/s", hist_rate_names[i - HIST_NSTATES]);
 		con_printf("%-22s ", label);
 	}
-	spark_line(line, sizeof(line), sp.v + from, n, sp.peak, sp.ascii);
-	con_puts(line);
+	spark_line(text, sizeof(text), l.v + from, n, l.peak, sp.ascii);
+	con_puts(text);
 	if (half || sp.cols <= HALF)
-		con_printf("  now %u peak %lu\n", (unsigned)sp.v[sp.cols - 1], (unsigned long)sp.peak);
+		con_printf("  now %u peak %lu\n", (unsigned)l.v[sp.cols - 1], (unsigned long)l.peak);
 	return true;
 }
 

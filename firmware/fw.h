@@ -23,4 +23,6 @@ void fw_footprint(struct fw_footprint *fp);
  * after keel_init, apps_poll every main-loop iteration (main.c, KEEL_APPS). */
 void apps_init(struct keel *k);
 void apps_poll(struct keel *k, uint32_t now_ms);
+/* Prints a console notice when DHCP changed the address (net_notice.c). */
+void net_notice_poll(struct keel *k);
 #endif

@@ -6,7 +6,8 @@
  *
  *   #cs   connections by state, stacked (LISTEN, constant, left out)
  *   #pl   each pool's level against its size (amber from 75 %)
- *   #rt   each counter's rate per second, scaled to its peak */
+ *   #rt   each counter's rate per second (the samples hold increases per
+ *         period), scaled to its peak */
 #include "http.h"
 
 const char *const http_status_js[] = {
@@ -26,7 +27,7 @@ const char *const http_status_js[] = {
 	"el('cs').innerHTML=svg(600,150,b);el('csl').innerHTML=l;el('csm').textContent='scale 0..'+m+' \\u00b7 LISTEN '+S[n-1].s[0]+' (not stacked)';\n",
 	"var secs=Math.round(n*H.period_ms/1000);document.querySelectorAll('.span').forEach(function(e){e.textContent='last '+secs+' s'});\n",
 	"var p='';for(k=0;k<H.pools.length;k++){var z=H.pool_sizes[k]||1,v=col(S,'p',k);p+=small(H.pools[k],v,z,'of '+z+' \\u00b7 peak '+peak(v),v[n-1]*4>=z*3)}el('pl').innerHTML=p;\n",
-	"var r='';for(k=0;k<H.rates.length;k++){var v=col(S,'r',k),pk=peak(v);r+=small(H.rates[k]+'/s',v,pk||1,'peak '+pk,false)}el('rt').innerHTML=r}\n",
+	"var r='';for(k=0;k<H.rates.length;k++){var v=col(S,'r',k).map(function(x){return Math.round(x*1000/H.period_ms)}),pk=peak(v);r+=small(H.rates[k]+'/s',v,pk||1,'peak '+pk,false)}el('rt').innerHTML=r}\n",
 	"function get(u){return fetch(u,{cache:'no-store'}).then(function(r){if(!r.ok)throw r.status;return r})}\n",
 	"function load(){return get('/history.json'+(H?'?n='+(Math.ceil(4000/H.period_ms)+2):'')).then(function(r){return r.json()}).then(function(j){\n",
 	"if(H){var S=H.samples,last=S.length?S[S.length-1].n:-1;if(j.samples.length&&j.samples[0].n>last+1)return load(H=null);\n",

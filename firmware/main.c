@@ -10,12 +10,21 @@
 #include "fmt.h"
 #include "fw.h"
 #include "history_fw.h"
+#include <keel/dhcp.h>
 #include <keel/keel.h>
 #include <keel/port.h>
 
+/* The address is leased by DHCP; with no OFFER within KEEL_DHCP_FALLBACK_MS
+ * (3 s) the device takes this static one and keeps it (-D overrides). */
+#ifndef FW_DEFAULT_ADDR
 #define FW_DEFAULT_ADDR   0xC0000202u   /* 192.0.2.2 (RFC 5737) */
+#endif
+#ifndef FW_DEFAULT_PREFIX
 #define FW_DEFAULT_PREFIX 24
+#endif
+#ifndef FW_DEFAULT_GW
 #define FW_DEFAULT_GW     0u
+#endif
 /* Frames taken from the MAC per loop pass before the console and timers
  * get their turn; the MAC's FIFO holds the rest. */
 #define FW_RX_BUDGET      8u
@@ -51,12 +60,19 @@ static void banner(void)
 	char ip[FMT_IP_LEN], gw[FMT_IP_LEN], mac[FMT_MAC_LEN];
 	struct fw_footprint fp;
 	struct keel_ifconfig ifc;
+	struct keel_dhcp_info dhcp;
 	fw_footprint(&fp);
 	keel_get_ifconfig(stack, &ifc);
+	keel_dhcp_info(stack, &dhcp);
 	con_printf("\nkeel %s on %s\n", fw_build_id, board_name());
 	con_printf("mac %s%s\n", fmt_mac(mac, ifc.mac), nd ? "" : " (no network device)");
-	con_printf("ip %s/%u gw %s\n", fmt_ip(ip, ifc.addr), (unsigned)ifc.prefix,
-		   ifc.gateway ? fmt_ip(gw, ifc.gateway) : "none");
+	if (dhcp.running)
+		con_printf("ip dhcp (no offer in %u s: static %s/%u gw %s)\n",
+			   (unsigned)(KEEL_DHCP_FALLBACK_MS / 1000u), fmt_ip(ip, FW_DEFAULT_ADDR),
+			   (unsigned)FW_DEFAULT_PREFIX, FW_DEFAULT_GW ? fmt_ip(gw, FW_DEFAULT_GW) : "none");
+	else
+		con_printf("ip %s/%u gw %s\n", fmt_ip(ip, ifc.addr), (unsigned)ifc.prefix,
+			   ifc.gateway ? fmt_ip(gw, ifc.gateway) : "none");
 	con_printf("footprint flash %lu ram %lu of %lu (stack %lu)\n", (unsigned long)fp.flash,
 		   (unsigned long)fp.ram_static, (unsigned long)fp.ram_total, (unsigned long)fp.stack);
 	board_console_flush();
@@ -66,9 +82,7 @@ int main(void)
 {
 	board_init();
 	nd = board_netdev();
-	struct keel_ifconfig ifc = {
-		.addr = FW_DEFAULT_ADDR, .prefix = FW_DEFAULT_PREFIX, .gateway = FW_DEFAULT_GW,
-	};
+	struct keel_ifconfig ifc = {.addr = 0};   /* DHCP (or the fallback) sets it */
 	if (nd)
 		memcpy(ifc.mac, nd->mac, sizeof(ifc.mac));
 	uint8_t seed[16];
@@ -80,6 +94,10 @@ int main(void)
 		keel_set_offload(stack, nd->offload);
 	int link = 1;
 	apps_init(stack);
+	if (nd)
+		keel_dhcp_start(stack, board_millis(), FW_DEFAULT_ADDR, FW_DEFAULT_PREFIX, FW_DEFAULT_GW);
+	else
+		keel_set_addr(stack, FW_DEFAULT_ADDR, FW_DEFAULT_PREFIX, FW_DEFAULT_GW);
 	banner();
 	console_start();
 
@@ -112,6 +130,7 @@ int main(void)
 		}
 		apps_poll(stack, now);
 		history_fw_poll(stack, now);
+		net_notice_poll(stack);
 		if (console_poll(now))
 			busy = true;
 		/* Sleep only when this pass found nothing; an interrupt that came

@@ -20,13 +20,6 @@
 #include "byteorder.h"
 #include "keel.h"
 
-_Static_assert(KEEL_ARP_CACHE_SIZE >= 1 && KEEL_ARP_CACHE_SIZE <= 255, "ARP cache size");
-_Static_assert(KEEL_ARP_QUEUE_PER_ENTRY >= 1 && KEEL_ARP_QUEUE_LEN <= 255, "ARP queue size");
-_Static_assert(KEEL_ARP_QUEUE_SLOT >= 64 && KEEL_ARP_QUEUE_SLOT <= KEEL_MTU, "ARP slot size");
-_Static_assert(KEEL_ARP_MAX_PENDING >= 1 && KEEL_ARP_MAX_PENDING <= KEEL_ARP_CACHE_SIZE,
-	       "ARP pending bound");
-_Static_assert(KEEL_ARP_MAX_RETRIES >= 0 && KEEL_ARP_MAX_RETRIES < 255, "ARP retries");
-
 /* Refresh a used entry once less than one full resolution cycle is left. */
 #define ARP_REFRESH_WINDOW ((uint32_t)KEEL_ARP_RETRY_MS * (KEEL_ARP_MAX_RETRIES + 1u))
 
@@ -278,6 +271,7 @@ void arp_input(struct keel *k, const uint8_t *pkt, size_t len)
 		st->in_looped++;
 		return;
 	}
+	dhcp_arp_seen(k, spa, tpa);   /* RFC 5227 probing of an offered address */
 	uint32_t us = k->ifc.addr;
 	if (us != 0 && spa == us) {
 		st->in_conflicts++; /* RFC 5227 §2.4: never let it rewrite us */

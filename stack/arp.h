@@ -10,19 +10,6 @@
 #define ARP_OP_REQUEST 1
 #define ARP_OP_REPLY 2
 
-/* Bytes kept per queued packet: a whole IP datagram by default, so a
- * full-sized TCP segment or a 1400-byte echo reply survives resolution.
- * A board short of RAM may lower it; longer packets are then dropped. */
-#ifndef KEEL_ARP_QUEUE_SLOT
-#define KEEL_ARP_QUEUE_SLOT KEEL_MTU
-#endif
-/* At most this many entries may be unresolved at once when making room
- * would evict a neighbour that answered: a flood towards addresses that
- * never answer recycles its own entries and leaves the rest alone. */
-#ifndef KEEL_ARP_MAX_PENDING
-#define KEEL_ARP_MAX_PENDING ((KEEL_ARP_CACHE_SIZE + 1) / 2)
-#endif
-
 struct keel;
 
 struct arp_stats {

@@ -18,6 +18,9 @@ void keel_init(struct keel *k, const uint8_t mac[6], uint32_t addr, uint8_t pref
 	k->tx = tx;
 	k->tx_ctx = tx_ctx;
 	arp_init(k);
+	random_init(&k->rnd, seed);
+	k->dhcp.sock = -1;
+	dns_init(k);
 	tcp_init(k, seed);
 }
 
@@ -77,5 +80,7 @@ void keel_tick(struct keel *k, uint32_t now_ms)
 {
 	k->now_ms = now_ms;
 	arp_tick(k);
+	dhcp_tick(k);
+	dns_tick(k);
 	tcp_tick(k);
 }

@@ -12,6 +12,10 @@
 #include "ipv4.h"
 #include "icmp.h"
 #include "tcp.h"
+#include "udp.h"
+#include "random.h"
+#include "dhcp.h"
+#include "dns.h"
 
 struct keel {
 	struct keel_ifconfig ifc;
@@ -25,6 +29,10 @@ struct keel {
 	struct arp_state arp;
 	struct ipv4_stats ip;
 	struct icmp_stats icmp;
+	struct udp_state udp;
+	struct keel_random rnd;
+	struct dhcp_client dhcp;
+	struct dns_resolver dns;
 	struct tcp_stack tcp;
 };
 

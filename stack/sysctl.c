@@ -11,8 +11,6 @@
 #define PREFIX "net.ipv4."
 #define PREFIX_LEN (sizeof PREFIX - 1)
 
-_Static_assert(KEEL_SYN_BACKLOG >= 1 && KEEL_SYN_BACKLOG <= UINT16_MAX, "SYN backlog fits tcp_max_syn_backlog");
-_Static_assert(KEEL_TW_MAX <= UINT16_MAX, "TIME_WAIT table fits tcp_max_tw_buckets");
 
 void tcp_sysctl_defaults(struct tcp_sysctl *s)
 {

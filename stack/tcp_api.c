@@ -1,4 +1,4 @@
-/* The application's calls (tcp_api.h).  Every call validates its handle
+/* The application's calls (<keel/tcp.h>).  Every call validates its handle
  * first; a wrong kind of handle is EINVAL, a dead one EBADF. */
 #include <string.h>
 #include "tcp_internal.h"

@@ -195,7 +195,7 @@ static int listen_cookie_ack(struct keel *k, struct tcp_listener *l, const struc
 	return 0;
 }
 
-/* LISTEN (RFC 9293 §3.10.7.2 and the notes' rules):
+/* LISTEN (RFC 9293 §3.10.7.2; where it leaves room, as Linux):
  *   RST                    -> ignore
  *   ACK without SYN        -> a returning SYN cookie? (above) connection;
  *                             failed -> SyncookiesFailed and, as any

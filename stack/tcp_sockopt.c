@@ -1,4 +1,4 @@
-/* Per-connection options (tcp_api.h): TCP_NODELAY and keepalive. */
+/* Per-connection options (<keel/tcp.h>): TCP_NODELAY and keepalive. */
 #include "tcp_internal.h"
 
 int keel_tcp_set_nodelay(struct keel *k, int s, int on)

@@ -65,6 +65,10 @@ const char *keel_strerror(int err)
 	case KEEL_ENOTCONN: return "not connected";
 	case KEEL_EINPROGRESS: return "in progress";
 	case KEEL_ECONNABORTED: return "connection aborted";
+	case KEEL_EMSGSIZE: return "message too long";
+	case KEEL_EHOSTUNREACH: return "no route to host";
+	case KEEL_ENOENT: return "name not found";
+	case KEEL_EPROTO: return "protocol error";
 	default: return "unknown error";
 	}
 }

@@ -1,4 +1,4 @@
-/* Zero-copy reading (tcp_api.h): the application sees the receive ring
+/* Zero-copy reading (<keel/tcp.h>): the application sees the receive ring
  * itself.  Discard drops bytes without copying them; echo moves them from
  * the receive ring to the send ring with one copy (lwIP's raw API gives its
  * apps the pbufs the same way).  Window updates follow tcp_recv's rule

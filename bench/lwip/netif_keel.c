@@ -1,4 +1,4 @@
-/* An lwIP netif over keel's netdev interface (drivers/netdev.h): the very
+/* An lwIP netif over keel's netdev interface (struct netdev, <keel/port.h>): the very
  * same Stellaris / LAN9118 drivers keel's firmware uses. */
 #include <string.h>
 #include "bench_lwip.h"

@@ -5,7 +5,8 @@ and draining to 0 -- and /history.csv, the console's `spark` and the
 status page (headless Chromium, screenshots under build/artifacts/) must
 show the same.
 
-Shortened so the whole episode fits lm3s6965evb's one-minute ring:
+Shortened so the whole episode fits lm3s6965evb's one-minute ring (30
+samples of 2 s):
 tcp_synack_retries=1 (spoofed half-open entries leave after 3 s) and
 tcp_msl=3 (TIME_WAIT lasts 6 s)."""
 import json
@@ -140,10 +141,12 @@ def test_flood_then_timewait_storm_in_history(fresh_dut, board):
     SR, TW = st.index("SYN_RECV"), st.index("TIME_WAIT")
     COOK, PO, OVF = rt.index("SyncookiesSent"), rt.index("PassiveOpens"), \
         rt.index("TCPTimeWaitOverflow")
-    assert h["period_ms"] == 1000 and len(S) <= h["depth"]
+    P = h["period_ms"]
+    assert P in (1000, 2000) and len(S) <= h["depth"]
+    assert h["depth"] * P >= 60000                 # a minute at least
     assert h["first"] == 0, "the episode no longer fits the ring: %s" % h["first"]
     assert [s["n"] for s in S] == list(range(len(S)))
-    assert all(b["t_ms"] - a["t_ms"] == 1000 for a, b in zip(S, S[1:]))
+    assert all(b["t_ms"] - a["t_ms"] == P for a, b in zip(S, S[1:]))
     assert h["pool_sizes"][pl.index("time_wait")] == 64
 
     # The flood: SYN_RECV at the listener's queue bound while cookies go out;
@@ -155,7 +158,7 @@ def test_flood_then_timewait_storm_in_history(fresh_dut, board):
     # some at its TAP: the bound is on what was sent)
     assert sent >= 1000 and sent // 2 <= cnt["TcpExt.SyncookiesSent"] <= sent, sent
     # (how the 4 s spread over samples depends on the host's scheduling)
-    assert cookie_idx[-1] - cookie_idx[0] <= FLOOD_SECONDS + 2, cookie_idx
+    assert (cookie_idx[-1] - cookie_idx[0]) * P <= (FLOOD_SECONDS + 2) * 1000, cookie_idx
     peak_sr = max(s["s"][SR] for s in S)
     assert peak_sr == synq_max, (peak_sr, synq_max)
     assert max(s["p"][pl.index("syn_queue")] for s in S) == peak_sr
@@ -165,10 +168,13 @@ def test_flood_then_timewait_storm_in_history(fresh_dut, board):
     # Then the storm: TIME_WAIT rises to the table's size only after the
     # flood, overflows, and drains back to 0.
     tw = [s["s"][TW] for s in S]
+    # (a starved QEMU's clock runs slow, so the flood's end and the storm's
+    # start may share a sample; they never come in the other order)
     big = [i for i, v in enumerate(tw) if v >= 32]
-    assert big and big[0] > cookie_idx[-1], (big, cookie_idx)
+    assert big and big[0] >= cookie_idx[-1], (big, cookie_idx)
     assert max(tw) == 64
     top = tw.index(64)
+    assert top > cookie_idx[0] and top > sr_idx[0], (top, cookie_idx, sr_idx)
     assert tw[-1] == 0
     assert any(s["r"][OVF] > 0 for s in S[big[0]:])
     assert sum(s["r"][OVF] for s in S) == cnt["TcpExt.TCPTimeWaitOverflow"]
@@ -176,13 +182,13 @@ def test_flood_then_timewait_storm_in_history(fresh_dut, board):
     assert cnt["Tcp.PassiveOpens"] - 1 <= sum(s["r"][PO] for s in S) <= cnt["Tcp.PassiveOpens"]
     assert sum(s["r"][PO] for s in S[big[0] - 2:]) >= n_storm
     decay = tw[top:]
-    assert decay.index(0) <= 10, "TIME_WAIT took too long to drain: %s" % decay
+    assert decay.index(0) * P <= 10000, "TIME_WAIT took too long to drain: %s" % decay
 
     # /history.csv: the same numbers.
-    status, headers, body = keelhttp.get(dut, "/history.csv?n=10")
+    status, headers, body = keelhttp.get(dut, "/history.csv?n=5")
     assert status == 200 and headers["content-type"].startswith("text/csv")
     lines = body.decode().split("\r\n")
-    assert lines[-1] == "" and len(lines) == 12, lines
+    assert lines[-1] == "" and len(lines) == 7, lines
     cols = lines[0].split(",")
     assert cols[0] == "t_ms" and len(cols) == 1 + len(st) + len(pl) + len(rt)
     by_t = {s["t_ms"]: s["s"] + s["p"] + s["r"] for s in S}
@@ -211,6 +217,6 @@ def test_flood_then_timewait_storm_in_history(fresh_dut, board):
     screenshot(dut, "status-after-%s.png" % board)
     screenshot(dut, "status-phone-%s.png" % board, size="390,1600")
     print("\n[history %s] storm %d connections; %d SYNs sent, cookies %d in %d s; SYN_RECV peak %d; "
-          "TIME_WAIT peak %d, drained in %d s; overflow %d"
+          "TIME_WAIT peak %d, drained in %d s; overflow %d; %d ms a sample"
           % (board, n_storm, sent, cnt["TcpExt.SyncookiesSent"], len(cookie_idx), peak_sr, max(tw),
-             decay.index(0), cnt["TcpExt.TCPTimeWaitOverflow"]))
+             decay.index(0) * P // 1000, cnt["TcpExt.TCPTimeWaitOverflow"], P))

@@ -17,6 +17,8 @@
 #define OUR_IP 0xC0000202u
 #define PEER_IP 0xC000020Au
 #define MAX_FRAMES 8
+#define KEEL_ARP_RETRY_MS_TEST 1000u   /* KEEL_ARP_RETRY_MS, the default */
+_Static_assert(KEEL_ARP_RETRY_MS == KEEL_ARP_RETRY_MS_TEST, "the test assumes the default");
 
 static const uint8_t our_mac[6] = {0x02, 0, 0, 0, 0, 0x02};
 static const uint8_t peer_mac[6] = {0x02, 0, 0, 0, 0, 0x10};
@@ -298,6 +300,27 @@ static void test_rx_checksum_offload(void **state)
 	keel_set_offload(k, 0);
 }
 
+/* The tick interval is the application's: a timer fires at the first
+ * keel_tick at or after its deadline (here ARP's 1 s retry, ticked every
+ * 300 ms). */
+static void test_coarse_tick(void **state)
+{
+	(void)state;
+	keel_link_set(k, 0, now);   /* forget the peer */
+	keel_link_set(k, 1, now);
+	sent.n = 0;
+	ping(0);                    /* the reply waits for ARP */
+	assert_int_equal(sent.n, 1);
+	assert_int_equal(get16(sent.frame[0] + 12), 0x0806);
+	for (uint32_t t = 300; t < KEEL_ARP_RETRY_MS_TEST; t += 300)
+		keel_tick(k, now + t);
+	assert_int_equal(sent.n, 1);
+	keel_tick(k, now + 1200);
+	assert_int_equal(sent.n, 2);   /* the retry, at the first tick past 1 s */
+	assert_int_equal(get16(sent.frame[1] + 12), 0x0806);
+	now += 1200;
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -310,6 +333,7 @@ int main(void)
 		cmocka_unit_test(test_link_up_announces),
 		cmocka_unit_test(test_tx_checksum_offload),
 		cmocka_unit_test(test_rx_checksum_offload),
+		cmocka_unit_test(test_coarse_tick),
 	};
 	return cmocka_run_group_tests(tests, open_once, NULL);
 }

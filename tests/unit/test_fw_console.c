@@ -1,6 +1,6 @@
 /* The console on the host: firmware/console.c's line editor and dispatch,
- * with the real help, ifconfig, sysctl and watch commands and their
- * argument parsers, on a fake board (typed bytes in, printed bytes out)
+ * with the real help, ifconfig, netstat, ss, sysctl and watch commands and
+ * their argument parsers, on a fake board (typed bytes in, printed bytes out)
  * and a real stack instance. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -13,6 +13,7 @@
 #include "fw.h"
 #include <keel/keel.h>
 #include <keel/sysctl.h>
+#include <keel/tcp.h>
 #include "unit/fake_board.h"
 
 #define POLLS_MAX 200
@@ -206,6 +207,49 @@ static void test_watch_parser(void **state)
 	assert_non_null(strstr(type("q"), CONSOLE_PROMPT));
 }
 
+static void test_ss_parser(void **state)
+{
+	(void)state;
+	assert_true(keel_tcp_listen(fw_stack(), 7, 4) >= 0);
+	assert_true(keel_tcp_listen(fw_stack(), 13, 2) >= 0);
+	assert_non_null(strstr(type("ss -q\r"), "ss: unknown option '-q'"));
+	assert_non_null(strstr(type("ss state nope\r"), "ss: unknown state 'nope'"));
+	assert_non_null(strstr(type("ss state\r"), "ss: state needs a name ''"));
+	assert_non_null(strstr(type("ss sport = :99999\r"), "ss: bad port in filter after 'sport'"));
+	assert_non_null(strstr(type("ss bogus\r"), "ss: cannot parse 'bogus'"));
+	/* Default: connected states only, so the listeners are not shown. */
+	const char *out = type("ss\r");
+	assert_non_null(strstr(out, "State       Recv-Q Send-Q"));
+	assert_null(strstr(out, "LISTEN"));
+	out = type("ss -ltn\r");
+	assert_non_null(strstr(out, "LISTEN      0      4      192.0.2.2:7 "));
+	assert_non_null(strstr(out, "LISTEN      0      2      192.0.2.2:13 "));
+	out = type("ss state listening sport = :13\r");
+	assert_null(strstr(out, "192.0.2.2:7 "));
+	assert_non_null(strstr(out, "192.0.2.2:13 "));
+	out = type("ss -l sport gt :7\r");
+	assert_null(strstr(out, "192.0.2.2:7 "));
+	assert_non_null(strstr(out, "192.0.2.2:13 "));
+}
+
+static void test_netstat_parser(void **state)
+{
+	(void)state;
+	assert_true(keel_tcp_listen(fw_stack(), 80, 4) >= 0);
+	assert_non_null(strstr(type("netstat -x\r"), "usage: netstat"));
+	const char *out = type("netstat\r");
+	assert_non_null(strstr(out, "LISTEN             1\r\n"));
+	assert_non_null(strstr(out, "192.0.2.2:80           0/4       0/4"));
+	assert_non_null(strstr(out, "listeners         8      1      1"));
+	out = type("netstat -s Tcp\r");
+	assert_non_null(strstr(out, "Tcp:\r\n    ActiveOpens"));
+	assert_null(strstr(out, "Ip:"));
+	out = type("netstat -s Eth Link\r");
+	assert_non_null(strstr(out, "Eth:\r\n"));
+	assert_non_null(strstr(out, "OutLinkDown"));
+	assert_null(strstr(out, "Tcp:"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -219,6 +263,8 @@ int main(void)
 		cmocka_unit_test_setup(test_sysctl_parser, setup),
 		cmocka_unit_test_setup(test_ifconfig_parser, setup),
 		cmocka_unit_test_setup(test_watch_parser, setup),
+		cmocka_unit_test_setup(test_ss_parser, setup),
+		cmocka_unit_test_setup(test_netstat_parser, setup),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

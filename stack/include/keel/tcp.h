@@ -25,6 +25,10 @@ enum keel_err {
 	KEEL_ENOTCONN = -10,     /* not yet (or no longer) synchronized */
 	KEEL_EINPROGRESS = -11,  /* connect under way */
 	KEEL_ECONNABORTED = -12, /* ended by the stack: the local address went away */
+	KEEL_EMSGSIZE = -13,     /* datagram longer than the link carries */
+	KEEL_EHOSTUNREACH = -14, /* no address, no route, no server to ask */
+	KEEL_ENOENT = -15,       /* name does not exist (DNS NXDOMAIN) */
+	KEEL_EPROTO = -16,       /* the peer answered nonsense (DNS SERVFAIL, bad reply) */
 };
 
 const char *keel_strerror(int err);
