@@ -58,15 +58,14 @@
 
 /* Connection history (history.h): one sample every KEEL_HISTORY_PERIOD_MS,
  * the last KEEL_HISTORY_DEPTH of them kept.  A sample is 28 bytes while
- * every pool holds at most 255 entries (42 beyond).  The default is the
- * last minute in 2 s steps, 840 bytes: what lm3s6965evb's 64 KiB has left
- * beside the stack, its services and the capture ring.  mps2-an385 (4 MiB)
- * keeps ten minutes in 1 s steps (its board.mk). */
+ * every pool holds at most 255 entries (42 beyond): the default minute
+ * costs lm3s6965evb 1,680 bytes of its 64 KiB; mps2-an385 (4 MiB) keeps
+ * ten minutes (its board.mk). */
 #ifndef KEEL_HISTORY_DEPTH
-#define KEEL_HISTORY_DEPTH 30u
+#define KEEL_HISTORY_DEPTH 60u
 #endif
 #ifndef KEEL_HISTORY_PERIOD_MS
-#define KEEL_HISTORY_PERIOD_MS 2000u
+#define KEEL_HISTORY_PERIOD_MS 1000u
 #endif
 
 /* UDP echo's receive queue (app_udp_echo.c): datagrams plus 8 bytes each

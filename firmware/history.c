@@ -39,7 +39,11 @@ uint32_t history_delta(uint32_t last, uint32_t now)
 
 static hist_count_t count(uint16_t v)
 {
-	return (hist_count_t)(v > HIST_COUNT_MAX ? HIST_COUNT_MAX : v);
+#if HIST_COUNT_MAX < 0xffffu
+	if (v > HIST_COUNT_MAX)
+		return (hist_count_t)HIST_COUNT_MAX;
+#endif
+	return (hist_count_t)v;
 }
 
 void history_record(struct history *h, uint32_t now_ms, const struct hist_input *in)

@@ -1,6 +1,10 @@
 QEMU_MACHINE := mps2-an385
 QEMU_NIC_MODEL := lan9118
 BOARD_SRCS := $(wildcard board/mps2-an385/*.c) drivers/eth/lan9118.c drivers/uart/cmsdk_uart.c
-# 4 MiB of RAM: ten minutes of connection history, a sample a second
-# (fw_config.h).
-BOARD_CFLAGS := -DKEEL_HISTORY_DEPTH=600 -DKEEL_HISTORY_PERIOD_MS=1000
+# The shared TCP buffer pool (stack/include/keel/config.h): 1 MiB of the
+# 4 MiB data SRAM, 4096 chunks of 256 B (tcp_rmem/tcp_wmem max 65535).
+# Pool sizes: board/mps2-an385/config.mk.
+include board/mps2-an385/config.mk
+# 4 MiB of RAM also keeps ten minutes of connection history
+# (firmware/fw_config.h).
+BOARD_CFLAGS := -DKEEL_CHUNK_ARENA=1048576 $(KEEL_CONFIG_mps2-an385) -DKEEL_HISTORY_DEPTH=600

@@ -5,10 +5,9 @@ and draining to 0 -- and /history.csv, the console's `spark` and the
 status page (headless Chromium, screenshots under build/artifacts/) must
 show the same.
 
-Shortened so the whole episode fits lm3s6965evb's one-minute ring (30
-samples of 2 s):
+Shortened so the whole episode fits lm3s6965evb's one-minute ring:
 tcp_synack_retries=1 (spoofed half-open entries leave after 3 s) and
-tcp_msl=3 (TIME_WAIT lasts 6 s)."""
+tcp_msl=3 (TIME_WAIT lasts 6 s); tcp_max_tw_buckets=64 on both boards."""
 import json
 import os
 import re
@@ -104,6 +103,9 @@ def test_flood_then_timewait_storm_in_history(fresh_dut, board):
     dut = fresh_dut
     dut.cmd("sysctl net.ipv4.tcp_synack_retries=1")
     dut.cmd("sysctl net.ipv4.tcp_msl=3")
+    # The same TIME_WAIT cap on both boards (mps2-an385's table is larger).
+    out = dut.cmd("sysctl net.ipv4.tcp_max_tw_buckets=64")
+    assert out.endswith("= 64"), out
     m = re.search(r"^\S+:7\s+\d+/(\d+)", dut.cmd("netstat"), re.M)
     synq_max = int(m.group(1))
     time.sleep(2)                                   # a quiet baseline
@@ -144,12 +146,12 @@ def test_flood_then_timewait_storm_in_history(fresh_dut, board):
     COOK, PO, OVF = rt.index("SyncookiesSent"), rt.index("PassiveOpens"), \
         rt.index("TCPTimeWaitOverflow")
     P = h["period_ms"]
-    assert P in (1000, 2000) and len(S) <= h["depth"]
+    assert P == 1000 and len(S) <= h["depth"]
     assert h["depth"] * P >= 60000                 # a minute at least
     assert h["first"] == 0, "the episode no longer fits the ring: %s" % h["first"]
     assert [s["n"] for s in S] == list(range(len(S)))
     assert all(b["t_ms"] - a["t_ms"] == P for a, b in zip(S, S[1:]))
-    assert h["pool_sizes"][pl.index("time_wait")] == 64
+    assert h["pool_sizes"][pl.index("time_wait")] >= 64
 
     # The flood: SYN_RECV at the listener's queue bound while cookies go out;
     # every cookie the counter saw is in the history (the ring covers boot).

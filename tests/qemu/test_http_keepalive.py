@@ -128,9 +128,13 @@ def test_idle_connection_is_closed(dut):
 
 
 def test_not_kept_open_when_tcbs_run_short(dut):
-    # Five echo connections: with this request's own, 6 of 8 TCBs are in
-    # use and fewer than KEEL_HTTP_KEEP_FREE_TCBS (3) would stay free.
-    held = [nssock.connect(dut.ns.name, DEV_ADDR, 7) for _ in range(5)]
+    # size - 3 echo connections: with this request's own, fewer than
+    # KEEL_HTTP_KEEP_FREE_TCBS (3) TCBs would stay free.
+    samples, _ = keelhttp.metrics(dut)
+    size = int(metric(samples, "keel_pool_size", pool="tcb"))
+    if size > 16:
+        pytest.skip("%d TCBs: too many connections to hold from a test" % size)
+    held = [nssock.connect(dut.ns.name, DEV_ADDR, 7) for _ in range(size - 3)]
     try:
         time.sleep(0.3)
         s = nssock.connect(dut.ns.name, DEV_ADDR, 80)
