@@ -57,9 +57,9 @@
 #endif
 
 /* Connection history (history.h): one sample every KEEL_HISTORY_PERIOD_MS,
- * the last KEEL_HISTORY_DEPTH of them kept.  A sample is 28 bytes while
- * every pool holds at most 255 entries (42 beyond): the default minute
- * costs lm3s6965evb 1,680 bytes of its 64 KiB; mps2-an385 (4 MiB) keeps
+ * the last KEEL_HISTORY_DEPTH of them kept.  A sample is 30 bytes while
+ * every pool holds at most 255 entries (44 beyond): the default minute
+ * costs lm3s6965evb 1,800 bytes of its 64 KiB; mps2-an385 (4 MiB) keeps
  * ten minutes (its board.mk). */
 #ifndef KEEL_HISTORY_DEPTH
 #define KEEL_HISTORY_DEPTH 60u

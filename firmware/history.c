@@ -10,10 +10,12 @@ const char *const hist_rate_names[HIST_NRATES] = {
 };
 
 const uint8_t hist_pools[HIST_NPOOLS] = {
-	KEEL_POOL_TCB, KEEL_POOL_SYN_QUEUE, KEEL_POOL_TIME_WAIT, KEEL_POOL_LISTEN,
+	KEEL_POOL_TCB, KEEL_POOL_SYN_QUEUE, KEEL_POOL_TIME_WAIT, KEEL_POOL_LISTEN, KEEL_POOL_CHUNKS,
 };
 /* keel_pool_info's names, for formatters that run without a stack */
-const char *const hist_pool_names[HIST_NPOOLS] = { "tcb", "syn_queue", "time_wait", "listeners" };
+const char *const hist_pool_names[HIST_NPOOLS] = {
+	"tcb", "syn_queue", "time_wait", "listeners", "chunks",
+};
 
 void history_init(struct history *h, uint32_t now_ms, uint32_t period_ms)
 {

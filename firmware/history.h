@@ -31,16 +31,16 @@ enum hist_rate {
 };
 extern const char *const hist_rate_names[HIST_NRATES];
 
-/* The pools whose levels are kept: those connections take.  (The chunk
- * arena's level joins them once the stack reports it as a pool.) */
-#define HIST_NPOOLS 4
+/* The pools whose levels are kept: those connections take, and the
+ * chunks of the shared buffer pool their data takes. */
+#define HIST_NPOOLS 5
 extern const uint8_t hist_pools[HIST_NPOOLS];            /* enum keel_pool */
 extern const char *const hist_pool_names[HIST_NPOOLS];
 
 /* Counts are bytes while every pool fits one (lm3s6965evb's 64 KiB):
- * a sample is then 28 bytes instead of 42.  Larger counts saturate. */
+ * a sample is then 30 bytes instead of 44.  Larger counts saturate. */
 #if KEEL_TCP_MAX_CONN <= 255 && KEEL_SYN_BACKLOG <= 255 && KEEL_TW_MAX <= 255 && \
-	KEEL_TCP_MAX_LISTEN <= 255
+	KEEL_TCP_MAX_LISTEN <= 255 && KEEL_CHUNK_ARENA / KEEL_CHUNK_SIZE <= 255
 typedef uint8_t hist_count_t;
 #define HIST_COUNT_MAX 0xffu
 #else

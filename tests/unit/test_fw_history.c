@@ -120,21 +120,21 @@ static void test_json(void **state)
 	in.pools[1] = 64;
 	in.counters[HIST_SYNCOOKIES_SENT] = 1500;
 	history_record(&h, 1000, &in);
-	uint16_t sizes[HIST_NPOOLS] = { 8, 64, 64, 8 };
+	uint16_t sizes[HIST_NPOOLS] = { 8, 64, 64, 8, 64 };
 	size_t n = hist_json_head(buf, sizeof(buf), &h, 0, 1234, sizes);
 	char want[600];
 	snprintf(want, sizeof(want),
 		 "{\"period_ms\":1000,\"depth\":%u,\"now_ms\":1234,\"first\":0,\"states\":[\"LISTEN\","
 		 "\"SYN_SENT\",\"SYN_RECV\",\"ESTABLISHED\",\"FIN_WAIT1\",\"FIN_WAIT2\",\"CLOSE_WAIT\","
 		 "\"CLOSING\",\"LAST_ACK\",\"TIME_WAIT\"],\"pools\":[\"tcb\",\"syn_queue\",\"time_wait\","
-		 "\"listeners\"],\"pool_sizes\":[8,64,64,8],\"rates\":[\"PassiveOpens\",\"ListenDrops\","
+		 "\"listeners\",\"chunks\"],\"pool_sizes\":[8,64,64,8,64],\"rates\":[\"PassiveOpens\",\"ListenDrops\","
 		 "\"SyncookiesSent\",\"RetransSegs\",\"InSegs\",\"OutSegs\",\"TCPTimeWaitOverflow\"],"
 		 "\"samples\":[", (unsigned)KEEL_HISTORY_DEPTH);
 	assert_string_equal(buf, want);
 	assert_int_equal(n, strlen(want));
 	n = hist_json_sample(buf, sizeof(buf), &h, 0, 0);
 	assert_string_equal(buf, "\n{\"n\":0,\"t_ms\":1000,\"s\":[6,0,64,0,0,0,0,0,0,3],"
-			    "\"p\":[0,64,0,0],\"r\":[0,0,1500,0,0,0,0]}");
+			    "\"p\":[0,64,0,0,0],\"r\":[0,0,1500,0,0,0,0]}");
 	assert_int_equal(n, strlen(buf));
 	n = hist_json_sample(buf, sizeof(buf), &h, 0, 1);
 	assert_memory_equal(buf, ",\n{\"n\":0,", 9);
@@ -154,10 +154,10 @@ static void test_csv(void **state)
 	hist_csv_head(buf, sizeof(buf));
 	assert_string_equal(buf, "t_ms,LISTEN,SYN_SENT,SYN_RECV,ESTABLISHED,FIN_WAIT1,FIN_WAIT2,"
 			    "CLOSE_WAIT,CLOSING,LAST_ACK,TIME_WAIT,pool_tcb,pool_syn_queue,"
-			    "pool_time_wait,pool_listeners,PassiveOpens,ListenDrops,SyncookiesSent,"
+			    "pool_time_wait,pool_listeners,pool_chunks,PassiveOpens,ListenDrops,SyncookiesSent,"
 			    "RetransSegs,InSegs,OutSegs,TCPTimeWaitOverflow\r\n");
 	size_t n = hist_csv_sample(buf, sizeof(buf), &h, 0);
-	assert_string_equal(buf, "1000,1,1,1,1,1,1,1,1,1,1,2,2,2,2,5,5,5,5,5,5,5\r\n");
+	assert_string_equal(buf, "1000,1,1,1,1,1,1,1,1,1,1,2,2,2,2,2,5,5,5,5,5,5,5\r\n");
 	assert_int_equal(n, strlen(buf));
 	assert_int_equal(hist_csv_sample(buf, 10, &h, 0), 0);
 }
