@@ -6,6 +6,7 @@ CROSS ?= arm-none-eabi-
 PY := /usr/bin/python3
 
 include board/$(BOARD)/board.mk
+include board/cortex-m/flags.mk
 
 STACK_SRCS := $(sort $(wildcard stack/*.c))
 FW_SRCS := $(sort $(wildcard firmware/*.c))
@@ -13,14 +14,12 @@ COMMON_BOARD_SRCS := $(sort $(wildcard board/cortex-m/*.c))
 TARGET_SRCS := $(STACK_SRCS) $(FW_SRCS) $(COMMON_BOARD_SRCS) $(BOARD_SRCS)
 TARGET_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(TARGET_SRCS))
 
-WARN := -Wall -Wextra -Werror -Wshadow -Wpointer-arith -Wstrict-prototypes -Wmissing-prototypes
+WARN := $(TARGET_WARN)
 INCS := -Istack -Idrivers -Iboard -Iboard/cortex-m -Iboard/$(BOARD) -Ifirmware
 BUILD_ID := $(shell git describe --always --dirty 2>/dev/null || echo unknown)
-TARGET_CFLAGS := -mcpu=cortex-m3 -mthumb -Os -g3 -std=c11 $(WARN) $(INCS) \
-	-ffunction-sections -fdata-sections -fno-common \
+TARGET_CFLAGS := $(TARGET_CODEGEN) $(WARN) $(INCS) \
 	-DKEEL_BOARD=\"$(BOARD)\" -DKEEL_BUILD_ID=\"$(BUILD_ID)\" $(EXTRA_CFLAGS)
-TARGET_LDFLAGS := -mcpu=cortex-m3 -mthumb -nostartfiles --specs=nano.specs \
-	-Lboard/$(BOARD) -Tlinker.ld -Wl,--gc-sections -Wl,-Map=$(BUILD)/keel.map
+TARGET_LDFLAGS := $(TARGET_LINK) -Lboard/$(BOARD) -Tlinker.ld -Wl,-Map=$(BUILD)/keel.map
 
 .PHONY: FORCE all help run test flash clean deps test-unit test-tcp test-qemu test-fuzz bench boards
 all: $(BUILD)/keel.elf $(BUILD)/keel.bin
@@ -40,11 +39,11 @@ $(BUILD)/build_id.stamp: FORCE
 	@mkdir -p $(dir $@)
 	@echo '$(BUILD_ID)' | cmp -s - $@ || echo '$(BUILD_ID)' > $@
 
-$(BUILD)/%.o: %.c $(BUILD)/build_id.stamp
+$(BUILD)/%.o: %.c $(BUILD)/build_id.stamp board/cortex-m/flags.mk
 	@mkdir -p $(dir $@)
 	$(CROSS)gcc $(TARGET_CFLAGS) -MMD -MP -c $< -o $@
 
-$(BUILD)/keel.elf: $(TARGET_OBJS) linker.ld board/$(BOARD)/memory.ld
+$(BUILD)/keel.elf: $(TARGET_OBJS) linker.ld board/$(BOARD)/memory.ld board/cortex-m/flags.mk
 	$(CROSS)gcc $(TARGET_LDFLAGS) $(TARGET_OBJS) -o $@
 	@scripts/footprint.sh $@ $(CROSS)
 
