@@ -21,7 +21,8 @@ TARGET_CFLAGS := $(TARGET_CODEGEN) $(WARN) $(INCS) \
 	-DKEEL_BOARD=\"$(BOARD)\" -DKEEL_BUILD_ID=\"$(BUILD_ID)\" $(EXTRA_CFLAGS)
 TARGET_LDFLAGS := $(TARGET_LINK) -Lboard/$(BOARD) -Tlinker.ld -Wl,-Map=$(BUILD)/keel.map
 
-.PHONY: FORCE all help run test flash clean deps test-unit test-tcp test-qemu test-fuzz bench boards
+.PHONY: FORCE all help run test flash clean deps test-unit test-tcp test-qemu test-fuzz bench boards \
+	bench-quick bench-clients
 all: $(BUILD)/keel.elf $(BUILD)/keel.bin
 
 help:
@@ -112,11 +113,28 @@ test: deps-test
 	$(MAKE) --no-print-directory test-tcp
 	$(MAKE) --no-print-directory test-nomalloc
 	$(MAKE) --no-print-directory test-qemu
+	$(MAKE) --no-print-directory bench-quick
 
-# keel against lwIP 2.1.3 on the same board, driver and services (bench/run):
-# not part of `make test`; needs root (namespaces, TAP) like test-qemu.
-bench:
+# keel against lwIP 2.1.3 on the same board, driver, services and flags
+# (bench/run, bench/README.md); needs root (namespaces, TAP) like test-qemu.
+# `make bench` is the full run (both boards, 9 pairs per row, ~15 min on a
+# quiet machine; not part of `make test`).  `make bench-quick` is one board,
+# small transfers, 3 pairs: inside `make test`, it checks that the bench
+# still runs and writes well-formed results, never how fast anything is.
+BENCH_CLIENTS := build/bench/connrate build/bench/echo_rtt
+build/bench/%: bench/client/%.c
+	@mkdir -p $(dir $@)
+	$(HOST_CC) -O2 -std=gnu11 $(WARN) -Wno-missing-prototypes $< -o $@
+
+bench-clients: $(BENCH_CLIENTS)
+
+bench: deps-bench boards
 	$(PY) bench/run
+
+bench-quick: deps-bench boards
+	$(PY) -m pytest -q -p no:cacheprovider bench/test_stats.py
+	BENCH_QUICK=1 BENCH_OUT=build/bench/quick $(PY) bench/run
+	$(PY) bench/check_results.py build/bench/quick/results.json
 
 clean:
 	rm -rf build

@@ -5,7 +5,6 @@
 #   make -f bench/lwip/lwip.mk BOARD=lm3s6965evb
 BOARD ?= lm3s6965evb
 CROSS ?= arm-none-eabi-
-LWIP ?= build/bench/lwip-src
 OUT := build/bench
 OBJ := $(OUT)/obj-lwip-$(BOARD)
 ELF := $(OUT)/lwip-$(BOARD).elf
@@ -13,10 +12,7 @@ ELF := $(OUT)/lwip-$(BOARD).elf
 include board/$(BOARD)/board.mk
 include board/cortex-m/flags.mk
 
-LWIP_SRCS := $(addprefix $(LWIP)/src/core/, init.c def.c inet_chksum.c ip.c mem.c \
-	memp.c netif.c pbuf.c stats.c tcp.c tcp_in.c tcp_out.c timeouts.c) \
-	$(addprefix $(LWIP)/src/core/ipv4/, etharp.c icmp.c ip4.c ip4_addr.c ip4_frag.c) \
-	$(LWIP)/src/netif/ethernet.c
+include bench/lwip/sources.mk
 GLUE_SRCS := $(sort $(wildcard bench/lwip/*.c))
 BOARD_ALL := $(sort $(wildcard board/cortex-m/*.c)) $(BOARD_SRCS)
 
@@ -28,7 +24,7 @@ WARN := $(TARGET_WARN)
 INCS := -Ibench/lwip -I$(LWIP)/src/include -Idrivers -Iboard -Iboard/cortex-m -Iboard/$(BOARD)
 LDFLAGS := $(TARGET_LINK) -Lboard/$(BOARD) -Tlinker.ld -Wl,-Map=$(OUT)/lwip-$(BOARD).map
 # Objects rebuild when the flags (or this file) change.
-FLAG_DEPS := board/cortex-m/flags.mk bench/lwip/lwip.mk
+FLAG_DEPS := board/cortex-m/flags.mk bench/lwip/lwip.mk bench/lwip/sources.mk
 
 LWIP_OBJS := $(patsubst $(LWIP)/%.c,$(OBJ)/lwip/%.o,$(LWIP_SRCS))
 OWN_OBJS := $(patsubst %.c,$(OBJ)/%.o,$(GLUE_SRCS) $(BOARD_ALL))

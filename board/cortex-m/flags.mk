@@ -9,3 +9,6 @@ TARGET_CPU := -mcpu=cortex-m3 -mthumb
 TARGET_CODEGEN := $(TARGET_CPU) -Os -g3 -std=c11 -ffunction-sections -fdata-sections -fno-common
 TARGET_WARN := -Wall -Wextra -Werror -Wshadow -Wpointer-arith -Wstrict-prototypes -Wmissing-prototypes
 TARGET_LINK := $(TARGET_CPU) -nostartfiles --specs=nano.specs -Wl,--gc-sections
+# The instruction counts (bench/icount/) build both stacks for the host,
+# under callgrind: the same optimisation for both.
+ICOUNT_CODEGEN := -Os -g -std=c11 -fno-common
