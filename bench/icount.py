@@ -49,7 +49,12 @@ def _run(root, out, stack, conns, segs, tag):
 def _top(out, stack, phase, path):
     p = subprocess.run(["callgrind_annotate", "--inclusive=yes", path], stdout=subprocess.PIPE,
                        stderr=subprocess.DEVNULL, text=True, timeout=60)
-    lines = [l for l in p.stdout.splitlines() if re.match(r"^\s*[\d,]+ \(", l)]
+    lines, seen = [], set()
+    for l in p.stdout.splitlines():
+        m = re.match(r"^\s*[\d,]+ \(.*?\)\s+(\S+?):(\S+)", l)
+        if m and m.group(2) not in seen:      # callgrind lists some twice (two path forms)
+            seen.add(m.group(2))
+            lines.append(re.sub(r" \[/.*\]$", "", l))
     with open(os.path.join(out, "icount-%s-%s.txt" % (stack, phase)), "w") as f:
         f.write("\n".join(lines[:40]) + "\n")
 

@@ -101,3 +101,34 @@ def chart(path, rows, title):
     fig.savefig(path, dpi=110)
     plt.close(fig)
     return True
+
+
+def markdown(rows, boards):
+    """The README's table: one line per figure, one column per board with
+    keel×, its interval and both medians."""
+    figures = []
+    cols = ["host x86-64"] if any(r.get("instructions") for r in rows) else []
+    cols += list(boards)
+    for r in rows:     # every figure of a board but the footprint's parts
+        if r["board"] in cols and not r["figure"].startswith(" ") \
+                and r["figure"] not in figures:
+            figures.append(r["figure"])
+    out = ["| figure | " + " | ".join(cols) + " |", "|---" * (len(cols) + 1) + "|"]
+    for fig in figures:
+        cells = []
+        for b in cols:
+            r = next((x for x in rows if x["board"] == b and x["figure"] == fig), None)
+            if r is None:
+                cells.append("")
+            elif r["kind"] == "paired":
+                iv = ("[%.2f, %.2f]" % (r["ratio_low"], r["ratio_high"])
+                      if r["ratio_low"] is not None else "")
+                cells.append("**%.2f** %s (%s vs %s)" % (r["ratio"], iv, _num(r["keel_median"]),
+                                                         _num(r["lwip_median"])))
+            elif r.get("ratio"):
+                cells.append("**%.2f** (%s vs %s)" % (r["ratio"], _num(r["keel"]), _num(r["lwip"])))
+            else:
+                cells.append("%s" % _num(r["keel"]))
+        unit = next((x["unit"] for x in rows if x["figure"] == fig), "")
+        out.append("| %s%s | %s |" % (fig, " (%s)" % unit if unit else "", " | ".join(cells)))
+    return "\n".join(out) + "\n"
