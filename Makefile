@@ -121,7 +121,7 @@ test: deps-test
 # quiet machine; not part of `make test`).  `make bench-quick` is one board,
 # small transfers, 3 pairs: inside `make test`, it checks that the bench
 # still runs and writes well-formed results, never how fast anything is.
-BENCH_CLIENTS := build/bench/connrate build/bench/echo_rtt
+BENCH_CLIENTS := build/bench/connrate build/bench/echo_rtt build/bench/blast
 build/bench/%: bench/client/%.c
 	@mkdir -p $(dir $@)
 	$(HOST_CC) -O2 -std=gnu11 $(WARN) -Wno-missing-prototypes $< -o $@

@@ -137,7 +137,7 @@ def echo_mbps(ns, nbytes):
     return run_in_ns(ns.name, go, XFER_TIMEOUT + 30)
 
 
-def _c_client(ns, argv, timeout):
+def c_client(ns, argv, timeout):
     p = ns.run([os.path.join(CLIENT_DIR, argv[0])] + [str(a) for a in argv[1:]],
                timeout=timeout, check=False)
     lines = [l for l in p.stdout.splitlines() if l.startswith("{")]
@@ -148,7 +148,7 @@ def _c_client(ns, argv, timeout):
 
 def echo_rtt_us(ns, rounds, size=64):
     """Median round trip of size bytes through echo, microseconds."""
-    r = _c_client(ns, ["echo_rtt", DEV_ADDR, 7, rounds, size, 60], 90)
+    r = c_client(ns, ["echo_rtt", DEV_ADDR, 7, rounds, size, 60], 90)
     if r["rounds"] != rounds:
         raise RuntimeError("echo_rtt: %d of %d rounds" % (r["rounds"], rounds))
     return r["median_us"]
@@ -156,7 +156,7 @@ def echo_rtt_us(ns, rounds, size=64):
 
 def conn_rate(ns, count, conc, port=13, budget=XFER_TIMEOUT, timeout_ms=5000):
     """connrate's JSON: count connections (line then close), conc at once."""
-    return _c_client(ns, ["connrate", DEV_ADDR, port, count, conc, timeout_ms, budget],
+    return c_client(ns, ["connrate", DEV_ADDR, port, count, conc, timeout_ms, budget],
                      budget + 30)
 
 
