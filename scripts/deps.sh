@@ -31,6 +31,7 @@ test|bench)
 	want fonts-dejavu-core   # text in the status-page screenshot
 	want clang
 	want git
+	want dnsmasq-base        # DHCP and DNS server in tests/qemu (test_dhcp, test_dns)
 	want valgrind            # bench: instruction counts (callgrind)
 	want python3-matplotlib  # bench: the chart of ratios
 	want dpkg-dev            # bench: apt-get source lwip

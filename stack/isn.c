@@ -3,7 +3,7 @@
 #include "byteorder.h"
 #include "siphash.h"
 
-/* Microsecond ticks per millisecond / 4 us per tick. */
+/* 4 us ticks per millisecond. */
 #define ISN_TICKS_PER_MS 250u
 
 uint32_t tcp_isn(const uint8_t key[16], uint32_t laddr, uint16_t lport,
@@ -20,4 +20,16 @@ uint32_t tcp_isn(const uint8_t key[16], uint32_t laddr, uint16_t lport,
 	/* M wraps modulo 2^32 every ~4.77 h as RFC 6528 intends; since
 	 * 2^32 * 250 is 0 mod 2^32, M also stays continuous when now_ms wraps. */
 	return now_ms * ISN_TICKS_PER_MS + f;
+}
+
+uint32_t tcp_isn_next(struct isn_clock *c, const uint8_t key[16], uint32_t laddr, uint16_t lport,
+		      uint32_t raddr, uint16_t rport, uint32_t now_ms)
+{
+	if (c->ms != now_ms) {
+		c->ms = now_ms;
+		c->ticks = 0;
+	} else if (c->ticks < ISN_TICKS_PER_MS - 1u) {
+		c->ticks++;
+	}
+	return tcp_isn(key, laddr, lport, raddr, rport, now_ms) + c->ticks;
 }

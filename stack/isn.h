@@ -13,4 +13,16 @@
  * must differ per boot (RFC 6528 recommends a fresh key at reboot). */
 uint32_t tcp_isn(const uint8_t key[16], uint32_t laddr, uint16_t lport,
 		 uint32_t raddr, uint16_t rport, uint32_t now_ms);
+
+/* keel's clock moves in milliseconds, M in 4 us ticks: two ISNs for one
+ * 4-tuple in the same millisecond would be equal.  The stack hands out
+ * the 250 ticks of a millisecond one per ISN instead (up to the last one,
+ * so no ISN reaches the next millisecond's): successive ISNs of a 4-tuple
+ * strictly increase as long as fewer than 250 are made in a millisecond. */
+struct isn_clock {
+	uint32_t ms;             /* the millisecond of the last ISN */
+	uint8_t ticks;           /* ticks of it handed out after the first */
+};
+uint32_t tcp_isn_next(struct isn_clock *c, const uint8_t key[16], uint32_t laddr, uint16_t lport,
+		      uint32_t raddr, uint16_t rport, uint32_t now_ms);
 #endif

@@ -35,6 +35,11 @@ static inline uint16_t tcp_gen_next(uint16_t g)
 	return g ? g : 1u;
 }
 
+/* tcp_emit.c: the segment's payload goes at tcp_out_payload(k) first;
+ * tcp_emit writes the header, counts OutSegs/OutRsts, hands it to IP. */
+uint8_t *tcp_out_payload(struct keel *k);
+int tcp_emit(struct keel *k, const struct tcp_out *o, size_t len);
+
 /* tcp_tcb.c: pool, handles, lookup, state changes */
 struct tcp_tcb *tcb_alloc(struct keel *k);
 void tcb_free(struct keel *k, struct tcp_tcb *t);
@@ -45,6 +50,9 @@ void tcb_set_state(struct keel *k, struct tcp_tcb *t, uint8_t state);
 /* The connection is over: record err for the app, or free it if orphaned. */
 void tcb_done(struct keel *k, struct tcp_tcb *t, int err);
 uint16_t tcb_rcv_wnd(const struct tcp_tcb *t);
+/* A state where the peer holds the connection too, so an abort sends RST
+ * (Linux tcp_need_reset). */
+int tcb_need_reset(const struct tcp_tcb *t);
 void pool_take(struct keel *k, enum tcp_pool p);
 void pool_give(struct keel *k, enum tcp_pool p);
 
@@ -85,6 +93,8 @@ uint32_t tw_deadline(const struct keel *k, const struct tcp_tw_entry *w);
 uint32_t tw_next_isn(const struct tcp_tw_entry *w);
 int tw_reuse_ok(const struct keel *k, const struct tcp_tw_entry *w);
 void tw_recycle(struct keel *k, struct tcp_tw_entry *w);
+/* Frees every entry; returns how many there were. */
+unsigned tw_flush(struct keel *k);
 
 /* tcp_fsm.c: every state that has a TCB */
 void fsm_input(struct keel *k, struct tcp_tcb *t, const struct tcp_seg *s);
@@ -101,6 +111,8 @@ void tcp_retransmit(struct keel *k, struct tcp_tcb *t);
 void tcp_rtx_arm(struct keel *k, struct tcp_tcb *t);
 /* data path (tcp_output.c): persist probe / SWS override; RFC 1122 keepalive probe */
 void tcp_persist_fire(struct keel *k, struct tcp_tcb *t);
+/* The persist timer's current interval: the RTO backed off, capped at TCP_RTO_MAX. */
+uint32_t tcp_persist_interval(const struct tcp_tcb *t);
 void tcp_send_keepalive(struct keel *k, struct tcp_tcb *t);
 /* Retransmit one segment at SND.UNA (fast retransmit, NewReno partial ACK). */
 void tcp_retransmit_head(struct keel *k, struct tcp_tcb *t);

@@ -144,7 +144,9 @@ void listen_syn(struct keel *k, struct tcp_listener *l, const struct tcp_seg *s,
 	e->lport = s->dport;
 	e->rport = s->sport;
 	e->irs = s->seq;
-	e->iss = tw_isn ? tw_isn : tcp_isn(ts->isn_key, s->daddr, s->dport, s->saddr, s->sport, k->now_ms);
+	e->iss = tw_isn;
+	if (!tw_isn)
+		e->iss = tcp_isn_next(&ts->isn_clock, ts->isn_key, s->daddr, s->dport, s->saddr, s->sport, k->now_ms);
 	e->mss = tcp_clamp_mss(s->mss);
 	e->deadline = k->now_ms + TCP_RTO_INIT_MS;
 	synq_send_synack(k, e);
@@ -193,7 +195,7 @@ static int listen_cookie_ack(struct keel *k, struct tcp_listener *l, const struc
 	return 0;
 }
 
-/* LISTEN (RFC 9293 §3.10.7.2 and the notes' rules):
+/* LISTEN (RFC 9293 §3.10.7.2; where it leaves room, as Linux):
  *   RST                    -> ignore
  *   ACK without SYN        -> a returning SYN cookie? (above) connection;
  *                             failed -> SyncookiesFailed and, as any
@@ -216,7 +218,7 @@ void listen_input(struct keel *k, struct tcp_listener *l, const struct tcp_seg *
 	listen_syn(k, l, s, 0);
 }
 
-int tcp_listen(struct keel *k, uint16_t port, int backlog)
+int keel_tcp_listen(struct keel *k, uint16_t port, int backlog)
 {
 	if (port == 0)
 		return KEEL_EINVAL;   /* keel has no bind: a listener needs a port */
@@ -256,12 +258,12 @@ struct tcp_listener *listen_from_handle(struct keel *k, int h)
 	return l;
 }
 
-int tcp_accept_pending(const struct keel *k)
+int keel_tcp_accept_pending(const struct keel *k)
 {
 	return k->tcp.accept_ready != 0;
 }
 
-int tcp_accept(struct keel *k, int listener)
+int keel_tcp_accept(struct keel *k, int listener)
 {
 	struct tcp_listener *l = listen_from_handle(k, listener);
 	if (!l)

@@ -160,7 +160,7 @@ static uint32_t data_unsent(const struct tcp_tcb *t)
 	return off < t->snd_len ? t->snd_len - off : 0u;
 }
 
-static uint32_t persist_interval(const struct tcp_tcb *t)
+uint32_t tcp_persist_interval(const struct tcp_tcb *t)
 {
 	uint32_t iv = cc_rto_base(t);
 	for (unsigned i = 0; i < t->persist_shift && iv < TCP_RTO_MAX_MS; i++)
@@ -229,14 +229,17 @@ static void output_data(struct keel *k, struct tcp_tcb *t, int force)
 	if (flight == 0 && t->snd_len > 0 && data_unsent(t) > 0) {
 		if (!(t->dflags & TCB_D_PERSIST)) {
 			t->persist_shift = 0;
-			t->rtx_due = k->now_ms + persist_interval(t);
+			t->rtx_due = k->now_ms + tcp_persist_interval(t);
 			t->flags |= TCB_F_RTX_ON;
 			t->dflags |= TCB_D_PERSIST;
 		}
 	} else if (flight > 0) {
-		if ((t->dflags & TCB_D_PERSIST) && t->snd_wnd > 0) {
+		/* The window opened, or all data is acked and our FIN went
+		 * into the zero window (nothing left to probe with): the
+		 * retransmit timer covers the FIN (RFC 6298 §5.1). */
+		if ((t->dflags & TCB_D_PERSIST) && (t->snd_wnd > 0 || t->snd_len == 0)) {
 			t->persist_shift = 0;
-			tcp_rtx_arm(k, t);                  /* the window opened */
+			tcp_rtx_arm(k, t);
 		} else if (!(t->flags & TCB_F_RTX_ON)) {
 			tcp_rtx_arm(k, t);
 		}
@@ -298,9 +301,13 @@ void tcp_retransmit(struct keel *k, struct tcp_tcb *t)
  * a small window open, what it allows (the SWS override timeout). */
 void tcp_persist_fire(struct keel *k, struct tcp_tcb *t)
 {
-	if (!can_send_data(t) || t->snd_len == 0 || data_unsent(t) + tcb_flight(t) == 0) {
+	if (!can_send_data(t) || data_unsent(t) + tcb_flight(t) == 0) {
 		t->dflags &= (uint8_t)~TCB_D_PERSIST;
 		t->flags &= (uint16_t)~TCB_F_RTX_ON;
+		return;
+	}
+	if (t->snd_len == 0) {
+		tcp_rtx_arm(k, t);     /* only our FIN is out: it is retransmitted, not probed */
 		return;
 	}
 	if (t->snd_wnd == 0) {
@@ -313,7 +320,7 @@ void tcp_persist_fire(struct keel *k, struct tcp_tcb *t)
 	if (t->persist_shift < 16)
 		t->persist_shift++;
 	if (t->dflags & TCB_D_PERSIST) {
-		t->rtx_due = k->now_ms + persist_interval(t);
+		t->rtx_due = k->now_ms + tcp_persist_interval(t);
 		t->flags |= TCB_F_RTX_ON;
 	}
 }

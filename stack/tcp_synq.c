@@ -55,6 +55,13 @@ void synq_drop_listener(struct keel *k, unsigned listener)
 	}
 }
 
+/* The window every segment of a half-open entry advertises: RCV.WND. */
+static uint16_t synq_rcv_wnd(const struct tcp_synq_entry *e)
+{
+	(void)e;
+	return KEEL_TCP_RCVBUF;
+}
+
 static void synq_out(struct keel *k, const struct tcp_synq_entry *e, struct tcp_out *o)
 {
 	memset(o, 0, sizeof(*o));
@@ -63,7 +70,7 @@ static void synq_out(struct keel *k, const struct tcp_synq_entry *e, struct tcp_
 	o->sport = e->lport;
 	o->dport = e->rport;
 	o->ack = e->irs + 1;
-	o->wnd = KEEL_TCP_RCVBUF;
+	o->wnd = synq_rcv_wnd(e);
 	(void)k;
 }
 
@@ -85,6 +92,23 @@ static void synq_send_ack(struct keel *k, const struct tcp_synq_entry *e)
 	o.seq = e->iss + 1;
 	o.flags = TCP_ACK;
 	(void)tcp_emit(k, &o, 0);
+}
+
+/* RFC 5961 §3.2 for a half-open entry: a RST in the window but not at
+ * RCV.NXT gets a challenge ACK, at most one per TCP_OOW_ACK_MS (RFC 5961
+ * §7; Linux rate-limits per request sock).  The stamp is the clock's low
+ * 16 bits: a wrap can only hold back a challenge, never send one early. */
+static void synq_challenge_ack(struct keel *k, struct tcp_synq_entry *e)
+{
+	uint16_t now16 = (uint16_t)k->now_ms;
+	if ((e->flags & SYNQ_F_OOW) && (uint16_t)(now16 - e->oow_ms) < TCP_OOW_ACK_MS) {
+		k->tcp.mib.challenge_acks_skipped++;
+		return;
+	}
+	e->flags |= SYNQ_F_OOW;
+	e->oow_ms = now16;
+	k->tcp.mib.challenge_acks++;
+	synq_send_ack(k, e);
 }
 
 /* Linux tcp_in_window() over [RCV.NXT, RCV.NXT + RCV.WND]. */
@@ -150,8 +174,10 @@ static int synq_promote(struct keel *k, struct tcp_synq_entry *e, const struct t
 /* A segment for a half-open entry, in Linux tcp_check_req's order:
  *   SYN with SEG.SEQ == IRS (retransmitted SYN) -> resend SYN-ACK
  *   ACK with SEG.ACK != ISS+1                   -> <SEQ=SEG.ACK><RST>
- *   outside the window                          -> ACK, drop (unless RST)
- *   RST in window                               -> drop the entry silently
+ *   RST (RFC 5961 §3.2, in the window the SYN-ACK advertised):
+ *       SEG.SEQ == RCV.NXT -> drop the entry silently; other in-window
+ *       -> challenge ACK, entry kept; outside -> dropped
+ *   outside the window                          -> ACK, drop
  *   SYN in window                               -> RST, drop the entry
  *   no ACK                                      -> drop
  *   good ACK -> TCB (ESTABLISHED) into the accept queue; accept queue
@@ -172,17 +198,25 @@ void synq_input(struct keel *k, struct tcp_synq_entry *e, const struct tcp_seg *
 		return;
 	}
 	uint32_t rcv_nxt = e->irs + 1;
-	if (!req_in_window(s->seq, s->seq + tcp_seg_seqlen(s), rcv_nxt, rcv_nxt + KEEL_TCP_RCVBUF)) {
-		if (!(flg & TCP_RST))
-			synq_send_ack(k, e);
+	uint32_t wnd = synq_rcv_wnd(e);
+	if (flg & TCP_RST) {
+		if (s->seq == rcv_nxt) {
+			k->tcp.mib.attempt_fails++;
+			synq_free(k, e);
+		} else if (seq_gt(s->seq, rcv_nxt) && seq_lt(s->seq, rcv_nxt + wnd)) {
+			synq_challenge_ack(k, e);
+		}
+		return;
+	}
+	if (!req_in_window(s->seq, s->seq + tcp_seg_seqlen(s), rcv_nxt, rcv_nxt + wnd)) {
+		synq_send_ack(k, e);
 		return;
 	}
 	if (s->seq == e->irs)
 		flg &= (uint8_t)~TCP_SYN;   /* the SYN itself lies outside the window */
-	if (flg & (TCP_RST | TCP_SYN)) {
+	if (flg & TCP_SYN) {
 		k->tcp.mib.attempt_fails++;
-		if (!(flg & TCP_RST))
-			tcp_send_rst_reply(k, s);
+		tcp_send_rst_reply(k, s);
 		synq_free(k, e);
 		return;
 	}
@@ -199,7 +233,8 @@ void synq_input(struct keel *k, struct tcp_synq_entry *e, const struct tcp_seg *
 }
 
 /* SYN-ACK retransmits at 1, 2, 4, 8, 16 s; with tcp_synack_retries = 5 the
- * entry goes 32 s after the 5th (63 s in all), silently, as Linux. */
+ * entry goes 32 s after the 5th (63 s in all), silently, as Linux.  The
+ * interval stops doubling at TCP_RTO_MAX (Linux reqsk_timer_handler). */
 void synq_tick(struct keel *k)
 {
 	struct tcp_stack *ts = &k->tcp;
@@ -222,9 +257,10 @@ void synq_tick(struct keel *k)
 		ts->mib.synack_retrans++;
 		ts->mib.retrans_segs++;
 		e->retries++;
-		uint8_t shift = e->retries < 16 ? e->retries : 16;
+		uint8_t shift = e->retries < 8 ? e->retries : 8;   /* 1 s << 7 > 120 s */
+		uint32_t gap = TCP_RTO_INIT_MS << shift;
 		/* From the old deadline, so a budget-delayed send does not
 		 * shift the schedule (1, 3, 7, 15, 31, 63 s stay exact). */
-		e->deadline += TCP_RTO_INIT_MS << shift;
+		e->deadline += gap < TCP_RTO_MAX_MS ? gap : TCP_RTO_MAX_MS;
 	}
 }

@@ -7,6 +7,7 @@
 #define SYNQ_F_USED  0x01u
 #define SYNQ_F_ACKED 0x02u   /* final ACK seen while the accept queue was full */
 #define SYNQ_F_RESENT 0x04u  /* SYN-ACK resent for a duplicate SYN: no RTT sample */
+#define SYNQ_F_OOW   0x08u   /* oow_ms is valid */
 
 struct tcp_synq_entry {
 	uint32_t laddr, raddr;
@@ -17,6 +18,7 @@ struct tcp_synq_entry {
 	uint8_t listener;        /* index in tcp_stack.listeners */
 	uint8_t retries;         /* SYN-ACK retransmits so far */
 	uint8_t flags;
-	uint8_t pad_[3];
+	uint8_t pad_;
+	uint16_t oow_ms;         /* low 16 bits of the clock at the last challenge ACK */
 };
 #endif

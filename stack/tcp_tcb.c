@@ -109,6 +109,20 @@ void tcb_done(struct keel *k, struct tcp_tcb *t, int err)
 		t->err = (int8_t)err;
 }
 
+int tcb_need_reset(const struct tcp_tcb *t)
+{
+	switch (t->state) {
+	case TCP_ESTABLISHED:
+	case TCP_CLOSE_WAIT:
+	case TCP_FIN_WAIT_1:
+	case TCP_FIN_WAIT_2:
+	case TCP_SYN_RECEIVED:
+		return 1;
+	default:
+		return 0;
+	}
+}
+
 /* Free receive space: what RCV.WND may be at most.  Out-of-order bytes
  * sit beyond RCV.NXT inside this space and do not reduce it. */
 uint16_t tcb_rcv_wnd(const struct tcp_tcb *t)

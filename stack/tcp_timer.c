@@ -57,11 +57,16 @@ static void rtx_expired(struct keel *k, struct tcp_tcb *t)
 
 /* Persist timer (RFC 9293 §3.8.6.1, RFC 1122 §4.2.2.17): probes back off
  * like the RTO; the connection is dropped only after tcp_retries2 probes
- * in a row got no ACK at all (Linux tcp_probe_timer). */
+ * in a row got no ACK at all (Linux tcp_probe_timer).  An orphan has no
+ * reader to wait for: it goes after tcp_orphan_retries unanswered probes,
+ * or as soon as the probe interval has backed off to TCP_RTO_MAX even if
+ * the peer answers every probe (Linux: !alive), so a peer holding its
+ * window at zero cannot keep closed connections for ever. */
 static void persist_expired(struct keel *k, struct tcp_tcb *t)
 {
-	unsigned limit = (t->flags & TCB_F_ORPHAN) ? TCP_ORPHAN_RETRIES : TCP_RETRIES2;
-	if (t->probes >= limit) {
+	int orphan = (t->flags & TCB_F_ORPHAN) != 0;
+	unsigned limit = orphan ? TCP_ORPHAN_RETRIES : TCP_RETRIES2;
+	if (t->probes >= limit || (orphan && tcp_persist_interval(t) >= TCP_RTO_MAX_MS)) {
 		give_up(k, t);
 		return;
 	}

@@ -164,6 +164,18 @@ void tw_input(struct keel *k, struct tcp_tw_entry *w, const struct tcp_seg *s)
 	tw_send_ack(k, w, s);
 }
 
+unsigned tw_flush(struct keel *k)
+{
+	unsigned n = 0;
+	for (unsigned i = 0; i < KEEL_TW_MAX; i++) {
+		if (k->tcp.tw[i].used) {
+			tw_free(k, &k->tcp.tw[i]);
+			n++;
+		}
+	}
+	return n;
+}
+
 uint32_t tw_deadline(const struct keel *k, const struct tcp_tw_entry *w)
 {
 	return w->since + tw_len_ms(k);

@@ -1,6 +1,6 @@
 /* A connection in TIME_WAIT: Linux's timewait sock, 24 bytes.  The local
- * address is the interface's (keel has one); entries are flushed if it
- * changes.  The entry keeps when 2*MSL last (re)started rather than its
+ * address is the interface's (keel has one); keel_set_addr flushes every
+ * entry when it changes (tcp_addr.c).  The entry keeps when 2*MSL last (re)started rather than its
  * deadline, so a live change of tcp_msl applies to it, and its age is known
  * for tcp_tw_reuse. */
 #ifndef KEEL_TCP_TIMEWAIT_H

@@ -12,7 +12,7 @@
 #include <stdint.h>
 #include <string.h>
 #include "board.h"
-#include "netdev.h"
+#include <keel/port.h>
 
 #define RX_BUDGET 8u            /* = FW_RX_BUDGET in firmware/main.c */
 #define FRAME_MAX 1514u

@@ -14,7 +14,7 @@ include board/cortex-m/flags.mk
 SRCS := bench/ceiling/ceiling.c $(sort $(wildcard board/cortex-m/*.c)) $(BOARD_SRCS)
 OBJS := $(patsubst %.c,$(OBJ)/%.o,$(SRCS))
 CFLAGS := $(TARGET_CODEGEN) $(TARGET_WARN) -DKEEL_BOARD=\"$(BOARD)\" \
-	-Idrivers -Iboard -Iboard/cortex-m -Iboard/$(BOARD)
+	-Istack/include -Idrivers -Iboard -Iboard/cortex-m -Iboard/$(BOARD)
 LDFLAGS := $(TARGET_LINK) -Lboard/$(BOARD) -Tlinker.ld -Wl,-Map=$(OUT)/ceiling-$(BOARD).map
 FLAG_DEPS := board/cortex-m/flags.mk bench/ceiling/ceiling.mk
 

@@ -1,4 +1,4 @@
-/* A netdev (drivers/netdev.h) whose wire is the scripted peer: rx hands
+/* A netdev (<keel/port.h>) whose wire is the scripted peer: rx hands
  * the stack the one frame the peer queued, tx gives the device's frame
  * to the peer.  Neither the peer's work nor the frame copies of this
  * fake MAC are counted (callgrind's collection is switched off for them):
@@ -7,7 +7,7 @@
 #define KEEL_ICOUNT_FAKE_NETDEV_H
 #include <stddef.h>
 #include <stdint.h>
-#include "netdev.h"
+#include <keel/port.h>
 #include "peer.h"
 
 struct netdev *fake_netdev(struct peer_conn **current);

@@ -12,20 +12,26 @@ include bench/lwip/sources.mk
 
 COMMON := bench/icount/icount_main.c bench/icount/peer.c bench/icount/fake_netdev.c \
 	bench/icount/side_source.c
-KEEL_SRCS := $(COMMON) bench/icount/keel_side.c $(sort $(wildcard stack/*.c))
+KEEL_SRCS := $(COMMON) bench/icount/keel_side.c
+STACK_SRCS := $(sort $(wildcard stack/*.c))
 LWIP_OWN := $(COMMON) bench/icount/lwip_side.c bench/lwip/netif_keel.c
 WARN := $(TARGET_WARN)
-KEEL_INCS := -Ibench/icount -Istack -Idrivers
-LWIP_INCS := -Ibench/icount -Ibench/lwip -I$(LWIP)/src/include -Idrivers
+KEEL_INCS := -Ibench/icount -Istack/include
+LWIP_INCS := -Ibench/icount -Ibench/lwip -I$(LWIP)/src/include -Istack/include
 DEPS := board/cortex-m/flags.mk bench/icount/icount.mk bench/lwip/sources.mk \
-	$(wildcard bench/icount/*.h) $(wildcard stack/*.h) bench/lwip/lwipopts.h
+	$(wildcard bench/icount/*.h) $(wildcard stack/*.h stack/include/keel/*.h) bench/lwip/lwipopts.h
 
 all: $(OUT)/icount-keel $(OUT)/icount-lwip
 
-# Whole programs, one compiler call each: a few seconds, and nothing stale.
-$(OUT)/icount-keel: $(KEEL_SRCS) $(DEPS)
+# keel's own files see their private headers, the rest only the public API.
+$(OBJ)/stack/%.o: stack/%.c $(DEPS)
+	@mkdir -p $(dir $@)
+	$(HOST_CC) $(ICOUNT_CODEGEN) $(WARN) -Istack -Istack/include -c $< -o $@
+
+$(OUT)/icount-keel: $(KEEL_SRCS) $(patsubst %.c,$(OBJ)/%.o,$(STACK_SRCS)) $(DEPS)
 	@mkdir -p $(OUT)
-	$(HOST_CC) $(ICOUNT_CODEGEN) $(WARN) $(KEEL_INCS) $(KEEL_SRCS) -o $@
+	$(HOST_CC) $(ICOUNT_CODEGEN) $(WARN) $(KEEL_INCS) $(KEEL_SRCS) \
+		$(patsubst %.c,$(OBJ)/%.o,$(STACK_SRCS)) -o $@
 
 # lwIP's own files with -w (not ours to fix), ours with keel's warnings.
 $(OBJ)/lwip/%.o: $(LWIP)/%.c $(DEPS)

@@ -1,16 +1,16 @@
-/* keel under count: the stack, its socket-like API and three services
- * written as firmware/app_*.c are (poll after every frame, zero-copy
- * discard), without the firmware's other services. */
+/* keel under count: the stack through its public API (<keel/...>) and
+ * three services written as firmware/app_*.c are (poll after every frame,
+ * zero-copy discard), without the firmware's other services. */
 #include <stdint.h>
 #include <string.h>
-#include "keel.h"
-#include "netdev.h"
+#include <keel/keel.h>
+#include <keel/port.h>
+#include <keel/tcp.h>
 #include "side.h"
-#include "tcp_api.h"
 
 #define BACKLOG 4   /* = the firmware's services */
 
-static struct keel k;
+static struct keel *k;
 static struct netdev *nd;
 static uint8_t rxbuf[KEEL_FRAME_MAX] __attribute__((aligned(4)));
 static int listeners[3];
@@ -28,29 +28,31 @@ void side_init(struct netdev *dev, uint32_t now_ms)
 	static const uint8_t seed[16] = { 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16 };
 	(void)now_ms;
 	nd = dev;
-	keel_init(&k, dev->mac, 0xC0000202u, 24, 0, seed, side_tx, dev);
+	struct keel_ifconfig ifc = { .addr = 0xC0000202u, .prefix = 24 };   /* 192.0.2.2/24 */
+	memcpy(ifc.mac, dev->mac, sizeof(ifc.mac));
+	k = keel_open(&ifc, seed, side_tx, dev);
 	for (size_t i = 0; i < KEEL_TCP_MAX_CONN; i++)
 		conns[i].sock = -1;
 	for (size_t i = 0; i < 3; i++)
-		listeners[i] = tcp_listen(&k, ports[i], BACKLOG);
+		listeners[i] = keel_tcp_listen(k, ports[i], BACKLOG);
 }
 
 static void accept_new(void)
 {
-	if (!tcp_accept_pending(&k))
+	if (!keel_tcp_accept_pending(k))
 		return;
 	for (size_t l = 0; l < 3; l++) {
 		for (size_t i = 0; i < KEEL_TCP_MAX_CONN; i++) {
 			if (conns[i].sock >= 0)
 				continue;
-			int s = tcp_accept(&k, listeners[l]);
+			int s = keel_tcp_accept(k, listeners[l]);
 			if (s < 0)
 				break;
 			conns[i].sock = s;
 			conns[i].port = ports[l];
 			if (ports[l] == 13) {   /* the line, then close: FIN follows it */
-				tcp_send(&k, s, SIDE_LINE, sizeof(SIDE_LINE) - 1);
-				tcp_close(&k, s);
+				keel_tcp_send(k, s, SIDE_LINE, sizeof(SIDE_LINE) - 1);
+				keel_tcp_close(k, s);
 				conns[i].sock = -1;
 			}
 		}
@@ -60,15 +62,15 @@ static void accept_new(void)
 /* 1: the service is done with the connection. */
 static int serve(int s, uint16_t port)
 {
-	unsigned ev = tcp_poll(&k, s);
+	unsigned ev = keel_tcp_poll(k, s);
 	if (ev & TCP_POLL_ERROR)
 		return 1;
 	if (port == 19 && (ev & TCP_POLL_WRITABLE)) {
 		for (int round = 0; round < 4; round++)
-			if (tcp_send(&k, s, side_source, sizeof(side_source)) <= 0)
+			if (keel_tcp_send(k, s, side_source, sizeof(side_source)) <= 0)
 				break;
 	}
-	int n = tcp_recv_consume(&k, s, SIZE_MAX);
+	int n = keel_tcp_recv_consume(k, s, SIZE_MAX);
 	if (n == KEEL_EWOULDBLOCK)
 		return 0;
 	return n <= 0;
@@ -79,7 +81,7 @@ static void services(void)
 	accept_new();
 	for (size_t i = 0; i < KEEL_TCP_MAX_CONN; i++) {
 		if (conns[i].sock >= 0 && serve(conns[i].sock, conns[i].port)) {
-			tcp_close(&k, conns[i].sock);
+			keel_tcp_close(k, conns[i].sock);
 			conns[i].sock = -1;
 		}
 	}
@@ -90,12 +92,12 @@ void side_frame(uint32_t now_ms)
 	size_t len = nd->rx(nd, rxbuf, sizeof(rxbuf));
 	if (len == 0)
 		return;
-	keel_input(&k, rxbuf, len, now_ms);
+	keel_input(k, rxbuf, len, now_ms);
 	services();
 }
 
 void side_tick(uint32_t now_ms)
 {
-	keel_tick(&k, now_ms);
+	keel_tick(k, now_ms);
 	services();
 }

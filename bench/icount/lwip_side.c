@@ -8,7 +8,7 @@
 #include "lwip/sys.h"
 #include "lwip/tcp.h"
 #include "lwip/timeouts.h"
-#include "netdev.h"
+#include <keel/port.h>
 #include "side.h"
 
 #define BACKLOG 4

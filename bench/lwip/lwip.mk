@@ -21,7 +21,7 @@ BOARD_ALL := $(sort $(wildcard board/cortex-m/*.c)) $(BOARD_SRCS)
 # to fix; warnings do not change the generated code).
 CODEGEN := $(TARGET_CODEGEN) -DKEEL_BOARD=\"$(BOARD)\"
 WARN := $(TARGET_WARN)
-INCS := -Ibench/lwip -I$(LWIP)/src/include -Idrivers -Iboard -Iboard/cortex-m -Iboard/$(BOARD)
+INCS := -Ibench/lwip -I$(LWIP)/src/include -Istack/include -Idrivers -Iboard -Iboard/cortex-m -Iboard/$(BOARD)
 LDFLAGS := $(TARGET_LINK) -Lboard/$(BOARD) -Tlinker.ld -Wl,-Map=$(OUT)/lwip-$(BOARD).map
 # Objects rebuild when the flags (or this file) change.
 FLAG_DEPS := board/cortex-m/flags.mk bench/lwip/lwip.mk bench/lwip/sources.mk

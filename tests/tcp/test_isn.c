@@ -57,3 +57,44 @@ SCRIPT(isn_active_open_differs)
 	uint32_t b = DEV_ISN();
 	ASSERT_TRUE(udiff(a, b) > 65536u);
 }
+
+/* One 4-tuple twice in the same millisecond: the second ISN is still the
+ * larger (RFC 9293 §3.4.1, RFC 6528's clock moves every 4 us).  keel's
+ * clock is in milliseconds, so the sub-millisecond ticks are handed out
+ * one per ISN (isn.h).  Active: connect, abort, connect. */
+SCRIPT(isn_same_4tuple_same_ms_active)
+{
+	CONNECT_FROM(80, 50001);
+	EXPECT("> S 0:0(0) <mss 1460>");
+	uint32_t first = DEV_ISN();
+	ABORT();                       /* SYN_SENT: no RST */
+	EXPECT_NONE();
+	CONNECT_FROM(80, 50001);       /* same millisecond */
+	EXPECT("> S 0:0(0) <mss 1460>");
+	uint32_t second = DEV_ISN();
+	ASSERT_TRUE((int32_t)(second - first) > 0);
+	ABORT();
+	CONNECT_FROM(80, 50001);
+	EXPECT("> S 0:0(0) <mss 1460>");
+	ASSERT_TRUE((int32_t)(DEV_ISN() - second) > 0);
+	ADVANCE_MS(1);                 /* the next millisecond: above all of them */
+	ABORT();
+	CONNECT_FROM(80, 50001);
+	EXPECT("> S 0:0(0) <mss 1460>");
+	ASSERT_TRUE((int32_t)(DEV_ISN() - second) > 1);
+}
+
+/* Passive: SYN, the peer's RST, the same SYN again in the same ms. */
+SCRIPT(isn_same_4tuple_same_ms_passive)
+{
+	LISTEN(7, 10);
+	INJECT("< S 0:0(0) win 8192 <mss 1460>");
+	EXPECT("> S. 0:0(0) ack 1 <mss 1460>");
+	uint32_t first = DEV_ISN();
+	INJECT("< R 1:1(0) win 0");
+	ASSERT_POOLS(.syn_queue = 0);
+	FORGET_DEV_ISN();
+	INJECT("< S 0:0(0) win 8192 <mss 1460>");
+	EXPECT("> S. 0:0(0) ack 1 <mss 1460>");
+	ASSERT_TRUE((int32_t)(DEV_ISN() - first) > 0);
+}

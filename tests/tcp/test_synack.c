@@ -1,6 +1,6 @@
 /* SYN-ACK retransmission from the SYN queue: 1 s, then doubling (2, 4, 8,
  * 16 s), tcp_synack_retries (5) retransmits, give-up 32 s after the last:
- * 63 s in all (the notes: 1+2+4+8+16+32). */
+ * 63 s in all (Linux's default: 1+2+4+8+16+32). */
 #include "harness.h"
 
 #define SYNACK "> S. 0:0(0) ack 1 win 2048 <mss 1460>"
@@ -182,4 +182,30 @@ SCRIPT(synq_new_syn_in_window_drops_entry)
 	ASSERT_POOLS(.syn_queue = 0, .tcbs = 0);
 	ADVANCE_MS(2000);
 	EXPECT_NONE();
+}
+
+/* The backoff stops doubling at TCP_RTO_MAX, 120 s, as Linux's
+ * reqsk_timer_handler (min(TCP_TIMEOUT_INIT << n, TCP_RTO_MAX)) and as
+ * sysctl.c says: with tcp_synack_retries = 12 the gaps are 1, 2, 4 ... 64,
+ * then 120 s five times, and the entry goes 120 s after the last (847 s in
+ * all, not 2,048-second gaps and 8,191 s). */
+SCRIPT(synack_backoff_capped_at_rto_max)
+{
+	static const uint32_t gap_s[12] = { 1, 2, 4, 8, 16, 32, 64, 120, 120, 120, 120, 120 };
+	LISTEN(7, 5);
+	SYSCTL(tcp_synack_retries, 12);
+	INJECT("< S 0:0(0) win 8192 <mss 1460>");
+	EXPECT(SYNACK);
+	for (int i = 0; i < 12; i++) {
+		ADVANCE_MS(gap_s[i] * 1000u - 1u);
+		EXPECT_NONE();
+		ADVANCE_MS(1);
+		EXPECT(SYNACK);
+	}
+	ASSERT_COUNTER(synack_retrans, 12);
+	ADVANCE_MS(119999);
+	ASSERT_POOLS(.syn_queue = 1);
+	ADVANCE_MS(1);
+	EXPECT_NONE();
+	ASSERT_POOLS(.syn_queue = 0);
 }

@@ -98,6 +98,28 @@ static void test_key_matters(void **state)
 	}
 }
 
+/* tcp_isn_next: within one millisecond each ISN of a 4-tuple is one tick
+ * above the last, up to the millisecond's 250th; never the next ms's. */
+static void test_next_strictly_increasing_within_ms(void **state)
+{
+	(void)state;
+	struct isn_clock c = { 0, 0 };
+	uint32_t base = tcp_isn(key, LA, 7, RA, 40000, 5000);
+	uint32_t prev = tcp_isn_next(&c, key, LA, 7, RA, 40000, 5000);
+	assert_int_equal(prev, base);
+	for (unsigned i = 1; i < 300; i++) {
+		uint32_t cur = tcp_isn_next(&c, key, LA, 7, RA, 40000, 5000);
+		if (i < 250)
+			assert_int_equal(cur, prev + 1u);
+		else
+			assert_int_equal(cur, base + 249u);   /* saturated */
+		prev = cur;
+	}
+	uint32_t next = tcp_isn_next(&c, key, LA, 7, RA, 40000, 5001);
+	assert_int_equal(next, base + 250u);
+	assert_true((int32_t)(next - prev) > 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -107,6 +129,7 @@ int main(void)
 		cmocka_unit_test(test_each_field_matters),
 		cmocka_unit_test(test_tuples_unrelated),
 		cmocka_unit_test(test_key_matters),
+		cmocka_unit_test(test_next_strictly_increasing_within_ms),
 	};
 	return cmocka_run_group_tests_name("isn", tests, NULL, NULL);
 }
