@@ -36,6 +36,8 @@ help:
 	@echo "make run                            boot it in qemu-system-arm, console on this terminal"
 	@echo "make test                           every test: structure checks, unit, tcp scripts, qemu (both boards)"
 	@echo "make flash                          program an EK-LM3S6965 through OpenOCD"
+	@echo "make bench                          keel against lwIP 2.1.3, both boards (root, ~15 min)"
+	@echo "make bench-quick                    the same in seconds, one board (part of make test)"
 
 deps-%:
 	@scripts/deps.sh $*
@@ -200,7 +202,7 @@ bench: deps-bench boards
 	$(PY) bench/run
 
 bench-quick: deps-bench boards
-	$(PY) -m pytest -q -p no:cacheprovider bench/test_stats.py
+	$(PY) -m pytest -q -p no:cacheprovider bench/test_stats.py bench/test_flagcheck.py
 	BENCH_QUICK=1 BENCH_OUT=build/bench/quick $(PY) bench/run
 	$(PY) bench/check_results.py build/bench/quick/results.json
 

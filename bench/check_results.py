@@ -44,7 +44,7 @@ def check(path):
             if not any(f.startswith(want) for f in figures):
                 fail("%s: no %r row" % (board, want))
     icount = [r for r in rows if r.get("instructions")]
-    if len(icount) != 3 or any(not (r["keel"] > 0 and r["lwip"] > 0) for r in icount):
+    if len(icount) != 4 or any(not (r["keel"] > 0 and r["lwip"] > 0) for r in icount):
         fail("instruction rows: %r" % icount)
     png = os.path.join(os.path.dirname(path), "ratios.png")
     with open(png, "rb") as f:

@@ -18,7 +18,8 @@ import report
 STACKS = ("keel", "lwip")
 PHASES = (("conn", "instructions per connection (13)", "count"),
           ("rx", "instructions per received segment", "count"),
-          ("tx", "instructions per sent segment", "count"))
+          ("tx", "instructions per sent segment", "count"),
+          ("echo", "instructions per echoed segment", "count"))
 
 
 def _run(root, out, stack, conns, segs, tag):

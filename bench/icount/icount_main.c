@@ -6,10 +6,13 @@
  * work starts and dumps them, named, when it ends:
  *   conn: CONNS connections to port 13 (SYN, SYN-ACK, ACK, the line and
  *         the device's FIN, our FIN, the device's ACK) -> per connection
- *   rx:   SEGS full segments into discard 9, from the first data
- *         segment to the ACK of the last -> per received segment
- *   tx:   SEGS full segments' worth from port 19, from the first data
- *         segment to the last -> per sent segment
+ *   rx:   SEGS full segments into discard 9, from the SYN-ACK to the
+ *         ACK of the last -> per received segment
+ *   tx:   SEGS full segments' worth from port 19, from the SYN-ACK to
+ *         the last data segment -> per sent segment
+ *   echo: SEGS full segments' worth through echo 7, from the SYN-ACK to
+ *         the last byte back -> per segment echoed (counted as
+ *         the device's data segments)
  * The clock stands still while frames flow; it advances one millisecond
  * (one timer call) only when the peer has nothing to send, so the counts
  * are the same on every run.  Runs without valgrind too (the requests are
@@ -72,9 +75,9 @@ static int run(struct peer_conn *c, int (*until)(const struct peer_conn *))
 	return -1;
 }
 
-/* Handshake done and its last ACK sent (discard answers nothing more). */
-static int synced(const struct peer_conn *c) { return c->synced && !c->ack_due; }
-/* The SYN-ACK is in: the source starts sending with the peer's ACK. */
+/* The SYN-ACK is in: a phase starts there, so it counts the handshake's
+ * last ACK (which carries the first data when the peer sends) and every
+ * data segment. */
 static int synack_in(const struct peer_conn *c) { return c->synced; }
 static int done(const struct peer_conn *c) { return c->done; }
 static int all_acked(const struct peer_conn *c)
@@ -131,7 +134,7 @@ int main(int argc, char **argv)
 
 	c.to_send = segs * PEER_MSS;
 	peer_open(&c, GOAL_SEND, port++, 9);
-	if (run(&c, synced))
+	if (run(&c, synack_in))
 		return 1;
 	CALLGRIND_ZERO_STATS;
 	t0 = ticks;
@@ -154,9 +157,24 @@ int main(int argc, char **argv)
 	if (run(&c, got_all))
 		return 1;
 	CALLGRIND_DUMP_STATS_AT("tx");
-	printf("\"tx\": {\"count\": %u, \"bytes\": %u, \"ticks\": %u}}\n", c.data_segs_in, c.received,
+	printf("\"tx\": {\"count\": %u, \"bytes\": %u, \"ticks\": %u}, ", c.data_segs_in, c.received,
 	       ticks - t0);
 	run(&c, done);
+	settle(&c, 10);
+
+	c.to_send = c.to_receive = segs * PEER_MSS;
+	peer_open(&c, GOAL_ECHO, port++, 7);
+	if (run(&c, synack_in))
+		return 1;
+	CALLGRIND_ZERO_STATS;
+	t0 = ticks;
+	if (run(&c, got_all))
+		return 1;
+	CALLGRIND_DUMP_STATS_AT("echo");
+	printf("\"echo\": {\"count\": %u, \"bytes\": %u, \"ticks\": %u}}\n", c.data_segs_in,
+	       c.received, ticks - t0);
+	if (run(&c, done))
+		return 1;
 	settle(&c, 10);
 	return 0;
 }

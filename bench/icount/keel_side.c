@@ -13,8 +13,8 @@
 static struct keel *k;
 static struct netdev *nd;
 static uint8_t rxbuf[KEEL_FRAME_MAX] __attribute__((aligned(4)));
-static int listeners[3];
-static const uint16_t ports[3] = { 9, 13, 19 };
+static int listeners[4];
+static const uint16_t ports[4] = { 7, 9, 13, 19 };
 static struct { int sock; uint16_t port; } conns[KEEL_TCP_MAX_CONN];
 
 static int side_tx(void *ctx, const uint8_t *frame, size_t len)
@@ -33,7 +33,7 @@ void side_init(struct netdev *dev, uint32_t now_ms)
 	k = keel_open(&ifc, seed, side_tx, dev);
 	for (size_t i = 0; i < KEEL_TCP_MAX_CONN; i++)
 		conns[i].sock = -1;
-	for (size_t i = 0; i < 3; i++)
+	for (size_t i = 0; i < 4; i++)
 		listeners[i] = keel_tcp_listen(k, ports[i], BACKLOG);
 }
 
@@ -41,7 +41,7 @@ static void accept_new(void)
 {
 	if (!keel_tcp_accept_pending(k))
 		return;
-	for (size_t l = 0; l < 3; l++) {
+	for (size_t l = 0; l < 4; l++) {
 		for (size_t i = 0; i < KEEL_TCP_MAX_CONN; i++) {
 			if (conns[i].sock >= 0)
 				continue;
@@ -65,6 +65,10 @@ static int serve(int s, uint16_t port)
 	unsigned ev = keel_tcp_poll(k, s);
 	if (ev & TCP_POLL_ERROR)
 		return 1;
+	if (port == 7) {   /* firmware/app_echo.c: ring to ring, one copy */
+		int n = keel_tcp_splice(k, s, s, SIZE_MAX);
+		return n == KEEL_EWOULDBLOCK ? 0 : n <= 0;
+	}
 	if (port == 19 && (ev & TCP_POLL_WRITABLE)) {
 		for (int round = 0; round < 4; round++)
 			if (keel_tcp_send(k, s, side_source, sizeof(side_source)) <= 0)

@@ -32,6 +32,72 @@ uint32_t bench_rand(void)
 void con_puts(const char *s) { (void)s; }
 void con_putu(uint32_t v) { (void)v; }
 
+/* Echo as bench/lwip/services.c does it: received pbufs queue up, are
+ * copied into tcp_write as the send buffer allows, and the window opens
+ * (tcp_recved) only for bytes handed on.  One connection at a time here. */
+static struct pbuf *echo_q;
+static u16_t echo_off;
+static u8_t echo_fin;
+
+static void echo_send(struct tcp_pcb *pcb)
+{
+	while (echo_q != NULL) {
+		struct pbuf *b = echo_q;
+		u16_t n = (u16_t)(b->len - echo_off);
+		if (n > tcp_sndbuf(pcb))
+			n = tcp_sndbuf(pcb);
+		if (n == 0 && b->len != 0)
+			break;
+		if (n && tcp_write(pcb, (const u8_t *)b->payload + echo_off, n,
+				   TCP_WRITE_FLAG_COPY) != ERR_OK)
+			break;
+		tcp_recved(pcb, n);
+		echo_off = (u16_t)(echo_off + n);
+		if (echo_off < b->len)
+			break;
+		echo_q = b->next;
+		if (echo_q)
+			pbuf_ref(echo_q);
+		pbuf_free(b);
+		echo_off = 0;
+	}
+	tcp_output(pcb);
+	if (echo_q == NULL && echo_fin) {
+		tcp_recv(pcb, NULL);
+		tcp_sent(pcb, NULL);
+		echo_fin = 0;
+		tcp_close(pcb);
+	}
+}
+
+static err_t echo_recv(void *arg, struct tcp_pcb *pcb, struct pbuf *p, err_t err)
+{
+	(void)arg;
+	if (p == NULL) {
+		echo_fin = 1;
+		echo_send(pcb);
+		return ERR_OK;
+	}
+	if (err != ERR_OK) {
+		pbuf_free(p);
+		return err;
+	}
+	if (echo_q)
+		pbuf_cat(echo_q, p);
+	else
+		echo_q = p;
+	echo_send(pcb);
+	return ERR_OK;
+}
+
+static err_t echo_sent(void *arg, struct tcp_pcb *pcb, u16_t len)
+{
+	(void)arg;
+	(void)len;
+	echo_send(pcb);
+	return ERR_OK;
+}
+
 static void source_send(struct tcp_pcb *pcb)
 {
 	for (int round = 0; round < 4; round++) {
@@ -77,6 +143,11 @@ static err_t on_accept(void *arg, struct tcp_pcb *pcb, err_t err)
 		tcp_close(pcb);
 		return ERR_OK;
 	}
+	if (port == 7) {
+		tcp_recv(pcb, echo_recv);
+		tcp_sent(pcb, echo_sent);
+		return ERR_OK;
+	}
 	tcp_recv(pcb, sink_recv);
 	if (port == 19) {
 		tcp_sent(pcb, source_sent);
@@ -106,6 +177,7 @@ void side_init(struct netdev *nd, uint32_t now_ms)
 	IP4_ADDR(&mask, 255, 255, 255, 0);
 	ip4_addr_set_zero(&gw);
 	keelif_add(&netif, nd, &addr, &mask, &gw);
+	listen_on(7);
 	listen_on(9);
 	listen_on(13);
 	listen_on(19);

@@ -120,7 +120,8 @@ size_t peer_next_frame(struct peer_conn *c, uint8_t *f)
 		return 0;   /* after a RST (ours or the device's): silence */
 	if (!c->synced)
 		return c->snd_nxt == c->snd_una ? segment(c, f, TH_SYN, 0) : 0;
-	if (c->goal == GOAL_SEND && c->to_send) {
+	int sends = c->goal == GOAL_SEND || c->goal == GOAL_ECHO;
+	if (sends && c->to_send) {
 		uint32_t inflight = c->snd_nxt - c->snd_una;
 		uint32_t room = c->snd_wnd > inflight ? c->snd_wnd - inflight : 0;
 		uint32_t n = c->to_send < PEER_MSS ? c->to_send : PEER_MSS;
@@ -137,7 +138,8 @@ size_t peer_next_frame(struct peer_conn *c, uint8_t *f)
 			return segment(c, f, TH_ACK | TH_PSH, n);
 		}
 	}
-	if (c->goal == GOAL_SEND && !c->to_send && !c->fin_sent && c->snd_nxt == c->snd_una) {
+	if (sends && !c->to_send && !c->fin_sent && c->snd_nxt == c->snd_una &&
+	    (c->goal == GOAL_SEND || c->received >= c->to_receive)) {
 		c->fin_sent = 1;
 		c->ack_due = 0;
 		return segment(c, f, TH_ACK | TH_FIN, 0);

@@ -16,6 +16,7 @@ enum peer_goal {
 	GOAL_LINE,        /* port 13: read until the device's FIN, then FIN back */
 	GOAL_SEND,        /* send `to_send` bytes, then FIN; done when all acked */
 	GOAL_RECEIVE,     /* read `to_receive` bytes, ACK each segment, then RST */
+	GOAL_ECHO,        /* send `to_send` bytes and read them back, then FIN */
 };
 
 struct peer_conn {

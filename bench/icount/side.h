@@ -1,8 +1,10 @@
 /* One stack under count (keel_side.c or lwip_side.c), behind the same
- * three calls, with the same three services: discard 9, one line then
- * close 13, and a source on 19 that sends a constant buffer as fast as
- * the peer reads (chargen without the line generation, so the count is
- * the stack's copy and segments, not the service's formatting). */
+ * three calls, with the same four services: echo 7 (as each stack's
+ * firmware echoes: keel splices ring to ring, lwIP queues the pbufs and
+ * copies them into tcp_write), discard 9, one line then close 13, and a
+ * source on 19 that sends a constant buffer as fast as the peer reads
+ * (chargen without the line generation, so the count is the stack's copy
+ * and segments, not the service's formatting). */
 #ifndef KEEL_ICOUNT_SIDE_H
 #define KEEL_ICOUNT_SIDE_H
 #include <stdint.h>
