@@ -24,7 +24,7 @@ STACK_INCS := -Istack $(PUBLIC_INCS)
 FW_INCS := -Ifirmware $(PUBLIC_INCS) -Iboard -Iboard/cortex-m
 BOARD_INCS := $(PUBLIC_INCS) -Idrivers -Iboard -Iboard/cortex-m -Iboard/$(BOARD)
 BUILD_ID := $(shell git describe --always --dirty 2>/dev/null || echo unknown)
-TARGET_CFLAGS := $(TARGET_CODEGEN) $(WARN) -DKEEL_BOARD=\"$(BOARD)\" $(EXTRA_CFLAGS)
+TARGET_CFLAGS := $(TARGET_CODEGEN) $(WARN) -DKEEL_BOARD=\"$(BOARD)\" $(BOARD_CFLAGS) $(EXTRA_CFLAGS)
 TARGET_LDFLAGS := $(TARGET_LINK) -Lboard/$(BOARD) -Tlinker.ld -Wl,-Map=$(BUILD)/keel.map
 
 .PHONY: FORCE all help run test flash clean deps test-unit test-tcp test-qemu test-fuzz bench boards \

@@ -9,6 +9,7 @@ void tcp_init(struct keel *k, const uint8_t seed[16])
 	struct tcp_stack *ts = &k->tcp;
 	memset(ts, 0, sizeof(*ts));
 	tcp_sysctl_defaults(&ts->sysctl);   /* sysctl.c: Linux defaults */
+	chunk_pool_init(&ts->chunks);
 	memcpy(ts->isn_key, seed, sizeof(ts->isn_key));
 	syncookie_init(&ts->cookies, seed, k->now_ms);
 	ts->pool[TCP_POOL_TCB].size = KEEL_TCP_MAX_CONN;

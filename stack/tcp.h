@@ -49,7 +49,6 @@ _Static_assert(KEEL_SYN_BACKLOG >= 1 && KEEL_SYN_BACKLOG <= 65535, "SYN queue si
 _Static_assert(KEEL_TW_MAX >= 1 && KEEL_TW_MAX <= 254, "TIME_WAIT table size (chains link by uint8 index + 1)");
 #define KEEL_TW_BUCKETS 32            /* TIME_WAIT lookup hash heads (one byte each) */
 _Static_assert((KEEL_TW_BUCKETS & (KEEL_TW_BUCKETS - 1)) == 0, "TIME_WAIT buckets: power of two");
-_Static_assert(KEEL_TCP_SNDBUF <= 32768 && KEEL_TCP_RCVBUF <= 32768, "buffers fit uint16 and the unscaled window");
 
 struct tcp_stack {
 	struct tcp_sysctl sysctl;         /* Linux knobs, read at every use */
@@ -72,6 +71,8 @@ struct tcp_stack {
 	 * otherwise scan all of it.  Heads hold index + 1, 0 is empty. */
 	uint8_t tw_head[KEEL_TW_BUCKETS];
 	struct tcp_tcb tcbs[KEEL_TCP_MAX_CONN];
+	uint8_t mem_pressure;             /* tcp_mem.c: 1 between tcp_mem[1] and tcp_mem[0] */
+	struct chunk_pool chunks;         /* every connection's data bytes */
 };
 
 void tcp_init(struct keel *k, const uint8_t seed[16]);

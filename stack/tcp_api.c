@@ -83,7 +83,7 @@ int keel_tcp_connect(struct keel *k, uint32_t dst, uint16_t dport, uint16_t spor
 	}
 	t->snd_una = t->iss;
 	t->snd_nxt = t->iss + 1;
-	t->rcv_adv = KEEL_TCP_RCVBUF;
+	t->rcv_adv = tcb_rcv_wnd(k, t);
 	t->state = TCP_SYN_SENT;
 	k->tcp.mib.active_opens++;
 	tcp_send_syn(k, t);
@@ -125,25 +125,20 @@ int keel_tcp_send(struct keel *k, int s, const void *buf, size_t len)
 		return err;
 	if (len == 0)
 		return 0;
-	uint16_t room = (uint16_t)(KEEL_TCP_SNDBUF - t->snd_len);
+	/* As much as the send budget and the pool allow (tcp_mem.c). */
+	uint32_t room = mem_snd_space(k, t);
+	if (len > mem_snd_room(k, t))
+		t->mflags |= TCB_M_SND_FULL;       /* the budget was the limit: it may grow */
 	if (room == 0)
 		return KEEL_EWOULDBLOCK;
-	uint16_t n = len < room ? (uint16_t)len : room;
-	uint16_t at = (uint16_t)((t->snd_head + t->snd_len) & TCP_SNDMASK);
-	uint16_t first = (uint16_t)(KEEL_TCP_SNDBUF - at);
-	if (first > n)
-		first = n;
-	memcpy(t->sndbuf + at, buf, first);
-	memcpy(t->sndbuf, (const uint8_t *)buf + first, (size_t)(n - first));
-	t->snd_len = (uint16_t)(t->snd_len + n);
+	uint32_t n = len < room ? (uint32_t)len : room;
+	n = chunkq_put(&t->sndq, &k->tcp.chunks, buf, n,
+		       mem_chunks_allowed(k, t, &t->sndq, k->tcp.sysctl.tcp_wmem[0]));
+	mem_update(k);
+	if (n == 0)
+		return KEEL_EWOULDBLOCK;
 	tcp_output(k, t);
-	return n;
-}
-
-/* The window update after a read: tcp_rcv.c (receiver SWS avoidance). */
-static void window_update_after_read(struct keel *k, struct tcp_tcb *t)
-{
-	tcp_rcv_window_update(k, t);
+	return (int)n;
 }
 
 int keel_tcp_recv(struct keel *k, int s, void *buf, size_t cap)
@@ -154,19 +149,11 @@ int keel_tcp_recv(struct keel *k, int s, void *buf, size_t cap)
 		return err;
 	if (!buf && cap > 0)
 		return KEEL_EINVAL;
-	if (t->rcv_len > 0 && cap > 0) {
-		uint16_t n = cap < t->rcv_len ? (uint16_t)cap : t->rcv_len;
-		if (n > INT16_MAX)
-			n = INT16_MAX;
-		uint16_t first = (uint16_t)(KEEL_TCP_RCVBUF - t->rcv_head);
-		if (first > n)
-			first = n;
-		memcpy(buf, t->rcvbuf + t->rcv_head, first);
-		memcpy((uint8_t *)buf + first, t->rcvbuf, (size_t)(n - first));
-		t->rcv_head = (uint16_t)((t->rcv_head + n) & TCP_RCVMASK);
-		t->rcv_len = (uint16_t)(t->rcv_len - n);
-		window_update_after_read(k, t);
-		return n;
+	if (t->rcvq.len > 0 && cap > 0) {
+		uint32_t n = cap < t->rcvq.len ? (uint32_t)cap : t->rcvq.len;
+		n = chunkq_get(&t->rcvq, &k->tcp.chunks, buf, n);
+		tcp_rcv_window_update(k, t);       /* growth, then SWS avoidance (tcp_rcv.c) */
+		return (int)n;
 	}
 	if (cap == 0)
 		return 0;
@@ -259,7 +246,7 @@ int keel_tcp_close(struct keel *k, int s)
 		tcb_free(k, t);
 		return KEEL_OK;
 	}
-	if (t->rcv_len > 0) {
+	if (t->rcvq.len > 0) {
 		k->tcp.mib.abort_on_close++;
 		reset_and_free(k, t);
 		return KEEL_OK;
@@ -310,10 +297,10 @@ unsigned keel_tcp_poll(struct keel *k, int s)
 	if (!t)
 		return TCP_POLL_ERROR;    /* tcp_error says EBADF */
 	unsigned m = 0;
-	if (t->rcv_len > 0 || (t->flags & TCB_F_FIN_RCVD) || t->state == TCP_CLOSED)
+	if (t->rcvq.len > 0 || (t->flags & TCB_F_FIN_RCVD) || t->state == TCP_CLOSED)
 		m |= TCP_POLL_READABLE;
 	if ((t->state == TCP_ESTABLISHED || t->state == TCP_CLOSE_WAIT) &&
-	    !(t->flags & TCB_F_FIN_WANT) && t->snd_len < KEEL_TCP_SNDBUF)
+	    !(t->flags & TCB_F_FIN_WANT) && mem_snd_space(k, t) > 0)
 		m |= TCP_POLL_WRITABLE;
 	if (t->err)
 		m |= TCP_POLL_ERROR;

@@ -64,9 +64,10 @@ static void challenge_ack(struct keel *k, struct tcp_tcb *t)
  *  - a FIN right after data that fills the window, or a bare FIN while
  *    our window is zero, would be dropped and cost the peer an RTO.
  * Not for a RST (RFC 5961 §3.2 keeps those strict). */
-static int seq_acceptable(const struct tcp_tcb *t, const struct tcp_seg *s, uint32_t seqlen)
+static int seq_acceptable(const struct keel *k, const struct tcp_tcb *t, const struct tcp_seg *s,
+			  uint32_t seqlen)
 {
-	uint32_t wnd = tcb_rcv_wnd(t);
+	uint32_t wnd = rcv_room(k, t);
 	uint32_t nxt = t->rcv_nxt;
 	uint32_t seq = s->seq;
 #define IN_WIN(x) (seq_le(nxt, (x)) && seq_lt((x), nxt + wnd))
@@ -94,14 +95,15 @@ static void ack_advance(struct keel *k, struct tcp_tcb *t, uint32_t ack)
 		bytes--;                                  /* our FIN */
 		t->flags |= TCB_F_FIN_ACKED;
 	}
-	if (bytes > t->snd_len)
-		bytes = t->snd_len;
+	if (bytes > t->sndq.len)
+		bytes = t->sndq.len;
 	if ((t->dflags & TCB_D_RTT_ON) && seq_gt(ack, t->rtt_seq)) {
 		cc_rtt_sample(t, k->now_ms - t->rtt_start);
 		t->dflags &= (uint8_t)~TCB_D_RTT_ON;
 	}
-	t->snd_head = (uint16_t)((t->snd_head + bytes) & TCP_SNDMASK);
-	t->snd_len = (uint16_t)(t->snd_len - bytes);
+	(void)chunkq_drop(&t->sndq, &k->tcp.chunks, bytes);
+	if (bytes > 0)
+		mem_snd_acked(k, t);                      /* chunks back; the budget may grow */
 	t->snd_una = ack;
 	if (seq_lt(t->snd_nxt, ack))
 		t->snd_nxt = ack;                         /* acked beyond a go-back-N rewind */
@@ -275,7 +277,7 @@ static void sync_input(struct keel *k, struct tcp_tcb *t, const struct tcp_seg *
 		tcp_output(k, t);
 		return;
 	}
-	if (!seq_acceptable(t, s, seqlen)) {
+	if (!seq_acceptable(k, t, s, seqlen)) {
 		if (s->flags & TCP_RST)
 			return;
 		if (s->len > 0 || (s->flags & TCP_FIN))

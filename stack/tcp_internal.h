@@ -49,7 +49,7 @@ struct tcp_tcb *tcb_lookup(struct keel *k, uint32_t raddr, uint16_t rport, uint1
 void tcb_set_state(struct keel *k, struct tcp_tcb *t, uint8_t state);
 /* The connection is over: record err for the app, or free it if orphaned. */
 void tcb_done(struct keel *k, struct tcp_tcb *t, int err);
-uint16_t tcb_rcv_wnd(const struct tcp_tcb *t);
+uint16_t tcb_rcv_wnd(const struct keel *k, const struct tcp_tcb *t);
 /* A state where the peer holds the connection too, so an abort sends RST
  * (Linux tcp_need_reset). */
 int tcb_need_reset(const struct tcp_tcb *t);
@@ -131,11 +131,29 @@ static inline uint32_t tcb_flight(const struct tcp_tcb *t) { return t->snd_nxt -
 /* tcp_rcv.c: segment text into the receive ring (out-of-order ranges),
  * delayed ACK, receiver window (SWS avoidance) */
 int rcv_text(struct keel *k, struct tcp_tcb *t, const struct tcp_seg *s);
-uint16_t rcv_wnd_select(struct tcp_tcb *t);
+/* RCV.WND for acceptance: up to the right edge advertised (never taken
+ * back) or the free space now, whichever reaches further. */
+uint32_t rcv_room(const struct keel *k, const struct tcp_tcb *t);
+uint16_t rcv_wnd_select(const struct keel *k, struct tcp_tcb *t);
 void rcv_fin_ooo(struct tcp_tcb *t, uint32_t fin);
 int rcv_fin_due(const struct tcp_tcb *t);
-int tcp_rcv_window_update_due(const struct tcp_tcb *t);
+int tcp_rcv_window_update_due(const struct keel *k, const struct tcp_tcb *t);
 void tcp_rcv_window_update(struct keel *k, struct tcp_tcb *t);
+
+/* tcp_mem.c: the shared chunk pool's admission and buffer growth */
+void mem_update(struct keel *k);
+unsigned mem_chunks_allowed(const struct keel *k, const struct tcp_tcb *t, const struct chunkq *q,
+			    uint32_t min_bytes);
+uint32_t mem_rcv_space(const struct keel *k, const struct tcp_tcb *t);
+/* The send budget left (mem_snd_room), and as much of it as the pool
+ * can give new bytes (mem_snd_space). */
+uint32_t mem_snd_room(const struct keel *k, const struct tcp_tcb *t);
+uint32_t mem_snd_space(const struct keel *k, const struct tcp_tcb *t);
+void mem_rcv_read(struct keel *k, struct tcp_tcb *t);
+void mem_snd_acked(struct keel *k, struct tcp_tcb *t);
+int mem_prune_ofo(struct keel *k, struct tcp_tcb *t);
+void mem_release(struct keel *k, struct tcp_tcb *t);
+void mem_tcb_init(struct keel *k, struct tcp_tcb *t);
 
 /* tcp_api.c: 0 when t may queue data, else what tcp_send returns */
 int tcb_send_check(struct tcp_tcb *t);

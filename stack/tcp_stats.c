@@ -107,8 +107,13 @@ int keel_tcp_conn_info(const struct keel *k, unsigned index, struct tcp_conn_inf
 		out->raddr = t->raddr;
 		out->lport = t->lport;
 		out->rport = t->rport;
-		out->recv_q = t->rcv_len;
-		out->send_q = t->snd_len;
+		out->recv_q = t->rcvq.len;
+		out->send_q = t->sndq.len;
+		out->rmem_alloc = (uint32_t)chunkq_chunks(&t->rcvq) * CHUNK_SIZE;
+		out->rcvbuf = t->rcv_budget;
+		out->wmem_queued = (uint32_t)chunkq_chunks(&t->sndq) * CHUNK_SIZE;
+		out->sndbuf = t->snd_budget;
+		out->drops = t->rcv_drops;
 		out->rto_ms = t->rto_ms;
 		out->srtt_ms = t->srtt8 >> 3;
 		out->rttvar_ms = t->rttvar4 >> 2;

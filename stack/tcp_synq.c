@@ -55,11 +55,13 @@ void synq_drop_listener(struct keel *k, unsigned listener)
 	}
 }
 
-/* The window every segment of a half-open entry advertises: RCV.WND. */
-static uint16_t synq_rcv_wnd(const struct tcp_synq_entry *e)
+/* The window a half-open connection offers: a new connection's receive
+ * budget (tcp_rmem default).  The entry holds no chunk; the TCB made at
+ * the final ACK honours this right edge (tcp_rcv.c). */
+static uint16_t synq_rcv_wnd(const struct keel *k)
 {
-	(void)e;
-	return KEEL_TCP_RCVBUF;
+	uint32_t w = k->tcp.sysctl.tcp_rmem[1];
+	return (uint16_t)(w < 65535u ? w : 65535u);
 }
 
 static void synq_out(struct keel *k, const struct tcp_synq_entry *e, struct tcp_out *o)
@@ -70,8 +72,7 @@ static void synq_out(struct keel *k, const struct tcp_synq_entry *e, struct tcp_
 	o->sport = e->lport;
 	o->dport = e->rport;
 	o->ack = e->irs + 1;
-	o->wnd = synq_rcv_wnd(e);
-	(void)k;
+	o->wnd = synq_rcv_wnd(k);
 }
 
 /* <SEQ=ISS><ACK=RCV.NXT><CTL=SYN,ACK> with our MSS, the only option. */
@@ -146,7 +147,7 @@ struct tcp_tcb *synq_child(struct keel *k, struct tcp_listener *l, const struct 
 	t->snd_wl1 = s->seq;
 	t->snd_wl2 = s->ack;
 	t->snd_mss = e->mss;
-	t->rcv_adv = KEEL_TCP_RCVBUF;
+	t->rcv_adv = synq_rcv_wnd(k);
 	t->state = TCP_ESTABLISHED;
 	t->flags |= TCB_F_PASSIVE;
 	k->tcp.mib.passive_opens++;
@@ -198,7 +199,7 @@ void synq_input(struct keel *k, struct tcp_synq_entry *e, const struct tcp_seg *
 		return;
 	}
 	uint32_t rcv_nxt = e->irs + 1;
-	uint32_t wnd = synq_rcv_wnd(e);
+	uint32_t wnd = synq_rcv_wnd(k);
 	if (flg & TCP_RST) {
 		if (s->seq == rcv_nxt) {
 			k->tcp.mib.attempt_fails++;

@@ -24,7 +24,8 @@ struct tcp_tcb *tcb_alloc(struct keel *k)
 		if (t->flags & TCB_F_USED)
 			continue;
 		uint16_t gen = t->gen ? t->gen : 1u;
-		memset(t, 0, offsetof(struct tcp_tcb, sndbuf));  /* buffers need no clearing */
+		memset(t, 0, sizeof(*t));
+		mem_tcb_init(k, t);             /* empty queues: no chunk held */
 		t->gen = gen;
 		t->flags = TCB_F_USED;
 		t->listener = TCP_NONE;
@@ -43,6 +44,7 @@ void tcb_free(struct keel *k, struct tcp_tcb *t)
 		return;
 	if (t->flags & TCB_F_ACCEPTQ)
 		acceptq_unlink(k, t);
+	mem_release(k, t);                  /* every chunk back to the pool */
 	t->flags = 0;
 	t->state = TCP_CLOSED;
 	t->gen = tcp_gen_next(t->gen);   /* stale handles now fail */
@@ -99,8 +101,12 @@ void tcb_done(struct keel *k, struct tcp_tcb *t, int err)
 	tcb_set_state(k, t, TCP_CLOSED);
 	t->flags &= (uint16_t)~(TCB_F_RTX_ON | TCB_F_FW2_ON | TCB_F_ACK_NOW);
 	t->dflags &= (uint8_t)~(TCB_D_DACK_ON | TCB_D_KA_ON | TCB_D_PERSIST | TCB_D_RTT_ON);
-	t->snd_len = 0;                 /* the write queue is purged, as tcp_done */
+	/* The write and out-of-order queues are purged, as tcp_done; unread
+	 * data stays for the application. */
+	(void)chunkq_clear(&t->sndq, &k->tcp.chunks);
+	(void)chunkq_truncate(&t->rcvq, &k->tcp.chunks, t->rcvq.len);
 	t->nooo = 0;
+	mem_update(k);
 	if ((t->flags & (TCB_F_ORPHAN | TCB_F_ACCEPTQ)) != 0) {
 		tcb_free(k, t);             /* nobody will ever read the error */
 		return;
@@ -123,9 +129,11 @@ int tcb_need_reset(const struct tcp_tcb *t)
 	}
 }
 
-/* Free receive space: what RCV.WND may be at most.  Out-of-order bytes
- * sit beyond RCV.NXT inside this space and do not reduce it. */
-uint16_t tcb_rcv_wnd(const struct tcp_tcb *t)
+/* Free receive space: what RCV.WND may be at most now (the budget less
+ * the unread bytes, as far as the pool allows: tcp_mem.c).  Out-of-order
+ * bytes sit beyond RCV.NXT inside this space and do not reduce it. */
+uint16_t tcb_rcv_wnd(const struct keel *k, const struct tcp_tcb *t)
 {
-	return (uint16_t)(KEEL_TCP_RCVBUF - t->rcv_len);
+	uint32_t w = mem_rcv_space(k, t);
+	return (uint16_t)(w < 65535u ? w : 65535u);
 }

@@ -4,9 +4,8 @@
 #define KEEL_TCP_TCB_H
 #include <stdint.h>
 #include <keel/config.h>
+#include "chunkq.h"
 
-#define TCP_SNDMASK (KEEL_TCP_SNDBUF - 1u)
-#define TCP_RCVMASK (KEEL_TCP_RCVBUF - 1u)
 #define TCP_NONE 0xffu              /* "no index" in uint8_t links */
 
 /* tcb.flags */
@@ -32,16 +31,20 @@
 #define TCB_D_PERSIST   0x20u       /* the rtx timer is the persist timer */
 #define TCB_D_KA_ON     0x40u       /* ka_due armed */
 
+/* tcb.mflags: buffer growth (tcp_mem.c) */
+#define TCB_M_RWND_FULL 0x01u       /* the peer filled the advertised window */
+#define TCB_M_SND_FULL  0x02u       /* a write found the send budget full */
+
 /* Copies per byte (the stack's own; the driver adds its DMA/FIFO copy):
- *   received: frame -> rcvbuf (tcp_rcv.c, once, in order or not: an
- *             out-of-order byte is written at its final ring position and
- *             never moved), rcvbuf -> application buffer (tcp_recv): 2.
- *   sent:     application buffer -> sndbuf (tcp_send), sndbuf -> the one
- *             output frame k->txbuf (tcp_output.c; again for each
+ *   received: frame -> rcvq chunks (tcp_rcv.c, once, in order or not: an
+ *             out-of-order byte is written at its final queue position and
+ *             never moved), chunks -> application buffer (tcp_recv): 2.
+ *   sent:     application buffer -> sndq chunks (tcp_send), chunks -> the
+ *             one output frame k->txbuf (tcp_output.c; again for each
  *             retransmission): 2.
- * The rings keep the application API copy-in/copy-out and the TCB fixed
- * size; a retransmission needs the bytes anyway, so sndbuf is the minimum
- * the sender must keep, and rcvbuf is what the advertised window promises. */
+ * The bytes live in the shared chunk pool (chunkq.h, tcp_mem.c), not in
+ * the TCB: a connection holds chunks only while it has unacknowledged,
+ * unsent, unread or out-of-order bytes. */
 
 struct tcp_tcb {
 	uint16_t flags;
@@ -61,18 +64,22 @@ struct tcp_tcb {
 	uint32_t snd_sml;           /* end of the last small segment sent (Minshall's Nagle) */
 	uint32_t fin_seq;
 	uint16_t snd_mss;           /* min(our MSS, peer's MSS) */
-	uint16_t snd_head;          /* ring index of the byte at the data SND.UNA */
-	uint16_t snd_len;           /* bytes in sndbuf: unacked + unsent */
-	uint16_t pad0_;
+	uint16_t snd_budget;        /* send buffer size now (tcp_wmem) */
+	struct chunkq sndq;         /* from SND.UNA's data: unacked + unsent */
 	/* receive sequence space */
 	uint32_t irs, rcv_nxt;
 	uint32_t rcv_wup;           /* RCV.NXT when the last window was advertised */
 	uint32_t rcv_fin;           /* TCB_F_FIN_OOO: the FIN's sequence number */
-	uint16_t rcv_head, rcv_len;
+	struct chunkq rcvq;         /* unread bytes up to RCV.NXT, out-of-order ones beyond */
+	uint16_t rcv_budget;        /* receive buffer size now (tcp_rmem) */
 	uint16_t rcv_adv;           /* window last advertised (right edge rcv_wup + rcv_adv) */
+	uint16_t rcv_drops;         /* segments dropped for want of memory (ss -m "d") */
 	uint8_t nooo;               /* out-of-order ranges in use */
 	uint8_t dflags;             /* TCB_D_* */
-	struct { uint32_t start, end; } ooo[KEEL_TCP_OOO_RANGES];  /* sorted, disjoint, > RCV.NXT */
+	uint8_t mflags;             /* TCB_M_* */
+	/* Out-of-order byte ranges as offsets from RCV.NXT (the window is at
+	 * most 65535 bytes): sorted, disjoint, beyond RCV.NXT. */
+	struct { uint16_t start, end; } ooo[KEEL_TCP_OOO_RANGES];
 	/* retransmission (RFC 6298) */
 	uint32_t rto_ms;            /* current RTO including backoff */
 	uint32_t srtt8, rttvar4;    /* SRTT * 8, RTTVAR * 4 in ms; srtt8 0 = no sample yet */
@@ -94,7 +101,5 @@ struct tcp_tcb {
 	uint8_t persist_shift;      /* persist backoff exponent */
 	uint8_t dupacks;
 	uint16_t total_retrans;     /* segments retransmitted on this connection */
-	uint8_t sndbuf[KEEL_TCP_SNDBUF];
-	uint8_t rcvbuf[KEEL_TCP_RCVBUF];
 };
 #endif

@@ -80,7 +80,7 @@ static void persist_expired(struct keel *k, struct tcp_tcb *t)
  * ka_cnt unanswered -> RST and ETIMEDOUT. */
 static void keepalive_expired(struct keel *k, struct tcp_tcb *t)
 {
-	if (!synchronized(t) || t->snd_len > 0 || tcb_flight(t) > 0 || (t->dflags & TCB_D_PERSIST)) {
+	if (!synchronized(t) || t->sndq.len > 0 || tcb_flight(t) > 0 || (t->dflags & TCB_D_PERSIST)) {
 		t->ka_due = k->now_ms + t->ka_idle_ms;     /* other timers watch the peer */
 		return;
 	}

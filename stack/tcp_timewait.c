@@ -44,7 +44,7 @@ void tw_enter(struct keel *k, const struct tcp_tcb *t)
 		w->rport = t->rport;
 		w->snd_nxt = t->snd_nxt;
 		w->rcv_nxt = t->rcv_nxt;
-		w->wnd = tcb_rcv_wnd(t);
+		w->wnd = tcb_rcv_wnd(k, t);
 		w->since = k->now_ms;
 		uint8_t *head = tw_bucket(k, w->raddr, w->rport, w->lport);
 		w->next = *head;

@@ -113,11 +113,22 @@
 #ifndef KEEL_TW_BUCKETS
 #define KEEL_TW_BUCKETS 32             /* TIME_WAIT lookup hash heads (one byte each) */
 #endif
+/* Per-connection buffers are budgets in the shared chunk pool, not
+ * memory of their own: tcp_wmem / tcp_rmem = "min default max" (sysctl). */
 #ifndef KEEL_TCP_SNDBUF
-#define KEEL_TCP_SNDBUF 2048           /* per-connection send buffer, bytes */
+#define KEEL_TCP_SNDBUF 2048           /* tcp_wmem default: a new connection's send budget */
 #endif
 #ifndef KEEL_TCP_RCVBUF
-#define KEEL_TCP_RCVBUF 2048           /* per-connection receive buffer, bytes */
+#define KEEL_TCP_RCVBUF 2048           /* tcp_rmem default: a new connection's receive budget */
+#endif
+#ifndef KEEL_TCP_BUF_MIN
+#define KEEL_TCP_BUF_MIN 1024          /* tcp_rmem / tcp_wmem min: kept under pressure */
+#endif
+/* tcp_rmem / tcp_wmem max: one connection's two full queues (each may
+ * straddle two more chunks than its bytes fill) fit the arena, <= 64 KiB. */
+#ifndef KEEL_TCP_BUF_MAX
+#define KEEL_TCP_BUF_MAX ((KEEL_CHUNK_ARENA - 4 * KEEL_CHUNK_SIZE) / 2 < 65535 ? \
+			  (KEEL_CHUNK_ARENA - 4 * KEEL_CHUNK_SIZE) / 2 : 65535)
 #endif
 
 /* --- shared buffer pool (chunkq.h) ---
@@ -168,10 +179,11 @@ _Static_assert(KEEL_SYN_BACKLOG >= 1 && KEEL_SYN_BACKLOG <= 65535, "SYN queue si
 _Static_assert(KEEL_TW_MAX >= 1 && KEEL_TW_MAX <= 254, "TIME_WAIT table size (chains link by uint8 index + 1)");
 _Static_assert((KEEL_TW_BUCKETS & (KEEL_TW_BUCKETS - 1)) == 0 && KEEL_TW_BUCKETS <= 256,
 	       "TIME_WAIT buckets: a power of two");
-_Static_assert(KEEL_TCP_SNDBUF <= 32768 && KEEL_TCP_RCVBUF <= 32768, "buffers fit uint16 and the unscaled window");
 _Static_assert(KEEL_TCP_SNDBUF >= 536 && KEEL_TCP_RCVBUF >= 536, "TCP buffers too small");
-_Static_assert((KEEL_TCP_SNDBUF & (KEEL_TCP_SNDBUF - 1)) == 0, "send buffer must be a power of two");
-_Static_assert((KEEL_TCP_RCVBUF & (KEEL_TCP_RCVBUF - 1)) == 0, "receive buffer must be a power of two");
+_Static_assert(KEEL_TCP_BUF_MIN >= KEEL_CHUNK_SIZE && KEEL_TCP_BUF_MIN <= KEEL_TCP_SNDBUF &&
+	       KEEL_TCP_BUF_MIN <= KEEL_TCP_RCVBUF, "tcp_rmem/tcp_wmem min: a chunk .. default");
+_Static_assert(KEEL_TCP_SNDBUF <= KEEL_TCP_BUF_MAX && KEEL_TCP_RCVBUF <= KEEL_TCP_BUF_MAX &&
+	       KEEL_TCP_BUF_MAX <= 65535, "tcp_rmem/tcp_wmem: default <= max <= 65535 (no window scaling)");
 _Static_assert(KEEL_CHUNK_SIZE >= 64 && (KEEL_CHUNK_SIZE & (KEEL_CHUNK_SIZE - 1)) == 0,
 	       "chunk size: a power of two, at least 64");
 _Static_assert(KEEL_CHUNK_ARENA % KEEL_CHUNK_SIZE == 0, "the arena is whole chunks");

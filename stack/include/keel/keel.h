@@ -2,9 +2,10 @@
  * main loop makes (keel_input in port.h, keel_tick here).
  *
  * Applications and firmware include <keel/...> headers only (make test
- * checks firmware/): keel.h, tcp.h (sockets), stats.h (counters, pools,
- * connection table), sysctl.h (Linux-named knobs), config.h (compile-time
- * sizes) and port.h (the driver contract).  struct keel is opaque here:
+ * checks firmware/): keel.h, tcp.h and udp.h (sockets), dhcp.h and dns.h
+ * (the client services), stats.h (counters, pools, connection table),
+ * sysctl.h (Linux-named knobs), config.h (compile-time sizes) and port.h
+ * (the driver contract).  struct keel is opaque here:
  * the stack owns its instances (static, KEEL_INSTANCES of them), so no
  * application can depend on its layout.
  *
