@@ -93,6 +93,11 @@ def chart(path, rows, title):
     ax.set_yticks(y)
     ax.set_yticklabels(labels, fontsize=8)
     ax.set_xscale("log")
+    ticks = [t for t in (0.125, 0.25, 0.5, 1, 2, 4, 8)
+             if min(vals + [1]) / 2 <= t <= max(vals + [1]) * 2]
+    ax.set_xticks(ticks)
+    ax.set_xticklabels(["%g" % t for t in ticks])
+    ax.minorticks_off()
     ax.set_xlabel("keel's advantage over lwIP 2.1.3 (>1: keel better; bars: median of pairs, "
                   "whiskers: sign-test interval)", fontsize=8)
     ax.set_title(title, fontsize=9)
@@ -127,8 +132,10 @@ def markdown(rows, boards):
                                                          _num(r["lwip_median"])))
             elif r.get("ratio"):
                 cells.append("**%.2f** (%s vs %s)" % (r["ratio"], _num(r["keel"]), _num(r["lwip"])))
-            else:
+            elif r["keel"] == r["lwip"]:          # the ceiling: one figure for both
                 cells.append("%s" % _num(r["keel"]))
+            else:
+                cells.append("%s vs %s" % (_num(r["keel"]), _num(r["lwip"])))
         unit = next((x["unit"] for x in rows if x["figure"] == fig), "")
         out.append("| %s%s | %s |" % (fig, " (%s)" % unit if unit else "", " | ".join(cells)))
     return "\n".join(out) + "\n"
