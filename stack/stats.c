@@ -190,7 +190,9 @@ int keel_pool_get(const struct keel *k, unsigned pool, struct keel_pool_info *ou
 		[KEEL_POOL_TIME_WAIT] = sizeof(struct tcp_tw_entry),
 		[KEEL_POOL_LISTEN] = sizeof(struct tcp_listener),
 		[KEEL_POOL_ARP_CACHE] = sizeof(struct arp_entry),
-		[KEEL_POOL_ARP_QUEUE] = sizeof(struct arp_qslot),
+		/* per slot: its record and its share of the packet storage */
+		[KEEL_POOL_ARP_QUEUE] = (sizeof(((struct arp_state *)0)->queue) +
+					 sizeof(((struct arp_state *)0)->data)) / ARP_QUEUE_SLOTS,
 		[KEEL_POOL_CHUNKS] = CHUNK_SIZE,
 	};
 	if (pool >= KEEL_NPOOLS)
@@ -206,15 +208,14 @@ int keel_pool_get(const struct keel *k, unsigned pool, struct keel_pool_info *ou
 		out->has_high_water = 1;
 	} else if (pool == KEEL_POOL_ARP_CACHE) {
 		out->size = KEEL_ARP_CACHE_SIZE;
-		for (unsigned i = 0; i < KEEL_ARP_CACHE_SIZE; i++)
-			out->in_use = (uint16_t)(out->in_use + (k->arp.cache[i].state != ARP_FREE));
+		out->in_use = k->arp.in_use;
 	} else if (pool == KEEL_POOL_CHUNKS) {
 		out->size = CHUNK_COUNT;
 		out->in_use = k->tcp.chunks.in_use;
 		out->high_water = k->tcp.chunks.peak;
 		out->has_high_water = 1;
 	} else {
-		out->size = KEEL_ARP_QUEUE_LEN;
+		out->size = ARP_QUEUE_SLOTS;
 		out->in_use = k->arp.queued;
 		out->high_water = (uint16_t)k->arp.stats.queue_hwm;
 		out->has_high_water = 1;

@@ -73,6 +73,7 @@ int keel_tcp_connect(struct keel *k, uint32_t dst, uint16_t dport, uint16_t spor
 	t->raddr = dst;
 	t->lport = sport;
 	t->rport = dport;
+	tcb_hash_insert(k, t);
 	if (reuse) {
 		/* The old incarnation's TIME_WAIT goes (TWRecycled, as Linux
 		 * counts tcp_tw_reuse); start beyond its sequence space. */
@@ -191,7 +192,7 @@ int keel_tcp_shutdown(struct keel *k, int s)
 		return KEEL_OK;
 	case TCP_SYN_SENT:
 		t->state = TCP_CLOSED;     /* Linux tcp_disconnect: no RST for SYN_SENT */
-		t->flags &= (uint16_t)~TCB_F_RTX_ON;
+		tcb_timer_stop(t, TCB_T_RTX);
 		return KEEL_OK;
 	case TCP_CLOSED:
 		return KEEL_ENOTCONN;
@@ -239,8 +240,7 @@ int keel_tcp_close(struct keel *k, int s)
 	struct tcp_tcb *t = conn_to_end(k, s, &ret);
 	if (!t)
 		return ret;
-	t->flags |= TCB_F_ORPHAN;
-	t->gen = tcp_gen_next(t->gen);     /* the handle is gone */
+	t->flags |= TCB_F_ORPHAN;          /* the handle is gone (tcb_from_handle) */
 	if (t->state == TCP_CLOSED || t->state == TCP_SYN_SENT) {
 		t->state = TCP_CLOSED;
 		tcb_free(k, t);
@@ -264,8 +264,7 @@ int keel_tcp_close(struct keel *k, int s)
 		t->state = TCP_LAST_ACK;
 		break;
 	case TCP_FIN_WAIT_2:
-		t->fw2_due = k->now_ms + k->tcp.sysctl.tcp_fin_timeout * 1000u;
-		t->flags |= TCB_F_FW2_ON;
+		tcb_timer_set(k, t, TCB_T_FW2, k->now_ms + k->tcp.sysctl.tcp_fin_timeout * 1000u);
 		break;
 	default:
 		break;                     /* FIN_WAIT_1, CLOSING, LAST_ACK go on */

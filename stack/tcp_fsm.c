@@ -23,8 +23,7 @@ static void keepalive_heard(struct keel *k, struct tcp_tcb *t)
 	if (t->ka_idle_ms == 0)
 		return;
 	t->ka_probes = 0;
-	t->ka_due = k->now_ms + t->ka_idle_ms;
-	t->dflags |= TCB_D_KA_ON;
+	tcb_timer_set(k, t, TCB_T_KA, k->now_ms + t->ka_idle_ms);
 }
 
 /* The ACK owed to an unacceptable segment without data (RFC 9293
@@ -112,7 +111,7 @@ static void ack_advance(struct keel *k, struct tcp_tcb *t, uint32_t ack)
 	if (t->dflags & TCB_D_PERSIST)
 		return;                                   /* tcp_output decides */
 	if (t->snd_una == t->snd_max)
-		t->flags &= (uint16_t)~TCB_F_RTX_ON;      /* RFC 6298 §5.2 */
+		tcb_timer_stop(t, TCB_T_RTX);             /* RFC 6298 §5.2 */
 	else
 		tcp_rtx_arm(k, t);                        /* RFC 6298 §5.3 */
 	(void)acked;
@@ -160,7 +159,7 @@ static void become_established(struct keel *k, struct tcp_tcb *t, const struct t
 	t->snd_wl2 = s->ack;
 	t->retries = 0;
 	t->rto_ms = cc_rto_base(t);
-	t->flags &= (uint16_t)~TCB_F_RTX_ON;
+	tcb_timer_stop(t, TCB_T_RTX);
 	if (seq_gt(t->snd_una, t->snd_max))
 		t->snd_max = t->snd_una;
 	t->rcv_wup = t->rcv_nxt;
@@ -338,10 +337,8 @@ static void sync_input(struct keel *k, struct tcp_tcb *t, const struct tcp_seg *
 	case TCP_FIN_WAIT_1:
 		if (t->flags & TCB_F_FIN_ACKED) {
 			t->state = TCP_FIN_WAIT_2;
-			if (t->flags & TCB_F_ORPHAN) {
-				t->fw2_due = k->now_ms + k->tcp.sysctl.tcp_fin_timeout * 1000u;
-				t->flags |= TCB_F_FW2_ON;
-			}
+			if (t->flags & TCB_F_ORPHAN)
+				tcb_timer_set(k, t, TCB_T_FW2, k->now_ms + k->tcp.sysctl.tcp_fin_timeout * 1000u);
 		}
 		break;
 	case TCP_CLOSING:

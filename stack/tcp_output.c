@@ -20,7 +20,7 @@ static void out_init(struct keel *k, struct tcp_out *o, struct tcp_tcb *t, uint8
 		o->ack = t->rcv_nxt;
 		/* Every ACK we send settles what was owed. */
 		t->flags &= (uint16_t)~TCB_F_ACK_NOW;
-		t->dflags &= (uint8_t)~TCB_D_DACK_ON;
+		tcb_timer_stop(t, TCB_T_DACK);
 	}
 	/* Window = free receive space, receiver SWS applied (tcp_rcv.c). */
 	o->wnd = rcv_wnd_select(k, t);
@@ -35,8 +35,7 @@ static void copy_out(struct keel *k, const struct tcp_tcb *t, uint32_t off, uint
 
 void tcp_rtx_arm(struct keel *k, struct tcp_tcb *t)
 {
-	t->rtx_due = k->now_ms + t->rto_ms;
-	t->flags |= TCB_F_RTX_ON;
+	tcb_timer_set(k, t, TCB_T_RTX, k->now_ms + t->rto_ms);
 	t->dflags &= (uint8_t)~TCB_D_PERSIST;
 }
 
@@ -224,8 +223,7 @@ static void output_data(struct keel *k, struct tcp_tcb *t, int force)
 	if (flight == 0 && t->sndq.len > 0 && data_unsent(t) > 0) {
 		if (!(t->dflags & TCB_D_PERSIST)) {
 			t->persist_shift = 0;
-			t->rtx_due = k->now_ms + tcp_persist_interval(t);
-			t->flags |= TCB_F_RTX_ON;
+			tcb_timer_set(k, t, TCB_T_RTX, k->now_ms + tcp_persist_interval(t));
 			t->dflags |= TCB_D_PERSIST;
 		}
 	} else if (flight > 0) {
@@ -234,13 +232,13 @@ static void output_data(struct keel *k, struct tcp_tcb *t, int force)
 		 * retransmit timer covers the FIN (RFC 6298 §5.1). */
 		if ((t->dflags & TCB_D_PERSIST) && (t->snd_wnd > 0 || t->sndq.len == 0)) {
 			t->persist_shift = 0;
-			tcp_rtx_arm(k, t);
-		} else if (!(t->flags & TCB_F_RTX_ON)) {
+			tcp_rtx_arm(k, t);                  /* the window opened */
+		} else if (!tcb_timer_on(t, TCB_T_RTX)) {
 			tcp_rtx_arm(k, t);
 		}
 	} else if (t->dflags & TCB_D_PERSIST) {
 		t->dflags &= (uint8_t)~TCB_D_PERSIST;
-		t->flags &= (uint16_t)~TCB_F_RTX_ON;
+		tcb_timer_stop(t, TCB_T_RTX);
 	}
 }
 
@@ -298,7 +296,7 @@ void tcp_persist_fire(struct keel *k, struct tcp_tcb *t)
 {
 	if (!can_send_data(t) || data_unsent(t) + tcb_flight(t) == 0) {
 		t->dflags &= (uint8_t)~TCB_D_PERSIST;
-		t->flags &= (uint16_t)~TCB_F_RTX_ON;
+		tcb_timer_stop(t, TCB_T_RTX);
 		return;
 	}
 	if (t->sndq.len == 0) {
@@ -314,10 +312,8 @@ void tcp_persist_fire(struct keel *k, struct tcp_tcb *t)
 	}
 	if (t->persist_shift < 16)
 		t->persist_shift++;
-	if (t->dflags & TCB_D_PERSIST) {
-		t->rtx_due = k->now_ms + tcp_persist_interval(t);
-		t->flags |= TCB_F_RTX_ON;
-	}
+	if (t->dflags & TCB_D_PERSIST)
+		tcb_timer_set(k, t, TCB_T_RTX, k->now_ms + tcp_persist_interval(t));
 }
 
 /* RFC 1122 §4.2.3.6: <SEQ=SND.NXT-1><ACK=RCV.NXT>, no data (as Linux);

@@ -96,10 +96,8 @@ static void ack_soon(struct keel *k, struct tcp_tcb *t)
 		t->flags |= TCB_F_ACK_NOW;              /* two full segments (or more) unacked */
 		return;
 	}
-	if (!(t->dflags & TCB_D_DACK_ON)) {
-		t->dack_due = k->now_ms + KEEL_TCP_DELACK_MS;
-		t->dflags |= TCB_D_DACK_ON;
-	}
+	if (!tcb_timer_on(t, TCB_T_DACK))
+		tcb_timer_set(k, t, TCB_T_DACK, k->now_ms + KEEL_TCP_DELACK_MS);
 }
 
 /* The peer's FIN at fin, beyond RCV.NXT: remembered until RCV.NXT gets

@@ -5,8 +5,11 @@
 #include <stdint.h>
 #include <keel/config.h>
 #include "chunkq.h"
+#include "tcp_tuple.h"
+#include "tcp_wheel.h"
 
-#define TCP_NONE 0xffu              /* "no index" in uint8_t links */
+#define TCP_NONE 0xffffu            /* "no index" in uint16_t links */
+#define TCP_NO_LISTENER 0xffu       /* "no listener" in uint8_t listener indices */
 
 /* tcb.flags */
 #define TCB_F_USED      0x0001u
@@ -16,20 +19,28 @@
 #define TCB_F_FIN_ACKED 0x0010u
 #define TCB_F_FIN_RCVD  0x0020u     /* peer's FIN consumed: end of stream */
 #define TCB_F_ACK_NOW   0x0040u     /* an ACK is owed */
-#define TCB_F_RTX_ON    0x0080u     /* rtx_due is armed */
-#define TCB_F_FW2_ON    0x0100u     /* fw2_due armed (orphan in FIN_WAIT_2) */
 #define TCB_F_ACCEPTQ   0x0200u     /* in a listener's accept queue */
 #define TCB_F_PASSIVE   0x0400u     /* came from a listener */
 #define TCB_F_FIN_OOO   0x0800u     /* peer's FIN seen out of order, at rcv_fin */
+#define TCB_F_HASHED    0x1000u     /* in the 4-tuple hash (tcb_hash_insert) */
 
 /* tcb.dflags: the data path's own state */
 #define TCB_D_INIT      0x01u       /* data-path state set up (tcb_dp_init) */
 #define TCB_D_NODELAY   0x02u       /* Nagle off (tcp_set_nodelay) */
 #define TCB_D_RECOVERY  0x04u       /* in NewReno fast recovery */
 #define TCB_D_RTT_ON    0x08u       /* rtt_seq is being timed */
-#define TCB_D_DACK_ON   0x10u       /* dack_due armed */
 #define TCB_D_PERSIST   0x20u       /* the rtx timer is the persist timer */
-#define TCB_D_KA_ON     0x40u       /* ka_due armed */
+
+/* The TCB's timers: one deadline each, a bit each in tcb.timers when
+ * armed; the TCB is one node in the timer wheel (tcp_wheel.h), filed at
+ * or before its earliest armed deadline (tcp_timer.c). */
+enum tcb_timer {
+	TCB_T_RTX,                  /* retransmit, or (TCB_D_PERSIST) persist */
+	TCB_T_DACK,                 /* delayed ACK */
+	TCB_T_KA,                   /* keepalive */
+	TCB_T_FW2,                  /* orphan in FIN_WAIT_2: tcp_fin_timeout */
+	TCB_T_N
+};
 
 /* tcb.mflags: buffer growth (tcp_mem.c) */
 #define TCB_M_RWND_FULL 0x01u       /* the peer filled the advertised window */
@@ -48,13 +59,18 @@
 
 struct tcp_tcb {
 	uint16_t flags;
-	uint16_t gen;               /* handle generation; bumped on close/free */
 	uint8_t state;              /* enum tcp_state */
 	int8_t err;                 /* pending enum keel_err for the app */
-	uint8_t listener;           /* accept queue owner, TCP_NONE */
-	uint8_t next;               /* accept-queue link, TCP_NONE */
-	uint32_t laddr, raddr;
-	uint16_t lport, rport;
+	uint32_t gen;               /* handle generation, 1..TCP_H_GEN_MAX; bumped on free */
+	uint16_t next;              /* accept-queue link, TCP_NONE */
+	uint16_t hnext;             /* 4-tuple hash chain, or free-list link */
+	uint8_t listener;           /* accept queue owner, TCP_NO_LISTENER */
+	/* The 4-tuple, also readable as one struct tcp_tuple (C11 anonymous
+	 * members: t->raddr and t->tuple.raddr are the same bytes). */
+	union {
+		struct tcp_tuple tuple;
+		struct { uint32_t laddr, raddr; uint16_t lport, rport; };
+	};
 	/* send sequence space.  SND.NXT may be pulled back to SND.UNA (RTO
 	 * go-back-N, zero window); snd_max is the highest sequence ever sent
 	 * + 1 and bounds acceptable ACKs. */
@@ -84,16 +100,17 @@ struct tcp_tcb {
 	uint32_t rto_ms;            /* current RTO including backoff */
 	uint32_t srtt8, rttvar4;    /* SRTT * 8, RTTVAR * 4 in ms; srtt8 0 = no sample yet */
 	uint32_t rtt_seq, rtt_start;/* the one segment being timed (Karn) */
-	uint32_t rtx_due;           /* retransmit or (TCB_D_PERSIST) persist deadline */
-	uint32_t fw2_due;
 	uint32_t last_ack_rx;       /* when the last ACK arrived (zero-window exemption) */
 	uint32_t oow_ack_ms;        /* last ACK sent for an unacceptable dataless segment */
 	/* congestion control (RFC 5681, RFC 6582) */
 	uint32_t cwnd, ssthresh;    /* bytes */
 	uint32_t bytes_acked;       /* congestion-avoidance byte counter */
 	uint32_t recover;           /* RFC 6582 "recover" */
-	/* delayed ACK and keepalive */
-	uint32_t dack_due, ka_due;
+	/* timers (enum tcb_timer) */
+	uint32_t timer_due[TCB_T_N];
+	struct tmr_node tmr;        /* in the wheel, due = earliest armed (or earlier) */
+	uint8_t timers;             /* armed: bit (1 << enum tcb_timer) */
+	/* keepalive */
 	uint32_t ka_idle_ms, ka_intvl_ms;   /* 0: keepalive off */
 	uint8_t ka_cnt, ka_probes;
 	uint8_t retries;            /* consecutive expiries of rtx */

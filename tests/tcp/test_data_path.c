@@ -6,13 +6,14 @@
 #include <stdio.h>
 #include <string.h>
 #include "harness.h"
+#include "tcp_internal.h"
 
 /* tcp_conn_info of the current connection's TCB. */
 static struct tcp_conn_info info(struct th *t)
 {
 	struct tcp_conn_info ci;
 	memset(&ci, 0, sizeof(ci));
-	int r = keel_tcp_conn_info(K, KEEL_TCP_MAX_LISTEN + ((unsigned)H & 0xffu), &ci);
+	int r = keel_tcp_conn_info(K, KEEL_TCP_MAX_LISTEN + tcp_handle_slot(H), &ci);
 	if (r != 0 || ci.kind != TCP_CONN_TCB)
 		th_fail(t, 0, "tcp_conn_info: no TCB for the handle (%d)", r);
 	return ci;
