@@ -117,6 +117,11 @@ static void test_history(void **state)
 	/* ESC O A (application cursor keys) walks it too; down returns. */
 	out = type("\x1bOA\x1b[B\x1b[A\r");
 	assert_non_null(strstr(out, "net.ipv4.tcp_msl = 30"));
+	/* A line with a leading space runs and is not remembered. */
+	out = type(" sysctl tcp_fin_timeout\r");
+	assert_non_null(strstr(out, "tcp_fin_timeout = "));
+	out = type("\x1b[A\r");
+	assert_non_null(strstr(out, "net.ipv4.tcp_msl = 30"));
 	/* An unknown escape sequence is dropped whole. */
 	out = type("\x1b[5~sysctl tcp_msl\r");
 	assert_null(strstr(out, "unknown"));

@@ -39,10 +39,13 @@ enum keel_pool {
 	KEEL_POOL_ARP_CACHE,    /* neighbours */
 	KEEL_POOL_ARP_QUEUE,    /* packets waiting for an address */
 	KEEL_POOL_CHUNKS,       /* the shared buffer pool: every connection's data */
+	KEEL_POOL_UDP,          /* bound UDP ports (the stack's DHCP and DNS too) */
+	KEEL_POOL_DNS_CACHE,    /* names resolved, until their TTL runs out */
 	KEEL_NPOOLS
 };
 struct keel_pool_info {
-	const char *name;       /* "tcb", "syn_queue", "time_wait", "listeners", "arp_cache", "arp_queue", "chunks" */
+	const char *name;       /* "tcb", "syn_queue", "time_wait", "listeners", "arp_cache",
+				 * "arp_queue", "chunks", "udp_sockets", "dns_cache" */
 	uint16_t size, in_use;
 	uint16_t high_water;    /* most ever in use, when has_high_water */
 	uint8_t has_high_water;
