@@ -227,11 +227,12 @@ static int synq_promote(struct keel *k, struct tcp_synq_entry *e, const struct t
 
 /* A segment for a half-open entry, in Linux tcp_check_req's order:
  *   SYN with SEG.SEQ == IRS (retransmitted SYN) -> resend SYN-ACK
+ *       (not if PAWS rejects it: TSval older than the SYN's)
  *   ACK with SEG.ACK != ISS+1                   -> <SEQ=SEG.ACK><RST>
  *   RST (RFC 5961 §3.2, in the window the SYN-ACK advertised):
  *       SEG.SEQ == RCV.NXT -> drop the entry silently; other in-window
  *       -> challenge ACK, entry kept; outside -> dropped
- *   outside the window                          -> ACK, drop
+ *   outside the window, or PAWS-rejected        -> ACK, drop
  *   SYN in window                               -> RST, drop the entry
  *   no ACK                                      -> drop
  *   good ACK -> TCB (ESTABLISHED) into the accept queue; accept queue
@@ -240,7 +241,11 @@ static int synq_promote(struct keel *k, struct tcp_synq_entry *e, const struct t
 void synq_input(struct keel *k, struct tcp_synq_entry *e, const struct tcp_seg *s)
 {
 	uint8_t flg = s->flags & (TCP_RST | TCP_SYN | TCP_ACK);
-	if (s->seq == e->irs && flg == TCP_SYN) {
+	/* PAWS against the SYN's TSval (Linux tcp_check_req; RSTs exempt as
+	 * on a connection). */
+	int paws = (e->opts & TCP_OPTF_TS) && (s->opts & TCP_OPTF_TS) && !(s->flags & TCP_RST) &&
+		   seq_lt(s->tsval, e->ts_recent);
+	if (s->seq == e->irs && flg == TCP_SYN && !paws) {
 		e->flags |= SYNQ_F_RESENT;
 		synq_send_synack(k, e);
 		k->tcp.mib.synack_retrans++;
@@ -262,7 +267,9 @@ void synq_input(struct keel *k, struct tcp_synq_entry *e, const struct tcp_seg *
 		}
 		return;
 	}
-	if (!req_in_window(s->seq, s->seq + tcp_seg_seqlen(s), rcv_nxt, rcv_nxt + wnd)) {
+	if (paws || !req_in_window(s->seq, s->seq + tcp_seg_seqlen(s), rcv_nxt, rcv_nxt + wnd)) {
+		if (paws)
+			k->tcp.mib.paws_estab_rejected++;
 		synq_send_ack(k, e);
 		return;
 	}
