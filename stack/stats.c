@@ -63,6 +63,13 @@ static const struct counter_def defs[] = {
 	K("TcpExt", "DelayedACKs", tcp.mib.delayed_acks),
 	K("TcpExt", "TCPWinProbe", tcp.mib.win_probes),
 	K("TcpExt", "TCPKeepAlive", tcp.mib.keepalive_probes),
+	K("TcpExt", "PAWSEstabRejected", tcp.mib.paws_estab_rejected),
+	K("TcpExt", "PAWSActiveRejected", tcp.mib.paws_active_rejected),
+	K("TcpExt", "TCPTSReorder", tcp.mib.ts_reorder),
+	K("TcpExt", "TCPSACKRecovery", tcp.mib.sack_recovery),
+	K("TcpExt", "TCPSACKReorder", tcp.mib.sack_reorder),
+	K("TcpExt", "TCPDSACKRecv", tcp.mib.dsack_recv),
+	K("TcpExt", "TCPLossProbes", tcp.mib.loss_probes),
 	/* Ip and IpExt */
 	K("Ip", "InReceives", ip.in_receives),
 	K("Ip", "InHdrErrors", ip.in_hdr_errors),

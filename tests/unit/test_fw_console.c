@@ -140,6 +140,10 @@ static void test_help(void **state)
 	(void)state;
 	const char *out = type("help sysctl\r");
 	assert_non_null(strstr(out, "usage: sysctl [-a] | NAME... | [-w] NAME=VALUE"));
+	assert_non_null(strstr(out, "no tcp_tw_recycle: it broke clients behind NAT and Linux removed it in 4.12"));
+	/* asking for it, or setting it, explains why it is not there */
+	assert_non_null(strstr(type("sysctl net.ipv4.tcp_tw_recycle\r"), "removed\r\n  it in 4.12"));
+	assert_non_null(strstr(type("sysctl -w tcp_tw_recycle=1\r"), "broke clients behind NAT"));
 	/* The list is a stream, sorted by name through the linker. */
 	out = type("help\r");
 	const char *h = strstr(out, "help "), *i = strstr(out, "ifconfig "),

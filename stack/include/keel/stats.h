@@ -106,7 +106,14 @@ struct tcp_conn_info {
 	uint32_t wmem_queued;        /* w: send queue */
 	uint32_t sndbuf;             /* tb: send budget now */
 	uint32_t drops;              /* d: segments dropped for want of memory */
+	/* `ss -i`'s "ts sack wscale:S,R" (TCBs only): what the handshake agreed */
+	uint8_t opts;                /* TCP_CONN_OPT_* */
+	uint8_t snd_wscale, rcv_wscale;  /* the peer's shift, ours (TCP_CONN_OPT_WSCALE) */
 };
+#define TCP_CONN_OPT_TS     0x01u    /* timestamps (RFC 7323) */
+#define TCP_CONN_OPT_SACK   0x02u    /* SACK (RFC 2018) */
+#define TCP_CONN_OPT_WSCALE 0x04u    /* window scaling (RFC 7323) */
+#define TCP_CONN_INFO_HAS_OPTS 1
 #define TCP_CONN_INFO_HAS_SKMEM 1
 #define TCP_CONN_INFO_HAS_SRTT 1
 #define TCP_CONN_INFO_HAS_CWND 1
