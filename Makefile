@@ -104,6 +104,8 @@ FW_TEST_OBJS_test_fw_fmt := fmt
 FW_TEST_OBJS_test_fw_console := console fmt cmd_help cmd_ifconfig cmd_netstat cmd_ss cmd_sysctl \
 	cmd_watch counters
 FW_TEST_OBJS_test_fw_api :=
+FW_TEST_OBJS_test_fw_http_parse := http_parse
+FW_TEST_OBJS_test_fw_history := history history_fmt fmt
 FW_HOST_OBJS = $(patsubst %,$(HOST_OBJ)/firmware/%.o,$(FW_TEST_OBJS_$(1)))
 
 $(HOST_OBJ)/stack/%.o $(HOST_OBJ)/tests/%.o: HOST_FLAGS = $(HOST_CFLAGS)
@@ -167,17 +169,26 @@ $(HOST_BUILD)/fuzz/fuzz_frame: tests/fuzz/fuzz_frame.c $(STACK_SRCS) $(wildcard 
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) $< $(STACK_SRCS) -o $@
 
-$(HOST_BUILD)/fuzz/fuzz_tcp_wire: tests/fuzz/fuzz_tcp_wire.c stack/tcp_wire.c stack/checksum.c \
+$(HOST_BUILD)/fuzz/fuzz_tcp_wire: tests/fuzz/fuzz_tcp_wire.c stack/tcp_wire.c stack/tcp_options.c stack/checksum.c \
 		$(wildcard stack/*.h)
 	@mkdir -p $(dir $@)
-	$(FUZZ_CC) $(FUZZ_CFLAGS) $< stack/tcp_wire.c stack/checksum.c -o $@
+	$(FUZZ_CC) $(FUZZ_CFLAGS) $< stack/tcp_wire.c stack/tcp_options.c stack/checksum.c -o $@
 
-test-fuzz: deps-test $(HOST_BUILD)/fuzz/fuzz_frame $(HOST_BUILD)/fuzz/fuzz_tcp_wire
-	@mkdir -p $(HOST_BUILD)/fuzz/corpus $(HOST_BUILD)/fuzz/corpus_tcp_wire
+# The DHCP and DNS reply parsers alone (tests/fuzz/fuzz_dhcp_dns.c).
+$(HOST_BUILD)/fuzz/fuzz_dhcp_dns: tests/fuzz/fuzz_dhcp_dns.c stack/dhcp_wire.c stack/dns_wire.c \
+		$(wildcard stack/*.h)
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) $< stack/dhcp_wire.c stack/dns_wire.c -o $@
+
+test-fuzz: deps-test $(HOST_BUILD)/fuzz/fuzz_frame $(HOST_BUILD)/fuzz/fuzz_tcp_wire \
+		$(HOST_BUILD)/fuzz/fuzz_dhcp_dns
+	@mkdir -p $(HOST_BUILD)/fuzz/corpus $(HOST_BUILD)/fuzz/corpus_tcp_wire $(HOST_BUILD)/fuzz/corpus_dhcp_dns
 	$(HOST_BUILD)/fuzz/fuzz_frame -max_total_time=$(FUZZ_TIME) -timeout=10 -print_final_stats=1 \
 		$(HOST_BUILD)/fuzz/corpus
 	$(HOST_BUILD)/fuzz/fuzz_tcp_wire -max_total_time=$(FUZZ_TIME) -timeout=10 -print_final_stats=1 \
 		$(HOST_BUILD)/fuzz/corpus_tcp_wire
+	$(HOST_BUILD)/fuzz/fuzz_dhcp_dns -max_total_time=$(FUZZ_TIME) -timeout=10 -print_final_stats=1 \
+		$(HOST_BUILD)/fuzz/corpus_dhcp_dns
 
 test-nomalloc: boards
 	@scripts/check-nomalloc.sh $(CROSS) $(foreach b,$(BOARDS),build/$(b)/keel.elf)
