@@ -6,7 +6,7 @@
  *   /connections   JSON array of tcp_conn_info rows
  *   /capture.pcap  the capture ring (capture.h), classic pcap
  *
- * One connection slot's 512-byte stage is all the memory a request gets:
+ * One connection's 512-byte stage is all the memory a request gets:
  * first it holds the request (line and headers up to the blank line; more
  * than that is 400), then it stages the response, which is generated a row
  * at a time as tcp_send takes bytes, so a response of any size needs no
@@ -144,6 +144,9 @@ static int http_poll(struct keel *k, struct app_conn *c, unsigned ev)
 				keel_tcp_abort(k, c->sock);   /* not taking the response */
 				return 1;
 			}
+			/* Rows left and room to stage them: go on next pass (a
+			 * long page) rather than wait for an event. */
+			c->again = !(c->phase & F_GEN_DONE) && c->len < APP_STAGE_LEN / 2;
 			return 0;
 		}
 		http_on_close(c);
@@ -165,4 +168,4 @@ static int http_poll(struct keel *k, struct app_conn *c, unsigned ev)
 	}
 }
 
-const struct service svc_http = { "http", 80, 4, http_accept, http_poll };
+const struct service svc_http = { "http", 80, 1, http_accept, http_poll };
