@@ -59,7 +59,7 @@ class Dnsmasq:
                                      stderr=subprocess.PIPE, preexec_fn=_die_with_parent)
         _register(self)
         # Up when it listens on 67 (bounded wait).
-        deadline = time.monotonic() + 5
+        deadline = time.monotonic() + 10
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
                 raise RigError("dnsmasq exited: %s" % self.proc.stderr.read().decode())

@@ -35,7 +35,7 @@ def leased(request, board):
     # The lease arrives as a console notice; nothing is typed before it.
     dut.console.expect(r"dhcp: leased ip %s/24 gw %s from %s for %d s"
                        % (re.escape(DEV_ADDR), re.escape(HOST_ADDR), re.escape(HOST_ADDR), LEASE_S),
-                       timeout=15)
+                       timeout=30)
     dut.console.expect(re.escape(keelqemu.Console.PROMPT), timeout=5)
     return dut
 
@@ -107,7 +107,7 @@ def test_make_run_user_networking_leases_dev_addr(request, board):
     request.addfinalizer(dut.close)
     # restrict=on: QEMU offers no router, so the gateway may be 0.0.0.0
     dut.console.expect(r"dhcp: leased ip %s/24 gw \S+ from 192.0.2.1" % re.escape(DEV_ADDR),
-                       timeout=15)
+                       timeout=30)
 
 
 def test_ifconfig_switches_static_and_dhcp(request, board):
@@ -123,7 +123,7 @@ def test_ifconfig_switches_static_and_dhcp(request, board):
     out, info = lease_info(dut)
     assert info["dhcp"] == "static", out
     dut.console.sendline("ifconfig dhcp")
-    dut.console.expect(r"dhcp: leased ip %s/24" % re.escape(DEV_ADDR), timeout=15)
+    dut.console.expect(r"dhcp: leased ip %s/24" % re.escape(DEV_ADDR), timeout=30)
     dut.console.expect(re.escape(keelqemu.Console.PROMPT), timeout=5)
     out, info = lease_info(dut)
     assert info["dhcp"] == "bound", out
