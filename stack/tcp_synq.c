@@ -259,8 +259,14 @@ void synq_tick(struct keel *k)
 		e->retries++;
 		uint8_t shift = e->retries < 8 ? e->retries : 8;   /* 1 s << 7 > 120 s */
 		uint32_t gap = TCP_RTO_INIT_MS << shift;
+		if (gap > TCP_RTO_MAX_MS)
+			gap = TCP_RTO_MAX_MS;
 		/* From the old deadline, so a budget-delayed send does not
-		 * shift the schedule (1, 3, 7, 15, 31, 63 s stay exact). */
-		e->deadline += gap < TCP_RTO_MAX_MS ? gap : TCP_RTO_MAX_MS;
+		 * shift the schedule (1, 3, 7, 15, 31, 63 s stay exact) --
+		 * unless the ticks came so late that it would stay in the
+		 * past: then from now, before the signed compare wraps. */
+		e->deadline += gap;
+		if (time_due(k->now_ms, e->deadline))
+			e->deadline = k->now_ms + gap;
 	}
 }

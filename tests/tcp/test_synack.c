@@ -209,3 +209,24 @@ SCRIPT(synack_backoff_capped_at_rto_max)
 	EXPECT_NONE();
 	ASSERT_POOLS(.syn_queue = 0);
 }
+
+/* Found by fuzz_tcp: a main loop that ticks seldom (here every 8 hours)
+ * made each retransmit add its gap to a deadline already far behind the
+ * clock, until the signed comparison wrapped (more than 2^31 ms behind)
+ * and the entry looked due in 12 days: it never left.  A deadline that has
+ * fallen more than a gap behind starts again from now. */
+SCRIPT(synack_sparse_ticks_entry_still_expires)
+{
+	LISTEN(7, 5);
+	SYSCTL(tcp_synack_retries, 255);
+	INJECT("< S 0:0(0) win 8192 <mss 1460>");
+	EXPECT(SYNACK);
+	IGNORE_OUTPUT(1);
+	for (int i = 0; i < 300; i++) {
+		t->now += 8u * 3600u * 1000u;
+		keel_tick(K, t->now);
+	}
+	IGNORE_OUTPUT(0);
+	ASSERT_POOLS(.syn_queue = 0);
+	ASSERT_COUNTER(synack_retrans, 255);
+}
