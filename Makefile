@@ -22,7 +22,7 @@ TARGET_CFLAGS := -mcpu=cortex-m3 -mthumb -Os -g3 -std=c11 $(WARN) $(INCS) \
 TARGET_LDFLAGS := -mcpu=cortex-m3 -mthumb -nostartfiles --specs=nano.specs \
 	-Lboard/$(BOARD) -Tlinker.ld -Wl,--gc-sections -Wl,-Map=$(BUILD)/keel.map
 
-.PHONY: FORCE all help run test flash clean deps test-unit test-tcp test-qemu test-fuzz bench boards
+.PHONY: FORCE all help run test flash clean deps test-unit test-tcp test-qemu test-fuzz fuzz fuzz-seeds bench boards
 all: $(BUILD)/keel.elf $(BUILD)/keel.bin
 
 help:
@@ -88,19 +88,47 @@ test-unit: deps-test $(UNIT_TESTS)
 test-tcp: deps-test $(if $(TCP_TEST_SRCS),$(HOST_BUILD)/tcp/tcp_scripts)
 	@if [ -n "$(TCP_TEST_SRCS)" ]; then $(HOST_BUILD)/tcp/tcp_scripts; fi
 
-# libFuzzer on the frame input path (tests/fuzz/fuzz_frame.c), bounded in time.
+# libFuzzer (tests/fuzz/README.md): fuzz_tcp, the stateful TCP target, and
+# fuzz_frame, single frames into the lower layers.  `make fuzz` runs one
+# target (FUZZ_TARGET, default fuzz_tcp) for FUZZ_SECONDS with the committed
+# corpus as seed, new inputs kept in build/; `make test-fuzz` (part of `make
+# test`) replays each committed corpus and fuzzes each target a bounded
+# while, FUZZ_TEST_SECONDS in all.  `make fuzz-seeds` re-records the TCP
+# corpus from the packet scripts.
 FUZZ_CC ?= clang
-FUZZ_TIME ?= 20
-FUZZ_CFLAGS := -std=c11 -g -O1 $(WARN) -Wno-missing-prototypes -Istack -Itests \
-	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+FUZZ_SECONDS ?= 300
+FUZZ_TARGET ?= fuzz_tcp
+FUZZ_TEST_SECONDS ?= 45
+FUZZ_TARGETS := fuzz_tcp fuzz_frame
+FUZZ_CFLAGS := -std=c11 -g -O1 $(WARN) -Wno-missing-prototypes -Istack -Itests -Itests/fuzz \
+	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer \
+	-fsanitize-coverage-ignorelist=tests/fuzz/coverage-ignore.txt
+FUZZ_FLAGS := -timeout=10 -print_final_stats=1 -artifact_prefix=$(HOST_BUILD)/fuzz/
 $(HOST_BUILD)/fuzz/fuzz_frame: tests/fuzz/fuzz_frame.c $(STACK_SRCS) $(wildcard stack/*.h)
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) $< $(STACK_SRCS) -o $@
+$(HOST_BUILD)/fuzz/fuzz_tcp: tests/fuzz/fuzz_tcp.c tests/fuzz/tcp_invariants.c $(wildcard tests/fuzz/*.h) \
+		$(STACK_SRCS) $(wildcard stack/*.h)
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) tests/fuzz/fuzz_tcp.c tests/fuzz/tcp_invariants.c $(STACK_SRCS) -o $@
 
-test-fuzz: deps-test $(HOST_BUILD)/fuzz/fuzz_frame
-	@mkdir -p $(HOST_BUILD)/fuzz/corpus
-	$(HOST_BUILD)/fuzz/fuzz_frame -max_total_time=$(FUZZ_TIME) -timeout=10 -print_final_stats=1 \
-		$(HOST_BUILD)/fuzz/corpus
+fuzz: deps-test $(HOST_BUILD)/fuzz/$(FUZZ_TARGET)
+	@mkdir -p $(HOST_BUILD)/fuzz/corpus-$(FUZZ_TARGET) tests/fuzz/corpus/$(FUZZ_TARGET:fuzz_%=%)
+	$(HOST_BUILD)/fuzz/$(FUZZ_TARGET) -max_total_time=$(FUZZ_SECONDS) $(FUZZ_FLAGS) \
+		$(HOST_BUILD)/fuzz/corpus-$(FUZZ_TARGET) tests/fuzz/corpus/$(FUZZ_TARGET:fuzz_%=%)
+
+test-fuzz: deps-test $(FUZZ_TARGETS:%=$(HOST_BUILD)/fuzz/%)
+	@set -e; n=$(words $(FUZZ_TARGETS)); for f in $(FUZZ_TARGETS); do \
+		c=tests/fuzz/corpus/$${f#fuzz_}; w=$(HOST_BUILD)/fuzz/test-corpus-$$f; \
+		rm -rf $$w; mkdir -p $$w $$c; \
+		echo "== $$f: replay $$c"; $(HOST_BUILD)/fuzz/$$f -runs=0 $(FUZZ_FLAGS) $$c; \
+		echo "== $$f: $$(( $(FUZZ_TEST_SECONDS) / $$n )) s"; \
+		$(HOST_BUILD)/fuzz/$$f -max_total_time=$$(( $(FUZZ_TEST_SECONDS) / $$n )) $(FUZZ_FLAGS) $$w $$c; \
+	done
+
+fuzz-seeds: $(HOST_BUILD)/tcp/tcp_scripts
+	rm -rf tests/fuzz/corpus/tcp && mkdir -p tests/fuzz/corpus/tcp
+	KEEL_FUZZ_RECORD=tests/fuzz/corpus/tcp $(HOST_BUILD)/tcp/tcp_scripts > /dev/null
 
 test-nomalloc: boards
 	@scripts/check-nomalloc.sh $(CROSS) $(foreach b,$(BOARDS),build/$(b)/keel.elf)
@@ -112,6 +140,7 @@ test: deps-test
 	$(MAKE) --no-print-directory test-unit
 	$(MAKE) --no-print-directory test-tcp
 	$(MAKE) --no-print-directory test-nomalloc
+	$(MAKE) --no-print-directory test-fuzz
 	$(MAKE) --no-print-directory test-qemu
 
 # keel against lwIP 2.1.3 on the same board, driver and services (bench/run):
