@@ -14,35 +14,51 @@ TARGET_SRCS := $(STACK_SRCS) $(FW_SRCS) $(COMMON_BOARD_SRCS) $(BOARD_SRCS)
 TARGET_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(TARGET_SRCS))
 
 WARN := -Wall -Wextra -Werror -Wshadow -Wpointer-arith -Wstrict-prototypes -Wmissing-prototypes
-INCS := -Istack -Idrivers -Iboard -Iboard/cortex-m -Iboard/$(BOARD) -Ifirmware
+# Include paths by layer: the stack sees its own headers; firmware sees the
+# public API (stack/include/keel/) and the board contract, nothing else of
+# the stack (check-includes.sh checks the source too); boards and drivers
+# see the public API (keel/port.h is the driver contract) and each other.
+PUBLIC_INCS := -Istack/include
+STACK_INCS := -Istack $(PUBLIC_INCS)
+FW_INCS := -Ifirmware $(PUBLIC_INCS) -Iboard -Iboard/cortex-m
+BOARD_INCS := $(PUBLIC_INCS) -Idrivers -Iboard -Iboard/cortex-m -Iboard/$(BOARD)
 BUILD_ID := $(shell git describe --always --dirty 2>/dev/null || echo unknown)
-TARGET_CFLAGS := -mcpu=cortex-m3 -mthumb -Os -g3 -std=c11 $(WARN) $(INCS) \
+TARGET_CFLAGS := -mcpu=cortex-m3 -mthumb -Os -g3 -std=c11 $(WARN) \
 	-ffunction-sections -fdata-sections -fno-common \
-	-DKEEL_BOARD=\"$(BOARD)\" -DKEEL_BUILD_ID=\"$(BUILD_ID)\" $(EXTRA_CFLAGS)
+	-DKEEL_BOARD=\"$(BOARD)\" $(EXTRA_CFLAGS)
 TARGET_LDFLAGS := -mcpu=cortex-m3 -mthumb -nostartfiles --specs=nano.specs \
 	-Lboard/$(BOARD) -Tlinker.ld -Wl,--gc-sections -Wl,-Map=$(BUILD)/keel.map
 
-.PHONY: FORCE all help run test flash clean deps test-unit test-tcp test-qemu test-fuzz fuzz fuzz-seeds bench boards
+.PHONY: FORCE all help run test flash clean deps test-unit test-tcp test-qemu test-fuzz fuzz fuzz-seeds bench boards \
+	test-structure
 all: $(BUILD)/keel.elf $(BUILD)/keel.bin
 
 help:
 	@echo "make [BOARD=lm3s6965evb|mps2-an385]  build build/<board>/keel.elf and .bin"
 	@echo "make run                            boot it in qemu-system-arm, console on this terminal"
-	@echo "make test                           every test: unit, tcp scripts, qemu (both boards)"
+	@echo "make test                           every test: structure checks, unit, tcp scripts, qemu (both boards)"
 	@echo "make flash                          program an EK-LM3S6965 through OpenOCD"
 
 deps-%:
 	@scripts/deps.sh $*
 
-# The build id is compiled in (banner, version, /metrics): a stamp that
-# changes only with the id rebuilds the objects when it does.
+# The build id (banner, version, /metrics) is compiled into one object,
+# firmware/build_id.o: a stamp that changes only with the id rebuilds that
+# object when it does, and a new commit costs one compile and a link.
 $(BUILD)/build_id.stamp: FORCE
 	@mkdir -p $(dir $@)
 	@echo '$(BUILD_ID)' | cmp -s - $@ || echo '$(BUILD_ID)' > $@
 
-$(BUILD)/%.o: %.c $(BUILD)/build_id.stamp
+$(BUILD)/stack/%.o: LAYER_INCS = $(STACK_INCS)
+$(BUILD)/firmware/%.o: LAYER_INCS = $(FW_INCS)
+$(BUILD)/board/%.o $(BUILD)/drivers/%.o: LAYER_INCS = $(BOARD_INCS)
+$(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CROSS)gcc $(TARGET_CFLAGS) -MMD -MP -c $< -o $@
+	$(CROSS)gcc $(TARGET_CFLAGS) $(LAYER_INCS) -MMD -MP -c $< -o $@
+
+$(BUILD)/firmware/build_id.o: firmware/build_id.c $(BUILD)/build_id.stamp
+	@mkdir -p $(dir $@)
+	$(CROSS)gcc $(TARGET_CFLAGS) $(FW_INCS) -DKEEL_BUILD_ID=\"$(BUILD_ID)\" -MMD -MP -c $< -o $@
 
 $(BUILD)/keel.elf: $(TARGET_OBJS) linker.ld board/$(BOARD)/memory.ld
 	$(CROSS)gcc $(TARGET_LDFLAGS) $(TARGET_OBJS) -o $@
@@ -61,26 +77,71 @@ run: deps-run all
 	@echo "keel on $(BOARD): console below (Ctrl-A X quits QEMU)."
 	@echo "forwarded: localhost:7007->echo 7, :7013->daytime 13, :7019->chargen 19, :8080->http 80, :5001->iperf 5001"
 	qemu-system-arm -M $(QEMU_MACHINE) -nographic -serial mon:stdio -kernel $(BUILD)/keel.elf \
-		-nic user,net=192.0.2.0/24,host=192.0.2.1,dhcpstart=192.0.2.100,restrict=on,$(RUN_FWD),model=$(QEMU_NIC_MODEL)
+		-nic user,net=192.0.2.0/24,host=192.0.2.1,dhcpstart=192.0.2.2,restrict=on,$(RUN_FWD),model=$(QEMU_NIC_MODEL)
 
 flash: all
 	openocd -f board/ek-lm3s6965.cfg -c "program $(BUILD)/keel.elf verify reset exit"
 
 # ---- host tests: the portable stack under ASan and UBSan ----
+# The stack is compiled once into build/host/libkeel.a; each test binary
+# compiles only its own files and links the library.  Firmware tests
+# (tests/unit/test_fw_*.c) also link the firmware objects they name in
+# FW_TEST_OBJS and a fake board (tests/unit/fake_board.c).
 HOST_BUILD := build/host
+HOST_OBJ := $(HOST_BUILD)/obj
 HOST_CC ?= gcc
-HOST_CFLAGS := -std=c11 -g -O1 $(WARN) -Wno-missing-prototypes -Istack -Itests \
-	-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+HOST_SAN := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+HOST_CFLAGS := -std=c11 -g -O1 $(WARN) -Wno-missing-prototypes $(STACK_INCS) -Itests $(HOST_SAN)
+HOST_FW_CFLAGS := -std=c11 -g -O1 $(WARN) -Wno-missing-prototypes $(FW_INCS) -Itests \
+	-DKEEL_BOARD=\"host\" $(HOST_SAN)
+LIBKEEL := $(HOST_BUILD)/libkeel.a
+STACK_HOST_OBJS := $(patsubst %.c,$(HOST_OBJ)/%.o,$(STACK_SRCS))
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(HOST_BUILD)/unit/%,$(sort $(wildcard tests/unit/test_*.c)))
 TCP_TEST_SRCS := $(sort $(wildcard tests/tcp/*.c))
+TCP_TEST_OBJS := $(patsubst %.c,$(HOST_OBJ)/%.o,$(TCP_TEST_SRCS))
+# Firmware files each firmware test links (besides libkeel.a).
+FW_TEST_OBJS_test_fw_fmt := fmt
+FW_TEST_OBJS_test_fw_console := console fmt cmd_help cmd_ifconfig cmd_netstat cmd_ss cmd_sysctl \
+	cmd_watch counters
+FW_TEST_OBJS_test_fw_api :=
+FW_HOST_OBJS = $(patsubst %,$(HOST_OBJ)/firmware/%.o,$(FW_TEST_OBJS_$(1)))
 
-$(HOST_BUILD)/unit/%: tests/unit/%.c $(STACK_SRCS) $(wildcard stack/*.h) $(wildcard tests/unit/*.h)
+$(HOST_OBJ)/stack/%.o $(HOST_OBJ)/tests/%.o: HOST_FLAGS = $(HOST_CFLAGS)
+$(HOST_OBJ)/tests/unit/test_fw_%.o $(HOST_OBJ)/firmware/%.o: HOST_FLAGS = $(HOST_FW_CFLAGS)
+# The fake board starts a stack instance of its own: it also sees the stack.
+$(HOST_OBJ)/tests/unit/fake_board.o: HOST_FLAGS = $(HOST_FW_CFLAGS) $(STACK_INCS)
+# Named targets (not only a pattern), so make knows the test links below
+# can be made before any object exists.
+HOST_ALL_OBJS := $(patsubst %.c,$(HOST_OBJ)/%.o,$(STACK_SRCS) $(FW_SRCS) $(TCP_TEST_SRCS) \
+	$(wildcard tests/unit/*.c))
+$(HOST_ALL_OBJS): $(HOST_OBJ)/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(HOST_CC) $(HOST_CFLAGS) $< $(STACK_SRCS) -o $@ -lcmocka
+	$(HOST_CC) $(HOST_FLAGS) -MMD -MP -c $< -o $@
 
-$(HOST_BUILD)/tcp/tcp_scripts: $(TCP_TEST_SRCS) $(STACK_SRCS) $(wildcard stack/*.h) $(wildcard tests/tcp/*.h)
+$(LIBKEEL): $(STACK_HOST_OBJS)
+	@rm -f $@
+	ar rcs $@ $^
+
+.SECONDARY:
+.SECONDEXPANSION:
+$(HOST_BUILD)/unit/test_fw_%: $(HOST_OBJ)/tests/unit/test_fw_%.o $$(call FW_HOST_OBJS,test_fw_$$*) \
+		$(HOST_OBJ)/tests/unit/fake_board.o $(LIBKEEL) tests/unit/host_cmds.ld
 	@mkdir -p $(dir $@)
-	$(HOST_CC) $(HOST_CFLAGS) $(TCP_TEST_SRCS) $(STACK_SRCS) -o $@
+	$(HOST_CC) $(HOST_SAN) -Wl,-T,tests/unit/host_cmds.ld $(filter %.o %.a,$^) -o $@ -lcmocka
+
+$(HOST_BUILD)/unit/%: $(HOST_OBJ)/tests/unit/%.o $(LIBKEEL)
+	@mkdir -p $(dir $@)
+	$(HOST_CC) $(HOST_SAN) $^ -o $@ -lcmocka
+
+$(HOST_BUILD)/tcp/tcp_scripts: $(TCP_TEST_OBJS) $(LIBKEEL)
+	@mkdir -p $(dir $@)
+	$(HOST_CC) $(HOST_SAN) $^ -o $@
+
+# The tree's shape: firmware/ includes only the public API, and the TCP
+# objects form no dependency cycle beyond the recorded baseline.
+test-structure: $(LIBKEEL)
+	@scripts/check-includes.sh
+	@$(PY) scripts/check-tcp-cycles.py nm $(HOST_OBJ)/stack
 
 test-unit: deps-test $(UNIT_TESTS)
 	@set -e; for t in $(UNIT_TESTS); do echo "== $$t"; $$t; done
@@ -88,19 +149,19 @@ test-unit: deps-test $(UNIT_TESTS)
 test-tcp: deps-test $(if $(TCP_TEST_SRCS),$(HOST_BUILD)/tcp/tcp_scripts)
 	@if [ -n "$(TCP_TEST_SRCS)" ]; then $(HOST_BUILD)/tcp/tcp_scripts; fi
 
-# libFuzzer (tests/fuzz/README.md): fuzz_tcp, the stateful TCP target, and
-# fuzz_frame, single frames into the lower layers.  `make fuzz` runs one
-# target (FUZZ_TARGET, default fuzz_tcp) for FUZZ_SECONDS with the committed
-# corpus as seed, new inputs kept in build/; `make test-fuzz` (part of `make
-# test`) replays each committed corpus and fuzzes each target a bounded
-# while, FUZZ_TEST_SECONDS in all.  `make fuzz-seeds` re-records the TCP
-# corpus from the packet scripts.
+# libFuzzer (tests/fuzz/README.md): fuzz_tcp, the stateful TCP target;
+# fuzz_frame, single frames into the lower layers; fuzz_tcp_wire, the TCP
+# codec alone.  `make fuzz` runs one target (FUZZ_TARGET, default fuzz_tcp)
+# for FUZZ_SECONDS with the committed corpus as seed, new inputs kept in
+# build/; `make test-fuzz` (part of `make test`) replays each committed
+# corpus and fuzzes each target a bounded while, FUZZ_TEST_SECONDS in all.
+# `make fuzz-seeds` re-records the TCP corpus from the packet scripts.
 FUZZ_CC ?= clang
 FUZZ_SECONDS ?= 300
 FUZZ_TARGET ?= fuzz_tcp
 FUZZ_TEST_SECONDS ?= 45
-FUZZ_TARGETS := fuzz_tcp fuzz_frame
-FUZZ_CFLAGS := -std=c11 -g -O1 $(WARN) -Wno-missing-prototypes -Istack -Itests -Itests/fuzz \
+FUZZ_TARGETS := fuzz_tcp fuzz_frame fuzz_tcp_wire
+FUZZ_CFLAGS := -std=c11 -g -O1 $(WARN) -Wno-missing-prototypes $(STACK_INCS) -Itests -Itests/fuzz \
 	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer \
 	-fsanitize-coverage-ignorelist=tests/fuzz/coverage-ignore.txt
 FUZZ_FLAGS := -timeout=10 -print_final_stats=1 -artifact_prefix=$(HOST_BUILD)/fuzz/
@@ -111,6 +172,10 @@ $(HOST_BUILD)/fuzz/fuzz_tcp: tests/fuzz/fuzz_tcp.c tests/fuzz/tcp_invariants.c $
 		$(STACK_SRCS) $(wildcard stack/*.h)
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) tests/fuzz/fuzz_tcp.c tests/fuzz/tcp_invariants.c $(STACK_SRCS) -o $@
+$(HOST_BUILD)/fuzz/fuzz_tcp_wire: tests/fuzz/fuzz_tcp_wire.c stack/tcp_wire.c stack/checksum.c \
+		$(wildcard stack/*.h)
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) $< stack/tcp_wire.c stack/checksum.c -o $@
 
 fuzz: deps-test $(HOST_BUILD)/fuzz/$(FUZZ_TARGET)
 	@mkdir -p $(HOST_BUILD)/fuzz/corpus-$(FUZZ_TARGET) tests/fuzz/corpus/$(FUZZ_TARGET:fuzz_%=%)
@@ -137,6 +202,7 @@ test-qemu: deps-test boards
 	cd tests/qemu && $(PY) -m pytest -v -p no:cacheprovider $(PYTEST_ARGS)
 
 test: deps-test
+	$(MAKE) --no-print-directory test-structure
 	$(MAKE) --no-print-directory test-unit
 	$(MAKE) --no-print-directory test-tcp
 	$(MAKE) --no-print-directory test-nomalloc
@@ -151,4 +217,4 @@ bench:
 clean:
 	rm -rf build
 
--include $(TARGET_OBJS:.o=.d)
+-include $(TARGET_OBJS:.o=.d) $(wildcard $(HOST_OBJ)/*/*.d $(HOST_OBJ)/*/*/*.d)

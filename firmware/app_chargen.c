@@ -2,7 +2,7 @@
  * ASCII characters, each line starting one character later, sent while
  * the peer reads; input is discarded. */
 #include "apps.h"
-#include "tcp_api.h"
+#include <keel/tcp.h>
 
 #define LINE_CHARS 72
 #define PRINTABLE_FIRST 32
@@ -26,7 +26,7 @@ static void fill_lines(struct app_conn *c)
 static int chargen_poll(struct keel *k, struct app_conn *c, unsigned ev)
 {
 	uint8_t sink[64];
-	int n = tcp_recv(k, c->sock, sink, sizeof(sink));
+	int n = keel_tcp_recv(k, c->sock, sink, sizeof(sink));
 	if (n == 0 || (n < 0 && n != KEEL_EWOULDBLOCK))
 		return 1;
 	if (!(ev & TCP_POLL_WRITABLE))

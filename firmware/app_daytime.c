@@ -1,7 +1,7 @@
 /* Port 13: one line, then the device closes first (RFC 867 style), so the
  * device is the side that holds TIME_WAIT. */
 #include "apps.h"
-#include "tcp_api.h"
+#include <keel/tcp.h>
 
 static size_t put_uint(uint8_t *p, uint32_t v)
 {

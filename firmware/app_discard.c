@@ -2,12 +2,12 @@
  * receive ring; closes after the FIN. */
 #include <stdint.h>
 #include "apps.h"
-#include "tcp_api.h"
+#include <keel/tcp.h>
 
 static int discard_poll(struct keel *k, struct app_conn *c, unsigned ev)
 {
 	(void)ev;
-	int n = tcp_recv_consume(k, c->sock, SIZE_MAX);
+	int n = keel_tcp_recv_consume(k, c->sock, SIZE_MAX);
 	if (n == KEEL_EWOULDBLOCK)
 		return 0;
 	return n <= 0;   /* end of stream or error: done */

@@ -29,8 +29,8 @@
 #include "fw.h"
 #include "fw_config.h"
 #include "http.h"
-#include "keel.h"
-#include "tcp_api.h"
+#include <keel/keel.h>
+#include <keel/tcp.h>
 
 uint32_t http_rows_too_long;   /* see http.h */
 
@@ -141,19 +141,19 @@ static int http_poll(struct keel *k, struct app_conn *c, unsigned ev)
 		}
 		if (c->len || !(c->phase & F_GEN_DONE)) {
 			if (expired(c, now)) {
-				tcp_abort(k, c->sock);   /* not taking the response */
+				keel_tcp_abort(k, c->sock);   /* not taking the response */
 				return 1;
 			}
 			return 0;
 		}
 		http_on_close(c);
-		tcp_shutdown(k, c->sock);   /* FIN after the response */
+		keel_tcp_shutdown(k, c->sock);   /* FIN after the response */
 		c->phase = (uint8_t)((c->phase & ~P_MASK) | P_LINGER);
 		c->deadline_ms = now + KEEL_HTTP_LINGER_MS;
 		/* fall through */
 	case P_LINGER:
 		for (int round = 0; round < 4; round++) {
-			int n = tcp_recv(k, c->sock, c->stage, APP_STAGE_LEN);
+			int n = keel_tcp_recv(k, c->sock, c->stage, APP_STAGE_LEN);
 			if (n == KEEL_EWOULDBLOCK)
 				break;
 			if (n <= 0)

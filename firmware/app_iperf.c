@@ -4,7 +4,7 @@
  * (iperf 2.1 prints its own report; the server's report is UDP-only), so
  * the header is discarded with the rest. */
 #include "apps.h"
-#include "tcp_api.h"
+#include <keel/tcp.h>
 
 /* Reads per loop pass: enough to empty the receive buffer several times
  * over, bounded so the console and timers keep their turn. */
@@ -15,7 +15,7 @@ static int iperf_poll(struct keel *k, struct app_conn *c, unsigned ev)
 	if (!(ev & (TCP_POLL_READABLE | TCP_POLL_HUP)))
 		return 0;
 	for (int round = 0; round < IPERF_ROUNDS; round++) {
-		int n = tcp_recv(k, c->sock, c->stage, sizeof(c->stage));
+		int n = keel_tcp_recv(k, c->sock, c->stage, sizeof(c->stage));
 		if (n == KEEL_EWOULDBLOCK)
 			return 0;
 		if (n <= 0)

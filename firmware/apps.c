@@ -1,7 +1,7 @@
 /* Listeners and connection slots for the device's services. */
 #include "apps.h"
-#include "keel.h"
-#include "tcp_api.h"
+#include <keel/keel.h>
+#include <keel/tcp.h>
 
 static const struct service *const services[] = {
 	&svc_echo, &svc_discard, &svc_daytime, &svc_chargen, &svc_http, &svc_iperf,
@@ -17,14 +17,15 @@ void apps_init(struct keel *k)
 	for (size_t i = 0; i < KEEL_TCP_MAX_CONN; i++)
 		conns[i].sock = -1;
 	for (size_t i = 0; i < NSERVICES; i++)
-		listeners[i] = tcp_listen(k, services[i]->port, services[i]->backlog);
+		listeners[i] = keel_tcp_listen(k, services[i]->port, services[i]->backlog);
+	udp_echo_init(k);
 }
 
 int app_flush(struct keel *k, struct app_conn *c)
 {
 	if (c->len == 0)
 		return 0;
-	int n = tcp_send(k, c->sock, c->stage + c->off, c->len);
+	int n = keel_tcp_send(k, c->sock, c->stage + c->off, c->len);
 	if (n == KEEL_EWOULDBLOCK)
 		return 0;
 	if (n < 0)
@@ -48,7 +49,7 @@ static void accept_new(struct keel *k, uint32_t now_ms)
 {
 	/* This runs after every frame: without a queued connection, skip
 	 * the tcp_accept on every listener (most of an idle poll's cost). */
-	if (!tcp_accept_pending(k))
+	if (!keel_tcp_accept_pending(k))
 		return;
 	for (size_t i = 0; i < NSERVICES; i++) {
 		if (listeners[i] < 0)
@@ -58,7 +59,7 @@ static void accept_new(struct keel *k, uint32_t now_ms)
 			struct app_conn *c = free_slot();
 			if (!c)
 				return;
-			int s = tcp_accept(k, listeners[i]);
+			int s = keel_tcp_accept(k, listeners[i]);
 			if (s < 0)
 				break;
 			c->sock = s;
@@ -78,18 +79,19 @@ static void accept_new(struct keel *k, uint32_t now_ms)
 void apps_poll(struct keel *k, uint32_t now_ms)
 {
 	accept_new(k, now_ms);
+	udp_echo_poll(k);
 	for (size_t i = 0; i < KEEL_TCP_MAX_CONN; i++) {
 		struct app_conn *c = &conns[i];
 		if (c->sock < 0)
 			continue;
-		unsigned ev = tcp_poll(k, c->sock);
+		unsigned ev = keel_tcp_poll(k, c->sock);
 		int done = (ev & TCP_POLL_ERROR) || c->svc->on_poll(k, c, ev);
 		if (done) {
 			if (c->on_close) {
 				c->on_close(c);
 				c->on_close = NULL;
 			}
-			tcp_close(k, c->sock);
+			keel_tcp_close(k, c->sock);
 			c->sock = -1;
 		}
 	}

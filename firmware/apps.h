@@ -1,4 +1,4 @@
-/* The device's TCP services (DESIGN.md): echo 7 (RFC 862), discard 9
+/* The device's TCP services (docs/DESIGN.md): echo 7 (RFC 862), discard 9
  * (RFC 863), one line then close 13 (RFC 867 daytime-like), chargen 19
  * (RFC 864), HTTP 80 (app_http.c), iperf2 5001 (app_iperf.c).  Each
  * service is a struct service; apps.c owns the listeners and a fixed
@@ -44,6 +44,9 @@ extern const struct service svc_http, svc_iperf;
 
 void apps_init(struct keel *k);
 void apps_poll(struct keel *k, uint32_t now_ms);
+/* UDP echo on port 7 (app_udp_echo.c), run from apps_init / apps_poll. */
+void udp_echo_init(struct keel *k);
+void udp_echo_poll(struct keel *k);
 /* Sends the staged bytes that fit; returns 0, or a negative error. */
 int app_flush(struct keel *k, struct app_conn *c);
 #endif

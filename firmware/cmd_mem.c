@@ -14,10 +14,11 @@
 #include "console_ring.h"
 #include "fmt.h"
 #include "fw.h"
-#include "keel.h"
-#include "tcp_stats.h"
+#include <keel/keel.h>
+#include <keel/stats.h>
 
 #define NO_PEAK 0xffffffffu
+_Static_assert(KEEL_NPOOLS == 6, "mem_row shows rows 1..6 as the pools");
 
 static void line(const char *name, uint32_t size, uint32_t in_use, uint32_t peak, uint32_t entry)
 {
@@ -30,11 +31,11 @@ static void line(const char *name, uint32_t size, uint32_t in_use, uint32_t peak
 		   (unsigned long)in_use, pk, (unsigned long)entry, (unsigned long)(size * entry));
 }
 
-static void pool(const struct keel *k, const char *name, enum tcp_pool p, uint32_t entry)
+static void pool(const struct keel *k, unsigned p)
 {
-	struct keel_pool_usage u;
-	tcp_pool_get(k, p, &u);
-	line(name, u.size, u.in_use, u.high_water, entry);
+	struct keel_pool_info u;
+	if (keel_pool_get(k, p, &u) == 0)
+		line(u.name, u.size, u.in_use, u.has_high_water ? u.high_water : NO_PEAK, u.entry_bytes);
 }
 
 static bool mem_row(void *ctx, unsigned row)
@@ -47,20 +48,8 @@ static bool mem_row(void *ctx, unsigned row)
 	case 0:
 		con_puts("Pool            Size  InUse   Peak  Entry    Bytes\n");
 		break;
-	case 1: pool(k, "tcb", TCP_POOL_TCB, sizeof(struct tcp_tcb)); break;
-	case 2: pool(k, "syn_queue", TCP_POOL_SYN_QUEUE, sizeof(struct tcp_synq_entry)); break;
-	case 3: pool(k, "time_wait", TCP_POOL_TIME_WAIT, sizeof(struct tcp_tw_entry)); break;
-	case 4: pool(k, "listeners", TCP_POOL_LISTEN, sizeof(struct tcp_listener)); break;
-	case 5: {
-		uint32_t used = 0;
-		for (unsigned i = 0; i < KEEL_ARP_CACHE_SIZE; i++)
-			used += k->arp.cache[i].state != ARP_FREE;
-		line("arp_cache", KEEL_ARP_CACHE_SIZE, used, NO_PEAK, sizeof(struct arp_entry));
-		break;
-	}
-	case 6:
-		line("arp_queue", KEEL_ARP_QUEUE_LEN, k->arp.queued, k->arp.stats.queue_hwm,
-		     sizeof(struct arp_qslot));
+	case 1: case 2: case 3: case 4: case 5: case 6:
+		pool(k, row - 1u);   /* enum keel_pool order */
 		break;
 	case 7: line("con_tx_ring", cs->tx_size, cs->tx_used, cs->tx_hwm, 1); break;
 	case 8: line("con_rx_ring", cs->rx_size, cs->rx_used, cs->rx_hwm, 1); break;
@@ -73,7 +62,7 @@ static bool mem_row(void *ctx, unsigned row)
 		break;
 	case 10:
 		con_printf("frame_buf     txbuf %u bytes (struct keel %u bytes)\n",
-			   (unsigned)sizeof(k->txbuf), (unsigned)sizeof(struct keel));
+			   (unsigned)KEEL_FRAME_MAX, (unsigned)keel_instance_bytes());
 		break;
 	case 11: {
 		struct fw_footprint fp;

@@ -3,6 +3,7 @@
  * it arrives (non-printable bytes as '.', at most NC_PRINT_MAX bytes), and
  * closes when the peer closes, on any key (Ctrl-C), or when nothing
  * happened for SECONDS (default 5): "nc: timed out" if it never connected.
+ * HOST is an address or a name (resolved first, <keel/dns.h>).
  * Errors as nc prints them: "nc: connection refused", "nc: timed out"... */
 #include <stdbool.h>
 #include <string.h>
@@ -10,8 +11,9 @@
 #include "console.h"
 #include "fmt.h"
 #include "fw.h"
-#include "keel.h"
-#include "tcp_api.h"
+#include <keel/dns.h>
+#include <keel/keel.h>
+#include <keel/tcp.h>
 
 #define NC_TIMEOUT_MS 5000u
 #define NC_PRINT_MAX 4096u
@@ -22,7 +24,10 @@ static struct {
 	int sock;
 	bool connected;
 	bool at_bol;              /* last byte printed was a newline */
+	bool resolving;           /* HOST is a name still being looked up */
+	uint16_t port;
 	uint8_t text_len, text_off;
+	char host[KEEL_DNS_NAME_MAX];
 	uint32_t deadline, timeout_ms, printed;
 	char text[NC_TEXT_MAX + 2];   /* + "\r\n" */
 } nc;
@@ -30,7 +35,7 @@ static struct {
 static void finish(void)
 {
 	if (nc.sock >= 0)
-		(void)tcp_close(fw_stack(), nc.sock);
+		(void)keel_tcp_close(fw_stack(), nc.sock);
 	nc.sock = -1;
 	if (!nc.at_bol)
 		con_puts("\n");
@@ -55,13 +60,38 @@ static void print_data(const uint8_t *b, int n)
 	nc.printed += (uint32_t)n;
 }
 
+/* Connects to dst; false (after saying why) when that fails at once. */
+static bool nc_connect(uint32_t dst, uint32_t now_ms)
+{
+	int s = keel_tcp_connect(fw_stack(), dst, nc.port, 0);
+	if (s < 0) {
+		con_printf("nc: %s\n", keel_strerror(s));
+		return false;
+	}
+	nc.sock = s;
+	nc.deadline = now_ms + nc.timeout_ms;
+	return true;
+}
+
 static bool nc_step(void *ctx, uint32_t now_ms)
 {
 	(void)ctx;
 	struct keel *k = fw_stack();
-	unsigned ev = tcp_poll(k, nc.sock);
+	if (nc.resolving) {
+		uint32_t dst;
+		int r = keel_dns_resolve(k, nc.host, &dst);
+		if (r == KEEL_EINPROGRESS)
+			return true;
+		nc.resolving = false;
+		if (r != KEEL_OK) {
+			con_printf("nc: %s: %s\n", nc.host, keel_strerror(r));
+			return false;
+		}
+		return nc_connect(dst, now_ms);
+	}
+	unsigned ev = keel_tcp_poll(k, nc.sock);
 	if (ev & TCP_POLL_ERROR) {
-		int err = tcp_error(k, nc.sock);
+		int err = keel_tcp_error(k, nc.sock);
 		if (!nc.at_bol)
 			con_puts("\n");
 		nc.at_bol = true;
@@ -74,7 +104,7 @@ static bool nc_step(void *ctx, uint32_t now_ms)
 		nc.deadline = now_ms + nc.timeout_ms;
 	}
 	if (nc.connected && nc.text_off < nc.text_len) {
-		int n = tcp_send(k, nc.sock, nc.text + nc.text_off, nc.text_len - nc.text_off);
+		int n = keel_tcp_send(k, nc.sock, nc.text + nc.text_off, nc.text_len - nc.text_off);
 		if (n > 0) {
 			nc.text_off = (uint8_t)(nc.text_off + n);
 			nc.deadline = now_ms + nc.timeout_ms;
@@ -82,7 +112,7 @@ static bool nc_step(void *ctx, uint32_t now_ms)
 	}
 	if (ev & TCP_POLL_READABLE) {
 		uint8_t buf[NC_CHUNK];
-		int n = tcp_recv(k, nc.sock, buf, sizeof(buf));
+		int n = keel_tcp_recv(k, nc.sock, buf, sizeof(buf));
 		if (n == 0) {            /* the peer closed: so do we */
 			finish();
 			return false;
@@ -99,7 +129,7 @@ static bool nc_step(void *ctx, uint32_t now_ms)
 	}
 	if ((int32_t)(now_ms - nc.deadline) >= 0) {
 		if (!nc.connected) {
-			(void)tcp_abort(k, nc.sock);
+			(void)keel_tcp_abort(k, nc.sock);
 			nc.sock = -1;
 			con_puts("nc: timed out\n");
 		} else {
@@ -137,10 +167,15 @@ static int nc_cmd(int argc, char **argv)
 	}
 	if (argc - i < 2)
 		return usage();
-	uint32_t dst, port;
-	if (parse_ipv4(argv[i], &dst) != 0) {
-		con_printf("nc: bad address '%s'\n", argv[i]);
-		return -1;
+	uint32_t dst = 0, port;
+	nc.resolving = parse_ipv4(argv[i], &dst) != 0;
+	if (nc.resolving) {
+		size_t n = strlen(argv[i]);
+		if (n >= sizeof(nc.host)) {
+			con_printf("nc: bad address '%s'\n", argv[i]);
+			return -1;
+		}
+		memcpy(nc.host, argv[i], n + 1);
 	}
 	if (parse_u32(argv[i + 1], &port) != 0 || port == 0 || port > 65535u) {
 		con_printf("nc: bad port '%s'\n", argv[i + 1]);
@@ -167,13 +202,10 @@ static int nc_cmd(int argc, char **argv)
 	nc.connected = false;
 	nc.at_bol = true;
 	nc.printed = 0;
-	int s = tcp_connect(fw_stack(), dst, (uint16_t)port, 0);
-	if (s < 0) {
-		con_printf("nc: %s\n", keel_strerror(s));
+	nc.port = (uint16_t)port;
+	nc.sock = -1;
+	if (!nc.resolving && !nc_connect(dst, fw_uptime_ms()))
 		return -1;
-	}
-	nc.sock = s;
-	nc.deadline = fw_uptime_ms() + nc.timeout_ms;
 	console_set_foreground_stop(nc_step, nc_stop, NULL);
 	return 0;
 }

@@ -1,5 +1,5 @@
 /* netstat: connections per state, SYN- and accept-queue occupancy per
- * listener, and pool use -- the numbers the mission notes watch with
+ * listener, and pool use -- the numbers one watches on Linux with
  * `watch -n 0.6 'netstat -t | grep ... | wc -l'`:
  *
  *   State          Count          one line per state, netstat's names
@@ -24,8 +24,9 @@
 #include "counters.h"
 #include "fmt.h"
 #include "fw.h"
-#include "keel.h"
-#include "tcp_stats.h"
+#include <keel/keel.h>
+#include <keel/stats.h>
+#include <keel/sysctl.h>
 
 /* Row layout of the summary stream. */
 #define ROW_STATES 1u                               /* after the header */
@@ -33,12 +34,7 @@
 #define ROW_LISTEN (ROW_LHDR + 1u)
 #define ROW_PHDR (ROW_LISTEN + KEEL_TCP_MAX_LISTEN)
 #define ROW_POOLS (ROW_PHDR + 1u)
-#define ROW_END (ROW_POOLS + TCP_NPOOLS)
-
-static const char *const pool_names[TCP_NPOOLS] = {
-	[TCP_POOL_TCB] = "tcb", [TCP_POOL_SYN_QUEUE] = "syn_queue",
-	[TCP_POOL_TIME_WAIT] = "time_wait", [TCP_POOL_LISTEN] = "listeners",
-};
+#define ROW_END (ROW_POOLS + KEEL_POOL_LISTEN + 1u)   /* the TCP pools */
 
 static uint16_t counts[TCP_NSTATES];   /* one snapshot for all state rows */
 
@@ -48,7 +44,7 @@ static unsigned synq_of(const struct keel *k, uint16_t port)
 	struct tcp_conn_info ci;
 	unsigned n = 0, first = KEEL_TCP_MAX_LISTEN + KEEL_TCP_MAX_CONN;
 	for (unsigned i = first; i < first + KEEL_SYN_BACKLOG; i++)
-		if (tcp_conn_info(k, i, &ci) == 0 && ci.kind == TCP_CONN_HALF_OPEN && ci.lport == port)
+		if (keel_tcp_conn_info(k, i, &ci) == 0 && ci.kind == TCP_CONN_HALF_OPEN && ci.lport == port)
 			n++;
 	return n;
 }
@@ -56,13 +52,14 @@ static unsigned synq_of(const struct keel *k, uint16_t port)
 static void listener_row(const struct keel *k, unsigned slot)
 {
 	struct tcp_conn_info ci;
-	if (tcp_conn_info(k, slot, &ci) != 0 || ci.kind != TCP_CONN_LISTENER)
+	if (keel_tcp_conn_info(k, slot, &ci) != 0 || ci.kind != TCP_CONN_LISTENER)
 		return;
 	/* tcp_listen.c admits a SYN while this listener's half-open count is
 	 * below its backlog and the whole queue below tcp_max_syn_backlog. */
-	uint32_t max = ci.send_q;
-	if (k->tcp.sysctl.tcp_max_syn_backlog < max)
-		max = k->tcp.sysctl.tcp_max_syn_backlog;
+	uint32_t max = ci.send_q, syn_backlog = max;
+	(void)keel_sysctl_get(k, "tcp_max_syn_backlog", &syn_backlog);
+	if (syn_backlog < max)
+		max = syn_backlog;
 	char a[FMT_IP_LEN], ep[24], sq[16], aq[16];
 	fmt_snprintf(ep, sizeof(ep), "%s:%u", fmt_ip(a, ci.laddr), (unsigned)ci.lport);
 	fmt_snprintf(sq, sizeof(sq), "%u/%lu", synq_of(k, ci.lport), (unsigned long)max);
@@ -75,11 +72,11 @@ static bool summary_row(void *ctx, unsigned row)
 	(void)ctx;
 	const struct keel *k = fw_stack();
 	if (row == 0) {
-		tcp_state_counts(k, counts);
+		keel_tcp_state_counts(k, counts);
 		con_puts("State          Count\n");
 	} else if (row < ROW_LHDR) {
 		unsigned s = row - ROW_STATES + 1u;   /* LISTEN .. TIME_WAIT */
-		con_printf("%-12s %7u\n", tcp_state_name((enum tcp_state)s), (unsigned)counts[s]);
+		con_printf("%-12s %7u\n", keel_tcp_state_name((enum tcp_state)s), (unsigned)counts[s]);
 	} else if (row == ROW_LHDR) {
 		con_puts("Listener               SynQ      AcceptQ\n");
 	} else if (row < ROW_PHDR) {
@@ -87,10 +84,9 @@ static bool summary_row(void *ctx, unsigned row)
 	} else if (row == ROW_PHDR) {
 		con_puts("Pool           Size  InUse   Peak\n");
 	} else if (row < ROW_END) {
-		struct keel_pool_usage u;
-		unsigned p = row - ROW_POOLS;
-		tcp_pool_get(k, (enum tcp_pool)p, &u);
-		con_printf("%-12s %6u %6u %6u\n", pool_names[p], (unsigned)u.size,
+		struct keel_pool_info u;
+		(void)keel_pool_get(k, row - ROW_POOLS, &u);
+		con_printf("%-12s %6u %6u %6u\n", u.name, (unsigned)u.size,
 			   (unsigned)u.in_use, (unsigned)u.high_water);
 	} else {
 		return false;
@@ -145,7 +141,7 @@ static int netstat(int argc, char **argv)
 	for (int i = 2; i < argc; i++) {
 		size_t n = strlen(argv[i]);
 		if (n >= sizeof(st.names[0]) || st.ngroups == (int)(sizeof(st.names) / sizeof(st.names[0]))) {
-			con_printf("netstat: no group '%s' (Tcp TcpExt Udp Ip Icmp Arp Eth Link)\n", argv[i]);
+			con_printf("netstat: no group '%s' (Tcp TcpExt Udp Dhcp Ip Icmp Arp Eth Link)\n", argv[i]);
 			return -1;
 		}
 		memcpy(st.names[st.ngroups++], argv[i], n + 1);

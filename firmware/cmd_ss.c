@@ -22,8 +22,8 @@
 #include "console.h"
 #include "fmt.h"
 #include "fw.h"
-#include "keel.h"
-#include "tcp_stats.h"
+#include <keel/keel.h>
+#include <keel/stats.h>
 
 #define SS_MAX_PORT_FILTERS 4
 
@@ -164,7 +164,7 @@ static bool ss_row(void *ctx, unsigned row)
 	struct tcp_conn_info ci;
 	/* Skips free and filtered slots: bounded by TCP_CONN_SLOTS. */
 	for (;;) {
-		int r = tcp_conn_info(k, ss.slot++, &ci);
+		int r = keel_tcp_conn_info(k, ss.slot++, &ci);
 		if (r == KEEL_EINVAL)
 			return false;
 		if (r == 0 && wanted(&ci)) {

@@ -1,5 +1,5 @@
 /* sysctl: the TCP knobs by Linux's names (stack/sysctl.c holds the table
- * and the bounds; the knobs live in fw_stack()->tcp.sysctl):
+ * and the bounds; <keel/sysctl.h> reads and sets them on fw_stack()):
  *   sysctl [-a]                       every knob, "name = value"
  *   sysctl NAME...                    read ("net.ipv4.tcp_msl" or "tcp_msl")
  *   sysctl [-w] NAME=VALUE            set (also "NAME = VALUE"); prints the
@@ -8,8 +8,8 @@
 #include "cmd.h"
 #include "console.h"
 #include "fw.h"
-#include "keel.h"
-#include "sysctl.h"
+#include <keel/keel.h>
+#include <keel/sysctl.h>
 
 #define SYSCTL_ARG_MAX 64
 
@@ -27,9 +27,8 @@ static const char *full_name(const char *name)
 
 static int show(const char *name)
 {
-	struct tcp_sysctl *s = &fw_stack()->tcp.sysctl;
 	uint32_t v;
-	if (keel_sysctl_get(s, name, &v) != KEEL_SYSCTL_OK) {
+	if (keel_sysctl_get(fw_stack(), name, &v) != KEEL_SYSCTL_OK) {
 		con_printf("sysctl: cannot stat %s: no such key\n", name);
 		return -1;
 	}
@@ -39,14 +38,13 @@ static int show(const char *name)
 
 static int set(char *name, const char *value)
 {
-	struct tcp_sysctl *s = &fw_stack()->tcp.sysctl;
 	const char *why = NULL;
 	while (*value == ' ')
 		value++;
 	size_t n = strlen(name);
 	while (n && name[n - 1] == ' ')
 		name[--n] = '\0';
-	int r = keel_sysctl_set(s, name, value, &why);
+	int r = keel_sysctl_set(fw_stack(), name, value, &why);
 	if (r == KEEL_SYSCTL_ENOENT) {
 		con_printf("sysctl: cannot stat %s: no such key\n", name);
 		return -1;

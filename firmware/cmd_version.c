@@ -4,9 +4,6 @@
 #include "console.h"
 #include "fw.h"
 
-#ifndef KEEL_BUILD_ID
-#define KEEL_BUILD_ID "unknown"
-#endif
 
 static int version(int argc, char **argv)
 {
@@ -14,7 +11,7 @@ static int version(int argc, char **argv)
 	(void)argv;
 	struct fw_footprint fp;
 	fw_footprint(&fp);
-	con_printf("keel %s on %s\n", KEEL_BUILD_ID, board_name());
+	con_printf("keel %s on %s\n", fw_build_id, board_name());
 	con_printf("compiler gcc %s\n", __VERSION__);
 	con_printf("flash %lu\nram %lu\nram_total %lu\nstack %lu\n", (unsigned long)fp.flash,
 		   (unsigned long)fp.ram_static, (unsigned long)fp.ram_total, (unsigned long)fp.stack);

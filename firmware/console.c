@@ -314,6 +314,17 @@ void console_start(void)
 	con_puts(CONSOLE_PROMPT);
 }
 
+bool console_notice(const char *line)
+{
+	if (con.row_fn || con.fg || con_room() < CONSOLE_ROW_MAX + CONSOLE_LINE_MAX)
+		return false;
+	con_puts("\r" ANSI_ERASE_EOL);
+	con_puts(line);
+	con_puts("\n" CONSOLE_PROMPT);
+	con_write(con.line, con.len);
+	return true;
+}
+
 void console_stream(console_row_fn fn, void *ctx)
 {
 	con.row_fn = fn;

@@ -59,6 +59,13 @@ void console_set_foreground_stop(console_fg_fn fn, console_stop_fn stop, void *c
  * compared); `first` on the first redraw (nothing to compare with). */
 void console_diff_begin(bool first, unsigned skip_lines);
 
+/* A line that is not a command's output (an address leased, lost...),
+ * printed like a kernel message: on a line of its own above the prompt
+ * and the line being typed.  Only while no command, stream or foreground
+ * task runs and the TX ring has room; returns false when it could not
+ * print now (the caller tries again later). */
+bool console_notice(const char *line);
+
 /* For `mem`. */
 struct console_mem {
 	uint16_t line_size, hist_size, hist_used, hist_entries, hist_max;

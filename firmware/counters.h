@@ -1,6 +1,7 @@
 /* Every counter the device keeps, under Linux's `netstat -s` / nstat names,
- * in one table: the console's netstat -s, ifconfig and reset-counters and
- * HTTP /metrics all read it, so the numbers always agree. */
+ * in one list: the stack's (<keel/stats.h>) then the driver's ("Link").
+ * The console's netstat -s, ifconfig and reset-counters and HTTP /metrics
+ * all read it, so the numbers always agree. */
 #ifndef KEEL_COUNTERS_H
 #define KEEL_COUNTERS_H
 #include <stddef.h>

@@ -9,6 +9,8 @@ struct netdev;
 struct keel *fw_stack(void);
 struct netdev *fw_netdev(void);   /* NULL when the board has no working MAC */
 uint32_t fw_uptime_ms(void);
+/* git describe of the image (firmware/build_id.c). */
+extern const char fw_build_id[];
 
 /* Footprint from linker symbols: flash image bytes, static RAM bytes,
  * RAM size, stack reserve. */
@@ -21,4 +23,6 @@ void fw_footprint(struct fw_footprint *fp);
  * after keel_init, apps_poll every main-loop iteration (main.c, KEEL_APPS). */
 void apps_init(struct keel *k);
 void apps_poll(struct keel *k, uint32_t now_ms);
+/* Prints a console notice when DHCP changed the address (net_notice.c). */
+void net_notice_poll(struct keel *k);
 #endif

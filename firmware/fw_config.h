@@ -1,4 +1,4 @@
-/* Firmware-side sizes (the stack's pools are in stack/keel_config.h);
+/* Firmware-side sizes (the stack's pools are in stack/include/keel/config.h);
  * -D on the command line (EXTRA_CFLAGS) overrides each. */
 #ifndef KEEL_FW_CONFIG_H
 #define KEEL_FW_CONFIG_H
@@ -28,6 +28,12 @@
  * oversize request is not overtaken by a RST). */
 #ifndef KEEL_HTTP_LINGER_MS
 #define KEEL_HTTP_LINGER_MS 2000u
+#endif
+
+/* UDP echo's receive queue (app_udp_echo.c): datagrams plus 8 bytes each
+ * wait here until the loop answers them; more is dropped (RcvbufErrors). */
+#ifndef KEEL_UDP_ECHO_QUEUE
+#define KEEL_UDP_ECHO_QUEUE 512
 #endif
 
 _Static_assert(KEEL_CAPTURE_BYTES == 0 ||

@@ -13,13 +13,10 @@
 #include <stdint.h>
 #include <string.h>
 #include "apps.h"
-#include "tcp_stats.h"
+#include <keel/stats.h>
 
 struct keel;
 
-#ifndef KEEL_BUILD_ID
-#define KEEL_BUILD_ID "unknown"
-#endif
 
 /* c->phase: low bits the phase, high bits flags. */
 enum { P_REQUEST, P_RESPONSE, P_LINGER, P_MASK = 0x0f };
@@ -68,8 +65,9 @@ int put_head_200(struct out *o, const struct app_conn *c, const char *type);
 
 /* ------------------------------------------------------------ helpers -- */
 
-/* The pools' names (label values of /metrics, rows of the status page). */
-extern const char *const http_pool_names[TCP_NPOOLS];
+/* The pools /metrics and the status page show: the TCP ones
+ * (enum keel_pool numbers them first). */
+#define HTTP_POOLS (KEEL_POOL_LISTEN + 1u)
 /* Half-open entries of the listener on port (its SYN queue). */
 unsigned syn_queue_of(const struct keel *k, uint16_t port);
 

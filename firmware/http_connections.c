@@ -3,9 +3,9 @@
 #include <stdbool.h>
 #include "fmt.h"
 #include "http.h"
-#include "keel.h"
-#include "tcp_api.h"
-#include "tcp_stats.h"
+#include <keel/keel.h>
+#include <keel/tcp.h>
+#include <keel/stats.h>
 
 /* "a.b.c.d:port" */
 static void put_endpoint(struct out *o, uint32_t addr, uint16_t port, bool any_port)
@@ -40,12 +40,12 @@ int http_gen_connections(struct keel *k, struct out *o, struct app_conn *c, unsi
 	row -= 1;
 	if (row < TCP_CONN_SLOTS) {
 		struct tcp_conn_info ci;
-		if (tcp_conn_info(k, row, &ci) != 0)
+		if (keel_tcp_conn_info(k, row, &ci) != 0)
 			return 1;   /* a free slot */
 		bool listener = ci.kind == TCP_CONN_LISTENER;
 		put(o, "%s\n{\"slot\":%u,\"kind\":\"%s\",\"state\":\"%s\",\"local\":\"",
 		    c->phase & F_MORE ? "," : "", row, kind_name(ci.kind),
-		    tcp_state_name((enum tcp_state)ci.state));
+		    keel_tcp_state_name((enum tcp_state)ci.state));
 		put_endpoint(o, ci.laddr, ci.lport, false);
 		put(o, "\",\"remote\":\"");
 		put_endpoint(o, ci.raddr, ci.rport, listener);

@@ -14,9 +14,9 @@
 #include "fw.h"
 #include "fw_config.h"
 #include "http.h"
-#include "keel.h"
-#include "tcp_api.h"
-#include "tcp_stats.h"
+#include <keel/keel.h>
+#include <keel/tcp.h>
+#include <keel/stats.h>
 
 int http_gen_metrics(struct keel *k, struct out *o, struct app_conn *c, unsigned row)
 {
@@ -24,7 +24,7 @@ int http_gen_metrics(struct keel *k, struct out *o, struct app_conn *c, unsigned
 		if (!put_head_200(o, c, "text/plain; version=0.0.4; charset=utf-8"))
 			return 0;
 		put(o, "# HELP keel_build_info keel firmware build.\n# TYPE keel_build_info gauge\n"
-		    "keel_build_info{board=\"%s\",version=\"%s\"} 1\n", board_name(), KEEL_BUILD_ID);
+		    "keel_build_info{board=\"%s\",version=\"%s\"} 1\n", board_name(), fw_build_id);
 		put(o, "# HELP keel_uptime_seconds Time since boot.\n# TYPE keel_uptime_seconds gauge\n"
 		    "keel_uptime_seconds ");
 		put_uptime(o);
@@ -40,8 +40,8 @@ int http_gen_metrics(struct keel *k, struct out *o, struct app_conn *c, unsigned
 			return 1;   /* row 0 is CLOSED: nothing is kept in it */
 		}
 		uint16_t counts[TCP_NSTATES];
-		tcp_state_counts(k, counts);
-		put(o, "keel_tcp_connections{state=\"%s\"} %u\n", tcp_state_name((enum tcp_state)row),
+		keel_tcp_state_counts(k, counts);
+		put(o, "keel_tcp_connections{state=\"%s\"} %u\n", keel_tcp_state_name((enum tcp_state)row),
 		    (unsigned)counts[row]);
 		return 1;
 	}
@@ -65,11 +65,11 @@ int http_gen_metrics(struct keel *k, struct out *o, struct app_conn *c, unsigned
 			"Most entries ever in use at once.",
 		};
 		put(o, "# HELP keel_pool_%s %s\n# TYPE keel_pool_%s gauge\n", fam[row], help[row], fam[row]);
-		for (unsigned p = 0; p < TCP_NPOOLS; p++) {
-			struct keel_pool_usage u;
-			tcp_pool_get(k, (enum tcp_pool)p, &u);
+		for (unsigned p = 0; p < HTTP_POOLS; p++) {
+			struct keel_pool_info u;
+			(void)keel_pool_get(k, p, &u);
 			unsigned v = row == 0 ? u.size : row == 1 ? u.in_use : u.high_water;
-			put(o, "keel_pool_%s{pool=\"%s\"} %u\n", fam[row], http_pool_names[p], v);
+			put(o, "keel_pool_%s{pool=\"%s\"} %u\n", fam[row], u.name, v);
 		}
 		return 1;
 	}
@@ -89,7 +89,7 @@ int http_gen_metrics(struct keel *k, struct out *o, struct app_conn *c, unsigned
 			return 1;
 		}
 		struct tcp_conn_info ci;
-		if (tcp_conn_info(k, i - 1, &ci) == 0 && ci.kind == TCP_CONN_LISTENER) {
+		if (keel_tcp_conn_info(k, i - 1, &ci) == 0 && ci.kind == TCP_CONN_LISTENER) {
 			unsigned v = f == 0 ? ci.recv_q : f == 1 ? ci.send_q : syn_queue_of(k, ci.lport);
 			put(o, "keel_tcp_listen_%s{port=\"%u\"} %u\n", fam[f], (unsigned)ci.lport, v);
 		}

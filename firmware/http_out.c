@@ -6,9 +6,9 @@
 #include "fmt.h"
 #include "fw.h"
 #include "http.h"
-#include "keel.h"
-#include "tcp_api.h"
-#include "tcp_stats.h"
+#include <keel/keel.h>
+#include <keel/tcp.h>
+#include <keel/stats.h>
 
 /* ------------------------------------------------------------- output -- */
 
@@ -48,11 +48,6 @@ int put_head_200(struct out *o, const struct app_conn *c, const char *type)
 
 /* ------------------------------------------------------------ helpers -- */
 
-const char *const http_pool_names[TCP_NPOOLS] = {
-	[TCP_POOL_TCB] = "tcb", [TCP_POOL_SYN_QUEUE] = "syn_queue",
-	[TCP_POOL_TIME_WAIT] = "time_wait", [TCP_POOL_LISTEN] = "listeners",
-};
-
 /* Half-open entries of the listener on port (its SYN queue). */
 unsigned syn_queue_of(const struct keel *k, uint16_t port)
 {
@@ -60,7 +55,7 @@ unsigned syn_queue_of(const struct keel *k, uint16_t port)
 	unsigned n = 0;
 	unsigned first = KEEL_TCP_MAX_LISTEN + KEEL_TCP_MAX_CONN;
 	for (unsigned i = first; i < first + KEEL_SYN_BACKLOG; i++)
-		if (tcp_conn_info(k, i, &ci) == 0 && ci.kind == TCP_CONN_HALF_OPEN && ci.lport == port)
+		if (keel_tcp_conn_info(k, i, &ci) == 0 && ci.kind == TCP_CONN_HALF_OPEN && ci.lport == port)
 			n++;
 	return n;
 }

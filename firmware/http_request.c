@@ -4,8 +4,8 @@
 #include <stdbool.h>
 #include <string.h>
 #include "http.h"
-#include "keel.h"
-#include "tcp_api.h"
+#include <keel/keel.h>
+#include <keel/tcp.h>
 
 static bool is_tchar(uint8_t ch)
 {
@@ -128,7 +128,7 @@ int http_read_request(struct keel *k, struct app_conn *c)
 			c->page = PG_400;   /* no blank line within the buffer */
 			return 1;
 		}
-		int n = tcp_recv(k, c->sock, c->stage + have, APP_STAGE_LEN - have);
+		int n = keel_tcp_recv(k, c->sock, c->stage + have, APP_STAGE_LEN - have);
 		if (n == KEEL_EWOULDBLOCK)
 			return 0;
 		if (n < 0)

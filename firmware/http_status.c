@@ -6,9 +6,9 @@
 #include "fw.h"
 #include "fw_config.h"
 #include "http.h"
-#include "keel.h"
-#include "tcp_api.h"
-#include "tcp_stats.h"
+#include <keel/keel.h>
+#include <keel/tcp.h>
+#include <keel/stats.h>
 
 /* How many of state s the stack can hold at most (bar chart scale). */
 static unsigned state_capacity(unsigned s)
@@ -51,13 +51,15 @@ static const char *const status_css[] = {
 int http_gen_status(struct keel *k, struct out *o, struct app_conn *c, unsigned row)
 {
 	char ip[FMT_IP_LEN];
+	struct keel_ifconfig ifc;
+	keel_get_ifconfig(k, &ifc);
 	if (row == 0) {
 		return put_head_200(o, c, "text/html; charset=utf-8");
 	}
 	if (row == 1) {
 		put(o, "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">"
 		    "<meta http-equiv=\"refresh\" content=\"2\"><title>keel %s</title><style>",
-		    fmt_ip(ip, k->ifc.addr));
+		    fmt_ip(ip, ifc.addr));
 		return 1;
 	}
 	row -= 2;
@@ -68,7 +70,7 @@ int http_gen_status(struct keel *k, struct out *o, struct app_conn *c, unsigned 
 	row -= NCSS;
 	if (row == 0) {
 		put(o, "<h1>keel on %s</h1><p>%s/%u &middot; build %s &middot; up ", board_name(),
-		    fmt_ip(ip, k->ifc.addr), (unsigned)k->ifc.prefix, KEEL_BUILD_ID);
+		    fmt_ip(ip, ifc.addr), (unsigned)ifc.prefix, fw_build_id);
 		put_uptime(o);
 		put(o, " s &middot; <a href=\"/metrics\">metrics</a> &middot; <a href=\"/connections\">"
 		    "connections</a> &middot; <a href=\"/capture.pcap\">capture.pcap</a></p>"
@@ -80,10 +82,10 @@ int http_gen_status(struct keel *k, struct out *o, struct app_conn *c, unsigned 
 	if (row < TCP_NSTATES - 1) {
 		unsigned s = row + 1;   /* CLOSED is never kept */
 		uint16_t counts[TCP_NSTATES];
-		tcp_state_counts(k, counts);
+		keel_tcp_state_counts(k, counts);
 		unsigned cap = state_capacity(s);
 		put(o, "<tr><td>%s</td><td class=n>%u</td><td class=n>%u</td><td class=b><div "
-		    "style=\"width:%u%%\"></div></td></tr>", tcp_state_name((enum tcp_state)s),
+		    "style=\"width:%u%%\"></div></td></tr>", keel_tcp_state_name((enum tcp_state)s),
 		    (unsigned)counts[s], cap, percent(counts[s], cap));
 		return 1;
 	}
@@ -94,18 +96,18 @@ int http_gen_status(struct keel *k, struct out *o, struct app_conn *c, unsigned 
 		return 1;
 	}
 	row -= 1;
-	if (row < TCP_NPOOLS) {
-		struct keel_pool_usage u;
-		tcp_pool_get(k, (enum tcp_pool)row, &u);
+	if (row < HTTP_POOLS) {
+		struct keel_pool_info u;
+		(void)keel_pool_get(k, row, &u);
 		unsigned pu = percent(u.in_use, u.size), ph = percent(u.high_water, u.size);
 		put(o, "<tr><td>%s</td><td class=n>%u</td><td class=n>%u</td><td class=n>%u</td>"
 		    "<td class=\"b%s\"><div style=\"width:%u%%\"></div>"
 		    "<div class=h style=\"width:%u%%\" title=\"high water\"></div></td></tr>",
-		    http_pool_names[row], (unsigned)u.in_use, (unsigned)u.high_water, (unsigned)u.size,
+		    u.name, (unsigned)u.in_use, (unsigned)u.high_water, (unsigned)u.size,
 		    pu >= 75 ? " warn" : "", pu, ph);
 		return 1;
 	}
-	row -= TCP_NPOOLS;
+	row -= HTTP_POOLS;
 	if (row == 0) {
 		put(o, "</table><h2>Listeners: SYN and accept queues</h2><table><tr><th>port</th>"
 		    "<th>SYN q</th><th>accept q</th><th>backlog</th><th></th></tr>");
@@ -114,7 +116,7 @@ int http_gen_status(struct keel *k, struct out *o, struct app_conn *c, unsigned 
 	row -= 1;
 	if (row < KEEL_TCP_MAX_LISTEN) {
 		struct tcp_conn_info ci;
-		if (tcp_conn_info(k, row, &ci) == 0 && ci.kind == TCP_CONN_LISTENER) {
+		if (keel_tcp_conn_info(k, row, &ci) == 0 && ci.kind == TCP_CONN_LISTENER) {
 			unsigned p = percent(ci.recv_q, ci.send_q);
 			put(o, "<tr><td>%u</td><td class=n>%u</td><td class=n>%lu</td><td class=n>%lu</td>"
 			    "<td class=\"b%s\"><div style=\"width:%u%%\"></div></td></tr>",

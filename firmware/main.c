@@ -3,32 +3,39 @@
  * millisecond and serves the console.  Nothing in it blocks. */
 #include <stdbool.h>
 #include <stddef.h>
+#include <string.h>
 #include "board.h"
 #include "capture.h"
 #include "console.h"
 #include "fmt.h"
 #include "fw.h"
-#include "keel.h"
-#include "netdev.h"
+#include <keel/dhcp.h>
+#include <keel/keel.h>
+#include <keel/port.h>
 
-#ifndef KEEL_BUILD_ID
-#define KEEL_BUILD_ID "unknown"
-#endif
+/* The address is leased by DHCP; with no OFFER within KEEL_DHCP_FALLBACK_MS
+ * (3 s) the device takes this static one and keeps it (-D overrides). */
+#ifndef FW_DEFAULT_ADDR
 #define FW_DEFAULT_ADDR   0xC0000202u   /* 192.0.2.2 (RFC 5737) */
+#endif
+#ifndef FW_DEFAULT_PREFIX
 #define FW_DEFAULT_PREFIX 24
+#endif
+#ifndef FW_DEFAULT_GW
 #define FW_DEFAULT_GW     0u
+#endif
 /* Frames taken from the MAC per loop pass before the console and timers
  * get their turn; the MAC's FIFO holds the rest. */
 #define FW_RX_BUDGET      8u
 
-static struct keel stack;
+static struct keel *stack;
 static struct netdev *nd;
 static uint8_t rxbuf[KEEL_FRAME_MAX] __attribute__((aligned(4)));
 
 /* linker.ld */
 extern uint32_t __flash_used[], __ram_start[], __ram_static_end[], __stack_top[], __stack_limit[];
 
-struct keel *fw_stack(void) { return &stack; }
+struct keel *fw_stack(void) { return stack; }
 struct netdev *fw_netdev(void) { return nd; }
 uint32_t fw_uptime_ms(void) { return board_millis(); }
 
@@ -51,11 +58,20 @@ static void banner(void)
 {
 	char ip[FMT_IP_LEN], gw[FMT_IP_LEN], mac[FMT_MAC_LEN];
 	struct fw_footprint fp;
+	struct keel_ifconfig ifc;
+	struct keel_dhcp_info dhcp;
 	fw_footprint(&fp);
-	con_printf("\nkeel %s on %s\n", KEEL_BUILD_ID, board_name());
-	con_printf("mac %s%s\n", fmt_mac(mac, stack.ifc.mac), nd ? "" : " (no network device)");
-	con_printf("ip %s/%u gw %s\n", fmt_ip(ip, stack.ifc.addr), (unsigned)stack.ifc.prefix,
-		   stack.ifc.gateway ? fmt_ip(gw, stack.ifc.gateway) : "none");
+	keel_get_ifconfig(stack, &ifc);
+	keel_dhcp_info(stack, &dhcp);
+	con_printf("\nkeel %s on %s\n", fw_build_id, board_name());
+	con_printf("mac %s%s\n", fmt_mac(mac, ifc.mac), nd ? "" : " (no network device)");
+	if (dhcp.running)
+		con_printf("ip dhcp (no offer in %u s: static %s/%u gw %s)\n",
+			   (unsigned)(KEEL_DHCP_FALLBACK_MS / 1000u), fmt_ip(ip, FW_DEFAULT_ADDR),
+			   (unsigned)FW_DEFAULT_PREFIX, FW_DEFAULT_GW ? fmt_ip(gw, FW_DEFAULT_GW) : "none");
+	else
+		con_printf("ip %s/%u gw %s\n", fmt_ip(ip, ifc.addr), (unsigned)ifc.prefix,
+			   ifc.gateway ? fmt_ip(gw, ifc.gateway) : "none");
 	con_printf("footprint flash %lu ram %lu of %lu (stack %lu)\n", (unsigned long)fp.flash,
 		   (unsigned long)fp.ram_static, (unsigned long)fp.ram_total, (unsigned long)fp.stack);
 	board_console_flush();
@@ -65,14 +81,22 @@ int main(void)
 {
 	board_init();
 	nd = board_netdev();
-	static const uint8_t no_mac[6];
+	struct keel_ifconfig ifc = {.addr = 0};   /* DHCP (or the fallback) sets it */
+	if (nd)
+		memcpy(ifc.mac, nd->mac, sizeof(ifc.mac));
 	uint8_t seed[16];
 	board_seed(seed);
-	keel_init(&stack, nd ? nd->mac : no_mac, FW_DEFAULT_ADDR, FW_DEFAULT_PREFIX,
-		  FW_DEFAULT_GW, seed, fw_tx, nd);
+	stack = keel_open(&ifc, seed, fw_tx, nd);
 	for (size_t i = 0; i < sizeof(seed); i++)
 		seed[i] = 0;   /* the stack keeps its own copy (or hash) */
-	apps_init(&stack);
+	if (nd)
+		keel_set_offload(stack, nd->offload);
+	int link = 1;
+	apps_init(stack);
+	if (nd)
+		keel_dhcp_start(stack, board_millis(), FW_DEFAULT_ADDR, FW_DEFAULT_PREFIX, FW_DEFAULT_GW);
+	else
+		keel_set_addr(stack, FW_DEFAULT_ADDR, FW_DEFAULT_PREFIX, FW_DEFAULT_GW);
 	banner();
 	console_start();
 
@@ -84,21 +108,26 @@ int main(void)
 			if (len == 0)
 				break;
 			capture_frame(rxbuf, len, board_millis());
-			keel_input(&stack, rxbuf, len, board_millis());
+			keel_input(stack, rxbuf, len, board_millis());
 			/* The apps read right after each frame, so the ACK the
 			 * stack owes goes out with the window they just freed
 			 * (one ACK per segment with the window open, as lwIP's
 			 * recv callback does), not a zero window and an update
 			 * a pass later. */
-			apps_poll(&stack, board_millis());
+			apps_poll(stack, board_millis());
 			busy = true;
 		}
 		uint32_t now = board_millis();
+		if (nd && nd->link_up && nd->link_up(nd) != link) {
+			link = !link;
+			keel_link_set(stack, link, now);
+		}
 		if (now != last_tick) {
-			keel_tick(&stack, now);   /* catches up once after a long pass */
+			keel_tick(stack, now);   /* catches up once after a long pass */
 			last_tick = now;
 		}
-		apps_poll(&stack, now);
+		apps_poll(stack, now);
+		net_notice_poll(stack);
 		if (console_poll(now))
 			busy = true;
 		/* Sleep only when this pass found nothing; an interrupt that came

@@ -31,6 +31,7 @@ test)
 	want fonts-dejavu-core   # text in the status-page screenshot
 	want clang
 	want git
+	want dnsmasq-base        # DHCP and DNS server in tests/qemu (test_dhcp, test_dns)
 	;;
 esac
 [ ${#need[@]} -eq 0 ] && exit 0

@@ -20,13 +20,6 @@
 #include "byteorder.h"
 #include "keel.h"
 
-_Static_assert(KEEL_ARP_CACHE_SIZE >= 1 && KEEL_ARP_CACHE_SIZE <= 255, "ARP cache size");
-_Static_assert(KEEL_ARP_QUEUE_PER_ENTRY >= 1 && KEEL_ARP_QUEUE_LEN <= 255, "ARP queue size");
-_Static_assert(KEEL_ARP_QUEUE_SLOT >= 64 && KEEL_ARP_QUEUE_SLOT <= KEEL_MTU, "ARP slot size");
-_Static_assert(KEEL_ARP_MAX_PENDING >= 1 && KEEL_ARP_MAX_PENDING <= KEEL_ARP_CACHE_SIZE,
-	       "ARP pending bound");
-_Static_assert(KEEL_ARP_MAX_RETRIES >= 0 && KEEL_ARP_MAX_RETRIES < 255, "ARP retries");
-
 /* Refresh a used entry once less than one full resolution cycle is left. */
 #define ARP_REFRESH_WINDOW ((uint32_t)KEEL_ARP_RETRY_MS * (KEEL_ARP_MAX_RETRIES + 1u))
 
@@ -278,6 +271,7 @@ void arp_input(struct keel *k, const uint8_t *pkt, size_t len)
 		st->in_looped++;
 		return;
 	}
+	dhcp_arp_seen(k, spa, tpa);   /* RFC 5227 probing of an offered address */
 	uint32_t us = k->ifc.addr;
 	if (us != 0 && spa == us) {
 		st->in_conflicts++; /* RFC 5227 §2.4: never let it rewrite us */
@@ -332,6 +326,19 @@ int arp_output(struct keel *k, uint32_t next_hop, size_t ip_len)
 	int rc = enqueue(k, idx, ip_len); /* before the request overwrites txbuf */
 	request(k, idx);
 	return rc;
+}
+
+void arp_flush(struct keel *k)
+{
+	for (int i = 0; i < KEEL_ARP_CACHE_SIZE; i++)
+		if (k->arp.cache[i].state != ARP_FREE)
+			entry_free(k, i);
+}
+
+void arp_announce(struct keel *k)
+{
+	if (k->ifc.addr != 0)
+		send_arp(k, ARP_OP_REQUEST, eth_broadcast, zero_mac, k->ifc.addr);
 }
 
 void arp_tick(struct keel *k)

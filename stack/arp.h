@@ -4,24 +4,11 @@
 #define KEEL_ARP_H
 #include <stddef.h>
 #include <stdint.h>
-#include "keel_config.h"
+#include <keel/config.h>
 
 #define ARP_PKT_LEN 28          /* Ethernet/IPv4 ARP packet */
 #define ARP_OP_REQUEST 1
 #define ARP_OP_REPLY 2
-
-/* Bytes kept per queued packet: a whole IP datagram by default, so a
- * full-sized TCP segment or a 1400-byte echo reply survives resolution.
- * A board short of RAM may lower it; longer packets are then dropped. */
-#ifndef KEEL_ARP_QUEUE_SLOT
-#define KEEL_ARP_QUEUE_SLOT KEEL_MTU
-#endif
-/* At most this many entries may be unresolved at once when making room
- * would evict a neighbour that answered: a flood towards addresses that
- * never answer recycles its own entries and leaves the rest alone. */
-#ifndef KEEL_ARP_MAX_PENDING
-#define KEEL_ARP_MAX_PENDING ((KEEL_ARP_CACHE_SIZE + 1) / 2)
-#endif
 
 struct keel;
 
@@ -71,6 +58,11 @@ void arp_input(struct keel *k, const uint8_t *pkt, size_t len);
  * header) to next_hop, resolving it first; queues it while resolving.
  * Returns 0 when sent or queued, -1 when dropped (counted). */
 int arp_output(struct keel *k, uint32_t next_hop, size_t ip_len);
+/* Forgets every neighbour and drops (counts) what waited for one. */
+void arp_flush(struct keel *k);
+/* ARP announcement of our address (RFC 5227 §3): a broadcast request
+ * with our address as both sender and target. */
+void arp_announce(struct keel *k);
 /* Retries and ages entries: at most one request per cache entry. */
 void arp_tick(struct keel *k);
 #endif

@@ -5,10 +5,10 @@
  * and swap once at the end on a little-endian CPU.  Words are read with
  * memcpy, never through a cast: the buffer may be at any alignment and
  * Cortex-M0 faults on unaligned loads (GCC turns the memcpy into one LDR
- * where the core allows it, into byte loads where it does not).  It must be
- * __builtin_memcpy: the firmware builds with -ffreestanding, which turns
- * plain memcpy into a library call -- one per word, which made this loop
- * most of the stack's per-segment instructions. */
+ * where the core allows it, into byte loads where it does not).  It is
+ * __builtin_memcpy so that it stays inline whatever the flags: under
+ * -ffreestanding GCC makes a plain memcpy a library call, one per word,
+ * and this loop is most of the stack's per-segment instructions. */
 #include <string.h>
 #include "byteorder.h"
 #include "checksum.h"

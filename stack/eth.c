@@ -42,6 +42,10 @@ int eth_output(struct keel *k, const uint8_t dst[6], uint16_t ethertype, size_t 
 		k->eth.out_errors++;
 		return -1;
 	}
+	if (k->link_down) {
+		k->eth.out_link_down++;
+		return -1;
+	}
 	uint8_t *f = k->txbuf;
 	memcpy(f, dst, 6);
 	memcpy(f + 6, k->ifc.mac, 6);

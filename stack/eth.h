@@ -19,6 +19,7 @@ struct eth_stats {
 	uint32_t in_unknown_type;  /* IPv6, LLDP, 802.3 ... */
 	uint32_t out_frames;
 	uint32_t out_errors;       /* driver refused the frame */
+	uint32_t out_link_down;    /* not offered: the link is down (keel_link_set) */
 };
 
 void eth_input(struct keel *k, const uint8_t *frame, size_t len);

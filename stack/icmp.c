@@ -25,7 +25,7 @@ static void echo_reply(struct keel *k, const struct ipv4_packet *ip)
 	r[0] = ICMP_ECHO_REPLY;
 	r[1] = 0;
 	r[2] = r[3] = 0;
-	uint16_t c = csum_fold(csum_add(0, r, ip->len));
+	uint16_t c = keel_tx_csum(k) ? csum_fold(csum_add(0, r, ip->len)) : 0;
 	r[2] = (uint8_t)(c >> 8);
 	r[3] = (uint8_t)c;
 	st->out_msgs++;
@@ -44,7 +44,7 @@ void icmp_input(struct keel *k, const struct ipv4_packet *ip)
 		st->in_errors++;
 		return;
 	}
-	if (csum_fold(csum_add(0, ip->payload, ip->len)) != 0) {
+	if (!ip->csum_ok && csum_fold(csum_add(0, ip->payload, ip->len)) != 0) {
 		st->in_csum_errors++; /* Linux counts these in both */
 		st->in_errors++;
 		return;
@@ -106,7 +106,7 @@ void icmp_send_unreach(struct keel *k, const struct ipv4_packet *ip, uint8_t cod
 	 * are contiguous in the received frame. */
 	memcpy(r + ICMP_HDR_LEN, ip->hdr, quote);
 	size_t n = ICMP_HDR_LEN + quote;
-	uint16_t c = csum_fold(csum_add(0, r, n));
+	uint16_t c = keel_tx_csum(k) ? csum_fold(csum_add(0, r, n)) : 0;
 	r[2] = (uint8_t)(c >> 8);
 	r[3] = (uint8_t)c;
 	st->out_msgs++;

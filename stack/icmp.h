@@ -12,14 +12,8 @@
 /* Error messages quote as much of the datagram as keeps them within 576
  * bytes (RFC 1812 §4.3.2.3; what Linux sends). */
 #define ICMP_ERR_MAX_LEN 576
-/* Error messages are rate limited: a burst, then a steady rate (Linux
- * limits per destination, icmp_ratelimit; keel keeps one bucket). */
-#ifndef KEEL_ICMP_ERR_BURST
-#define KEEL_ICMP_ERR_BURST 6
-#endif
-#ifndef KEEL_ICMP_ERR_PER_SEC
-#define KEEL_ICMP_ERR_PER_SEC 10
-#endif
+/* Error messages are rate limited: KEEL_ICMP_ERR_BURST, then
+ * KEEL_ICMP_ERR_PER_SEC (<keel/config.h>). */
 
 struct keel;
 struct ipv4_packet;
@@ -40,8 +34,4 @@ void icmp_input(struct keel *k, const struct ipv4_packet *ip);
 /* Destination unreachable (RFC 792) about the received datagram ip, unless
  * RFC 1122 §3.2.2 forbids an error for it or the rate limit holds it. */
 void icmp_send_unreach(struct keel *k, const struct ipv4_packet *ip, uint8_t code);
-/* UDP (RFC 768): keel has no UDP sockets, so every valid datagram to us is
- * answered port unreachable (RFC 1122 §4.1.3.1), as Linux does for a
- * closed port. */
-void udp_input(struct keel *k, const struct ipv4_packet *ip);
 #endif

@@ -76,7 +76,7 @@ void ipv4_input(struct keel *k, const uint8_t *pkt, size_t len)
 		st->in_hdr_errors++; /* header cut short */
 		return;
 	}
-	if (csum_fold(csum_add(0, pkt, hlen)) != 0) {
+	if (!(k->offload & KEEL_OFFLOAD_RX_CSUM) && csum_fold(csum_add(0, pkt, hlen)) != 0) {
 		st->in_csum_errors++;
 		return;
 	}
@@ -122,7 +122,7 @@ void ipv4_input(struct keel *k, const uint8_t *pkt, size_t len)
 	struct ipv4_packet ip = {
 		.src = src, .dst = dst, .proto = pkt[9], .ttl = pkt[8],
 		.payload = pkt + hlen, .len = total - hlen, .bcast = (uint8_t)bcast,
-		.hdr = pkt, .hlen = hlen,
+		.hdr = pkt, .hlen = hlen, .csum_ok = (k->offload & KEEL_OFFLOAD_RX_CSUM) != 0,
 	};
 	switch (ip.proto) {
 	case IP_PROTO_ICMP:
@@ -197,7 +197,8 @@ int ipv4_output(struct keel *k, uint32_t dst, uint8_t proto, size_t payload_len)
 	store_be16(h + 10, 0);
 	store_be32(h + 12, k->ifc.addr);
 	store_be32(h + 16, dst);
-	store_be16(h + 10, csum_fold(csum_add(0, h, IPV4_HDR_LEN)));
+	if (keel_tx_csum(k))
+		store_be16(h + 10, csum_fold(csum_add(0, h, IPV4_HDR_LEN)));
 	if (arp_output(k, hop, total) != 0) {
 		st->out_discards++;
 		return -1;

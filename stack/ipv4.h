@@ -21,6 +21,7 @@ struct ipv4_packet {
 	uint8_t bcast;           /* dst is a broadcast address, not ours */
 	const uint8_t *hdr;      /* the IP header itself (ICMP errors quote it) */
 	size_t hlen;             /* its length, options included */
+	uint8_t csum_ok;         /* the MAC verified the upper layer's checksum */
 };
 
 /* Drop reasons, one counter each (netstat -s names in comments). */
@@ -41,9 +42,6 @@ struct ipv4_stats {
 	uint32_t in_martians;      /* dropped: source is broadcast, multicast, 0, 127/8 or 240/4 */
 	uint32_t in_bcast_drops;   /* dropped: broadcast to a unicast-only protocol (TCP) */
 	uint32_t in_padding_trimmed;/* frames longer than the total length (Ethernet padding) */
-	uint32_t udp_in_datagrams; /* Udp InDatagrams: well-formed UDP to us */
-	uint32_t udp_no_ports;     /* Udp NoPorts: no UDP socket there (all of them) */
-	uint32_t udp_in_errors;    /* Udp InErrors: bad length or checksum */
 	uint16_t next_id;          /* not a counter: the next Identification to send */
 };
 

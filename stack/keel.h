@@ -1,51 +1,51 @@
-/* keel: one stack instance.  Everything the stack knows lives in struct
- * keel, so a test can run two of them side by side.  The stack never reads a
- * clock: every entry point takes the current time in milliseconds. */
+/* keel: one stack instance, as the stack's own files see it.  Everything
+ * the stack knows lives in struct keel, so a test can run two of them side
+ * by side.  Applications see struct keel as opaque (<keel/keel.h>); this
+ * header is for stack/ and white-box tests. */
 #ifndef KEEL_H
 #define KEEL_H
 #include <stddef.h>
 #include <stdint.h>
-#include "keel_config.h"
+#include <keel/keel.h>
 #include "eth.h"
 #include "arp.h"
 #include "ipv4.h"
 #include "icmp.h"
 #include "tcp.h"
-
-/* Hands one complete Ethernet frame to the driver; returns 0 when taken. */
-typedef int (*keel_tx_fn)(void *ctx, const uint8_t *frame, size_t len);
-
-struct keel_ifconfig {
-	uint8_t mac[6];
-	uint32_t addr;     /* host byte order */
-	uint8_t prefix;    /* netmask length, 0..32 */
-	uint32_t gateway;  /* 0 = none */
-};
+#include "udp.h"
+#include "random.h"
+#include "dhcp.h"
+#include "dns.h"
 
 struct keel {
 	struct keel_ifconfig ifc;
 	keel_tx_fn tx;
 	void *tx_ctx;
 	uint32_t now_ms;                 /* time of the current input or tick */
+	uint8_t link_down;               /* keel_link_set: 0 = up (the default) */
+	uint8_t offload;                 /* KEEL_OFFLOAD_* */
 	uint8_t txbuf[KEEL_FRAME_MAX];   /* the one frame being built for output */
 	struct eth_stats eth;
 	struct arp_state arp;
 	struct ipv4_stats ip;
 	struct icmp_stats icmp;
+	struct udp_state udp;
+	struct keel_random rnd;
+	struct dhcp_client dhcp;
+	struct dns_resolver dns;
 	struct tcp_stack tcp;
 };
 
-/* seed: boot-time entropy for the ISN and cookie keys (RFC 6528 secret). */
+/* Checksums keel computes itself: all of them unless the MAC fills them
+ * in (KEEL_OFFLOAD_TX_CSUM); received ones are skipped when the MAC
+ * checked them (KEEL_OFFLOAD_RX_CSUM, seen as ipv4_packet.csum_ok). */
+static inline int keel_tx_csum(const struct keel *k)
+{
+	return !(k->offload & KEEL_OFFLOAD_TX_CSUM);
+}
+
+/* Starts k (keel_open does this for one of its static instances; tests
+ * call it on their own). */
 void keel_init(struct keel *k, const uint8_t mac[6], uint32_t addr, uint8_t prefix,
 	       uint32_t gateway, const uint8_t seed[16], keel_tx_fn tx, void *tx_ctx);
-void keel_set_addr(struct keel *k, uint32_t addr, uint8_t prefix, uint32_t gateway);
-/* One received Ethernet frame (without FCS). */
-void keel_input(struct keel *k, const uint8_t *frame, size_t len, uint32_t now_ms);
-/* Runs every timer that is due; bounded work per call. */
-void keel_tick(struct keel *k, uint32_t now_ms);
-
-static inline uint32_t keel_netmask(uint8_t prefix)
-{
-	return prefix == 0 ? 0 : 0xffffffffu << (32 - prefix);
-}
 #endif

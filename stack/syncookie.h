@@ -4,32 +4,12 @@
  * connection from the peer's ACK.  This file is only the codec; the bit
  * layout is documented at the top of syncookie.c.
  *
- * Notes for the TCP engine:
- *  - Keep one struct syncookie_keys in struct tcp_stack.  Call
- *    syncookie_init() once from tcp_init() with the boot seed, and
- *    syncookie_maybe_rotate() from tcp_tick() (cheap and idempotent; if
- *    ticks can lag, call it before syncookie_make/check too).  It must
- *    run at least once every 49 days (the 32-bit ms clock's period).
- *  - Address/port arguments are host byte order and named as in the
- *    *incoming* segment, for both calls: saddr/sport = the peer (source of
- *    the SYN and of its ACK), daddr/dport = our listening address/port.
- *  - On a SYN: iss = syncookie_make(ks, peer, pport, us, lport, SEG.SEQ,
- *    mss, now, &mss_used), where mss = the peer's MSS option (536 when it
- *    sent none, RFC 9293 3.7.1), already lowered to our own MSS if larger.
- *    Send the SYN-ACK with seq = iss, ack = SEG.SEQ+1 and advertise our MSS;
- *    the connection later uses mss_used (what the cookie remembers).
- *    Window scaling, SACK and timestamps are not encoded: a cookie
- *    connection runs without them.  Count SyncookiesSent.
- *  - On a bare ACK at a listener with no SYN-queue entry, when
- *    tcp_syncookies != 0 (Linux also skips it unless cookies were sent in
- *    the last couple of minutes, which limits blind guessing by ACK flood):
- *    syncookie_check(ks, peer, pport, us, lport, SEG.SEQ - 1, SEG.ACK - 1,
- *    now, &mss).  0: create the TCB (IRS = SEG.SEQ-1, ISS = SEG.ACK-1, MSS
- *    = mss) and count SyncookiesRecv; -1: count SyncookiesFailed and
- *    answer as a listener answers a stray ACK (RST, RFC 9293 3.10.7.2).
- *  - A cookie is accepted only while its age in 2^16 ms counter units is
- *    < SYNCOOKIE_MAX_AGE (so for 65.5 .. 131 s), and only under the current
- *    or the previous key. */
+ * Addresses and ports are host byte order and named as in the *incoming*
+ * segment, for both calls: saddr/sport the peer (source of the SYN and of
+ * its ACK), daddr/dport our listening address and port.  Window scaling,
+ * SACK and timestamps are not encoded: a cookie connection runs without
+ * them, as Linux's does without timestamps.  The caller (tcp_listen.c)
+ * counts SyncookiesSent/Recv/Failed. */
 #ifndef KEEL_SYNCOOKIE_H
 #define KEEL_SYNCOOKIE_H
 #include <stdint.h>
@@ -58,17 +38,27 @@ struct syncookie_keys {
 
 extern const uint16_t syncookie_mss_table[SYNCOOKIE_NMSS];
 
+/* Once, from tcp_init, with the boot seed. */
 void syncookie_init(struct syncookie_keys *ks, const uint8_t seed[16], uint32_t now_ms);
-/* Advances the keys by one generation per SYNCOOKIE_ROTATE_MS elapsed. */
+/* Advances the keys by one generation per SYNCOOKIE_ROTATE_MS elapsed;
+ * cheap and idempotent.  tcp_tick calls it; it must run at least once
+ * every 49 days (the 32-bit millisecond clock's period). */
 void syncookie_maybe_rotate(struct syncookie_keys *ks, uint32_t now_ms);
-/* Returns our ISN for a SYN-ACK; *mss_used (may be NULL) gets the MSS the
- * cookie encodes: the largest table entry <= peer_mss, or the smallest. */
+/* Returns our ISN for the SYN-ACK answering a SYN: peer_isn is its
+ * SEG.SEQ, peer_mss its MSS option (536 without one, RFC 9293 §3.7.1)
+ * lowered to ours.  *mss_used (may be NULL) gets the MSS the cookie
+ * encodes, the one the connection will use: the largest table entry <=
+ * peer_mss, or the smallest. */
 uint32_t syncookie_make(const struct syncookie_keys *ks, uint32_t saddr, uint16_t sport,
 			uint32_t daddr, uint16_t dport, uint32_t peer_isn,
 			uint16_t peer_mss, uint32_t now_ms, uint16_t *mss_used);
-/* 0 and *mss_out (may be NULL) set when cookie is one we made for this
- * tuple and peer ISN, under the current or previous key, and young enough;
- * else -1 and *mss_out untouched. */
+/* For a bare ACK at a listener that has no SYN-queue entry for it: 0 and
+ * *mss_out (may be NULL) set when cookie is one we made for this tuple
+ * and peer ISN, under the current or previous key, and younger than
+ * SYNCOOKIE_MAX_AGE counter units (65.5 .. 131 s); the TCB is then built
+ * with IRS = SEG.SEQ-1, ISS = SEG.ACK-1.  Else -1 and *mss_out untouched:
+ * the ACK is answered as any stray ACK at a listener (RST, RFC 9293
+ * §3.10.7.2). */
 int syncookie_check(const struct syncookie_keys *ks, uint32_t saddr, uint16_t sport,
 		    uint32_t daddr, uint16_t dport, uint32_t peer_isn /* SEG.SEQ-1 of the ACK */,
 		    uint32_t cookie /* SEG.ACK-1 */, uint32_t now_ms, uint16_t *mss_out);

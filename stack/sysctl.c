@@ -4,15 +4,13 @@
 #include "sysctl.h"
 #include <stddef.h>
 #include <string.h>
-#include "keel_config.h"
+#include <keel/config.h>
 
 #define STR_(x) #x
 #define STR(x) STR_(x)
 #define PREFIX "net.ipv4."
 #define PREFIX_LEN (sizeof PREFIX - 1)
 
-_Static_assert(KEEL_SYN_BACKLOG >= 1 && KEEL_SYN_BACKLOG <= UINT16_MAX, "SYN backlog fits tcp_max_syn_backlog");
-_Static_assert(KEEL_TW_MAX <= UINT16_MAX, "TIME_WAIT table fits tcp_max_tw_buckets");
 
 void tcp_sysctl_defaults(struct tcp_sysctl *s)
 {
@@ -111,7 +109,7 @@ static int parse_u32(const char *str, uint32_t *out)
 	return 0;
 }
 
-int keel_sysctl_get(const struct tcp_sysctl *s, const char *name, uint32_t *val)
+int tcp_sysctl_get(const struct tcp_sysctl *s, const char *name, uint32_t *val)
 {
 	const struct knob *k = find(name);
 	if (!k)
@@ -120,7 +118,7 @@ int keel_sysctl_get(const struct tcp_sysctl *s, const char *name, uint32_t *val)
 	return KEEL_SYSCTL_OK;
 }
 
-int keel_sysctl_set(struct tcp_sysctl *s, const char *name, const char *value,
+int tcp_sysctl_set(struct tcp_sysctl *s, const char *name, const char *value,
 		    const char **why)
 {
 	const struct knob *k = find(name);

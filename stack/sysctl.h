@@ -1,26 +1,14 @@
-/* The TCP knobs by Linux's names ("net.ipv4.tcp_syncookies", or the short
- * "tcp_syncookies"), for the console and the tests.  One table in sysctl.c
- * holds each knob's name, field and bounds.  Works on a bare struct
- * tcp_sysctl, so it needs no stack instance. */
+/* The table behind <keel/sysctl.h>: each knob's name, field and bounds
+ * (sysctl.c).  These work on a bare struct tcp_sysctl, so a test needs no
+ * stack instance. */
 #ifndef KEEL_SYSCTL_H
 #define KEEL_SYSCTL_H
 #include <stddef.h>
 #include <stdint.h>
+#include <keel/sysctl.h>
 #include "tcp_sysctl.h"
 
-#define KEEL_SYSCTL_OK 0
-#define KEEL_SYSCTL_ENOENT (-1)  /* no knob of that name */
-#define KEEL_SYSCTL_EINVAL (-2)  /* not a decimal number, or out of range */
-
-/* Reads a knob; *val untouched on error. */
-int keel_sysctl_get(const struct tcp_sysctl *s, const char *name, uint32_t *val);
-/* Sets a knob from a decimal string (digits only: no sign, no spaces).
- * On error the knob is unchanged and *why (if why is non-NULL) points to
- * a static message for the user, e.g. "tcp_syncookies must be 0, 1 or 2". */
-int keel_sysctl_set(struct tcp_sysctl *s, const char *name, const char *value,
-		    const char **why);
-/* Listing: full names ("net.ipv4.tcp_..."), i < keel_sysctl_count();
- * NULL past the end. */
-size_t keel_sysctl_count(void);
-const char *keel_sysctl_name(size_t i);
+/* As keel_sysctl_get and keel_sysctl_set, on the knobs in s. */
+int tcp_sysctl_get(const struct tcp_sysctl *s, const char *name, uint32_t *val);
+int tcp_sysctl_set(struct tcp_sysctl *s, const char *name, const char *value, const char **why);
 #endif

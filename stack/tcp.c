@@ -1,15 +1,5 @@
-/* TCP engine: initialisation.  The engine is split one idea per file:
- *   tcp_wire.c      segment parse (options, checksum) and emit
- *   tcp_input.c     demux: TCB -> TIME_WAIT -> SYN queue -> listener -> RST
- *   tcp_listen.c    LISTEN, SYN admission, accept queue
- *   tcp_synq.c      half-open entries and SYN-ACK retransmit
- *   tcp_fsm.c       SYN_SENT and the synchronized states
- *   tcp_timewait.c  TIME_WAIT entries
- *   tcp_tcb.c       TCB pool and handles
- *   tcp_output.c    what a TCB sends
- *   tcp_timer.c     tcp_tick
- *   tcp_api.c       the application's calls
- *   tcp_stats.c     counters, pools, per-state counts, `ss` rows */
+/* TCP engine: initialisation.  The engine's files, one idea each, and
+ * where each RFC rule lives: docs/DESIGN.md. */
 #include <string.h>
 #include "tcp_internal.h"
 #include "siphash.h"

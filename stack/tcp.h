@@ -5,8 +5,8 @@
 #ifndef KEEL_TCP_H
 #define KEEL_TCP_H
 #include <stdint.h>
-#include "keel_config.h"
-#include "tcp_api.h"
+#include <keel/config.h>
+#include <keel/tcp.h>
 #include "tcp_stats.h"
 #include "tcp_sysctl.h"
 #include "tcp_tcb.h"
@@ -18,6 +18,31 @@
 
 struct keel;
 struct ipv4_packet;
+
+/* Transition: the public calls are keel_tcp_* (<keel/tcp.h>, <keel/stats.h>);
+ * the stack's own files and the tests still spell some of them by the old
+ * names, which map here.  Not visible to applications; remove once no
+ * caller uses them. */
+#define tcp_listen keel_tcp_listen
+#define tcp_accept keel_tcp_accept
+#define tcp_accept_pending keel_tcp_accept_pending
+#define tcp_connect keel_tcp_connect
+#define tcp_send keel_tcp_send
+#define tcp_recv keel_tcp_recv
+#define tcp_recv_peek keel_tcp_recv_peek
+#define tcp_recv_consume keel_tcp_recv_consume
+#define tcp_splice keel_tcp_splice
+#define tcp_shutdown keel_tcp_shutdown
+#define tcp_close keel_tcp_close
+#define tcp_abort keel_tcp_abort
+#define tcp_poll keel_tcp_poll
+#define tcp_error keel_tcp_error
+#define tcp_set_nodelay keel_tcp_set_nodelay
+#define tcp_set_keepalive keel_tcp_set_keepalive
+#define tcp_state_name keel_tcp_state_name
+#define tcp_get_state keel_tcp_get_state
+#define tcp_state_counts keel_tcp_state_counts
+#define tcp_curr_estab keel_tcp_curr_estab
 
 _Static_assert(KEEL_TCP_MAX_LISTEN >= 1 && KEEL_TCP_MAX_LISTEN < 255, "listener pool size");
 _Static_assert(KEEL_SYN_BACKLOG >= 1 && KEEL_SYN_BACKLOG <= 65535, "SYN queue size");

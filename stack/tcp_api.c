@@ -1,4 +1,4 @@
-/* The application's calls (tcp_api.h).  Every call validates its handle
+/* The application's calls (<keel/tcp.h>).  Every call validates its handle
  * first; a wrong kind of handle is EINVAL, a dead one EBADF. */
 #include <string.h>
 #include "tcp_internal.h"
@@ -52,7 +52,7 @@ static int pick_port(struct keel *k, uint32_t dst, uint16_t dport, struct tcp_tw
 
 /* Active open (RFC 9293 §3.10.1): SYN now, SYN_SENT; ESTABLISHED once
  * our ACK of the SYN-ACK is sent. */
-int tcp_connect(struct keel *k, uint32_t dst, uint16_t dport, uint16_t sport)
+int keel_tcp_connect(struct keel *k, uint32_t dst, uint16_t dport, uint16_t sport)
 {
 	if (dst == 0 || dport == 0 || k->ifc.addr == 0 || ipv4_is_multicast(dst) ||
 	    ipv4_is_broadcast(k, dst) || dst == k->ifc.addr)
@@ -112,7 +112,7 @@ int tcb_send_check(struct tcp_tcb *t)
 	}
 }
 
-int tcp_send(struct keel *k, int s, const void *buf, size_t len)
+int keel_tcp_send(struct keel *k, int s, const void *buf, size_t len)
 {
 	int err;
 	struct tcp_tcb *t = conn_or_err(k, s, &err);
@@ -146,7 +146,7 @@ static void window_update_after_read(struct keel *k, struct tcp_tcb *t)
 	tcp_rcv_window_update(k, t);
 }
 
-int tcp_recv(struct keel *k, int s, void *buf, size_t cap)
+int keel_tcp_recv(struct keel *k, int s, void *buf, size_t cap)
 {
 	int err;
 	struct tcp_tcb *t = conn_or_err(k, s, &err);
@@ -184,7 +184,7 @@ int tcp_recv(struct keel *k, int s, void *buf, size_t cap)
  *   ESTABLISHED -> FIN_WAIT_1, CLOSE_WAIT -> LAST_ACK (FIN after the data)
  *   SYN_RECEIVED: FIN once established;  SYN_SENT: connection dropped
  *   already shut: no-op;  CLOSED: ENOTCONN */
-int tcp_shutdown(struct keel *k, int s)
+int keel_tcp_shutdown(struct keel *k, int s)
 {
 	int err;
 	struct tcp_tcb *t = conn_or_err(k, s, &err);
@@ -246,7 +246,7 @@ static struct tcp_tcb *conn_to_end(struct keel *k, int s, int *ret)
  * Unread data -> RST instead of FIN (RFC 2525 §2.17, Linux
  * TCPAbortOnClose).  ESTABLISHED -> FIN_WAIT_1, CLOSE_WAIT -> LAST_ACK,
  * FIN_WAIT_2 starts tcp_fin_timeout, SYN_SENT/CLOSED free at once. */
-int tcp_close(struct keel *k, int s)
+int keel_tcp_close(struct keel *k, int s)
 {
 	int ret;
 	struct tcp_tcb *t = conn_to_end(k, s, &ret);
@@ -289,7 +289,7 @@ int tcp_close(struct keel *k, int s)
 
 /* Abortive close (SO_LINGER 0): RST <SEQ=SND.NXT> now, TCB freed, no
  * TIME_WAIT.  Counted in TCPAbortOnLinger. */
-int tcp_abort(struct keel *k, int s)
+int keel_tcp_abort(struct keel *k, int s)
 {
 	int ret;
 	struct tcp_tcb *t = conn_to_end(k, s, &ret);
@@ -301,7 +301,7 @@ int tcp_abort(struct keel *k, int s)
 	return KEEL_OK;
 }
 
-unsigned tcp_poll(struct keel *k, int s)
+unsigned keel_tcp_poll(struct keel *k, int s)
 {
 	struct tcp_listener *l = listen_from_handle(k, s);
 	if (l)
@@ -322,7 +322,7 @@ unsigned tcp_poll(struct keel *k, int s)
 	return m;
 }
 
-int tcp_error(struct keel *k, int s)
+int keel_tcp_error(struct keel *k, int s)
 {
 	if (listen_from_handle(k, s))
 		return KEEL_OK;
@@ -334,7 +334,7 @@ int tcp_error(struct keel *k, int s)
 	return err;
 }
 
-int tcp_get_state(struct keel *k, int s)
+int keel_tcp_get_state(struct keel *k, int s)
 {
 	if (listen_from_handle(k, s))
 		return TCP_LISTEN;

@@ -35,6 +35,11 @@ static inline uint16_t tcp_gen_next(uint16_t g)
 	return g ? g : 1u;
 }
 
+/* tcp_emit.c: the segment's payload goes at tcp_out_payload(k) first;
+ * tcp_emit writes the header, counts OutSegs/OutRsts, hands it to IP. */
+uint8_t *tcp_out_payload(struct keel *k);
+int tcp_emit(struct keel *k, const struct tcp_out *o, size_t len);
+
 /* tcp_tcb.c: pool, handles, lookup, state changes */
 struct tcp_tcb *tcb_alloc(struct keel *k);
 void tcb_free(struct keel *k, struct tcp_tcb *t);

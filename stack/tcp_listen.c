@@ -195,7 +195,7 @@ static int listen_cookie_ack(struct keel *k, struct tcp_listener *l, const struc
 	return 0;
 }
 
-/* LISTEN (RFC 9293 §3.10.7.2 and the notes' rules):
+/* LISTEN (RFC 9293 §3.10.7.2; where it leaves room, as Linux):
  *   RST                    -> ignore
  *   ACK without SYN        -> a returning SYN cookie? (above) connection;
  *                             failed -> SyncookiesFailed and, as any
@@ -218,7 +218,7 @@ void listen_input(struct keel *k, struct tcp_listener *l, const struct tcp_seg *
 	listen_syn(k, l, s, 0);
 }
 
-int tcp_listen(struct keel *k, uint16_t port, int backlog)
+int keel_tcp_listen(struct keel *k, uint16_t port, int backlog)
 {
 	if (port == 0)
 		return KEEL_EINVAL;   /* keel has no bind: a listener needs a port */
@@ -258,12 +258,12 @@ struct tcp_listener *listen_from_handle(struct keel *k, int h)
 	return l;
 }
 
-int tcp_accept_pending(const struct keel *k)
+int keel_tcp_accept_pending(const struct keel *k)
 {
 	return k->tcp.accept_ready != 0;
 }
 
-int tcp_accept(struct keel *k, int listener)
+int keel_tcp_accept(struct keel *k, int listener)
 {
 	struct tcp_listener *l = listen_from_handle(k, listener);
 	if (!l)

@@ -1,7 +1,7 @@
-/* Per-connection options (tcp_api.h): TCP_NODELAY and keepalive. */
+/* Per-connection options (<keel/tcp.h>): TCP_NODELAY and keepalive. */
 #include "tcp_internal.h"
 
-int tcp_set_nodelay(struct keel *k, int s, int on)
+int keel_tcp_set_nodelay(struct keel *k, int s, int on)
 {
 	struct tcp_tcb *t = tcb_from_handle(k, s);
 	if (!t)
@@ -15,7 +15,7 @@ int tcp_set_nodelay(struct keel *k, int s, int on)
 	return KEEL_OK;
 }
 
-int tcp_set_keepalive(struct keel *k, int s, uint32_t idle_ms, uint32_t intvl_ms, unsigned count)
+int keel_tcp_set_keepalive(struct keel *k, int s, uint32_t idle_ms, uint32_t intvl_ms, unsigned count)
 {
 	struct tcp_tcb *t = tcb_from_handle(k, s);
 	if (!t)

@@ -17,7 +17,7 @@ void tcp_pool_get(const struct keel *k, enum tcp_pool pool, struct keel_pool_usa
 	*out = k->tcp.pool[pool];
 }
 
-void tcp_state_counts(const struct keel *k, uint16_t counts[TCP_NSTATES])
+void keel_tcp_state_counts(const struct keel *k, uint16_t counts[TCP_NSTATES])
 {
 	memset(counts, 0, sizeof(uint16_t) * TCP_NSTATES);
 	for (unsigned i = 0; i < KEEL_TCP_MAX_CONN; i++)
@@ -28,14 +28,14 @@ void tcp_state_counts(const struct keel *k, uint16_t counts[TCP_NSTATES])
 	counts[TCP_TIME_WAIT] = (uint16_t)(counts[TCP_TIME_WAIT] + k->tcp.pool[TCP_POOL_TIME_WAIT].in_use);
 }
 
-uint32_t tcp_curr_estab(const struct keel *k)
+uint32_t keel_tcp_curr_estab(const struct keel *k)
 {
 	uint16_t c[TCP_NSTATES];
-	tcp_state_counts(k, c);
+	keel_tcp_state_counts(k, c);
 	return (uint32_t)c[TCP_ESTABLISHED] + c[TCP_CLOSE_WAIT];
 }
 
-const char *tcp_state_name(enum tcp_state s)
+const char *keel_tcp_state_name(enum tcp_state s)
 {
 	/* netstat's names (Linux tcp_states.h order is different). */
 	static const char *const names[TCP_NSTATES] = {
@@ -65,6 +65,10 @@ const char *keel_strerror(int err)
 	case KEEL_ENOTCONN: return "not connected";
 	case KEEL_EINPROGRESS: return "in progress";
 	case KEEL_ECONNABORTED: return "connection aborted";
+	case KEEL_EMSGSIZE: return "message too long";
+	case KEEL_EHOSTUNREACH: return "no route to host";
+	case KEEL_ENOENT: return "name not found";
+	case KEEL_EPROTO: return "protocol error";
 	default: return "unknown error";
 	}
 }
@@ -74,7 +78,7 @@ static int32_t until(const struct keel *k, uint32_t deadline)
 	return (int32_t)(deadline - k->now_ms);
 }
 
-int tcp_conn_info(const struct keel *k, unsigned index, struct tcp_conn_info *out)
+int keel_tcp_conn_info(const struct keel *k, unsigned index, struct tcp_conn_info *out)
 {
 	const struct tcp_stack *ts = &k->tcp;
 	memset(out, 0, sizeof(*out));

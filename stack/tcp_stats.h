@@ -1,10 +1,12 @@
-/* What TCP reports: RFC 4022 TCP-MIB counters, Linux's extras, pool use.
- * The console, /metrics and the tests read these; nothing else. */
+/* What TCP keeps for its reports: RFC 4022 TCP-MIB counters, Linux's
+ * extras, pool use.  Applications read them through <keel/stats.h>
+ * (stats.c); the stack and white-box tests use these. */
 #ifndef KEEL_TCP_STATS_H
 #define KEEL_TCP_STATS_H
 #include <stdint.h>
-#include "tcp_api.h"
-#include "keel_config.h"
+#include <keel/config.h>
+#include <keel/stats.h>
+#include <keel/tcp.h>
 
 struct keel;
 
@@ -12,6 +14,7 @@ struct keel_pool_usage {
 	uint16_t size, in_use, high_water;
 };
 
+/* The TCP pools, numbered as their enum keel_pool twins. */
 enum tcp_pool { TCP_POOL_TCB, TCP_POOL_SYN_QUEUE, TCP_POOL_TIME_WAIT, TCP_POOL_LISTEN, TCP_NPOOLS };
 
 struct tcp_mib {
@@ -48,42 +51,4 @@ struct tcp_mib {
 
 const struct tcp_mib *tcp_get_mib(const struct keel *k);
 void tcp_pool_get(const struct keel *k, enum tcp_pool pool, struct keel_pool_usage *out);
-/* Connections in each state right now (LISTEN counts listeners, SYN_RECEIVED
- * counts SYN-queue entries, TIME_WAIT counts the TIME_WAIT table). */
-void tcp_state_counts(const struct keel *k, uint16_t counts[TCP_NSTATES]);
-/* CurrEstab: ESTABLISHED + CLOSE_WAIT, as RFC 4022 defines it. */
-uint32_t tcp_curr_estab(const struct keel *k);
-/* One row of the console's `ss`: connection slots are numbered
- * 0 .. TCP_CONN_SLOTS-1 over listeners, TCBs, SYN-queue entries and
- * TIME_WAIT entries, in that order.  tcp_conn_info fills *out and returns
- * 0 for a slot in use, KEEL_EWOULDBLOCK for a free slot, KEEL_EINVAL past
- * the end, so `for (i = 0; tcp_conn_info(k, i, &ci) != KEEL_EINVAL; i++)`
- * walks everything in bounded time. */
-enum tcp_conn_kind { TCP_CONN_LISTENER, TCP_CONN_TCB, TCP_CONN_HALF_OPEN, TCP_CONN_TIME_WAIT };
-enum tcp_timer_kind { TCP_TIMER_NONE, TCP_TIMER_RETRANS, TCP_TIMER_SYNACK, TCP_TIMER_FIN_WAIT2, TCP_TIMER_TIME_WAIT,
-		      TCP_TIMER_PERSIST, TCP_TIMER_KEEPALIVE, TCP_TIMER_DELACK };
-struct tcp_conn_info {
-	uint8_t kind;            /* enum tcp_conn_kind */
-	uint8_t state;           /* enum tcp_state */
-	uint8_t orphan;          /* closed by the app, finishing alone */
-	uint8_t retransmits;     /* consecutive timer expiries (SYN-ACKs for half-open) */
-	uint32_t laddr, raddr;   /* host order; 0 for a listener's remote */
-	uint16_t lport, rport;
-	uint32_t recv_q;         /* unread bytes (listener: accept queue length) */
-	uint32_t send_q;         /* unacked + unsent bytes (listener: backlog) */
-	uint32_t rto_ms;         /* current RTO (0 if none) */
-	uint8_t timer;           /* enum tcp_timer_kind */
-	int32_t timer_ms;        /* ms until it fires (may be <= 0 when due) */
-	/* `ss -i` (TCBs only; 0 elsewhere) */
-	uint32_t srtt_ms, rttvar_ms; /* RFC 6298 estimates, 0 before the first sample */
-	uint32_t cwnd, ssthresh;     /* bytes (ssthresh 0x7fffffff = not yet set) */
-	uint32_t snd_wnd;            /* peer's window */
-	uint16_t rcv_wnd;            /* window we advertised last */
-	uint16_t mss;                /* send MSS */
-	uint32_t total_retrans;      /* segments retransmitted on this connection */
-};
-#define TCP_CONN_INFO_HAS_SRTT 1
-#define TCP_CONN_INFO_HAS_CWND 1
-#define TCP_CONN_SLOTS (KEEL_TCP_MAX_LISTEN + KEEL_TCP_MAX_CONN + KEEL_SYN_BACKLOG + KEEL_TW_MAX)
-int tcp_conn_info(const struct keel *k, unsigned index, struct tcp_conn_info *out);
 #endif

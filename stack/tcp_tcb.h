@@ -3,7 +3,7 @@
 #ifndef KEEL_TCP_TCB_H
 #define KEEL_TCP_TCB_H
 #include <stdint.h>
-#include "keel_config.h"
+#include <keel/config.h>
 
 #define TCP_SNDMASK (KEEL_TCP_SNDBUF - 1u)
 #define TCP_RCVMASK (KEEL_TCP_RCVBUF - 1u)

@@ -1,8 +1,12 @@
-/* TCP header parse and emit (RFC 9293 §3.1, options §3.2, MSS §3.7.1). */
+/* TCP header codec (RFC 9293 §3.1, options §3.2, MSS §3.7.1): parses a
+ * received segment into a struct tcp_seg and writes a header into a
+ * caller's buffer.  It knows no stack instance: counting and handing the
+ * segment to IP is the caller's (tcp_emit.c), so the codec is tested and
+ * fuzzed alone (tests/unit/test_tcp_wire.c). */
 #include <string.h>
-#include "keel.h"
 #include "byteorder.h"
 #include "checksum.h"
+#include "ipv4.h"
 #include "tcp_wire.h"
 
 #define OPT_EOL 0
@@ -49,7 +53,7 @@ int tcp_seg_parse(const struct ipv4_packet *ip, struct tcp_seg *seg)
 	if (doff > len)
 		return TCP_PARSE_SHORT;
 	uint32_t sum = csum_pseudo(ip->src, ip->dst, IP_PROTO_TCP, (uint16_t)len);
-	if (csum_fold(csum_add(sum, p, len)) != 0)
+	if (!ip->csum_ok && csum_fold(csum_add(sum, p, len)) != 0)
 		return TCP_PARSE_CSUM;
 	memset(seg, 0, sizeof(*seg));
 	seg->saddr = ip->src;
@@ -65,38 +69,31 @@ int tcp_seg_parse(const struct ipv4_packet *ip, struct tcp_seg *seg)
 	return parse_options(p + TCP_HDR_LEN, doff - TCP_HDR_LEN, seg);
 }
 
-uint8_t *tcp_out_payload(struct keel *k)
+int tcp_seg_write(uint8_t *seg, size_t cap, const struct tcp_out *o, size_t len, int csum)
 {
-	return ipv4_payload_buf(k) + TCP_HDR_LEN;
-}
-
-int tcp_emit(struct keel *k, const struct tcp_out *o, size_t len)
-{
-	uint8_t *p = ipv4_payload_buf(k);
 	size_t hlen = TCP_HDR_LEN + (o->mss ? TCP_OPT_MSS_LEN : 0u);
 	if (o->mss && len != 0)
-		return -1;   /* SYNs carry no payload; the payload area would be overwritten */
-	if (hlen + len > KEEL_MTU - IPV4_HDR_LEN)
+		return -1;   /* SYNs carry no payload: the option would overwrite it */
+	if (hlen + len > cap || hlen + len > 0xffffu)
 		return -1;
-	store_be16(p, o->sport);
-	store_be16(p + 2, o->dport);
-	store_be32(p + 4, o->seq);
-	store_be32(p + 8, o->ack);
-	p[12] = (uint8_t)((hlen / 4u) << 4);
-	p[13] = o->flags;
-	store_be16(p + 14, o->wnd);
-	store_be16(p + 16, 0);   /* checksum */
-	store_be16(p + 18, 0);   /* urgent pointer */
+	store_be16(seg, o->sport);
+	store_be16(seg + 2, o->dport);
+	store_be32(seg + 4, o->seq);
+	store_be32(seg + 8, o->ack);
+	seg[12] = (uint8_t)((hlen / 4u) << 4);
+	seg[13] = o->flags;
+	store_be16(seg + 14, o->wnd);
+	store_be16(seg + 16, 0);   /* checksum */
+	store_be16(seg + 18, 0);   /* urgent pointer */
 	if (o->mss) {
-		p[20] = OPT_MSS;
-		p[21] = TCP_OPT_MSS_LEN;
-		store_be16(p + 22, o->mss);
+		seg[20] = OPT_MSS;
+		seg[21] = TCP_OPT_MSS_LEN;
+		store_be16(seg + 22, o->mss);
 	}
 	size_t total = hlen + len;
-	uint32_t sum = csum_pseudo(o->saddr, o->daddr, IP_PROTO_TCP, (uint16_t)total);
-	store_be16(p + 16, csum_fold(csum_add(sum, p, total)));
-	k->tcp.mib.out_segs++;
-	if (o->flags & TCP_RST)
-		k->tcp.mib.out_rsts++;
-	return ipv4_output(k, o->daddr, IP_PROTO_TCP, total);
+	if (csum) {
+		uint32_t sum = csum_pseudo(o->saddr, o->daddr, IP_PROTO_TCP, (uint16_t)total);
+		store_be16(seg + 16, csum_fold(csum_add(sum, seg, total)));
+	}
+	return (int)total;
 }

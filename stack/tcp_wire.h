@@ -1,13 +1,12 @@
 /* TCP wire format (RFC 9293 §3.1): a parsed, validated view of a received
- * segment and the one function that writes a segment out.  Nothing here
- * knows about connections. */
+ * segment, and a header writer into a caller's buffer.  Nothing here knows
+ * about connections or the stack instance (tcp_emit.c sends). */
 #ifndef KEEL_TCP_WIRE_H
 #define KEEL_TCP_WIRE_H
 #include <stddef.h>
 #include <stdint.h>
-#include "keel_config.h"
+#include <keel/config.h>
 
-struct keel;
 struct ipv4_packet;
 
 #define TCP_HDR_LEN 20
@@ -51,9 +50,8 @@ enum tcp_parse_err {
 };
 int tcp_seg_parse(const struct ipv4_packet *ip, struct tcp_seg *seg);
 
-/* What an outgoing segment carries.  The payload (len bytes) must already
- * be at tcp_out_payload(k); mss != 0 adds the MSS option (SYNs only, no
- * payload then). */
+/* What an outgoing segment carries; mss != 0 adds the MSS option (SYNs
+ * only, no payload then). */
 struct tcp_out {
 	uint32_t saddr, daddr;
 	uint16_t sport, dport;
@@ -62,9 +60,11 @@ struct tcp_out {
 	uint16_t wnd;
 	uint16_t mss;
 };
-uint8_t *tcp_out_payload(struct keel *k);
-/* Builds header and checksum, hands it to IP; counts OutSegs/OutRsts. */
-int tcp_emit(struct keel *k, const struct tcp_out *o, size_t len);
+/* Writes the header for o at seg, whose len payload bytes are already at
+ * seg + TCP_HDR_LEN, and (csum != 0) the checksum over both.  Returns the
+ * segment's length, or -1 when it does not fit cap or a SYN with the MSS
+ * option has payload. */
+int tcp_seg_write(uint8_t *seg, size_t cap, const struct tcp_out *o, size_t len, int csum);
 
 /* Sequence-space comparisons, modulo 2^32 (RFC 9293 §3.4). */
 static inline int seq_lt(uint32_t a, uint32_t b) { return (int32_t)(a - b) < 0; }

@@ -1,4 +1,4 @@
-/* Zero-copy reading (tcp_api.h): the application sees the receive ring
+/* Zero-copy reading (<keel/tcp.h>): the application sees the receive ring
  * itself.  Discard drops bytes without copying them; echo moves them from
  * the receive ring to the send ring with one copy (lwIP's raw API gives its
  * apps the pbufs the same way).  Window updates follow tcp_recv's rule
@@ -35,7 +35,7 @@ static void ring_drop(struct tcp_tcb *t, uint16_t n)
 	t->rcv_len = (uint16_t)(t->rcv_len - n);
 }
 
-int tcp_recv_peek(struct keel *k, int s, const uint8_t **p)
+int keel_tcp_recv_peek(struct keel *k, int s, const uint8_t **p)
 {
 	int ret;
 	struct tcp_tcb *t = readable(k, s, &ret);
@@ -46,7 +46,7 @@ int tcp_recv_peek(struct keel *k, int s, const uint8_t **p)
 	return first < t->rcv_len ? first : t->rcv_len;
 }
 
-int tcp_recv_consume(struct keel *k, int s, size_t n)
+int keel_tcp_recv_consume(struct keel *k, int s, size_t n)
 {
 	int ret;
 	struct tcp_tcb *t = readable(k, s, &ret);
@@ -77,7 +77,7 @@ static void ring_move(struct tcp_tcb *from, struct tcp_tcb *to, uint16_t n)
 	}
 }
 
-int tcp_splice(struct keel *k, int from, int to, size_t max)
+int keel_tcp_splice(struct keel *k, int from, int to, size_t max)
 {
 	int ret;
 	struct tcp_tcb *t = tcb_from_handle(k, to);

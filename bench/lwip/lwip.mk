@@ -24,7 +24,7 @@ BOARD_ALL := $(sort $(wildcard board/cortex-m/*.c)) $(BOARD_SRCS)
 CODEGEN := -mcpu=cortex-m3 -mthumb -Os -g3 -std=c11 -ffunction-sections -fdata-sections \
 	-fno-common -ffreestanding -DKEEL_BOARD=\"$(BOARD)\"
 WARN := -Wall -Wextra -Werror -Wshadow -Wpointer-arith -Wstrict-prototypes -Wmissing-prototypes
-INCS := -Ibench/lwip -I$(LWIP)/src/include -Idrivers -Iboard -Iboard/cortex-m -Iboard/$(BOARD)
+INCS := -Ibench/lwip -I$(LWIP)/src/include -Istack/include -Idrivers -Iboard -Iboard/cortex-m -Iboard/$(BOARD)
 LDFLAGS := -mcpu=cortex-m3 -mthumb -nostartfiles --specs=nano.specs \
 	-Lboard/$(BOARD) -Tlinker.ld -Wl,--gc-sections -Wl,-Map=$(OUT)/lwip-$(BOARD).map
 

@@ -1,6 +1,6 @@
 /* lwIP 2.1.3 options for keel's side-by-side benchmark (bench/README.md).
  * NO_SYS, raw API, IPv4 + ARP + ICMP + TCP only, sized to the capacity of
- * keel's defaults (stack/keel_config.h) so both stacks hold the same number
+ * keel's defaults (stack/include/keel/config.h) so both stacks hold the same number
  * of connections with the same per-connection windows:
  *   KEEL_TCP_MAX_CONN 8    -> MEMP_NUM_TCP_PCB 8 (lwIP also spends these on
  *                             SYN_RCVD and TIME_WAIT: that is the point)

@@ -7,7 +7,7 @@
 #include <string.h>
 #include "bench_lwip.h"
 #include "board.h"
-#include "netdev.h"
+#include <keel/port.h>
 #include "lwip/init.h"
 #include "lwip/memp.h"
 #include "lwip/priv/tcp_priv.h"

@@ -1,4 +1,4 @@
-/* An lwIP netif over keel's netdev interface (drivers/netdev.h): the very
+/* An lwIP netif over keel's netdev interface (struct netdev, <keel/port.h>): the very
  * same Stellaris / LAN9118 drivers keel's firmware uses. */
 #include <string.h>
 #include "bench_lwip.h"
@@ -6,7 +6,7 @@
 #include "lwip/pbuf.h"
 #include "lwip/stats.h"
 #include "netif/ethernet.h"
-#include "netdev.h"
+#include <keel/port.h>
 
 #define FRAME_MAX 1514u   /* Ethernet header + 1500, as KEEL_FRAME_MAX */
 

@@ -2,7 +2,7 @@
 #ifndef KEEL_LAN9118_H
 #define KEEL_LAN9118_H
 #include <stdint.h>
-#include "netdev.h"
+#include <keel/port.h>
 
 /* Resets and starts the chip.  The MAC comes from its EEPROM (QEMU: from
  * -nic ...,mac=); fallback_mac is used when none is loaded.  NULL when the

@@ -2,7 +2,7 @@
 #ifndef KEEL_STELLARIS_ENET_H
 #define KEEL_STELLARIS_ENET_H
 #include <stdint.h>
-#include "netdev.h"
+#include <keel/port.h>
 
 #define STELLARIS_ENET_IRQ 42   /* LM3S6965 datasheet Table 2-9, QEMU stellaris.c */
 

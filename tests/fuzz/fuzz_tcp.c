@@ -627,7 +627,7 @@ static void op_sysctl(struct rd *r)
 		snprintf(val, sizeof(val), "x%u", v);
 	else
 		snprintf(val, sizeof(val), "%u", (v & 0x80000000u) ? v & 0x7fffffffu : v % 300u);
-	(void)keel_sysctl_set(&K.tcp.sysctl, keel_sysctl_name(i), val, NULL);
+	(void)keel_sysctl_set(&K, keel_sysctl_name(i), val, NULL);
 }
 
 static void op_raw(struct rd *r)

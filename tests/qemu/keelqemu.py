@@ -485,9 +485,14 @@ class Qemu:
 class Dut:
     """Device under test: one namespace, one QEMU, booted."""
 
-    def __init__(self, board, log_name=None, boot_timeout=20.0, nic=None, before_qemu=None):
+    def __init__(self, board, log_name=None, boot_timeout=20.0, nic=None, before_qemu=None,
+                 dhcp=False):
         """nic: see Qemu; before_qemu(ns): called once the namespace exists
-        and before QEMU starts (e.g. to start a relay on the TAP)."""
+        and before QEMU starts (e.g. to start a relay on the TAP).
+        The firmware leases its address by DHCP and falls back to
+        192.0.2.2/24 after 3 s without an offer; dhcp=False (the default)
+        sets that static address on the console at once, so a rig without
+        a DHCP server needs no wait.  dhcp=True leaves DHCP running."""
         self.board = board
         self.ns = Netns()
         try:
@@ -495,10 +500,12 @@ class Dut:
                 before_qemu(self.ns)
             self.qemu = Qemu(board, self.ns, log_name=log_name, nic=nic)
             self.banner = self.qemu.wait_boot(boot_timeout)
+            self.console = self.qemu.console
+            if not dhcp:
+                self.console.cmd("ifconfig %s/%d" % (DEV_ADDR, PREFIX))
         except BaseException:
             self.close()
             raise
-        self.console = self.qemu.console
         self.mac = self.qemu.mac
         self.addr = DEV_ADDR
 

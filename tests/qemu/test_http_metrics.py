@@ -17,7 +17,7 @@ STABLE = ["TcpActiveOpens", "TcpPassiveOpens", "TcpAttemptFails", "TcpEstabReset
 
 def counter_name(nstat):
     """TcpExtListenDrops -> keel_netstat_TcpExt_ListenDrops (longest group first)."""
-    for group in ("TcpExt", "Tcp", "Udp", "Ip", "Icmp", "Arp", "Eth", "Link"):
+    for group in ("TcpExt", "Tcp", "Udp", "Dhcp", "Ip", "Icmp", "Arp", "Eth", "Link"):
         if nstat.startswith(group):
             return "keel_netstat_%s_%s" % (group, nstat[len(group):])
     raise AssertionError("unknown group in %r" % nstat)

@@ -1,5 +1,5 @@
-"""ICMP destination unreachable as Linux sends it: UDP to the device (it
-has no UDP sockets) -> port unreachable, which Linux turns into
+"""ICMP destination unreachable as Linux sends it: UDP to a port
+nobody bound -> port unreachable, which Linux turns into
 ECONNREFUSED on a connected UDP socket; an unknown IP protocol -> protocol
 unreachable quoting the datagram (RFC 792, RFC 1122 §3.2.2.1, §4.1.3.1)."""
 import socket

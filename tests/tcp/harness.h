@@ -32,7 +32,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "keel.h"
-#include "tcp_api.h"
+#include <keel/tcp.h>
 #include "tcp_stats.h"
 #include "tcp_sysctl.h"
 #include "fuzz_record.h"

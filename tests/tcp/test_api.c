@@ -1,7 +1,7 @@
 /* API misuse never corrupts the stack: stale handles -> KEEL_EBADF, wrong
  * kind of socket -> an error, write after shutdown -> KEEL_EPIPE, write
  * after reset -> KEEL_ECONNRESET once, then KEEL_EPIPE (Linux: sk_err
- * first, then EPIPE; the notes' "broken pipe"). */
+ * first, then EPIPE, write(2)'s "broken pipe"). */
 #include <string.h>
 #include "harness.h"
 

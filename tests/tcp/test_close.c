@@ -3,8 +3,8 @@
  * close (RST, no TIME_WAIT), close with unread data. */
 #include "harness.h"
 
-/* Both FINs cross: FIN_WAIT_1 -> CLOSING -> TIME_WAIT (the notes: both
- * sides end in TIME_WAIT). */
+/* Both FINs cross: FIN_WAIT_1 -> CLOSING -> TIME_WAIT (RFC 9293 §3.6,
+ * simultaneous close: both sides end in TIME_WAIT). */
 SCRIPT(simultaneous_close)
 {
 	LISTEN(7, 5);

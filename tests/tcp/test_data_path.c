@@ -12,7 +12,7 @@ static struct tcp_conn_info info(struct th *t)
 {
 	struct tcp_conn_info ci;
 	memset(&ci, 0, sizeof(ci));
-	int r = tcp_conn_info(K, KEEL_TCP_MAX_LISTEN + ((unsigned)H & 0xffu), &ci);
+	int r = keel_tcp_conn_info(K, KEEL_TCP_MAX_LISTEN + ((unsigned)H & 0xffu), &ci);
 	if (r != 0 || ci.kind != TCP_CONN_TCB)
 		th_fail(t, 0, "tcp_conn_info: no TCB for the handle (%d)", r);
 	return ci;

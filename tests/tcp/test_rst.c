@@ -1,5 +1,5 @@
 /* RST rules: RFC 9293 §3.10.7.1 (CLOSED), §3.10.7.2 (LISTEN), RFC 5961
- * (blind RST and SYN in synchronized states), and the mission notes:
+ * (blind RST and SYN in synchronized states), as Linux applies them:
  * closed port: SYN/FIN -> RST, RST -> nothing; listener: RST ignored,
  * anything with ACK -> RST, no SYN -> dropped. */
 #include "harness.h"

@@ -96,7 +96,7 @@ static const char *malformed[] = {
 	"< S 0:0(0) win 8192 <mss 1460,bytes 99 40>",     /* beyond the header */
 };
 
-/* Malformed options: the segment is dropped (keel's rule, DESIGN.md:
+/* Malformed options: the segment is dropped (keel's rule, docs/DESIGN.md:
  * every length checked; Linux instead stops parsing and goes on) and
  * counted in bad_options; no SYN queue entry. */
 SCRIPT(options_malformed_dropped)

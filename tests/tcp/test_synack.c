@@ -1,6 +1,6 @@
 /* SYN-ACK retransmission from the SYN queue: 1 s, then doubling (2, 4, 8,
  * 16 s), tcp_synack_retries (5) retransmits, give-up 32 s after the last:
- * 63 s in all (the notes: 1+2+4+8+16+32). */
+ * 63 s in all (Linux's default: 1+2+4+8+16+32). */
 #include "harness.h"
 
 #define SYNACK "> S. 0:0(0) ack 1 win 2048 <mss 1460>"

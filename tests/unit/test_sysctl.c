@@ -6,7 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <cmocka.h>
-#include "keel_config.h"
+#include <keel/config.h>
 #include "sysctl.h"
 
 struct expect {
@@ -45,7 +45,7 @@ static int setup(void **state)
 static uint32_t get(const char *name)
 {
 	uint32_t v = 0xdeadbeefu;
-	assert_int_equal(keel_sysctl_get(&s, name, &v), KEEL_SYSCTL_OK);
+	assert_int_equal(tcp_sysctl_get(&s, name, &v), KEEL_SYSCTL_OK);
 	return v;
 }
 
@@ -104,7 +104,7 @@ static void test_set_get_each(void **state)
 			snprintf(full, sizeof full, "net.ipv4.%s", knobs[i].name);
 			const char *name = v == 1 ? knobs[i].name : full;
 			const char *why = NULL;
-			assert_int_equal(keel_sysctl_set(&s, name, num, &why), KEEL_SYSCTL_OK);
+			assert_int_equal(tcp_sysctl_set(&s, name, num, &why), KEEL_SYSCTL_OK);
 			assert_null(why);
 			assert_int_equal(get(knobs[i].name), vals[v]);
 			for (size_t j = 0; j < N; j++)
@@ -114,9 +114,9 @@ static void test_set_get_each(void **state)
 	}
 	/* And the struct field itself, for one knob of each width. */
 	tcp_sysctl_defaults(&s);
-	assert_int_equal(keel_sysctl_set(&s, "tcp_syncookies", "2", NULL), 0);
-	assert_int_equal(keel_sysctl_set(&s, "net.ipv4.tcp_max_syn_backlog", "7", NULL), 0);
-	assert_int_equal(keel_sysctl_set(&s, "tcp_fin_timeout", "0000123", NULL), 0);
+	assert_int_equal(tcp_sysctl_set(&s, "tcp_syncookies", "2", NULL), 0);
+	assert_int_equal(tcp_sysctl_set(&s, "net.ipv4.tcp_max_syn_backlog", "7", NULL), 0);
+	assert_int_equal(tcp_sysctl_set(&s, "tcp_fin_timeout", "0000123", NULL), 0);
 	assert_int_equal(s.tcp_syncookies, 2);
 	assert_int_equal(s.tcp_max_syn_backlog, 7);
 	assert_int_equal(s.tcp_fin_timeout, 123);
@@ -127,12 +127,12 @@ static void expect_rejected(const char *name, const char *value, const char *msg
 	struct tcp_sysctl before;
 	const char *why = NULL;
 	memcpy(&before, &s, sizeof s);
-	assert_int_equal(keel_sysctl_set(&s, name, value, &why), KEEL_SYSCTL_EINVAL);
+	assert_int_equal(tcp_sysctl_set(&s, name, value, &why), KEEL_SYSCTL_EINVAL);
 	assert_non_null(why);
 	assert_string_equal(why, msg);
 	assert_memory_equal(&before, &s, sizeof s);
 	/* A NULL why is allowed and changes nothing else. */
-	assert_int_equal(keel_sysctl_set(&s, name, value, NULL), KEEL_SYSCTL_EINVAL);
+	assert_int_equal(tcp_sysctl_set(&s, name, value, NULL), KEEL_SYSCTL_EINVAL);
 	assert_memory_equal(&before, &s, sizeof s);
 }
 
@@ -189,12 +189,12 @@ static void test_unknown_name(void **state)
 	for (size_t b = 0; b < sizeof bad / sizeof bad[0]; b++) {
 		const char *why = NULL;
 		uint32_t v = 77;
-		assert_int_equal(keel_sysctl_set(&s, bad[b], "1", &why), KEEL_SYSCTL_ENOENT);
+		assert_int_equal(tcp_sysctl_set(&s, bad[b], "1", &why), KEEL_SYSCTL_ENOENT);
 		assert_string_equal(why, "unknown sysctl");
-		assert_int_equal(keel_sysctl_get(&s, bad[b], &v), KEEL_SYSCTL_ENOENT);
+		assert_int_equal(tcp_sysctl_get(&s, bad[b], &v), KEEL_SYSCTL_ENOENT);
 		assert_int_equal(v, 77);
 	}
-	assert_int_equal(keel_sysctl_set(&s, NULL, "1", NULL), KEEL_SYSCTL_ENOENT);
+	assert_int_equal(tcp_sysctl_set(&s, NULL, "1", NULL), KEEL_SYSCTL_ENOENT);
 	assert_memory_equal(&before, &s, sizeof s);
 }
 

@@ -139,8 +139,8 @@ static void test_pool_exhaustion(void **state)
 	assert_int_equal(tcp_connect(&K, PEER, 80, 0), KEEL_ENOMEM);
 	int used = 0;
 	struct tcp_conn_info ci;
-	for (unsigned i = 0; tcp_conn_info(&K, i, &ci) != KEEL_EINVAL; i++)
-		used += tcp_conn_info(&K, i, &ci) == 0;
+	for (unsigned i = 0; keel_tcp_conn_info(&K, i, &ci) != KEEL_EINVAL; i++)
+		used += keel_tcp_conn_info(&K, i, &ci) == 0;
 	assert_int_equal(used, KEEL_TCP_MAX_CONN);
 	for (int i = 0; i < KEEL_TCP_MAX_CONN; i++)
 		assert_int_equal(tcp_close(&K, h[i]), KEEL_OK);

@@ -1,5 +1,5 @@
 /* ICMP destination unreachable (RFC 792, RFC 1122 §3.2.2 and §4.1.3.1):
- * port unreachable for UDP (keel has no UDP sockets), protocol unreachable
+ * port unreachable for UDP to a port nobody bound, protocol unreachable
  * for protocols it does not speak, the whole datagram quoted up to 576
  * bytes, never about broadcasts or ICMP errors, rate limited. */
 #include "unit/fake_net.h"
@@ -60,7 +60,7 @@ static void udp_gets_port_unreachable(void **state)
 	keel_input(&K, F, n, 10);
 	assert_int_equal(NET.n, 1);
 	expect_unreach(0, 3, 20 + 8 + 12);
-	assert_int_equal(K.ip.udp_no_ports, 1);
+	assert_int_equal(K.udp.stats.no_ports, 1);
 	assert_int_equal(K.icmp.out_dest_unreachs, 1);
 	/* no checksum (0) is valid UDP too */
 	n = udp_frame(OUR_IP, 53, 3, 0);
@@ -88,8 +88,8 @@ static void bad_udp_dropped_silently(void **state)
 	store_be16(F + 14 + 20 + 4, 100);                        /* UDP length > IP payload */
 	keel_input(&K, F, n, 11);
 	assert_int_equal(NET.n, 0);
-	assert_int_equal(K.ip.udp_in_errors, 2);
-	assert_int_equal(K.ip.udp_no_ports, 0);
+	assert_int_equal(K.udp.stats.in_errors, 2);
+	assert_int_equal(K.udp.stats.no_ports, 0);
 }
 
 static void unknown_protocol_gets_protocol_unreachable(void **state)
@@ -129,7 +129,7 @@ static void errors_rate_limited(void **state)
 	}
 	assert_int_equal(NET.total, KEEL_ICMP_ERR_BURST);
 	assert_int_equal(K.icmp.out_ratelimited, 50 - KEEL_ICMP_ERR_BURST);
-	assert_int_equal(K.ip.udp_no_ports, 50);
+	assert_int_equal(K.udp.stats.no_ports, 50);
 	/* a second later: the steady rate allows more again */
 	fake_clear();
 	size_t n = udp_frame(OUR_IP, 53, 4, 1);

@@ -1,6 +1,9 @@
-/* The application's view of TCP: non-blocking calls on small integer
+/* keel's TCP sockets, public API: non-blocking calls on small integer
  * handles.  Every call validates its handle (a generation count catches
- * use after close), so misuse returns an error and never corrupts state. */
+ * use after close), so misuse returns an error and never corrupts state.
+ * The calls are keel_tcp_*: lwIP's raw API uses tcp_listen, tcp_accept,
+ * tcp_connect, tcp_recv... with other meanings, and a firmware may link
+ * both (bench/ does, on the same board). */
 #ifndef KEEL_TCP_API_H
 #define KEEL_TCP_API_H
 #include <stddef.h>
@@ -22,64 +25,68 @@ enum keel_err {
 	KEEL_ENOTCONN = -10,     /* not yet (or no longer) synchronized */
 	KEEL_EINPROGRESS = -11,  /* connect under way */
 	KEEL_ECONNABORTED = -12, /* ended by the stack: the local address went away */
+	KEEL_EMSGSIZE = -13,     /* datagram longer than the link carries */
+	KEEL_EHOSTUNREACH = -14, /* no address, no route, no server to ask */
+	KEEL_ENOENT = -15,       /* name does not exist (DNS NXDOMAIN) */
+	KEEL_EPROTO = -16,       /* the peer answered nonsense (DNS SERVFAIL, bad reply) */
 };
 
 const char *keel_strerror(int err);
 
 /* Returns a listener handle (>= 0) or an error. */
-int tcp_listen(struct keel *k, uint16_t port, int backlog);
+int keel_tcp_listen(struct keel *k, uint16_t port, int backlog);
 /* Returns a connection handle, KEEL_EWOULDBLOCK when the queue is empty. */
-int tcp_accept(struct keel *k, int listener);
+int keel_tcp_accept(struct keel *k, int listener);
 /* Nonzero when some listener has a connection to accept: a cheap test
- * before calling tcp_accept on each of them. */
-int tcp_accept_pending(const struct keel *k);
+ * before calling keel_tcp_accept on each of them. */
+int keel_tcp_accept_pending(const struct keel *k);
 /* Active open; sport 0 picks an ephemeral port.  Returns a connection
- * handle at once (SYN_SENT); tcp_poll reports when it is writable. */
-int tcp_connect(struct keel *k, uint32_t dst, uint16_t dport, uint16_t sport);
+ * handle at once (SYN_SENT); keel_tcp_poll reports when it is writable. */
+int keel_tcp_connect(struct keel *k, uint32_t dst, uint16_t dport, uint16_t sport);
 /* Bytes queued (may be fewer than len), or an error. */
-int tcp_send(struct keel *k, int s, const void *buf, size_t len);
+int keel_tcp_send(struct keel *k, int s, const void *buf, size_t len);
 /* Bytes read; 0 at end of stream (peer's FIN, all data read); or an error. */
-int tcp_recv(struct keel *k, int s, void *buf, size_t cap);
-/* Zero-copy reading (tcp_zcopy.c).  tcp_recv_peek points *p at the
+int keel_tcp_recv(struct keel *k, int s, void *buf, size_t cap);
+/* Zero-copy reading (tcp_zcopy.c).  keel_tcp_recv_peek points *p at the
  * received bytes that are contiguous in the receive ring and returns how
- * many (> 0), 0 at end of stream, or an error, as tcp_recv; the bytes stay
- * valid until the next call into the stack.  tcp_recv_consume drops up to
+ * many (> 0), 0 at end of stream, or an error, as keel_tcp_recv; the bytes stay
+ * valid until the next call into the stack.  keel_tcp_recv_consume drops up to
  * n received bytes (all of them with n = SIZE_MAX) and returns how many, as
- * tcp_recv would have read them (same window update, same results). */
-int tcp_recv_peek(struct keel *k, int s, const uint8_t **p);
-int tcp_recv_consume(struct keel *k, int s, size_t n);
+ * keel_tcp_recv would have read them (same window update, same results). */
+int keel_tcp_recv_peek(struct keel *k, int s, const uint8_t **p);
+int keel_tcp_recv_consume(struct keel *k, int s, size_t n);
 /* Moves up to max received bytes of connection from into the send buffer
  * of connection to (from == to: echo) with one copy, ring to ring, and one
  * segment out where it can carry both the data and the window update.
  * Returns bytes moved; 0 at end of stream of from; an error of from or to
  * (EWOULDBLOCK: nothing to read or no room). */
-int tcp_splice(struct keel *k, int from, int to, size_t max);
+int keel_tcp_splice(struct keel *k, int from, int to, size_t max);
 /* Closes our sending side (FIN after queued data); reading goes on. */
-int tcp_shutdown(struct keel *k, int s);
+int keel_tcp_shutdown(struct keel *k, int s);
 /* Orderly close; the handle is gone after this call, the connection
  * finishes in the background (FIN_WAIT_*, LAST_ACK, TIME_WAIT). */
-int tcp_close(struct keel *k, int s);
+int keel_tcp_close(struct keel *k, int s);
 /* Abortive close (SO_LINGER 0): RST now, no TIME_WAIT. */
-int tcp_abort(struct keel *k, int s);
+int keel_tcp_abort(struct keel *k, int s);
 
 #define TCP_POLL_READABLE   0x01u /* data, or end of stream */
 #define TCP_POLL_WRITABLE   0x02u /* established and room in the send buffer */
 #define TCP_POLL_ACCEPTABLE 0x04u /* listener: a connection waits in accept queue */
-#define TCP_POLL_ERROR      0x08u /* reset, refused, timed out: tcp_error tells */
+#define TCP_POLL_ERROR      0x08u /* reset, refused, timed out: keel_tcp_error tells */
 #define TCP_POLL_HUP        0x10u /* peer closed its side */
-unsigned tcp_poll(struct keel *k, int s);
+unsigned keel_tcp_poll(struct keel *k, int s);
 /* The pending error of a connection (and clears it), KEEL_OK if none. */
-int tcp_error(struct keel *k, int s);
+int keel_tcp_error(struct keel *k, int s);
 
 /* TCP_NODELAY: on != 0 turns Nagle off (on by default; keel's Nagle is
  * Minshall's variant, as Linux: a small segment waits only while another
  * small segment is unacknowledged).  Turning it on sends what was held. */
-int tcp_set_nodelay(struct keel *k, int s, int on);
+int keel_tcp_set_nodelay(struct keel *k, int s, int on);
 /* SO_KEEPALIVE with TCP_KEEPIDLE/KEEPINTVL/KEEPCNT in one call (off by
  * default): after idle_ms without hearing from the peer, a probe every
  * intvl_ms; count unanswered probes -> RST, the connection reports
  * KEEL_ETIMEDOUT.  idle_ms 0 turns it off. */
-int tcp_set_keepalive(struct keel *k, int s, uint32_t idle_ms, uint32_t intvl_ms, unsigned count);
+int keel_tcp_set_keepalive(struct keel *k, int s, uint32_t idle_ms, uint32_t intvl_ms, unsigned count);
 
 /* RFC 9293 states, in Linux's /proc/net/tcp order where it has one. */
 enum tcp_state {
@@ -96,7 +103,7 @@ enum tcp_state {
 	TCP_TIME_WAIT,
 	TCP_NSTATES
 };
-const char *tcp_state_name(enum tcp_state s);   /* "ESTABLISHED", "SYN_RECV" ... */
+const char *keel_tcp_state_name(enum tcp_state s);   /* "ESTABLISHED", "SYN_RECV" ... */
 /* State of a handle, or a negative error. */
-int tcp_get_state(struct keel *k, int s);
+int keel_tcp_get_state(struct keel *k, int s);
 #endif

@@ -1,0 +1,33 @@
+/* Tells the console when DHCP changes the address: leased, renewed onto
+ * another address, lost (NAK, expiry), or the static fallback taken.
+ * Polled from the main loop; printed as a notice above the prompt. */
+#include <keel/dhcp.h>
+#include <keel/keel.h>
+#include "console.h"
+#include "fmt.h"
+#include "fw.h"
+
+static uint32_t seen;
+
+void net_notice_poll(struct keel *k)
+{
+	struct keel_dhcp_info d;
+	keel_dhcp_info(k, &d);
+	if (d.changes == seen)
+		return;
+	struct keel_ifconfig ifc;
+	keel_get_ifconfig(k, &ifc);
+	char line[CONSOLE_ROW_MAX], a[FMT_IP_LEN], g[FMT_IP_LEN], s[FMT_IP_LEN];
+	if (ifc.addr == 0)
+		fmt_snprintf(line, sizeof(line), "dhcp: address dropped (%s), discovering",
+			     d.expiries ? "lease expired or refused" : "refused");
+	else if (d.fallback)
+		fmt_snprintf(line, sizeof(line), "dhcp: no offer, static ip %s/%u", fmt_ip(a, ifc.addr),
+			     (unsigned)ifc.prefix);
+	else
+		fmt_snprintf(line, sizeof(line), "dhcp: leased ip %s/%u gw %s from %s for %lu s",
+			     fmt_ip(a, ifc.addr), (unsigned)ifc.prefix, fmt_ip(g, ifc.gateway),
+			     fmt_ip(s, d.server), (unsigned long)d.lease_s);
+	if (console_notice(line))
+		seen = d.changes;
+}

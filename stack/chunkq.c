@@ -1,0 +1,277 @@
+/* Chunk pool and chunk-chain byte queues (chunkq.h).  Every walk along a
+ * chain is bounded by the chunks a queue may hold: a queue covers at most
+ * 64 KiB (uint16 end), so at most 65535 / CHUNK_SIZE + 2 hops. */
+#include "chunkq.h"
+#include <string.h>
+
+#define MAX_HOPS (0xffffu / CHUNK_SIZE + 2u)
+
+void chunk_pool_init(struct chunk_pool *p)
+{
+	for (unsigned i = 0; i < CHUNK_COUNT; i++)
+		p->next[i] = (uint16_t)(i + 1u < CHUNK_COUNT ? i + 1u : CHUNK_NONE);
+	p->free_head = 0;
+	p->in_use = 0;
+	p->peak = 0;
+}
+
+static uint16_t chunk_take(struct chunk_pool *p)
+{
+	uint16_t c = p->free_head;
+	if (c == CHUNK_NONE)
+		return CHUNK_NONE;
+	p->free_head = p->next[c];
+	p->next[c] = CHUNK_NONE;
+	p->in_use++;
+	if (p->in_use > p->peak)
+		p->peak = p->in_use;
+	return c;
+}
+
+static void chunk_give(struct chunk_pool *p, uint16_t c)
+{
+	p->next[c] = p->free_head;
+	p->free_head = c;
+	p->in_use--;
+}
+
+void chunkq_init(struct chunkq *q)
+{
+	q->head = q->tail = CHUNK_NONE;
+	q->off = q->len = q->end = 0;
+}
+
+static unsigned chunks_covering(uint32_t off, uint32_t end)
+{
+	return end == 0 ? 0u : (unsigned)((off + end + CHUNK_SIZE - 1u) / CHUNK_SIZE);
+}
+
+unsigned chunkq_chunks(const struct chunkq *q)
+{
+	return chunks_covering(q->off, q->end);
+}
+
+unsigned chunkq_chunks_for(const struct chunkq *q, uint32_t end)
+{
+	unsigned have = chunkq_chunks(q);
+	unsigned need = chunks_covering(q->end == 0 ? 0u : q->off, end);
+	return need > have ? need - have : 0u;
+}
+
+/* The idx-th chunk of the chain, from the head. */
+static uint16_t walk(const struct chunkq *q, const struct chunk_pool *p, unsigned idx)
+{
+	uint16_t c = q->head;
+	for (unsigned i = 0; i < idx && i < MAX_HOPS && c != CHUNK_NONE; i++)
+		c = p->next[c];
+	return c;
+}
+
+/* The chunk holding chain position pos (off + byte offset); CHUNK_NONE
+ * beyond the chain.  The last chunk is found at once (appends). */
+static uint16_t seek(const struct chunkq *q, const struct chunk_pool *p, uint32_t pos)
+{
+	unsigned idx = pos / CHUNK_SIZE, n = chunkq_chunks(q);
+	if (idx >= n)
+		return CHUNK_NONE;
+	if (idx == n - 1u)
+		return q->tail;
+	return walk(q, p, idx);
+}
+
+/* Extends the chain by up to max_new chunks so it covers chain position
+ * pos_end; returns 0 when it could not. */
+static int grow(struct chunkq *q, struct chunk_pool *p, uint32_t pos_end, unsigned max_new)
+{
+	unsigned have = q->end == 0 ? 0u : chunkq_chunks(q);
+	unsigned need = (unsigned)((pos_end + CHUNK_SIZE - 1u) / CHUNK_SIZE);
+	if (need <= have)
+		return 1;
+	if (need - have > max_new || need - have > chunk_pool_free(p))
+		return 0;
+	for (unsigned i = have; i < need; i++) {
+		uint16_t c = chunk_take(p);
+		if (q->tail == CHUNK_NONE)
+			q->head = c;
+		else
+			p->next[q->tail] = c;
+		q->tail = c;
+	}
+	return 1;
+}
+
+uint32_t chunkq_write(struct chunkq *q, struct chunk_pool *p, uint32_t at, const uint8_t *src,
+		      uint32_t n, unsigned max_new)
+{
+	if (n == 0 || at >= 0xffffu)
+		return 0;
+	if (n > 0xffffu - at)
+		n = 0xffffu - at;
+	if (q->end == 0)
+		q->off = 0;                     /* an empty chain starts at a chunk's start */
+	uint32_t pos = q->off + at;
+	/* As many whole chunks as allowed: shrink n to what they cover. */
+	unsigned have = q->end == 0 ? 0u : chunkq_chunks(q);
+	uint32_t room = (uint32_t)(have + max_new) * CHUNK_SIZE;
+	if (room > (uint32_t)(have + chunk_pool_free(p)) * CHUNK_SIZE)
+		room = (uint32_t)(have + chunk_pool_free(p)) * CHUNK_SIZE;
+	if (pos >= room)
+		return 0;
+	if (n > room - pos)
+		n = room - pos;
+	if (!grow(q, p, pos + n, max_new))
+		return 0;
+	if (at + n > q->end)
+		q->end = (uint16_t)(at + n);
+	uint16_t c = seek(q, p, pos);
+	uint32_t done = 0;
+	for (unsigned i = 0; i < MAX_HOPS && done < n && c != CHUNK_NONE; i++) {
+		uint32_t in = (pos + done) % CHUNK_SIZE;
+		uint32_t k = CHUNK_SIZE - in;
+		if (k > n - done)
+			k = n - done;
+		memcpy(&p->data[c][in], src + done, k);
+		done += k;
+		c = p->next[c];
+	}
+	return done;
+}
+
+void chunkq_commit(struct chunkq *q, uint32_t n)
+{
+	uint32_t len = q->len + n;
+	q->len = (uint16_t)(len < q->end ? len : q->end);
+}
+
+uint32_t chunkq_put(struct chunkq *q, struct chunk_pool *p, const uint8_t *src, uint32_t n,
+		    unsigned max_new)
+{
+	uint32_t w = chunkq_write(q, p, q->len, src, n, max_new);
+	chunkq_commit(q, w);
+	return w;
+}
+
+uint32_t chunkq_span(const struct chunkq *q, struct chunk_pool *p, uint32_t at, uint8_t **ptr)
+{
+	if (at >= q->len)
+		return 0;
+	uint32_t pos = q->off + at;
+	uint16_t c = seek(q, p, pos);
+	if (c == CHUNK_NONE)
+		return 0;
+	uint32_t in = pos % CHUNK_SIZE;
+	uint32_t k = CHUNK_SIZE - in;
+	if (k > q->len - at)
+		k = q->len - at;
+	*ptr = &p->data[c][in];
+	return k;
+}
+
+uint32_t chunkq_peek(const struct chunkq *q, const struct chunk_pool *p, uint32_t at, uint8_t *dst,
+		     uint32_t n)
+{
+	if (at >= q->len)
+		return 0;
+	if (n > q->len - at)
+		n = q->len - at;
+	uint32_t pos = q->off + at;
+	uint16_t c = seek(q, p, pos);
+	uint32_t done = 0;
+	for (unsigned i = 0; i < MAX_HOPS && done < n && c != CHUNK_NONE; i++) {
+		uint32_t in = (pos + done) % CHUNK_SIZE;
+		uint32_t k = CHUNK_SIZE - in;
+		if (k > n - done)
+			k = n - done;
+		memcpy(dst + done, &p->data[c][in], k);
+		done += k;
+		c = p->next[c];
+	}
+	return done;
+}
+
+uint32_t chunkq_drop(struct chunkq *q, struct chunk_pool *p, uint32_t n)
+{
+	if (n > q->len)
+		n = q->len;
+	q->len = (uint16_t)(q->len - n);
+	q->end = (uint16_t)(q->end - n);
+	uint32_t off = q->off + n;
+	if (q->end == 0) {
+		(void)chunkq_clear(q, p);       /* nothing left: no chunk kept */
+		return n;
+	}
+	for (unsigned i = 0; i < MAX_HOPS && off >= CHUNK_SIZE && q->head != CHUNK_NONE; i++) {
+		uint16_t c = q->head;
+		q->head = p->next[c];
+		chunk_give(p, c);
+		off -= CHUNK_SIZE;
+	}
+	q->off = (uint16_t)off;
+	return n;
+}
+
+uint32_t chunkq_get(struct chunkq *q, struct chunk_pool *p, uint8_t *dst, uint32_t n)
+{
+	return chunkq_drop(q, p, chunkq_peek(q, p, 0, dst, n));
+}
+
+uint32_t chunkq_move(struct chunkq *dst, struct chunkq *src, struct chunk_pool *p, uint32_t n,
+		     unsigned max_new)
+{
+	if (n > src->len)
+		n = src->len;
+	uint32_t moved = 0;
+	/* One source chunk's bytes at a time: at most MAX_HOPS spans. */
+	for (unsigned i = 0; i < MAX_HOPS + 1u && moved < n; i++) {
+		uint8_t *from;
+		uint32_t k = chunkq_span(src, p, moved, &from);
+		if (k > n - moved)
+			k = n - moved;
+		unsigned before = chunkq_chunks(dst);
+		uint32_t w = chunkq_put(dst, p, from, k, max_new);
+		unsigned took = chunkq_chunks(dst) - before;
+		max_new = took < max_new ? max_new - took : 0u;
+		moved += w;
+		if (w < k)
+			break;
+	}
+	chunkq_drop(src, p, moved);
+	return moved;
+}
+
+unsigned chunkq_truncate(struct chunkq *q, struct chunk_pool *p, uint32_t keep)
+{
+	if (keep < q->len)
+		keep = q->len;
+	if (keep >= q->end)
+		return 0;
+	if (keep == 0)
+		return chunkq_clear(q, p);
+	unsigned have = chunkq_chunks(q);
+	uint16_t last = walk(q, p, (q->off + keep - 1u) / CHUNK_SIZE);
+	q->end = (uint16_t)keep;
+	unsigned want = chunkq_chunks(q);
+	uint16_t c = p->next[last];
+	p->next[last] = CHUNK_NONE;
+	q->tail = last;
+	for (unsigned i = 0; i < MAX_HOPS && c != CHUNK_NONE; i++) {
+		uint16_t nx = p->next[c];
+		chunk_give(p, c);
+		c = nx;
+	}
+	return have - want;
+}
+
+unsigned chunkq_clear(struct chunkq *q, struct chunk_pool *p)
+{
+	unsigned n = 0;
+	uint16_t c = q->head;
+	for (unsigned i = 0; i < MAX_HOPS && c != CHUNK_NONE; i++) {
+		uint16_t nx = p->next[c];
+		chunk_give(p, c);
+		c = nx;
+		n++;
+	}
+	chunkq_init(q);
+	return n;
+}

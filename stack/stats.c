@@ -1,0 +1,217 @@
+/* <keel/stats.h>: every counter the stack keeps, in one table with the
+ * names Linux gives it; the pools; the instance's size.  The firmware's
+ * netstat -s, ifconfig, reset-counters and /metrics all read this table,
+ * so their numbers always agree. */
+#include <stddef.h>
+#include <string.h>
+#include "keel.h"
+
+enum counter_kind { RUNNING, CURR_ESTAB };
+
+struct counter_def {
+	const char *group, *name;
+	uint8_t kind;    /* enum counter_kind */
+	uint32_t off;    /* RUNNING: offset of the uint32_t in struct keel */
+};
+
+#define K(g, n, member) {g, n, RUNNING, offsetof(struct keel, member)}
+
+static const struct counter_def defs[] = {
+	/* RFC 4022 TCP-MIB as Linux prints it (netstat -s "Tcp:") */
+	K("Tcp", "ActiveOpens", tcp.mib.active_opens),
+	K("Tcp", "PassiveOpens", tcp.mib.passive_opens),
+	K("Tcp", "AttemptFails", tcp.mib.attempt_fails),
+	K("Tcp", "EstabResets", tcp.mib.estab_resets),
+	{"Tcp", "CurrEstab", CURR_ESTAB, 0},
+	K("Tcp", "InSegs", tcp.mib.in_segs),
+	K("Tcp", "OutSegs", tcp.mib.out_segs),
+	K("Tcp", "RetransSegs", tcp.mib.retrans_segs),
+	K("Tcp", "InErrs", tcp.mib.in_errs),
+	K("Tcp", "OutRsts", tcp.mib.out_rsts),
+	K("Tcp", "InCsumErrors", tcp.mib.in_csum_errors),
+	/* Linux TcpExt */
+	K("TcpExt", "ListenOverflows", tcp.mib.listen_overflows),
+	K("TcpExt", "ListenDrops", tcp.mib.listen_drops),
+	K("TcpExt", "SyncookiesSent", tcp.mib.syncookies_sent),
+	K("TcpExt", "SyncookiesRecv", tcp.mib.syncookies_recv),
+	K("TcpExt", "SyncookiesFailed", tcp.mib.syncookies_failed),
+	K("TcpExt", "TW", tcp.mib.tw),
+	K("TcpExt", "TWRecycled", tcp.mib.tw_recycled),
+	K("TcpExt", "TCPTimeWaitOverflow", tcp.mib.tw_overflow),
+	K("TcpExt", "TCPAbortOnClose", tcp.mib.abort_on_close),
+	K("TcpExt", "TCPAbortOnData", tcp.mib.abort_on_data),
+	K("TcpExt", "TCPAbortOnTimeout", tcp.mib.abort_on_timeout),
+	K("TcpExt", "TCPAbortOnLinger", tcp.mib.abort_on_linger),
+	K("TcpExt", "TCPAbortOnAddrChange", tcp.mib.abort_on_addr),   /* keel's own */
+	K("TcpExt", "TCPSynRetrans", tcp.mib.synack_retrans),
+	K("TcpExt", "TCPChallengeACK", tcp.mib.challenge_acks),
+	K("TcpExt", "TCPACKSkippedChallenge", tcp.mib.challenge_acks_skipped),
+	K("TcpExt", "TCPReqQFullDrop", tcp.mib.req_q_full_drop),
+	K("TcpExt", "TCPBadOptions", tcp.mib.bad_options),   /* keel's own */
+	K("TcpExt", "TCPOFOQueue", tcp.mib.ofo_queue),
+	K("TcpExt", "TCPOFODrop", tcp.mib.ofo_drop),
+	K("TcpExt", "TCPFastRetrans", tcp.mib.fast_retrans),
+	K("TcpExt", "TCPTimeouts", tcp.mib.timeouts),
+	K("TcpExt", "DelayedACKs", tcp.mib.delayed_acks),
+	K("TcpExt", "TCPWinProbe", tcp.mib.win_probes),
+	K("TcpExt", "TCPKeepAlive", tcp.mib.keepalive_probes),
+	/* Ip and IpExt */
+	K("Ip", "InReceives", ip.in_receives),
+	K("Ip", "InHdrErrors", ip.in_hdr_errors),
+	K("Ip", "InAddrErrors", ip.in_addr_errors),
+	K("Ip", "InUnknownProtos", ip.in_unknown_protos),
+	K("Ip", "InDelivers", ip.in_delivers),
+	K("Ip", "OutRequests", ip.out_requests),
+	K("Ip", "OutDiscards", ip.out_discards),
+	K("Ip", "OutNoRoutes", ip.out_no_routes),
+	K("Ip", "ReasmFails", ip.in_fragments),
+	K("Ip", "InCsumErrors", ip.in_csum_errors),
+	K("Ip", "InTruncatedPkts", ip.in_truncated),
+	K("Ip", "InOptions", ip.in_options),
+	K("Ip", "InSrcRouteDrops", ip.in_srcroute),
+	K("Ip", "InMartians", ip.in_martians),
+	K("Ip", "InBcastDrops", ip.in_bcast_drops),
+	K("Ip", "InPaddingTrimmed", ip.in_padding_trimmed),
+	/* Icmp */
+	K("Icmp", "InMsgs", icmp.in_msgs),
+	K("Icmp", "InErrors", icmp.in_errors),
+	K("Icmp", "InCsumErrors", icmp.in_csum_errors),
+	K("Icmp", "InEchos", icmp.in_echos),
+	K("Icmp", "InEchoBcastIgnored", icmp.in_echo_bcast),
+	K("Icmp", "OutMsgs", icmp.out_msgs),
+	K("Icmp", "OutEchoReps", icmp.out_echo_reps),
+	K("Icmp", "OutErrors", icmp.out_errors),
+	K("Icmp", "OutDestUnreachs", icmp.out_dest_unreachs),
+	K("Icmp", "OutRateLimited", icmp.out_ratelimited),   /* Linux: IcmpMsg / OutRateLimitHost */
+	K("Udp", "InDatagrams", udp.stats.in_datagrams),
+	K("Udp", "NoPorts", udp.stats.no_ports),
+	K("Udp", "InErrors", udp.stats.in_errors),
+	K("Udp", "OutDatagrams", udp.stats.out_datagrams),
+	K("Udp", "RcvbufErrors", udp.stats.rcvbuf_errors),
+	K("Udp", "InCsumErrors", udp.stats.in_csum_errors),
+	K("Udp", "IgnoredMulti", udp.stats.ignored_multi),
+	/* Dhcp (keel's names: Linux's kernel has no DHCP client) */
+	K("Dhcp", "OutDiscovers", dhcp.stats.out_discovers),
+	K("Dhcp", "OutRequests", dhcp.stats.out_requests),
+	K("Dhcp", "OutDeclines", dhcp.stats.out_declines),
+	K("Dhcp", "InOffers", dhcp.stats.in_offers),
+	K("Dhcp", "InAcks", dhcp.stats.in_acks),
+	K("Dhcp", "InNaks", dhcp.stats.in_naks),
+	K("Dhcp", "InErrors", dhcp.stats.in_errors),
+	K("Dhcp", "InIgnored", dhcp.stats.in_ignored),
+	K("Dhcp", "Conflicts", dhcp.stats.conflicts),
+	K("Dhcp", "Expiries", dhcp.stats.expiries),
+	K("Dhcp", "Fallbacks", dhcp.stats.fallbacks),
+	/* Dns (keel's names: Linux resolves in user space) */
+	K("Dns", "OutQueries", dns.stats.out_queries),
+	K("Dns", "OutRetransmits", dns.stats.out_retransmits),
+	K("Dns", "InAnswers", dns.stats.in_answers),
+	K("Dns", "InNxDomain", dns.stats.in_nxdomain),
+	K("Dns", "InServFail", dns.stats.in_servfail),
+	K("Dns", "InErrors", dns.stats.in_errors),
+	K("Dns", "InMismatch", dns.stats.in_mismatch),
+	K("Dns", "Timeouts", dns.stats.timeouts),
+	K("Dns", "CacheHits", dns.stats.cache_hits),
+	/* Arp (keel's names; Linux keeps these per neighbour table) */
+	K("Arp", "InRequests", arp.stats.in_requests),
+	K("Arp", "InReplies", arp.stats.in_replies),
+	K("Arp", "InErrors", arp.stats.in_errors),
+	K("Arp", "InConflicts", arp.stats.in_conflicts),
+	K("Arp", "InLooped", arp.stats.in_looped),
+	K("Arp", "OutRequests", arp.stats.out_requests),
+	K("Arp", "OutReplies", arp.stats.out_replies),
+	K("Arp", "QueueDrops", arp.stats.queue_drops),
+	K("Arp", "QueueSent", arp.stats.queue_sent),
+	K("Arp", "ResolveFailures", arp.stats.resolve_failures),
+	K("Arp", "CacheEvictions", arp.stats.cache_evictions),
+	/* Ethernet demultiplexing */
+	K("Eth", "InFrames", eth.in_frames),
+	K("Eth", "InRunts", eth.in_runts),
+	K("Eth", "InNotForUs", eth.in_not_for_us),
+	K("Eth", "InMulticast", eth.in_multicast),
+	K("Eth", "InUnknownType", eth.in_unknown_type),
+	K("Eth", "OutFrames", eth.out_frames),
+	K("Eth", "OutErrors", eth.out_errors),
+	K("Eth", "OutLinkDown", eth.out_link_down),
+};
+#define NDEFS (sizeof(defs) / sizeof(defs[0]))
+
+size_t keel_counter_count(void)
+{
+	return NDEFS;
+}
+
+static uint32_t *slot(struct keel *k, const struct counter_def *d)
+{
+	return (uint32_t *)(void *)((uint8_t *)k + d->off);
+}
+
+int keel_counter_get(const struct keel *k, size_t i, struct keel_counter *out)
+{
+	if (i >= NDEFS)
+		return -1;
+	const struct counter_def *d = &defs[i];
+	out->group = d->group;
+	out->name = d->name;
+	out->gauge = d->kind == CURR_ESTAB;
+	if (d->kind == CURR_ESTAB)
+		out->value = keel_tcp_curr_estab(k);
+	else
+		memcpy(&out->value, (const uint8_t *)k + d->off, sizeof(out->value));
+	return 0;
+}
+
+void keel_counters_reset(struct keel *k)
+{
+	for (size_t i = 0; i < NDEFS; i++)
+		if (defs[i].kind == RUNNING)
+			*slot(k, &defs[i]) = 0;
+}
+
+_Static_assert((int)KEEL_POOL_TCB == (int)TCP_POOL_TCB && (int)KEEL_POOL_SYN_QUEUE == (int)TCP_POOL_SYN_QUEUE &&
+	       (int)KEEL_POOL_TIME_WAIT == (int)TCP_POOL_TIME_WAIT && (int)KEEL_POOL_LISTEN == (int)TCP_POOL_LISTEN,
+	       "the TCP pools are the first keel pools, in the same order");
+
+int keel_pool_get(const struct keel *k, unsigned pool, struct keel_pool_info *out)
+{
+	static const char *const names[KEEL_NPOOLS] = {
+		[KEEL_POOL_TCB] = "tcb", [KEEL_POOL_SYN_QUEUE] = "syn_queue",
+		[KEEL_POOL_TIME_WAIT] = "time_wait", [KEEL_POOL_LISTEN] = "listeners",
+		[KEEL_POOL_ARP_CACHE] = "arp_cache", [KEEL_POOL_ARP_QUEUE] = "arp_queue",
+	};
+	static const uint16_t entry[KEEL_NPOOLS] = {
+		[KEEL_POOL_TCB] = sizeof(struct tcp_tcb),
+		[KEEL_POOL_SYN_QUEUE] = sizeof(struct tcp_synq_entry),
+		[KEEL_POOL_TIME_WAIT] = sizeof(struct tcp_tw_entry),
+		[KEEL_POOL_LISTEN] = sizeof(struct tcp_listener),
+		[KEEL_POOL_ARP_CACHE] = sizeof(struct arp_entry),
+		[KEEL_POOL_ARP_QUEUE] = sizeof(struct arp_qslot),
+	};
+	if (pool >= KEEL_NPOOLS)
+		return -1;
+	memset(out, 0, sizeof(*out));
+	out->name = names[pool];
+	out->entry_bytes = entry[pool];
+	if (pool < TCP_NPOOLS) {
+		const struct keel_pool_usage *u = &k->tcp.pool[pool];
+		out->size = u->size;
+		out->in_use = u->in_use;
+		out->high_water = u->high_water;
+		out->has_high_water = 1;
+	} else if (pool == KEEL_POOL_ARP_CACHE) {
+		out->size = KEEL_ARP_CACHE_SIZE;
+		for (unsigned i = 0; i < KEEL_ARP_CACHE_SIZE; i++)
+			out->in_use = (uint16_t)(out->in_use + (k->arp.cache[i].state != ARP_FREE));
+	} else {
+		out->size = KEEL_ARP_QUEUE_LEN;
+		out->in_use = k->arp.queued;
+		out->high_water = (uint16_t)k->arp.stats.queue_hwm;
+		out->has_high_water = 1;
+	}
+	return 0;
+}
+
+size_t keel_instance_bytes(void)
+{
+	return sizeof(struct keel);
+}
