@@ -97,7 +97,7 @@ HOST_FW_CFLAGS := -std=c11 -g -O1 $(WARN) -Wno-missing-prototypes $(FW_INCS) -It
 LIBKEEL := $(HOST_BUILD)/libkeel.a
 STACK_HOST_OBJS := $(patsubst %.c,$(HOST_OBJ)/%.o,$(STACK_SRCS))
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(HOST_BUILD)/unit/%,$(sort $(wildcard tests/unit/test_*.c)))
-TCP_TEST_SRCS := $(sort $(wildcard tests/tcp/*.c))
+TCP_TEST_SRCS := $(sort $(wildcard tests/tcp/*.c)) tests/fuzz/tcp_invariants.c
 TCP_TEST_OBJS := $(patsubst %.c,$(HOST_OBJ)/%.o,$(TCP_TEST_SRCS))
 # Firmware files each firmware test links (besides libkeel.a).
 FW_TEST_OBJS_test_fw_fmt := fmt
@@ -192,7 +192,8 @@ test-fuzz: deps-test $(FUZZ_TARGETS:%=$(HOST_BUILD)/fuzz/%)
 	done
 
 fuzz-seeds: $(HOST_BUILD)/tcp/tcp_scripts
-	rm -rf tests/fuzz/corpus/tcp && mkdir -p tests/fuzz/corpus/tcp
+	mkdir -p tests/fuzz/corpus/tcp
+	find tests/fuzz/corpus/tcp -type f ! -name 'finding-*' -delete
 	KEEL_FUZZ_RECORD=tests/fuzz/corpus/tcp $(HOST_BUILD)/tcp/tcp_scripts > /dev/null
 
 test-nomalloc: boards

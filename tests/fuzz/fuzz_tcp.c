@@ -69,6 +69,9 @@ static uint32_t now;
 static uint8_t arp_pending[NPEERS];
 static unsigned tx_count;
 static uint8_t frame[KEEL_FRAME_MAX + 64];
+static int trace;             /* KEEL_FUZZ_TRACE set: each operation on stderr */
+
+#define TRACE(...) do { if (trace) fprintf(stderr, __VA_ARGS__); } while (0)
 
 static void fail(const char *what, ...) __attribute__((noreturn, format(printf, 1, 2)));
 static void fail(const char *what, ...)
@@ -185,9 +188,12 @@ static void observe(unsigned j, const uint8_t *tcp, size_t tl, size_t doff)
 		fail("stack sent flags %#x", fl);
 	if (plen > TCP_MSS_OURS)
 		fail("stack sent %zu bytes in one segment", plen);
+	struct tuple *t = tuple_find(j, dport, sport, 1);
+	TRACE("  > %c%c%c%c%c %u:%u(%zu) ack %u win %u [%u>%u]\n", fl & TCP_SYN ? 'S' : ' ', fl & TCP_FIN ? 'F' : ' ',
+	      fl & TCP_RST ? 'R' : ' ', fl & TCP_PSH ? 'P' : ' ', fl & TCP_ACK ? '.' : ' ', seq - t->iss,
+	      seq - t->iss + (uint32_t)plen, plen, ack - t->peer_isn, win, sport, dport);
 	if (fl & TCP_RST)
 		return;
-	struct tuple *t = tuple_find(j, dport, sport, 1);
 	if (fl & TCP_SYN) {
 		/* a new incarnation */
 		t->iss = seq;
@@ -448,6 +454,8 @@ static void op_frame(struct rd *r)
 	t->have_peer = 1;
 	if ((flags & TCP_ACK) && seq_gt(ack, t->peer_una))
 		t->peer_una = ack;
+	TRACE("< %02x %u:%u(%zu) ack %u win %u opt %02x cut %zu [%u>%u] at %u\n", flags, seq - t->peer_isn,
+	      seq - t->peer_isn + (uint32_t)len, len, ack - t->iss, win, opt, cut, t->pport, t->dport, now);
 	keel_input(&K, b, flen, now);
 }
 
@@ -477,6 +485,7 @@ static void op_tick(struct rd *r)
 {
 	unsigned mode = u8(r) % FZ_NTICKS;
 	uint32_t n = u8(r);
+	TRACE("tick mode %u n %u at %u\n", mode, n, now);
 	switch (mode) {
 	case FZ_TICK_MS: advance(n, n); break;
 	case FZ_TICK_100MS: advance(n * 100u, 16); break;
@@ -614,6 +623,7 @@ static void op_api(struct rd *r)
 	default:
 		break;
 	}
+	TRACE("api %u on %#x (a %u b %u) = %d at %u\n", call, h, a, b, ret, now);
 	if (ret < KEEL_ECONNABORTED)
 		fail("call %u returned %d", call, ret);
 }
@@ -728,6 +738,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct rd r = { data, size };
+	trace = getenv("KEEL_FUZZ_TRACE") != NULL;
 	reset(u32(&r));
 	check("start");
 	for (unsigned ops = 0; r.n > 0 && ops < 4096; ops++) {

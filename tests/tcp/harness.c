@@ -8,6 +8,7 @@
 #include <string.h>
 #include "harness.h"
 #include "fuzz_record.h"
+#include "../fuzz/tcp_invariants.h"
 #include "../fuzz/fuzz_tcp_ops.h"
 
 const uint8_t th_dev_mac[6] = { 0x02, 0x00, 0x00, 0x00, 0x00, 0x02 };
@@ -564,6 +565,9 @@ void th_check_invariants(struct th *t, int line)
 		th_fail(t, line, "more than %d frames sent without being EXPECTed", TH_QUEUE_LEN);
 	if (!t->k)
 		return;   /* harness self-test: no stack */
+	const char *broken = tcp_invariants(t->k);
+	if (broken)
+		th_fail(t, line, "invariant broken: %s", broken);
 	static const char *names[TCP_NPOOLS] = { "tcbs", "syn_queue", "time_wait", "listen" };
 	for (int i = 0; i < TCP_NPOOLS; i++) {
 		struct keel_pool_usage u;
