@@ -29,7 +29,7 @@ TARGET_CFLAGS := -mcpu=cortex-m3 -mthumb -Os -g3 -std=c11 $(WARN) \
 TARGET_LDFLAGS := -mcpu=cortex-m3 -mthumb -nostartfiles --specs=nano.specs \
 	-Lboard/$(BOARD) -Tlinker.ld -Wl,--gc-sections -Wl,-Map=$(BUILD)/keel.map
 
-.PHONY: FORCE all help run test flash clean deps test-unit test-tcp test-qemu test-fuzz fuzz fuzz-seeds bench boards \
+.PHONY: FORCE all help run test flash clean deps test-unit test-tcp test-qemu test-fuzz fuzz fuzz-seeds test-static bench boards \
 	test-structure
 all: $(BUILD)/keel.elf $(BUILD)/keel.bin
 
@@ -196,6 +196,12 @@ fuzz-seeds: $(HOST_BUILD)/tcp/tcp_scripts
 	find tests/fuzz/corpus/tcp -type f ! -name 'finding-*' -delete
 	KEEL_FUZZ_RECORD=tests/fuzz/corpus/tcp $(HOST_BUILD)/tcp/tcp_scripts > /dev/null
 
+# cppcheck and clang-tidy over stack/, drivers/, firmware/, board/: the
+# checks kept and every suppression, with its reason, are in .clang-tidy
+# and tests/static/cppcheck-suppressions.txt.
+test-static: deps-test
+	@tests/static/run.sh
+
 test-nomalloc: boards
 	@scripts/check-nomalloc.sh $(CROSS) $(foreach b,$(BOARDS),build/$(b)/keel.elf)
 
@@ -204,6 +210,7 @@ test-qemu: deps-test boards
 
 test: deps-test
 	$(MAKE) --no-print-directory test-structure
+	$(MAKE) --no-print-directory test-static
 	$(MAKE) --no-print-directory test-unit
 	$(MAKE) --no-print-directory test-tcp
 	$(MAKE) --no-print-directory test-nomalloc

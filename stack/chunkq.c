@@ -223,8 +223,10 @@ uint32_t chunkq_move(struct chunkq *dst, struct chunkq *src, struct chunk_pool *
 	uint32_t moved = 0;
 	/* One source chunk's bytes at a time: at most MAX_HOPS spans. */
 	for (unsigned i = 0; i < MAX_HOPS + 1u && moved < n; i++) {
-		uint8_t *from;
+		uint8_t *from = NULL;
 		uint32_t k = chunkq_span(src, p, moved, &from);
+		if (k == 0)
+			break;                          /* no span: from was not set */
 		if (k > n - moved)
 			k = n - moved;
 		unsigned before = chunkq_chunks(dst);
