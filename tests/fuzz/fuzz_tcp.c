@@ -544,6 +544,7 @@ static void op_api(struct rd *r)
 	uint16_t a = u16(r), b = u16(r);
 	int h = call == FZ_LISTEN || call == FZ_CONNECT ? -1 : resolve(hsel, b);
 	int ret = 0;
+	TRACE("api %u on %#x (a %u b %u) at %u\n", call, h, a, b, now);
 	switch (call) {
 	case FZ_LISTEN:
 		ret = tcp_listen(&K, a, (int8_t)hsel);
@@ -609,6 +610,7 @@ static void op_api(struct rd *r)
 	case FZ_KEEPALIVE: ret = tcp_set_keepalive(&K, h, (uint32_t)a * 10u, (uint32_t)(b >> 3) * 10u, b & 7u); break;
 	case FZ_SPLICE: {
 		int to = resolve((uint8_t)b, b);
+		taint(to);    /* before: the spliced bytes may leave within the call */
 		ret = tcp_splice(&K, h, to, a);
 		if (ret > 0) {
 			struct hslot *f = slot_of(h), *t = slot_of(to);
@@ -616,14 +618,13 @@ static void op_api(struct rd *r)
 				fail("tcp_splice moved %d bytes between unknown handles", ret);
 			f->read += (uint32_t)ret;
 			t->written += (uint32_t)ret;
-			taint(to);
 		}
 		break;
 	}
 	default:
 		break;
 	}
-	TRACE("api %u on %#x (a %u b %u) = %d at %u\n", call, h, a, b, ret, now);
+	TRACE("   = %d\n", ret);
 	if (ret < KEEL_ECONNABORTED)
 		fail("call %u returned %d", call, ret);
 }
