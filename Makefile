@@ -29,7 +29,7 @@ TARGET_CFLAGS := -mcpu=cortex-m3 -mthumb -Os -g3 -std=c11 $(WARN) \
 TARGET_LDFLAGS := -mcpu=cortex-m3 -mthumb -nostartfiles --specs=nano.specs \
 	-Lboard/$(BOARD) -Tlinker.ld -Wl,--gc-sections -Wl,-Map=$(BUILD)/keel.map
 
-.PHONY: FORCE all help run test flash clean deps test-unit test-tcp test-qemu test-fuzz fuzz fuzz-seeds test-static bench boards \
+.PHONY: FORCE all help run test flash clean deps test-unit test-tcp test-qemu test-fuzz fuzz fuzz-seeds test-static coverage coverage-html bench boards \
 	test-structure
 all: $(BUILD)/keel.elf $(BUILD)/keel.bin
 
@@ -209,8 +209,15 @@ test-fuzz: deps-test $(FUZZ_TARGETS:%=$(HOST_BUILD)/fuzz/%)
 
 fuzz-seeds: $(HOST_BUILD)/tcp/tcp_scripts
 	mkdir -p tests/fuzz/corpus/tcp
-	find tests/fuzz/corpus/tcp -type f ! -name 'finding-*' -delete
+	find tests/fuzz/corpus/tcp -type f ! -name 'finding-*' ! -name 'grown-*' -delete
 	KEEL_FUZZ_RECORD=tests/fuzz/corpus/tcp $(HOST_BUILD)/tcp/tcp_scripts > /dev/null
+
+# Line and branch coverage of stack/ from the unit tests, the packet
+# scripts and the fuzz corpora together (scripts/coverage.sh, llvm-cov).
+coverage: deps-test
+	@scripts/coverage.sh
+coverage-html: deps-test
+	@scripts/coverage.sh html
 
 # cppcheck and clang-tidy over stack/, drivers/, firmware/, board/: the
 # checks kept and every suppression, with its reason, are in .clang-tidy
