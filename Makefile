@@ -29,7 +29,7 @@ TARGET_CFLAGS := -mcpu=cortex-m3 -mthumb -Os -g3 -std=c11 $(WARN) \
 TARGET_LDFLAGS := -mcpu=cortex-m3 -mthumb -nostartfiles --specs=nano.specs \
 	-Lboard/$(BOARD) -Tlinker.ld -Wl,--gc-sections -Wl,-Map=$(BUILD)/keel.map
 
-.PHONY: FORCE all help run test flash clean deps test-unit test-tcp test-qemu test-fuzz fuzz fuzz-seeds test-static coverage coverage-html bench boards \
+.PHONY: FORCE all help run test flash clean deps test-unit test-tcp test-qemu test-fuzz fuzz fuzz-seeds test-static test-stack coverage coverage-html bench boards \
 	test-structure
 all: $(BUILD)/keel.elf $(BUILD)/keel.bin
 
@@ -212,6 +212,21 @@ fuzz-seeds: $(HOST_BUILD)/tcp/tcp_scripts
 	find tests/fuzz/corpus/tcp -type f ! -name 'finding-*' ! -name 'grown-*' -delete
 	KEEL_FUZZ_RECORD=tests/fuzz/corpus/tcp $(HOST_BUILD)/tcp/tcp_scripts > /dev/null
 
+# Worst-case stack depth of the main loop and of every interrupt handler
+# (GCC -fcallgraph-info=su: -fstack-usage frames plus the call graph) per
+# board, checked against the stack its linker script reserves; recursion,
+# an indirect call or an unknown callee fail unless annotated
+# (tests/static/stack-annotations.txt, scripts/stack_bound.py).
+test-stack: deps-build
+	@set -e; mkdir -p build/stackcheck; for b in $(BOARDS); do \
+		d=build/stackcheck/$$b; \
+		$(MAKE) --no-print-directory BOARD=$$b BUILD=$$d EXTRA_CFLAGS=-fcallgraph-info=su all > $$d.log 2>&1 \
+			|| { cat $$d.log; exit 1; }; \
+		reserve=$$(( 0x$$($(CROSS)nm $$d/keel.elf | awk '$$3 == "__stack_size" { print $$1 }') )); \
+		echo "== stack bound, $$b"; \
+		$(PY) scripts/stack_bound.py tests/static/stack-annotations.txt $$reserve $$(find $$d -name '*.ci'); \
+	done
+
 # Line and branch coverage of stack/ from the unit tests, the packet
 # scripts and the fuzz corpora together (scripts/coverage.sh, llvm-cov).
 coverage: deps-test
@@ -234,6 +249,7 @@ test-qemu: deps-test boards
 test: deps-test
 	$(MAKE) --no-print-directory test-structure
 	$(MAKE) --no-print-directory test-static
+	$(MAKE) --no-print-directory test-stack
 	$(MAKE) --no-print-directory test-unit
 	$(MAKE) --no-print-directory test-tcp
 	$(MAKE) --no-print-directory test-nomalloc
