@@ -25,7 +25,7 @@ BOARD_INCS := $(PUBLIC_INCS) -Idrivers -Iboard -Iboard/cortex-m -Iboard/$(BOARD)
 BUILD_ID := $(shell git describe --always --dirty 2>/dev/null || echo unknown)
 TARGET_CFLAGS := -mcpu=cortex-m3 -mthumb -Os -g3 -std=c11 $(WARN) \
 	-ffunction-sections -fdata-sections -fno-common \
-	-DKEEL_BOARD=\"$(BOARD)\" $(EXTRA_CFLAGS)
+	-DKEEL_BOARD=\"$(BOARD)\" $(BOARD_CFLAGS) $(EXTRA_CFLAGS)
 TARGET_LDFLAGS := -mcpu=cortex-m3 -mthumb -nostartfiles --specs=nano.specs \
 	-Lboard/$(BOARD) -Tlinker.ld -Wl,--gc-sections -Wl,-Map=$(BUILD)/keel.map
 
@@ -52,7 +52,7 @@ $(BUILD)/build_id.stamp: FORCE
 $(BUILD)/stack/%.o: LAYER_INCS = $(STACK_INCS)
 $(BUILD)/firmware/%.o: LAYER_INCS = $(FW_INCS)
 $(BUILD)/board/%.o $(BUILD)/drivers/%.o: LAYER_INCS = $(BOARD_INCS)
-$(BUILD)/%.o: %.c
+$(BUILD)/%.o: %.c $(wildcard board/$(BOARD)/config.mk)
 	@mkdir -p $(dir $@)
 	$(CROSS)gcc $(TARGET_CFLAGS) $(LAYER_INCS) -MMD -MP -c $< -o $@
 
@@ -146,8 +146,16 @@ test-structure: $(LIBKEEL)
 test-unit: deps-test $(UNIT_TESTS)
 	@set -e; for t in $(UNIT_TESTS); do echo "== $$t"; $$t; done
 
-test-tcp: deps-test $(if $(TCP_TEST_SRCS),$(HOST_BUILD)/tcp/tcp_scripts)
+# The stack with C10K pools (tests/scale/config.mk): many connections,
+# timer work per tick, handle generations at full width, an ARP burst.
+include tests/scale/config.mk
+$(HOST_BUILD)/scale/scale: tests/scale/scale.c $(STACK_SRCS) $(wildcard stack/*.h) tests/scale/config.mk
+	@mkdir -p $(dir $@)
+	$(HOST_CC) $(HOST_CFLAGS) $(KEEL_CONFIG_scale) $< $(STACK_SRCS) -o $@
+
+test-tcp: deps-test $(if $(TCP_TEST_SRCS),$(HOST_BUILD)/tcp/tcp_scripts) $(HOST_BUILD)/scale/scale
 	@if [ -n "$(TCP_TEST_SRCS)" ]; then $(HOST_BUILD)/tcp/tcp_scripts; fi
+	$(HOST_BUILD)/scale/scale
 
 # libFuzzer (tests/fuzz/README.md): fuzz_tcp, the stateful TCP target;
 # fuzz_frame, single frames into the lower layers; fuzz_tcp_wire, the TCP

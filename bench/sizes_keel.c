@@ -11,7 +11,7 @@
 #define SIZE_OF(name, expr) const unsigned char name[expr] __attribute__((used)) = {0}
 
 SIZE_OF(keel_tcb, sizeof(struct tcp_tcb));
-SIZE_OF(keel_tcb_without_buffers, offsetof(struct tcp_tcb, sndbuf));
+SIZE_OF(keel_tcb_without_buffers, sizeof(struct tcp_tcb));   /* data lives in the chunk pool */
 SIZE_OF(keel_synq_entry, sizeof(struct tcp_synq_entry));
 SIZE_OF(keel_tw_entry, sizeof(struct tcp_tw_entry));
 SIZE_OF(keel_listener, sizeof(struct tcp_listener));
@@ -21,3 +21,5 @@ SIZE_OF(keel_syn_backlog, KEEL_SYN_BACKLOG);
 SIZE_OF(keel_tw_max, KEEL_TW_MAX);
 SIZE_OF(keel_sndbuf, KEEL_TCP_SNDBUF);
 SIZE_OF(keel_rcvbuf, KEEL_TCP_RCVBUF);
+SIZE_OF(keel_chunk_size, KEEL_CHUNK_SIZE);
+SIZE_OF(keel_chunk_arena, KEEL_CHUNK_ARENA);

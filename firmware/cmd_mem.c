@@ -2,8 +2,10 @@
  * bytes in all -- then the static RAM total from the linker:
  *
  *   Pool            Size  InUse   Peak  Entry    Bytes
- *   tcb                8      5      5    620     4960
+ *   tcb                8      5      5    220     1760
  *   arp_cache          8      1      -     24      192   (peak not kept)
+ *   chunks            64      3     12    256    16384   (the shared buffer pool)
+ *   chunk_pool    chunk 256 bytes, pressure no (tcp_mem 32 48 64), sizeof(struct tcp_tcb) 220
  *   ram_static 53120 of 65536 (stack 4096, free 8320)
  *
  * Peak "-" means the stack keeps no high-water mark for it. */
@@ -16,9 +18,10 @@
 #include "fw.h"
 #include <keel/keel.h>
 #include <keel/stats.h>
+#include <keel/sysctl.h>
 
 #define NO_PEAK 0xffffffffu
-_Static_assert(KEEL_NPOOLS == 6, "mem_row shows rows 1..6 as the pools");
+_Static_assert(KEEL_NPOOLS == 7, "mem_row shows rows 1..7 as the pools");
 
 static void line(const char *name, uint32_t size, uint32_t in_use, uint32_t peak, uint32_t entry)
 {
@@ -48,23 +51,34 @@ static bool mem_row(void *ctx, unsigned row)
 	case 0:
 		con_puts("Pool            Size  InUse   Peak  Entry    Bytes\n");
 		break;
-	case 1: case 2: case 3: case 4: case 5: case 6:
-		pool(k, row - 1u);   /* enum keel_pool order */
+	case 1: case 2: case 3: case 4: case 5: case 6: case 7:
+		pool(k, row - 1u);   /* enum keel_pool order; "chunks" is the buffer pool */
 		break;
-	case 7: line("con_tx_ring", cs->tx_size, cs->tx_used, cs->tx_hwm, 1); break;
-	case 8: line("con_rx_ring", cs->rx_size, cs->rx_used, cs->rx_hwm, 1); break;
-	case 9:
+	case 8: {
+		struct keel_mem_info mi;
+		uint32_t m[KEEL_SYSCTL_VEC_MAX] = {0};
+		keel_mem_get(k, &mi);
+		(void)keel_sysctl_get_vec(k, "tcp_mem", m);
+		con_printf("chunk_pool    chunk %lu bytes, pressure %s (tcp_mem %lu %lu %lu), "
+			   "sizeof(struct tcp_tcb) %lu\n",
+			   (unsigned long)mi.chunk_size, mi.pressure ? "yes" : "no", (unsigned long)m[0],
+			   (unsigned long)m[1], (unsigned long)m[2], (unsigned long)mi.tcb_bytes);
+		break;
+	}
+	case 9: line("con_tx_ring", cs->tx_size, cs->tx_used, cs->tx_hwm, 1); break;
+	case 10: line("con_rx_ring", cs->rx_size, cs->rx_used, cs->rx_hwm, 1); break;
+	case 11:
 		console_mem(&cm);
 		line("con_history", cm.hist_size, cm.hist_used, NO_PEAK, 1);
 		con_printf("con_lines     history %u/%u lines, line %u bytes, console state %lu bytes\n",
 			   (unsigned)cm.hist_entries, (unsigned)cm.hist_max, (unsigned)cm.line_size,
 			   (unsigned long)cm.static_bytes);
 		break;
-	case 10:
+	case 12:
 		con_printf("frame_buf     txbuf %u bytes (struct keel %u bytes)\n",
 			   (unsigned)KEEL_FRAME_MAX, (unsigned)keel_instance_bytes());
 		break;
-	case 11: {
+	case 13: {
 		struct fw_footprint fp;
 		fw_footprint(&fp);
 		uint32_t used = fp.ram_static + fp.stack;

@@ -14,6 +14,9 @@
  * ssthresh, retrans:current/total (the last five when stack/tcp_stats.h
  * has them), timer as ss -o prints it (timer:(on|timewait|persist|
  * keepalive,<seconds>s,<retransmits>)), orphan.
+ * -m adds Linux's skmem line per connection: the chunk bytes its receive
+ * queue (out-of-order data included) and send queue hold, its buffer
+ * sizes now, and the segments it dropped for want of memory.
  * -t and -n are accepted and change nothing (all is TCP, all numeric).
  * For a listener Recv-Q is its accept queue and Send-Q its backlog. */
 #include <stdbool.h>
@@ -76,6 +79,7 @@ struct port_filter {
 static struct {
 	uint16_t states;
 	bool info;
+	bool mem;        /* -m: skmem */
 	uint8_t nports;
 	struct port_filter ports[SS_MAX_PORT_FILTERS];
 	unsigned slot;   /* next tcp_conn_info index */
@@ -120,6 +124,17 @@ static void print_row(const struct tcp_conn_info *ci)
 		fmt_snprintf(p, sizeof(p), "%s:%u", fmt_ip(a, ci->raddr), (unsigned)ci->rport);
 	con_printf("%-11s %-6lu %-6lu %-22s %s\n", ss_names[ci->state], (unsigned long)ci->recv_q,
 		   (unsigned long)ci->send_q, l, p);
+#ifdef TCP_CONN_INFO_HAS_SKMEM
+	/* Linux's skmem:(r<rmem_alloc>,rb<rcvbuf>,t<wmem_alloc>,tb<sndbuf>,
+	 * f<fwd_alloc>,w<wmem_queued>,o<opt_mem>,bl<backlog>,d<drops>): bytes
+	 * of chunks held.  keel frees a sent segment's frame at once (t 0),
+	 * keeps no forward allocation, options memory or backlog (f, o, bl 0). */
+	if (ss.mem && ci->kind == TCP_CONN_TCB)
+		con_printf("\t skmem:(r%lu,rb%lu,t0,tb%lu,f0,w%lu,o0,bl0,d%lu)\n",
+			   (unsigned long)ci->rmem_alloc, (unsigned long)ci->rcvbuf,
+			   (unsigned long)ci->sndbuf, (unsigned long)ci->wmem_queued,
+			   (unsigned long)ci->drops);
+#endif
 	if (!ss.info || ci->kind == TCP_CONN_LISTENER)
 		return;
 	char t[16];
@@ -216,6 +231,8 @@ static int ss_cmd(int argc, char **argv)
 					states |= BIT(TCP_LISTEN);
 				else if (*f == 'i' || *f == 'o' || *f == 'e')
 					ss.info = true;
+				else if (*f == 'm')
+					ss.mem = true;
 				else if (*f != 't' && *f != 'n' && *f != '4')
 					return bad("unknown option", a);
 			}
@@ -256,5 +273,5 @@ static int ss_cmd(int argc, char **argv)
 }
 
 CMD_REGISTER(ss, "ss",
-	     "[-a|-l] [-i] [state NAME]... [sport|dport [OP] :PORT]...",
+	     "[-a|-l] [-i] [-m] [state NAME]... [sport|dport [OP] :PORT]...",
 	     "connection table like ss -tan; default all but listening", ss_cmd);

@@ -27,12 +27,17 @@ static const char *full_name(const char *name)
 
 static int show(const char *name)
 {
-	uint32_t v;
-	if (keel_sysctl_get(fw_stack(), name, &v) != KEEL_SYSCTL_OK) {
+	uint32_t v[KEEL_SYSCTL_VEC_MAX];
+	int n = keel_sysctl_get_vec(fw_stack(), name, v);
+	if (n < 1) {
 		con_printf("sysctl: cannot stat %s: no such key\n", name);
 		return -1;
 	}
-	con_printf("%s = %lu\n", full_name(name), (unsigned long)v);
+	/* Linux prints a vector's values separated by tabs. */
+	con_printf("%s = %lu", full_name(name), (unsigned long)v[0]);
+	for (int i = 1; i < n; i++)
+		con_printf("\t%lu", (unsigned long)v[i]);
+	con_puts("\n");
 	return 0;
 }
 

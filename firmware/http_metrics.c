@@ -5,7 +5,9 @@
  * keel_netstat_<Group>_<Name> with Linux's names unchanged, as
  * node_exporter's netstat collector names them (keel_netstat_Tcp_ActiveOpens
  * is `nstat`'s TcpActiveOpens), TYPE counter, or gauge for CurrEstab;
- * pools as keel_pool_{size,in_use,high_water}{pool="tcb"}; listener queues
+ * pools as keel_pool_{size,in_use,high_water}{pool="tcb"}; the shared
+ * buffer pool as keel_chunks{kind="size|in_use|high_water"} and
+ * keel_tcp_memory_pressure; listener queues
  * as keel_tcp_listen_{accept_queue,backlog,syn_queue}{port="80"};
  * keel_uptime_seconds; keel_capture_*; keel_build_info. */
 #include "board.h"
@@ -74,6 +76,21 @@ int http_gen_metrics(struct keel *k, struct out *o, struct app_conn *c, unsigned
 		return 1;
 	}
 	row -= 3;
+	if (row == 0) {   /* the shared buffer pool (stack/tcp_mem.c) */
+		struct keel_pool_info u;
+		struct keel_mem_info mi;
+		(void)keel_pool_get(k, KEEL_POOL_CHUNKS, &u);
+		keel_mem_get(k, &mi);
+		put(o, "# HELP keel_chunks Chunks of the shared buffer pool: size, in use, peak.\n"
+		    "# TYPE keel_chunks gauge\nkeel_chunks{kind=\"size\"} %lu\n"
+		    "keel_chunks{kind=\"in_use\"} %lu\nkeel_chunks{kind=\"high_water\"} %lu\n"
+		    "# HELP keel_tcp_memory_pressure 1 under TCP memory pressure (tcp_mem).\n"
+		    "# TYPE keel_tcp_memory_pressure gauge\nkeel_tcp_memory_pressure %u\n",
+		    (unsigned long)u.size, (unsigned long)u.in_use, (unsigned long)u.high_water,
+		    (unsigned)mi.pressure);
+		return 1;
+	}
+	row -= 1;
 	/* Listener queues: 3 families x (a HELP/TYPE row + one row per listener). */
 	if (row < 3u * (1 + KEEL_TCP_MAX_LISTEN)) {
 		static const char *const fam[3] = { "accept_queue", "backlog", "syn_queue" };

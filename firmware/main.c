@@ -27,6 +27,9 @@
 /* Frames taken from the MAC per loop pass before the console and timers
  * get their turn; the MAC's FIFO holds the rest. */
 #define FW_RX_BUDGET      8u
+/* Longest idle sleep: the apps' own timeouts (HTTP) are polled at least
+ * this often; the stack's deadlines come from keel_next_deadline. */
+#define FW_IDLE_MAX_MS    100u
 
 static struct keel *stack;
 static struct netdev *nd;
@@ -130,9 +133,14 @@ int main(void)
 		net_notice_poll(stack);
 		if (console_poll(now))
 			busy = true;
-		/* Sleep only when this pass found nothing; an interrupt that came
-		 * in since (frame, key, tick) makes this return at once. */
-		if (!busy)
-			board_wait_for_interrupt();
+		/* Sleep only when this pass found nothing, until the stack's next
+		 * deadline; a frame or key that came in since makes this return
+		 * at once. */
+		if (!busy) {
+			uint32_t wake;
+			if (!keel_next_deadline(stack, &wake) || (int32_t)(wake - now) > (int32_t)FW_IDLE_MAX_MS)
+				wake = now + FW_IDLE_MAX_MS;
+			board_sleep_until(wake);
+		}
 	}
 }

@@ -215,16 +215,60 @@ uint32_t chunkq_get(struct chunkq *q, struct chunk_pool *p, uint8_t *dst, uint32
 	return chunkq_drop(q, p, chunkq_peek(q, p, 0, dst, n));
 }
 
+/* Hands src's head chunk to the end of dst without copying, when that is
+ * exact: every byte src holds in it is readable and moves (at most n),
+ * and dst ends at a chunk boundary (or is empty) so the bytes stay packed.
+ * Returns the bytes moved, 0 when it does not apply. */
+static uint32_t relink_head(struct chunkq *dst, struct chunkq *src, struct chunk_pool *p, uint32_t n)
+{
+	uint32_t bytes = CHUNK_SIZE - src->off;
+	if (bytes > src->end)
+		bytes = src->end;                     /* src's last chunk */
+	if (bytes == 0 || src->len < bytes || n < bytes || dst->end != dst->len)
+		return 0;
+	if (dst->end != 0 && ((dst->off + dst->end) % CHUNK_SIZE != 0 || src->off != 0))
+		return 0;
+	uint16_t c = src->head;
+	uint16_t off = src->off;
+	src->head = p->next[c];
+	src->len = (uint16_t)(src->len - bytes);
+	src->end = (uint16_t)(src->end - bytes);
+	src->off = 0;
+	if (src->end == 0)
+		chunkq_init(src);
+	p->next[c] = CHUNK_NONE;
+	if (dst->end == 0) {
+		dst->head = c;
+		dst->off = off;
+	} else {
+		p->next[dst->tail] = c;
+	}
+	dst->tail = c;
+	dst->len = (uint16_t)(dst->len + bytes);
+	dst->end = (uint16_t)(dst->end + bytes);
+	return bytes;
+}
+
 uint32_t chunkq_move(struct chunkq *dst, struct chunkq *src, struct chunk_pool *p, uint32_t n,
 		     unsigned max_new)
 {
 	if (n > src->len)
 		n = src->len;
+	if (n > 0xffffu - dst->len)
+		n = 0xffffu - dst->len;
 	uint32_t moved = 0;
-	/* One source chunk's bytes at a time: at most MAX_HOPS spans. */
+	/* One source chunk at a time (at most MAX_HOPS): handed over whole
+	 * when exact, else copied; either way the source chunk is given
+	 * back as soon as it is empty, so a move never needs more chunks
+	 * than one beyond what it frees. */
 	for (unsigned i = 0; i < MAX_HOPS + 1u && moved < n; i++) {
+		uint32_t r = relink_head(dst, src, p, n - moved);
+		if (r > 0) {
+			moved += r;
+			continue;
+		}
 		uint8_t *from = NULL;
-		uint32_t k = chunkq_span(src, p, moved, &from);
+		uint32_t k = chunkq_span(src, p, 0, &from);
 		if (k == 0)
 			break;                          /* no span: from was not set */
 		if (k > n - moved)
@@ -233,11 +277,11 @@ uint32_t chunkq_move(struct chunkq *dst, struct chunkq *src, struct chunk_pool *
 		uint32_t w = chunkq_put(dst, p, from, k, max_new);
 		unsigned took = chunkq_chunks(dst) - before;
 		max_new = took < max_new ? max_new - took : 0u;
+		(void)chunkq_drop(src, p, w);
 		moved += w;
-		if (w < k)
+		if (w < k || w == 0)
 			break;
 	}
-	chunkq_drop(src, p, moved);
 	return moved;
 }
 

@@ -396,3 +396,36 @@ void keel_dhcp_info(const struct keel *k, struct keel_dhcp_info *out)
 	out->ndns = c->lease.ndns;
 	memcpy(out->dns, c->lease.dns, sizeof(out->dns));
 }
+
+/* When dhcp_tick next has work (keel_next_deadline): the state's timers
+ * as dhcp_tick reads them. */
+int dhcp_next_deadline(const struct keel *k, uint32_t *when_ms)
+{
+	const struct dhcp_client *c = &k->dhcp;
+	uint32_t t = c->next_ms;
+	switch (c->state) {
+	case DHCP_INIT:
+	case DHCP_REQUESTING:
+	case DHCP_PROBING:
+		break;
+	case DHCP_SELECTING:
+		if (c->fallback_armed && (int32_t)(c->started_ms + KEEL_DHCP_FALLBACK_MS - t) < 0)
+			t = c->started_ms + KEEL_DHCP_FALLBACK_MS;
+		break;
+	case DHCP_BOUND:
+		t = c->t1_ms;
+		break;
+	case DHCP_RENEWING:
+		if ((int32_t)(c->t2_ms - t) < 0)
+			t = c->t2_ms;
+		break;
+	case DHCP_REBINDING:
+		if ((int32_t)(c->expire_ms - t) < 0)
+			t = c->expire_ms;
+		break;
+	default:
+		return 0;
+	}
+	*when_ms = t;
+	return 1;
+}

@@ -71,6 +71,8 @@ struct dhcp_client {
 /* keel_dhcp_start / keel_dhcp_stop / keel_dhcp_info: <keel/dhcp.h>. */
 /* Timers; called from keel_tick. */
 void dhcp_tick(struct keel *k);
+/* The earliest time dhcp_tick has work (keel_next_deadline). */
+int dhcp_next_deadline(const struct keel *k, uint32_t *when_ms);
 /* ARP packet seen (from another MAC): conflict detection while probing. */
 void dhcp_arp_seen(struct keel *k, uint32_t spa, uint32_t tpa);
 const char *dhcp_state_name(uint8_t state);

@@ -256,3 +256,12 @@ void dns_tick(struct keel *k)
 	}
 	send_query(k);
 }
+
+/* When dns_tick next has work (keel_next_deadline). */
+int dns_next_deadline(const struct keel *k, uint32_t *when_ms)
+{
+	if (k->dns.q.state != DNS_WAITING)
+		return 0;
+	*when_ms = k->dns.q.next_ms;
+	return 1;
+}

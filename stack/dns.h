@@ -50,4 +50,6 @@ struct dns_resolver {
 
 void dns_init(struct keel *k);
 void dns_tick(struct keel *k);
+/* The earliest time dns_tick has work (keel_next_deadline). */
+int dns_next_deadline(const struct keel *k, uint32_t *when_ms);
 #endif

@@ -17,7 +17,7 @@ void keel_init(struct keel *k, const uint8_t mac[6], uint32_t addr, uint8_t pref
 	keel_set_addr(k, addr, prefix, gateway);
 	k->tx = tx;
 	k->tx_ctx = tx_ctx;
-	arp_init(k);
+	arp_init(k, seed);
 	random_init(&k->rnd, seed);
 	k->dhcp.sock = -1;
 	dns_init(k);
@@ -52,6 +52,30 @@ void keel_input(struct keel *k, const uint8_t *frame, size_t len, uint32_t now_m
 {
 	k->now_ms = now_ms;
 	eth_input(k, frame, len);
+}
+
+static void earliest(int *have, uint32_t *best, uint32_t t)
+{
+	if (!*have || (int32_t)(t - *best) < 0)
+		*best = t;
+	*have = 1;
+}
+
+int keel_next_deadline(struct keel *k, uint32_t *when_ms)
+{
+	int have = 0;
+	uint32_t t, best = 0;
+	if (arp_next_deadline(k, &t))
+		earliest(&have, &best, t);
+	if (dhcp_next_deadline(k, &t))
+		earliest(&have, &best, t);
+	if (dns_next_deadline(k, &t))
+		earliest(&have, &best, t);
+	if (tcp_next_deadline(k, &t))
+		earliest(&have, &best, t);
+	if (have)
+		*when_ms = best;
+	return have;
 }
 
 void keel_link_set(struct keel *k, int up, uint32_t now_ms)

@@ -50,6 +50,10 @@ static const struct counter_def defs[] = {
 	K("TcpExt", "TCPBadOptions", tcp.mib.bad_options),   /* keel's own */
 	K("TcpExt", "TCPOFOQueue", tcp.mib.ofo_queue),
 	K("TcpExt", "TCPOFODrop", tcp.mib.ofo_drop),
+	K("TcpExt", "TCPMemoryPressures", tcp.mib.mem_pressures),
+	K("TcpExt", "TCPRcvQDrop", tcp.mib.rcvq_drop),
+	K("TcpExt", "PruneCalled", tcp.mib.prune_called),
+	K("TcpExt", "OfoPruned", tcp.mib.ofo_pruned),
 	K("TcpExt", "TCPFastRetrans", tcp.mib.fast_retrans),
 	K("TcpExt", "TCPTimeouts", tcp.mib.timeouts),
 	K("TcpExt", "DelayedACKs", tcp.mib.delayed_acks),
@@ -178,6 +182,7 @@ int keel_pool_get(const struct keel *k, unsigned pool, struct keel_pool_info *ou
 		[KEEL_POOL_TCB] = "tcb", [KEEL_POOL_SYN_QUEUE] = "syn_queue",
 		[KEEL_POOL_TIME_WAIT] = "time_wait", [KEEL_POOL_LISTEN] = "listeners",
 		[KEEL_POOL_ARP_CACHE] = "arp_cache", [KEEL_POOL_ARP_QUEUE] = "arp_queue",
+		[KEEL_POOL_CHUNKS] = "chunks",
 	};
 	static const uint16_t entry[KEEL_NPOOLS] = {
 		[KEEL_POOL_TCB] = sizeof(struct tcp_tcb),
@@ -185,7 +190,10 @@ int keel_pool_get(const struct keel *k, unsigned pool, struct keel_pool_info *ou
 		[KEEL_POOL_TIME_WAIT] = sizeof(struct tcp_tw_entry),
 		[KEEL_POOL_LISTEN] = sizeof(struct tcp_listener),
 		[KEEL_POOL_ARP_CACHE] = sizeof(struct arp_entry),
-		[KEEL_POOL_ARP_QUEUE] = sizeof(struct arp_qslot),
+		/* per slot: its record and its share of the packet storage */
+		[KEEL_POOL_ARP_QUEUE] = (sizeof(((struct arp_state *)0)->queue) +
+					 sizeof(((struct arp_state *)0)->data)) / ARP_QUEUE_SLOTS,
+		[KEEL_POOL_CHUNKS] = CHUNK_SIZE,
 	};
 	if (pool >= KEEL_NPOOLS)
 		return -1;
@@ -200,15 +208,26 @@ int keel_pool_get(const struct keel *k, unsigned pool, struct keel_pool_info *ou
 		out->has_high_water = 1;
 	} else if (pool == KEEL_POOL_ARP_CACHE) {
 		out->size = KEEL_ARP_CACHE_SIZE;
-		for (unsigned i = 0; i < KEEL_ARP_CACHE_SIZE; i++)
-			out->in_use = (uint16_t)(out->in_use + (k->arp.cache[i].state != ARP_FREE));
+		out->in_use = k->arp.in_use;
+	} else if (pool == KEEL_POOL_CHUNKS) {
+		out->size = CHUNK_COUNT;
+		out->in_use = k->tcp.chunks.in_use;
+		out->high_water = k->tcp.chunks.peak;
+		out->has_high_water = 1;
 	} else {
-		out->size = KEEL_ARP_QUEUE_LEN;
+		out->size = ARP_QUEUE_SLOTS;
 		out->in_use = k->arp.queued;
 		out->high_water = (uint16_t)k->arp.stats.queue_hwm;
 		out->has_high_water = 1;
 	}
 	return 0;
+}
+
+void keel_mem_get(const struct keel *k, struct keel_mem_info *out)
+{
+	out->chunk_size = CHUNK_SIZE;
+	out->pressure = k->tcp.mem_pressure;
+	out->tcb_bytes = (uint32_t)sizeof(struct tcp_tcb);
 }
 
 size_t keel_instance_bytes(void)

@@ -5,6 +5,7 @@
 #include <stddef.h>
 #include <string.h>
 #include <keel/config.h>
+#include "chunkq.h"
 
 #define STR_(x) #x
 #define STR(x) STR_(x)
@@ -23,18 +24,33 @@ void tcp_sysctl_defaults(struct tcp_sysctl *s)
 	s->tcp_max_tw_buckets = KEEL_TW_MAX;
 	s->tcp_fin_timeout = 60;       /* s */
 	s->tcp_msl = 30;               /* s; TIME_WAIT = 2*MSL = 60 s, Linux's TCP_TIMEWAIT_LEN */
+	s->tcp_rmem[0] = KEEL_TCP_BUF_MIN;
+	s->tcp_rmem[1] = KEEL_TCP_RCVBUF;
+	s->tcp_rmem[2] = KEEL_TCP_BUF_MAX;
+	s->tcp_wmem[0] = KEEL_TCP_BUF_MIN;
+	s->tcp_wmem[1] = KEEL_TCP_SNDBUF;
+	s->tcp_wmem[2] = KEEL_TCP_BUF_MAX;
+	/* Pressure at 3/4 of the pool leaves a quarter for the minimum of
+	 * connections that have less than theirs; it ends below 1/2. */
+	s->tcp_mem[0] = CHUNK_COUNT / 2u;
+	s->tcp_mem[1] = CHUNK_COUNT * 3u / 4u;
+	s->tcp_mem[2] = CHUNK_COUNT;
 }
 
 struct knob {
 	const char *name;   /* full name; the short one follows PREFIX */
 	size_t off, size;   /* field in struct tcp_sysctl: 1, 2 or 4 bytes */
+	size_t n;           /* values: 1, or 3 for "min default max" (each size bytes) */
 	uint32_t min, max;
 	const char *range;  /* message when a value is rejected */
 };
 
 #define KNOB(field, lo, hi, msg) \
 	{ PREFIX #field, offsetof(struct tcp_sysctl, field), \
-	  sizeof(((struct tcp_sysctl *)0)->field), (lo), (hi), (msg) }
+	  sizeof(((struct tcp_sysctl *)0)->field), 1, (lo), (hi), (msg) }
+/* Three uint32 values, each in [lo, hi] and in non-decreasing order. */
+#define KNOB3(field, lo, hi, msg) \
+	{ PREFIX #field, offsetof(struct tcp_sysctl, field), 4, 3, (lo), (hi), (msg) }
 
 static const struct knob knobs[] = {
 	KNOB(tcp_syncookies, 0, 2, "tcp_syncookies must be 0, 1 or 2"),
@@ -55,6 +71,15 @@ static const struct knob knobs[] = {
 	/* keel's own: Linux hard-codes TIME_WAIT to 60 s; RFC 9293 suggests
 	 * MSL = 2 min.  Up to an hour keeps 2*MSL well within the timers. */
 	KNOB(tcp_msl, 1, 3600, "tcp_msl must be 1..3600 (seconds)"),
+	/* Bytes.  At least one chunk; at most 65535, the largest window
+	 * without scaling (RFC 7323 is not implemented). */
+	KNOB3(tcp_rmem, KEEL_CHUNK_SIZE, 65535,
+	      "tcp_rmem must be 3 values MIN DEFAULT MAX, " STR(KEEL_CHUNK_SIZE) "..65535, in order"),
+	KNOB3(tcp_wmem, KEEL_CHUNK_SIZE, 65535,
+	      "tcp_wmem must be 3 values MIN DEFAULT MAX, " STR(KEEL_CHUNK_SIZE) "..65535, in order"),
+	/* Chunks of the static pool. */
+	KNOB3(tcp_mem, 1, CHUNK_COUNT,
+	      "tcp_mem must be 3 values LOW PRESSURE HIGH, 1..pool chunks, in order"),
 };
 #define NKNOBS (sizeof knobs / sizeof knobs[0])
 
@@ -70,9 +95,9 @@ static const struct knob *find(const char *name)
 	return NULL;
 }
 
-static uint32_t load(const struct tcp_sysctl *s, const struct knob *k)
+static uint32_t load(const struct tcp_sysctl *s, const struct knob *k, size_t i)
 {
-	const unsigned char *p = (const unsigned char *)s + k->off;
+	const unsigned char *p = (const unsigned char *)s + k->off + i * k->size;
 	switch (k->size) {
 	case 1: { uint8_t v; memcpy(&v, p, 1); return v; }
 	case 2: { uint16_t v; memcpy(&v, p, 2); return v; }
@@ -80,9 +105,9 @@ static uint32_t load(const struct tcp_sysctl *s, const struct knob *k)
 	}
 }
 
-static void store(struct tcp_sysctl *s, const struct knob *k, uint32_t val)
+static void store(struct tcp_sysctl *s, const struct knob *k, size_t i, uint32_t val)
 {
-	unsigned char *p = (unsigned char *)s + k->off;
+	unsigned char *p = (unsigned char *)s + k->off + i * k->size;
 	switch (k->size) {
 	case 1: { uint8_t v = (uint8_t)val; memcpy(p, &v, 1); break; }
 	case 2: { uint16_t v = (uint16_t)val; memcpy(p, &v, 2); break; }
@@ -114,8 +139,45 @@ int tcp_sysctl_get(const struct tcp_sysctl *s, const char *name, uint32_t *val)
 	const struct knob *k = find(name);
 	if (!k)
 		return KEEL_SYSCTL_ENOENT;
-	*val = load(s, k);
+	*val = load(s, k, 0);
 	return KEEL_SYSCTL_OK;
+}
+
+int tcp_sysctl_get_vec(const struct tcp_sysctl *s, const char *name, uint32_t val[KEEL_SYSCTL_VEC_MAX])
+{
+	const struct knob *k = find(name);
+	if (!k)
+		return KEEL_SYSCTL_ENOENT;
+	for (size_t i = 0; i < k->n; i++)
+		val[i] = load(s, k, i);
+	return (int)k->n;
+}
+
+/* "a b c" (spaces or tabs between) -> n values; as parse_u32. */
+static int parse_vec(const char *str, uint32_t *out, size_t n)
+{
+	char word[12];
+	size_t got = 0;
+	while (str && *str) {
+		while (*str == ' ' || *str == '\t')
+			str++;
+		if (*str == '\0')
+			break;
+		size_t len = 0;
+		while (str[len] && str[len] != ' ' && str[len] != '\t')
+			len++;
+		if (got == n)
+			return -1;                       /* too many values */
+		if (len >= sizeof word)
+			return -2;
+		memcpy(word, str, len);
+		word[len] = '\0';
+		int p = parse_u32(word, &out[got++]);
+		if (p)
+			return p;
+		str += len;
+	}
+	return got == n ? 0 : -1;
 }
 
 int tcp_sysctl_set(struct tcp_sysctl *s, const char *name, const char *value,
@@ -129,6 +191,18 @@ int tcp_sysctl_set(struct tcp_sysctl *s, const char *name, const char *value,
 	if (!k) {
 		msg = "unknown sysctl";
 		rc = KEEL_SYSCTL_ENOENT;
+	} else if (k->n > 1) {
+		uint32_t vals[KEEL_SYSCTL_VEC_MAX];
+		int p = parse_vec(value, vals, k->n);
+		int ok = p == 0;
+		for (size_t i = 0; ok && i < k->n; i++)
+			ok = vals[i] >= k->min && vals[i] <= k->max && (i == 0 || vals[i] >= vals[i - 1]);
+		if (ok) {
+			for (size_t i = 0; i < k->n; i++)
+				store(s, k, i, vals[i]);
+			return KEEL_SYSCTL_OK;
+		}
+		msg = k->range;
 	} else {
 		int p = parse_u32(value, &v);
 		if (p == -1)
@@ -136,7 +210,7 @@ int tcp_sysctl_set(struct tcp_sysctl *s, const char *name, const char *value,
 		else if (p == -2 || v < k->min || v > k->max)
 			msg = k->range;
 		else {
-			store(s, k, v);
+			store(s, k, 0, v);
 			return KEEL_SYSCTL_OK;
 		}
 	}

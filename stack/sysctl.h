@@ -11,4 +11,7 @@
 /* As keel_sysctl_get and keel_sysctl_set, on the knobs in s. */
 int tcp_sysctl_get(const struct tcp_sysctl *s, const char *name, uint32_t *val);
 int tcp_sysctl_set(struct tcp_sysctl *s, const char *name, const char *value, const char **why);
+/* Every value of a knob (tcp_rmem: min default max); returns how many
+ * (1 or 3) or an error. */
+int tcp_sysctl_get_vec(const struct tcp_sysctl *s, const char *name, uint32_t val[KEEL_SYSCTL_VEC_MAX]);
 #endif

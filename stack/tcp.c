@@ -9,6 +9,7 @@ void tcp_init(struct keel *k, const uint8_t seed[16])
 	struct tcp_stack *ts = &k->tcp;
 	memset(ts, 0, sizeof(*ts));
 	tcp_sysctl_defaults(&ts->sysctl);   /* sysctl.c: Linux defaults */
+	chunk_pool_init(&ts->chunks);
 	memcpy(ts->isn_key, seed, sizeof(ts->isn_key));
 	syncookie_init(&ts->cookies, seed, k->now_ms);
 	ts->pool[TCP_POOL_TCB].size = KEEL_TCP_MAX_CONN;
@@ -18,4 +19,13 @@ void tcp_init(struct keel *k, const uint8_t seed[16])
 	static const uint8_t tag[] = "keel ephemeral port";
 	uint64_t h = siphash24(seed, tag, sizeof(tag));
 	ts->ephemeral_next = (uint16_t)(TCP_EPHEMERAL_LO + h % (TCP_EPHEMERAL_HI - TCP_EPHEMERAL_LO + 1u));
+	static const uint8_t hash_tag[] = "keel 4-tuple hash";   /* its own key, not the ISN's */
+	h = siphash24(seed, hash_tag, sizeof(hash_tag));
+	ts->hash_key[0] = (uint32_t)h;
+	ts->hash_key[1] = (uint32_t)(h >> 32);
+	tcb_pools_init(k);
+	wheel_init(k);
+	synq_pool_init(k);
+	tw_pool_init(k);
+	listen_pool_init(k);
 }

@@ -44,11 +44,13 @@ struct ipv4_packet;
 #define tcp_state_counts keel_tcp_state_counts
 #define tcp_curr_estab keel_tcp_curr_estab
 
-_Static_assert(KEEL_TCP_MAX_LISTEN >= 1 && KEEL_TCP_MAX_LISTEN < 255, "listener pool size");
-_Static_assert(KEEL_SYN_BACKLOG >= 1 && KEEL_SYN_BACKLOG <= 65535, "SYN queue size");
-_Static_assert(KEEL_TW_MAX >= 1 && KEEL_TW_MAX <= 254, "TIME_WAIT table size (chains link by uint8 index + 1)");
-#define KEEL_TW_BUCKETS 32            /* TIME_WAIT lookup hash heads (one byte each) */
-_Static_assert((KEEL_TW_BUCKETS & (KEEL_TW_BUCKETS - 1)) == 0, "TIME_WAIT buckets: power of two");
+/* Hash heads, a power of two so the bucket is a mask: one per two TCBs
+ * (chains of about two when the pool is full), one per four of the small
+ * SYN-queue and TIME_WAIT entries. */
+#define TCP_TCB_BUCKETS KEEL_POW2_AT_LEAST((KEEL_TCP_MAX_CONN + 1) / 2)
+#define TCP_SYNQ_BUCKETS KEEL_POW2_AT_LEAST((KEEL_SYN_BACKLOG + 3) / 4)
+#define TCP_TW_BUCKETS KEEL_POW2_AT_LEAST((KEEL_TW_MAX + 3) / 4)
+#define TCP_LISTEN_BUCKETS KEEL_POW2_AT_LEAST(KEEL_TCP_MAX_LISTEN)
 _Static_assert(KEEL_TCP_SNDBUF <= 32768 && KEEL_TCP_RCVBUF <= 32768, "buffers fit uint16 and the unscaled window");
 
 struct tcp_stack {
@@ -59,7 +61,9 @@ struct tcp_stack {
 	struct isn_clock isn_clock;       /* sub-millisecond part of M (isn.h) */
 	struct syncookie_keys cookies;    /* for the SYN-cookie issue */
 	uint16_t ephemeral_next;          /* next ephemeral port to try */
-	uint16_t synq_cursor, tw_cursor;  /* where the tick's scans resume */
+	uint16_t synack_sent_tick;        /* SYN-ACK retransmits in this tick (TCP_TICK_BUDGET) */
+	struct tcp_wheel wheel;           /* TCB and SYN-queue timers */
+	uint32_t hash_key[2];             /* tcp_tuple_hash key, from the boot seed */
 	/* Connections waiting in all accept queues together: apps poll after
 	 * every frame, and this lets them skip tcp_accept on every listener
 	 * when nothing is there (tcp_accept_pending). */
@@ -67,16 +71,29 @@ struct tcp_stack {
 	struct tcp_listener listeners[KEEL_TCP_MAX_LISTEN];
 	struct tcp_synq_entry synq[KEEL_SYN_BACKLOG];
 	struct tcp_tw_entry tw[KEEL_TW_MAX];
-	/* TIME_WAIT 4-tuple hash: a full table is the usual state under a
-	 * connection load, and every segment that misses the TCBs would
-	 * otherwise scan all of it.  Heads hold index + 1, 0 is empty. */
-	uint8_t tw_head[KEEL_TW_BUCKETS];
 	struct tcp_tcb tcbs[KEEL_TCP_MAX_CONN];
+	/* Lookups by 4-tuple (and listeners by port) are one hashed chain,
+	 * never a scan of a pool; free entries are lists, never searched.
+	 * Index links, TCP_NONE ends (listeners: index + 1, 0 ends). */
+	uint16_t tcb_head[TCP_TCB_BUCKETS];
+	uint16_t synq_head[TCP_SYNQ_BUCKETS];
+	uint16_t tw_head[TCP_TW_BUCKETS];
+	uint8_t listen_head[TCP_LISTEN_BUCKETS];
+	/* TCBs are reused oldest-freed first, so a slot's generations (and
+	 * so its handles) are spent as slowly as the pool allows. */
+	uint16_t tcb_free_head, tcb_free_tail;
+	uint16_t synq_free, tw_free;
+	uint16_t tw_oldest, tw_newest;    /* TIME_WAIT age order (tcp_timewait.h) */
+	uint16_t tcbs_retired, listeners_retired;  /* generations spent (tcp_tcb.c) */
+	uint8_t mem_pressure;             /* tcp_mem.c: 1 between tcp_mem[1] and tcp_mem[0] */
+	struct chunk_pool chunks;         /* every connection's data bytes */
 };
 
 void tcp_init(struct keel *k, const uint8_t seed[16]);
 void tcp_input(struct keel *k, const struct ipv4_packet *ip);
 void tcp_tick(struct keel *k);
+/* The earliest time tcp_tick has work (keel_next_deadline). */
+int tcp_next_deadline(struct keel *k, uint32_t *when_ms);
 /* The interface address was old_addr and is about to change (tcp_addr.c). */
 void tcp_addr_change(struct keel *k, uint32_t old_addr);
 #endif

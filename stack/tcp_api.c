@@ -73,6 +73,7 @@ int keel_tcp_connect(struct keel *k, uint32_t dst, uint16_t dport, uint16_t spor
 	t->raddr = dst;
 	t->lport = sport;
 	t->rport = dport;
+	tcb_hash_insert(k, t);
 	if (reuse) {
 		/* The old incarnation's TIME_WAIT goes (TWRecycled, as Linux
 		 * counts tcp_tw_reuse); start beyond its sequence space. */
@@ -83,7 +84,7 @@ int keel_tcp_connect(struct keel *k, uint32_t dst, uint16_t dport, uint16_t spor
 	}
 	t->snd_una = t->iss;
 	t->snd_nxt = t->iss + 1;
-	t->rcv_adv = KEEL_TCP_RCVBUF;
+	t->rcv_adv = tcb_rcv_wnd(k, t);
 	t->state = TCP_SYN_SENT;
 	k->tcp.mib.active_opens++;
 	tcp_send_syn(k, t);
@@ -125,25 +126,20 @@ int keel_tcp_send(struct keel *k, int s, const void *buf, size_t len)
 		return err;
 	if (len == 0)
 		return 0;
-	uint16_t room = (uint16_t)(KEEL_TCP_SNDBUF - t->snd_len);
+	/* As much as the send budget and the pool allow (tcp_mem.c). */
+	uint32_t room = mem_snd_space(k, t);
+	if (len > mem_snd_room(k, t))
+		t->mflags |= TCB_M_SND_FULL;       /* the budget was the limit: it may grow */
 	if (room == 0)
 		return KEEL_EWOULDBLOCK;
-	uint16_t n = len < room ? (uint16_t)len : room;
-	uint16_t at = (uint16_t)((t->snd_head + t->snd_len) & TCP_SNDMASK);
-	uint16_t first = (uint16_t)(KEEL_TCP_SNDBUF - at);
-	if (first > n)
-		first = n;
-	memcpy(t->sndbuf + at, buf, first);
-	memcpy(t->sndbuf, (const uint8_t *)buf + first, (size_t)(n - first));
-	t->snd_len = (uint16_t)(t->snd_len + n);
+	uint32_t n = len < room ? (uint32_t)len : room;
+	n = chunkq_put(&t->sndq, &k->tcp.chunks, buf, n,
+		       mem_chunks_allowed(k, t, &t->sndq, k->tcp.sysctl.tcp_wmem[0]));
+	mem_update(k);
+	if (n == 0)
+		return KEEL_EWOULDBLOCK;
 	tcp_output(k, t);
-	return n;
-}
-
-/* The window update after a read: tcp_rcv.c (receiver SWS avoidance). */
-static void window_update_after_read(struct keel *k, struct tcp_tcb *t)
-{
-	tcp_rcv_window_update(k, t);
+	return (int)n;
 }
 
 int keel_tcp_recv(struct keel *k, int s, void *buf, size_t cap)
@@ -154,19 +150,11 @@ int keel_tcp_recv(struct keel *k, int s, void *buf, size_t cap)
 		return err;
 	if (!buf && cap > 0)
 		return KEEL_EINVAL;
-	if (t->rcv_len > 0 && cap > 0) {
-		uint16_t n = cap < t->rcv_len ? (uint16_t)cap : t->rcv_len;
-		if (n > INT16_MAX)
-			n = INT16_MAX;
-		uint16_t first = (uint16_t)(KEEL_TCP_RCVBUF - t->rcv_head);
-		if (first > n)
-			first = n;
-		memcpy(buf, t->rcvbuf + t->rcv_head, first);
-		memcpy((uint8_t *)buf + first, t->rcvbuf, (size_t)(n - first));
-		t->rcv_head = (uint16_t)((t->rcv_head + n) & TCP_RCVMASK);
-		t->rcv_len = (uint16_t)(t->rcv_len - n);
-		window_update_after_read(k, t);
-		return n;
+	if (t->rcvq.len > 0 && cap > 0) {
+		uint32_t n = cap < t->rcvq.len ? (uint32_t)cap : t->rcvq.len;
+		n = chunkq_get(&t->rcvq, &k->tcp.chunks, buf, n);
+		tcp_rcv_window_update(k, t);       /* growth, then SWS avoidance (tcp_rcv.c) */
+		return (int)n;
 	}
 	if (cap == 0)
 		return 0;
@@ -204,7 +192,7 @@ int keel_tcp_shutdown(struct keel *k, int s)
 		return KEEL_OK;
 	case TCP_SYN_SENT:
 		t->state = TCP_CLOSED;     /* Linux tcp_disconnect: no RST for SYN_SENT */
-		t->flags &= (uint16_t)~TCB_F_RTX_ON;
+		tcb_timer_stop(t, TCB_T_RTX);
 		return KEEL_OK;
 	case TCP_CLOSED:
 		return KEEL_ENOTCONN;
@@ -252,14 +240,13 @@ int keel_tcp_close(struct keel *k, int s)
 	struct tcp_tcb *t = conn_to_end(k, s, &ret);
 	if (!t)
 		return ret;
-	t->flags |= TCB_F_ORPHAN;
-	t->gen = tcp_gen_next(t->gen);     /* the handle is gone */
+	t->flags |= TCB_F_ORPHAN;          /* the handle is gone (tcb_from_handle) */
 	if (t->state == TCP_CLOSED || t->state == TCP_SYN_SENT) {
 		t->state = TCP_CLOSED;
 		tcb_free(k, t);
 		return KEEL_OK;
 	}
-	if (t->rcv_len > 0) {
+	if (t->rcvq.len > 0) {
 		k->tcp.mib.abort_on_close++;
 		reset_and_free(k, t);
 		return KEEL_OK;
@@ -277,8 +264,7 @@ int keel_tcp_close(struct keel *k, int s)
 		t->state = TCP_LAST_ACK;
 		break;
 	case TCP_FIN_WAIT_2:
-		t->fw2_due = k->now_ms + k->tcp.sysctl.tcp_fin_timeout * 1000u;
-		t->flags |= TCB_F_FW2_ON;
+		tcb_timer_set(k, t, TCB_T_FW2, k->now_ms + k->tcp.sysctl.tcp_fin_timeout * 1000u);
 		break;
 	default:
 		break;                     /* FIN_WAIT_1, CLOSING, LAST_ACK go on */
@@ -310,10 +296,10 @@ unsigned keel_tcp_poll(struct keel *k, int s)
 	if (!t)
 		return TCP_POLL_ERROR;    /* tcp_error says EBADF */
 	unsigned m = 0;
-	if (t->rcv_len > 0 || (t->flags & TCB_F_FIN_RCVD) || t->state == TCP_CLOSED)
+	if (t->rcvq.len > 0 || (t->flags & TCB_F_FIN_RCVD) || t->state == TCP_CLOSED)
 		m |= TCP_POLL_READABLE;
 	if ((t->state == TCP_ESTABLISHED || t->state == TCP_CLOSE_WAIT) &&
-	    !(t->flags & TCB_F_FIN_WANT) && t->snd_len < KEEL_TCP_SNDBUF)
+	    !(t->flags & TCB_F_FIN_WANT) && mem_snd_space(k, t) > 0)
 		m |= TCP_POLL_WRITABLE;
 	if (t->err)
 		m |= TCP_POLL_ERROR;

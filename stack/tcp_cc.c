@@ -5,9 +5,9 @@
  *   fast retransmit / recovery    RFC 5681 §3.2 + RFC 6582 NewReno
  *   loss window after an RTO      RFC 5681 §3.1 (cwnd = 1 SMSS, go-back-N)
  * The initial window is RFC 3390's min(4*MSS, max(2*MSS, 4380)); RFC 6928's
- * ten segments would never fit a KEEL_TCP_SNDBUF-sized send ring anyway.
+ * ten segments would not fit a default (tcp_wmem) send buffer anyway.
  * cwnd stops growing at the send buffer size: the flight can never exceed
- * the ring, and a window that was never used says nothing about the path
+ * the send queue, and a window that was never used says nothing about the path
  * (RFC 7661's "not cwnd-limited"). */
 #include "tcp_internal.h"
 
@@ -110,7 +110,7 @@ void cc_on_ack(struct keel *k, struct tcp_tcb *t, uint32_t ack, uint32_t acked)
 		return;
 	}
 	t->dupacks = 0;
-	if (t->cwnd >= KEEL_TCP_SNDBUF)
+	if (t->cwnd >= t->snd_budget)
 		return;                               /* not cwnd-limited: no growth */
 	if (t->cwnd < t->ssthresh) {
 		t->cwnd += acked < mss ? acked : mss; /* slow start, RFC 5681 (2) */

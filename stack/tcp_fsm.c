@@ -23,8 +23,7 @@ static void keepalive_heard(struct keel *k, struct tcp_tcb *t)
 	if (t->ka_idle_ms == 0)
 		return;
 	t->ka_probes = 0;
-	t->ka_due = k->now_ms + t->ka_idle_ms;
-	t->dflags |= TCB_D_KA_ON;
+	tcb_timer_set(k, t, TCB_T_KA, k->now_ms + t->ka_idle_ms);
 }
 
 /* The ACK owed to an unacceptable segment without data (RFC 9293
@@ -64,9 +63,10 @@ static void challenge_ack(struct keel *k, struct tcp_tcb *t)
  *  - a FIN right after data that fills the window, or a bare FIN while
  *    our window is zero, would be dropped and cost the peer an RTO.
  * Not for a RST (RFC 5961 §3.2 keeps those strict). */
-static int seq_acceptable(const struct tcp_tcb *t, const struct tcp_seg *s, uint32_t seqlen)
+static int seq_acceptable(const struct keel *k, const struct tcp_tcb *t, const struct tcp_seg *s,
+			  uint32_t seqlen)
 {
-	uint32_t wnd = tcb_rcv_wnd(t);
+	uint32_t wnd = rcv_room(k, t);
 	uint32_t nxt = t->rcv_nxt;
 	uint32_t seq = s->seq;
 #define IN_WIN(x) (seq_le(nxt, (x)) && seq_lt((x), nxt + wnd))
@@ -94,14 +94,15 @@ static void ack_advance(struct keel *k, struct tcp_tcb *t, uint32_t ack)
 		bytes--;                                  /* our FIN */
 		t->flags |= TCB_F_FIN_ACKED;
 	}
-	if (bytes > t->snd_len)
-		bytes = t->snd_len;
+	if (bytes > t->sndq.len)
+		bytes = t->sndq.len;
 	if ((t->dflags & TCB_D_RTT_ON) && seq_gt(ack, t->rtt_seq)) {
 		cc_rtt_sample(t, k->now_ms - t->rtt_start);
 		t->dflags &= (uint8_t)~TCB_D_RTT_ON;
 	}
-	t->snd_head = (uint16_t)((t->snd_head + bytes) & TCP_SNDMASK);
-	t->snd_len = (uint16_t)(t->snd_len - bytes);
+	(void)chunkq_drop(&t->sndq, &k->tcp.chunks, bytes);
+	if (bytes > 0)
+		mem_snd_acked(k, t);                      /* chunks back; the budget may grow */
 	t->snd_una = ack;
 	if (seq_lt(t->snd_nxt, ack))
 		t->snd_nxt = ack;                         /* acked beyond a go-back-N rewind */
@@ -110,7 +111,7 @@ static void ack_advance(struct keel *k, struct tcp_tcb *t, uint32_t ack)
 	if (t->dflags & TCB_D_PERSIST)
 		return;                                   /* tcp_output decides */
 	if (t->snd_una == t->snd_max)
-		t->flags &= (uint16_t)~TCB_F_RTX_ON;      /* RFC 6298 §5.2 */
+		tcb_timer_stop(t, TCB_T_RTX);             /* RFC 6298 §5.2 */
 	else
 		tcp_rtx_arm(k, t);                        /* RFC 6298 §5.3 */
 	(void)acked;
@@ -158,7 +159,7 @@ static void become_established(struct keel *k, struct tcp_tcb *t, const struct t
 	t->snd_wl2 = s->ack;
 	t->retries = 0;
 	t->rto_ms = cc_rto_base(t);
-	t->flags &= (uint16_t)~TCB_F_RTX_ON;
+	tcb_timer_stop(t, TCB_T_RTX);
 	if (seq_gt(t->snd_una, t->snd_max))
 		t->snd_max = t->snd_una;
 	t->rcv_wup = t->rcv_nxt;
@@ -276,7 +277,7 @@ static void sync_input(struct keel *k, struct tcp_tcb *t, const struct tcp_seg *
 		tcp_output(k, t);
 		return;
 	}
-	if (!seq_acceptable(t, s, seqlen)) {
+	if (!seq_acceptable(k, t, s, seqlen)) {
 		if (s->flags & TCP_RST)
 			return;
 		if (s->len > 0 || (s->flags & TCP_FIN))
@@ -337,10 +338,8 @@ static void sync_input(struct keel *k, struct tcp_tcb *t, const struct tcp_seg *
 	case TCP_FIN_WAIT_1:
 		if (t->flags & TCB_F_FIN_ACKED) {
 			t->state = TCP_FIN_WAIT_2;
-			if (t->flags & TCB_F_ORPHAN) {
-				t->fw2_due = k->now_ms + k->tcp.sysctl.tcp_fin_timeout * 1000u;
-				t->flags |= TCB_F_FW2_ON;
-			}
+			if (t->flags & TCB_F_ORPHAN)
+				tcb_timer_set(k, t, TCB_T_FW2, k->now_ms + k->tcp.sysctl.tcp_fin_timeout * 1000u);
 		}
 		break;
 	case TCP_CLOSING:

@@ -22,18 +22,25 @@
  * (Linux TCP_SYNCOOKIE_VALID): no cookie it made can be older. */
 #define TCP_SYNCOOKIE_VALID_MS ((uint32_t)SYNCOOKIE_MAX_AGE << SYNCOOKIE_COUNT_SHIFT)
 
-/* Handles: bits 0-7 index, bit 8 listener, bits 9-23 generation. */
-#define TCP_H_LISTEN 0x100
-#define TCP_H_GEN_MASK 0x7fffu
-static inline int tcp_handle_make(unsigned idx, unsigned gen, int listener)
+/* Handles: one index space, TCBs at 0..KEEL_TCP_MAX_CONN-1 and listeners
+ * after them, in the low TCP_H_IDX_BITS; the slot's generation in the bits
+ * above, up to bit 30 (a handle is a non-negative int).  A slot's
+ * generation runs 1..TCP_H_GEN_MAX and never wraps: a slot whose last
+ * generation is spent is retired, never handed out again, so no stale
+ * handle can ever become valid (counted: tcbs_retired, listeners_retired).
+ * The fewer slots, the more generations each: 2^31 handles per pool in
+ * all, e.g. 2^23 lifetimes per slot with 160 slots, 2^17 with 12,000;
+ * TCBs are reused oldest-first so every slot ages alike. */
+#define TCP_H_SLOTS (KEEL_TCP_MAX_CONN + KEEL_TCP_MAX_LISTEN)
+#define TCP_H_IDX_BITS KEEL_BITS_FOR(TCP_H_SLOTS)
+#define TCP_H_IDX_MASK ((1u << TCP_H_IDX_BITS) - 1u)
+#define TCP_H_GEN_MAX ((1u << (31 - TCP_H_IDX_BITS)) - 1u)
+static inline int tcp_handle_make(unsigned slot, uint32_t gen)
 {
-	return (int)(((gen & TCP_H_GEN_MASK) << 9) | (listener ? TCP_H_LISTEN : 0) | (idx & 0xffu));
+	return (int)((gen << TCP_H_IDX_BITS) | slot);
 }
-static inline uint16_t tcp_gen_next(uint16_t g)
-{
-	g = (uint16_t)((g + 1u) & TCP_H_GEN_MASK);
-	return g ? g : 1u;
-}
+static inline unsigned tcp_handle_slot(int h) { return (unsigned)h & TCP_H_IDX_MASK; }
+static inline uint32_t tcp_handle_gen(int h) { return (uint32_t)h >> TCP_H_IDX_BITS; }
 
 /* tcp_emit.c: the segment's payload goes at tcp_out_payload(k) first;
  * tcp_emit writes the header, counts OutSegs/OutRsts, hands it to IP. */
@@ -46,10 +53,13 @@ void tcb_free(struct keel *k, struct tcp_tcb *t);
 struct tcp_tcb *tcb_from_handle(struct keel *k, int h);
 int tcb_handle(struct keel *k, const struct tcp_tcb *t);
 struct tcp_tcb *tcb_lookup(struct keel *k, uint32_t raddr, uint16_t rport, uint16_t lport);
+/* Into the 4-tuple hash once the tuple is set; out when CLOSED or freed. */
+void tcb_hash_insert(struct keel *k, struct tcp_tcb *t);
+void tcb_pools_init(struct keel *k);
 void tcb_set_state(struct keel *k, struct tcp_tcb *t, uint8_t state);
 /* The connection is over: record err for the app, or free it if orphaned. */
 void tcb_done(struct keel *k, struct tcp_tcb *t, int err);
-uint16_t tcb_rcv_wnd(const struct tcp_tcb *t);
+uint16_t tcb_rcv_wnd(const struct keel *k, const struct tcp_tcb *t);
 /* A state where the peer holds the connection too, so an abort sends RST
  * (Linux tcp_need_reset). */
 int tcb_need_reset(const struct tcp_tcb *t);
@@ -58,6 +68,7 @@ void pool_give(struct keel *k, enum tcp_pool p);
 
 /* tcp_listen.c */
 struct tcp_listener *listen_lookup(struct keel *k, uint16_t port);
+void listen_pool_init(struct keel *k);
 int listen_index(struct keel *k, const struct tcp_listener *l);
 int acceptq_full(const struct tcp_listener *l);
 void acceptq_push(struct keel *k, struct tcp_listener *l, struct tcp_tcb *t);
@@ -71,7 +82,7 @@ void listen_close(struct keel *k, struct tcp_listener *l);
 
 /* tcp_synq.c */
 struct tcp_synq_entry *synq_lookup(struct keel *k, uint32_t raddr, uint16_t rport, uint16_t lport);
-struct tcp_synq_entry *synq_alloc(struct keel *k, struct tcp_listener *l);
+struct tcp_synq_entry *synq_alloc(struct keel *k, struct tcp_listener *l, const struct tcp_seg *s);
 void synq_free(struct keel *k, struct tcp_synq_entry *e);
 void synq_send_synack(struct keel *k, const struct tcp_synq_entry *e);
 void synq_input(struct keel *k, struct tcp_synq_entry *e, const struct tcp_seg *s);
@@ -81,14 +92,16 @@ void synq_input(struct keel *k, struct tcp_synq_entry *e, const struct tcp_seg *
  * to fsm_input for any data or FIN it carries. */
 struct tcp_tcb *synq_child(struct keel *k, struct tcp_listener *l, const struct tcp_synq_entry *e,
 			   const struct tcp_seg *s);
-void synq_drop_listener(struct keel *k, unsigned listener);
-void synq_tick(struct keel *k);
+void synq_drop_listener(struct keel *k, const struct tcp_listener *l);
+void synq_pool_init(struct keel *k);
 
 /* tcp_timewait.c */
 void tw_enter(struct keel *k, const struct tcp_tcb *t);
 struct tcp_tw_entry *tw_lookup(struct keel *k, uint32_t raddr, uint16_t rport, uint16_t lport);
 void tw_input(struct keel *k, struct tcp_tw_entry *w, const struct tcp_seg *s);
 void tw_tick(struct keel *k);
+int tw_next_deadline(struct keel *k, uint32_t *when_ms);
+void tw_pool_init(struct keel *k);
 uint32_t tw_deadline(const struct keel *k, const struct tcp_tw_entry *w);
 uint32_t tw_next_isn(const struct tcp_tw_entry *w);
 int tw_reuse_ok(const struct keel *k, const struct tcp_tw_entry *w);
@@ -131,15 +144,58 @@ static inline uint32_t tcb_flight(const struct tcp_tcb *t) { return t->snd_nxt -
 /* tcp_rcv.c: segment text into the receive ring (out-of-order ranges),
  * delayed ACK, receiver window (SWS avoidance) */
 int rcv_text(struct keel *k, struct tcp_tcb *t, const struct tcp_seg *s);
-uint16_t rcv_wnd_select(struct tcp_tcb *t);
+/* RCV.WND for acceptance: up to the right edge advertised (never taken
+ * back) or the free space now, whichever reaches further. */
+uint32_t rcv_room(const struct keel *k, const struct tcp_tcb *t);
+uint16_t rcv_wnd_select(const struct keel *k, struct tcp_tcb *t);
 void rcv_fin_ooo(struct tcp_tcb *t, uint32_t fin);
 int rcv_fin_due(const struct tcp_tcb *t);
-int tcp_rcv_window_update_due(const struct tcp_tcb *t);
+int tcp_rcv_window_update_due(const struct keel *k, const struct tcp_tcb *t);
 void tcp_rcv_window_update(struct keel *k, struct tcp_tcb *t);
+
+/* tcp_mem.c: the shared chunk pool's admission and buffer growth */
+void mem_update(struct keel *k);
+unsigned mem_chunks_allowed(const struct keel *k, const struct tcp_tcb *t, const struct chunkq *q,
+			    uint32_t min_bytes);
+uint32_t mem_rcv_space(const struct keel *k, const struct tcp_tcb *t);
+/* The send budget left (mem_snd_room), and as much of it as the pool
+ * can give new bytes (mem_snd_space). */
+uint32_t mem_snd_room(const struct keel *k, const struct tcp_tcb *t);
+uint32_t mem_snd_space(const struct keel *k, const struct tcp_tcb *t);
+void mem_rcv_read(struct keel *k, struct tcp_tcb *t);
+void mem_snd_acked(struct keel *k, struct tcp_tcb *t);
+int mem_prune_ofo(struct keel *k, struct tcp_tcb *t);
+void mem_release(struct keel *k, struct tcp_tcb *t);
+void mem_tcb_init(struct keel *k, struct tcp_tcb *t);
 
 /* tcp_api.c: 0 when t may queue data, else what tcp_send returns */
 int tcb_send_check(struct tcp_tcb *t);
 
-/* tcp_timer.c */
-void tcb_tick(struct keel *k);
+/* tcp_wheel.c (arming) and tcp_timer.c (firing): a TCB's timers.  Stopping only clears the bit: the wheel
+ * node may then fire early and is refiled (no wheel work on the hot path
+ * of every ACK and every sent segment); arming files the node only when
+ * the new deadline is earlier than where it is filed. */
+void tcb_timer_set(struct keel *k, struct tcp_tcb *t, enum tcb_timer which, uint32_t due);
+static inline void tcb_timer_stop(struct tcp_tcb *t, enum tcb_timer which)
+{
+	t->timers &= (uint8_t)~(1u << which);
+}
+static inline int tcb_timer_on(const struct tcp_tcb *t, enum tcb_timer which)
+{
+	return (t->timers >> which) & 1u;
+}
+void tcb_timers_fire(struct keel *k, struct tcp_tcb *t);
+uint16_t tcb_timer_id(const struct keel *k, const struct tcp_tcb *t);   /* tcp_wheel.c */
+
+/* tcp_wheel.c: node ids are TCB indices, then KEEL_TCP_MAX_CONN + SYN-queue index */
+void wheel_init(struct keel *k);
+void wheel_insert(struct keel *k, uint16_t id, uint32_t due);
+void wheel_remove(struct keel *k, uint16_t id);
+int wheel_queued(struct keel *k, uint16_t id);
+void wheel_begin(struct keel *k);
+int wheel_expire_next(struct keel *k, uint16_t *id);
+void wheel_end(struct keel *k);
+int wheel_next(struct keel *k, uint32_t *when);
+void synq_timer_fire(struct keel *k, struct tcp_synq_entry *e);
+uint16_t synq_timer_id(const struct keel *k, const struct tcp_synq_entry *e);
 #endif

@@ -4,14 +4,43 @@
 #include "tcp_internal.h"
 #include "isn.h"
 
+/* Listeners by port: a small chained hash (the port is chosen by us, so
+ * no key is needed); links are index + 1, 0 ends. */
+static uint8_t *listen_bucket(struct keel *k, uint16_t port)
+{
+	return &k->tcp.listen_head[(port ^ (port >> 7)) & (TCP_LISTEN_BUCKETS - 1u)];
+}
+
+void listen_pool_init(struct keel *k)
+{
+	for (unsigned i = 0; i < KEEL_TCP_MAX_LISTEN; i++)
+		k->tcp.listeners[i].gen = 1;
+}
+
 struct tcp_listener *listen_lookup(struct keel *k, uint16_t port)
 {
-	for (unsigned i = 0; i < KEEL_TCP_MAX_LISTEN; i++) {
-		struct tcp_listener *l = &k->tcp.listeners[i];
+	unsigned i = *listen_bucket(k, port);
+	for (unsigned n = 0; n < KEEL_TCP_MAX_LISTEN && i != 0; n++) {
+		struct tcp_listener *l = &k->tcp.listeners[i - 1];
 		if (l->used && l->port == port)
 			return l;
+		i = l->hnext;
 	}
 	return NULL;
+}
+
+static void listen_unhash(struct keel *k, struct tcp_listener *l)
+{
+	uint8_t self = (uint8_t)(listen_index(k, l) + 1);
+	uint8_t *link = listen_bucket(k, l->port);
+	for (unsigned n = 0; n < KEEL_TCP_MAX_LISTEN && *link != 0; n++) {
+		if (*link == self) {
+			*link = l->hnext;
+			break;
+		}
+		link = &k->tcp.listeners[*link - 1].hnext;
+	}
+	l->hnext = 0;
 }
 
 int listen_index(struct keel *k, const struct tcp_listener *l)
@@ -28,7 +57,7 @@ int acceptq_full(const struct tcp_listener *l)
 
 void acceptq_push(struct keel *k, struct tcp_listener *l, struct tcp_tcb *t)
 {
-	uint8_t idx = (uint8_t)(t - k->tcp.tcbs);
+	uint16_t idx = (uint16_t)(t - k->tcp.tcbs);
 	t->flags |= TCB_F_ACCEPTQ;
 	t->listener = (uint8_t)listen_index(k, l);
 	t->next = TCP_NONE;
@@ -46,8 +75,8 @@ void acceptq_unlink(struct keel *k, struct tcp_tcb *t)
 	if (!(t->flags & TCB_F_ACCEPTQ) || t->listener >= KEEL_TCP_MAX_LISTEN)
 		return;
 	struct tcp_listener *l = &k->tcp.listeners[t->listener];
-	uint8_t idx = (uint8_t)(t - k->tcp.tcbs);
-	uint8_t prev = TCP_NONE, cur = l->acceptq_head;
+	uint16_t idx = (uint16_t)(t - k->tcp.tcbs);
+	uint16_t prev = TCP_NONE, cur = l->acceptq_head;
 	for (unsigned n = 0; n < KEEL_TCP_MAX_CONN && cur != TCP_NONE; n++) {
 		if (cur == idx) {
 			if (prev == TCP_NONE)
@@ -133,22 +162,18 @@ void listen_syn(struct keel *k, struct tcp_listener *l, const struct tcp_seg *s,
 		listen_send_cookie(k, l, s);
 		return;
 	}
-	struct tcp_synq_entry *e = pool_full ? NULL : synq_alloc(k, l);
+	struct tcp_synq_entry *e = pool_full ? NULL : synq_alloc(k, l, s);
 	if (!e) {
 		ts->mib.req_q_full_drop++;
 		ts->mib.listen_drops++;
 		return;
 	}
-	e->laddr = s->daddr;
-	e->raddr = s->saddr;
-	e->lport = s->dport;
-	e->rport = s->sport;
 	e->irs = s->seq;
 	e->iss = tw_isn;
 	if (!tw_isn)
 		e->iss = tcp_isn_next(&ts->isn_clock, ts->isn_key, s->daddr, s->dport, s->saddr, s->sport, k->now_ms);
 	e->mss = tcp_clamp_mss(s->mss);
-	e->deadline = k->now_ms + TCP_RTO_INIT_MS;
+	wheel_insert(k, synq_timer_id(k, e), k->now_ms + TCP_RTO_INIT_MS);
 	synq_send_synack(k, e);
 }
 
@@ -230,30 +255,33 @@ int keel_tcp_listen(struct keel *k, uint16_t port, int backlog)
 		backlog = TCP_SOMAXCONN;
 	for (unsigned i = 0; i < KEEL_TCP_MAX_LISTEN; i++) {
 		struct tcp_listener *l = &k->tcp.listeners[i];
-		if (l->used)
-			continue;
-		uint16_t gen = tcp_gen_next(l->gen);
+		if (l->used || l->gen == 0)
+			continue;                /* in use, or retired (gen 0) */
+		uint32_t gen = l->gen;
 		memset(l, 0, sizeof(*l));
 		l->gen = gen;
 		l->used = 1;
 		l->port = port;
 		l->backlog = (uint16_t)backlog;
 		l->acceptq_head = l->acceptq_tail = TCP_NONE;
+		uint8_t *head = listen_bucket(k, port);
+		l->hnext = *head;
+		*head = (uint8_t)(i + 1);
 		pool_take(k, TCP_POOL_LISTEN);
-		return tcp_handle_make(i, gen, 1);
+		return tcp_handle_make(KEEL_TCP_MAX_CONN + i, gen);
 	}
 	return KEEL_ENOMEM;
 }
 
 struct tcp_listener *listen_from_handle(struct keel *k, int h)
 {
-	if (h < 0 || !(h & TCP_H_LISTEN))
+	if (h < 0)
 		return NULL;
-	unsigned idx = (unsigned)h & 0xffu;
+	unsigned idx = tcp_handle_slot(h) - KEEL_TCP_MAX_CONN;   /* wraps for TCBs */
 	if (idx >= KEEL_TCP_MAX_LISTEN)
 		return NULL;
 	struct tcp_listener *l = &k->tcp.listeners[idx];
-	if (!l->used || ((unsigned)h >> 9) != l->gen)
+	if (!l->used || tcp_handle_gen(h) != l->gen)
 		return NULL;
 	return l;
 }
@@ -272,7 +300,7 @@ int keel_tcp_accept(struct keel *k, int listener)
 		return KEEL_EWOULDBLOCK;
 	struct tcp_tcb *t = &k->tcp.tcbs[l->acceptq_head];
 	acceptq_unlink(k, t);
-	t->listener = TCP_NONE;
+	t->listener = TCP_NO_LISTENER;
 	return tcb_handle(k, t);
 }
 
@@ -280,8 +308,7 @@ int keel_tcp_accept(struct keel *k, int listener)
  * accepted are reset (Linux inet_csk_listen_stop). */
 void listen_close(struct keel *k, struct tcp_listener *l)
 {
-	unsigned idx = (unsigned)listen_index(k, l);
-	synq_drop_listener(k, idx);
+	synq_drop_listener(k, l);
 	for (unsigned n = 0; n < KEEL_TCP_MAX_CONN && l->acceptq_head != TCP_NONE; n++) {
 		struct tcp_tcb *t = &k->tcp.tcbs[l->acceptq_head];
 		acceptq_unlink(k, t);
@@ -290,7 +317,13 @@ void listen_close(struct keel *k, struct tcp_listener *l)
 		tcb_set_state(k, t, TCP_CLOSED);
 		tcb_free(k, t);
 	}
+	listen_unhash(k, l);
 	l->used = 0;
-	l->gen = tcp_gen_next(l->gen);
+	if (l->gen >= TCP_H_GEN_MAX) {
+		l->gen = 0;                  /* retired: its generations are spent */
+		k->tcp.listeners_retired++;
+	} else {
+		l->gen++;
+	}
 	pool_give(k, TCP_POOL_LISTEN);
 }

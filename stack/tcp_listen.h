@@ -8,12 +8,13 @@
 
 struct tcp_listener {
 	uint16_t port;
-	uint16_t gen;
 	uint16_t backlog;        /* sk_max_ack_backlog */
+	uint32_t gen;            /* handle generation, 1..TCP_H_GEN_MAX */
 	uint16_t synq_len;       /* half-open entries of this listener */
 	uint16_t acceptq_len;    /* sk_ack_backlog */
-	uint8_t acceptq_head, acceptq_tail;
+	uint16_t acceptq_head, acceptq_tail;   /* TCB indices, TCP_NONE */
 	uint8_t used;
+	uint8_t hnext;           /* port hash chain: index + 1 of the next, 0 ends */
 	uint8_t cookie_sent;     /* cookie_ms is valid */
 	uint32_t cookie_ms;      /* last SYN-ACK with a SYN cookie */
 };

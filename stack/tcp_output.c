@@ -7,7 +7,7 @@
 #include <string.h>
 #include "tcp_internal.h"
 
-static void out_init(struct tcp_out *o, struct tcp_tcb *t, uint8_t flags, uint32_t seq)
+static void out_init(struct keel *k, struct tcp_out *o, struct tcp_tcb *t, uint8_t flags, uint32_t seq)
 {
 	memset(o, 0, sizeof(*o));
 	o->saddr = t->laddr;
@@ -20,29 +20,22 @@ static void out_init(struct tcp_out *o, struct tcp_tcb *t, uint8_t flags, uint32
 		o->ack = t->rcv_nxt;
 		/* Every ACK we send settles what was owed. */
 		t->flags &= (uint16_t)~TCB_F_ACK_NOW;
-		t->dflags &= (uint8_t)~TCB_D_DACK_ON;
+		tcb_timer_stop(t, TCB_T_DACK);
 	}
 	/* Window = free receive space, receiver SWS applied (tcp_rcv.c). */
-	o->wnd = rcv_wnd_select(t);
+	o->wnd = rcv_wnd_select(k, t);
 }
 
-/* Copies len bytes of the send ring starting off bytes after SND.UNA's
+/* Copies len bytes of the send queue starting off bytes after SND.UNA's
  * data into the output payload area. */
-static void copy_out(struct keel *k, const struct tcp_tcb *t, uint16_t off, uint16_t len)
+static void copy_out(struct keel *k, const struct tcp_tcb *t, uint32_t off, uint32_t len)
 {
-	uint8_t *dst = tcp_out_payload(k);
-	uint16_t at = (uint16_t)((t->snd_head + off) & TCP_SNDMASK);
-	uint16_t first = (uint16_t)(KEEL_TCP_SNDBUF - at);
-	if (first > len)
-		first = len;
-	memcpy(dst, t->sndbuf + at, first);
-	memcpy(dst + first, t->sndbuf, (size_t)(len - first));
+	(void)chunkq_peek(&t->sndq, &k->tcp.chunks, off, tcp_out_payload(k), len);
 }
 
 void tcp_rtx_arm(struct keel *k, struct tcp_tcb *t)
 {
-	t->rtx_due = k->now_ms + t->rto_ms;
-	t->flags |= TCB_F_RTX_ON;
+	tcb_timer_set(k, t, TCB_T_RTX, k->now_ms + t->rto_ms);
 	t->dflags &= (uint8_t)~TCB_D_PERSIST;
 }
 
@@ -58,9 +51,9 @@ void tcp_send_syn(struct keel *k, struct tcp_tcb *t)
 		t->dflags &= (uint8_t)~TCB_D_RTT_ON;   /* Karn: a retransmitted SYN is not timed */
 	}
 	int synack = t->state == TCP_SYN_RECEIVED;
-	out_init(&o, t, synack ? (TCP_SYN | TCP_ACK) : TCP_SYN, t->iss);
+	out_init(k, &o, t, synack ? (TCP_SYN | TCP_ACK) : TCP_SYN, t->iss);
 	if (!synack)
-		o.wnd = tcb_rcv_wnd(t);
+		o.wnd = tcb_rcv_wnd(k, t);
 	o.mss = TCP_MSS_OURS;   /* the only option we send */
 	(void)tcp_emit(k, &o, 0);
 }
@@ -73,7 +66,7 @@ void tcp_send_ack(struct keel *k, struct tcp_tcb *t)
 	 * ACK with such a SEQ would be unacceptable there (RFC 9293
 	 * §3.10.7.4) and never processed. */
 	tcb_dp_init(k, t);
-	out_init(&o, t, TCP_ACK, t->snd_max);
+	out_init(k, &o, t, TCP_ACK, t->snd_max);
 	(void)tcp_emit(k, &o, 0);
 }
 
@@ -82,7 +75,7 @@ void tcp_send_active_rst(struct keel *k, struct tcp_tcb *t)
 {
 	struct tcp_out o;
 	tcb_dp_init(k, t);
-	out_init(&o, t, TCP_RST | TCP_ACK, t->snd_max);
+	out_init(k, &o, t, TCP_RST | TCP_ACK, t->snd_max);
 	(void)tcp_emit(k, &o, 0);
 }
 
@@ -131,12 +124,12 @@ static void xmit_data(struct keel *k, struct tcp_tcb *t, uint32_t seq, uint32_t 
 	struct tcp_out o;
 	uint8_t flags = TCP_ACK;
 	uint32_t off = seq - t->snd_una;
-	if (len > 0 && off + len == t->snd_len)
+	if (len > 0 && off + len == t->sndq.len)
 		flags |= TCP_PSH;
 	if (fin)
 		flags |= TCP_FIN;
-	out_init(&o, t, flags, seq);
-	copy_out(k, t, (uint16_t)off, (uint16_t)len);
+	out_init(k, &o, t, flags, seq);
+	copy_out(k, t, off, len);
 	(void)tcp_emit(k, &o, len);
 	uint32_t end = seq + len + (fin ? 1u : 0u);
 	if (seq_lt(seq, t->snd_max)) {
@@ -157,7 +150,7 @@ static void xmit_data(struct keel *k, struct tcp_tcb *t, uint32_t seq, uint32_t 
 static uint32_t data_unsent(const struct tcp_tcb *t)
 {
 	uint32_t off = t->snd_nxt - t->snd_una;
-	return off < t->snd_len ? t->snd_len - off : 0u;
+	return off < t->sndq.len ? t->sndq.len - off : 0u;
 }
 
 uint32_t tcp_persist_interval(const struct tcp_tcb *t)
@@ -175,11 +168,11 @@ static void output_data(struct keel *k, struct tcp_tcb *t, int force)
 {
 	if ((t->dflags & TCB_D_PERSIST) && t->snd_wnd > 0)
 		t->snd_nxt = t->snd_una;    /* the window opened: an unacked probe byte goes again */
-	for (unsigned n = 0; n < KEEL_TCP_SNDBUF / TCP_MSS_MIN + 2; n++) {
+	for (unsigned n = 0; n < 65535u / TCP_MSS_MIN + 2u; n++) {
 		uint32_t off = t->snd_nxt - t->snd_una;
-		if (off > t->snd_len)
+		if (off > t->sndq.len)
 			break;                              /* the FIN is out */
-		uint32_t avail = t->snd_len - off;
+		uint32_t avail = t->sndq.len - off;
 		int fin_due = (t->flags & (TCB_F_FIN_WANT | TCB_F_FIN_ACKED)) == TCB_F_FIN_WANT;
 		if (avail == 0 && !fin_due)
 			break;
@@ -201,9 +194,10 @@ static void output_data(struct keel *k, struct tcp_tcb *t, int force)
 			 * offered (RFC 9293 §3.8.6.2.1).  A full send buffer
 			 * lifts Nagle, as lwIP's tcp_sndbuf == 0 does: no later
 			 * write can join the segment, so holding it only stalls
-			 * (an echo of the peer's sub-MSS segments, ring to ring). */
+			 * (an echo of the peer's sub-MSS segments, queue to
+			 * queue). */
 			int nagle_ok = (t->dflags & TCB_D_NODELAY) || !seq_gt(t->snd_sml, t->snd_una) ||
-				       t->snd_len == KEEL_TCP_SNDBUF;
+				       mem_snd_space(k, t) == 0;
 			if (!((len == avail && nagle_ok) || len >= t->max_sndwnd / 2u))
 				break;
 		}
@@ -222,30 +216,29 @@ static void output_data(struct keel *k, struct tcp_tcb *t, int force)
 	 * flight will be sent again when it opens); with data waiting and
 	 * nothing in flight the persist timer runs, else the retransmit
 	 * timer (RFC 6298 §5.1). */
-	if (t->snd_wnd == 0 && t->snd_len > 0 && !(t->flags & TCB_F_FIN_SENT) &&
+	if (t->snd_wnd == 0 && t->sndq.len > 0 && !(t->flags & TCB_F_FIN_SENT) &&
 	    t->snd_nxt != t->snd_una && !(t->dflags & TCB_D_PERSIST))
 		t->snd_nxt = t->snd_una;
 	uint32_t flight = tcb_flight(t);
-	if (flight == 0 && t->snd_len > 0 && data_unsent(t) > 0) {
+	if (flight == 0 && t->sndq.len > 0 && data_unsent(t) > 0) {
 		if (!(t->dflags & TCB_D_PERSIST)) {
 			t->persist_shift = 0;
-			t->rtx_due = k->now_ms + tcp_persist_interval(t);
-			t->flags |= TCB_F_RTX_ON;
+			tcb_timer_set(k, t, TCB_T_RTX, k->now_ms + tcp_persist_interval(t));
 			t->dflags |= TCB_D_PERSIST;
 		}
 	} else if (flight > 0) {
 		/* The window opened, or all data is acked and our FIN went
 		 * into the zero window (nothing left to probe with): the
 		 * retransmit timer covers the FIN (RFC 6298 §5.1). */
-		if ((t->dflags & TCB_D_PERSIST) && (t->snd_wnd > 0 || t->snd_len == 0)) {
+		if ((t->dflags & TCB_D_PERSIST) && (t->snd_wnd > 0 || t->sndq.len == 0)) {
 			t->persist_shift = 0;
-			tcp_rtx_arm(k, t);
-		} else if (!(t->flags & TCB_F_RTX_ON)) {
+			tcp_rtx_arm(k, t);                  /* the window opened */
+		} else if (!tcb_timer_on(t, TCB_T_RTX)) {
 			tcp_rtx_arm(k, t);
 		}
 	} else if (t->dflags & TCB_D_PERSIST) {
 		t->dflags &= (uint8_t)~TCB_D_PERSIST;
-		t->flags &= (uint16_t)~TCB_F_RTX_ON;
+		tcb_timer_stop(t, TCB_T_RTX);
 	}
 }
 
@@ -267,8 +260,8 @@ void tcp_retransmit_head(struct keel *k, struct tcp_tcb *t)
 	uint32_t sent = t->snd_max - t->snd_una;    /* data (+ FIN) ever sent beyond SND.UNA */
 	int fin_out = (t->flags & (TCB_F_FIN_SENT | TCB_F_FIN_ACKED)) == TCB_F_FIN_SENT;
 	uint32_t data = sent - (fin_out ? 1u : 0u);
-	if (data > t->snd_len)
-		data = t->snd_len;
+	if (data > t->sndq.len)
+		data = t->sndq.len;
 	uint32_t len = data < t->snd_mss ? data : t->snd_mss;
 	int fin = fin_out && len == data;
 	if (len == 0 && !fin)
@@ -303,10 +296,10 @@ void tcp_persist_fire(struct keel *k, struct tcp_tcb *t)
 {
 	if (!can_send_data(t) || data_unsent(t) + tcb_flight(t) == 0) {
 		t->dflags &= (uint8_t)~TCB_D_PERSIST;
-		t->flags &= (uint16_t)~TCB_F_RTX_ON;
+		tcb_timer_stop(t, TCB_T_RTX);
 		return;
 	}
-	if (t->snd_len == 0) {
+	if (t->sndq.len == 0) {
 		tcp_rtx_arm(k, t);     /* only our FIN is out: it is retransmitted, not probed */
 		return;
 	}
@@ -319,10 +312,8 @@ void tcp_persist_fire(struct keel *k, struct tcp_tcb *t)
 	}
 	if (t->persist_shift < 16)
 		t->persist_shift++;
-	if (t->dflags & TCB_D_PERSIST) {
-		t->rtx_due = k->now_ms + tcp_persist_interval(t);
-		t->flags |= TCB_F_RTX_ON;
-	}
+	if (t->dflags & TCB_D_PERSIST)
+		tcb_timer_set(k, t, TCB_T_RTX, k->now_ms + tcp_persist_interval(t));
 }
 
 /* RFC 1122 §4.2.3.6: <SEQ=SND.NXT-1><ACK=RCV.NXT>, no data (as Linux);
@@ -330,6 +321,6 @@ void tcp_persist_fire(struct keel *k, struct tcp_tcb *t)
 void tcp_send_keepalive(struct keel *k, struct tcp_tcb *t)
 {
 	struct tcp_out o;
-	out_init(&o, t, TCP_ACK, t->snd_max - 1u);
+	out_init(k, &o, t, TCP_ACK, t->snd_max - 1u);
 	(void)tcp_emit(k, &o, 0);
 }

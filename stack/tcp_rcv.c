@@ -1,19 +1,21 @@
 /* The receiving half of the data path:
- *   - segment text into the receive ring, in order or not: a byte beyond
- *     RCV.NXT is written straight to its final ring position and remembered
- *     as one of KEEL_TCP_OOO_RANGES sequence ranges, so filling the gap later
- *     moves nothing (one copy per byte, whatever the order).  Duplicates and
- *     overlaps are trimmed by the range arithmetic.  Cost: 8 bytes of TCB per
- *     range and no extra buffer; a segment that would need one range too
- *     many is dropped (or evicts the highest range, if it lies below it).
+ *   - segment text into the receive queue's chunks, in order or not: a
+ *     byte beyond RCV.NXT is written straight to its final queue position
+ *     and remembered as one of KEEL_TCP_OOO_RANGES sequence ranges, so
+ *     filling the gap later moves nothing (one copy per byte, whatever the
+ *     order).  Duplicates and overlaps are trimmed by the range arithmetic.
+ *     A segment that would need one range too many is dropped (or evicts
+ *     the highest range, if it lies below it).  Out-of-order bytes take
+ *     chunks only within the window, so at most a window's worth, and go
+ *     first when memory runs short (rcv_store).
  *   - when to ACK (RFC 1122 §4.2.3.2, RFC 5681 §4.2): at once for
  *     out-of-order data, for data that fills (part of) a gap, for a FIN and
  *     once more than one full-sized segment is unacknowledged (so at least
  *     every second one, as Linux's __tcp_ack_snd_check); otherwise within
  *     KEEL_TCP_DELACK_MS.
  *   - the window to advertise (RFC 9293 §3.8.6.2.2, receiver SWS
- *     avoidance): the right edge moves only by min(RCVBUF/2, MSS) or more,
- *     and never moves left. */
+ *     avoidance): the right edge moves only by min(buffer/2, MSS) or more,
+ *     and never moves left, memory pressure or not. */
 #include <string.h>
 #include "tcp_internal.h"
 
@@ -24,18 +26,18 @@ static void ooo_remove(struct tcp_tcb *t, unsigned i)
 	t->nooo--;
 }
 
-/* [s, e) joins the set of out-of-order ranges (sorted, disjoint, not
- * touching).  Returns 0 when it could not be kept. */
+/* [s, e) (offsets from RCV.NXT) joins the set of out-of-order ranges
+ * (sorted, disjoint, not touching).  Returns 0 when it could not be kept. */
 static int ooo_add(struct tcp_tcb *t, uint32_t s, uint32_t e)
 {
 	unsigned i = 0;
-	while (i < t->nooo && seq_lt(t->ooo[i].end, s))
+	while (i < t->nooo && t->ooo[i].end < s)
 		i++;                                    /* ranges wholly below */
 	/* merge every range that overlaps or touches [s, e) */
-	while (i < t->nooo && seq_le(t->ooo[i].start, e)) {
-		if (seq_lt(t->ooo[i].start, s))
+	while (i < t->nooo && t->ooo[i].start <= e) {
+		if (t->ooo[i].start < s)
 			s = t->ooo[i].start;
-		if (seq_gt(t->ooo[i].end, e))
+		if (t->ooo[i].end > e)
 			e = t->ooo[i].end;
 		ooo_remove(t, i);
 	}
@@ -46,20 +48,46 @@ static int ooo_add(struct tcp_tcb *t, uint32_t s, uint32_t e)
 	}
 	for (unsigned j = t->nooo; j > i; j--)
 		t->ooo[j] = t->ooo[j - 1u];
-	t->ooo[i].start = s;
-	t->ooo[i].end = e;
+	t->ooo[i].start = (uint16_t)s;
+	t->ooo[i].end = (uint16_t)e;
 	t->nooo++;
 	return 1;
 }
 
-static void ring_put(struct tcp_tcb *t, uint32_t off, const uint8_t *p, uint32_t len)
+/* Stores len bytes at queue offset at (the readable bytes, then the
+ * out-of-order span) in chunks the pool lets this connection take.  When
+ * in-order data finds no memory, the out-of-order bytes go first (Linux
+ * tcp_prune_ofo_queue).  Returns the bytes stored from at. */
+static uint32_t rcv_store(struct keel *k, struct tcp_tcb *t, uint32_t at, const uint8_t *p,
+			  uint32_t len, int in_order)
 {
-	uint16_t at = (uint16_t)((t->rcv_head + t->rcv_len + off) & TCP_RCVMASK);
-	uint32_t first = KEEL_TCP_RCVBUF - at;
-	if (first > len)
-		first = len;
-	memcpy(t->rcvbuf + at, p, first);
-	memcpy(t->rcvbuf, p + first, len - first);
+	struct chunkq *q = &t->rcvq;
+	uint32_t min = k->tcp.sysctl.tcp_rmem[0];
+	unsigned allowed = mem_chunks_allowed(k, t, q, min);
+	if (chunkq_chunks_for(q, at + len) > allowed) {
+		k->tcp.mib.prune_called++;
+		if (in_order && mem_prune_ofo(k, t))
+			allowed = mem_chunks_allowed(k, t, q, min);
+	}
+	uint32_t w = chunkq_write(q, &k->tcp.chunks, at, p, len, allowed);
+	mem_update(k);
+	return w;
+}
+
+/* What a segment may fill beyond RCV.NXT: the right edge advertised is a
+ * promise (RFC 9293 §3.8.6), and free space beyond it is taken too. */
+uint32_t rcv_room(const struct keel *k, const struct tcp_tcb *t)
+{
+	int32_t edge = (int32_t)(t->rcv_wup + t->rcv_adv - t->rcv_nxt);
+	uint32_t free_now = tcb_rcv_wnd(k, t);
+	return edge > 0 && (uint32_t)edge > free_now ? (uint32_t)edge : free_now;
+}
+
+/* The SWS-avoidance step (RFC 9293 §3.8.6.2.2): min(buffer / 2, MSS). */
+static uint32_t sws_step(const struct tcp_tcb *t)
+{
+	uint32_t half = t->rcv_budget / 2u;
+	return t->snd_mss < half ? t->snd_mss : half;
 }
 
 static void ack_soon(struct keel *k, struct tcp_tcb *t)
@@ -68,10 +96,8 @@ static void ack_soon(struct keel *k, struct tcp_tcb *t)
 		t->flags |= TCB_F_ACK_NOW;              /* two full segments (or more) unacked */
 		return;
 	}
-	if (!(t->dflags & TCB_D_DACK_ON)) {
-		t->dack_due = k->now_ms + KEEL_TCP_DELACK_MS;
-		t->dflags |= TCB_D_DACK_ON;
-	}
+	if (!tcb_timer_on(t, TCB_T_DACK))
+		tcb_timer_set(k, t, TCB_T_DACK, k->now_ms + KEEL_TCP_DELACK_MS);
 }
 
 /* The peer's FIN at fin, beyond RCV.NXT: remembered until RCV.NXT gets
@@ -109,7 +135,7 @@ int rcv_text(struct keel *k, struct tcp_tcb *t, const struct tcp_seg *s)
 		return seq == t->rcv_nxt;
 	}
 	uint32_t off = seq - t->rcv_nxt;
-	uint32_t room = tcb_rcv_wnd(t);
+	uint32_t room = rcv_room(k, t);
 	if (off >= room) {
 		t->flags |= TCB_F_ACK_NOW;              /* wholly beyond the window */
 		return 0;
@@ -119,32 +145,56 @@ int rcv_text(struct keel *k, struct tcp_tcb *t, const struct tcp_seg *s)
 		len = room - off;                       /* beyond the window: trimmed */
 		all = 0;
 	}
-	ring_put(t, off, p, len);
+	uint32_t stored = rcv_store(k, t, t->rcvq.len + off, p, len, off == 0);
+	if (stored < len) {
+		/* No memory for (the rest of) it: dropped and counted, as
+		 * Linux's TCPRcvQDrop / TCPOFODrop; the peer sends it again.
+		 * The ACK repeats the right edge, which never moves left. */
+		if (off == 0)
+			k->tcp.mib.rcvq_drop++;
+		else
+			k->tcp.mib.ofo_drop++;
+		t->rcv_drops++;
+		t->flags |= TCB_F_ACK_NOW;
+		if (stored == 0)
+			return 0;
+		len = stored;
+		all = 0;
+	}
 	if (off != 0) {
 		/* An out-of-order FIN is kept with its data, as Linux keeps
 		 * it on the out-of-order queue: when the gap fills the FIN
 		 * is taken (fsm) instead of costing the peer an RTO. */
-		int kept = ooo_add(t, seq, seq + len);
+		int kept = ooo_add(t, off, off + len);  /* off + len <= room <= 65535 */
 		if (kept)
 			k->tcp.mib.ofo_queue++;
 		else
 			k->tcp.mib.ofo_drop++;
+		/* Chunks hold only what the ranges still describe (a dropped
+		 * or evicted range gives its chunks back). */
+		uint32_t keep = t->rcvq.len + (t->nooo ? t->ooo[t->nooo - 1u].end : 0u);
+		if (chunkq_truncate(&t->rcvq, &k->tcp.chunks, keep))
+			mem_update(k);
 		if (kept && all && (s->flags & TCP_FIN))
 			rcv_fin_ooo(t, seq + len);
 		t->flags |= TCB_F_ACK_NOW;              /* duplicate ACK: RFC 5681 §4.2 */
 		return 0;
 	}
 	int had_gap = t->nooo > 0;
-	t->rcv_nxt += len;
-	t->rcv_len = (uint16_t)(t->rcv_len + len);
-	while (t->nooo > 0 && seq_le(t->ooo[0].start, t->rcv_nxt)) {
-		if (seq_gt(t->ooo[0].end, t->rcv_nxt)) {
-			uint32_t more = t->ooo[0].end - t->rcv_nxt;
-			t->rcv_len = (uint16_t)(t->rcv_len + more);
-			t->rcv_nxt = t->ooo[0].end;
-		}
+	uint32_t adv = len;                             /* RCV.NXT moves by adv */
+	while (t->nooo > 0 && t->ooo[0].start <= adv) {
+		if (t->ooo[0].end > adv)
+			adv = t->ooo[0].end;
 		ooo_remove(t, 0);
 	}
+	for (unsigned i = 0; i < t->nooo; i++) {        /* offsets follow RCV.NXT */
+		t->ooo[i].start = (uint16_t)(t->ooo[i].start - adv);
+		t->ooo[i].end = (uint16_t)(t->ooo[i].end - adv);
+	}
+	t->rcv_nxt += adv;
+	chunkq_commit(&t->rcvq, adv);                   /* the bytes were in place */
+	if ((int32_t)(t->rcv_wup + t->rcv_adv - t->rcv_nxt) < (int32_t)sws_step(t))
+		t->mflags |= TCB_M_RWND_FULL;           /* the window was the limit */
 	if (had_gap)
 		t->flags |= TCB_F_ACK_NOW;              /* filled (part of) a gap */
 	else
@@ -153,15 +203,14 @@ int rcv_text(struct keel *k, struct tcp_tcb *t, const struct tcp_seg *s)
 }
 
 /* The window for the segment being built; records it as advertised. */
-uint16_t rcv_wnd_select(struct tcp_tcb *t)
+uint16_t rcv_wnd_select(const struct keel *k, struct tcp_tcb *t)
 {
-	uint32_t avail = tcb_rcv_wnd(t);
+	uint32_t avail = tcb_rcv_wnd(k, t);
 	int32_t cur = (int32_t)(t->rcv_wup + t->rcv_adv - t->rcv_nxt);
 	uint32_t c = cur < 0 ? 0u : (uint32_t)cur;
-	uint32_t step = t->snd_mss < KEEL_TCP_RCVBUF / 2 ? t->snd_mss : KEEL_TCP_RCVBUF / 2;
-	if (c > avail)
-		c = avail;                              /* cannot happen in order; stay safe */
-	uint32_t w = avail >= c + step ? avail : c;
+	/* Under memory pressure avail may fall below c: the window then
+	 * stays c, as the right edge never moves left (RFC 9293 §3.8.6). */
+	uint32_t w = avail >= c + sws_step(t) ? avail : c;
 	t->rcv_adv = (uint16_t)w;
 	t->rcv_wup = t->rcv_nxt;
 	return (uint16_t)w;
@@ -169,20 +218,22 @@ uint16_t rcv_wnd_select(struct tcp_tcb *t)
 
 /* After the application read: is a window update owed?  Yes as soon as
  * receiver SWS avoidance lets the right edge move (so a zero window
- * reopens at once when min(RCVBUF/2, MSS) is free). */
-int tcp_rcv_window_update_due(const struct tcp_tcb *t)
+ * reopens at once when min(buffer/2, MSS) is free). */
+int tcp_rcv_window_update_due(const struct keel *k, const struct tcp_tcb *t)
 {
 	if (t->state != TCP_ESTABLISHED && t->state != TCP_FIN_WAIT_1 && t->state != TCP_FIN_WAIT_2)
 		return 0;
-	uint32_t avail = tcb_rcv_wnd(t);
+	uint32_t avail = tcb_rcv_wnd(k, t);
 	int32_t cur = (int32_t)(t->rcv_wup + t->rcv_adv - t->rcv_nxt);
 	uint32_t c = cur < 0 ? 0u : (uint32_t)cur;
-	uint32_t step = t->snd_mss < KEEL_TCP_RCVBUF / 2 ? t->snd_mss : KEEL_TCP_RCVBUF / 2;
-	return avail >= c + step;
+	return avail >= c + sws_step(t);
 }
 
+/* After the application read: buffer growth (tcp_mem.c), then the
+ * window update if one is owed. */
 void tcp_rcv_window_update(struct keel *k, struct tcp_tcb *t)
 {
-	if (tcp_rcv_window_update_due(t))
+	mem_rcv_read(k, t);
+	if (tcp_rcv_window_update_due(k, t))
 		tcp_send_ack(k, t);
 }

@@ -22,7 +22,7 @@ int keel_tcp_set_keepalive(struct keel *k, int s, uint32_t idle_ms, uint32_t int
 		return listen_from_handle(k, s) ? KEEL_EINVAL : KEEL_EBADF;
 	if (idle_ms == 0) {
 		t->ka_idle_ms = 0;
-		t->dflags &= (uint8_t)~TCB_D_KA_ON;
+		tcb_timer_stop(t, TCB_T_KA);
 		return KEEL_OK;
 	}
 	/* Linux's bounds: TCP_KEEPIDLE/KEEPINTVL <= 32767 s, KEEPCNT 1..127. */
@@ -32,7 +32,6 @@ int keel_tcp_set_keepalive(struct keel *k, int s, uint32_t idle_ms, uint32_t int
 	t->ka_intvl_ms = intvl_ms;
 	t->ka_cnt = (uint8_t)count;
 	t->ka_probes = 0;
-	t->ka_due = k->now_ms + idle_ms;
-	t->dflags |= TCB_D_KA_ON;
+	tcb_timer_set(k, t, TCB_T_KA, k->now_ms + idle_ms);
 	return KEEL_OK;
 }

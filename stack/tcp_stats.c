@@ -107,8 +107,13 @@ int keel_tcp_conn_info(const struct keel *k, unsigned index, struct tcp_conn_inf
 		out->raddr = t->raddr;
 		out->lport = t->lport;
 		out->rport = t->rport;
-		out->recv_q = t->rcv_len;
-		out->send_q = t->snd_len;
+		out->recv_q = t->rcvq.len;
+		out->send_q = t->sndq.len;
+		out->rmem_alloc = (uint32_t)chunkq_chunks(&t->rcvq) * CHUNK_SIZE;
+		out->rcvbuf = t->rcv_budget;
+		out->wmem_queued = (uint32_t)chunkq_chunks(&t->sndq) * CHUNK_SIZE;
+		out->sndbuf = t->snd_budget;
+		out->drops = t->rcv_drops;
 		out->rto_ms = t->rto_ms;
 		out->srtt_ms = t->srtt8 >> 3;
 		out->rttvar_ms = t->rttvar4 >> 2;
@@ -118,18 +123,18 @@ int keel_tcp_conn_info(const struct keel *k, unsigned index, struct tcp_conn_inf
 		out->rcv_wnd = t->rcv_adv;
 		out->mss = t->snd_mss;
 		out->total_retrans = t->total_retrans;
-		if (t->flags & TCB_F_RTX_ON) {
+		if (tcb_timer_on(t, TCB_T_RTX)) {
 			out->timer = (t->dflags & TCB_D_PERSIST) ? TCP_TIMER_PERSIST : TCP_TIMER_RETRANS;
-			out->timer_ms = until(k, t->rtx_due);
-		} else if (t->flags & TCB_F_FW2_ON) {
+			out->timer_ms = until(k, t->timer_due[TCB_T_RTX]);
+		} else if (tcb_timer_on(t, TCB_T_FW2)) {
 			out->timer = TCP_TIMER_FIN_WAIT2;
-			out->timer_ms = until(k, t->fw2_due);
-		} else if (t->dflags & TCB_D_DACK_ON) {
+			out->timer_ms = until(k, t->timer_due[TCB_T_FW2]);
+		} else if (tcb_timer_on(t, TCB_T_DACK)) {
 			out->timer = TCP_TIMER_DELACK;
-			out->timer_ms = until(k, t->dack_due);
-		} else if ((t->dflags & TCB_D_KA_ON) && t->ka_idle_ms) {
+			out->timer_ms = until(k, t->timer_due[TCB_T_DACK]);
+		} else if (tcb_timer_on(t, TCB_T_KA) && t->ka_idle_ms) {
 			out->timer = TCP_TIMER_KEEPALIVE;
-			out->timer_ms = until(k, t->ka_due);
+			out->timer_ms = until(k, t->timer_due[TCB_T_KA]);
 		}
 		return 0;
 	}
@@ -147,13 +152,13 @@ int keel_tcp_conn_info(const struct keel *k, unsigned index, struct tcp_conn_inf
 		out->rport = e->rport;
 		out->rto_ms = TCP_RTO_INIT_MS << (e->retries < 16 ? e->retries : 16);
 		out->timer = TCP_TIMER_SYNACK;
-		out->timer_ms = until(k, e->deadline);
+		out->timer_ms = until(k, e->tmr.due);
 		return 0;
 	}
 	index -= KEEL_SYN_BACKLOG;
 	if (index < KEEL_TW_MAX) {
 		const struct tcp_tw_entry *w = &ts->tw[index];
-		if (!w->used)
+		if (!tw_used(w))
 			return KEEL_EWOULDBLOCK;
 		out->kind = TCP_CONN_TIME_WAIT;
 		out->state = TCP_TIME_WAIT;

@@ -41,7 +41,12 @@ struct tcp_mib {
 	uint32_t in_csum_errors;     /* InCsumErrors */
 	/* the data path, as Linux counts it */
 	uint32_t ofo_queue;          /* TCPOFOQueue: segments kept out of order */
-	uint32_t ofo_drop;           /* TCPOFODrop: out of order, no range left */
+	uint32_t ofo_drop;           /* TCPOFODrop: out of order, no range or no memory left */
+	/* the shared buffer pool (tcp_mem.c) */
+	uint32_t mem_pressures;      /* TCPMemoryPressures: entries into memory pressure */
+	uint32_t rcvq_drop;          /* TCPRcvQDrop: in-order data dropped, no memory */
+	uint32_t prune_called;       /* PruneCalled: receive ran short of memory, pruning tried */
+	uint32_t ofo_pruned;         /* OfoPruned: out-of-order queue dropped to make room */
 	uint32_t fast_retrans;       /* TCPFastRetrans: on the third duplicate ACK */
 	uint32_t timeouts;           /* TCPTimeouts: retransmission timer expiries */
 	uint32_t delayed_acks;       /* DelayedACKs: ACKs sent by the delayed-ACK timer */

@@ -5,61 +5,99 @@
 #include <string.h>
 #include "tcp_internal.h"
 
+static uint16_t *synq_bucket(struct keel *k, uint32_t raddr, uint16_t rport, uint16_t lport)
+{
+	uint32_t h = tcp_tuple_hash(k->tcp.hash_key, raddr, rport, lport);
+	return &k->tcp.synq_head[h & (TCP_SYNQ_BUCKETS - 1u)];
+}
+
+void synq_pool_init(struct keel *k)
+{
+	struct tcp_stack *ts = &k->tcp;
+	for (unsigned i = 0; i < KEEL_SYN_BACKLOG; i++)
+		ts->synq[i].hnext = (uint16_t)(i + 1 < KEEL_SYN_BACKLOG ? i + 1 : TCP_NONE);
+	ts->synq_free = 0;
+	for (unsigned b = 0; b < TCP_SYNQ_BUCKETS; b++)
+		ts->synq_head[b] = TCP_NONE;
+}
+
 struct tcp_synq_entry *synq_lookup(struct keel *k, uint32_t raddr, uint16_t rport, uint16_t lport)
 {
-	/* Stop after the last used entry: the queue is usually near empty. */
-	unsigned left = k->tcp.pool[TCP_POOL_SYN_QUEUE].in_use;
-	for (unsigned i = 0; left && i < KEEL_SYN_BACKLOG; i++) {
+	uint16_t i = *synq_bucket(k, raddr, rport, lport);
+	for (unsigned n = 0; n < KEEL_SYN_BACKLOG && i != TCP_NONE; n++) {
 		struct tcp_synq_entry *e = &k->tcp.synq[i];
-		if (!(e->flags & SYNQ_F_USED))
-			continue;
 		if (e->rport == rport && e->lport == lport && e->raddr == raddr)
 			return e;
-		left--;
+		i = e->hnext;
 	}
 	return NULL;
 }
 
-struct tcp_synq_entry *synq_alloc(struct keel *k, struct tcp_listener *l)
+/* A free entry for the SYN s, hashed under its 4-tuple. */
+struct tcp_synq_entry *synq_alloc(struct keel *k, struct tcp_listener *l, const struct tcp_seg *s)
 {
-	for (unsigned i = 0; i < KEEL_SYN_BACKLOG; i++) {
-		struct tcp_synq_entry *e = &k->tcp.synq[i];
-		if (e->flags & SYNQ_F_USED)
-			continue;
-		memset(e, 0, sizeof(*e));
-		e->flags = SYNQ_F_USED;
-		e->listener = (uint8_t)listen_index(k, l);
-		l->synq_len++;
-		pool_take(k, TCP_POOL_SYN_QUEUE);
-		return e;
-	}
-	return NULL;
+	struct tcp_stack *ts = &k->tcp;
+	if (ts->synq_free == TCP_NONE)
+		return NULL;
+	uint16_t idx = ts->synq_free;
+	struct tcp_synq_entry *e = &ts->synq[idx];
+	ts->synq_free = e->hnext;
+	memset(e, 0, sizeof(*e));
+	e->tmr.prev = TMR_OFF;       /* filed by the caller with its first deadline */
+	e->tmr.next = TCP_NONE;
+	e->flags = SYNQ_F_USED;
+	e->laddr = s->daddr;
+	e->raddr = s->saddr;
+	e->lport = s->dport;
+	e->rport = s->sport;
+	uint16_t *head = synq_bucket(k, e->raddr, e->rport, e->lport);
+	e->hnext = *head;
+	*head = idx;
+	l->synq_len++;
+	pool_take(k, TCP_POOL_SYN_QUEUE);
+	return e;
 }
 
 void synq_free(struct keel *k, struct tcp_synq_entry *e)
 {
+	struct tcp_stack *ts = &k->tcp;
 	if (!(e->flags & SYNQ_F_USED))
 		return;
-	if (e->listener < KEEL_TCP_MAX_LISTEN && k->tcp.listeners[e->listener].synq_len > 0)
-		k->tcp.listeners[e->listener].synq_len--;
+	struct tcp_listener *l = listen_lookup(k, e->lport);
+	if (l && l->synq_len > 0)
+		l->synq_len--;
+	uint16_t self = (uint16_t)(e - ts->synq);
+	uint16_t *link = synq_bucket(k, e->raddr, e->rport, e->lport);
+	for (unsigned n = 0; n < KEEL_SYN_BACKLOG && *link != TCP_NONE; n++) {
+		if (*link == self) {
+			*link = e->hnext;
+			break;
+		}
+		link = &ts->synq[*link].hnext;
+	}
+	wheel_remove(k, synq_timer_id(k, e));
 	e->flags = 0;
+	e->hnext = ts->synq_free;
+	ts->synq_free = self;
 	pool_give(k, TCP_POOL_SYN_QUEUE);
 }
 
-void synq_drop_listener(struct keel *k, unsigned listener)
+void synq_drop_listener(struct keel *k, const struct tcp_listener *l)
 {
 	for (unsigned i = 0; i < KEEL_SYN_BACKLOG; i++) {
 		struct tcp_synq_entry *e = &k->tcp.synq[i];
-		if ((e->flags & SYNQ_F_USED) && e->listener == listener)
+		if ((e->flags & SYNQ_F_USED) && e->lport == l->port)
 			synq_free(k, e);
 	}
 }
 
-/* The window every segment of a half-open entry advertises: RCV.WND. */
-static uint16_t synq_rcv_wnd(const struct tcp_synq_entry *e)
+/* The window a half-open connection offers: a new connection's receive
+ * budget (tcp_rmem default).  The entry holds no chunk; the TCB made at
+ * the final ACK honours this right edge (tcp_rcv.c). */
+static uint16_t synq_rcv_wnd(const struct keel *k)
 {
-	(void)e;
-	return KEEL_TCP_RCVBUF;
+	uint32_t w = k->tcp.sysctl.tcp_rmem[1];
+	return (uint16_t)(w < 65535u ? w : 65535u);
 }
 
 static void synq_out(struct keel *k, const struct tcp_synq_entry *e, struct tcp_out *o)
@@ -70,8 +108,7 @@ static void synq_out(struct keel *k, const struct tcp_synq_entry *e, struct tcp_
 	o->sport = e->lport;
 	o->dport = e->rport;
 	o->ack = e->irs + 1;
-	o->wnd = synq_rcv_wnd(e);
-	(void)k;
+	o->wnd = synq_rcv_wnd(k);
 }
 
 /* <SEQ=ISS><ACK=RCV.NXT><CTL=SYN,ACK> with our MSS, the only option. */
@@ -146,7 +183,8 @@ struct tcp_tcb *synq_child(struct keel *k, struct tcp_listener *l, const struct 
 	t->snd_wl1 = s->seq;
 	t->snd_wl2 = s->ack;
 	t->snd_mss = e->mss;
-	t->rcv_adv = KEEL_TCP_RCVBUF;
+	t->rcv_adv = synq_rcv_wnd(k);
+	tcb_hash_insert(k, t);
 	t->state = TCP_ESTABLISHED;
 	t->flags |= TCB_F_PASSIVE;
 	k->tcp.mib.passive_opens++;
@@ -158,14 +196,15 @@ struct tcp_tcb *synq_child(struct keel *k, struct tcp_listener *l, const struct 
  * the state machine take any data or FIN the ACK carries. */
 static int synq_promote(struct keel *k, struct tcp_synq_entry *e, const struct tcp_seg *s)
 {
-	struct tcp_tcb *t = synq_child(k, &k->tcp.listeners[e->listener], e, s);
+	struct tcp_listener *l = listen_lookup(k, e->lport);
+	struct tcp_tcb *t = l ? synq_child(k, l, e, s) : NULL;
 	if (!t)
 		return -1;
 	/* The handshake's RTT (Linux tcp_synack_rtt_meas): the only SYN-ACK
 	 * went out one initial RTO before the deadline.  Karn's rule (RFC 6298
 	 * §3): no sample once it was sent twice or the ACK had to come again. */
 	if (e->retries == 0 && !(e->flags & (SYNQ_F_RESENT | SYNQ_F_ACKED)))
-		cc_rtt_sample(t, k->now_ms - (e->deadline - TCP_RTO_INIT_MS));
+		cc_rtt_sample(t, k->now_ms - (e->tmr.due - TCP_RTO_INIT_MS));
 	synq_free(k, e);
 	fsm_input(k, t, s);
 	return 0;
@@ -198,7 +237,7 @@ void synq_input(struct keel *k, struct tcp_synq_entry *e, const struct tcp_seg *
 		return;
 	}
 	uint32_t rcv_nxt = e->irs + 1;
-	uint32_t wnd = synq_rcv_wnd(e);
+	uint32_t wnd = synq_rcv_wnd(k);
 	if (flg & TCP_RST) {
 		if (s->seq == rcv_nxt) {
 			k->tcp.mib.attempt_fails++;
@@ -232,41 +271,45 @@ void synq_input(struct keel *k, struct tcp_synq_entry *e, const struct tcp_seg *
 	}
 }
 
+uint16_t synq_timer_id(const struct keel *k, const struct tcp_synq_entry *e)
+{
+	return (uint16_t)(KEEL_TCP_MAX_CONN + (e - k->tcp.synq));
+}
+
 /* SYN-ACK retransmits at 1, 2, 4, 8, 16 s; with tcp_synack_retries = 5 the
  * entry goes 32 s after the 5th (63 s in all), silently, as Linux.  The
- * interval stops doubling at TCP_RTO_MAX (Linux reqsk_timer_handler). */
-void synq_tick(struct keel *k)
+ * interval stops doubling at TCP_RTO_MAX (Linux reqsk_timer_handler).  At
+ * most TCP_TICK_BUDGET retransmits per tick; the rest wait a tick, their
+ * schedule unchanged. */
+void synq_timer_fire(struct keel *k, struct tcp_synq_entry *e)
 {
 	struct tcp_stack *ts = &k->tcp;
-	unsigned sent = 0;
-	for (unsigned n = 0; n < KEEL_SYN_BACKLOG; n++) {
-		unsigned i = (ts->synq_cursor + n) % KEEL_SYN_BACKLOG;
-		struct tcp_synq_entry *e = &ts->synq[i];
-		if (!(e->flags & SYNQ_F_USED) || !time_due(k->now_ms, e->deadline))
-			continue;
-		if (e->retries >= ts->sysctl.tcp_synack_retries) {
-			synq_free(k, e);
-			continue;
-		}
-		if (sent == TCP_TICK_BUDGET) {
-			ts->synq_cursor = (uint16_t)i;   /* the rest next tick */
-			return;
-		}
-		synq_send_synack(k, e);
-		sent++;
-		ts->mib.synack_retrans++;
-		ts->mib.retrans_segs++;
-		e->retries++;
-		uint8_t shift = e->retries < 8 ? e->retries : 8;   /* 1 s << 7 > 120 s */
-		uint32_t gap = TCP_RTO_INIT_MS << shift;
-		if (gap > TCP_RTO_MAX_MS)
-			gap = TCP_RTO_MAX_MS;
-		/* From the old deadline, so a budget-delayed send does not
-		 * shift the schedule (1, 3, 7, 15, 31, 63 s stay exact) --
-		 * unless the ticks came so late that it would stay in the
-		 * past: then from now, before the signed compare wraps. */
-		e->deadline += gap;
-		if (time_due(k->now_ms, e->deadline))
-			e->deadline = k->now_ms + gap;
+	if (!(e->flags & SYNQ_F_USED))
+		return;
+	if (e->retries >= ts->sysctl.tcp_synack_retries) {
+		synq_free(k, e);
+		return;
 	}
+	uint16_t id = synq_timer_id(k, e);
+	if (ts->synack_sent_tick >= TCP_TICK_BUDGET) {
+		wheel_insert(k, id, e->tmr.due);    /* due already: the next tick */
+		return;
+	}
+	synq_send_synack(k, e);
+	ts->synack_sent_tick++;
+	ts->mib.synack_retrans++;
+	ts->mib.retrans_segs++;
+	e->retries++;
+	uint8_t shift = e->retries < 8 ? e->retries : 8;   /* 1 s << 7 > 120 s */
+	uint32_t gap = TCP_RTO_INIT_MS << shift;
+	if (gap > TCP_RTO_MAX_MS)
+		gap = TCP_RTO_MAX_MS;
+	/* From the old deadline, so a budget-delayed send does not
+	 * shift the schedule (1, 3, 7, 15, 31, 63 s stay exact) --
+	 * unless the ticks came so late that it would stay in the past:
+	 * then from now, before the signed compare wraps. */
+	uint32_t due = e->tmr.due + gap;
+	if (time_due(k->now_ms, due))
+		due = k->now_ms + gap;
+	wheel_insert(k, id, due);
 }

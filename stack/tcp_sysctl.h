@@ -15,6 +15,15 @@ struct tcp_sysctl {
 	uint16_t tcp_max_tw_buckets;   /* TIME_WAIT bound, <= KEEL_TW_MAX */
 	uint32_t tcp_fin_timeout;      /* seconds in FIN_WAIT_2 for orphans (60) */
 	uint32_t tcp_msl;              /* seconds; TIME_WAIT lasts 2*MSL (30) */
+	/* Memory (tcp_mem.c).  Per connection, bytes: min (granted even
+	 * under pressure), default (a new connection's buffer), max (what
+	 * a connection that keeps up may grow to; <= 65535, no window
+	 * scaling).  For the whole chunk pool, in chunks of KEEL_CHUNK_SIZE
+	 * bytes (Linux counts pages): low (pressure ends below it),
+	 * pressure (buffers stop growing above it), high (no chunk beyond). */
+	uint32_t tcp_rmem[3];
+	uint32_t tcp_wmem[3];
+	uint32_t tcp_mem[3];
 };
 
 void tcp_sysctl_defaults(struct tcp_sysctl *s);

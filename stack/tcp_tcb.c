@@ -1,5 +1,6 @@
-/* The TCB pool: allocation, handles with generation counts, 4-tuple lookup
- * and the state changes that counters watch (RFC 4022 definitions). */
+/* The TCB pool: allocation from a free list, handles with generation
+ * counts, the 4-tuple hash and the state changes that counters watch
+ * (RFC 4022 definitions). */
 #include <string.h>
 #include "tcp_internal.h"
 
@@ -17,68 +18,146 @@ void pool_give(struct keel *k, enum tcp_pool p)
 		k->tcp.pool[p].in_use--;
 }
 
-struct tcp_tcb *tcb_alloc(struct keel *k)
+static uint16_t *tcb_bucket(struct keel *k, uint32_t raddr, uint16_t rport, uint16_t lport)
 {
-	for (unsigned i = 0; i < KEEL_TCP_MAX_CONN; i++) {
-		struct tcp_tcb *t = &k->tcp.tcbs[i];
-		if (t->flags & TCB_F_USED)
-			continue;
-		uint16_t gen = t->gen ? t->gen : 1u;
-		memset(t, 0, offsetof(struct tcp_tcb, sndbuf));  /* buffers need no clearing */
-		t->gen = gen;
-		t->flags = TCB_F_USED;
-		t->listener = TCP_NONE;
-		t->next = TCP_NONE;
-		t->rto_ms = TCP_RTO_INIT_MS;
-		t->snd_mss = TCP_MSS_DEFAULT;
-		pool_take(k, TCP_POOL_TCB);
-		return t;
-	}
-	return NULL;
+	uint32_t h = tcp_tuple_hash(k->tcp.hash_key, raddr, rport, lport);
+	return &k->tcp.tcb_head[h & (TCP_TCB_BUCKETS - 1u)];
 }
 
+static uint16_t tcb_index(const struct keel *k, const struct tcp_tcb *t)
+{
+	return (uint16_t)(t - k->tcp.tcbs);
+}
+
+/* Every slot free, generation 1, in index order. */
+void tcb_pools_init(struct keel *k)
+{
+	struct tcp_stack *ts = &k->tcp;
+	for (unsigned i = 0; i < KEEL_TCP_MAX_CONN; i++) {
+		ts->tcbs[i].gen = 1;
+		ts->tcbs[i].hnext = (uint16_t)(i + 1 < KEEL_TCP_MAX_CONN ? i + 1 : TCP_NONE);
+	}
+	ts->tcb_free_head = 0;
+	ts->tcb_free_tail = KEEL_TCP_MAX_CONN - 1;
+	for (unsigned b = 0; b < TCP_TCB_BUCKETS; b++)
+		ts->tcb_head[b] = TCP_NONE;
+}
+
+struct tcp_tcb *tcb_alloc(struct keel *k)
+{
+	struct tcp_stack *ts = &k->tcp;
+	if (ts->tcb_free_head == TCP_NONE)
+		return NULL;
+	struct tcp_tcb *t = &ts->tcbs[ts->tcb_free_head];
+	ts->tcb_free_head = t->hnext;
+	if (ts->tcb_free_head == TCP_NONE)
+		ts->tcb_free_tail = TCP_NONE;
+	uint32_t gen = t->gen;
+	memset(t, 0, sizeof(*t));
+	mem_tcb_init(k, t);             /* empty queues: no chunk held */
+	t->gen = gen;
+	t->tmr.prev = TMR_OFF;             /* freed TCBs are never in the wheel */
+	t->tmr.next = TCP_NONE;
+	t->flags = TCB_F_USED;
+	t->listener = TCP_NO_LISTENER;
+	t->next = TCP_NONE;
+	t->hnext = TCP_NONE;
+	t->rto_ms = TCP_RTO_INIT_MS;
+	t->snd_mss = TCP_MSS_DEFAULT;
+	pool_take(k, TCP_POOL_TCB);
+	return t;
+}
+
+void tcb_hash_insert(struct keel *k, struct tcp_tcb *t)
+{
+	if (t->flags & TCB_F_HASHED)
+		return;
+	uint16_t *head = tcb_bucket(k, t->raddr, t->rport, t->lport);
+	t->hnext = *head;
+	*head = tcb_index(k, t);
+	t->flags |= TCB_F_HASHED;
+}
+
+/* A chain holds at most the pool, so the walk is bounded by it. */
+static void tcb_unhash(struct keel *k, struct tcp_tcb *t)
+{
+	if (!(t->flags & TCB_F_HASHED))
+		return;
+	uint16_t self = tcb_index(k, t);
+	uint16_t *link = tcb_bucket(k, t->raddr, t->rport, t->lport);
+	for (unsigned n = 0; n < KEEL_TCP_MAX_CONN && *link != TCP_NONE; n++) {
+		if (*link == self) {
+			*link = t->hnext;
+			break;
+		}
+		link = &k->tcp.tcbs[*link].hnext;
+	}
+	t->hnext = TCP_NONE;
+	t->flags &= (uint16_t)~TCB_F_HASHED;
+}
+
+/* Back on the free list's tail with the next generation, so stale handles
+ * fail; a slot whose last generation is spent is retired instead
+ * (tcp_internal.h: a generation never wraps into validity). */
 void tcb_free(struct keel *k, struct tcp_tcb *t)
 {
+	struct tcp_stack *ts = &k->tcp;
 	if (!(t->flags & TCB_F_USED))
 		return;
 	if (t->flags & TCB_F_ACCEPTQ)
 		acceptq_unlink(k, t);
+	tcb_unhash(k, t);
+	wheel_remove(k, tcb_index(k, t));
+	t->timers = 0;
+	mem_release(k, t);                  /* every chunk back to the pool */
 	t->flags = 0;
 	t->state = TCP_CLOSED;
-	t->gen = tcp_gen_next(t->gen);   /* stale handles now fail */
 	pool_give(k, TCP_POOL_TCB);
+	if (t->gen >= TCP_H_GEN_MAX) {
+		ts->tcbs_retired++;
+		return;
+	}
+	t->gen++;
+	uint16_t self = tcb_index(k, t);
+	t->hnext = TCP_NONE;
+	if (ts->tcb_free_tail == TCP_NONE)
+		ts->tcb_free_head = self;
+	else
+		ts->tcbs[ts->tcb_free_tail].hnext = self;
+	ts->tcb_free_tail = self;
 }
 
 /* A live application handle: used, not orphaned, not waiting in an accept
  * queue, and of the current generation. */
 struct tcp_tcb *tcb_from_handle(struct keel *k, int h)
 {
-	if (h < 0 || (h & TCP_H_LISTEN))
+	if (h < 0)
 		return NULL;
-	unsigned idx = (unsigned)h & 0xffu;
+	unsigned idx = tcp_handle_slot(h);
 	if (idx >= KEEL_TCP_MAX_CONN)
 		return NULL;
 	struct tcp_tcb *t = &k->tcp.tcbs[idx];
 	if (!(t->flags & TCB_F_USED) || (t->flags & (TCB_F_ORPHAN | TCB_F_ACCEPTQ)))
 		return NULL;
-	if (((unsigned)h >> 9) != t->gen)
+	if (tcp_handle_gen(h) != t->gen)
 		return NULL;
 	return t;
 }
 
 int tcb_handle(struct keel *k, const struct tcp_tcb *t)
 {
-	return tcp_handle_make((unsigned)(t - k->tcp.tcbs), t->gen, 0);
+	return tcp_handle_make(tcb_index(k, t), t->gen);
 }
 
 /* CLOSED TCBs (kept only for the app to read its error) match nothing. */
 struct tcp_tcb *tcb_lookup(struct keel *k, uint32_t raddr, uint16_t rport, uint16_t lport)
 {
-	for (unsigned i = 0; i < KEEL_TCP_MAX_CONN; i++) {
+	uint16_t i = *tcb_bucket(k, raddr, rport, lport);
+	for (unsigned n = 0; n < KEEL_TCP_MAX_CONN && i != TCP_NONE; n++) {
 		struct tcp_tcb *t = &k->tcp.tcbs[i];
-		if ((t->flags & TCB_F_USED) && t->state != TCP_CLOSED &&
-		    t->lport == lport && t->rport == rport && t->raddr == raddr)
+		if (t->state != TCP_CLOSED && t->lport == lport && t->rport == rport && t->raddr == raddr)
 			return t;
+		i = t->hnext;
 	}
 	return NULL;
 }
@@ -92,15 +171,22 @@ void tcb_set_state(struct keel *k, struct tcp_tcb *t, uint8_t state)
 	if (state == TCP_CLOSED && (t->state == TCP_SYN_SENT || t->state == TCP_SYN_RECEIVED))
 		k->tcp.mib.attempt_fails++;
 	t->state = state;
+	if (state == TCP_CLOSED)
+		tcb_unhash(k, t);
 }
 
 void tcb_done(struct keel *k, struct tcp_tcb *t, int err)
 {
 	tcb_set_state(k, t, TCP_CLOSED);
-	t->flags &= (uint16_t)~(TCB_F_RTX_ON | TCB_F_FW2_ON | TCB_F_ACK_NOW);
-	t->dflags &= (uint8_t)~(TCB_D_DACK_ON | TCB_D_KA_ON | TCB_D_PERSIST | TCB_D_RTT_ON);
-	t->snd_len = 0;                 /* the write queue is purged, as tcp_done */
+	t->flags &= (uint16_t)~TCB_F_ACK_NOW;
+	t->timers = 0;
+	t->dflags &= (uint8_t)~(TCB_D_PERSIST | TCB_D_RTT_ON);
+	/* The write and out-of-order queues are purged, as tcp_done; unread
+	 * data stays for the application. */
+	(void)chunkq_clear(&t->sndq, &k->tcp.chunks);
+	(void)chunkq_truncate(&t->rcvq, &k->tcp.chunks, t->rcvq.len);
 	t->nooo = 0;
+	mem_update(k);
 	if ((t->flags & (TCB_F_ORPHAN | TCB_F_ACCEPTQ)) != 0) {
 		tcb_free(k, t);             /* nobody will ever read the error */
 		return;
@@ -123,9 +209,11 @@ int tcb_need_reset(const struct tcp_tcb *t)
 	}
 }
 
-/* Free receive space: what RCV.WND may be at most.  Out-of-order bytes
- * sit beyond RCV.NXT inside this space and do not reduce it. */
-uint16_t tcb_rcv_wnd(const struct tcp_tcb *t)
+/* Free receive space: what RCV.WND may be at most now (the budget less
+ * the unread bytes, as far as the pool allows: tcp_mem.c).  Out-of-order
+ * bytes sit beyond RCV.NXT inside this space and do not reduce it. */
+uint16_t tcb_rcv_wnd(const struct keel *k, const struct tcp_tcb *t)
 {
-	return (uint16_t)(KEEL_TCP_RCVBUF - t->rcv_len);
+	uint32_t w = mem_rcv_space(k, t);
+	return (uint16_t)(w < 65535u ? w : 65535u);
 }

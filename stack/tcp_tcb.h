@@ -4,10 +4,12 @@
 #define KEEL_TCP_TCB_H
 #include <stdint.h>
 #include <keel/config.h>
+#include "chunkq.h"
+#include "tcp_tuple.h"
+#include "tcp_wheel.h"
 
-#define TCP_SNDMASK (KEEL_TCP_SNDBUF - 1u)
-#define TCP_RCVMASK (KEEL_TCP_RCVBUF - 1u)
-#define TCP_NONE 0xffu              /* "no index" in uint8_t links */
+#define TCP_NONE 0xffffu            /* "no index" in uint16_t links */
+#define TCP_NO_LISTENER 0xffu       /* "no listener" in uint8_t listener indices */
 
 /* tcb.flags */
 #define TCB_F_USED      0x0001u
@@ -17,41 +19,58 @@
 #define TCB_F_FIN_ACKED 0x0010u
 #define TCB_F_FIN_RCVD  0x0020u     /* peer's FIN consumed: end of stream */
 #define TCB_F_ACK_NOW   0x0040u     /* an ACK is owed */
-#define TCB_F_RTX_ON    0x0080u     /* rtx_due is armed */
-#define TCB_F_FW2_ON    0x0100u     /* fw2_due armed (orphan in FIN_WAIT_2) */
 #define TCB_F_ACCEPTQ   0x0200u     /* in a listener's accept queue */
 #define TCB_F_PASSIVE   0x0400u     /* came from a listener */
 #define TCB_F_FIN_OOO   0x0800u     /* peer's FIN seen out of order, at rcv_fin */
+#define TCB_F_HASHED    0x1000u     /* in the 4-tuple hash (tcb_hash_insert) */
 
 /* tcb.dflags: the data path's own state */
 #define TCB_D_INIT      0x01u       /* data-path state set up (tcb_dp_init) */
 #define TCB_D_NODELAY   0x02u       /* Nagle off (tcp_set_nodelay) */
 #define TCB_D_RECOVERY  0x04u       /* in NewReno fast recovery */
 #define TCB_D_RTT_ON    0x08u       /* rtt_seq is being timed */
-#define TCB_D_DACK_ON   0x10u       /* dack_due armed */
 #define TCB_D_PERSIST   0x20u       /* the rtx timer is the persist timer */
-#define TCB_D_KA_ON     0x40u       /* ka_due armed */
+
+/* The TCB's timers: one deadline each, a bit each in tcb.timers when
+ * armed; the TCB is one node in the timer wheel (tcp_wheel.h), filed at
+ * or before its earliest armed deadline (tcp_timer.c). */
+enum tcb_timer {
+	TCB_T_RTX,                  /* retransmit, or (TCB_D_PERSIST) persist */
+	TCB_T_DACK,                 /* delayed ACK */
+	TCB_T_KA,                   /* keepalive */
+	TCB_T_FW2,                  /* orphan in FIN_WAIT_2: tcp_fin_timeout */
+	TCB_T_N
+};
+
+/* tcb.mflags: buffer growth (tcp_mem.c) */
+#define TCB_M_RWND_FULL 0x01u       /* the peer filled the advertised window */
+#define TCB_M_SND_FULL  0x02u       /* a write found the send budget full */
 
 /* Copies per byte (the stack's own; the driver adds its DMA/FIFO copy):
- *   received: frame -> rcvbuf (tcp_rcv.c, once, in order or not: an
- *             out-of-order byte is written at its final ring position and
- *             never moved), rcvbuf -> application buffer (tcp_recv): 2.
- *   sent:     application buffer -> sndbuf (tcp_send), sndbuf -> the one
- *             output frame k->txbuf (tcp_output.c; again for each
+ *   received: frame -> rcvq chunks (tcp_rcv.c, once, in order or not: an
+ *             out-of-order byte is written at its final queue position and
+ *             never moved), chunks -> application buffer (tcp_recv): 2.
+ *   sent:     application buffer -> sndq chunks (tcp_send), chunks -> the
+ *             one output frame k->txbuf (tcp_output.c; again for each
  *             retransmission): 2.
- * The rings keep the application API copy-in/copy-out and the TCB fixed
- * size; a retransmission needs the bytes anyway, so sndbuf is the minimum
- * the sender must keep, and rcvbuf is what the advertised window promises. */
+ * The bytes live in the shared chunk pool (chunkq.h, tcp_mem.c), not in
+ * the TCB: a connection holds chunks only while it has unacknowledged,
+ * unsent, unread or out-of-order bytes. */
 
 struct tcp_tcb {
 	uint16_t flags;
-	uint16_t gen;               /* handle generation; bumped on close/free */
 	uint8_t state;              /* enum tcp_state */
 	int8_t err;                 /* pending enum keel_err for the app */
-	uint8_t listener;           /* accept queue owner, TCP_NONE */
-	uint8_t next;               /* accept-queue link, TCP_NONE */
-	uint32_t laddr, raddr;
-	uint16_t lport, rport;
+	uint32_t gen;               /* handle generation, 1..TCP_H_GEN_MAX; bumped on free */
+	uint16_t next;              /* accept-queue link, TCP_NONE */
+	uint16_t hnext;             /* 4-tuple hash chain, or free-list link */
+	uint8_t listener;           /* accept queue owner, TCP_NO_LISTENER */
+	/* The 4-tuple, also readable as one struct tcp_tuple (C11 anonymous
+	 * members: t->raddr and t->tuple.raddr are the same bytes). */
+	union {
+		struct tcp_tuple tuple;
+		struct { uint32_t laddr, raddr; uint16_t lport, rport; };
+	};
 	/* send sequence space.  SND.NXT may be pulled back to SND.UNA (RTO
 	 * go-back-N, zero window); snd_max is the highest sequence ever sent
 	 * + 1 and bounds acceptable ACKs. */
@@ -61,32 +80,37 @@ struct tcp_tcb {
 	uint32_t snd_sml;           /* end of the last small segment sent (Minshall's Nagle) */
 	uint32_t fin_seq;
 	uint16_t snd_mss;           /* min(our MSS, peer's MSS) */
-	uint16_t snd_head;          /* ring index of the byte at the data SND.UNA */
-	uint16_t snd_len;           /* bytes in sndbuf: unacked + unsent */
-	uint16_t pad0_;
+	uint16_t snd_budget;        /* send buffer size now (tcp_wmem) */
+	struct chunkq sndq;         /* from SND.UNA's data: unacked + unsent */
 	/* receive sequence space */
 	uint32_t irs, rcv_nxt;
 	uint32_t rcv_wup;           /* RCV.NXT when the last window was advertised */
 	uint32_t rcv_fin;           /* TCB_F_FIN_OOO: the FIN's sequence number */
-	uint16_t rcv_head, rcv_len;
+	struct chunkq rcvq;         /* unread bytes up to RCV.NXT, out-of-order ones beyond */
+	uint16_t rcv_budget;        /* receive buffer size now (tcp_rmem) */
 	uint16_t rcv_adv;           /* window last advertised (right edge rcv_wup + rcv_adv) */
+	uint16_t rcv_drops;         /* segments dropped for want of memory (ss -m "d") */
 	uint8_t nooo;               /* out-of-order ranges in use */
 	uint8_t dflags;             /* TCB_D_* */
-	struct { uint32_t start, end; } ooo[KEEL_TCP_OOO_RANGES];  /* sorted, disjoint, > RCV.NXT */
+	uint8_t mflags;             /* TCB_M_* */
+	/* Out-of-order byte ranges as offsets from RCV.NXT (the window is at
+	 * most 65535 bytes): sorted, disjoint, beyond RCV.NXT. */
+	struct { uint16_t start, end; } ooo[KEEL_TCP_OOO_RANGES];
 	/* retransmission (RFC 6298) */
 	uint32_t rto_ms;            /* current RTO including backoff */
 	uint32_t srtt8, rttvar4;    /* SRTT * 8, RTTVAR * 4 in ms; srtt8 0 = no sample yet */
 	uint32_t rtt_seq, rtt_start;/* the one segment being timed (Karn) */
-	uint32_t rtx_due;           /* retransmit or (TCB_D_PERSIST) persist deadline */
-	uint32_t fw2_due;
 	uint32_t last_ack_rx;       /* when the last ACK arrived (zero-window exemption) */
 	uint32_t oow_ack_ms;        /* last ACK sent for an unacceptable dataless segment */
 	/* congestion control (RFC 5681, RFC 6582) */
 	uint32_t cwnd, ssthresh;    /* bytes */
 	uint32_t bytes_acked;       /* congestion-avoidance byte counter */
 	uint32_t recover;           /* RFC 6582 "recover" */
-	/* delayed ACK and keepalive */
-	uint32_t dack_due, ka_due;
+	/* timers (enum tcb_timer) */
+	uint32_t timer_due[TCB_T_N];
+	struct tmr_node tmr;        /* in the wheel, due = earliest armed (or earlier) */
+	uint8_t timers;             /* armed: bit (1 << enum tcb_timer) */
+	/* keepalive */
 	uint32_t ka_idle_ms, ka_intvl_ms;   /* 0: keepalive off */
 	uint8_t ka_cnt, ka_probes;
 	uint8_t retries;            /* consecutive expiries of rtx */
@@ -94,7 +118,5 @@ struct tcp_tcb {
 	uint8_t persist_shift;      /* persist backoff exponent */
 	uint8_t dupacks;
 	uint16_t total_retrans;     /* segments retransmitted on this connection */
-	uint8_t sndbuf[KEEL_TCP_SNDBUF];
-	uint8_t rcvbuf[KEEL_TCP_RCVBUF];
 };
 #endif

@@ -1,6 +1,8 @@
-/* tcp_tick: every TCP timer runs from here, with k->now_ms set.  Work is
- * bounded by the pool sizes (and a send budget per pool); deadlines are
- * compared with a signed difference so the 32-bit clock may wrap. */
+/* tcp_tick: every TCP timer runs from here, with k->now_ms set.  TCBs and
+ * SYN-queue entries are nodes of the timer wheel (tcp_wheel.c), TIME_WAIT
+ * entries an age-ordered list (tcp_timewait.c): a tick touches only what
+ * is due, within a budget, whatever the number of connections.  Deadlines
+ * are compared with a signed difference so the 32-bit clock may wrap. */
 #include "tcp_internal.h"
 
 /* Retries before giving up: tcp_syn_retries for SYN, tcp_synack_retries
@@ -80,8 +82,8 @@ static void persist_expired(struct keel *k, struct tcp_tcb *t)
  * ka_cnt unanswered -> RST and ETIMEDOUT. */
 static void keepalive_expired(struct keel *k, struct tcp_tcb *t)
 {
-	if (!synchronized(t) || t->snd_len > 0 || tcb_flight(t) > 0 || (t->dflags & TCB_D_PERSIST)) {
-		t->ka_due = k->now_ms + t->ka_idle_ms;     /* other timers watch the peer */
+	if (!synchronized(t) || t->sndq.len > 0 || tcb_flight(t) > 0 || (t->dflags & TCB_D_PERSIST)) {
+		tcb_timer_set(k, t, TCB_T_KA, k->now_ms + t->ka_idle_ms);   /* other timers watch the peer */
 		return;
 	}
 	if (t->ka_probes >= t->ka_cnt) {
@@ -92,46 +94,86 @@ static void keepalive_expired(struct keel *k, struct tcp_tcb *t)
 	tcp_send_keepalive(k, t);
 	k->tcp.mib.keepalive_probes++;
 	t->ka_probes++;
-	t->ka_due = k->now_ms + t->ka_intvl_ms;
+	tcb_timer_set(k, t, TCB_T_KA, k->now_ms + t->ka_intvl_ms);
 }
 
-void tcb_tick(struct keel *k)
+static int timer_due_now(const struct keel *k, const struct tcp_tcb *t, enum tcb_timer which)
 {
-	for (unsigned i = 0; i < KEEL_TCP_MAX_CONN; i++) {
-		struct tcp_tcb *t = &k->tcp.tcbs[i];
-		if (!(t->flags & TCB_F_USED) || t->state == TCP_CLOSED)
+	return tcb_timer_on(t, which) && time_due(k->now_ms, t->timer_due[which]);
+}
+
+/* Files the node again at the earliest armed deadline, if any. */
+static void tcb_timer_refile(struct keel *k, struct tcp_tcb *t)
+{
+	if (!(t->flags & TCB_F_USED) || t->state == TCP_CLOSED)
+		return;
+	int any = 0;
+	uint32_t first = 0;
+	for (unsigned i = 0; i < TCB_T_N; i++) {
+		if (!tcb_timer_on(t, (enum tcb_timer)i))
 			continue;
-		if ((t->flags & TCB_F_FW2_ON) && time_due(k->now_ms, t->fw2_due)) {
-			/* Orphan in FIN_WAIT_2 for tcp_fin_timeout: gone
-			 * silently (Linux's FIN_WAIT_2 timewait expiry). */
-			tcb_done(k, t, KEEL_ETIMEDOUT);
-			continue;
-		}
-		if ((t->dflags & TCB_D_DACK_ON) && time_due(k->now_ms, t->dack_due)) {
-			tcp_send_ack(k, t);                /* delayed ACK due */
-			k->tcp.mib.delayed_acks++;
-		}
-		if ((t->flags & TCB_F_RTX_ON) && time_due(k->now_ms, t->rtx_due)) {
-			if (t->dflags & TCB_D_PERSIST)
-				persist_expired(k, t);
-			else
-				rtx_expired(k, t);
-			if (!(t->flags & TCB_F_USED) || t->state == TCP_CLOSED)
-				continue;
-		}
-		if ((t->dflags & TCB_D_KA_ON) && t->ka_idle_ms && time_due(k->now_ms, t->ka_due))
-			keepalive_expired(k, t);
+		if (!any || (int32_t)(t->timer_due[i] - first) < 0)
+			first = t->timer_due[i];
+		any = 1;
 	}
+	uint16_t id = tcb_timer_id(k, t);
+	if (any && (!wheel_queued(k, id) || (int32_t)(first - t->tmr.due) < 0))
+		wheel_insert(k, id, first);
+}
+
+/* The wheel reached t's node (already unlinked): run what is due, in the
+ * order the old per-tick scan ran them, then refile. */
+void tcb_timers_fire(struct keel *k, struct tcp_tcb *t)
+{
+	if (!(t->flags & TCB_F_USED) || t->state == TCP_CLOSED)
+		return;
+	if (timer_due_now(k, t, TCB_T_FW2)) {
+		/* Orphan in FIN_WAIT_2 for tcp_fin_timeout: gone silently
+		 * (Linux's FIN_WAIT_2 timewait expiry). */
+		tcb_done(k, t, KEEL_ETIMEDOUT);
+		return;
+	}
+	if (timer_due_now(k, t, TCB_T_DACK)) {
+		tcp_send_ack(k, t);                /* delayed ACK due */
+		k->tcp.mib.delayed_acks++;
+	}
+	if (timer_due_now(k, t, TCB_T_RTX)) {
+		if (t->dflags & TCB_D_PERSIST)
+			persist_expired(k, t);
+		else
+			rtx_expired(k, t);
+		if (!(t->flags & TCB_F_USED) || t->state == TCP_CLOSED)
+			return;
+	}
+	if (t->ka_idle_ms && timer_due_now(k, t, TCB_T_KA))
+		keepalive_expired(k, t);
+	tcb_timer_refile(k, t);
 }
 
 void tcp_tick(struct keel *k)
 {
 	syncookie_maybe_rotate(&k->tcp.cookies, k->now_ms);
-	/* This runs every millisecond: an empty pool costs no scan. */
-	if (k->tcp.pool[TCP_POOL_TCB].in_use)
-		tcb_tick(k);
-	if (k->tcp.pool[TCP_POOL_SYN_QUEUE].in_use)
-		synq_tick(k);
+	k->tcp.synack_sent_tick = 0;
+	uint16_t id;
+	wheel_begin(k);
+	while (wheel_expire_next(k, &id)) {
+		if (id < KEEL_TCP_MAX_CONN)
+			tcb_timers_fire(k, &k->tcp.tcbs[id]);
+		else
+			synq_timer_fire(k, &k->tcp.synq[id - KEEL_TCP_MAX_CONN]);
+	}
+	wheel_end(k);
 	if (k->tcp.pool[TCP_POOL_TIME_WAIT].in_use)
 		tw_tick(k);
+}
+
+int tcp_next_deadline(struct keel *k, uint32_t *when_ms)
+{
+	int have = wheel_next(k, when_ms);
+	uint32_t tw;
+	if (tw_next_deadline(k, &tw) && (!have || (int32_t)(tw - *when_ms) < 0)) {
+		*when_ms = tw;
+		have = 1;
+	}
+	return have;
 }

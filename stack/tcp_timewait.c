@@ -13,12 +13,56 @@ static uint32_t tw_len_ms(const struct keel *k)
 	return 2u * k->tcp.sysctl.tcp_msl * 1000u;
 }
 
-static uint8_t *tw_bucket(struct keel *k, uint32_t raddr, uint16_t rport, uint16_t lport)
+static uint16_t *tw_bucket(struct keel *k, uint32_t raddr, uint16_t rport, uint16_t lport)
 {
-	uint32_t h = raddr ^ ((uint32_t)rport << 16) ^ lport;
-	h ^= h >> 16;
-	h ^= h >> 8;
-	return &k->tcp.tw_head[h & (KEEL_TW_BUCKETS - 1)];
+	uint32_t h = tcp_tuple_hash(k->tcp.hash_key, raddr, rport, lport);
+	return &k->tcp.tw_head[h & (TCP_TW_BUCKETS - 1u)];
+}
+
+void tw_pool_init(struct keel *k)
+{
+	struct tcp_stack *ts = &k->tcp;
+	for (unsigned i = 0; i < KEEL_TW_MAX; i++) {
+		ts->tw[i].hnext = (uint16_t)(i + 1 < KEEL_TW_MAX ? i + 1 : TCP_NONE);
+		ts->tw[i].older = TW_FREE;
+	}
+	ts->tw_free = 0;
+	ts->tw_oldest = ts->tw_newest = TCP_NONE;
+	for (unsigned b = 0; b < TCP_TW_BUCKETS; b++)
+		ts->tw_head[b] = TCP_NONE;
+}
+
+/* Age order: a doubly linked list from tw_oldest to tw_newest. */
+static void tw_age_unlink(struct tcp_stack *ts, struct tcp_tw_entry *w)
+{
+	if (w->older == TCP_NONE)
+		ts->tw_oldest = w->newer;
+	else
+		ts->tw[w->older].newer = w->newer;
+	if (w->newer == TCP_NONE)
+		ts->tw_newest = w->older;
+	else
+		ts->tw[w->newer].older = w->older;
+}
+
+static void tw_age_append(struct tcp_stack *ts, struct tcp_tw_entry *w)
+{
+	uint16_t self = (uint16_t)(w - ts->tw);
+	w->newer = TCP_NONE;
+	w->older = ts->tw_newest;
+	if (ts->tw_newest == TCP_NONE)
+		ts->tw_oldest = self;
+	else
+		ts->tw[ts->tw_newest].newer = self;
+	ts->tw_newest = self;
+}
+
+/* 2*MSL restarts now: the entry becomes the youngest. */
+static void tw_restart(struct keel *k, struct tcp_tw_entry *w)
+{
+	w->since = k->now_ms;
+	tw_age_unlink(&k->tcp, w);
+	tw_age_append(&k->tcp, w);
 }
 
 /* Table full (or tcp_max_tw_buckets reached): the connection simply
@@ -29,49 +73,52 @@ void tw_enter(struct keel *k, const struct tcp_tcb *t)
 	unsigned max = ts->sysctl.tcp_max_tw_buckets;
 	if (max > KEEL_TW_MAX)
 		max = KEEL_TW_MAX;
-	if (ts->pool[TCP_POOL_TIME_WAIT].in_use >= max) {
+	if (ts->pool[TCP_POOL_TIME_WAIT].in_use >= max || ts->tw_free == TCP_NONE) {
 		ts->mib.tw_overflow++;
 		return;
 	}
-	for (unsigned i = 0; i < KEEL_TW_MAX; i++) {
-		struct tcp_tw_entry *w = &ts->tw[i];
-		if (w->used)
-			continue;
-		memset(w, 0, sizeof(*w));
-		w->used = 1;
-		w->raddr = t->raddr;
-		w->lport = t->lport;
-		w->rport = t->rport;
-		w->snd_nxt = t->snd_nxt;
-		w->rcv_nxt = t->rcv_nxt;
-		w->wnd = tcb_rcv_wnd(t);
-		w->since = k->now_ms;
-		uint8_t *head = tw_bucket(k, w->raddr, w->rport, w->lport);
-		w->next = *head;
-		*head = (uint8_t)(i + 1);
-		ts->mib.tw++;
-		pool_take(k, TCP_POOL_TIME_WAIT);
-		return;
-	}
-	ts->mib.tw_overflow++;
+	uint16_t idx = ts->tw_free;
+	struct tcp_tw_entry *w = &ts->tw[idx];
+	ts->tw_free = w->hnext;
+	memset(w, 0, sizeof(*w));
+	w->raddr = t->raddr;
+	w->lport = t->lport;
+	w->rport = t->rport;
+	w->snd_nxt = t->snd_nxt;
+	w->rcv_nxt = t->rcv_nxt;
+	w->wnd = tcb_rcv_wnd(k, t);
+	w->since = k->now_ms;
+	uint16_t *head = tw_bucket(k, w->raddr, w->rport, w->lport);
+	w->hnext = *head;
+	*head = idx;
+	tw_age_append(ts, w);
+	ts->mib.tw++;
+	pool_take(k, TCP_POOL_TIME_WAIT);
 }
 
 static void tw_free(struct keel *k, struct tcp_tw_entry *w)
 {
-	uint8_t self = (uint8_t)(w - k->tcp.tw + 1);
-	uint8_t *link = tw_bucket(k, w->raddr, w->rport, w->lport);
-	while (*link && *link != self)
-		link = &k->tcp.tw[*link - 1].next;
-	if (*link)
-		*link = w->next;
-	w->used = 0;
+	struct tcp_stack *ts = &k->tcp;
+	uint16_t self = (uint16_t)(w - ts->tw);
+	uint16_t *link = tw_bucket(k, w->raddr, w->rport, w->lport);
+	for (unsigned n = 0; n < KEEL_TW_MAX && *link != TCP_NONE; n++) {
+		if (*link == self) {
+			*link = w->hnext;
+			break;
+		}
+		link = &ts->tw[*link].hnext;
+	}
+	tw_age_unlink(ts, w);
+	w->older = TW_FREE;
+	w->hnext = ts->tw_free;
+	ts->tw_free = self;
 	pool_give(k, TCP_POOL_TIME_WAIT);
 }
 
 /* A new incarnation takes the 4-tuple over (TWRecycled). */
 void tw_recycle(struct keel *k, struct tcp_tw_entry *w)
 {
-	if (!w->used)
+	if (!tw_used(w))
 		return;
 	k->tcp.mib.tw_recycled++;
 	tw_free(k, w);
@@ -101,10 +148,12 @@ int tw_reuse_ok(const struct keel *k, const struct tcp_tw_entry *w)
 
 struct tcp_tw_entry *tw_lookup(struct keel *k, uint32_t raddr, uint16_t rport, uint16_t lport)
 {
-	for (unsigned i = *tw_bucket(k, raddr, rport, lport); i; i = k->tcp.tw[i - 1].next) {
-		struct tcp_tw_entry *w = &k->tcp.tw[i - 1];
+	uint16_t i = *tw_bucket(k, raddr, rport, lport);
+	for (unsigned n = 0; n < KEEL_TW_MAX && i != TCP_NONE; n++) {
+		struct tcp_tw_entry *w = &k->tcp.tw[i];
 		if (w->rport == rport && w->lport == lport && w->raddr == raddr)
 			return w;
+		i = w->hnext;
 	}
 	return NULL;
 }
@@ -154,25 +203,21 @@ void tw_input(struct keel *k, struct tcp_tw_entry *w, const struct tcp_seg *s)
 		if (s->flags & TCP_RST)
 			tw_free(k, w);
 		else
-			w->since = k->now_ms;
+			tw_restart(k, w);
 		return;
 	}
 	if (s->flags & TCP_RST)
 		return;
 	if (s->flags & TCP_ACK)
-		w->since = k->now_ms;
+		tw_restart(k, w);
 	tw_send_ack(k, w, s);
 }
 
 unsigned tw_flush(struct keel *k)
 {
 	unsigned n = 0;
-	for (unsigned i = 0; i < KEEL_TW_MAX; i++) {
-		if (k->tcp.tw[i].used) {
-			tw_free(k, &k->tcp.tw[i]);
-			n++;
-		}
-	}
+	for (; n < KEEL_TW_MAX && k->tcp.tw_oldest != TCP_NONE; n++)
+		tw_free(k, &k->tcp.tw[k->tcp.tw_oldest]);
 	return n;
 }
 
@@ -181,11 +226,24 @@ uint32_t tw_deadline(const struct keel *k, const struct tcp_tw_entry *w)
 	return w->since + tw_len_ms(k);
 }
 
+/* Oldest first, and only while due: a tick that expires nothing looks at
+ * one entry.  At most TCP_TICK_BUDGET go per tick (the rest next tick),
+ * so a burst of expiries is spread, never one long tick. */
 void tw_tick(struct keel *k)
 {
-	for (unsigned i = 0; i < KEEL_TW_MAX; i++) {
-		struct tcp_tw_entry *w = &k->tcp.tw[i];
-		if (w->used && time_due(k->now_ms, tw_deadline(k, w)))
-			tw_free(k, w);
+	struct tcp_stack *ts = &k->tcp;
+	for (unsigned n = 0; n < TCP_TICK_BUDGET && ts->tw_oldest != TCP_NONE; n++) {
+		struct tcp_tw_entry *w = &ts->tw[ts->tw_oldest];
+		if (!time_due(k->now_ms, tw_deadline(k, w)))
+			return;
+		tw_free(k, w);
 	}
+}
+
+int tw_next_deadline(struct keel *k, uint32_t *when_ms)
+{
+	if (k->tcp.tw_oldest == TCP_NONE)
+		return 0;
+	*when_ms = tw_deadline(k, &k->tcp.tw[k->tcp.tw_oldest]);
+	return 1;
 }

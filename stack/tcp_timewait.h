@@ -1,4 +1,4 @@
-/* A connection in TIME_WAIT: Linux's timewait sock, 24 bytes.  The local
+/* A connection in TIME_WAIT: Linux's timewait sock, 28 bytes.  The local
  * address is the interface's (keel has one); keel_set_addr flushes every
  * entry when it changes (tcp_addr.c).  The entry keeps when 2*MSL last (re)started rather than its
  * deadline, so a live change of tcp_msl applies to it, and its age is known
@@ -13,7 +13,13 @@ struct tcp_tw_entry {
 	uint32_t snd_nxt, rcv_nxt;
 	uint32_t since;          /* 2*MSL (re)started: entry, or a later ACK-bearing segment */
 	uint16_t wnd;            /* window to advertise in re-ACKs */
-	uint8_t used;
-	uint8_t next;            /* hash chain: index + 1 of the next entry, 0 ends */
+	uint16_t hnext;          /* 4-tuple hash chain, or free-list link (TCP_NONE ends) */
+	/* Age order: every entry lasts the same 2*MSL from its `since`, and
+	 * `since` only moves to now, so a FIFO list is deadline order and the
+	 * tick looks at its head alone. */
+	uint16_t older, newer;   /* older: TW_FREE when the entry is free */
 };
+
+#define TW_FREE 0xfffeu
+static inline int tw_used(const struct tcp_tw_entry *w) { return w->older != TW_FREE; }
 #endif

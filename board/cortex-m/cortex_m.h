@@ -99,7 +99,8 @@ void Unexpected_Handler(void);   /* any IRQ the board did not claim */
 /* SysTick at 1 kHz from the core clock. */
 void systick_init(uint32_t core_hz);
 /* Set by every interrupt that may make work for the main loop; cleared by
- * board_wait_for_interrupt.  Prevents sleeping through an event that came
+ * board_wait_for_interrupt and board_sleep_until (SysTick does not set
+ * it: it brings no work).  Prevents sleeping through an event that came
  * in after the main loop looked. */
 extern volatile uint32_t cortex_m_wake;
 /* The fault path writes one byte without interrupts (the board's UART). */

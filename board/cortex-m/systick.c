@@ -5,6 +5,7 @@
 
 static volatile uint32_t millis;
 volatile uint32_t cortex_m_wake;
+static volatile uint32_t ticked;   /* a SysTick since the last wait */
 
 void systick_init(uint32_t core_hz)
 {
@@ -20,7 +21,7 @@ void systick_init(uint32_t core_hz)
 void SysTick_Handler(void)
 {
 	millis++;
-	cortex_m_wake = 1;
+	ticked = 1;   /* wakes board_wait_for_interrupt, not board_sleep_until */
 }
 
 uint32_t board_millis(void)
@@ -33,10 +34,29 @@ uint32_t board_millis(void)
 void board_wait_for_interrupt(void)
 {
 	uint32_t s = irq_save();
-	if (!cortex_m_wake)
+	if (!cortex_m_wake && !ticked)
 		cpu_wfi();
 	cortex_m_wake = 0;
+	ticked = 0;
 	irq_restore(s);
+}
+
+/* Sleeps through SysTicks until wake_ms or an interrupt that brings work
+ * (frame, key).  Each SysTick wakes the core for its handler; the loop
+ * then goes back to sleep at once. */
+void board_sleep_until(uint32_t wake_ms)
+{
+	for (;;) {
+		uint32_t s = irq_save();
+		if (cortex_m_wake || (int32_t)(millis - wake_ms) >= 0) {
+			cortex_m_wake = 0;
+			ticked = 0;
+			irq_restore(s);
+			return;
+		}
+		cpu_wfi();        /* returns with the IRQ pending; it runs below */
+		irq_restore(s);
+	}
 }
 
 void board_reset(void)

@@ -1,3 +1,8 @@
 QEMU_MACHINE := mps2-an385
 QEMU_NIC_MODEL := lan9118
 BOARD_SRCS := $(wildcard board/mps2-an385/*.c) drivers/eth/lan9118.c drivers/uart/cmsdk_uart.c
+# The shared TCP buffer pool (stack/include/keel/config.h): 1 MiB of the
+# 4 MiB data SRAM, 4096 chunks of 256 B (tcp_rmem/tcp_wmem max 65535).
+# Pool sizes: board/mps2-an385/config.mk.
+include board/mps2-an385/config.mk
+BOARD_CFLAGS := -DKEEL_CHUNK_ARENA=1048576 $(KEEL_CONFIG_mps2-an385)

@@ -51,8 +51,8 @@ static void check_invariants(void)
 {
 	const struct arp_state *a = &K.arp;
 	unsigned used = 0, per[KEEL_ARP_CACHE_SIZE] = {0};
-	assert(a->queued <= KEEL_ARP_QUEUE_LEN);
-	for (int i = 0; i < KEEL_ARP_QUEUE_LEN; i++) {
+	assert(a->queued <= ARP_QUEUE_SLOTS);
+	for (int i = 0; i < ARP_QUEUE_SLOTS; i++) {
 		const struct arp_qslot *q = &a->queue[i];
 		if (q->len == 0)
 			continue;

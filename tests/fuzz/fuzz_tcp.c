@@ -159,11 +159,7 @@ static void add_handle(int h)
 /* The TCB behind a live connection handle (white-box, for ISN and ports). */
 static const struct tcp_tcb *tcb_of(int h)
 {
-	if (h < 0 || (h & TCP_H_LISTEN) || (h & 0xff) >= KEEL_TCP_MAX_CONN)
-		return NULL;
-	if (tcp_get_state(&K, h) < 0)
-		return NULL;
-	return &K.tcp.tcbs[h & 0xff];
+	return tcb_from_handle(&K, h);
 }
 
 /* ------------------------------------------------------------ the wire */
@@ -711,7 +707,7 @@ static void finish(void)
 	for (unsigned n = 0; n < 20000 && tcp_pools_in_use(&K); n++) {
 		uint32_t due;
 		int32_t d = 1000;
-		if (tcp_next_deadline(&K, &due)) {
+		if (keel_next_deadline(&K, &due)) {
 			d = (int32_t)(due - now);
 			if (d < 1)
 				d = 1;
@@ -722,6 +718,14 @@ static void finish(void)
 	}
 	check("every timer");
 	if (tcp_pools_in_use(&K)) {
+		for (unsigned i = 0; i < KEEL_TCP_MAX_CONN; i++) {
+			const struct tcp_tcb *t = &K.tcp.tcbs[i];
+			if (t->flags & TCB_F_USED)
+				TRACE("left: TCB %u %s flags %#x timers %#x due %d ms (wheel base %d ms, count %u)\n", i,
+				      tcp_state_name((enum tcp_state)t->state), t->flags, t->timers,
+				      (int)(t->timer_due[TCB_T_RTX] - now), (int)(K.tcp.wheel.base - now),
+				      K.tcp.wheel.count);
+		}
 		struct keel_pool_usage u[TCP_NPOOLS];
 		for (int p = 0; p < TCP_NPOOLS; p++)
 			tcp_pool_get(&K, (enum tcp_pool)p, &u[p]);

@@ -267,3 +267,43 @@ def test_uptime_advances(dut):
     time.sleep(1.0)
     b = ms()
     assert 700 <= b - a <= 5000, (a, b)
+
+
+def test_mem_shows_chunk_pool_and_tcb_size(dut):
+    out = dut.cmd("mem")
+    rows = {m.group(1): tuple(int(v) for v in m.groups()[1:3]) + (m.group(4),) +
+            tuple(int(v) for v in m.groups()[4:]) for m in re.finditer(
+                r"^(\w+)\s+(\d+)\s+(\d+)\s+(\d+|-)\s+(\d+)\s+(\d+)\s*$", out, re.M)}
+    assert "chunks" in rows, out
+    size, in_use, peak, entry, total = rows["chunks"]
+    assert in_use <= int(peak) <= size and total == size * entry, out
+    m = re.search(r"^chunk_pool\s+chunk (\d+) bytes, pressure (yes|no) \(tcp_mem (\d+) (\d+) (\d+)\), "
+                  r"sizeof\(struct tcp_tcb\) (\d+)$", out, re.M)
+    assert m, out
+    chunk, pressure, low, mid, high, tcb = m.groups()
+    assert int(chunk) == entry and pressure == "no", out
+    assert int(low) <= int(mid) <= int(high) == size, out
+    assert int(tcb) == rows["tcb"][3] and int(tcb) <= 256, out   # no buffers inside
+    rmem = dut.cmd("sysctl net.ipv4.tcp_rmem")
+    m = re.match(r"^net\.ipv4\.tcp_rmem = (\d+)\t(\d+)\t(\d+)$", rmem)
+    assert m and int(m.group(1)) <= int(m.group(2)) <= int(m.group(3)) <= 65535, rmem
+    assert "net.ipv4.tcp_mem = %s\t%s\t%s" % (low, mid, high) in dut.cmd("sysctl -a")
+
+
+def test_ss_m_shows_idle_connections_hold_no_chunk(dut, echo_conns):
+    rmem = [int(v) for v in re.findall(r"\d+", dut.cmd("sysctl tcp_rmem"))[-3:]]
+    wmem = [int(v) for v in re.findall(r"\d+", dut.cmd("sysctl tcp_wmem"))[-3:]]
+    pat = re.compile(r"skmem:\(r(\d+),rb(\d+),t0,tb(\d+),f0,w(\d+),o0,bl0,d(\d+)\)")
+    deadline = time.time() + 5
+    while True:     # the echoes' last ACK may still be on its way
+        out = dut.cmd("ss -m state established")
+        mems = [tuple(map(int, g)) for g in pat.findall(out)]
+        if len(mems) == N_ECHO and all(r == 0 and w == 0 for r, _, _, w, _ in mems) or \
+                time.time() > deadline:
+            break
+        time.sleep(0.2)
+    assert len(mems) == N_ECHO, out
+    for r, rb, tb, w, d in mems:
+        assert r == 0 and w == 0 and d == 0, out
+        assert rmem[1] <= rb <= rmem[2] and wmem[1] <= tb <= wmem[2], out
+    assert "skmem" not in dut.cmd("ss state established"), "skmem without -m"

@@ -17,7 +17,7 @@ STABLE = ["TcpActiveOpens", "TcpPassiveOpens", "TcpAttemptFails", "TcpEstabReset
 
 def counter_name(nstat):
     """TcpExtListenDrops -> keel_netstat_TcpExt_ListenDrops (longest group first)."""
-    for group in ("TcpExt", "Tcp", "Udp", "Dhcp", "Ip", "Icmp", "Arp", "Eth", "Link"):
+    for group in ("TcpExt", "Tcp", "Udp", "Dhcp", "Dns", "Ip", "Icmp", "Arp", "Eth", "Link"):
         if nstat.startswith(group):
             return "keel_netstat_%s_%s" % (group, nstat[len(group):])
     raise AssertionError("unknown group in %r" % nstat)
@@ -84,3 +84,16 @@ def test_metrics_agree_with_console_netstat(dut):
             (name, metric(samples, counter_name(name)), console[name])
     # and every counter of the table is in /metrics (no more, no fewer)
     assert len([n for n in metric_names if n.startswith("keel_netstat_")]) == len(console)
+
+
+def test_metrics_chunk_pool_and_memory_counters(dut):
+    samples, types = keelhttp.metrics(dut)
+    size = metric(samples, "keel_chunks", kind="size")
+    # This scrape's own response may hold a few chunks while it is made.
+    assert 0 <= metric(samples, "keel_chunks", kind="in_use") <= \
+        metric(samples, "keel_chunks", kind="high_water") <= size
+    assert types["keel_chunks"] == "gauge" and types["keel_tcp_memory_pressure"] == "gauge"
+    assert metric(samples, "keel_tcp_memory_pressure") in (0, 1)
+    for name in ("TCPMemoryPressures", "TCPRcvQDrop", "PruneCalled", "OfoPruned", "TCPOFODrop"):
+        assert types["keel_netstat_TcpExt_" + name] == "counter", name
+        assert metric(samples, "keel_netstat_TcpExt_" + name) >= 0

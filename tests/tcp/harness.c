@@ -583,6 +583,22 @@ void th_check_invariants(struct th *t, int line)
 	tcp_pool_get(t->k, TCP_POOL_TIME_WAIT, &tw);
 	if (counts[TCP_TIME_WAIT] > tw.size + KEEL_TCP_MAX_CONN)
 		th_fail(t, line, "TIME_WAIT count %u beyond every pool", counts[TCP_TIME_WAIT]);
+	/* The chunk pool: every chunk in use belongs to a live TCB's queue
+	 * (none leaked, none held by a freed TCB), and each queue covers
+	 * its readable bytes. */
+	unsigned held = 0;
+	for (unsigned i = 0; i < KEEL_TCP_MAX_CONN; i++) {
+		const struct tcp_tcb *tb = &t->k->tcp.tcbs[i];
+		unsigned c = chunkq_chunks(&tb->sndq) + chunkq_chunks(&tb->rcvq);
+		if (!(tb->flags & TCB_F_USED) && c)
+			th_fail(t, line, "free TCB %u holds %u chunks", i, c);
+		if (tb->rcvq.len > tb->rcvq.end || tb->sndq.len != tb->sndq.end)
+			th_fail(t, line, "TCB %u: queue lengths broken", i);
+		held += c;
+	}
+	if (held != t->k->tcp.chunks.in_use || held > CHUNK_COUNT)
+		th_fail(t, line, "chunks: %u held by TCBs, %u in use in the pool", held,
+			(unsigned)t->k->tcp.chunks.in_use);
 }
 
 void th_conn_select(struct th *t, int line, int i)
@@ -885,7 +901,7 @@ void th_recv_expect(struct th *t, int line, const char *text)
  * last RECV_EXPECT_N stopped) and compares them. */
 void th_recv_expect_n(struct th *t, int line, size_t n)
 {
-	static uint8_t buf[KEEL_TCP_RCVBUF];
+	static uint8_t buf[65535];
 	size_t got = 0;
 	th_setup(t);
 	if (n > sizeof(buf))

@@ -22,3 +22,24 @@ SCRIPT(fin_in_order_drops_out_of_order_data_beyond_it)
 	INJECT("< . 2:2(0) ack 2 win 8192");
 	ASSERT_POOLS(.tcbs = 0);
 }
+
+/* A main loop that ticks seldom (every 30 minutes here): the timer wheel
+ * caught up at most a few seconds of its own time per tick, 32 ms a turn,
+ * so after a long gap every timer fired hours late (and after 2^31 ms of
+ * lag, never: fuzz_tcp's leak).  It now jumps to the next cascade when
+ * nothing at level 0 is due: the orphan's FIN retransmits run out and its
+ * TCB goes within a few ticks. */
+SCRIPT(timers_fire_after_long_tick_gaps)
+{
+	LISTEN(7, 5);
+	ESTABLISH();
+	CLOSE();
+	EXPECT("> F. 1:1(0) ack 1");
+	IGNORE_OUTPUT(1);
+	for (int i = 0; i < 20; i++) {
+		t->now += 30u * 60u * 1000u;
+		ADVANCE_MS(1);
+	}
+	IGNORE_OUTPUT(0);
+	ASSERT_POOLS(.tcbs = 0);
+}

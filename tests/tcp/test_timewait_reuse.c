@@ -3,6 +3,7 @@
  * timestamps, Linux tcp_timewait_state_process TCP_TW_SYN), and
  * tcp_tw_reuse for the device's own connects (Linux tcp_twsk_unique). */
 #include "harness.h"
+#include "tcp_internal.h"
 
 /* The device closes first and ends in TIME_WAIT: both sides' FINs at
  * relative seq 1, so RCV.NXT = SND.NXT = 2 afterwards. */
@@ -220,14 +221,14 @@ SCRIPT(tw_reuse_ephemeral_port)
 	K->tcp.ephemeral_next = port;
 	int h = tcp_connect(K, TH_PEER_IP, 80, 0);
 	ASSERT_TRUE(h >= 0);
-	ASSERT_TRUE(K->tcp.tcbs[h & 0xff].lport != port);
+	ASSERT_TRUE(K->tcp.tcbs[tcp_handle_slot(h)].lport != port);
 	ASSERT_COUNTER(tw_recycled, 0);
 	CALL_EXPECT(tcp_abort(K, h), KEEL_OK);
 	SYSCTL(tcp_tw_reuse, 1);
 	K->tcp.ephemeral_next = port;
 	h = tcp_connect(K, TH_PEER_IP, 80, 0);
 	ASSERT_TRUE(h >= 0);
-	ASSERT_TRUE(K->tcp.tcbs[h & 0xff].lport == port);
+	ASSERT_TRUE(K->tcp.tcbs[tcp_handle_slot(h)].lport == port);
 	ASSERT_COUNTER(tw_recycled, 1);
 	ASSERT_POOLS(.time_wait = 0);
 	NO_FINAL_CHECK();

@@ -175,6 +175,36 @@ static void test_move(void **state)
 	assert_int_equal(P.in_use, 0);
 }
 
+/* Whole chunks change queues without a copy and without a new chunk: the
+ * pool's use stays the same, even when it is dry. */
+static void test_move_relinks_whole_chunks(void **state)
+{
+	(void)state;
+	struct chunkq a, b, hog;
+	chunkq_init(&a);
+	chunkq_init(&b);
+	chunkq_init(&hog);
+	assert_int_equal(chunkq_put(&a, &P, src, 3 * CHUNK_SIZE + 10, 100), 3 * CHUNK_SIZE + 10);
+	assert_int_equal(chunkq_drop(&a, &P, 5), 5);
+	(void)chunkq_put(&hog, &P, src, 65535, CHUNK_COUNT);    /* the rest of the pool */
+	while (chunk_pool_free(&P) > 0)
+		(void)chunkq_write(&hog, &P, hog.end, src, 1, 1);
+	unsigned used = P.in_use;
+	uint32_t n = a.len;
+	assert_int_equal(chunkq_move(&b, &a, &P, n, 0), n);
+	assert_int_equal(P.in_use, used);
+	assert_int_equal(a.len, 0);
+	assert_int_equal(chunkq_chunks(&a), 0);
+	assert_int_equal(chunkq_peek(&b, &P, 0, dst, n), n);
+	assert_memory_equal(dst, src + 5, n);
+	/* a partial move stops where an exact hand-over ends */
+	assert_int_equal(chunkq_move(&a, &b, &P, CHUNK_SIZE + 1, 0), CHUNK_SIZE - 5);
+	chunkq_clear(&a, &P);
+	chunkq_clear(&b, &P);
+	chunkq_clear(&hog, &P);
+	assert_int_equal(P.in_use, 0);
+}
+
 /* A long stream through one queue, in and out in uneven pieces: every byte
  * comes out in order and the chunks held never exceed what the bytes need. */
 static void test_stream(void **state)
@@ -209,6 +239,7 @@ int main(void)
 		cmocka_unit_test_setup(test_truncate_prunes_beyond_len, setup),
 		cmocka_unit_test_setup(test_chunk_limit_and_dry_pool, setup),
 		cmocka_unit_test_setup(test_move, setup),
+		cmocka_unit_test_setup(test_move_relinks_whole_chunks, setup),
 		cmocka_unit_test_setup(test_stream, setup),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

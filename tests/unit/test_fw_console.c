@@ -7,6 +7,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 #include <cmocka.h>
@@ -162,6 +163,26 @@ static void test_sysctl_parser(void **state)
 	assert_non_null(strstr(out, "net.ipv4.tcp_msl = 30"));
 }
 
+/* The memory knobs print and take three values, tab-separated as Linux
+ * prints them; ss -m is an option ss knows. */
+static void test_memory_knobs(void **state)
+{
+	(void)state;
+	char want[96];
+	snprintf(want, sizeof want, "net.ipv4.tcp_rmem = %u\t%u\t%u", (unsigned)KEEL_TCP_BUF_MIN,
+		 (unsigned)KEEL_TCP_RCVBUF, (unsigned)KEEL_TCP_BUF_MAX);
+	assert_non_null(strstr(type("sysctl tcp_rmem\r"), want));
+	assert_non_null(strstr(type("sysctl -w net.ipv4.tcp_wmem=512 4096 8192\r"),
+			       "net.ipv4.tcp_wmem = 512\t4096\t8192"));
+	uint32_t v[KEEL_SYSCTL_VEC_MAX];
+	assert_int_equal(keel_sysctl_get_vec(fw_stack(), "tcp_wmem", v), 3);
+	assert_true(v[0] == 512 && v[1] == 4096 && v[2] == 8192);
+	assert_non_null(strstr(type("sysctl tcp_wmem=4096 512 8192\r"), "sysctl: tcp_wmem must be 3 values"));
+	assert_non_null(strstr(type("sysctl tcp_mem=1 2\r"), "sysctl: tcp_mem must be 3 values"));
+	assert_non_null(strstr(type("sysctl -a\r"), "net.ipv4.tcp_mem = "));
+	assert_null(strstr(type("ss -m\r"), "unknown option"));
+}
+
 static void test_ifconfig_parser(void **state)
 {
 	(void)state;
@@ -283,6 +304,7 @@ int main(void)
 		cmocka_unit_test_setup(test_unknown_command_suggests, setup),
 		cmocka_unit_test_setup(test_help, setup),
 		cmocka_unit_test_setup(test_sysctl_parser, setup),
+		cmocka_unit_test_setup(test_memory_knobs, setup),
 		cmocka_unit_test_setup(test_ifconfig_parser, setup),
 		cmocka_unit_test_setup(test_watch_parser, setup),
 		cmocka_unit_test_setup(test_ss_parser, setup),

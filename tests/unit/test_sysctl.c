@@ -7,6 +7,7 @@
 #include <string.h>
 #include <cmocka.h>
 #include <keel/config.h>
+#include "chunkq.h"
 #include "sysctl.h"
 
 struct expect {
@@ -75,11 +76,64 @@ static void test_defaults_by_name(void **state)
 }
 
 /* The listing has exactly the knobs, under their full Linux names. */
+/* The memory knobs: three values each ("min default max" / "low
+ * pressure high"), by name, set together, in order and in range. */
+#define NVEC 3
+static const char *const vec_names[NVEC] = { "tcp_rmem", "tcp_wmem", "tcp_mem" };
+
+static void test_vector_knobs(void **state)
+{
+	(void)state;
+	uint32_t v[KEEL_SYSCTL_VEC_MAX];
+	assert_int_equal(tcp_sysctl_get_vec(&s, "tcp_syncookies", v), 1);
+	assert_int_equal(v[0], 1);
+	assert_int_equal(tcp_sysctl_get_vec(&s, "net.ipv4.tcp_rmem", v), 3);
+	assert_int_equal(v[0], KEEL_TCP_BUF_MIN);
+	assert_int_equal(v[1], KEEL_TCP_RCVBUF);
+	assert_int_equal(v[2], KEEL_TCP_BUF_MAX);
+	assert_int_equal(tcp_sysctl_get_vec(&s, "tcp_wmem", v), 3);
+	assert_int_equal(v[1], KEEL_TCP_SNDBUF);
+	assert_int_equal(tcp_sysctl_get_vec(&s, "tcp_mem", v), 3);
+	assert_true(v[0] <= v[1] && v[1] <= v[2] && v[2] == CHUNK_COUNT);
+	assert_int_equal(tcp_sysctl_get_vec(&s, "tcp_nosuch", v), KEEL_SYSCTL_ENOENT);
+	/* set: spaces or tabs between the values */
+	assert_int_equal(tcp_sysctl_set(&s, "tcp_rmem", "512 4096\t65535", NULL), KEEL_SYSCTL_OK);
+	assert_int_equal(s.tcp_rmem[0], 512);
+	assert_int_equal(s.tcp_rmem[1], 4096);
+	assert_int_equal(s.tcp_rmem[2], 65535);
+	assert_int_equal(tcp_sysctl_set(&s, "tcp_mem", "1 2 3", NULL), KEEL_SYSCTL_OK);
+	assert_int_equal(s.tcp_mem[2], 3);
+	/* rejected, nothing changed: out of order, out of range, too few or
+	 * too many values, not numbers, beyond the window without scaling */
+	static const char *const bad[] = {
+		"4096 2048 8192", "100 2048 8192", "1024 2048 65536", "1024 2048", "1024 2048 4096 8192",
+		"", "a b c", "1024 2048 -1", "1024 2048 99999999999",
+	};
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		struct tcp_sysctl before;
+		const char *why = NULL;
+		memcpy(&before, &s, sizeof s);
+		assert_int_equal(tcp_sysctl_set(&s, "tcp_wmem", bad[i], &why), KEEL_SYSCTL_EINVAL);
+		assert_non_null(why);
+		assert_memory_equal(&before, &s, sizeof s);
+	}
+	char big[32];
+	snprintf(big, sizeof big, "1 2 %u", (unsigned)CHUNK_COUNT + 1u);
+	assert_int_equal(tcp_sysctl_set(&s, "tcp_mem", big, NULL), KEEL_SYSCTL_EINVAL);
+}
+
 static void test_listing(void **state)
 {
 	(void)state;
 	char full[64];
-	assert_int_equal(keel_sysctl_count(), N);
+	assert_int_equal(keel_sysctl_count(), N + NVEC);
+	for (size_t i = 0; i < NVEC; i++) {
+		snprintf(full, sizeof full, "net.ipv4.%s", vec_names[i]);
+		int found = 0;
+		for (size_t j = 0; j < keel_sysctl_count(); j++)
+			found += strcmp(keel_sysctl_name(j), full) == 0;
+		assert_int_equal(found, 1);
+	}
 	for (size_t i = 0; i < N; i++) {
 		snprintf(full, sizeof full, "net.ipv4.%s", knobs[i].name);
 		int found = 0;
@@ -87,7 +141,7 @@ static void test_listing(void **state)
 			found += strcmp(keel_sysctl_name(j), full) == 0;
 		assert_int_equal(found, 1);
 	}
-	assert_null(keel_sysctl_name(N));
+	assert_null(keel_sysctl_name(N + NVEC));
 }
 
 /* Each knob takes its bounds by either name, reads them back, and changes
@@ -204,6 +258,7 @@ int main(void)
 		cmocka_unit_test_setup(test_defaults_in_struct, setup),
 		cmocka_unit_test_setup(test_defaults_by_name, setup),
 		cmocka_unit_test_setup(test_listing, setup),
+		cmocka_unit_test_setup(test_vector_knobs, setup),
 		cmocka_unit_test_setup(test_set_get_each, setup),
 		cmocka_unit_test_setup(test_out_of_range, setup),
 		cmocka_unit_test_setup(test_overflow, setup),

@@ -111,9 +111,9 @@ static void test_handles(void **state)
 	assert_int_equal(tcp_close(&K, c), KEEL_OK);
 	assert_int_equal(tcp_close(&K, c), KEEL_EBADF);            /* double close */
 	assert_int_equal(tcp_send(&K, c, "x", 1), KEEL_EBADF);
-	int c2 = tcp_connect(&K, PEER, 80, 0);                      /* same slot, new generation */
+	int c2 = tcp_connect(&K, PEER, 80, 0);                      /* the next slot: oldest free first */
 	assert_true(c2 >= 0);
-	assert_int_equal(c2 & 0xff, c & 0xff);
+	assert_int_not_equal(tcp_handle_slot(c2), tcp_handle_slot(c));
 	assert_int_not_equal(c2, c);
 	assert_int_equal(tcp_get_state(&K, c), KEEL_EBADF);
 	assert_int_equal(tcp_abort(&K, c2), KEEL_OK);
@@ -147,12 +147,67 @@ static void test_pool_exhaustion(void **state)
 	assert_int_equal(tcp_curr_estab(&K), 0);
 }
 
+/* Generations never wrap (issue 12 bug 5): every slot at its next-to-last
+ * generation, two full rounds of the pool spend them; then every slot is
+ * retired, no handle ever seen (nor one with a wrapped generation) is
+ * valid, and the pool refuses instead of reusing. */
+static void test_generation_retires(void **state)
+{
+	(void)state;
+	enum { N = KEEL_TCP_MAX_CONN };
+	for (int i = 0; i < N; i++)
+		K.tcp.tcbs[i].gen = TCP_H_GEN_MAX - 1u;
+	int seen[2 * N];
+	for (int i = 0; i < 2 * N; i++) {
+		seen[i] = tcp_connect(&K, PEER, 80, 0);
+		assert_true(seen[i] >= 0);                      /* bit 31 never set */
+		assert_int_equal(tcp_handle_gen(seen[i]), i < N ? TCP_H_GEN_MAX - 1u : TCP_H_GEN_MAX);
+		assert_int_equal(tcp_abort(&K, seen[i]), KEEL_OK);
+	}
+	assert_int_equal(K.tcp.tcbs_retired, N);
+	assert_int_equal(tcp_connect(&K, PEER, 80, 0), KEEL_ENOMEM);
+	for (int i = 0; i < 2 * N; i++)
+		assert_int_equal(tcp_get_state(&K, seen[i]), KEEL_EBADF);
+	for (unsigned slot = 0; slot < N; slot++) {
+		assert_int_equal(tcp_get_state(&K, tcp_handle_make(slot, 0)), KEEL_EBADF);
+		assert_int_equal(tcp_get_state(&K, tcp_handle_make(slot, 1)), KEEL_EBADF);
+	}
+	/* Listeners too: the spent slot is skipped, another one serves. */
+	K.tcp.listeners[0].gen = TCP_H_GEN_MAX;
+	int l = tcp_listen(&K, 7, 5);
+	assert_int_equal(tcp_handle_slot(l), KEEL_TCP_MAX_CONN);
+	assert_int_equal(tcp_close(&K, l), KEEL_OK);
+	assert_int_equal(K.tcp.listeners_retired, 1);
+	int l2 = tcp_listen(&K, 7, 5);
+	assert_int_equal(tcp_handle_slot(l2), KEEL_TCP_MAX_CONN + 1);
+	assert_int_equal(tcp_accept(&K, l), KEEL_EBADF);
+	assert_int_equal(tcp_accept(&K, l2), KEEL_EWOULDBLOCK);
+}
+
+/* Handles cover the whole index space: the last TCB and the last listener
+ * slot make handles that name them and nothing else. */
+static void test_handle_width(void **state)
+{
+	(void)state;
+	assert_true(TCP_H_SLOTS - 1u <= TCP_H_IDX_MASK);
+	assert_true(((uint64_t)TCP_H_GEN_MAX << TCP_H_IDX_BITS | TCP_H_IDX_MASK) <= 0x7fffffffu);
+	int h[KEEL_TCP_MAX_CONN];
+	for (int i = 0; i < KEEL_TCP_MAX_CONN; i++)
+		h[i] = tcp_connect(&K, PEER, 80, 0);
+	assert_int_equal(tcp_handle_slot(h[KEEL_TCP_MAX_CONN - 1]), KEEL_TCP_MAX_CONN - 1);
+	assert_int_equal(tcp_get_state(&K, h[KEEL_TCP_MAX_CONN - 1]), TCP_SYN_SENT);
+	/* The same slot in the listener range is not this TCB. */
+	assert_int_equal(tcp_get_state(&K, h[KEEL_TCP_MAX_CONN - 1] + 1), KEEL_EBADF);
+	for (int i = 0; i < KEEL_TCP_MAX_CONN; i++)
+		assert_int_equal(tcp_abort(&K, h[i]), KEEL_OK);
+}
+
 static void test_sizes(void **state)
 {
 	(void)state;
 	/* Host sizes equal the Cortex-M ones: fixed-width fields only. */
-	assert_true(sizeof(struct tcp_synq_entry) <= 32);
-	assert_true(sizeof(struct tcp_tw_entry) <= 24);
+	assert_true(sizeof(struct tcp_synq_entry) <= 40);
+	assert_true(sizeof(struct tcp_tw_entry) <= 32);
 }
 
 int main(void)
@@ -162,6 +217,8 @@ int main(void)
 		cmocka_unit_test_setup(test_parse_header, setup),
 		cmocka_unit_test_setup(test_handles, setup),
 		cmocka_unit_test_setup(test_pool_exhaustion, setup),
+		cmocka_unit_test_setup(test_generation_retires, setup),
+		cmocka_unit_test_setup(test_handle_width, setup),
 		cmocka_unit_test_setup(test_sizes, setup),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -15,11 +15,19 @@
 #define KEEL_ETH_HDR_LEN 14
 #define KEEL_FRAME_MAX (KEEL_ETH_HDR_LEN + KEEL_MTU)
 
+/* Neighbours remembered: one per connection (every peer may be on the
+ * link), at least 8.  KEEL_TCP_MAX_CONN is defined below or by -D. */
 #ifndef KEEL_ARP_CACHE_SIZE
-#define KEEL_ARP_CACHE_SIZE 8          /* neighbours remembered */
+#define KEEL_ARP_CACHE_SIZE (KEEL_TCP_MAX_CONN > 8 ? KEEL_TCP_MAX_CONN : 8)
 #endif
 #ifndef KEEL_ARP_QUEUE_LEN
 #define KEEL_ARP_QUEUE_LEN 3           /* packets waiting for resolution, all neighbours */
+#endif
+/* Small (64-byte) slots beside those, for the control segments a burst
+ * of connections sends (a SYN-ACK is 44 bytes): 64 SYNs from one
+ * resolving host need 64 SYN-ACKs kept, not 64 MTUs. */
+#ifndef KEEL_ARP_QUEUE_SMALL
+#define KEEL_ARP_QUEUE_SMALL 0
 #endif
 #ifndef KEEL_ARP_QUEUE_PER_ENTRY
 #define KEEL_ARP_QUEUE_PER_ENTRY 1     /* ... of which one neighbour may hold */
@@ -110,14 +118,22 @@
 #ifndef KEEL_TW_MAX
 #define KEEL_TW_MAX 64                 /* TIME_WAIT entries */
 #endif
-#ifndef KEEL_TW_BUCKETS
-#define KEEL_TW_BUCKETS 32             /* TIME_WAIT lookup hash heads (one byte each) */
-#endif
+/* Per-connection buffers are budgets in the shared chunk pool, not
+ * memory of their own: tcp_wmem / tcp_rmem = "min default max" (sysctl). */
 #ifndef KEEL_TCP_SNDBUF
-#define KEEL_TCP_SNDBUF 2048           /* per-connection send buffer, bytes */
+#define KEEL_TCP_SNDBUF 2048           /* tcp_wmem default: a new connection's send budget */
 #endif
 #ifndef KEEL_TCP_RCVBUF
-#define KEEL_TCP_RCVBUF 2048           /* per-connection receive buffer, bytes */
+#define KEEL_TCP_RCVBUF 2048           /* tcp_rmem default: a new connection's receive budget */
+#endif
+#ifndef KEEL_TCP_BUF_MIN
+#define KEEL_TCP_BUF_MIN 1024          /* tcp_rmem / tcp_wmem min: kept under pressure */
+#endif
+/* tcp_rmem / tcp_wmem max: one connection's two full queues (each may
+ * straddle two more chunks than its bytes fill) fit the arena, <= 64 KiB. */
+#ifndef KEEL_TCP_BUF_MAX
+#define KEEL_TCP_BUF_MAX ((KEEL_CHUNK_ARENA - 4 * KEEL_CHUNK_SIZE) / 2 < 65535 ? \
+			  (KEEL_CHUNK_ARENA - 4 * KEEL_CHUNK_SIZE) / 2 : 65535)
 #endif
 
 /* --- shared buffer pool (chunkq.h) ---
@@ -153,25 +169,30 @@
 
 /* Build-time sanity: a bad combination fails the build, not the board. */
 _Static_assert(KEEL_MTU >= 576 && KEEL_MTU <= 1500, "MTU out of range");
-_Static_assert(KEEL_ARP_QUEUE_PER_ENTRY <= KEEL_ARP_QUEUE_LEN, "ARP queue bounds");
-_Static_assert(KEEL_ARP_CACHE_SIZE >= 1 && KEEL_ARP_CACHE_SIZE <= 255, "ARP cache size");
-_Static_assert(KEEL_ARP_QUEUE_PER_ENTRY >= 1 && KEEL_ARP_QUEUE_LEN <= 255, "ARP queue size");
+_Static_assert(KEEL_ARP_QUEUE_PER_ENTRY <= KEEL_ARP_QUEUE_LEN + KEEL_ARP_QUEUE_SMALL, "ARP queue bounds");
+_Static_assert(KEEL_ARP_CACHE_SIZE >= 1 && KEEL_ARP_CACHE_SIZE < 65535, "ARP cache size (uint16 links)");
+_Static_assert(KEEL_ARP_QUEUE_PER_ENTRY >= 1 && KEEL_ARP_QUEUE_LEN + KEEL_ARP_QUEUE_SMALL < 65535,
+	       "ARP queue size");
 _Static_assert(KEEL_ARP_QUEUE_SLOT >= 64 && KEEL_ARP_QUEUE_SLOT <= KEEL_MTU, "ARP slot size");
 _Static_assert(KEEL_ARP_MAX_PENDING >= 1 && KEEL_ARP_MAX_PENDING <= KEEL_ARP_CACHE_SIZE,
 	       "ARP pending bound");
 _Static_assert(KEEL_ARP_MAX_RETRIES >= 0 && KEEL_ARP_MAX_RETRIES < 255, "ARP retries");
 _Static_assert(KEEL_ICMP_ERR_BURST >= 1 && KEEL_ICMP_ERR_PER_SEC >= 1, "ICMP error rate limit");
 _Static_assert(KEEL_INSTANCES >= 1 && KEEL_INSTANCES <= 16, "instances");
-_Static_assert(KEEL_TCP_MAX_CONN >= 1 && KEEL_TCP_MAX_CONN <= 255, "TCB pool size");
+/* Pool entries link by uint16 index, 0xffff ending a chain; listeners by
+ * uint8; timer-wheel node ids (TCBs, then SYN-queue entries) stay below
+ * 0x8000 (tcp_wheel.h). */
+_Static_assert(KEEL_TCP_MAX_CONN >= 1 && KEEL_TCP_MAX_CONN + KEEL_TCP_MAX_LISTEN < 65535, "TCB pool size");
 _Static_assert(KEEL_TCP_MAX_LISTEN >= 1 && KEEL_TCP_MAX_LISTEN < 255, "listener pool size");
-_Static_assert(KEEL_SYN_BACKLOG >= 1 && KEEL_SYN_BACKLOG <= 65535, "SYN queue size (fits tcp_max_syn_backlog)");
-_Static_assert(KEEL_TW_MAX >= 1 && KEEL_TW_MAX <= 254, "TIME_WAIT table size (chains link by uint8 index + 1)");
-_Static_assert((KEEL_TW_BUCKETS & (KEEL_TW_BUCKETS - 1)) == 0 && KEEL_TW_BUCKETS <= 256,
-	       "TIME_WAIT buckets: a power of two");
+_Static_assert(KEEL_SYN_BACKLOG >= 1 && KEEL_SYN_BACKLOG < 65535, "SYN queue size (fits tcp_max_syn_backlog)");
+_Static_assert(KEEL_TCP_MAX_CONN + KEEL_SYN_BACKLOG < 0x8000, "timer node ids");
+_Static_assert(KEEL_TW_MAX >= 1 && KEEL_TW_MAX < 65535, "TIME_WAIT table size");
 _Static_assert(KEEL_TCP_SNDBUF <= 32768 && KEEL_TCP_RCVBUF <= 32768, "buffers fit uint16 and the unscaled window");
 _Static_assert(KEEL_TCP_SNDBUF >= 536 && KEEL_TCP_RCVBUF >= 536, "TCP buffers too small");
-_Static_assert((KEEL_TCP_SNDBUF & (KEEL_TCP_SNDBUF - 1)) == 0, "send buffer must be a power of two");
-_Static_assert((KEEL_TCP_RCVBUF & (KEEL_TCP_RCVBUF - 1)) == 0, "receive buffer must be a power of two");
+_Static_assert(KEEL_TCP_BUF_MIN >= KEEL_CHUNK_SIZE && KEEL_TCP_BUF_MIN <= KEEL_TCP_SNDBUF &&
+	       KEEL_TCP_BUF_MIN <= KEEL_TCP_RCVBUF, "tcp_rmem/tcp_wmem min: a chunk .. default");
+_Static_assert(KEEL_TCP_SNDBUF <= KEEL_TCP_BUF_MAX && KEEL_TCP_RCVBUF <= KEEL_TCP_BUF_MAX &&
+	       KEEL_TCP_BUF_MAX <= 65535, "tcp_rmem/tcp_wmem: default <= max <= 65535 (no window scaling)");
 _Static_assert(KEEL_CHUNK_SIZE >= 64 && (KEEL_CHUNK_SIZE & (KEEL_CHUNK_SIZE - 1)) == 0,
 	       "chunk size: a power of two, at least 64");
 _Static_assert(KEEL_CHUNK_ARENA % KEEL_CHUNK_SIZE == 0, "the arena is whole chunks");

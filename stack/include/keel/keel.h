@@ -2,9 +2,10 @@
  * main loop makes (keel_input in port.h, keel_tick here).
  *
  * Applications and firmware include <keel/...> headers only (make test
- * checks firmware/): keel.h, tcp.h (sockets), stats.h (counters, pools,
- * connection table), sysctl.h (Linux-named knobs), config.h (compile-time
- * sizes) and port.h (the driver contract).  struct keel is opaque here:
+ * checks firmware/): keel.h, tcp.h and udp.h (sockets), dhcp.h and dns.h
+ * (the client services), stats.h (counters, pools, connection table),
+ * sysctl.h (Linux-named knobs), config.h (compile-time sizes) and port.h
+ * (the driver contract).  struct keel is opaque here:
  * the stack owns its instances (static, KEEL_INSTANCES of them), so no
  * application can depend on its layout.
  *
@@ -41,6 +42,10 @@ void keel_get_ifconfig(const struct keel *k, struct keel_ifconfig *out);
  * deadline, so the tick interval is the timers' resolution (1 to 10 ms
  * keeps TCP's 200 ms RTO floor and delayed ACK meaningful). */
 void keel_tick(struct keel *k, uint32_t now_ms);
+/* When keel_tick next has work: 1 and *when_ms (possibly already past:
+ * tick now), or 0 when nothing is timed.  The main loop may sleep until
+ * then or a frame: ticks in between would find nothing due. */
+int keel_next_deadline(struct keel *k, uint32_t *when_ms);
 
 static inline uint32_t keel_netmask(uint8_t prefix)
 {

@@ -38,10 +38,11 @@ enum keel_pool {
 	KEEL_POOL_LISTEN,       /* listeners */
 	KEEL_POOL_ARP_CACHE,    /* neighbours */
 	KEEL_POOL_ARP_QUEUE,    /* packets waiting for an address */
+	KEEL_POOL_CHUNKS,       /* the shared buffer pool: every connection's data */
 	KEEL_NPOOLS
 };
 struct keel_pool_info {
-	const char *name;       /* "tcb", "syn_queue", "time_wait", "listeners", "arp_cache", "arp_queue" */
+	const char *name;       /* "tcb", "syn_queue", "time_wait", "listeners", "arp_cache", "arp_queue", "chunks" */
 	uint16_t size, in_use;
 	uint16_t high_water;    /* most ever in use, when has_high_water */
 	uint8_t has_high_water;
@@ -49,6 +50,13 @@ struct keel_pool_info {
 };
 /* 0, or -1 for a pool number past the end. */
 int keel_pool_get(const struct keel *k, unsigned pool, struct keel_pool_info *out);
+/* The shared buffer pool's state beyond its occupancy (tcp_mem knobs). */
+struct keel_mem_info {
+	uint32_t chunk_size;    /* bytes per chunk */
+	uint8_t pressure;       /* 1: TCP memory pressure (between tcp_mem[1] and tcp_mem[0]) */
+	uint32_t tcb_bytes;     /* sizeof(struct tcp_tcb): a connection's state without data */
+};
+void keel_mem_get(const struct keel *k, struct keel_mem_info *out);
 /* sizeof(struct keel): the static RAM one instance takes. */
 size_t keel_instance_bytes(void);
 
@@ -89,7 +97,14 @@ struct tcp_conn_info {
 	uint16_t rcv_wnd;            /* window we advertised last */
 	uint16_t mss;                /* send MSS */
 	uint32_t total_retrans;      /* segments retransmitted on this connection */
+	/* `ss -m` (TCBs only), Linux's skmem fields: bytes of chunks held */
+	uint32_t rmem_alloc;         /* r: receive queue, out-of-order bytes included */
+	uint32_t rcvbuf;             /* rb: receive budget now */
+	uint32_t wmem_queued;        /* w: send queue */
+	uint32_t sndbuf;             /* tb: send budget now */
+	uint32_t drops;              /* d: segments dropped for want of memory */
 };
+#define TCP_CONN_INFO_HAS_SKMEM 1
 #define TCP_CONN_INFO_HAS_SRTT 1
 #define TCP_CONN_INFO_HAS_CWND 1
 #define TCP_CONN_SLOTS (KEEL_TCP_MAX_LISTEN + KEEL_TCP_MAX_CONN + KEEL_SYN_BACKLOG + KEEL_TW_MAX)

@@ -1,0 +1,160 @@
+/* Who may take a chunk from the shared pool, and how big a connection's
+ * buffers may grow: Linux's tcp_mem / tcp_rmem / tcp_wmem semantics
+ * (net/core/sock.c __sk_mem_raise_allocated, net/ipv4/tcp_input.c) on a
+ * static pool of chunks.
+ *   - Below tcp_mem[1] (pressure) a queue may take chunks up to its
+ *     connection's budget.  Reaching it enters memory pressure (counted,
+ *     TCPMemoryPressures); pressure ends when use falls below tcp_mem[0].
+ *   - Under pressure, and always above tcp_mem[1], a queue takes chunks
+ *     only up to its minimum (tcp_rmem[0] / tcp_wmem[0]) or, as Linux,
+ *     while its connection holds less than its fair share (high /
+ *     connections): buffers stop growing, windows stop opening beyond the
+ *     minimum, and what lies between pressure and high stays for
+ *     connections below their minimum or share, so one greedy connection
+ *     cannot starve the others.
+ *   - Nothing beyond tcp_mem[2] (high): a segment that needs a chunk then
+ *     is dropped and counted by the receive path (tcp_rcv.c).
+ *   - Growth (Linux's receive autotuning and tcp_sndbuf_expand, without a
+ *     clock): the receive budget doubles, up to tcp_rmem[2], when the peer
+ *     filled the window and the application then drained the queue (it
+ *     keeps up, the window was the limit); the send budget doubles, up to
+ *     tcp_wmem[2], when the application found the send queue full and the
+ *     peer acknowledges data.  Never under pressure. */
+#include "tcp_internal.h"
+
+static unsigned min_chunks(uint32_t bytes)
+{
+	return (unsigned)((bytes + CHUNK_SIZE - 1u) / CHUNK_SIZE);
+}
+
+void mem_update(struct keel *k)
+{
+	struct tcp_stack *ts = &k->tcp;
+	unsigned used = ts->chunks.in_use;
+	if (!ts->mem_pressure && used >= ts->sysctl.tcp_mem[1]) {
+		ts->mem_pressure = 1;
+		ts->mib.mem_pressures++;
+	} else if (ts->mem_pressure && used < ts->sysctl.tcp_mem[0]) {
+		ts->mem_pressure = 0;
+	}
+}
+
+unsigned mem_chunks_allowed(const struct keel *k, const struct tcp_tcb *t, const struct chunkq *q,
+			    uint32_t min_bytes)
+{
+	const struct tcp_stack *ts = &k->tcp;
+	unsigned used = ts->chunks.in_use;
+	unsigned high = ts->sysctl.tcp_mem[2] < CHUNK_COUNT ? ts->sysctl.tcp_mem[2] : CHUNK_COUNT;
+	if (used >= high)
+		return 0;
+	unsigned have = chunkq_chunks(q), want_min = min_chunks(min_bytes);
+	unsigned allowed = want_min > have ? want_min - have : 0u;
+	if (!ts->mem_pressure && used < ts->sysctl.tcp_mem[1]) {
+		if (ts->sysctl.tcp_mem[1] - used > allowed)
+			allowed = ts->sysctl.tcp_mem[1] - used;
+	} else {
+		/* Linux's fair share under pressure: a connection holding
+		 * less than high / connections may still take chunks. */
+		unsigned conns = ts->pool[TCP_POOL_TCB].in_use ? ts->pool[TCP_POOL_TCB].in_use : 1u;
+		unsigned held = chunkq_chunks(&t->sndq) + chunkq_chunks(&t->rcvq);
+		if (high / conns > held && high / conns - held > allowed)
+			allowed = high / conns - held;
+	}
+	return allowed < high - used ? allowed : high - used;
+}
+
+/* Bytes q can still take: room in its last chunk (and any chunk already
+ * held beyond its readable bytes) plus the chunks it may take. */
+static uint32_t mem_cover(const struct keel *k, const struct tcp_tcb *t, const struct chunkq *q,
+			  uint32_t min_bytes)
+{
+	uint32_t held = (uint32_t)chunkq_chunks(q) * CHUNK_SIZE;
+	uint32_t used = q->end == 0 ? 0u : (uint32_t)q->off + q->len;
+	uint32_t room = held > used ? held - used : 0u;
+	return room + (uint32_t)mem_chunks_allowed(k, t, q, min_bytes) * CHUNK_SIZE;
+}
+
+static uint32_t budget_now(const struct keel *k, uint16_t budget, uint32_t min_bytes)
+{
+	if (k->tcp.mem_pressure && budget > min_bytes)
+		return min_bytes;
+	return budget;
+}
+
+uint32_t mem_rcv_space(const struct keel *k, const struct tcp_tcb *t)
+{
+	uint32_t min = k->tcp.sysctl.tcp_rmem[0];
+	uint32_t b = budget_now(k, t->rcv_budget, min);
+	uint32_t space = b > t->rcvq.len ? b - t->rcvq.len : 0u;
+	uint32_t cover = mem_cover(k, t, &t->rcvq, min);
+	return space < cover ? space : cover;
+}
+
+uint32_t mem_snd_room(const struct keel *k, const struct tcp_tcb *t)
+{
+	uint32_t b = budget_now(k, t->snd_budget, k->tcp.sysctl.tcp_wmem[0]);
+	return b > t->sndq.len ? b - t->sndq.len : 0u;
+}
+
+uint32_t mem_snd_space(const struct keel *k, const struct tcp_tcb *t)
+{
+	uint32_t space = mem_snd_room(k, t);
+	uint32_t cover = mem_cover(k, t, &t->sndq, k->tcp.sysctl.tcp_wmem[0]);
+	return space < cover ? space : cover;
+}
+
+static uint16_t doubled(uint16_t b, uint32_t max)
+{
+	uint32_t d = 2u * b;
+	if (max > 65535u)
+		max = 65535u;
+	return (uint16_t)(d < max ? d : (b > max ? b : max));
+}
+
+void mem_rcv_read(struct keel *k, struct tcp_tcb *t)
+{
+	mem_update(k);
+	if ((t->mflags & TCB_M_RWND_FULL) && t->rcvq.len == 0 && !k->tcp.mem_pressure) {
+		t->rcv_budget = doubled(t->rcv_budget, k->tcp.sysctl.tcp_rmem[2]);
+		t->mflags &= (uint8_t)~TCB_M_RWND_FULL;
+	}
+}
+
+void mem_snd_acked(struct keel *k, struct tcp_tcb *t)
+{
+	mem_update(k);
+	if ((t->mflags & TCB_M_SND_FULL) && !k->tcp.mem_pressure) {
+		t->snd_budget = doubled(t->snd_budget, k->tcp.sysctl.tcp_wmem[2]);
+		t->mflags &= (uint8_t)~TCB_M_SND_FULL;
+	}
+}
+
+/* Linux tcp_prune_ofo_queue: the out-of-order bytes go first when memory
+ * runs short (the peer will send them again; in-order data is promised). */
+int mem_prune_ofo(struct keel *k, struct tcp_tcb *t)
+{
+	if (t->rcvq.end <= t->rcvq.len && t->nooo == 0)
+		return 0;
+	(void)chunkq_truncate(&t->rcvq, &k->tcp.chunks, t->rcvq.len);
+	t->nooo = 0;
+	t->flags &= (uint16_t)~TCB_F_FIN_OOO;
+	k->tcp.mib.ofo_pruned++;
+	mem_update(k);
+	return 1;
+}
+
+void mem_release(struct keel *k, struct tcp_tcb *t)
+{
+	(void)chunkq_clear(&t->sndq, &k->tcp.chunks);
+	(void)chunkq_clear(&t->rcvq, &k->tcp.chunks);
+	t->nooo = 0;
+	mem_update(k);
+}
+
+void mem_tcb_init(struct keel *k, struct tcp_tcb *t)
+{
+	chunkq_init(&t->sndq);
+	chunkq_init(&t->rcvq);
+	t->rcv_budget = (uint16_t)k->tcp.sysctl.tcp_rmem[1];
+	t->snd_budget = (uint16_t)k->tcp.sysctl.tcp_wmem[1];
+}

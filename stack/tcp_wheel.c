@@ -1,0 +1,260 @@
+/* The TCP timer wheel (tcp_wheel.h).  Node ids: TCBs 0..KEEL_TCP_MAX_CONN-1,
+ * then SYN-queue entries.  It calls nothing back: tcp_tick asks it for
+ * each due node (wheel_expire_next) and runs that node's timers. */
+#include "tcp_internal.h"
+
+_Static_assert(KEEL_TCP_MAX_CONN + KEEL_SYN_BACKLOG < TMR_HEAD, "timer node ids fit below TMR_HEAD");
+_Static_assert(TMR_NLISTS < TMR_HEAD, "list ids fit beside TMR_HEAD");
+
+/* The budget a tick may spend: a burst of expiries (a SYN flood's
+ * SYN-ACK retransmits, thousands of connections opened in the same
+ * millisecond) is spread over ticks instead of stalling the network. */
+#define TMR_TICK_BUDGET 256u
+
+static struct tmr_node *node(struct keel *k, uint16_t id)
+{
+	if (id < KEEL_TCP_MAX_CONN)
+		return &k->tcp.tcbs[id].tmr;
+	return &k->tcp.synq[id - KEEL_TCP_MAX_CONN].tmr;
+}
+
+void wheel_init(struct keel *k)
+{
+	struct tcp_wheel *w = &k->tcp.wheel;
+	w->base = k->now_ms;
+	for (unsigned i = 0; i < TMR_NLISTS; i++)
+		w->head[i] = TCP_NONE;
+	for (unsigned i = 0; i < KEEL_TCP_MAX_CONN + KEEL_SYN_BACKLOG; i++)
+		node(k, (uint16_t)i)->prev = TMR_OFF;
+}
+
+static void list_push(struct keel *k, unsigned list, uint16_t id)
+{
+	struct tcp_wheel *w = &k->tcp.wheel;
+	struct tmr_node *n = node(k, id);
+	n->next = w->head[list];
+	n->prev = (uint16_t)(TMR_HEAD | list);
+	if (n->next != TCP_NONE)
+		node(k, n->next)->prev = id;
+	w->head[list] = id;
+	if (list < TMR_LIST_EXPIRE)
+		w->occupied[list / TMR_SLOTS] |= 1u << (list % TMR_SLOTS);
+	w->count++;
+}
+
+/* The list a deadline is filed in, seen from base (old Linux
+ * internal_add_timer): level 0 holds the next 32 ms exactly; level L the
+ * deadlines less than 32^(L+1) ms away, by their 32^L ms block. */
+static unsigned list_for(const struct tcp_wheel *w, uint32_t due)
+{
+	int32_t ahead = (int32_t)(due - w->base);
+	if (ahead < 0) {
+		due = w->base;                 /* already due: the next slot processed */
+		ahead = 0;
+	}
+	if ((uint32_t)ahead >= TMR_SPAN)
+		due = w->base + TMR_SPAN - 1u; /* refiled when it comes round */
+	for (unsigned l = 0; l < TMR_LEVELS; l++) {
+		unsigned shift = TMR_BITS * l;
+		if ((uint32_t)ahead < (TMR_SLOTS << shift) || l == TMR_LEVELS - 1u)
+			return l * TMR_SLOTS + ((due >> shift) & (TMR_SLOTS - 1u));
+	}
+	return 0;   /* not reached */
+}
+
+void wheel_insert(struct keel *k, uint16_t id, uint32_t due)
+{
+	struct tcp_wheel *w = &k->tcp.wheel;
+	struct tmr_node *n = node(k, id);
+	if (n->prev != TMR_OFF)
+		wheel_remove(k, id);
+	if (w->count == 0 && !w->running) {
+		w->base = k->now_ms;          /* an empty wheel keeps no time: start from now */
+		w->cascade_level = 0;
+	}
+	n->due = due;
+	list_push(k, list_for(&k->tcp.wheel, due), id);
+}
+
+void wheel_remove(struct keel *k, uint16_t id)
+{
+	struct tcp_wheel *w = &k->tcp.wheel;
+	struct tmr_node *n = node(k, id);
+	if (n->prev == TMR_OFF)
+		return;
+	if (n->prev & TMR_HEAD) {
+		unsigned list = n->prev & (uint16_t)~TMR_HEAD;
+		w->head[list] = n->next;
+		if (n->next == TCP_NONE && list < TMR_LIST_EXPIRE)
+			w->occupied[list / TMR_SLOTS] &= ~(1u << (list % TMR_SLOTS));
+	} else {
+		node(k, n->prev)->next = n->next;
+	}
+	if (n->next != TCP_NONE)
+		node(k, n->next)->prev = n->prev;
+	n->next = TCP_NONE;
+	n->prev = TMR_OFF;
+	w->count--;
+}
+
+int wheel_queued(struct keel *k, uint16_t id)
+{
+	return node(k, id)->prev != TMR_OFF;
+}
+
+/* A slot's whole list onto an (empty) pending list, in O(1). */
+static void list_move(struct keel *k, unsigned from, unsigned to)
+{
+	struct tcp_wheel *w = &k->tcp.wheel;
+	uint16_t first = w->head[from];
+	w->head[from] = TCP_NONE;
+	w->occupied[from / TMR_SLOTS] &= ~(1u << (from % TMR_SLOTS));
+	w->head[to] = first;
+	if (first != TCP_NONE)
+		node(k, first)->prev = (uint16_t)(TMR_HEAD | to);
+}
+
+/* Refiles cascaded nodes a level down until none is left (1) or the
+ * budget is spent (0). */
+static int drain_cascade(struct keel *k)
+{
+	struct tcp_wheel *w = &k->tcp.wheel;
+	while (w->head[TMR_LIST_CASCADE] != TCP_NONE) {
+		if (w->work >= TMR_TICK_BUDGET)
+			return 0;
+		w->work++;
+		uint16_t id = w->head[TMR_LIST_CASCADE];
+		uint32_t due = node(k, id)->due;
+		wheel_remove(k, id);
+		wheel_insert(k, id, due);
+	}
+	return 1;
+}
+
+static void advance(struct tcp_wheel *w, uint32_t to)
+{
+	w->base = to;
+	if ((w->base & (TMR_SLOTS - 1u)) == 0)
+		w->cascade_level = 1;         /* a level-0 wrap: coarser slots come due */
+}
+
+void wheel_begin(struct keel *k)
+{
+	k->tcp.wheel.work = 0;
+	k->tcp.wheel.running = 1;
+}
+
+void wheel_end(struct keel *k)
+{
+	struct tcp_wheel *w = &k->tcp.wheel;
+	w->running = 0;
+	if (w->work > w->work_max)
+		w->work_max = w->work;
+}
+
+/* The next node whose deadline has come, unlinked, in *id (1), or 0 when
+ * none is due up to now or the tick's budget is spent.  The wheel only
+ * reports: the caller (tcp_tick) runs the node's timers, which may stop
+ * or refile any node, this one included. */
+int wheel_expire_next(struct keel *k, uint16_t *id)
+{
+	struct tcp_wheel *w = &k->tcp.wheel;
+	uint32_t now = k->now_ms;
+	for (;;) {
+		if (w->work >= TMR_TICK_BUDGET)
+			return 0;
+		if (w->head[TMR_LIST_EXPIRE] != TCP_NONE) {
+			w->work++;
+			*id = w->head[TMR_LIST_EXPIRE];
+			wheel_remove(k, *id);
+			return 1;
+		}
+		if (!drain_cascade(k))
+			return 0;
+		if (!time_due(now, w->base))
+			return 0;                     /* caught up */
+		if (w->count == 0) {
+			advance(w, now + 1u);
+			w->cascade_level = 0;         /* nothing to cascade */
+			return 0;
+		}
+		w->work++;
+		unsigned idx = w->base & (TMR_SLOTS - 1u);
+		if (idx == 0 && w->cascade_level != 0 && w->cascade_level < TMR_LEVELS) {
+			unsigned l = w->cascade_level++;
+			unsigned shift = TMR_BITS * l;
+			if ((w->base & ((1u << shift) - 1u)) == 0)
+				list_move(k, l * TMR_SLOTS + ((w->base >> shift) & (TMR_SLOTS - 1u)),
+					  TMR_LIST_CASCADE);
+			else
+				w->cascade_level = TMR_LEVELS;   /* coarser levels are not at a boundary */
+			continue;
+		}
+		w->cascade_level = 0;
+		if (w->occupied[0] & (1u << idx)) {
+			list_move(k, idx, TMR_LIST_EXPIRE);
+			advance(w, w->base + 1u);  /* refiled deadlines <= now go to the next slot */
+			continue;
+		}
+		/* Nothing in this slot: straight to the next occupied one (or
+		 * the wrap), but not past now. */
+		uint32_t later = w->occupied[0] >> idx;
+		uint32_t step = later ? (uint32_t)__builtin_ctz(later) : TMR_SLOTS - idx;
+		uint32_t gap = now + 1u - w->base;
+		uint32_t when;
+		if (!w->occupied[0] && wheel_next(k, &when) && (int32_t)(when - w->base) > (int32_t)step)
+			step = when - w->base;    /* after a stall: to the next cascade at once, not 32 ms a turn */
+		advance(w, w->base + (step < gap ? step : gap));
+	}
+}
+
+/* The earliest time anything filed may come due: exact for level 0, the
+ * start of the block for coarser levels (a cascade then), never later
+ * than the real deadline.  0 with *when unset if nothing is filed. */
+int wheel_next(struct keel *k, uint32_t *when)
+{
+	struct tcp_wheel *w = &k->tcp.wheel;
+	if (w->count == 0)
+		return 0;
+	if (w->head[TMR_LIST_EXPIRE] != TCP_NONE || w->head[TMR_LIST_CASCADE] != TCP_NONE ||
+	    (w->cascade_level != 0 && w->cascade_level < TMR_LEVELS)) {
+		*when = w->base;                  /* behind: work waits now */
+		return 1;
+	}
+	uint32_t best = 0;
+	int found = 0;
+	for (unsigned l = 0; l < TMR_LEVELS; l++) {
+		uint32_t occ = w->occupied[l];
+		if (!occ)
+			continue;
+		unsigned shift = TMR_BITS * l;
+		unsigned cur = (w->base >> shift) & (TMR_SLOTS - 1u);
+		/* Level 0: slot cur is this millisecond's; coarser: slot cur
+		 * was cascaded at this block's start, so it waits a whole turn. */
+		unsigned from = l == 0 ? cur : cur + 1u;
+		uint32_t rot = (from >= TMR_SLOTS ? 0 : occ >> from) | (from == 0 ? 0 : occ << (TMR_SLOTS - from));
+		unsigned dist = (unsigned)__builtin_ctz(rot) + (from - cur);
+		uint32_t t = l == 0 ? w->base + dist : ((w->base >> shift) + dist) << shift;
+		if (!found || (int32_t)(t - best) < 0)
+			best = t;
+		found = 1;
+	}
+	*when = best;
+	return found;
+}
+
+/* ---- a TCB's timers (tcp_internal.h) ---- */
+
+uint16_t tcb_timer_id(const struct keel *k, const struct tcp_tcb *t)
+{
+	return (uint16_t)(t - k->tcp.tcbs);
+}
+
+void tcb_timer_set(struct keel *k, struct tcp_tcb *t, enum tcb_timer which, uint32_t due)
+{
+	t->timer_due[which] = due;
+	t->timers |= (uint8_t)(1u << which);
+	uint16_t id = tcb_timer_id(k, t);
+	if (!wheel_queued(k, id) || (int32_t)(due - t->tmr.due) < 0)
+		wheel_insert(k, id, due);
+}
