@@ -78,6 +78,10 @@ int keel_tcp_connect(struct keel *k, uint32_t dst, uint16_t dport, uint16_t spor
 		/* The old incarnation's TIME_WAIT goes (TWRecycled, as Linux
 		 * counts tcp_tw_reuse); start beyond its sequence space. */
 		t->iss = tw_next_isn(reuse);
+		/* PAWS from the first segment: the old TS.Recent carries over
+		 * (Linux tcp_twsk_unique). */
+		t->opt.ts_recent = reuse->ts_recent;
+		t->opt.ts_recent_ms = k->now_ms ? k->now_ms : 1u;   /* nonzero: inherited */
 		tw_recycle(k, reuse);
 	} else {
 		t->iss = tcp_isn_next(&k->tcp.isn_clock, k->tcp.isn_key, t->laddr, sport, dst, dport, k->now_ms);

@@ -83,6 +83,40 @@ static uint32_t half_flight(const struct tcp_tcb *t)
 	return f > 2u * t->snd_mss ? f : 2u * t->snd_mss;
 }
 
+/* One SACK hole retransmitted (tcp_sack.c finds it); 0 when none. */
+static int retransmit_hole(struct keel *k, struct tcp_tcb *t)
+{
+	uint32_t off, len;
+	if (!sack_next_hole(t, &off, &len))
+		return 0;
+	tcp_retransmit_at(k, t, off, len);
+	return 1;
+}
+
+/* Duplicate ACKs that start fast retransmit: 3 (RFC 5681), or with
+ * fewer than 4 segments out and nothing new to send, one less than the
+ * segments out (early retransmit, RFC 5827 §3.1, byte-based): a window
+ * of two or three segments can never bring 3. */
+static uint8_t dupthresh(const struct tcp_tcb *t)
+{
+	uint32_t out = t->snd_max - t->snd_una;
+	uint32_t oseg = (out + t->snd_mss - 1u) / t->snd_mss;
+	uint32_t unsent = t->sndq.len > out ? t->sndq.len - out : 0u;
+	if (unsent == 0 && oseg >= 2u && oseg < 4u)
+		return (uint8_t)(oseg - 1u);
+	return 3u;
+}
+
+/* Limited transmit (RFC 3042): the first and second duplicate ACKs each
+ * let one new segment go beyond cwnd, so a window of a few segments
+ * still gets the three duplicate ACKs fast retransmit needs. */
+uint32_t cc_limited_transmit(const struct tcp_tcb *t)
+{
+	if ((t->dflags & TCB_D_RECOVERY) || t->dupacks == 0)
+		return 0;
+	return (t->dupacks < 2u ? t->dupacks : 2u) * (uint32_t)t->snd_mss;
+}
+
 /* A new cumulative ACK (SND.UNA already advanced by acked bytes). */
 void cc_on_ack(struct keel *k, struct tcp_tcb *t, uint32_t ack, uint32_t acked)
 {
@@ -99,9 +133,14 @@ void cc_on_ack(struct keel *k, struct tcp_tcb *t, uint32_t ack, uint32_t acked)
 			return;
 		}
 		/* Partial ACK (step 4): retransmit the first unacknowledged
-		 * segment, deflate by the amount acked, add back one SMSS if at
-		 * least one SMSS was acked. */
-		tcp_retransmit_head(k, t);
+		 * segment -- with SACK, the next hole the peer reports (RFC
+		 * 6675 §5 step (C)), none if all are resent -- deflate by the
+		 * amount acked, add back one SMSS if at least one SMSS was
+		 * acked. */
+		if (t->opt.on & TCP_OPTF_SACKOK)
+			retransmit_hole(k, t);
+		else
+			tcp_retransmit_head(k, t);
 		t->cwnd = acked < t->cwnd ? t->cwnd - acked : 0u;
 		if (acked >= mss)
 			t->cwnd += mss;
@@ -130,19 +169,26 @@ void cc_on_dupack(struct keel *k, struct tcp_tcb *t)
 {
 	uint32_t mss = t->snd_mss;
 	if (t->dflags & TCB_D_RECOVERY) {
-		t->cwnd += mss;                       /* inflate: a segment left the network */
+		/* With SACK a segment that left the network is replaced by
+		 * the next hole when there is one (RFC 6675 §5 step (C));
+		 * else (and always without SACK) the window inflates. */
+		if (!((t->opt.on & TCP_OPTF_SACKOK) && retransmit_hole(k, t)))
+			t->cwnd += mss;
 		return;
 	}
 	if (t->dupacks < 255)
 		t->dupacks++;
-	if (t->dupacks != 3 || !seq_gt(t->snd_una, t->recover))
+	if (t->dupacks != dupthresh(t) || !seq_gt(t->snd_una, t->recover))
 		return;
 	t->ssthresh = half_flight(t);
 	t->recover = t->snd_max;
 	t->dflags |= TCB_D_RECOVERY;
 	t->dflags &= (uint8_t)~TCB_D_RTT_ON;      /* Karn */
+	t->sb.high_rxt = 0;                       /* RFC 6675 §5: HighRxt = HighACK */
 	tcp_retransmit_head(k, t);
 	k->tcp.mib.fast_retrans++;
+	if (t->opt.on & TCP_OPTF_SACKOK)
+		k->tcp.mib.sack_recovery++;
 	t->cwnd = t->ssthresh + 3u * mss;
 	t->bytes_acked = 0;
 }
