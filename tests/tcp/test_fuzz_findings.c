@@ -43,3 +43,4 @@ SCRIPT(timers_fire_after_long_tick_gaps)
 	IGNORE_OUTPUT(0);
 	ASSERT_POOLS(.tcbs = 0);
 }
+
