@@ -704,13 +704,16 @@ static void finish(void)
 		(void)tcp_close(&K, hs[i].h);
 	pump();
 	check("closing everything");
-	for (unsigned n = 0; n < 20000 && tcp_pools_in_use(&K); n++) {
+	/* Deadline to deadline, at least a second at a time (a keepalive of
+	 * a few ms must not use up the steps): the longest life a closed
+	 * connection may have, 255 SYN-ACKs 120 s apart, fits. */
+	for (unsigned n = 0; n < 50000 && tcp_pools_in_use(&K); n++) {
 		uint32_t due;
 		int32_t d = 1000;
 		if (keel_next_deadline(&K, &due)) {
 			d = (int32_t)(due - now);
-			if (d < 1)
-				d = 1;
+			if (d < 1000)
+				d = 1000;
 		}
 		tick_to(now + (uint32_t)d);
 		if (n % 16 == 0)
