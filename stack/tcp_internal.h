@@ -66,6 +66,10 @@ int tcb_need_reset(const struct tcp_tcb *t);
 void pool_take(struct keel *k, enum tcp_pool p);
 void pool_give(struct keel *k, enum tcp_pool p);
 
+/* tcp_ready.c: t may have events for the application */
+void ready_init(struct keel *k);
+void tcb_mark_ready(struct keel *k, const struct tcp_tcb *t);
+
 /* tcp_listen.c */
 struct tcp_listener *listen_lookup(struct keel *k, uint16_t port);
 void listen_pool_init(struct keel *k);
