@@ -208,7 +208,8 @@ $(HOST_BUILD)/fuzz/fuzz_parsers: tests/fuzz/fuzz_parsers.c tests/unit/fake_board
 	cd $(dir $@)/cmds && $(FUZZ_CC) $(FUZZ_FW_FLAGS:-I%=-I$(CURDIR)/%) -mllvm -asan-globals=0 \
 		-c $(FUZZ_FW_CMDS:%=$(CURDIR)/%)
 	$(FUZZ_CC) $(FUZZ_FW_FLAGS) tests/fuzz/fuzz_parsers.c tests/unit/fake_board.c $(FUZZ_FW_SRCS) \
-		$(dir $@)/cmds/*.o $(STACK_SRCS) -Wl,-T,tests/unit/host_cmds.ld -Wl,--wrap=keel_tcp_recv -o $@
+		$(dir $@)/cmds/*.o $(STACK_SRCS) -Wl,-T,tests/unit/host_cmds.ld \
+		-Wl,--wrap=keel_tcp_recv_peek,--wrap=keel_tcp_recv_consume -o $@
 
 fuzz: deps-test $(HOST_BUILD)/fuzz/$(FUZZ_TARGET)
 	@mkdir -p $(HOST_BUILD)/fuzz/corpus-$(FUZZ_TARGET) tests/fuzz/corpus/$(FUZZ_TARGET:fuzz_%=%)

@@ -38,21 +38,31 @@ static void fail(const char *what)
 static const uint8_t *rx;
 static size_t rx_len, rx_chunk;
 
-/* keel_tcp_recv for the fake connection: the input in pieces of rx_chunk
- * bytes (the reader must cope with any split); every other handle goes to
- * the stack (-Wl,--wrap=keel_tcp_recv). */
-int __real_keel_tcp_recv(struct keel *k, int s, void *buf, size_t cap);
-int __wrap_keel_tcp_recv(struct keel *k, int s, void *buf, size_t cap);
-int __wrap_keel_tcp_recv(struct keel *k, int s, void *buf, size_t cap)
+/* keel_tcp_recv_peek / _consume for the fake connection: the input in
+ * pieces of at most rx_chunk bytes (the streaming reader must cope with
+ * any split); every other handle goes to the stack
+ * (-Wl,--wrap=keel_tcp_recv_peek,--wrap=keel_tcp_recv_consume). */
+int __real_keel_tcp_recv_peek(struct keel *k, int s, const uint8_t **p);
+int __real_keel_tcp_recv_consume(struct keel *k, int s, size_t n);
+int __wrap_keel_tcp_recv_peek(struct keel *k, int s, const uint8_t **p);
+int __wrap_keel_tcp_recv_consume(struct keel *k, int s, size_t n);
+int __wrap_keel_tcp_recv_peek(struct keel *k, int s, const uint8_t **p)
 {
 	if (s != FAKE_SOCK)
-		return __real_keel_tcp_recv(k, s, buf, cap);
+		return __real_keel_tcp_recv_peek(k, s, p);
 	if (rx_len == 0)
 		return 0;                       /* the client closed */
-	size_t n = rx_chunk < cap ? rx_chunk : cap;
-	if (n > rx_len)
-		n = rx_len;
-	memcpy(buf, rx, n);
+	*p = rx;
+	return (int)(rx_chunk < rx_len ? rx_chunk : rx_len);
+}
+
+int __wrap_keel_tcp_recv_consume(struct keel *k, int s, size_t n)
+{
+	if (s != FAKE_SOCK)
+		return __real_keel_tcp_recv_consume(k, s, n);
+	size_t m = rx_chunk < rx_len ? rx_chunk : rx_len;
+	if (n > m)
+		fail("consumed more than the peek offered");
 	rx += n;
 	rx_len -= n;
 	return (int)n;
@@ -61,10 +71,13 @@ int __wrap_keel_tcp_recv(struct keel *k, int s, void *buf, size_t cap)
 static void fuzz_http(const uint8_t *p, size_t n)
 {
 	static struct app_conn c;
+	static uint8_t stage[APP_STAGE_LEN];
 	if (n < 1)
 		return;
 	memset(&c, 0, sizeof(c));
+	memset(stage, 0, sizeof(stage));
 	c.sock = FAKE_SOCK;
+	c.stage = stage;
 	http_request_start(&c);
 	rx_chunk = (size_t)(p[0] % 64u) + 1u;
 	rx = p + 1;
