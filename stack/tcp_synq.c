@@ -324,7 +324,14 @@ void synq_timer_fire(struct keel *k, struct tcp_synq_entry *e)
 	e->retries++;
 	uint8_t shift = e->retries < 8 ? e->retries : 8;   /* 1 s << 7 > 120 s */
 	uint32_t gap = TCP_RTO_INIT_MS << shift;
+	if (gap > TCP_RTO_MAX_MS)
+		gap = TCP_RTO_MAX_MS;
 	/* From the old deadline, so a budget-delayed send does not
-	 * shift the schedule (1, 3, 7, 15, 31, 63 s stay exact). */
-	wheel_insert(k, id, e->tmr.due + (gap < TCP_RTO_MAX_MS ? gap : TCP_RTO_MAX_MS));
+	 * shift the schedule (1, 3, 7, 15, 31, 63 s stay exact) --
+	 * unless the ticks came so late that it would stay in the past:
+	 * then from now, before the signed compare wraps. */
+	uint32_t due = e->tmr.due + gap;
+	if (time_due(k->now_ms, due))
+		due = k->now_ms + gap;
+	wheel_insert(k, id, due);
 }
