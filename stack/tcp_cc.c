@@ -137,9 +137,10 @@ void cc_on_ack(struct keel *k, struct tcp_tcb *t, uint32_t ack, uint32_t acked)
 		 * 6675 §5 step (C)), none if all are resent -- deflate by the
 		 * amount acked, add back one SMSS if at least one SMSS was
 		 * acked. */
-		if (t->opt.on & TCP_OPTF_SACKOK)
-			retransmit_hole(k, t);
-		else
+		/* (With SACK and no hole shown -- the lost segment is the last
+		 * one out, nothing above it to SACK -- the head as NewReno,
+		 * unless it went already in this recovery.) */
+		if (!((t->opt.on & TCP_OPTF_SACKOK) && (retransmit_hole(k, t) || t->sb.high_rxt > 0)))
 			tcp_retransmit_head(k, t);
 		t->cwnd = acked < t->cwnd ? t->cwnd - acked : 0u;
 		if (acked >= mss)
@@ -189,6 +190,10 @@ void cc_on_dupack(struct keel *k, struct tcp_tcb *t)
 	k->tcp.mib.fast_retrans++;
 	if (t->opt.on & TCP_OPTF_SACKOK)
 		k->tcp.mib.sack_recovery++;
+	if (t->opt.on & TCP_OPTF_TS) {
+		t->rtt_start = k->now_ms;             /* Karn stopped timing: the field is free */
+		t->sb.flags |= SB_EIFEL;
+	}
 	t->cwnd = t->ssthresh + 3u * mss;
 	t->bytes_acked = 0;
 }
@@ -203,5 +208,6 @@ void cc_on_rto(struct keel *k, struct tcp_tcb *t)
 	t->recover = t->snd_max;                  /* RFC 6582 §4: no fast retransmit on stale dupacks */
 	t->dupacks = 0;
 	t->dflags &= (uint8_t)~(TCB_D_RECOVERY | TCB_D_RTT_ON);
+	t->sb.flags &= (uint8_t)~SB_EIFEL;
 	t->snd_nxt = t->snd_una;
 }
