@@ -1,7 +1,8 @@
 /* firmware/apps.c's dispatch, with counting services in place of the
  * real ones: after a frame only the connections the stack has news for
  * are served (apps_poll_events), and a loop pass's sweep serves each
- * active connection at most once, however few there are.  Frames come
+ * active connection at most once, however few there are; a pass tells the
+ * loop not to sleep while a service has more to do.  Frames come
  * with the MAC's receive checksum offload, so they carry no checksums. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -23,6 +24,7 @@ static struct keel *k;
 static uint32_t now = 1000;
 static uint32_t iss;            /* from the last SYN-ACK sent */
 static unsigned polls;          /* on_poll calls, all services */
+static int want_again;          /* the services ask for another pass */
 
 static void be16(uint8_t *p, uint16_t v) { p[0] = (uint8_t)(v >> 8); p[1] = (uint8_t)v; }
 static void be32(uint8_t *p, uint32_t v) { be16(p, (uint16_t)(v >> 16)); be16(p + 2, (uint16_t)v); }
@@ -44,9 +46,9 @@ static int capture(void *ctx, const uint8_t *f, size_t len)
 static int count_poll(struct keel *kk, struct app_conn *c, unsigned ev)
 {
 	(void)kk;
-	(void)c;
 	(void)ev;
 	polls++;
+	c->again = (uint8_t)want_again;
 	return 0;
 }
 const struct service svc_echo = { "echo", 7, 0, NULL, count_poll };
@@ -154,10 +156,33 @@ static void frame_serves_only_news_pass_sweeps_once(void **state)
 	assert_int_equal(polls, 2);
 }
 
+/* The loop's sleep decision (firmware/main.c sleeps only when a pass
+ * returns 0): a service with more to do at once keeps it awake, and
+ * quiet connections let it sleep. */
+static void pending_work_keeps_the_loop_awake(void **state)
+{
+	(void)state;
+	(void)connect_echo(40002);
+	want_again = 0;
+	(void)apps_poll(k, now);
+	assert_int_equal(apps_poll(k, now), 0);
+	want_again = 1;
+	assert_int_equal(apps_poll(k, now), 1);
+	want_again = 0;
+	(void)apps_poll(k, now);
+	assert_int_equal(apps_poll(k, now), 0);
+	/* News queued by the stack: a frame's poll says so. */
+	segment(40002, 7, 101, iss + 1, 0x10, 0);
+	want_again = 1;
+	assert_int_equal(apps_poll_events(k, now), 1);
+	want_again = 0;
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup(frame_serves_only_news_pass_sweeps_once, setup),
+		cmocka_unit_test(frame_serves_only_news_pass_sweeps_once),
+		cmocka_unit_test(pending_work_keeps_the_loop_awake),
 	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	return cmocka_run_group_tests(tests, setup, NULL);   /* one instance, shared in order */
 }
