@@ -8,7 +8,10 @@
  * ten segments would not fit a default (tcp_wmem) send buffer anyway.
  * cwnd stops growing at the send buffer size: the flight can never exceed
  * the send queue, and a window that was never used says nothing about the path
- * (RFC 7661's "not cwnd-limited"). */
+ * (RFC 7661's "not cwnd-limited").
+ * Congestion control never sends: it changes the TCB's windows and says
+ * when the head segment is due again (enum cc_verdict), and the caller's
+ * output path (tcp_retransmit_head) sends it. */
 #include "tcp_internal.h"
 
 static uint32_t iw(uint32_t mss)
@@ -84,7 +87,7 @@ static uint32_t half_flight(const struct tcp_tcb *t)
 }
 
 /* A new cumulative ACK (SND.UNA already advanced by acked bytes). */
-void cc_on_ack(struct keel *k, struct tcp_tcb *t, uint32_t ack, uint32_t acked)
+enum cc_verdict cc_on_ack(struct tcp_tcb *t, uint32_t ack, uint32_t acked)
 {
 	uint32_t mss = t->snd_mss;
 	if (t->dflags & TCB_D_RECOVERY) {
@@ -96,22 +99,21 @@ void cc_on_ack(struct keel *k, struct tcp_tcb *t, uint32_t ack, uint32_t acked)
 			t->dflags &= (uint8_t)~TCB_D_RECOVERY;
 			t->dupacks = 0;
 			t->bytes_acked = 0;
-			return;
+			return CC_NONE;
 		}
 		/* Partial ACK (step 4): retransmit the first unacknowledged
-		 * segment, deflate by the amount acked, add back one SMSS if at
-		 * least one SMSS was acked. */
-		tcp_retransmit_head(k, t);
+		 * segment (the caller's output path), deflate by the amount
+		 * acked, add back one SMSS if at least one SMSS was acked. */
 		t->cwnd = acked < t->cwnd ? t->cwnd - acked : 0u;
 		if (acked >= mss)
 			t->cwnd += mss;
 		if (t->cwnd < mss)
 			t->cwnd = mss;
-		return;
+		return CC_RETRANSMIT_HEAD;
 	}
 	t->dupacks = 0;
 	if (t->cwnd >= t->snd_budget)
-		return;                               /* not cwnd-limited: no growth */
+		return CC_NONE;                       /* not cwnd-limited: no growth */
 	if (t->cwnd < t->ssthresh) {
 		t->cwnd += acked < mss ? acked : mss; /* slow start, RFC 5681 (2) */
 	} else {
@@ -121,30 +123,31 @@ void cc_on_ack(struct keel *k, struct tcp_tcb *t, uint32_t ack, uint32_t acked)
 			t->cwnd += mss;
 		}
 	}
+	return CC_NONE;
 }
 
 /* A duplicate ACK in RFC 5681 §2's sense (the caller checked all five
  * conditions).  The third one starts fast retransmit unless it is a
  * leftover of an earlier loss episode (RFC 6582 §3.2 step 2). */
-void cc_on_dupack(struct keel *k, struct tcp_tcb *t)
+enum cc_verdict cc_on_dupack(struct keel *k, struct tcp_tcb *t)
 {
 	uint32_t mss = t->snd_mss;
 	if (t->dflags & TCB_D_RECOVERY) {
 		t->cwnd += mss;                       /* inflate: a segment left the network */
-		return;
+		return CC_NONE;
 	}
 	if (t->dupacks < 255)
 		t->dupacks++;
 	if (t->dupacks != 3 || !seq_gt(t->snd_una, t->recover))
-		return;
+		return CC_NONE;
 	t->ssthresh = half_flight(t);
 	t->recover = t->snd_max;
 	t->dflags |= TCB_D_RECOVERY;
 	t->dflags &= (uint8_t)~TCB_D_RTT_ON;      /* Karn */
-	tcp_retransmit_head(k, t);
 	k->tcp.mib.fast_retrans++;
 	t->cwnd = t->ssthresh + 3u * mss;
 	t->bytes_acked = 0;
+	return CC_RETRANSMIT_HEAD;                /* fast retransmit, by the output path */
 }
 
 /* Retransmission timeout on data: loss window, go-back-N from SND.UNA. */

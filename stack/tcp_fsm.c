@@ -326,10 +326,11 @@ static void sync_input(struct keel *k, struct tcp_tcb *t, const struct tcp_seg *
 		uint32_t acked = s->ack - t->snd_una;
 		ack_advance(k, t, s->ack);
 		window_update(t, s);
-		cc_on_ack(k, t, s->ack, acked);
+		if (cc_on_ack(t, s->ack, acked) == CC_RETRANSMIT_HEAD)
+			tcp_retransmit_head(k, t);
 	} else if (seq_ge(s->ack, t->snd_una)) {
-		if (is_dupack(t, s))
-			cc_on_dupack(k, t);
+		if (is_dupack(t, s) && cc_on_dupack(k, t) == CC_RETRANSMIT_HEAD)
+			tcp_retransmit_head(k, t);
 		window_update(t, s);
 	}
 

@@ -136,8 +136,11 @@ void tcb_dp_init(struct keel *k, struct tcp_tcb *t);
 void cc_established(struct tcp_tcb *t);
 void cc_rtt_sample(struct tcp_tcb *t, uint32_t rtt_ms);
 uint32_t cc_rto_base(const struct tcp_tcb *t);
-void cc_on_ack(struct keel *k, struct tcp_tcb *t, uint32_t ack, uint32_t acked_bytes);
-void cc_on_dupack(struct keel *k, struct tcp_tcb *t);
+/* What an ACK asks of the output path: nothing, or one segment at SND.UNA
+ * (fast retransmit, NewReno's partial ACK). */
+enum cc_verdict { CC_NONE, CC_RETRANSMIT_HEAD };
+enum cc_verdict cc_on_ack(struct tcp_tcb *t, uint32_t ack, uint32_t acked_bytes);
+enum cc_verdict cc_on_dupack(struct keel *k, struct tcp_tcb *t);
 void cc_on_rto(struct keel *k, struct tcp_tcb *t);
 static inline uint32_t tcb_flight(const struct tcp_tcb *t) { return t->snd_nxt - t->snd_una; }
 
