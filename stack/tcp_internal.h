@@ -127,6 +127,9 @@ void tcp_persist_fire(struct keel *k, struct tcp_tcb *t);
 /* The persist timer's current interval: the RTO backed off, capped at TCP_RTO_MAX. */
 uint32_t tcp_persist_interval(const struct tcp_tcb *t);
 void tcp_send_keepalive(struct keel *k, struct tcp_tcb *t);
+/* After the application read: buffer growth, then the window update if
+ * one is owed (rcv_read). */
+void tcp_rcv_window_update(struct keel *k, struct tcp_tcb *t);
 /* Retransmit one segment at SND.UNA (fast retransmit, NewReno partial ACK). */
 void tcp_retransmit_head(struct keel *k, struct tcp_tcb *t);
 
@@ -154,7 +157,8 @@ uint16_t rcv_wnd_select(const struct keel *k, struct tcp_tcb *t);
 void rcv_fin_ooo(struct tcp_tcb *t, uint32_t fin);
 int rcv_fin_due(const struct tcp_tcb *t);
 int tcp_rcv_window_update_due(const struct keel *k, const struct tcp_tcb *t);
-void tcp_rcv_window_update(struct keel *k, struct tcp_tcb *t);
+/* After the application read: buffer growth; 1 when a window update is owed. */
+int rcv_read(struct keel *k, struct tcp_tcb *t);
 
 /* tcp_mem.c: the shared chunk pool's admission and buffer growth */
 void mem_update(struct keel *k);

@@ -70,6 +70,14 @@ void tcp_send_ack(struct keel *k, struct tcp_tcb *t)
 	(void)tcp_emit(k, &o, 0);
 }
 
+/* After the application read: the window update, if receiver SWS
+ * avoidance says one is owed (tcp_rcv.c). */
+void tcp_rcv_window_update(struct keel *k, struct tcp_tcb *t)
+{
+	if (rcv_read(k, t))
+		tcp_send_ack(k, t);
+}
+
 /* Linux tcp_send_active_reset: <SEQ=SND.NXT><ACK=RCV.NXT><CTL=RST,ACK>. */
 void tcp_send_active_rst(struct keel *k, struct tcp_tcb *t)
 {
