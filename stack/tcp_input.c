@@ -1,6 +1,33 @@
 /* tcp_input: validate, then demultiplex in Linux's order: TCB, TIME_WAIT,
- * SYN queue, listener, and a RST for a port nobody owns. */
+ * SYN queue, listener, and a RST for a port nobody owns.  TIME_WAIT and the
+ * SYN queue return verdicts (enum tcp_verdict) and this file acts on them,
+ * so neither calls the listener or the state machine. */
 #include "tcp_internal.h"
+
+/* TIME_WAIT's verdict (Linux tcp_v4_rcv's do_time_wait): a new SYN goes
+ * to the port's listener, which takes the 4-tuple over; with nobody
+ * listening it is answered like any other segment, with the ACK. */
+static void timewait_act(struct keel *k, struct tcp_tw_entry *w, const struct tcp_seg *s)
+{
+	uint32_t isn = 0;
+	switch (tw_input(k, w, s, &isn)) {
+	case TCP_V_SYN: {
+		struct tcp_listener *l = listen_lookup(k, s->dport);
+		if (l) {
+			tw_recycle(k, w);
+			listen_syn(k, l, s, isn);
+			return;
+		}
+		tw_send_ack(k, w, s);
+		return;
+	}
+	case TCP_V_ACK:
+		tw_send_ack(k, w, s);
+		return;
+	default:
+		return;
+	}
+}
 
 void tcp_input(struct keel *k, const struct ipv4_packet *ip)
 {
@@ -32,7 +59,7 @@ void tcp_input(struct keel *k, const struct ipv4_packet *ip)
 	}
 	struct tcp_tw_entry *w = tw_lookup(k, s.saddr, s.sport, s.dport);
 	if (w) {
-		tw_input(k, w, &s);
+		timewait_act(k, w, &s);
 		return;
 	}
 	struct tcp_synq_entry *e = synq_lookup(k, s.saddr, s.sport, s.dport);

@@ -42,6 +42,18 @@ static inline int tcp_handle_make(unsigned slot, uint32_t gen)
 static inline unsigned tcp_handle_slot(int h) { return (unsigned)h & TCP_H_IDX_MASK; }
 static inline uint32_t tcp_handle_gen(int h) { return (uint32_t)h >> TCP_H_IDX_BITS; }
 
+/* What an input module that does not own a TCB (TIME_WAIT, the SYN queue)
+ * asks of its caller, tcp_input, which acts -- as Linux's
+ * tcp_timewait_state_process and tcp_check_req return what to do. */
+enum tcp_verdict {
+	TCP_V_NONE,     /* nothing to send: dropped, absorbed, or done */
+	TCP_V_ACK,      /* an ACK from the entry's own state */
+	TCP_V_RST,      /* a reset in reply to the segment (tcp_send_rst_reply) */
+	TCP_V_SYN,      /* a new SYN for the port's listener, with a given ISN */
+	TCP_V_SYNACK,   /* the SYN-ACK again */
+	TCP_V_CHILD,    /* handshake complete: make the connection */
+};
+
 /* tcp_emit.c: the segment's payload goes at tcp_out_payload(k) first;
  * tcp_emit writes the header, counts OutSegs/OutRsts, hands it to IP. */
 uint8_t *tcp_out_payload(struct keel *k);
@@ -98,7 +110,9 @@ void synq_pool_init(struct keel *k);
 /* tcp_timewait.c */
 void tw_enter(struct keel *k, const struct tcp_tcb *t);
 struct tcp_tw_entry *tw_lookup(struct keel *k, uint32_t raddr, uint16_t rport, uint16_t lport);
-void tw_input(struct keel *k, struct tcp_tw_entry *w, const struct tcp_seg *s);
+/* TCP_V_NONE, TCP_V_ACK (tw_send_ack) or TCP_V_SYN (*isn set). */
+enum tcp_verdict tw_input(struct keel *k, struct tcp_tw_entry *w, const struct tcp_seg *s, uint32_t *isn);
+void tw_send_ack(struct keel *k, const struct tcp_tw_entry *w, const struct tcp_seg *s);
 void tw_tick(struct keel *k);
 int tw_next_deadline(struct keel *k, uint32_t *when_ms);
 void tw_pool_init(struct keel *k);

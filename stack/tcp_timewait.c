@@ -158,7 +158,8 @@ struct tcp_tw_entry *tw_lookup(struct keel *k, uint32_t raddr, uint16_t rport, u
 	return NULL;
 }
 
-static void tw_send_ack(struct keel *k, const struct tcp_tw_entry *w, const struct tcp_seg *s)
+/* The re-ACK (tw_input's TCP_V_ACK): <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK>. */
+void tw_send_ack(struct keel *k, const struct tcp_tw_entry *w, const struct tcp_seg *s)
 {
 	struct tcp_out o;
 	memset(&o, 0, sizeof(o));
@@ -174,43 +175,41 @@ static void tw_send_ack(struct keel *k, const struct tcp_tw_entry *w, const stru
 }
 
 /* TIME_WAIT (RFC 9293 §3.10.7.4; observable behaviour of Linux
- * tcp_timewait_state_process):
- *   SYN (no ACK/RST/FIN) with SEQ after RCV.NXT, a listener on the port
- *                                -> entry removed (TWRecycled), the SYN goes
- *                                   to the listener, our ISN tw_next_isn()
- *                                   (RFC 9293 §3.6.1, RFC 6191 without
- *                                   timestamps; Linux TCP_TW_SYN)
+ * tcp_timewait_state_process, which returns a verdict as this does; the
+ * caller, tcp_input, acts on it):
+ *   SYN (no ACK/RST/FIN) with SEQ after RCV.NXT -> TCP_V_SYN, *isn =
+ *                                   tw_next_isn() (RFC 9293 §3.6.1, RFC
+ *                                   6191 without timestamps; Linux
+ *                                   TCP_TW_SYN): with a listener on the
+ *                                   port the entry is recycled and the SYN
+ *                                   goes to it; without one, as ACK below
  *   RST with SEQ == RCV.NXT      -> entry removed (no RFC 1337 protection)
  *   bare ACK with SEQ == RCV.NXT -> silently absorbed, 2MSL restarted
  *   other RST                    -> ignored
- *   anything else (retransmitted FIN, data, old segments, SYN) -> ACK;
- *                                   with ACK set, 2MSL restarted
- * An old SYN (SEQ at or before RCV.NXT) or one for a port nobody listens on
- * gets the ACK, so the peer learns where the old connection stands. */
-void tw_input(struct keel *k, struct tcp_tw_entry *w, const struct tcp_seg *s)
+ *   anything else (retransmitted FIN, data, old segments, SYN) -> TCP_V_ACK
+ *                                   (tw_send_ack); with ACK set, 2MSL
+ *                                   restarted
+ * An old SYN (SEQ at or before RCV.NXT) gets the ACK, so the peer learns
+ * where the old connection stands. */
+enum tcp_verdict tw_input(struct keel *k, struct tcp_tw_entry *w, const struct tcp_seg *s, uint32_t *isn)
 {
 	uint32_t seqlen = tcp_seg_seqlen(s);
 	if ((s->flags & (TCP_SYN | TCP_ACK | TCP_RST | TCP_FIN)) == TCP_SYN && seq_gt(s->seq, w->rcv_nxt)) {
-		struct tcp_listener *l = listen_lookup(k, s->dport);
-		if (l) {
-			uint32_t isn = tw_next_isn(w);
-			tw_recycle(k, w);
-			listen_syn(k, l, s, isn);
-			return;
-		}
+		*isn = tw_next_isn(w);
+		return TCP_V_SYN;
 	}
 	if (s->seq == w->rcv_nxt && (seqlen == 0 || (s->flags & TCP_RST))) {
 		if (s->flags & TCP_RST)
 			tw_free(k, w);
 		else
 			tw_restart(k, w);
-		return;
+		return TCP_V_NONE;
 	}
 	if (s->flags & TCP_RST)
-		return;
+		return TCP_V_NONE;
 	if (s->flags & TCP_ACK)
 		tw_restart(k, w);
-	tw_send_ack(k, w, s);
+	return TCP_V_ACK;
 }
 
 unsigned tw_flush(struct keel *k)
