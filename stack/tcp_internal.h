@@ -59,7 +59,8 @@ enum tcp_verdict {
 uint8_t *tcp_out_payload(struct keel *k);
 int tcp_emit(struct keel *k, const struct tcp_out *o, size_t len);
 
-/* tcp_tcb.c: pool, handles, lookup, state changes */
+/* tcp_tcb.c: pool, handles, lookup, state changes.  tcb_free: the TCB must
+ * be out of any accept queue (acceptq_unlink) first. */
 struct tcp_tcb *tcb_alloc(struct keel *k);
 void tcb_free(struct keel *k, struct tcp_tcb *t);
 struct tcp_tcb *tcb_from_handle(struct keel *k, int h);
@@ -69,14 +70,16 @@ struct tcp_tcb *tcb_lookup(struct keel *k, uint32_t raddr, uint16_t rport, uint1
 void tcb_hash_insert(struct keel *k, struct tcp_tcb *t);
 void tcb_pools_init(struct keel *k);
 void tcb_set_state(struct keel *k, struct tcp_tcb *t, uint8_t state);
-/* The connection is over: record err for the app, or free it if orphaned. */
-void tcb_done(struct keel *k, struct tcp_tcb *t, int err);
 uint16_t tcb_rcv_wnd(const struct keel *k, const struct tcp_tcb *t);
 /* A state where the peer holds the connection too, so an abort sends RST
  * (Linux tcp_need_reset). */
 int tcb_need_reset(const struct tcp_tcb *t);
 void pool_take(struct keel *k, enum tcp_pool p);
 void pool_give(struct keel *k, enum tcp_pool p);
+
+/* tcp_done.c: the connection is over: record err for the app, or free it
+ * if nobody will read it (orphaned, or never accepted). */
+void tcb_done(struct keel *k, struct tcp_tcb *t, int err);
 
 /* tcp_listen.c */
 struct tcp_listener *listen_lookup(struct keel *k, uint16_t port);

@@ -97,15 +97,14 @@ static void tcb_unhash(struct keel *k, struct tcp_tcb *t)
 }
 
 /* Back on the free list's tail with the next generation, so stale handles
- * fail; a slot whose last generation is spent is retired instead
+ * fail.  The TCB is in no accept queue by now: the listener that owns the
+ * queue takes it out first (acceptq_unlink); a slot whose last generation is spent is retired instead
  * (tcp_internal.h: a generation never wraps into validity). */
 void tcb_free(struct keel *k, struct tcp_tcb *t)
 {
 	struct tcp_stack *ts = &k->tcp;
 	if (!(t->flags & TCB_F_USED))
 		return;
-	if (t->flags & TCB_F_ACCEPTQ)
-		acceptq_unlink(k, t);
 	tcb_unhash(k, t);
 	wheel_remove(k, tcb_index(k, t));
 	t->timers = 0;
@@ -173,26 +172,6 @@ void tcb_set_state(struct keel *k, struct tcp_tcb *t, uint8_t state)
 	t->state = state;
 	if (state == TCP_CLOSED)
 		tcb_unhash(k, t);
-}
-
-void tcb_done(struct keel *k, struct tcp_tcb *t, int err)
-{
-	tcb_set_state(k, t, TCP_CLOSED);
-	t->flags &= (uint16_t)~TCB_F_ACK_NOW;
-	t->timers = 0;
-	t->dflags &= (uint8_t)~(TCB_D_PERSIST | TCB_D_RTT_ON);
-	/* The write and out-of-order queues are purged, as tcp_done; unread
-	 * data stays for the application. */
-	(void)chunkq_clear(&t->sndq, &k->tcp.chunks);
-	(void)chunkq_truncate(&t->rcvq, &k->tcp.chunks, t->rcvq.len);
-	t->nooo = 0;
-	mem_update(k);
-	if ((t->flags & (TCB_F_ORPHAN | TCB_F_ACCEPTQ)) != 0) {
-		tcb_free(k, t);             /* nobody will ever read the error */
-		return;
-	}
-	if (err != KEEL_OK)
-		t->err = (int8_t)err;
 }
 
 int tcb_need_reset(const struct tcp_tcb *t)
