@@ -5,17 +5,6 @@
 #include <string.h>
 #include "tcp_internal.h"
 
-static uint16_t clamp_mss(uint16_t peer)
-{
-	if (peer == 0)
-		peer = TCP_MSS_DEFAULT;          /* no option: 536, RFC 9293 §3.7.1 */
-	if (peer > TCP_MSS_OURS)
-		peer = TCP_MSS_OURS;
-	if (peer < TCP_MSS_MIN)
-		peer = TCP_MSS_MIN;
-	return peer;
-}
-
 /* Anything from the peer restarts the keepalive idle time (RFC 1122
  * §4.2.3.6) and answers outstanding probes. */
 static void keepalive_heard(struct keel *k, struct tcp_tcb *t)
@@ -205,7 +194,7 @@ static void syn_sent_input(struct keel *k, struct tcp_tcb *t, const struct tcp_s
 		return;
 	t->irs = s->seq;
 	t->rcv_nxt = s->seq + 1;
-	t->snd_mss = clamp_mss(s->mss);
+	t->snd_mss = tcp_clamp_mss(s->mss);
 	if (ack_ok) {
 		if ((t->dflags & TCB_D_RTT_ON) && t->retries == 0)
 			cc_rtt_sample(t, k->now_ms - t->rtt_start);   /* SYN timed, not retransmitted */
@@ -407,7 +396,3 @@ void fsm_input(struct keel *k, struct tcp_tcb *t, const struct tcp_seg *s)
 		sync_input(k, t, s);
 }
 
-uint16_t tcp_clamp_mss(uint16_t peer)
-{
-	return clamp_mss(peer);
-}

@@ -81,18 +81,31 @@ void pool_give(struct keel *k, enum tcp_pool p);
  * if nobody will read it (orphaned, or never accepted). */
 void tcb_done(struct keel *k, struct tcp_tcb *t, int err);
 
-/* tcp_listen.c */
+/* tcp_listen_table.c: listeners by port and by handle */
 struct tcp_listener *listen_lookup(struct keel *k, uint16_t port);
 void listen_pool_init(struct keel *k);
 int listen_index(struct keel *k, const struct tcp_listener *l);
+void listen_hash(struct keel *k, struct tcp_listener *l);
+void listen_unhash(struct keel *k, struct tcp_listener *l);
+struct tcp_listener *listen_from_handle(struct keel *k, int h);
+
+/* tcp_listen.c */
 int acceptq_full(const struct tcp_listener *l);
 void acceptq_push(struct keel *k, struct tcp_listener *l, struct tcp_tcb *t);
 void acceptq_unlink(struct keel *k, struct tcp_tcb *t);
-void listen_input(struct keel *k, struct tcp_listener *l, const struct tcp_seg *s);
+/* TCP_V_NONE, TCP_V_RST (tcp_send_rst_reply) or TCP_V_CHILD (*child: a
+ * connection from a SYN cookie, for fsm_input). */
+enum tcp_verdict listen_input(struct keel *k, struct tcp_listener *l, const struct tcp_seg *s,
+			      struct tcp_tcb **child);
+/* The TCB for a completed handshake described by e (a SYN-queue entry or
+ * one rebuilt from a cookie), queued for accept; NULL (counted) when the
+ * accept queue is full or no TCB is free.  The caller then hands the ACK
+ * to fsm_input for any data or FIN it carries. */
+struct tcp_tcb *listen_child(struct keel *k, struct tcp_listener *l, const struct tcp_synq_entry *e,
+			     const struct tcp_seg *s);
 /* SYN admission; tw_isn != 0: the SYN took over a TIME_WAIT 4-tuple and
  * the new connection's ISN is fixed (no cookie then, as Linux). */
 void listen_syn(struct keel *k, struct tcp_listener *l, const struct tcp_seg *s, uint32_t tw_isn);
-struct tcp_listener *listen_from_handle(struct keel *k, int h);
 void listen_close(struct keel *k, struct tcp_listener *l);
 
 /* tcp_synq.c */
@@ -100,13 +113,15 @@ struct tcp_synq_entry *synq_lookup(struct keel *k, uint32_t raddr, uint16_t rpor
 struct tcp_synq_entry *synq_alloc(struct keel *k, struct tcp_listener *l, const struct tcp_seg *s);
 void synq_free(struct keel *k, struct tcp_synq_entry *e);
 void synq_send_synack(struct keel *k, const struct tcp_synq_entry *e);
-void synq_input(struct keel *k, struct tcp_synq_entry *e, const struct tcp_seg *s);
-/* The TCB for a completed handshake described by e (a SYN-queue entry or
- * one rebuilt from a cookie), queued for accept; NULL (counted) when the
- * accept queue is full or no TCB is free.  The caller then hands the ACK
- * to fsm_input for any data or FIN it carries. */
-struct tcp_tcb *synq_child(struct keel *k, struct tcp_listener *l, const struct tcp_synq_entry *e,
-			   const struct tcp_seg *s);
+void synq_send_ack(struct keel *k, const struct tcp_synq_entry *e);
+/* The window a half-open connection offers. */
+uint16_t synq_rcv_wnd(const struct keel *k);
+/* Linux tcp_check_req: TCP_V_NONE, TCP_V_ACK (synq_send_ack), TCP_V_RST
+ * (tcp_send_rst_reply), TCP_V_SYNACK (synq_send_synack) or TCP_V_CHILD
+ * (listen_child, then synq_handoff, or synq_overflow when it failed). */
+enum tcp_verdict synq_input(struct keel *k, struct tcp_synq_entry *e, const struct tcp_seg *s);
+void synq_handoff(struct keel *k, struct tcp_synq_entry *e, struct tcp_tcb *t);
+enum tcp_verdict synq_overflow(struct keel *k, struct tcp_synq_entry *e);
 void synq_drop_listener(struct keel *k, const struct tcp_listener *l);
 void synq_pool_init(struct keel *k);
 
@@ -128,8 +143,6 @@ unsigned tw_flush(struct keel *k);
 
 /* tcp_fsm.c: every state that has a TCB */
 void fsm_input(struct keel *k, struct tcp_tcb *t, const struct tcp_seg *s);
-/* Peer MSS option (0 = absent) -> the MSS we send with. */
-uint16_t tcp_clamp_mss(uint16_t peer);
 
 /* tcp_output.c */
 void tcp_output(struct keel *k, struct tcp_tcb *t);

@@ -1,52 +1,9 @@
 /* Listeners: the LISTEN state (RFC 9293 §3.10.7.2), SYN admission (Linux
- * tcp_conn_request: one place decides), and the accept queue. */
+ * tcp_conn_request: one place decides), and the accept queue, which only
+ * this file changes.  Finding a listener is tcp_listen_table.c. */
 #include <string.h>
 #include "tcp_internal.h"
 #include "isn.h"
-
-/* Listeners by port: a small chained hash (the port is chosen by us, so
- * no key is needed); links are index + 1, 0 ends. */
-static uint8_t *listen_bucket(struct keel *k, uint16_t port)
-{
-	return &k->tcp.listen_head[(port ^ (port >> 7)) & (TCP_LISTEN_BUCKETS - 1u)];
-}
-
-void listen_pool_init(struct keel *k)
-{
-	for (unsigned i = 0; i < KEEL_TCP_MAX_LISTEN; i++)
-		k->tcp.listeners[i].gen = 1;
-}
-
-struct tcp_listener *listen_lookup(struct keel *k, uint16_t port)
-{
-	unsigned i = *listen_bucket(k, port);
-	for (unsigned n = 0; n < KEEL_TCP_MAX_LISTEN && i != 0; n++) {
-		struct tcp_listener *l = &k->tcp.listeners[i - 1];
-		if (l->used && l->port == port)
-			return l;
-		i = l->hnext;
-	}
-	return NULL;
-}
-
-static void listen_unhash(struct keel *k, struct tcp_listener *l)
-{
-	uint8_t self = (uint8_t)(listen_index(k, l) + 1);
-	uint8_t *link = listen_bucket(k, l->port);
-	for (unsigned n = 0; n < KEEL_TCP_MAX_LISTEN && *link != 0; n++) {
-		if (*link == self) {
-			*link = l->hnext;
-			break;
-		}
-		link = &k->tcp.listeners[*link - 1].hnext;
-	}
-	l->hnext = 0;
-}
-
-int listen_index(struct keel *k, const struct tcp_listener *l)
-{
-	return (int)(l - k->tcp.listeners);
-}
 
 /* Linux sk_acceptq_is_full(): queued > backlog, so backlog + 1
  * connections fit (listen(fd, 0) still takes one). */
@@ -96,6 +53,44 @@ void acceptq_unlink(struct keel *k, struct tcp_tcb *t)
 	}
 	t->flags &= (uint16_t)~TCB_F_ACCEPTQ;
 	t->next = TCP_NONE;
+}
+
+/* The TCB for a completed handshake described by e (a SYN-queue entry or
+ * one rebuilt from a cookie), queued for accept; NULL (counted) when the
+ * accept queue is full or no TCB is free.  The caller then hands the ACK
+ * to fsm_input for any data or FIN it carries. */
+struct tcp_tcb *listen_child(struct keel *k, struct tcp_listener *l, const struct tcp_synq_entry *e,
+			     const struct tcp_seg *s)
+{
+	if (acceptq_full(l)) {
+		k->tcp.mib.listen_overflows++;
+		k->tcp.mib.listen_drops++;
+		return NULL;
+	}
+	struct tcp_tcb *t = tcb_alloc(k);
+	if (!t) {
+		k->tcp.mib.listen_drops++;          /* Linux: syn_recv_sock failed */
+		return NULL;
+	}
+	t->laddr = e->laddr;
+	t->raddr = e->raddr;
+	t->lport = e->lport;
+	t->rport = e->rport;
+	t->iss = e->iss;
+	t->snd_una = t->snd_nxt = e->iss + 1;
+	t->irs = e->irs;
+	t->rcv_nxt = e->irs + 1;
+	t->snd_wnd = s->wnd;
+	t->snd_wl1 = s->seq;
+	t->snd_wl2 = s->ack;
+	t->snd_mss = e->mss;
+	t->rcv_adv = synq_rcv_wnd(k);
+	tcb_hash_insert(k, t);
+	t->state = TCP_ESTABLISHED;
+	t->flags |= TCB_F_PASSIVE;
+	k->tcp.mib.passive_opens++;
+	acceptq_push(k, l, t);
+	return t;
 }
 
 /* The SYN-ACK for a SYN answered with a cookie (Linux cookie_v4_init_sequence):
@@ -182,9 +177,10 @@ void listen_syn(struct keel *k, struct tcp_listener *l, const struct tcp_seg *s,
  * only when tcp_syncookies != 0 and this listener sent a cookie within
  * TCP_SYNCOOKIE_VALID_MS (tcp_synq_no_recent_overflow), so an ACK flood
  * at a quiet listener cannot guess at cookies.  Returns 0 when the segment
- * was taken (connection made, or dropped on overflow), -1 for "not a
- * cookie": the caller answers as to any stray ACK. */
-static int listen_cookie_ack(struct keel *k, struct tcp_listener *l, const struct tcp_seg *s)
+ * was taken (*child: the connection made, or NULL: dropped on overflow),
+ * -1 for "not a cookie": the caller answers as to any stray ACK. */
+static int listen_cookie_ack(struct keel *k, struct tcp_listener *l, const struct tcp_seg *s,
+			     struct tcp_tcb **child)
 {
 	struct tcp_stack *ts = &k->tcp;
 	if (ts->sysctl.tcp_syncookies == 0 || !l->cookie_sent)
@@ -214,33 +210,36 @@ static int listen_cookie_ack(struct keel *k, struct tcp_listener *l, const struc
 	 * RST even under tcp_abort_on_overflow (Linux tcp_v4_syn_recv_sock
 	 * fails, cookie_v4_check returns NULL, the segment is discarded).
 	 * The peer's retransmission is checked again. */
-	struct tcp_tcb *t = synq_child(k, l, &e, s);
-	if (t)
-		fsm_input(k, t, s);     /* data or FIN on the ACK are taken too */
+	*child = listen_child(k, l, &e, s);
 	return 0;
 }
 
 /* LISTEN (RFC 9293 §3.10.7.2; where it leaves room, as Linux):
  *   RST                    -> ignore
- *   ACK without SYN        -> a returning SYN cookie? (above) connection;
+ *   ACK without SYN        -> a returning SYN cookie? (above) connection:
+ *                             TCP_V_CHILD, *child made (the caller hands
+ *                             it the ACK: data or FIN on it are taken too);
  *                             failed -> SyncookiesFailed and, as any
- *                             other ACK, <SEQ=SEG.ACK><RST>
- *   SYN+ACK                -> <SEQ=SEG.ACK><RST>
+ *                             other ACK, TCP_V_RST (<SEQ=SEG.ACK><RST>)
+ *   SYN+ACK                -> TCP_V_RST
  *   SYN (no FIN)           -> admission, SYN-ACK; data on the SYN is not
  *                             acknowledged (the peer resends it)
  *   anything else          -> drop */
-void listen_input(struct keel *k, struct tcp_listener *l, const struct tcp_seg *s)
+enum tcp_verdict listen_input(struct keel *k, struct tcp_listener *l, const struct tcp_seg *s,
+			      struct tcp_tcb **child)
 {
+	*child = NULL;
 	if (s->flags & TCP_RST)
-		return;
+		return TCP_V_NONE;
 	if (s->flags & TCP_ACK) {
-		if ((s->flags & TCP_SYN) || listen_cookie_ack(k, l, s) != 0)
-			tcp_send_rst_reply(k, s);
-		return;
+		if ((s->flags & TCP_SYN) || listen_cookie_ack(k, l, s, child) != 0)
+			return TCP_V_RST;
+		return *child ? TCP_V_CHILD : TCP_V_NONE;
 	}
 	if (!(s->flags & TCP_SYN) || (s->flags & TCP_FIN))
-		return;   /* Linux drops SYN+FIN too */
+		return TCP_V_NONE;   /* Linux drops SYN+FIN too */
 	listen_syn(k, l, s, 0);
+	return TCP_V_NONE;
 }
 
 int keel_tcp_listen(struct keel *k, uint16_t port, int backlog)
@@ -264,26 +263,11 @@ int keel_tcp_listen(struct keel *k, uint16_t port, int backlog)
 		l->port = port;
 		l->backlog = (uint16_t)backlog;
 		l->acceptq_head = l->acceptq_tail = TCP_NONE;
-		uint8_t *head = listen_bucket(k, port);
-		l->hnext = *head;
-		*head = (uint8_t)(i + 1);
+		listen_hash(k, l);
 		pool_take(k, TCP_POOL_LISTEN);
 		return tcp_handle_make(KEEL_TCP_MAX_CONN + i, gen);
 	}
 	return KEEL_ENOMEM;
-}
-
-struct tcp_listener *listen_from_handle(struct keel *k, int h)
-{
-	if (h < 0)
-		return NULL;
-	unsigned idx = tcp_handle_slot(h) - KEEL_TCP_MAX_CONN;   /* wraps for TCBs */
-	if (idx >= KEEL_TCP_MAX_LISTEN)
-		return NULL;
-	struct tcp_listener *l = &k->tcp.listeners[idx];
-	if (!l->used || tcp_handle_gen(h) != l->gen)
-		return NULL;
-	return l;
 }
 
 int keel_tcp_accept_pending(const struct keel *k)
