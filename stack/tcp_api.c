@@ -66,26 +66,15 @@ int keel_tcp_connect(struct keel *k, uint32_t dst, uint16_t dport, uint16_t spor
 	} else if (tuple_in_use(k, dst, dport, sport, &reuse)) {
 		return KEEL_EADDRINUSE;
 	}
-	struct tcp_tcb *t = tcb_alloc(k);
+	struct tcp_tuple tu = { .laddr = k->ifc.addr, .raddr = dst, .lport = sport, .rport = dport };
+	/* Under tcp_tw_reuse, beyond the old incarnation's sequence space. */
+	uint32_t iss = reuse ? tw_next_isn(reuse)
+			     : tcp_isn_next(&k->tcp.isn_clock, k->tcp.isn_key, tu.laddr, sport, dst, dport, k->now_ms);
+	struct tcp_tcb *t = tcb_new_active(k, &tu, iss);
 	if (!t)
 		return KEEL_ENOMEM;
-	t->laddr = k->ifc.addr;
-	t->raddr = dst;
-	t->lport = sport;
-	t->rport = dport;
-	tcb_hash_insert(k, t);
-	if (reuse) {
-		/* The old incarnation's TIME_WAIT goes (TWRecycled, as Linux
-		 * counts tcp_tw_reuse); start beyond its sequence space. */
-		t->iss = tw_next_isn(reuse);
-		tw_recycle(k, reuse);
-	} else {
-		t->iss = tcp_isn_next(&k->tcp.isn_clock, k->tcp.isn_key, t->laddr, sport, dst, dport, k->now_ms);
-	}
-	t->snd_una = t->iss;
-	t->snd_nxt = t->iss + 1;
-	t->rcv_adv = tcb_rcv_wnd(k, t);
-	t->state = TCP_SYN_SENT;
+	if (reuse)
+		tw_recycle(k, reuse);       /* the old TIME_WAIT goes (TWRecycled, as Linux counts tcp_tw_reuse) */
 	k->tcp.mib.active_opens++;
 	tcp_send_syn(k, t);
 	tcp_rtx_arm(k, t);

@@ -20,21 +20,13 @@ static uint32_t iw(uint32_t mss)
 	return w < 4u * mss ? w : 4u * mss;
 }
 
-/* Called wherever a TCB may be first seen by the data path (the SYN queue
- * makes TCBs without it); idempotent. */
-void tcb_dp_init(struct keel *k, struct tcp_tcb *t)
+/* A new connection's congestion state (RFC 5681 §3.1, RFC 6582 §3.2),
+ * set by the TCB constructor (tcp_tcb.c). */
+void cc_init(struct tcp_tcb *t)
 {
-	if (t->dflags & TCB_D_INIT)
-		return;
-	t->dflags |= TCB_D_INIT;
-	t->snd_max = t->snd_nxt;
-	t->snd_sml = t->snd_una;
-	t->max_sndwnd = t->snd_wnd;
-	t->rcv_wup = t->rcv_nxt;
 	t->cwnd = iw(t->snd_mss);
 	t->ssthresh = 0x7fffffffu;            /* "arbitrarily high", RFC 5681 §3.1 */
 	t->recover = t->iss;                  /* RFC 6582 §3.2 step 1 */
-	t->last_ack_rx = k->now_ms;
 }
 
 /* SYN_SENT -> synchronized: the peer's MSS is known now. */

@@ -389,7 +389,6 @@ static void sync_input(struct keel *k, struct tcp_tcb *t, const struct tcp_seg *
 
 void fsm_input(struct keel *k, struct tcp_tcb *t, const struct tcp_seg *s)
 {
-	tcb_dp_init(k, t);
 	if (t->state == TCP_SYN_SENT)
 		syn_sent_input(k, t, s);
 	else

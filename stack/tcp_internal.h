@@ -61,7 +61,11 @@ int tcp_emit(struct keel *k, const struct tcp_out *o, size_t len);
 
 /* tcp_tcb.c: pool, handles, lookup, state changes.  tcb_free: the TCB must
  * be out of any accept queue (acceptq_unlink) first. */
-struct tcp_tcb *tcb_alloc(struct keel *k);
+/* The constructors (the only way a TCB is made): active open, SYN_SENT;
+ * passive open from a completed handshake, ESTABLISHED.  NULL: pool empty. */
+struct tcp_tcb *tcb_new_active(struct keel *k, const struct tcp_tuple *tu, uint32_t iss);
+struct tcp_tcb *tcb_new_passive(struct keel *k, const struct tcp_synq_entry *req, const struct tcp_seg *s,
+				uint16_t rcv_adv);
 void tcb_free(struct keel *k, struct tcp_tcb *t);
 struct tcp_tcb *tcb_from_handle(struct keel *k, int h);
 int tcb_handle(struct keel *k, const struct tcp_tcb *t);
@@ -165,7 +169,7 @@ void tcp_retransmit_head(struct keel *k, struct tcp_tcb *t);
 
 /* tcp_cc.c: RTT estimation and RTO (RFC 6298), congestion control
  * (RFC 5681 slow start / congestion avoidance, RFC 6582 NewReno) */
-void tcb_dp_init(struct keel *k, struct tcp_tcb *t);
+void cc_init(struct tcp_tcb *t);
 void cc_established(struct tcp_tcb *t);
 void cc_rtt_sample(struct tcp_tcb *t, uint32_t rtt_ms);
 uint32_t cc_rto_base(const struct tcp_tcb *t);

@@ -67,27 +67,11 @@ struct tcp_tcb *listen_child(struct keel *k, struct tcp_listener *l, const struc
 		k->tcp.mib.listen_drops++;
 		return NULL;
 	}
-	struct tcp_tcb *t = tcb_alloc(k);
+	struct tcp_tcb *t = tcb_new_passive(k, e, s, synq_rcv_wnd(k));
 	if (!t) {
 		k->tcp.mib.listen_drops++;          /* Linux: syn_recv_sock failed */
 		return NULL;
 	}
-	t->laddr = e->laddr;
-	t->raddr = e->raddr;
-	t->lport = e->lport;
-	t->rport = e->rport;
-	t->iss = e->iss;
-	t->snd_una = t->snd_nxt = e->iss + 1;
-	t->irs = e->irs;
-	t->rcv_nxt = e->irs + 1;
-	t->snd_wnd = s->wnd;
-	t->snd_wl1 = s->seq;
-	t->snd_wl2 = s->ack;
-	t->snd_mss = e->mss;
-	t->rcv_adv = synq_rcv_wnd(k);
-	tcb_hash_insert(k, t);
-	t->state = TCP_ESTABLISHED;
-	t->flags |= TCB_F_PASSIVE;
 	k->tcp.mib.passive_opens++;
 	acceptq_push(k, l, t);
 	return t;

@@ -42,7 +42,6 @@ void tcp_rtx_arm(struct keel *k, struct tcp_tcb *t)
 void tcp_send_syn(struct keel *k, struct tcp_tcb *t)
 {
 	struct tcp_out o;
-	tcb_dp_init(k, t);
 	if (t->retries == 0 && t->state == TCP_SYN_SENT) {
 		t->rtt_seq = t->iss;              /* the handshake gives the first RTT sample */
 		t->rtt_start = k->now_ms;
@@ -65,7 +64,6 @@ void tcp_send_ack(struct keel *k, struct tcp_tcb *t)
 	 * rewind SND.NXT may lie below what the peer already has, and an
 	 * ACK with such a SEQ would be unacceptable there (RFC 9293
 	 * §3.10.7.4) and never processed. */
-	tcb_dp_init(k, t);
 	out_init(k, &o, t, TCP_ACK, t->snd_max);
 	(void)tcp_emit(k, &o, 0);
 }
@@ -82,7 +80,6 @@ void tcp_rcv_window_update(struct keel *k, struct tcp_tcb *t)
 void tcp_send_active_rst(struct keel *k, struct tcp_tcb *t)
 {
 	struct tcp_out o;
-	tcb_dp_init(k, t);
 	out_init(k, &o, t, TCP_RST | TCP_ACK, t->snd_max);
 	(void)tcp_emit(k, &o, 0);
 }
@@ -253,7 +250,6 @@ static void output_data(struct keel *k, struct tcp_tcb *t, int force)
 /* Sends what may be sent, then any owed ACK. */
 void tcp_output(struct keel *k, struct tcp_tcb *t)
 {
-	tcb_dp_init(k, t);
 	if (can_send_data(t))
 		output_data(k, t, 0);
 	if (t->flags & TCB_F_ACK_NOW)

@@ -43,7 +43,7 @@ void tcb_pools_init(struct keel *k)
 		ts->tcb_head[b] = TCP_NONE;
 }
 
-struct tcp_tcb *tcb_alloc(struct keel *k)
+static struct tcp_tcb *tcb_alloc(struct keel *k)
 {
 	struct tcp_stack *ts = &k->tcp;
 	if (ts->tcb_free_head == TCP_NONE)
@@ -77,6 +77,69 @@ void tcb_hash_insert(struct keel *k, struct tcp_tcb *t)
 	*head = tcb_index(k, t);
 	t->flags |= TCB_F_HASHED;
 }
+
+/* The data path's starting state, from the sequence numbers the
+ * constructor just set: nothing sent beyond SND.NXT, no small segment
+ * out, the window last advertised at RCV.NXT, congestion control's
+ * initial window (tcp_cc.c). */
+static void tcb_start(struct keel *k, struct tcp_tcb *t)
+{
+	t->snd_max = t->snd_nxt;
+	t->snd_sml = t->snd_una;
+	t->max_sndwnd = t->snd_wnd;
+	t->rcv_wup = t->rcv_nxt;
+	cc_init(t);
+	t->last_ack_rx = k->now_ms;
+}
+
+/* The TCB constructors, the only two ways a connection gets a TCB; each
+ * sets the 4-tuple (hashed), both sequence spaces as far as known, and
+ * the data path's state (tcb_start).  NULL when the pool is empty.
+ *
+ * Active open (RFC 9293 §3.10.1): SYN_SENT, SND.NXT past the SYN that
+ * the caller sends next; the receive side waits for the SYN-ACK. */
+struct tcp_tcb *tcb_new_active(struct keel *k, const struct tcp_tuple *tu, uint32_t iss)
+{
+	struct tcp_tcb *t = tcb_alloc(k);
+	if (!t)
+		return NULL;
+	t->tuple = *tu;
+	tcb_hash_insert(k, t);
+	t->iss = iss;
+	t->snd_una = iss;
+	t->snd_nxt = iss + 1;
+	t->rcv_adv = tcb_rcv_wnd(k, t);
+	t->state = TCP_SYN_SENT;
+	tcb_start(k, t);
+	return t;
+}
+
+/* Passive open: the handshake of req (a SYN-queue entry, or one rebuilt
+ * from a cookie) completed by the ACK s; ESTABLISHED, our SYN acked, the
+ * right edge the SYN-ACK offered (rcv_adv) kept (RFC 9293 §3.8.6). */
+struct tcp_tcb *tcb_new_passive(struct keel *k, const struct tcp_synq_entry *req, const struct tcp_seg *s,
+				uint16_t rcv_adv)
+{
+	struct tcp_tcb *t = tcb_alloc(k);
+	if (!t)
+		return NULL;
+	t->tuple = req->tuple;
+	t->iss = req->iss;
+	t->snd_una = t->snd_nxt = req->iss + 1;
+	t->irs = req->irs;
+	t->rcv_nxt = req->irs + 1;
+	t->snd_wnd = s->wnd;
+	t->snd_wl1 = s->seq;
+	t->snd_wl2 = s->ack;
+	t->snd_mss = req->mss;
+	t->rcv_adv = rcv_adv;
+	tcb_hash_insert(k, t);
+	t->state = TCP_ESTABLISHED;
+	t->flags |= TCB_F_PASSIVE;
+	tcb_start(k, t);
+	return t;
+}
+
 
 /* A chain holds at most the pool, so the walk is bounded by it. */
 static void tcb_unhash(struct keel *k, struct tcp_tcb *t)
