@@ -9,7 +9,7 @@ static struct tcp_tcb *conn_or_err(struct keel *k, int h, int *err)
 {
 	struct tcp_tcb *t = tcb_from_handle(k, h);
 	if (!t)
-		*err = listen_from_handle(k, h) ? KEEL_EINVAL : KEEL_EBADF;
+		*err = tcp_handle_err(k, h);
 	return t;
 }
 

@@ -69,6 +69,8 @@ struct tcp_tcb *tcb_new_passive(struct keel *k, const struct tcp_synq_entry *req
 void tcb_free(struct keel *k, struct tcp_tcb *t);
 struct tcp_tcb *tcb_from_handle(struct keel *k, int h);
 int tcb_handle(struct keel *k, const struct tcp_tcb *t);
+/* A handle of the wrong kind: KEEL_EINVAL; no live handle: KEEL_EBADF. */
+int tcp_handle_err(struct keel *k, int h);
 struct tcp_tcb *tcb_lookup(struct keel *k, uint32_t raddr, uint16_t rport, uint16_t lport);
 /* Into the 4-tuple hash once the tuple is set; out when CLOSED or freed. */
 void tcb_hash_insert(struct keel *k, struct tcp_tcb *t);

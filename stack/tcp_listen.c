@@ -263,7 +263,7 @@ int keel_tcp_accept(struct keel *k, int listener)
 {
 	struct tcp_listener *l = listen_from_handle(k, listener);
 	if (!l)
-		return tcb_from_handle(k, listener) ? KEEL_EINVAL : KEEL_EBADF;
+		return tcp_handle_err(k, listener);
 	if (l->acceptq_head == TCP_NONE)
 		return KEEL_EWOULDBLOCK;
 	struct tcp_tcb *t = &k->tcp.tcbs[l->acceptq_head];

@@ -206,6 +206,15 @@ struct tcp_tcb *tcb_from_handle(struct keel *k, int h)
 	return t;
 }
 
+/* The error for a handle that is not the kind the call takes: another
+ * live socket (a listener given to a connection call, or the reverse) is
+ * KEEL_EINVAL, anything else KEEL_EBADF, as Linux answers EINVAL and
+ * EBADF. */
+int tcp_handle_err(struct keel *k, int h)
+{
+	return (tcb_from_handle(k, h) || listen_from_handle(k, h)) ? KEEL_EINVAL : KEEL_EBADF;
+}
+
 int tcb_handle(struct keel *k, const struct tcp_tcb *t)
 {
 	return tcp_handle_make(tcb_index(k, t), t->gen);

@@ -14,7 +14,7 @@ static struct tcp_tcb *readable(struct keel *k, int s, int *ret)
 {
 	struct tcp_tcb *t = tcb_from_handle(k, s);
 	if (!t) {
-		*ret = listen_from_handle(k, s) ? KEEL_EINVAL : KEEL_EBADF;
+		*ret = tcp_handle_err(k, s);
 		return NULL;
 	}
 	if (t->rcvq.len > 0)
@@ -58,7 +58,7 @@ int keel_tcp_splice(struct keel *k, int from, int to, size_t max)
 	int ret;
 	struct tcp_tcb *t = tcb_from_handle(k, to);
 	if (!t)
-		return listen_from_handle(k, to) ? KEEL_EINVAL : KEEL_EBADF;
+		return tcp_handle_err(k, to);
 	struct tcp_tcb *f = readable(k, from, &ret);
 	if (!f)
 		return ret;
