@@ -42,8 +42,8 @@ static inline int tcp_handle_make(unsigned slot, uint32_t gen)
 static inline unsigned tcp_handle_slot(int h) { return (unsigned)h & TCP_H_IDX_MASK; }
 static inline uint32_t tcp_handle_gen(int h) { return (uint32_t)h >> TCP_H_IDX_BITS; }
 
-/* What an input module that does not own a TCB (TIME_WAIT, the SYN queue)
- * asks of its caller, tcp_input, which acts -- as Linux's
+/* What an input module that does not own a TCB (TIME_WAIT, the SYN queue,
+ * the listener) asks of its caller, tcp_input, which acts -- as Linux's
  * tcp_timewait_state_process and tcp_check_req return what to do. */
 enum tcp_verdict {
 	TCP_V_NONE,     /* nothing to send: dropped, absorbed, or done */
@@ -59,10 +59,10 @@ enum tcp_verdict {
 uint8_t *tcp_out_payload(struct keel *k);
 int tcp_emit(struct keel *k, const struct tcp_out *o, size_t len);
 
-/* tcp_tcb.c: pool, handles, lookup, state changes.  tcb_free: the TCB must
- * be out of any accept queue (acceptq_unlink) first. */
-/* The constructors (the only way a TCB is made): active open, SYN_SENT;
- * passive open from a completed handshake, ESTABLISHED.  NULL: pool empty. */
+/* tcp_tcb.c: pool, constructors, handles, lookup, state changes.
+ * The constructors are the only way a TCB is made: active open, SYN_SENT;
+ * passive open from a completed handshake, ESTABLISHED.  NULL: pool empty.
+ * tcb_free: the TCB must be out of any accept queue (acceptq_unlink) first. */
 struct tcp_tcb *tcb_new_active(struct keel *k, const struct tcp_tuple *tu, uint32_t iss);
 struct tcp_tcb *tcb_new_passive(struct keel *k, const struct tcp_synq_entry *req, const struct tcp_seg *s,
 				uint16_t rcv_adv);

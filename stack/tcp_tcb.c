@@ -1,6 +1,7 @@
-/* The TCB pool: allocation from a free list, handles with generation
- * counts, the 4-tuple hash and the state changes that counters watch
- * (RFC 4022 definitions). */
+/* The TCB pool: allocation from a free list, the two constructors (the
+ * only places a TCB is set up), handles with generation counts, the
+ * 4-tuple hash and the state changes that counters watch (RFC 4022
+ * definitions). */
 #include <string.h>
 #include "tcp_internal.h"
 
