@@ -2,6 +2,7 @@
 #ifndef KEEL_TCP_INTERNAL_H
 #define KEEL_TCP_INTERNAL_H
 #include <stdint.h>
+#include <string.h>
 #include "keel.h"
 #include "tcp_wire.h"
 
@@ -53,6 +54,23 @@ enum tcp_verdict {
 	TCP_V_SYNACK,   /* the SYN-ACK again */
 	TCP_V_CHILD,    /* handshake complete: make the connection */
 };
+
+/* The connection a received segment names, seen from our side. */
+static inline struct tcp_tuple tcp_seg_tuple(const struct tcp_seg *s)
+{
+	struct tcp_tuple tu = { .laddr = s->daddr, .raddr = s->saddr, .lport = s->dport, .rport = s->sport };
+	return tu;
+}
+
+/* A segment to send on the connection tu: every other field zero. */
+static inline void tcp_out_init(struct tcp_out *o, const struct tcp_tuple *tu)
+{
+	memset(o, 0, sizeof(*o));
+	o->saddr = tu->laddr;
+	o->daddr = tu->raddr;
+	o->sport = tu->lport;
+	o->dport = tu->rport;
+}
 
 /* tcp_emit.c: the segment's payload goes at tcp_out_payload(k) first;
  * tcp_emit writes the header, counts OutSegs/OutRsts, hands it to IP. */

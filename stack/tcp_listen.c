@@ -87,10 +87,7 @@ static void listen_send_cookie(struct keel *k, struct tcp_listener *l, const str
 	struct tcp_stack *ts = &k->tcp;
 	struct tcp_synq_entry e;   /* never in the pool: only describes the SYN-ACK */
 	memset(&e, 0, sizeof(e));
-	e.laddr = s->daddr;
-	e.raddr = s->saddr;
-	e.lport = s->dport;
-	e.rport = s->sport;
+	e.tuple = tcp_seg_tuple(s);
 	e.irs = s->seq;
 	syncookie_maybe_rotate(&ts->cookies, k->now_ms);   /* ticks may lag */
 	e.iss = syncookie_make(&ts->cookies, s->saddr, s->sport, s->daddr, s->dport, s->seq,
@@ -183,10 +180,7 @@ static int listen_cookie_ack(struct keel *k, struct tcp_listener *l, const struc
 	ts->mib.syncookies_recv++;
 	struct tcp_synq_entry e;
 	memset(&e, 0, sizeof(e));
-	e.laddr = s->daddr;
-	e.raddr = s->saddr;
-	e.lport = s->dport;
-	e.rport = s->sport;
+	e.tuple = tcp_seg_tuple(s);
 	e.irs = s->seq - 1u;
 	e.iss = s->ack - 1u;
 	e.mss = mss < TCP_MSS_OURS ? mss : TCP_MSS_OURS;

@@ -9,11 +9,7 @@
 
 static void out_init(struct keel *k, struct tcp_out *o, struct tcp_tcb *t, uint8_t flags, uint32_t seq)
 {
-	memset(o, 0, sizeof(*o));
-	o->saddr = t->laddr;
-	o->daddr = t->raddr;
-	o->sport = t->lport;
-	o->dport = t->rport;
+	tcp_out_init(o, &t->tuple);
 	o->seq = seq;
 	o->flags = flags;
 	if (flags & TCP_ACK) {
@@ -91,11 +87,8 @@ void tcp_send_rst_reply(struct keel *k, const struct tcp_seg *s)
 	if (s->flags & TCP_RST)
 		return;
 	struct tcp_out o;
-	memset(&o, 0, sizeof(o));
-	o.saddr = s->daddr;
-	o.daddr = s->saddr;
-	o.sport = s->dport;
-	o.dport = s->sport;
+	struct tcp_tuple tu = tcp_seg_tuple(s);
+	tcp_out_init(&o, &tu);
 	if (s->flags & TCP_ACK) {
 		o.seq = s->ack;                       /* <SEQ=SEG.ACK><CTL=RST> */
 		o.flags = TCP_RST;

@@ -47,10 +47,7 @@ struct tcp_synq_entry *synq_alloc(struct keel *k, struct tcp_listener *l, const 
 	e->tmr.prev = TMR_OFF;       /* filed by the caller with its first deadline */
 	e->tmr.next = TCP_NONE;
 	e->flags = SYNQ_F_USED;
-	e->laddr = s->daddr;
-	e->raddr = s->saddr;
-	e->lport = s->dport;
-	e->rport = s->sport;
+	e->tuple = tcp_seg_tuple(s);
 	uint16_t *head = synq_bucket(k, e->raddr, e->rport, e->lport);
 	e->hnext = *head;
 	*head = idx;
@@ -103,11 +100,7 @@ uint16_t synq_rcv_wnd(const struct keel *k)
 
 static void synq_out(struct keel *k, const struct tcp_synq_entry *e, struct tcp_out *o)
 {
-	memset(o, 0, sizeof(*o));
-	o->saddr = e->laddr;
-	o->daddr = e->raddr;
-	o->sport = e->lport;
-	o->dport = e->rport;
+	tcp_out_init(o, &e->tuple);
 	o->ack = e->irs + 1;
 	o->wnd = synq_rcv_wnd(k);
 }

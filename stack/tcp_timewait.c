@@ -161,12 +161,10 @@ struct tcp_tw_entry *tw_lookup(struct keel *k, uint32_t raddr, uint16_t rport, u
 /* The re-ACK (tw_input's TCP_V_ACK): <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK>. */
 void tw_send_ack(struct keel *k, const struct tcp_tw_entry *w, const struct tcp_seg *s)
 {
+	/* The entry keeps no local address (keel has one): the segment's. */
+	struct tcp_tuple tu = { .laddr = s->daddr, .raddr = w->raddr, .lport = w->lport, .rport = w->rport };
 	struct tcp_out o;
-	memset(&o, 0, sizeof(o));
-	o.saddr = s->daddr;
-	o.daddr = w->raddr;
-	o.sport = w->lport;
-	o.dport = w->rport;
+	tcp_out_init(&o, &tu);
 	o.seq = w->snd_nxt;
 	o.ack = w->rcv_nxt;
 	o.flags = TCP_ACK;
