@@ -6,6 +6,7 @@ CROSS ?= arm-none-eabi-
 PY := /usr/bin/python3
 
 include board/$(BOARD)/board.mk
+include board/cortex-m/flags.mk
 
 STACK_SRCS := $(sort $(wildcard stack/*.c))
 FW_SRCS := $(sort $(wildcard firmware/*.c))
@@ -13,7 +14,7 @@ COMMON_BOARD_SRCS := $(sort $(wildcard board/cortex-m/*.c))
 TARGET_SRCS := $(STACK_SRCS) $(FW_SRCS) $(COMMON_BOARD_SRCS) $(BOARD_SRCS)
 TARGET_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(TARGET_SRCS))
 
-WARN := -Wall -Wextra -Werror -Wshadow -Wpointer-arith -Wstrict-prototypes -Wmissing-prototypes
+WARN := $(TARGET_WARN)
 # Include paths by layer: the stack sees its own headers; firmware sees the
 # public API (stack/include/keel/) and the board contract, nothing else of
 # the stack (check-includes.sh checks the source too); boards and drivers
@@ -23,14 +24,11 @@ STACK_INCS := -Istack $(PUBLIC_INCS)
 FW_INCS := -Ifirmware $(PUBLIC_INCS) -Iboard -Iboard/cortex-m
 BOARD_INCS := $(PUBLIC_INCS) -Idrivers -Iboard -Iboard/cortex-m -Iboard/$(BOARD)
 BUILD_ID := $(shell git describe --always --dirty 2>/dev/null || echo unknown)
-TARGET_CFLAGS := -mcpu=cortex-m3 -mthumb -Os -g3 -std=c11 $(WARN) \
-	-ffunction-sections -fdata-sections -fno-common \
-	-DKEEL_BOARD=\"$(BOARD)\" $(BOARD_CFLAGS) $(EXTRA_CFLAGS)
-TARGET_LDFLAGS := -mcpu=cortex-m3 -mthumb -nostartfiles --specs=nano.specs \
-	-Lboard/$(BOARD) -Tlinker.ld -Wl,--gc-sections -Wl,-Map=$(BUILD)/keel.map
+TARGET_CFLAGS := $(TARGET_CODEGEN) $(WARN) -DKEEL_BOARD=\"$(BOARD)\" $(BOARD_CFLAGS) $(EXTRA_CFLAGS)
+TARGET_LDFLAGS := $(TARGET_LINK) -Lboard/$(BOARD) -Tlinker.ld -Wl,-Map=$(BUILD)/keel.map
 
 .PHONY: FORCE all help run test flash clean deps test-unit test-tcp test-qemu test-fuzz bench boards \
-	test-structure
+	test-structure bench-quick bench-clients
 all: $(BUILD)/keel.elf $(BUILD)/keel.bin
 
 help:
@@ -38,6 +36,8 @@ help:
 	@echo "make run                            boot it in qemu-system-arm, console on this terminal"
 	@echo "make test                           every test: structure checks, unit, tcp scripts, qemu (both boards)"
 	@echo "make flash                          program an EK-LM3S6965 through OpenOCD"
+	@echo "make bench                          keel against lwIP 2.1.3, both boards (root, ~15 min)"
+	@echo "make bench-quick                    the same in seconds, one board (part of make test)"
 
 deps-%:
 	@scripts/deps.sh $*
@@ -52,7 +52,7 @@ $(BUILD)/build_id.stamp: FORCE
 $(BUILD)/stack/%.o: LAYER_INCS = $(STACK_INCS)
 $(BUILD)/firmware/%.o: LAYER_INCS = $(FW_INCS)
 $(BUILD)/board/%.o $(BUILD)/drivers/%.o: LAYER_INCS = $(BOARD_INCS)
-$(BUILD)/%.o: %.c $(wildcard board/$(BOARD)/config.mk)
+$(BUILD)/%.o: %.c board/cortex-m/flags.mk $(wildcard board/$(BOARD)/config.mk)
 	@mkdir -p $(dir $@)
 	$(CROSS)gcc $(TARGET_CFLAGS) $(LAYER_INCS) -MMD -MP -c $< -o $@
 
@@ -60,7 +60,7 @@ $(BUILD)/firmware/build_id.o: firmware/build_id.c $(BUILD)/build_id.stamp
 	@mkdir -p $(dir $@)
 	$(CROSS)gcc $(TARGET_CFLAGS) $(FW_INCS) -DKEEL_BUILD_ID=\"$(BUILD_ID)\" -MMD -MP -c $< -o $@
 
-$(BUILD)/keel.elf: $(TARGET_OBJS) linker.ld board/$(BOARD)/memory.ld
+$(BUILD)/keel.elf: $(TARGET_OBJS) linker.ld board/$(BOARD)/memory.ld board/cortex-m/flags.mk
 	$(CROSS)gcc $(TARGET_LDFLAGS) $(TARGET_OBJS) -o $@
 	@scripts/footprint.sh $@ $(CROSS)
 
@@ -104,6 +104,8 @@ FW_TEST_OBJS_test_fw_fmt := fmt
 FW_TEST_OBJS_test_fw_console := console fmt cmd_help cmd_ifconfig cmd_netstat cmd_ss cmd_sysctl \
 	cmd_watch counters
 FW_TEST_OBJS_test_fw_api :=
+FW_TEST_OBJS_test_fw_http_parse := http_parse
+FW_TEST_OBJS_test_fw_history := history history_fmt fmt
 FW_HOST_OBJS = $(patsubst %,$(HOST_OBJ)/firmware/%.o,$(FW_TEST_OBJS_$(1)))
 
 $(HOST_OBJ)/stack/%.o $(HOST_OBJ)/tests/%.o: HOST_FLAGS = $(HOST_CFLAGS)
@@ -169,17 +171,26 @@ $(HOST_BUILD)/fuzz/fuzz_frame: tests/fuzz/fuzz_frame.c $(STACK_SRCS) $(wildcard 
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) $< $(STACK_SRCS) -o $@
 
-$(HOST_BUILD)/fuzz/fuzz_tcp_wire: tests/fuzz/fuzz_tcp_wire.c stack/tcp_wire.c stack/checksum.c \
+$(HOST_BUILD)/fuzz/fuzz_tcp_wire: tests/fuzz/fuzz_tcp_wire.c stack/tcp_wire.c stack/tcp_options.c stack/checksum.c \
 		$(wildcard stack/*.h)
 	@mkdir -p $(dir $@)
-	$(FUZZ_CC) $(FUZZ_CFLAGS) $< stack/tcp_wire.c stack/checksum.c -o $@
+	$(FUZZ_CC) $(FUZZ_CFLAGS) $< stack/tcp_wire.c stack/tcp_options.c stack/checksum.c -o $@
 
-test-fuzz: deps-test $(HOST_BUILD)/fuzz/fuzz_frame $(HOST_BUILD)/fuzz/fuzz_tcp_wire
-	@mkdir -p $(HOST_BUILD)/fuzz/corpus $(HOST_BUILD)/fuzz/corpus_tcp_wire
+# The DHCP and DNS reply parsers alone (tests/fuzz/fuzz_dhcp_dns.c).
+$(HOST_BUILD)/fuzz/fuzz_dhcp_dns: tests/fuzz/fuzz_dhcp_dns.c stack/dhcp_wire.c stack/dns_wire.c \
+		$(wildcard stack/*.h)
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) $< stack/dhcp_wire.c stack/dns_wire.c -o $@
+
+test-fuzz: deps-test $(HOST_BUILD)/fuzz/fuzz_frame $(HOST_BUILD)/fuzz/fuzz_tcp_wire \
+		$(HOST_BUILD)/fuzz/fuzz_dhcp_dns
+	@mkdir -p $(HOST_BUILD)/fuzz/corpus $(HOST_BUILD)/fuzz/corpus_tcp_wire $(HOST_BUILD)/fuzz/corpus_dhcp_dns
 	$(HOST_BUILD)/fuzz/fuzz_frame -max_total_time=$(FUZZ_TIME) -timeout=10 -print_final_stats=1 \
 		$(HOST_BUILD)/fuzz/corpus
 	$(HOST_BUILD)/fuzz/fuzz_tcp_wire -max_total_time=$(FUZZ_TIME) -timeout=10 -print_final_stats=1 \
 		$(HOST_BUILD)/fuzz/corpus_tcp_wire
+	$(HOST_BUILD)/fuzz/fuzz_dhcp_dns -max_total_time=$(FUZZ_TIME) -timeout=10 -print_final_stats=1 \
+		$(HOST_BUILD)/fuzz/corpus_dhcp_dns
 
 test-nomalloc: boards
 	@scripts/check-nomalloc.sh $(CROSS) $(foreach b,$(BOARDS),build/$(b)/keel.elf)
@@ -193,11 +204,28 @@ test: deps-test
 	$(MAKE) --no-print-directory test-tcp
 	$(MAKE) --no-print-directory test-nomalloc
 	$(MAKE) --no-print-directory test-qemu
+	$(MAKE) --no-print-directory bench-quick
 
-# keel against lwIP 2.1.3 on the same board, driver and services (bench/run):
-# not part of `make test`; needs root (namespaces, TAP) like test-qemu.
-bench:
+# keel against lwIP 2.1.3 on the same board, driver, services and flags
+# (bench/run, bench/README.md); needs root (namespaces, TAP) like test-qemu.
+# `make bench` is the full run (both boards, 9 pairs per row, ~15 min on a
+# quiet machine; not part of `make test`).  `make bench-quick` is one board,
+# small transfers, 3 pairs: inside `make test`, it checks that the bench
+# still runs and writes well-formed results, never how fast anything is.
+BENCH_CLIENTS := build/bench/connrate build/bench/echo_rtt build/bench/blast
+build/bench/%: bench/client/%.c
+	@mkdir -p $(dir $@)
+	$(HOST_CC) -O2 -std=gnu11 $(WARN) -Wno-missing-prototypes $< -o $@
+
+bench-clients: $(BENCH_CLIENTS)
+
+bench: deps-bench boards
 	$(PY) bench/run
+
+bench-quick: deps-bench boards
+	$(PY) -m pytest -q -p no:cacheprovider bench/test_stats.py bench/test_flagcheck.py
+	BENCH_QUICK=1 BENCH_OUT=build/bench/quick $(PY) bench/run
+	$(PY) bench/check_results.py build/bench/quick/results.json
 
 clean:
 	rm -rf build

@@ -23,3 +23,4 @@ SIZE_OF(keel_sndbuf, KEEL_TCP_SNDBUF);
 SIZE_OF(keel_rcvbuf, KEEL_TCP_RCVBUF);
 SIZE_OF(keel_chunk_size, KEEL_CHUNK_SIZE);
 SIZE_OF(keel_chunk_arena, KEEL_CHUNK_ARENA);
+SIZE_OF(keel_buf_max, KEEL_TCP_BUF_MAX);

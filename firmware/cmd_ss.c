@@ -10,7 +10,8 @@
  * last-ack, listening, closing; also all, connected, synchronized,
  * bucket, big) selects states and may repeat.  Port filters `sport = :7`,
  * `dport != :40000` (= == eq != ne < > <= >= lt gt le ge) are ANDed.
- * -i (or -o) adds a line per connection: rto, rtt:srtt/rttvar, mss, cwnd,
+ * -i (or -o) adds a line per connection: the options the handshake
+ * agreed (ts, sack, wscale:peer's,ours), rto, rtt:srtt/rttvar, mss, cwnd,
  * ssthresh, retrans:current/total (the last five when stack/tcp_stats.h
  * has them), timer as ss -o prints it (timer:(on|timewait|persist|
  * keepalive,<seconds>s,<retransmits>)), orphan.
@@ -138,7 +139,16 @@ static void print_row(const struct tcp_conn_info *ci)
 	if (!ss.info || ci->kind == TCP_CONN_LISTENER)
 		return;
 	char t[16];
-	con_printf("\t rto:%lu", (unsigned long)ci->rto_ms);
+	con_puts("\t");
+#ifdef TCP_CONN_INFO_HAS_OPTS   /* Linux's order: ts sack ... wscale:snd,rcv */
+	if (ci->opts & TCP_CONN_OPT_TS)
+		con_puts(" ts");
+	if (ci->opts & TCP_CONN_OPT_SACK)
+		con_puts(" sack");
+	if (ci->opts & TCP_CONN_OPT_WSCALE)
+		con_printf(" wscale:%u,%u", (unsigned)ci->snd_wscale, (unsigned)ci->rcv_wscale);
+#endif
+	con_printf(" rto:%lu", (unsigned long)ci->rto_ms);
 #ifdef TCP_CONN_INFO_HAS_SRTT   /* stack/tcp_stats.h: srtt_ms, rttvar_ms */
 	con_printf(" rtt:%lu/%lu", (unsigned long)ci->srtt_ms, (unsigned long)ci->rttvar_ms);
 #endif

@@ -25,10 +25,26 @@ static const char *full_name(const char *name)
 	return name;
 }
 
+/* Linux's tcp_tw_recycle dropped a SYN whose timestamp was older than
+ * the last one seen from the same address, in any connection: clients
+ * behind one NAT have unrelated clocks, so their SYNs were lost.  Linux
+ * removed it in 4.12 (and randomized timestamp offsets per connection);
+ * keel never had it.  tcp_tw_reuse is the safe half. */
+static int is_tw_recycle(const char *name)
+{
+	return strcmp(name, "tcp_tw_recycle") == 0 || strcmp(name, "net.ipv4.tcp_tw_recycle") == 0;
+}
+
 static int show(const char *name)
 {
 	uint32_t v[KEEL_SYSCTL_VEC_MAX];
 	int n = keel_sysctl_get_vec(fw_stack(), name, v);
+	if (n < 1 && is_tw_recycle(name)) {
+		con_puts("sysctl: net.ipv4.tcp_tw_recycle is not offered: it dropped SYNs whose timestamps\n"
+			 "  went back per source address, which broke clients behind NAT; Linux removed\n"
+			 "  it in 4.12.  tcp_tw_reuse (own connects, timestamps) is the safe part.\n");
+		return -1;
+	}
 	if (n < 1) {
 		con_printf("sysctl: cannot stat %s: no such key\n", name);
 		return -1;
@@ -50,6 +66,8 @@ static int set(char *name, const char *value)
 	while (n && name[n - 1] == ' ')
 		name[--n] = '\0';
 	int r = keel_sysctl_set(fw_stack(), name, value, &why);
+	if (r == KEEL_SYSCTL_ENOENT && is_tw_recycle(name))
+		return show(name);
 	if (r == KEEL_SYSCTL_ENOENT) {
 		con_printf("sysctl: cannot stat %s: no such key\n", name);
 		return -1;
@@ -98,4 +116,5 @@ static int sysctl(int argc, char **argv)
 }
 
 CMD_REGISTER(sysctl, "sysctl", "[-a] | NAME... | [-w] NAME=VALUE",
-	     "TCP knobs by Linux's names (net.ipv4.tcp_syncookies...)", sysctl);
+	     "TCP knobs by Linux's names (net.ipv4.tcp_syncookies...); no tcp_tw_recycle: "
+	     "it broke clients behind NAT and Linux removed it in 4.12", sysctl);

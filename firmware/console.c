@@ -271,9 +271,11 @@ static const char *hist_entry(unsigned back)
 	return p;
 }
 
+/* A line typed with a leading space is run but not remembered, as bash's
+ * HISTCONTROL=ignorespace (the test rig's own setup commands use it). */
 static void hist_add(const char *line, size_t len)
 {
-	if (len == 0 || len + 1 > sizeof(con.hist))
+	if (len == 0 || line[0] == ' ' || len + 1 > sizeof(con.hist))
 		return;
 	const char *last = hist_entry(1);
 	if (last && strcmp(last, line) == 0)

@@ -24,5 +24,5 @@ void fw_footprint(struct fw_footprint *fp);
 void apps_init(struct keel *k);
 void apps_poll(struct keel *k, uint32_t now_ms);
 /* Prints a console notice when DHCP changed the address (net_notice.c). */
-void net_notice_poll(struct keel *k);
+void net_notice_poll(struct keel *k, uint32_t now_ms);
 #endif

@@ -31,13 +31,13 @@ static const char *timer_name(unsigned t)
 
 int http_gen_connections(struct keel *k, struct out *o, struct app_conn *c, unsigned row)
 {
-	if (row == 0) {
-		if (!put_head_200(o, c, "application/json"))
-			return 0;
+	if (row == 0)   /* the head alone: a chunked body starts after it */
+		return put_head_200(o, c, "application/json");
+	if (row == 1) {
 		put(o, "[");
 		return 1;
 	}
-	row -= 1;
+	row -= 2;
 	if (row < TCP_CONN_SLOTS) {
 		struct tcp_conn_info ci;
 		if (keel_tcp_conn_info(k, row, &ci) != 0)

@@ -9,7 +9,8 @@
  * buffer pool as keel_chunks{kind="size|in_use|high_water"} and
  * keel_tcp_memory_pressure; listener queues
  * as keel_tcp_listen_{accept_queue,backlog,syn_queue}{port="80"};
- * keel_uptime_seconds; keel_capture_*; keel_build_info. */
+ * keel_uptime_seconds; keel_capture_*; keel_build_info; keel_http_* (rows
+ * dropped, requests answered with each error status). */
 #include "board.h"
 #include "capture.h"
 #include "counters.h"
@@ -22,9 +23,9 @@
 
 int http_gen_metrics(struct keel *k, struct out *o, struct app_conn *c, unsigned row)
 {
-	if (row == 0) {
-		if (!put_head_200(o, c, "text/plain; version=0.0.4; charset=utf-8"))
-			return 0;
+	if (row == 0)   /* the head alone: a chunked body starts after it */
+		return put_head_200(o, c, "text/plain; version=0.0.4; charset=utf-8");
+	if (row == 1) {
 		put(o, "# HELP keel_build_info keel firmware build.\n# TYPE keel_build_info gauge\n"
 		    "keel_build_info{board=\"%s\",version=\"%s\"} 1\n", board_name(), fw_build_id);
 		put(o, "# HELP keel_uptime_seconds Time since boot.\n# TYPE keel_uptime_seconds gauge\n"
@@ -33,7 +34,7 @@ int http_gen_metrics(struct keel *k, struct out *o, struct app_conn *c, unsigned
 		put(o, "\n");
 		return 1;
 	}
-	row -= 1;
+	row -= 2;
 	if (row < TCP_NSTATES) {
 		if (row == 0) {
 			put(o, "# HELP keel_tcp_connections TCP connections by state (LISTEN: listeners, "
@@ -132,6 +133,22 @@ int http_gen_metrics(struct keel *k, struct out *o, struct app_conn *c, unsigned
 		put(o, "# HELP keel_http_rows_too_long_total Response rows dropped for not fitting "
 		    "the stage (a firmware bug).\n# TYPE keel_http_rows_too_long_total counter\n"
 		    "keel_http_rows_too_long_total %lu\n", (unsigned long)http_rows_too_long);
+		return 1;
+	case 3: {
+		static const char *const code[HTTP_NERRORS] = {
+			"400", "404", "405", "414", "431", "501", "505",
+		};
+		put(o, "# HELP keel_http_request_errors_total Requests answered with an error "
+		    "status.\n# TYPE keel_http_request_errors_total counter\n");
+		for (unsigned i = 0; i < HTTP_NERRORS; i++)
+			put(o, "keel_http_request_errors_total{code=\"%s\"} %lu\n", code[i],
+			    (unsigned long)http_request_errors[i]);
+		return 1;
+	}
+	case 4:
+		put(o, "# HELP keel_http_requests_total Requests read (on fewer connections when "
+		    "they are kept open).\n# TYPE keel_http_requests_total counter\n"
+		    "keel_http_requests_total %lu\n", (unsigned long)http_requests);
 		return 1;
 	default:
 		break;

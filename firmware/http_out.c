@@ -35,14 +35,19 @@ void put_uptime(struct out *o)
 
 void put_head(struct out *o, const char *status, const char *type)
 {
-	put(o, "HTTP/1.0 %s\r\nServer: keel\r\nContent-Type: %s\r\n"
+	put(o, "HTTP/1.1 %s\r\nServer: keel\r\nContent-Type: %s\r\n"
 	    "Cache-Control: no-store\r\nConnection: close\r\n", status, type);
 }
 
 int put_head_200(struct out *o, const struct app_conn *c, const char *type)
 {
-	put_head(o, "200 OK", type);
-	put(o, "\r\n");
+	if (c->phase & F_KEEP)   /* RFC 9112 §7.1: the length is not known up front */
+		put(o, "HTTP/1.1 200 OK\r\nServer: keel\r\nContent-Type: %s\r\n"
+		    "Cache-Control: no-store\r\nTransfer-Encoding: chunked\r\n\r\n", type);
+	else {
+		put_head(o, "200 OK", type);
+		put(o, "\r\n");
+	}
 	return !(c->phase & F_HEAD);
 }
 

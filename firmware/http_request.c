@@ -1,151 +1,148 @@
-/* HTTP request: read into the connection's stage up to the blank line
- * ending the headers, checked (anything not well formed is 400) and
- * mapped to a page. */
+/* HTTP request: the head is parsed as it arrives (http_parse.c), straight
+ * from the receive ring without copying it, and mapped to a page.  The
+ * parser's state lives in the slot's stage, which is free until the
+ * response starts: a request needs no other memory, whatever its size. */
 #include <stdbool.h>
 #include <string.h>
+#include "fw_config.h"
 #include "http.h"
+#include "http_parse.h"
 #include <keel/keel.h>
+#include <keel/stats.h>
 #include <keel/tcp.h>
 
-static bool is_tchar(uint8_t ch)
-{
-	/* RFC 9110 token characters */
-	if ((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9'))
-		return true;
-	return ch != 0 && strchr("!#$%&'*+-.^_`|~", ch) != NULL;
-}
+_Static_assert(sizeof(struct http_req) <= APP_STAGE_LEN, "the parser lives in the stage");
 
-/* Offset just past the blank line ending the headers, or 0 if not there
- * yet.  Bare LF line ends are accepted (RFC 9112 §2.2). */
-static size_t header_end(const uint8_t *p, size_t n)
-{
-	for (size_t i = 0; i + 1 < n; i++) {
-		if (p[i] != '\n')
-			continue;
-		if (p[i + 1] == '\n')
-			return i + 2;
-		if (p[i + 1] == '\r' && i + 2 < n && p[i + 2] == '\n')
-			return i + 3;
-	}
-	return 0;
-}
+uint32_t http_request_errors[HTTP_NERRORS];   /* see http.h */
+uint32_t http_requests;
 
-/* Length of the line at p (up to, not including, CRLF or LF); *next is
- * where the following line starts.  The caller knows a LF follows. */
-static size_t line_len(const uint8_t *p, size_t n, size_t *next)
-{
-	size_t i = 0;
-	while (i < n && p[i] != '\n')
-		i++;
-	*next = i < n ? i + 1 : n;
-	if (i > 0 && p[i - 1] == '\r')
-		i--;
-	return i;
-}
-
-static bool path_is(const uint8_t *p, size_t n, const char *want)
+static bool path_is(const char *p, size_t n, const char *want)
 {
 	size_t w = strlen(want);
 	return n == w && memcmp(p, want, w) == 0;
 }
 
-/* Parses the request in p[0..n) (n = header_end); sets c->page and the
- * HEAD flag.  Everything that is not well formed is 400. */
-static void parse_request(struct app_conn *c, const uint8_t *p, size_t n)
+static const struct {
+	const char *path;
+	enum page page;
+} pages[] = {
+	{ "/", PG_STATUS },
+	{ "/metrics", PG_METRICS },
+	{ "/connections", PG_CONNECTIONS },
+	{ "/capture.pcap", PG_CAPTURE },
+	{ "/history.json", PG_HISTORY_JSON },
+	{ "/history.csv", PG_HISTORY_CSV },
+};
+
+/* The value of ?n=COUNT for the history pages (c->aux): 0 when absent or
+ * not a number, at most 65535. */
+static uint16_t query_n(const struct http_req *r)
 {
-	size_t next;
-	size_t len = line_len(p, n, &next);
-	/* method SP request-target SP HTTP/1.x */
-	size_t m = 0;
-	while (m < len && is_tchar(p[m]))
-		m++;
-	if (m == 0 || m > 16 || m >= len || p[m] != ' ') {
-		c->page = PG_400;
-		return;
-	}
-	size_t t0 = m + 1, t = t0;
-	while (t < len && p[t] > ' ' && p[t] < 0x7f)
-		t++;
-	static const char ver[] = " HTTP/1.";
-	if (t == t0 || p[t0] != '/' || len != t + sizeof(ver) ||
-	    memcmp(p + t, ver, sizeof(ver) - 1) != 0 || p[len - 1] < '0' || p[len - 1] > '9') {
-		c->page = PG_400;
-		return;
-	}
-	/* Header fields: name ":" value, no control characters, no folding. */
-	size_t at = next;
-	for (int lines = 0; lines < APP_STAGE_LEN && at < n; lines++) {
-		size_t l = line_len(p + at, n - at, &next);
-		if (l == 0)
-			break;   /* the blank line */
-		size_t colon = 0;
-		while (colon < l && is_tchar(p[at + colon]))
-			colon++;
-		if (colon == 0 || colon >= l || p[at + colon] != ':') {
-			c->page = PG_400;
-			return;
+	size_t len;
+	const char *q = http_req_query(r, &len);
+	for (size_t i = 0; q && i + 1 < len; i++) {
+		if ((i == 0 || q[i - 1] == '&') && q[i] == 'n' && q[i + 1] == '=') {
+			uint32_t v = 0;
+			for (size_t j = i + 2; j < len && q[j] >= '0' && q[j] <= '9'; j++)
+				v = v > 65535u ? v : v * 10u + (uint32_t)(q[j] - '0');
+			return (uint16_t)(v > 65535u ? 65535u : v);
 		}
-		for (size_t i = colon + 1; i < l; i++) {
-			uint8_t ch = p[at + i];
-			if ((ch < ' ' && ch != '\t') || ch == 0x7f) {
-				c->page = PG_400;
-				return;
-			}
-		}
-		at += next;
 	}
-	bool get = m == 3 && memcmp(p, "GET", 3) == 0;
-	bool head = m == 4 && memcmp(p, "HEAD", 4) == 0;
-	if (head)
-		c->phase |= F_HEAD;
-	if (!get && !head) {
+	return 0;
+}
+
+static enum page error_page(uint16_t status)
+{
+	switch (status) {
+	case HTTP_URI_TOO_LONG: return PG_414;
+	case HTTP_FIELDS_TOO_LARGE: return PG_431;
+	case HTTP_NOT_IMPLEMENTED: return PG_501;
+	case HTTP_VERSION_NOT_SUPPORTED: return PG_505;
+	default: return PG_400;
+	}
+}
+
+/* Whether the connection stays open after this response: the client
+ * wants it (RFC 9112 §9.3), the page is one whose length the head cannot
+ * give (so it goes chunked), and the TCB pool keeps room for others -- a
+ * browser holding idle connections must not starve the other services. */
+static bool keep_open(const struct keel *k, const struct app_conn *c, const struct http_req *r)
+{
+	struct keel_pool_info tcb;
+	if (!http_req_persistent(r) || keel_pool_get(k, KEEL_POOL_TCB, &tcb) != 0 ||
+	    tcb.in_use + KEEL_HTTP_KEEP_FREE_TCBS > tcb.size)
+		return false;
+	switch (c->page) {
+	case PG_STATUS: case PG_METRICS: case PG_CONNECTIONS: case PG_HISTORY_JSON:
+	case PG_HISTORY_CSV:
+		return true;
+	default:
+		return false;   /* errors and the capture close the connection */
+	}
+}
+
+/* The page for a parsed head; sets the HEAD and KEEP flags. */
+static void choose_page(const struct keel *k, struct app_conn *c, const struct http_req *r)
+{
+	if (r->status != HTTP_OK) {
+		c->page = error_page(r->status);
+	} else if (r->method != HTTP_M_GET && r->method != HTTP_M_HEAD) {
 		c->page = PG_405;
-		return;
+	} else {
+		if (r->method == HTTP_M_HEAD)
+			c->phase |= F_HEAD;
+		size_t plen;
+		const char *path = http_req_path(r, &plen);
+		c->page = PG_404;   /* a cut target is longer than any of our paths */
+		for (size_t i = 0; i < sizeof(pages) / sizeof(pages[0]) && !http_req_target_cut(r); i++)
+			if (path_is(path, plen, pages[i].path))
+				c->page = pages[i].page;
+		if (c->page == PG_HISTORY_JSON || c->page == PG_HISTORY_CSV)
+			c->aux = query_n(r);
 	}
-	size_t plen = t - t0;
-	for (size_t i = 0; i < plen; i++)
-		if (p[t0 + i] == '?')
-			plen = i;   /* the query is ignored */
-	const uint8_t *path = p + t0;
-	if (path_is(path, plen, "/"))
-		c->page = PG_STATUS;
-	else if (path_is(path, plen, "/metrics"))
-		c->page = PG_METRICS;
-	else if (path_is(path, plen, "/connections"))
-		c->page = PG_CONNECTIONS;
-	else if (path_is(path, plen, "/capture.pcap"))
-		c->page = PG_CAPTURE;
-	else
-		c->page = PG_404;
+	if (c->page >= PG_400)
+		http_request_errors[c->page - PG_400]++;
+	if (r->status == HTTP_OK && keep_open(k, c, r))
+		c->phase |= F_KEEP;
+	http_requests++;
+}
+
+void http_request_start(struct app_conn *c)
+{
+	struct http_req r;
+	http_req_init(&r);
+	memcpy(c->stage, &r, sizeof(r));
 }
 
 /* 1: request complete (page chosen), 0: need more, -1: drop the connection. */
 int http_read_request(struct keel *k, struct app_conn *c)
 {
-	for (int round = 0; round < 4; round++) {
-		size_t have = c->counter;
-		if (have >= APP_STAGE_LEN) {
-			c->page = PG_400;   /* no blank line within the buffer */
-			return 1;
-		}
-		int n = keel_tcp_recv(k, c->sock, c->stage + have, APP_STAGE_LEN - have);
+	struct http_req r;
+	memcpy(&r, c->stage, sizeof(r));
+	int done = 0;
+	/* Bounded: a few contiguous runs of the receive ring per call. */
+	for (int round = 0; round < 4 && !done; round++) {
+		const uint8_t *p;
+		int n = keel_tcp_recv_peek(k, c->sock, &p);
 		if (n == KEEL_EWOULDBLOCK)
-			return 0;
+			break;
 		if (n < 0)
 			return -1;
 		if (n == 0) {   /* the client closed before finishing its request */
-			if (have == 0)
+			if (r.head_len == 0)
 				return -1;
-			c->page = PG_400;
-			return 1;
+			r.status = HTTP_BAD_REQUEST;
+			done = 1;
+			break;
 		}
-		c->counter = (uint32_t)(have + (size_t)n);
-		size_t from = have > 2 ? have - 2 : 0;   /* the end may straddle reads */
-		size_t end = header_end(c->stage + from, c->counter - from);
-		if (end) {
-			parse_request(c, c->stage, from + end);
-			return 1;
-		}
+		size_t used = http_req_feed(&r, p, (size_t)n);
+		keel_tcp_recv_consume(k, c->sock, used);
+		done = r.status != HTTP_MORE;
 	}
+	if (done) {
+		choose_page(k, c, &r);
+		return 1;
+	}
+	memcpy(c->stage, &r, sizeof(r));
 	return 0;
 }

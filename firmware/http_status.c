@@ -1,5 +1,11 @@
-/* HTTP /: the status page, HTML that refreshes itself every 2 s: connections
- * by state, pools, listener queues and every counter, with bar charts. */
+/* HTTP /: the status page.  On top, the history charts (connections by
+ * state stacked over time, pool levels against their sizes, counter
+ * rates), drawn by the page's script (http_status_js.c) from /history.json;
+ * below, in #live, the present moment: connections by state, pools,
+ * listener queues and every counter, with bar charts.  The script refreshes
+ * both every 2 s without reloading; without script the page reloads itself
+ * (<noscript> refresh).  A viewport meta tag and wrapping sections keep it
+ * readable on a phone. */
 #include "board.h"
 #include "counters.h"
 #include "fmt.h"
@@ -42,9 +48,18 @@ static const char *const status_css[] = {
 	"td.n{text-align:right;font-variant-numeric:tabular-nums}",
 	".b{width:170px}.b div{height:12px;background:#3b82f6;border-radius:2px}"
 	".b div.h{height:3px;margin-top:1px;background:#94a3b8}.warn div{background:#f59e0b}",
-	".ctr{columns:4;column-gap:24px;font-size:12px}.ctr div{display:flex;"
+	".ctr{columns:14em;column-gap:24px;font-size:12px}.ctr div{display:flex;"
 	"justify-content:space-between;border-bottom:1px dotted #cbd5e1}"
-	".g{color:#64748b}</style></head><body>",
+	".g{color:#64748b}",
+	".card{background:#fff;border:1px solid #e2e8f0;border-radius:6px;padding:8px 12px;"
+	"margin:10px 0}.ch{display:block;width:100%;height:150px;background:#f8fafc}"
+	".grid{display:grid;grid-template-columns:repeat(auto-fill,minmax(220px,1fr));gap:6px 18px}"
+	".sm{font-size:12px}.sm .ch{height:40px}",
+	".leg{font-size:12px;margin-top:4px}.leg span{display:inline-block;margin-right:12px}"
+	".leg i{display:inline-block;width:10px;height:10px;margin-right:4px;border-radius:2px}"
+	".ax{display:flex;justify-content:space-between;font-size:11px;color:#64748b}"
+	"@media(max-width:600px){body{margin:8px 10px}.sec{margin-right:0}}"
+	"</style></head><body>",
 };
 #define NCSS (sizeof(status_css) / sizeof(status_css[0]))
 
@@ -58,8 +73,9 @@ int http_gen_status(struct keel *k, struct out *o, struct app_conn *c, unsigned 
 	}
 	if (row == 1) {
 		put(o, "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">"
-		    "<meta http-equiv=\"refresh\" content=\"2\"><title>keel %s</title><style>",
-		    fmt_ip(ip, ifc.addr));
+		    "<meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">"
+		    "<noscript><meta http-equiv=\"refresh\" content=\"2\"></noscript>"
+		    "<title>keel %s</title><style>", fmt_ip(ip, ifc.addr));
 		return 1;
 	}
 	row -= 2;
@@ -69,12 +85,28 @@ int http_gen_status(struct keel *k, struct out *o, struct app_conn *c, unsigned 
 	}
 	row -= NCSS;
 	if (row == 0) {
-		put(o, "<h1>keel on %s</h1><p>%s/%u &middot; build %s &middot; up ", board_name(),
-		    fmt_ip(ip, ifc.addr), (unsigned)ifc.prefix, fw_build_id);
+		put(o, "<h1>keel on %s</h1><p>%s/%u &middot; build %s &middot; <a href=\"/metrics\">"
+		    "metrics</a> &middot; <a href=\"/connections\">connections</a> &middot; "
+		    "<a href=\"/history.json\">history.json</a> &middot; <a href=\"/history.csv\">"
+		    "history.csv</a> &middot; <a href=\"/capture.pcap\">capture.pcap</a></p>",
+		    board_name(), fmt_ip(ip, ifc.addr), (unsigned)ifc.prefix, fw_build_id);
+		return 1;
+	}
+	row -= 1;
+	if (row == 0) {
+		put(o, "<div class=card><h2>Connections by state <span class=\"g span\"></span></h2>"
+		    "<div class=g id=csm></div><div id=cs></div><div class=ax><span class=span></span>"
+		    "<span>now</span></div><div class=leg id=csl></div></div>"
+		    "<div class=card><h2>Pools against their sizes <span class=\"g span\"></span></h2>"
+		    "<div class=grid id=pl></div></div><div class=card><h2>Counter rates "
+		    "<span class=\"g span\"></span></h2><div class=grid id=rt></div></div>");
+		return 1;
+	}
+	row -= 1;
+	if (row == 0) {
+		put(o, "<div id=live><p class=g>up ");
 		put_uptime(o);
-		put(o, " s &middot; <a href=\"/metrics\">metrics</a> &middot; <a href=\"/connections\">"
-		    "connections</a> &middot; <a href=\"/capture.pcap\">capture.pcap</a></p>"
-		    "<div class=sec><h2>Connections by state</h2><table><tr><th>state</th>"
+		put(o, " s</p><div class=sec><h2>Connections by state</h2><table><tr><th>state</th>"
 		    "<th>now</th><th>of</th><th></th></tr>");
 		return 1;
 	}
@@ -141,7 +173,17 @@ int http_gen_status(struct keel *k, struct out *o, struct app_conn *c, unsigned 
 	}
 	row -= (unsigned)ncounters;
 	if (row == 0) {
-		put(o, "</div></body></html>\n");
+		put(o, "</div></div><script>\n");
+		return 1;
+	}
+	row -= 1;
+	if (row < http_status_js_rows) {
+		put(o, "%s", http_status_js[row]);
+		return 1;
+	}
+	row -= http_status_js_rows;
+	if (row == 0) {
+		put(o, "</script></body></html>\n");
 		return 1;
 	}
 	return 0;

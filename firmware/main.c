@@ -9,6 +9,7 @@
 #include "console.h"
 #include "fmt.h"
 #include "fw.h"
+#include "history_fw.h"
 #include <keel/dhcp.h>
 #include <keel/keel.h>
 #include <keel/port.h>
@@ -104,6 +105,7 @@ int main(void)
 	console_start();
 
 	uint32_t last_tick = board_millis();
+	history_fw_init(stack, last_tick);
 	for (;;) {
 		bool busy = false;
 		for (uint32_t i = 0; nd && i < FW_RX_BUDGET; i++) {
@@ -130,7 +132,8 @@ int main(void)
 			last_tick = now;
 		}
 		apps_poll(stack, now);
-		net_notice_poll(stack);
+		net_notice_poll(stack, now);
+		history_fw_poll(stack, now);
 		if (console_poll(now))
 			busy = true;
 		/* Sleep only when this pass found nothing, until the stack's next

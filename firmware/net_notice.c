@@ -7,10 +7,15 @@
 #include "fmt.h"
 #include "fw.h"
 
-static uint32_t seen;
+#define NOTICE_EVERY_MS 50u   /* look this often: the main loop runs far more */
 
-void net_notice_poll(struct keel *k)
+static uint32_t seen, next_ms;
+
+void net_notice_poll(struct keel *k, uint32_t now_ms)
 {
+	if ((int32_t)(now_ms - next_ms) < 0)
+		return;
+	next_ms = now_ms + NOTICE_EVERY_MS;
 	struct keel_dhcp_info d;
 	keel_dhcp_info(k, &d);
 	if (d.changes == seen)

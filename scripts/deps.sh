@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs the Debian packages a target needs when they are missing.
-# usage: scripts/deps.sh build|run|test
+# usage: scripts/deps.sh build|run|test|bench
 set -eu
 need=()
 have_cmd() { command -v "$1" >/dev/null 2>&1; }
@@ -14,7 +14,7 @@ case "${1:-build}" in
 run)
 	want qemu-system-arm
 	;;
-test)
+test|bench)
 	want qemu-system-arm
 	want gcc
 	want libcmocka-dev
@@ -32,6 +32,9 @@ test)
 	want clang
 	want git
 	want dnsmasq-base        # DHCP and DNS server in tests/qemu (test_dhcp, test_dns)
+	want valgrind            # bench: instruction counts (callgrind)
+	want python3-matplotlib  # bench: the chart of ratios
+	want dpkg-dev            # bench: apt-get source lwip
 	;;
 esac
 [ ${#need[@]} -eq 0 ] && exit 0

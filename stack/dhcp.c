@@ -10,6 +10,7 @@
 #define DHCP_JITTER_MS 1000u          /* ±1 s */
 #define DHCP_REQUEST_TRIES 4u         /* REQUESTs before discovery restarts */
 #define DHCP_RETRY_MIN_MS 60000u      /* RFC 2131 §4.4.5 floor while renewing */
+#define DHCP_REBOOT_TRIES 2u          /* INIT-REBOOT REQUESTs before keeping the lease */
 
 _Static_assert(KEEL_DHCP_LEASE_MAX_S <= 0x7fffffffu / 1000u, "lease must fit a wrap-safe ms timer");
 _Static_assert(KEEL_DHCP_PROBES >= 1 && KEEL_DHCP_PROBES <= 10, "ARP probes");
@@ -25,7 +26,8 @@ const char *dhcp_state_name(uint8_t state)
 		[DHCP_OFF] = "static", [DHCP_INIT] = "init", [DHCP_SELECTING] = "selecting",
 		[DHCP_REQUESTING] = "requesting", [DHCP_PROBING] = "probing",
 		[DHCP_BOUND] = "bound", [DHCP_RENEWING] = "renewing",
-		[DHCP_REBINDING] = "rebinding", [DHCP_FALLBACK] = "fallback",
+		[DHCP_REBINDING] = "rebinding", [DHCP_REBOOTING] = "rebooting",
+		[DHCP_FALLBACK] = "fallback",
 	};
 	return state <= DHCP_FALLBACK ? names[state] : "?";
 }
@@ -54,8 +56,10 @@ static void send_msg(struct keel *k, uint8_t type, uint32_t ciaddr, uint32_t req
 	uint32_t secs = (k->now_ms - c->started_ms) / 1000u;
 	struct dhcp_out m = {
 		.type = type, .xid = c->xid, .secs = (uint16_t)(secs > 0xffff ? 0xffff : secs),
-		/* RFC 2131 §4.1: without an address we cannot take unicast. */
-		.flags = k->ifc.addr == 0 ? DHCP_FLAG_BROADCAST : 0,
+		/* RFC 2131 §4.1: without an address we cannot take unicast
+		 * (nor with a fallback address that is not the one offered);
+		 * RENEWING and REBINDING have theirs in ciaddr. */
+		.flags = ciaddr == 0 ? DHCP_FLAG_BROADCAST : 0,
 		.ciaddr = ciaddr, .requested = requested, .server_id = server_id,
 		.mac = k->ifc.mac,
 	};
@@ -88,6 +92,7 @@ static void discover(struct keel *k)
 	c->state = DHCP_SELECTING;
 	c->xid = keel_random32(k);
 	c->tries = 0;
+	c->started_ms = k->now_ms;   /* secs and the fallback count from here */
 	send_msg(k, DHCPDISCOVER, 0, 0, 0, 0xffffffffu);
 	c->next_ms = k->now_ms + backoff_ms(k, c->tries++);
 }
@@ -99,6 +104,10 @@ static void send_request(struct keel *k)
 	switch (c->state) {
 	case DHCP_REQUESTING:   /* RFC 2131 §4.3.2: SELECTING -> server id and requested IP */
 		send_msg(k, DHCPREQUEST, 0, c->offer.addr, c->offer.server, 0xffffffffu);
+		c->next_ms = k->now_ms + backoff_ms(k, c->tries++);
+		break;
+	case DHCP_REBOOTING:    /* RFC 2131 §4.3.2 INIT-REBOOT: requested IP, no server id */
+		send_msg(k, DHCPREQUEST, 0, c->lease.addr, 0, 0xffffffffu);
 		c->next_ms = k->now_ms + backoff_ms(k, c->tries++);
 		break;
 	case DHCP_RENEWING:     /* ciaddr, unicast to the server that leased it */
@@ -213,7 +222,8 @@ static void on_ack(struct keel *k, const struct dhcp_in *in)
 		c->next_ms = k->now_ms + keel_random_range(k, 0, KEEL_DHCP_PROBE_MS);
 		return;
 	}
-	/* RENEWING or REBINDING: the lease goes on (from a new server, maybe). */
+	/* RENEWING, REBINDING or REBOOTING: the lease goes on (from a new
+	 * server, maybe). */
 	struct dhcp_lease l;
 	fill_lease(&l, in);
 	if (l.server == 0)
@@ -231,8 +241,9 @@ static void on_nak(struct keel *k, const struct dhcp_in *in)
 {
 	struct dhcp_client *c = &k->dhcp;
 	uint32_t server = c->state == DHCP_REQUESTING ? c->offer.server : c->lease.server;
-	/* In REBINDING any server may refuse; otherwise only ours. */
-	if (c->state != DHCP_REBINDING && in->server_id != 0 && in->server_id != server) {
+	/* In REBINDING and REBOOTING any server may refuse; otherwise only ours. */
+	if (c->state != DHCP_REBINDING && c->state != DHCP_REBOOTING && in->server_id != 0 &&
+	    in->server_id != server) {
 		c->stats.in_ignored++;
 		return;
 	}
@@ -247,7 +258,11 @@ static void on_reply(struct keel *k, void *ctx, const struct udp_dgram *d)
 	(void)ctx;
 	struct dhcp_client *c = &k->dhcp;
 	struct dhcp_in in;
-	if (d->sport != DHCP_SERVER_PORT || dhcp_parse(d->data, d->len, &in) != 0) {
+	if (d->sport != DHCP_SERVER_PORT) {
+		c->stats.in_ignored++;   /* not from a server (RFC 2131 §4.1) */
+		return;
+	}
+	if (dhcp_parse(d->data, d->len, &in) != 0) {
 		c->stats.in_errors++;
 		return;
 	}
@@ -256,7 +271,8 @@ static void on_reply(struct keel *k, void *ctx, const struct udp_dgram *d)
 		return;
 	}
 	uint8_t st = c->state;
-	int waiting = st == DHCP_REQUESTING || st == DHCP_RENEWING || st == DHCP_REBINDING;
+	int waiting = st == DHCP_REQUESTING || st == DHCP_RENEWING || st == DHCP_REBINDING ||
+		      st == DHCP_REBOOTING;
 	if (in.type == DHCPOFFER && st == DHCP_SELECTING)
 		on_offer(k, &in);
 	else if (in.type == DHCPACK && waiting)
@@ -280,7 +296,6 @@ void keel_dhcp_start(struct keel *k, uint32_t now_ms, uint32_t fallback_addr,
 	c->fb_prefix = fallback_prefix;
 	c->fb_gw = fallback_gw;
 	c->fallback_armed = fallback_addr != 0;
-	c->started_ms = now_ms;
 	if (k->ifc.addr != 0)
 		drop_address(k);
 	discover(k);
@@ -294,6 +309,26 @@ void keel_dhcp_stop(struct keel *k)
 	c->sock = -1;
 	c->state = DHCP_OFF;
 	memset(&c->lease, 0, sizeof(c->lease));
+}
+
+void dhcp_link_up(struct keel *k)
+{
+	struct dhcp_client *c = &k->dhcp;
+	if (c->state == DHCP_FALLBACK) {
+		c->sock = udp_bind_cb(k, DHCP_CLIENT_PORT, on_reply, NULL);
+		if (c->sock < 0) {
+			c->sock = -1;
+			return;
+		}
+		c->fallback_armed = 1;
+		discover(k);
+	} else if (c->state >= DHCP_BOUND && c->state <= DHCP_REBINDING) {
+		c->state = DHCP_REBOOTING;
+		c->xid = keel_random32(k);
+		c->tries = 0;
+		c->started_ms = k->now_ms;
+		send_request(k);
+	}
 }
 
 void dhcp_arp_seen(struct keel *k, uint32_t spa, uint32_t tpa)
@@ -321,7 +356,8 @@ void dhcp_tick(struct keel *k)
 			(void)keel_udp_close(k, c->sock);
 			c->sock = -1;
 			c->state = DHCP_FALLBACK;
-			set_addr(k, c->fb_addr, c->fb_prefix, c->fb_gw);
+			if (k->ifc.addr != c->fb_addr)   /* kept through a link-up retry */
+				set_addr(k, c->fb_addr, c->fb_prefix, c->fb_gw);
 		} else if (due(k, c->next_ms)) {
 			send_msg(k, DHCPDISCOVER, 0, 0, 0, 0xffffffffu);
 			c->next_ms = k->now_ms + backoff_ms(k, c->tries++);
@@ -362,6 +398,21 @@ void dhcp_tick(struct keel *k)
 			send_request(k);
 		}
 		break;
+	case DHCP_REBOOTING:
+		if (due(k, c->expire_ms)) {
+			c->stats.expiries++;
+			drop_address(k);
+			restart(k, 0);
+		} else if (due(k, c->next_ms)) {
+			if (c->tries < DHCP_REBOOT_TRIES) {
+				send_request(k);
+			} else {
+				/* nobody said no: the lease goes on, its timers as they were */
+				c->state = DHCP_BOUND;
+				c->xid = keel_random32(k);
+			}
+		}
+		break;
 	case DHCP_REBINDING:
 		if (due(k, c->expire_ms)) {
 			c->stats.expiries++;
@@ -382,7 +433,7 @@ void keel_dhcp_info(const struct keel *k, struct keel_dhcp_info *out)
 	memset(out, 0, sizeof(*out));
 	out->running = c->state != DHCP_OFF && c->state != DHCP_FALLBACK;
 	out->fallback = c->state == DHCP_FALLBACK;
-	out->bound = c->state >= DHCP_BOUND && c->state <= DHCP_REBINDING;
+	out->bound = c->state >= DHCP_BOUND && c->state <= DHCP_REBOOTING;
 	out->state = dhcp_state_name(c->state);
 	out->changes = c->changes;
 	out->expiries = c->stats.expiries;
@@ -420,6 +471,7 @@ int dhcp_next_deadline(const struct keel *k, uint32_t *when_ms)
 			t = c->t2_ms;
 		break;
 	case DHCP_REBINDING:
+	case DHCP_REBOOTING:
 		if ((int32_t)(c->expire_ms - t) < 0)
 			t = c->expire_ms;
 		break;

@@ -4,6 +4,7 @@
  * allows it; Linux's icmp_echo_ignore_broadcasts=1): answering them makes
  * us an amplifier for smurf attacks. */
 #include <string.h>
+#include "byteorder.h"
 #include "checksum.h"
 #include "keel.h"
 
@@ -36,6 +37,17 @@ static void echo_reply(struct keel *k, const struct ipv4_packet *ip)
 	st->out_echo_reps++;
 }
 
+/* Destination unreachable: "fragmentation needed" drives TCP's path MTU
+ * discovery (RFC 1191 §4: the next-hop MTU in the low 16 bits of the
+ * second word); the other codes are counted only. */
+static void dest_unreach(struct keel *k, const struct ipv4_packet *ip)
+{
+	k->icmp.in_dest_unreachs++;
+	if (ip->payload[1] == ICMP_UNREACH_NEEDFRAG)
+		tcp_pmtu_input(k, ip->payload + ICMP_HDR_LEN, ip->len - ICMP_HDR_LEN,
+			       load_be16(ip->payload + 6));
+}
+
 void icmp_input(struct keel *k, const struct ipv4_packet *ip)
 {
 	struct icmp_stats *st = &k->icmp;
@@ -51,7 +63,11 @@ void icmp_input(struct keel *k, const struct ipv4_packet *ip)
 	}
 	if (ip->payload[0] == ICMP_ECHO_REQUEST && ip->payload[1] == 0)
 		echo_reply(k, ip);
-	/* Other types (replies, unreachables, redirects ...) are counted only. */
+	else if (ip->payload[0] == ICMP_ECHO_REPLY && ip->payload[1] == 0)
+		ping_input(k, ip);
+	else if (ip->payload[0] == ICMP_DEST_UNREACH)
+		dest_unreach(k, ip);
+	/* Other types (unreachables, redirects ...) are counted only. */
 }
 
 #define ICMP_TOKEN 1000u

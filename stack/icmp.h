@@ -9,6 +9,7 @@
 #define ICMP_DEST_UNREACH 3
 #define ICMP_UNREACH_PROTOCOL 2
 #define ICMP_UNREACH_PORT 3
+#define ICMP_UNREACH_NEEDFRAG 4   /* fragmentation needed and DF set (RFC 1191) */
 /* Error messages quote as much of the datagram as keeps them within 576
  * bytes (RFC 1812 §4.3.2.3; what Linux sends). */
 #define ICMP_ERR_MAX_LEN 576
@@ -21,6 +22,8 @@ struct ipv4_packet;
 struct icmp_stats {
 	uint32_t in_msgs, in_errors, in_csum_errors, in_echos;
 	uint32_t out_msgs, out_echo_reps;
+	uint32_t out_echos, in_echo_reps;   /* OutEchos, InEchoReps: ping (ping.c) */
+	uint32_t in_dest_unreachs;          /* InDestUnreachs */
 	uint32_t in_echo_bcast;  /* broadcast echo requests ignored */
 	uint32_t out_errors;     /* replies that could not be sent */
 	uint32_t out_dest_unreachs; /* OutDestUnreachs */

@@ -84,6 +84,7 @@ void keel_link_set(struct keel *k, int up, uint32_t now_ms)
 	if (up && k->link_down) {
 		k->link_down = 0;
 		arp_announce(k);
+		dhcp_link_up(k);   /* maybe another network now (RFC 2131 §3.7) */
 	} else if (!up && !k->link_down) {
 		k->link_down = 1;
 		arp_flush(k);

@@ -16,6 +16,7 @@
 #include "random.h"
 #include "dhcp.h"
 #include "dns.h"
+#include "ping.h"
 
 struct keel {
 	struct keel_ifconfig ifc;
@@ -33,6 +34,7 @@ struct keel {
 	struct keel_random rnd;
 	struct dhcp_client dhcp;
 	struct dns_resolver dns;
+	struct ping_state ping;
 	struct tcp_stack tcp;
 };
 

@@ -36,6 +36,10 @@ static const struct counter_def defs[] = {
 	K("TcpExt", "SyncookiesRecv", tcp.mib.syncookies_recv),
 	K("TcpExt", "SyncookiesFailed", tcp.mib.syncookies_failed),
 	K("TcpExt", "TW", tcp.mib.tw),
+	K("TcpExt", "OutOfWindowIcmps", tcp.pmtu.out_of_window),
+	K("TcpExt", "TCPPmtuUpdates", tcp.pmtu.updates),
+	K("TcpExt", "TCPPmtuNoConn", tcp.pmtu.no_conn),
+	K("TcpExt", "TCPPmtuIgnored", tcp.pmtu.ignored),
 	K("TcpExt", "TWRecycled", tcp.mib.tw_recycled),
 	K("TcpExt", "TCPTimeWaitOverflow", tcp.mib.tw_overflow),
 	K("TcpExt", "TCPAbortOnClose", tcp.mib.abort_on_close),
@@ -59,6 +63,13 @@ static const struct counter_def defs[] = {
 	K("TcpExt", "DelayedACKs", tcp.mib.delayed_acks),
 	K("TcpExt", "TCPWinProbe", tcp.mib.win_probes),
 	K("TcpExt", "TCPKeepAlive", tcp.mib.keepalive_probes),
+	K("TcpExt", "PAWSEstabRejected", tcp.mib.paws_estab_rejected),
+	K("TcpExt", "PAWSActiveRejected", tcp.mib.paws_active_rejected),
+	K("TcpExt", "TCPTSReorder", tcp.mib.ts_reorder),
+	K("TcpExt", "TCPSACKRecovery", tcp.mib.sack_recovery),
+	K("TcpExt", "TCPSACKReorder", tcp.mib.sack_reorder),
+	K("TcpExt", "TCPDSACKRecv", tcp.mib.dsack_recv),
+	K("TcpExt", "TCPLossProbes", tcp.mib.loss_probes),
 	/* Ip and IpExt */
 	K("Ip", "InReceives", ip.in_receives),
 	K("Ip", "InHdrErrors", ip.in_hdr_errors),
@@ -84,6 +95,9 @@ static const struct counter_def defs[] = {
 	K("Icmp", "InEchoBcastIgnored", icmp.in_echo_bcast),
 	K("Icmp", "OutMsgs", icmp.out_msgs),
 	K("Icmp", "OutEchoReps", icmp.out_echo_reps),
+	K("Icmp", "InEchoReps", icmp.in_echo_reps),
+	K("Icmp", "OutEchos", icmp.out_echos),
+	K("Icmp", "InDestUnreachs", icmp.in_dest_unreachs),
 	K("Icmp", "OutErrors", icmp.out_errors),
 	K("Icmp", "OutDestUnreachs", icmp.out_dest_unreachs),
 	K("Icmp", "OutRateLimited", icmp.out_ratelimited),   /* Linux: IcmpMsg / OutRateLimitHost */
@@ -183,6 +197,7 @@ int keel_pool_get(const struct keel *k, unsigned pool, struct keel_pool_info *ou
 		[KEEL_POOL_TIME_WAIT] = "time_wait", [KEEL_POOL_LISTEN] = "listeners",
 		[KEEL_POOL_ARP_CACHE] = "arp_cache", [KEEL_POOL_ARP_QUEUE] = "arp_queue",
 		[KEEL_POOL_CHUNKS] = "chunks",
+		[KEEL_POOL_UDP] = "udp_sockets", [KEEL_POOL_DNS_CACHE] = "dns_cache",
 	};
 	static const uint16_t entry[KEEL_NPOOLS] = {
 		[KEEL_POOL_TCB] = sizeof(struct tcp_tcb),
@@ -194,6 +209,8 @@ int keel_pool_get(const struct keel *k, unsigned pool, struct keel_pool_info *ou
 		[KEEL_POOL_ARP_QUEUE] = (sizeof(((struct arp_state *)0)->queue) +
 					 sizeof(((struct arp_state *)0)->data)) / ARP_QUEUE_SLOTS,
 		[KEEL_POOL_CHUNKS] = CHUNK_SIZE,
+		[KEEL_POOL_UDP] = sizeof(struct udp_sock),
+		[KEEL_POOL_DNS_CACHE] = sizeof(struct dns_cache_entry),
 	};
 	if (pool >= KEEL_NPOOLS)
 		return -1;
@@ -214,11 +231,24 @@ int keel_pool_get(const struct keel *k, unsigned pool, struct keel_pool_info *ou
 		out->in_use = k->tcp.chunks.in_use;
 		out->high_water = k->tcp.chunks.peak;
 		out->has_high_water = 1;
-	} else {
+	} else if (pool == KEEL_POOL_ARP_QUEUE) {
 		out->size = ARP_QUEUE_SLOTS;
 		out->in_use = k->arp.queued;
 		out->high_water = (uint16_t)k->arp.stats.queue_hwm;
 		out->has_high_water = 1;
+	} else if (pool == KEEL_POOL_UDP) {
+		out->size = KEEL_UDP_MAX_SOCK;
+		for (unsigned i = 0; i < KEEL_UDP_MAX_SOCK; i++)
+			out->in_use = (uint16_t)(out->in_use + (k->udp.socks[i].port != 0));
+		out->high_water = k->udp.hwm;
+		out->has_high_water = 1;
+	} else {
+		out->size = KEEL_DNS_CACHE;
+		for (unsigned i = 0; i < KEEL_DNS_CACHE; i++) {
+			const struct dns_cache_entry *e = &k->dns.cache[i];
+			out->in_use = (uint16_t)(out->in_use + (e->name[0] != '\0' &&
+								 (int32_t)(e->expires_ms - k->now_ms) > 0));
+		}
 	}
 	return 0;
 }

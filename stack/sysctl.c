@@ -35,6 +35,9 @@ void tcp_sysctl_defaults(struct tcp_sysctl *s)
 	s->tcp_mem[0] = CHUNK_COUNT / 2u;
 	s->tcp_mem[1] = CHUNK_COUNT * 3u / 4u;
 	s->tcp_mem[2] = CHUNK_COUNT;
+	s->tcp_timestamps = 1;
+	s->tcp_sack = 1;
+	s->tcp_window_scaling = 1;
 }
 
 struct knob {
@@ -80,6 +83,10 @@ static const struct knob knobs[] = {
 	/* Chunks of the static pool. */
 	KNOB3(tcp_mem, 1, CHUNK_COUNT,
 	      "tcp_mem must be 3 values LOW PRESSURE HIGH, 1..pool chunks, in order"),
+	/* Read when a SYN is sent or answered: a connection keeps what it agreed. */
+	KNOB(tcp_timestamps, 0, 2, "tcp_timestamps must be 0, 1 or 2"),
+	KNOB(tcp_sack, 0, 1, "tcp_sack must be 0 or 1"),
+	KNOB(tcp_window_scaling, 0, 1, "tcp_window_scaling must be 0 or 1"),
 };
 #define NKNOBS (sizeof knobs / sizeof knobs[0])
 

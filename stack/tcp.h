@@ -15,6 +15,7 @@
 #include "tcp_listen.h"
 #include "syncookie.h"
 #include "isn.h"
+#include "tcp_pmtu.h"
 
 struct keel;
 struct ipv4_packet;
@@ -60,6 +61,7 @@ struct tcp_stack {
 	uint8_t isn_key[16];              /* RFC 6528 secret */
 	struct isn_clock isn_clock;       /* sub-millisecond part of M (isn.h) */
 	struct syncookie_keys cookies;    /* for the SYN-cookie issue */
+	struct tcp_pmtu_stats pmtu;       /* path MTU discovery (tcp_pmtu.c) */
 	uint16_t ephemeral_next;          /* next ephemeral port to try */
 	uint16_t synack_sent_tick;        /* SYN-ACK retransmits in this tick (TCP_TICK_BUDGET) */
 	struct tcp_wheel wheel;           /* TCB and SYN-queue timers */

@@ -73,8 +73,14 @@ int keel_tcp_connect(struct keel *k, uint32_t dst, uint16_t dport, uint16_t spor
 	struct tcp_tcb *t = tcb_new_active(k, &tu, iss);
 	if (!t)
 		return KEEL_ENOMEM;
-	if (reuse)
-		tw_recycle(k, reuse);       /* the old TIME_WAIT goes (TWRecycled, as Linux counts tcp_tw_reuse) */
+	if (reuse) {
+		/* PAWS from the first segment: the old TS.Recent carries over
+		 * (Linux tcp_twsk_unique); then the old TIME_WAIT goes
+		 * (TWRecycled, as Linux counts tcp_tw_reuse). */
+		t->opt.ts_recent = reuse->ts_recent;
+		t->opt.ts_recent_ms = k->now_ms ? k->now_ms : 1u;   /* nonzero: inherited */
+		tw_recycle(k, reuse);
+	}
 	k->tcp.mib.active_opens++;
 	tcp_send_syn(k, t);
 	tcp_rtx_arm(k, t);

@@ -10,8 +10,8 @@
  * the send queue, and a window that was never used says nothing about the path
  * (RFC 7661's "not cwnd-limited").
  * Congestion control never sends: it changes the TCB's windows and says
- * when the head segment is due again (enum cc_verdict), and the caller's
- * output path (tcp_retransmit_head) sends it. */
+ * when the head segment or a SACK hole is due again (enum cc_verdict),
+ * and the output path (tcp_cc_act) sends it. */
 #include "tcp_internal.h"
 
 static uint32_t iw(uint32_t mss)
@@ -78,6 +78,37 @@ static uint32_t half_flight(const struct tcp_tcb *t)
 	return f > 2u * t->snd_mss ? f : 2u * t->snd_mss;
 }
 
+/* A SACK hole to retransmit (tcp_sack.c finds it)? */
+static int sack_hole(const struct tcp_tcb *t)
+{
+	uint32_t off, len;
+	return (t->opt.on & TCP_OPTF_SACKOK) && sack_next_hole(t, &off, &len);
+}
+
+/* Duplicate ACKs that start fast retransmit: 3 (RFC 5681), or with
+ * fewer than 4 segments out and nothing new to send, one less than the
+ * segments out (early retransmit, RFC 5827 §3.1, byte-based): a window
+ * of two or three segments can never bring 3. */
+static uint8_t dupthresh(const struct tcp_tcb *t)
+{
+	uint32_t out = t->snd_max - t->snd_una;
+	uint32_t oseg = (out + t->snd_mss - 1u) / t->snd_mss;
+	uint32_t unsent = t->sndq.len > out ? t->sndq.len - out : 0u;
+	if (unsent == 0 && oseg >= 2u && oseg < 4u)
+		return (uint8_t)(oseg - 1u);
+	return 3u;
+}
+
+/* Limited transmit (RFC 3042): the first and second duplicate ACKs each
+ * let one new segment go beyond cwnd, so a window of a few segments
+ * still gets the three duplicate ACKs fast retransmit needs. */
+uint32_t cc_limited_transmit(const struct tcp_tcb *t)
+{
+	if ((t->dflags & TCB_D_RECOVERY) || t->dupacks == 0)
+		return 0;
+	return (t->dupacks < 2u ? t->dupacks : 2u) * (uint32_t)t->snd_mss;
+}
+
 /* A new cumulative ACK (SND.UNA already advanced by acked bytes). */
 enum cc_verdict cc_on_ack(struct tcp_tcb *t, uint32_t ack, uint32_t acked)
 {
@@ -94,14 +125,19 @@ enum cc_verdict cc_on_ack(struct tcp_tcb *t, uint32_t ack, uint32_t acked)
 			return CC_NONE;
 		}
 		/* Partial ACK (step 4): retransmit the first unacknowledged
-		 * segment (the caller's output path), deflate by the amount
-		 * acked, add back one SMSS if at least one SMSS was acked. */
+		 * segment -- with SACK, the next hole the peer reports (RFC
+		 * 6675 §5 step (C)), none if all are resent -- by the caller's
+		 * output path; deflate by the amount acked, add back one SMSS
+		 * if at least one SMSS was acked. */
+		enum cc_verdict v = CC_RETRANSMIT_HEAD;
+		if (t->opt.on & TCP_OPTF_SACKOK)
+			v = sack_hole(t) ? CC_RETRANSMIT_HOLE : CC_NONE;
 		t->cwnd = acked < t->cwnd ? t->cwnd - acked : 0u;
 		if (acked >= mss)
 			t->cwnd += mss;
 		if (t->cwnd < mss)
 			t->cwnd = mss;
-		return CC_RETRANSMIT_HEAD;
+		return v;
 	}
 	t->dupacks = 0;
 	if (t->cwnd >= t->snd_budget)
@@ -125,18 +161,26 @@ enum cc_verdict cc_on_dupack(struct keel *k, struct tcp_tcb *t)
 {
 	uint32_t mss = t->snd_mss;
 	if (t->dflags & TCB_D_RECOVERY) {
-		t->cwnd += mss;                       /* inflate: a segment left the network */
+		/* With SACK a segment that left the network is replaced by
+		 * the next hole when there is one (RFC 6675 §5 step (C));
+		 * else (and always without SACK) the window inflates. */
+		if (sack_hole(t))
+			return CC_RETRANSMIT_HOLE;
+		t->cwnd += mss;
 		return CC_NONE;
 	}
 	if (t->dupacks < 255)
 		t->dupacks++;
-	if (t->dupacks != 3 || !seq_gt(t->snd_una, t->recover))
+	if (t->dupacks != dupthresh(t) || !seq_gt(t->snd_una, t->recover))
 		return CC_NONE;
 	t->ssthresh = half_flight(t);
 	t->recover = t->snd_max;
 	t->dflags |= TCB_D_RECOVERY;
 	t->dflags &= (uint8_t)~TCB_D_RTT_ON;      /* Karn */
+	t->sb.high_rxt = 0;                       /* RFC 6675 §5: HighRxt = HighACK */
 	k->tcp.mib.fast_retrans++;
+	if (t->opt.on & TCP_OPTF_SACKOK)
+		k->tcp.mib.sack_recovery++;
 	t->cwnd = t->ssthresh + 3u * mss;
 	t->bytes_acked = 0;
 	return CC_RETRANSMIT_HEAD;                /* fast retransmit, by the output path */

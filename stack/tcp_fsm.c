@@ -112,7 +112,7 @@ static int is_dupack(const struct tcp_tcb *t, const struct tcp_seg *s)
 {
 	/* A zero window's answers to probes are not loss signals. */
 	return t->snd_max != t->snd_una && s->len == 0 && !(s->flags & (TCP_SYN | TCP_FIN)) &&
-	       s->ack == t->snd_una && s->wnd == t->snd_wnd && t->snd_wnd != 0 &&
+	       s->ack == t->snd_una && tcb_seg_wnd(t, s) == t->snd_wnd && t->snd_wnd != 0 &&
 	       !(t->dflags & TCB_D_PERSIST);
 }
 
@@ -125,12 +125,13 @@ static void window_update(struct tcp_tcb *t, const struct tcp_seg *s)
 	 * closes: a zero window is always believed (the persist timer finds
 	 * out if it was stale).  A receiver that shrinks its window without
 	 * new data is what RFC 9293 §3.8.6 tells it not to be. */
+	uint32_t wnd = tcb_seg_wnd(t, s);
 	int newer = seq_lt(t->snd_wl1, s->seq) ||
 		    (t->snd_wl1 == s->seq && seq_lt(t->snd_wl2, s->ack)) ||
 		    (t->snd_wl1 == s->seq && t->snd_wl2 == s->ack &&
-		     (s->wnd > t->snd_wnd || s->wnd == 0));
+		     (wnd > t->snd_wnd || wnd == 0));
 	if (newer) {
-		t->snd_wnd = s->wnd;
+		t->snd_wnd = wnd;
 		t->snd_wl1 = s->seq;
 		t->snd_wl2 = s->ack;
 		if (t->snd_wnd > t->max_sndwnd)
@@ -143,7 +144,7 @@ static void become_established(struct keel *k, struct tcp_tcb *t, const struct t
 {
 	t->state = TCP_ESTABLISHED;
 	t->snd_una = s->ack;
-	t->snd_wnd = s->wnd;
+	t->snd_wnd = tcb_seg_wnd(t, s);
 	t->snd_wl1 = s->seq;
 	t->snd_wl2 = s->ack;
 	t->retries = 0;
@@ -192,9 +193,16 @@ static void syn_sent_input(struct keel *k, struct tcp_tcb *t, const struct tcp_s
 	}
 	if (!(s->flags & TCP_SYN))
 		return;
+	if (ack_ok && !ts_synack_ok(k, t, s)) {
+		tcp_send_rst_reply(k, s);                 /* PAWSActiveRejected */
+		return;
+	}
+	if (ts_synsent_paws_reject(t, s))
+		return;                                   /* an old incarnation's duplicate */
 	t->irs = s->seq;
 	t->rcv_nxt = s->seq + 1;
 	t->snd_mss = tcp_clamp_mss(s->mss);
+	optneg_syn_sent(k, t, s);
 	if (ack_ok) {
 		if ((t->dflags & TCB_D_RTT_ON) && t->retries == 0)
 			cc_rtt_sample(t, k->now_ms - t->rtt_start);   /* SYN timed, not retransmitted */
@@ -207,7 +215,7 @@ static void syn_sent_input(struct keel *k, struct tcp_tcb *t, const struct tcp_s
 		return;
 	}
 	t->state = TCP_SYN_RECEIVED;
-	t->snd_wnd = s->wnd;
+	t->snd_wnd = s->wnd;                           /* a SYN's window is never scaled */
 	t->snd_wl1 = s->seq;
 	t->snd_wl2 = t->iss;
 	tcp_send_syn(k, t);   /* <SEQ=ISS><ACK=RCV.NXT><CTL=SYN,ACK> */
@@ -265,7 +273,10 @@ static void sync_input(struct keel *k, struct tcp_tcb *t, const struct tcp_seg *
 		tcp_output(k, t);
 		return;
 	}
-	if (!seq_acceptable(k, t, s, seqlen)) {
+	/* RFC 7323 §5.3 R1: PAWS before the sequence check, answered as an
+	 * unacceptable segment (Linux tcp_validate_incoming). */
+	int paws = ts_paws_reject(k, t, s);
+	if (paws || !seq_acceptable(k, t, s, seqlen)) {
 		if (s->flags & TCP_RST)
 			return;
 		if (s->len > 0 || (s->flags & TCP_FIN))
@@ -277,6 +288,7 @@ static void sync_input(struct keel *k, struct tcp_tcb *t, const struct tcp_seg *
 		return;
 	}
 	keepalive_heard(k, t);
+	ts_update_recent(k, t, s);
 	if (s->flags & TCP_RST) {
 		if (s->seq != t->rcv_nxt) {
 			challenge_ack(k, t);
@@ -311,15 +323,20 @@ static void sync_input(struct keel *k, struct tcp_tcb *t, const struct tcp_seg *
 	}
 	t->last_ack_rx = k->now_ms;
 	t->probes = 0;                                 /* the peer is alive (persist) */
+	sack_on_ack(k, t, s);                          /* the scoreboard, before SND.UNA moves */
 	if (seq_gt(s->ack, t->snd_una)) {
 		uint32_t acked = s->ack - t->snd_una;
+		uint32_t rtt;
+		if (ts_rtt(k, t, s, &rtt)) {
+			cc_rtt_sample(t, rtt);
+			t->dflags &= (uint8_t)~TCB_D_RTT_ON;   /* one sample per ACK */
+		}
 		ack_advance(k, t, s->ack);
 		window_update(t, s);
-		if (cc_on_ack(t, s->ack, acked) == CC_RETRANSMIT_HEAD)
-			tcp_retransmit_head(k, t);
+		tcp_cc_act(k, t, cc_on_ack(t, s->ack, acked));
 	} else if (seq_ge(s->ack, t->snd_una)) {
-		if (is_dupack(t, s) && cc_on_dupack(k, t) == CC_RETRANSMIT_HEAD)
-			tcp_retransmit_head(k, t);
+		if (is_dupack(t, s))
+			tcp_cc_act(k, t, cc_on_dupack(k, t));
 		window_update(t, s);
 	}
 

@@ -72,6 +72,11 @@ static inline void tcp_out_init(struct tcp_out *o, const struct tcp_tuple *tu)
 	o->dport = tu->rport;
 }
 
+/* What congestion control asks, on an ACK, of the output path (tcp_cc_act): nothing, one segment
+ * at SND.UNA (fast retransmit, NewReno's partial ACK), or the next SACK
+ * hole (RFC 6675 §5 step (C)). */
+enum cc_verdict { CC_NONE, CC_RETRANSMIT_HEAD, CC_RETRANSMIT_HOLE };
+
 /* tcp_emit.c: the segment's payload goes at tcp_out_payload(k) first;
  * tcp_emit writes the header, counts OutSegs/OutRsts, hands it to IP. */
 uint8_t *tcp_out_payload(struct keel *k);
@@ -186,6 +191,13 @@ void tcp_send_keepalive(struct keel *k, struct tcp_tcb *t);
 void tcp_rcv_window_update(struct keel *k, struct tcp_tcb *t);
 /* Retransmit one segment at SND.UNA (fast retransmit, NewReno partial ACK). */
 void tcp_retransmit_head(struct keel *k, struct tcp_tcb *t);
+/* Does what congestion control asked (enum cc_verdict). */
+void tcp_cc_act(struct keel *k, struct tcp_tcb *t, enum cc_verdict v);
+/* Retransmit one segment of at most len bytes at SND.UNA + off (a SACK
+ * hole, a tail-loss probe); HighRxt follows. */
+void tcp_retransmit_at(struct keel *k, struct tcp_tcb *t, uint32_t off, uint32_t len);
+/* The probe timer fired: one probe segment (RFC 8985 §7.3). */
+void tcp_tlp_fire(struct keel *k, struct tcp_tcb *t);
 
 /* tcp_cc.c: RTT estimation and RTO (RFC 6298), congestion control
  * (RFC 5681 slow start / congestion avoidance, RFC 6582 NewReno) */
@@ -193,12 +205,10 @@ void cc_init(struct tcp_tcb *t);
 void cc_established(struct tcp_tcb *t);
 void cc_rtt_sample(struct tcp_tcb *t, uint32_t rtt_ms);
 uint32_t cc_rto_base(const struct tcp_tcb *t);
-/* What an ACK asks of the output path: nothing, or one segment at SND.UNA
- * (fast retransmit, NewReno's partial ACK). */
-enum cc_verdict { CC_NONE, CC_RETRANSMIT_HEAD };
 enum cc_verdict cc_on_ack(struct tcp_tcb *t, uint32_t ack, uint32_t acked_bytes);
 enum cc_verdict cc_on_dupack(struct keel *k, struct tcp_tcb *t);
 void cc_on_rto(struct keel *k, struct tcp_tcb *t);
+uint32_t cc_limited_transmit(const struct tcp_tcb *t);
 static inline uint32_t tcb_flight(const struct tcp_tcb *t) { return t->snd_nxt - t->snd_una; }
 
 /* tcp_rcv.c: segment text into the receive ring (out-of-order ranges),
@@ -259,4 +269,43 @@ void wheel_end(struct keel *k);
 int wheel_next(struct keel *k, uint32_t *when);
 void synq_timer_fire(struct keel *k, struct tcp_synq_entry *e);
 uint16_t synq_timer_id(const struct keel *k, const struct tcp_synq_entry *e);
+
+/* tcp_optneg.c: which of timestamps, SACK, window scale a connection uses */
+uint8_t optneg_offer(const struct keel *k);
+uint8_t optneg_rcv_shift(const struct keel *k);
+/* What a SYN-ACK answering syn may offer: ours and the SYN's. */
+uint8_t optneg_agree(const struct keel *k, const struct tcp_seg *syn);
+void optneg_apply(const struct keel *k, struct tcp_tcb *t, uint8_t on, uint8_t peer_shift, uint32_t ts_recent, uint32_t now);
+void optneg_syn_sent(struct keel *k, struct tcp_tcb *t, const struct tcp_seg *s);
+void optneg_syn_out(const struct keel *k, struct tcp_out *o, uint8_t on, uint32_t ts_off, uint32_t ts_recent);
+uint32_t optneg_cookie_tsval(uint32_t tsval, uint8_t on, uint8_t peer_shift);
+int optneg_cookie_decode(const struct keel *k, const struct tcp_seg *ack, uint8_t *on, uint8_t *peer_shift);
+void tcp_opts_out(const struct keel *k, const struct tcp_tcb *t, struct tcp_out *o);
+void tcp_opts_fit(struct tcp_out *o, size_t len);
+
+/* tcp_sack.c: SACK blocks we send (RFC 2018 §4); the scoreboard of what
+ * the peer holds (RFC 6675); the tail-loss probe's timeout (RFC 8985) */
+void sack_out(const struct tcp_tcb *t, struct tcp_out *o);
+void sack_on_ack(struct keel *k, struct tcp_tcb *t, const struct tcp_seg *s);
+int sack_next_hole(const struct tcp_tcb *t, uint32_t *off, uint32_t *len);
+uint32_t tlp_pto(const struct tcp_tcb *t, uint32_t flight, uint32_t rto);
+
+/* tcp_ts.c: timestamps and PAWS (RFC 7323) */
+uint32_t ts_offset(const struct keel *k, uint32_t laddr, uint16_t lport, uint32_t raddr, uint16_t rport);
+uint32_t ts_now(const struct keel *k, const struct tcp_tcb *t);
+void ts_out(const struct keel *k, const struct tcp_tcb *t, struct tcp_out *o);
+int ts_paws_reject(struct keel *k, struct tcp_tcb *t, const struct tcp_seg *s);
+void ts_update_recent(struct keel *k, struct tcp_tcb *t, const struct tcp_seg *s);
+int ts_rtt(const struct keel *k, const struct tcp_tcb *t, const struct tcp_seg *s, uint32_t *rtt);
+int ts_synack_ok(struct keel *k, const struct tcp_tcb *t, const struct tcp_seg *s);
+int ts_synsent_paws_reject(const struct tcp_tcb *t, const struct tcp_seg *s);
+
+/* SEG.WND as a window in bytes: scaled by the peer's shift except on a
+ * SYN (RFC 7323 §2.2). */
+static inline uint32_t tcb_seg_wnd(const struct tcp_tcb *t, const struct tcp_seg *s)
+{
+	if (s->flags & TCP_SYN)
+		return s->wnd;
+	return (uint32_t)s->wnd << tcp_snd_shift(&t->opt);
+}
 #endif

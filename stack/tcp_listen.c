@@ -89,6 +89,13 @@ static void listen_send_cookie(struct keel *k, struct tcp_listener *l, const str
 	memset(&e, 0, sizeof(e));
 	e.tuple = tcp_seg_tuple(s);
 	e.irs = s->seq;
+	e.flags = SYNQ_F_COOKIE;
+	/* The options live only in TSval's low bits: without timestamps a
+	 * cookie connection has none (Linux cookie_init_timestamp). */
+	uint8_t on = optneg_agree(k, s);
+	e.opts = (on & TCP_OPTF_TS) ? on : 0u;
+	e.peer_shift = s->wscale;
+	e.ts_recent = s->tsval;
 	syncookie_maybe_rotate(&ts->cookies, k->now_ms);   /* ticks may lag */
 	e.iss = syncookie_make(&ts->cookies, s->saddr, s->sport, s->daddr, s->dport, s->seq,
 			       tcp_clamp_mss(s->mss), k->now_ms, NULL);
@@ -149,6 +156,9 @@ void listen_syn(struct keel *k, struct tcp_listener *l, const struct tcp_seg *s,
 	if (!tw_isn)
 		e->iss = tcp_isn_next(&ts->isn_clock, ts->isn_key, s->daddr, s->dport, s->saddr, s->sport, k->now_ms);
 	e->mss = tcp_clamp_mss(s->mss);
+	e->opts = optneg_agree(k, s);
+	e->peer_shift = s->wscale;
+	e->ts_recent = s->tsval;
 	wheel_insert(k, synq_timer_id(k, e), k->now_ms + TCP_RTO_INIT_MS);
 	synq_send_synack(k, e);
 }
@@ -171,9 +181,14 @@ static int listen_cookie_ack(struct keel *k, struct tcp_listener *l, const struc
 		return -1;
 	}
 	uint16_t mss;
+	uint8_t on, peer_shift;
 	syncookie_maybe_rotate(&ts->cookies, k->now_ms);
 	if (syncookie_check(&ts->cookies, s->saddr, s->sport, s->daddr, s->dport, s->seq - 1u,
 			    s->ack - 1u, k->now_ms, &mss) != 0) {
+		ts->mib.syncookies_failed++;
+		return -1;
+	}
+	if (optneg_cookie_decode(k, s, &on, &peer_shift) != 0) {
 		ts->mib.syncookies_failed++;
 		return -1;
 	}
@@ -184,6 +199,9 @@ static int listen_cookie_ack(struct keel *k, struct tcp_listener *l, const struc
 	e.irs = s->seq - 1u;
 	e.iss = s->ack - 1u;
 	e.mss = mss < TCP_MSS_OURS ? mss : TCP_MSS_OURS;
+	e.opts = on;
+	e.peer_shift = peer_shift;
+	e.ts_recent = s->tsval;
 	/* Accept queue full: ListenOverflows and the ACK is dropped, without
 	 * RST even under tcp_abort_on_overflow (Linux tcp_v4_syn_recv_sock
 	 * fails, cookie_v4_check returns NULL, the segment is discarded).

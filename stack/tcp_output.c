@@ -18,20 +18,29 @@ static void out_init(struct keel *k, struct tcp_out *o, struct tcp_tcb *t, uint8
 		t->flags &= (uint16_t)~TCB_F_ACK_NOW;
 		tcb_timer_stop(t, TCB_T_DACK);
 	}
-	/* Window = free receive space, receiver SWS applied (tcp_rcv.c). */
-	o->wnd = rcv_wnd_select(k, t);
+	/* Window = free receive space, receiver SWS applied (tcp_rcv.c),
+	 * in units of our shift (RFC 7323 §2.3). */
+	o->wnd = (uint16_t)(rcv_wnd_select(k, t) >> tcp_rcv_shift(&t->opt));
+	tcp_opts_out(k, t, o);
 }
 
 /* Copies len bytes of the send queue starting off bytes after SND.UNA's
- * data into the output payload area. */
-static void copy_out(struct keel *k, const struct tcp_tcb *t, uint32_t off, uint32_t len)
+ * data into the output payload area, after o's options. */
+static void copy_out(struct keel *k, const struct tcp_tcb *t, const struct tcp_out *o, uint32_t off,
+		     uint32_t len)
 {
-	(void)chunkq_peek(&t->sndq, &k->tcp.chunks, off, tcp_out_payload(k), len);
+	(void)chunkq_peek(&t->sndq, &k->tcp.chunks, off, tcp_out_payload(k) + tcp_opt_len(o), len);
 }
 
 void tcp_rtx_arm(struct keel *k, struct tcp_tcb *t)
 {
-	tcb_timer_set(k, t, TCB_T_RTX, k->now_ms + t->rto_ms);
+	/* A tail-loss probe first when one is due (tcp_sack.c), else the RTO. */
+	uint32_t pto = tlp_pto(t, tcb_flight(t), t->rto_ms);
+	tcb_timer_set(k, t, TCB_T_RTX, k->now_ms + (pto ? pto : t->rto_ms));
+	if (pto)
+		t->sb.flags |= SB_TLP_ARMED;
+	else
+		t->sb.flags &= (uint8_t)~SB_TLP_ARMED;
 	t->dflags &= (uint8_t)~TCB_D_PERSIST;
 }
 
@@ -47,9 +56,13 @@ void tcp_send_syn(struct keel *k, struct tcp_tcb *t)
 	}
 	int synack = t->state == TCP_SYN_RECEIVED;
 	out_init(k, &o, t, synack ? (TCP_SYN | TCP_ACK) : TCP_SYN, t->iss);
-	if (!synack)
-		o.wnd = tcb_rcv_wnd(k, t);
-	o.mss = TCP_MSS_OURS;   /* the only option we send */
+	o.wnd = synack ? rcv_wnd_select(k, t) : tcb_rcv_wnd(k, t);   /* never scaled in a SYN */
+	if (!synack && t->retries == 0) {
+		/* What our SYN offers; the answer narrows it (optneg_syn_sent). */
+		t->opt.on = optneg_offer(k);
+		t->opt.ts_off = ts_offset(k, t->laddr, t->lport, t->raddr, t->rport);
+	}
+	optneg_syn_out(k, &o, t->opt.on, t->opt.ts_off, t->opt.ts_recent);
 	(void)tcp_emit(k, &o, 0);
 }
 
@@ -127,7 +140,8 @@ static void xmit_data(struct keel *k, struct tcp_tcb *t, uint32_t seq, uint32_t 
 	if (fin)
 		flags |= TCP_FIN;
 	out_init(k, &o, t, flags, seq);
-	copy_out(k, t, off, len);
+	tcp_opts_fit(&o, len);
+	copy_out(k, t, &o, off, len);
 	(void)tcp_emit(k, &o, len);
 	uint32_t end = seq + len + (fin ? 1u : 0u);
 	if (seq_lt(seq, t->snd_max)) {
@@ -175,7 +189,7 @@ static void output_data(struct keel *k, struct tcp_tcb *t, int force)
 		if (avail == 0 && !fin_due)
 			break;
 		int32_t wnd_lim = (int32_t)(t->snd_una + t->snd_wnd - t->snd_nxt);
-		int32_t cwnd_lim = (int32_t)(t->cwnd - off);
+		int32_t cwnd_lim = (int32_t)(t->cwnd + cc_limited_transmit(t) - off);
 		int32_t lim = wnd_lim < cwnd_lim ? wnd_lim : cwnd_lim;
 		uint32_t len = avail < t->snd_mss ? avail : t->snd_mss;
 		if (lim <= 0)
@@ -250,7 +264,7 @@ void tcp_output(struct keel *k, struct tcp_tcb *t)
 }
 
 /* One segment at SND.UNA: fast retransmit and NewReno's partial ACK. */
-void tcp_retransmit_head(struct keel *k, struct tcp_tcb *t)
+void tcp_retransmit_at(struct keel *k, struct tcp_tcb *t, uint32_t off, uint32_t len)
 {
 	if (!can_send_data(t))
 		return;
@@ -259,14 +273,64 @@ void tcp_retransmit_head(struct keel *k, struct tcp_tcb *t)
 	uint32_t data = sent - (fin_out ? 1u : 0u);
 	if (data > t->sndq.len)
 		data = t->sndq.len;
-	uint32_t len = data < t->snd_mss ? data : t->snd_mss;
-	int fin = fin_out && len == data;
-	if (len == 0 && !fin)
+	if (off > data)
 		return;
-	xmit_data(k, t, t->snd_una, len, fin, 0);
-	uint32_t end = t->snd_una + len + (fin ? 1u : 0u);
-	if (seq_lt(t->snd_nxt, end))
-		t->snd_nxt = end;
+	uint32_t n = data - off;
+	if (n > len)
+		n = len;
+	if (n > t->snd_mss)
+		n = t->snd_mss;
+	int fin = fin_out && off + n == data;
+	if (n == 0 && !fin)
+		return;
+	xmit_data(k, t, t->snd_una + off, n, fin, 0);
+	uint32_t end = off + n + (fin ? 1u : 0u);
+	if (end > t->sb.high_rxt)
+		t->sb.high_rxt = (uint16_t)(end < 0xffffu ? end : 0xffffu);
+	if (seq_lt(t->snd_nxt, t->snd_una + end))
+		t->snd_nxt = t->snd_una + end;
+}
+
+void tcp_retransmit_head(struct keel *k, struct tcp_tcb *t)
+{
+	tcp_retransmit_at(k, t, 0, t->snd_mss);
+}
+
+void tcp_cc_act(struct keel *k, struct tcp_tcb *t, enum cc_verdict v)
+{
+	uint32_t off, len;
+	switch (v) {
+	case CC_RETRANSMIT_HEAD:
+		tcp_retransmit_head(k, t);
+		break;
+	case CC_RETRANSMIT_HOLE:
+		if (sack_next_hole(t, &off, &len))
+			tcp_retransmit_at(k, t, off, len);
+		break;
+	default:
+		break;
+	}
+}
+
+/* RFC 8985 §7.3: new data if the peer's window takes it (cwnd aside),
+ * else the last segment sent again; then the RTO runs as usual. */
+void tcp_tlp_fire(struct keel *k, struct tcp_tcb *t)
+{
+	t->sb.flags = (uint8_t)((t->sb.flags & ~SB_TLP_ARMED) | SB_TLP_OUT);
+	k->tcp.mib.loss_probes++;
+	uint32_t before = t->snd_nxt;
+	if (data_unsent(t) > 0 && seq_lt(t->snd_nxt, t->snd_una + t->snd_wnd)) {
+		uint32_t cwnd = t->cwnd;
+		t->cwnd = tcb_flight(t) + t->snd_mss;
+		output_data(k, t, 1);
+		t->cwnd = cwnd;
+	}
+	if (t->snd_nxt == before) {
+		uint32_t flight = t->snd_max - t->snd_una;
+		uint32_t off = flight > t->snd_mss ? flight - t->snd_mss : 0u;
+		tcp_retransmit_at(k, t, off, t->snd_mss);
+	}
+	tcb_timer_set(k, t, TCB_T_RTX, k->now_ms + t->rto_ms);
 }
 
 /* The retransmit timer fired (the caller backs off and counts): SYN or

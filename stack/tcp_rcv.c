@@ -169,10 +169,12 @@ int rcv_text(struct keel *k, struct tcp_tcb *t, const struct tcp_seg *s)
 		 * it on the out-of-order queue: when the gap fills the FIN
 		 * is taken (fsm) instead of costing the peer an RTO. */
 		int kept = ooo_add(t, off, off + len);  /* off + len <= room <= 65535 */
-		if (kept)
+		if (kept) {
 			k->tcp.mib.ofo_queue++;
-		else
+			t->opt.sack_last = (uint16_t)seq;   /* its block is reported first */
+		} else {
 			k->tcp.mib.ofo_drop++;
+		}
 		/* Chunks hold only what the ranges still describe (a dropped
 		 * or evicted range gives its chunks back). */
 		uint32_t keep = t->rcvq.len + (t->nooo ? t->ooo[t->nooo - 1u].end : 0u);

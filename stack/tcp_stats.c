@@ -123,6 +123,11 @@ int keel_tcp_conn_info(const struct keel *k, unsigned index, struct tcp_conn_inf
 		out->rcv_wnd = t->rcv_adv;
 		out->mss = t->snd_mss;
 		out->total_retrans = t->total_retrans;
+		out->opts = (uint8_t)(((t->opt.on & TCP_OPTF_TS) ? TCP_CONN_OPT_TS : 0u) |
+				      ((t->opt.on & TCP_OPTF_SACKOK) ? TCP_CONN_OPT_SACK : 0u) |
+				      ((t->opt.on & TCP_OPTF_WSCALE) ? TCP_CONN_OPT_WSCALE : 0u));
+		out->snd_wscale = (uint8_t)tcp_snd_shift(&t->opt);
+		out->rcv_wscale = (uint8_t)tcp_rcv_shift(&t->opt);
 		if (tcb_timer_on(t, TCB_T_RTX)) {
 			out->timer = (t->dflags & TCB_D_PERSIST) ? TCP_TIMER_PERSIST : TCP_TIMER_RETRANS;
 			out->timer_ms = until(k, t->timer_due[TCB_T_RTX]);

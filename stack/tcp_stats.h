@@ -52,6 +52,14 @@ struct tcp_mib {
 	uint32_t delayed_acks;       /* DelayedACKs: ACKs sent by the delayed-ACK timer */
 	uint32_t win_probes;         /* TCPWinProbe: zero-window probes sent */
 	uint32_t keepalive_probes;   /* TCPKeepAlive: keepalive probes sent */
+	/* options (RFC 7323, RFC 2018) */
+	uint32_t paws_estab_rejected;  /* PAWSEstabRejected: dropped by PAWS on a connection */
+	uint32_t paws_active_rejected; /* PAWSActiveRejected: SYN-ACK echoing no SYN of ours */
+	uint32_t ts_reorder;           /* TCPTSReorder: reordering found by timestamps */
+	uint32_t sack_recovery;        /* TCPSACKRecovery: fast recoveries with SACK */
+	uint32_t sack_reorder;         /* TCPSACKReorder: a SACK hole filled by the original */
+	uint32_t dsack_recv;           /* TCPDSACKRecv: DSACK blocks received (RFC 2883) */
+	uint32_t loss_probes;          /* TCPLossProbes: tail-loss probes sent (RFC 8985) */
 };
 
 const struct tcp_mib *tcp_get_mib(const struct keel *k);

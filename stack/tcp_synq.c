@@ -105,14 +105,20 @@ static void synq_out(struct keel *k, const struct tcp_synq_entry *e, struct tcp_
 	o->wnd = synq_rcv_wnd(k);
 }
 
-/* <SEQ=ISS><ACK=RCV.NXT><CTL=SYN,ACK> with our MSS, the only option. */
+/* <SEQ=ISS><ACK=RCV.NXT><CTL=SYN,ACK> with our MSS and the options the
+ * SYN offered and our knobs allow (tcp_optneg.c).  A cookie SYN-ACK keeps
+ * the agreement in TSval's low bits. */
 void synq_send_synack(struct keel *k, const struct tcp_synq_entry *e)
 {
 	struct tcp_out o;
 	synq_out(k, e, &o);
 	o.seq = e->iss;
 	o.flags = TCP_SYN | TCP_ACK;
-	o.mss = TCP_MSS_OURS;
+	uint8_t on = e->opts;
+	uint32_t off = (on & TCP_OPTF_TS) ? ts_offset(k, e->laddr, e->lport, e->raddr, e->rport) : 0u;
+	optneg_syn_out(k, &o, on, off, e->ts_recent);
+	if ((e->flags & SYNQ_F_COOKIE) && (on & TCP_OPTF_TS))
+		o.tsval = optneg_cookie_tsval(o.tsval, on, e->peer_shift);
 	(void)tcp_emit(k, &o, 0);
 }
 
@@ -123,6 +129,11 @@ void synq_send_ack(struct keel *k, const struct tcp_synq_entry *e)
 	synq_out(k, e, &o);
 	o.seq = e->iss + 1;
 	o.flags = TCP_ACK;
+	if (e->opts & TCP_OPTF_TS) {
+		o.opts = TCP_OPTF_TS;
+		o.tsval = k->now_ms + ts_offset(k, e->laddr, e->lport, e->raddr, e->rport);
+		o.tsecr = e->ts_recent;
+	}
 	(void)tcp_emit(k, &o, 0);
 }
 

@@ -117,7 +117,8 @@ struct tcp_tcb *tcb_new_active(struct keel *k, const struct tcp_tuple *tu, uint3
 
 /* Passive open: the handshake of req (a SYN-queue entry, or one rebuilt
  * from a cookie) completed by the ACK s; ESTABLISHED, our SYN acked, the
- * right edge the SYN-ACK offered (rcv_adv) kept (RFC 9293 §3.8.6). */
+ * options agreed in the handshake applied, the right edge the SYN-ACK
+ * offered (rcv_adv) kept (RFC 9293 §3.8.6). */
 struct tcp_tcb *tcb_new_passive(struct keel *k, const struct tcp_synq_entry *req, const struct tcp_seg *s,
 				uint16_t rcv_adv)
 {
@@ -129,10 +130,15 @@ struct tcp_tcb *tcb_new_passive(struct keel *k, const struct tcp_synq_entry *req
 	t->snd_una = t->snd_nxt = req->iss + 1;
 	t->irs = req->irs;
 	t->rcv_nxt = req->irs + 1;
-	t->snd_wnd = s->wnd;
+	t->snd_mss = req->mss;
+	/* The options the handshake agreed (tcp_optneg.c), before the
+	 * window: the peer's is scaled by the shift agreed. */
+	if (req->opts & TCP_OPTF_TS)
+		t->opt.ts_off = ts_offset(k, req->laddr, req->lport, req->raddr, req->rport);
+	optneg_apply(k, t, req->opts, req->peer_shift, req->ts_recent, k->now_ms);
+	t->snd_wnd = tcb_seg_wnd(t, s);
 	t->snd_wl1 = s->seq;
 	t->snd_wl2 = s->ack;
-	t->snd_mss = req->mss;
 	t->rcv_adv = rcv_adv;
 	tcb_hash_insert(k, t);
 	t->state = TCP_ESTABLISHED;

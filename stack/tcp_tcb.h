@@ -7,6 +7,7 @@
 #include "chunkq.h"
 #include "tcp_tuple.h"
 #include "tcp_wheel.h"
+#include "tcp_opts.h"
 
 #define TCP_NONE 0xffffu            /* "no index" in uint16_t links */
 #define TCP_NO_LISTENER 0xffu       /* "no listener" in uint8_t listener indices */
@@ -117,5 +118,7 @@ struct tcp_tcb {
 	uint8_t persist_shift;      /* persist backoff exponent */
 	uint8_t dupacks;
 	uint16_t total_retrans;     /* segments retransmitted on this connection */
+	struct tcp_conn_opts opt;   /* timestamps, SACK, window scale (tcp_opts.h): 16 bytes */
+	struct tcp_sack_board sb;   /* SACK scoreboard and tail-loss probe (tcp_opts.h): 16 bytes */
 };
 #endif

@@ -37,6 +37,10 @@ static void give_up(struct keel *k, struct tcp_tcb *t)
  * within TCP_RTO_MAX (Linux tcp_retransmit_timer). */
 static void rtx_expired(struct keel *k, struct tcp_tcb *t)
 {
+	if (t->sb.flags & SB_TLP_ARMED) {
+		tcp_tlp_fire(k, t);           /* a probe timeout, not an RTO (RFC 8985 §7.3) */
+		return;
+	}
 	int zero_wnd = t->snd_wnd == 0 && synchronized(t) && !(t->flags & TCB_F_ORPHAN);
 	if (zero_wnd) {
 		if (k->now_ms - t->last_ack_rx > TCP_RTO_MAX_MS) {

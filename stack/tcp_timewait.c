@@ -86,8 +86,13 @@ void tw_enter(struct keel *k, const struct tcp_tcb *t)
 	w->rport = t->rport;
 	w->snd_nxt = t->snd_nxt;
 	w->rcv_nxt = t->rcv_nxt;
-	w->wnd = tcb_rcv_wnd(k, t);
+	uint16_t wnd = tcb_rcv_wnd(k, t);
+	w->wnd = wnd < 0x7fffu ? wnd : 0x7fffu;   /* 15 bits: the old window only caps it */
 	w->since = k->now_ms;
+	if (t->opt.on & TCP_OPTF_TS) {
+		w->ts_on = 1;
+		w->ts_recent = t->opt.ts_recent;
+	}
 	uint16_t *head = tw_bucket(k, w->raddr, w->rport, w->lport);
 	w->hnext = *head;
 	*head = idx;
@@ -134,16 +139,18 @@ uint32_t tw_next_isn(const struct tcp_tw_entry *w)
 
 /* tcp_tw_reuse for our own active opens (Linux tcp_twsk_unique):
  *   0 -> never;  2 -> Linux's "loopback only": keel has no loopback, so never;
- *   1 -> once the entry is TCP_TW_REUSE_MS old.  Linux also needs
- *        timestamps (PAWS guards the new connection from old duplicates);
- *        keel sends none, so the guard is the ISN instead: the new
- *        connection starts at tw_next_isn(), 64 KiB beyond the old SND.NXT,
- *        outside any window the old peer could still accept.  The age is
- *        counted from the last ACK-bearing segment of the old connection
- *        (Linux: from the last timestamp seen). */
+ *   1 -> when the old connection used timestamps and its last segment is
+ *        TCP_TW_REUSE_MS old: the new connection's TSvals (same 4-tuple,
+ *        same offset, a later clock) are above anything the old one sent,
+ *        so the peer's PAWS tells old duplicates from new segments; it
+ *        also starts at tw_next_isn(), 64 KiB beyond the old SND.NXT.  The
+ *        age is counted from the last ACK-bearing segment of the old
+ *        connection (Linux: from the last timestamp seen).  Without
+ *        timestamps there is no such guard: never (as Linux). */
 int tw_reuse_ok(const struct keel *k, const struct tcp_tw_entry *w)
 {
-	return k->tcp.sysctl.tcp_tw_reuse == 1 && (uint32_t)(k->now_ms - w->since) >= TCP_TW_REUSE_MS;
+	return k->tcp.sysctl.tcp_tw_reuse == 1 && w->ts_on &&
+	       (uint32_t)(k->now_ms - w->since) >= TCP_TW_REUSE_MS;
 }
 
 struct tcp_tw_entry *tw_lookup(struct keel *k, uint32_t raddr, uint16_t rport, uint16_t lport)
@@ -169,43 +176,84 @@ void tw_send_ack(struct keel *k, const struct tcp_tw_entry *w, const struct tcp_
 	o.ack = w->rcv_nxt;
 	o.flags = TCP_ACK;
 	o.wnd = w->wnd;
+	if (w->ts_on) {   /* every segment of a timestamps connection has them */
+		o.opts = TCP_OPTF_TS;
+		o.tsval = k->now_ms + ts_offset(k, o.saddr, w->lport, w->raddr, w->rport);
+		o.tsecr = w->ts_recent;
+	}
 	(void)tcp_emit(k, &o, 0);
+}
+
+/* PAWS in TIME_WAIT (RFC 7323 §5, Linux tcp_timewait_state_process): a
+ * segment with a TSval older than the old connection's TS.Recent.  Never
+ * a RST.  TIME_WAIT lasts far less than PAWS's 24 days. */
+static int tw_paws_reject(const struct tcp_tw_entry *w, const struct tcp_seg *s)
+{
+	return w->ts_on && (s->opts & TCP_OPTF_TS) && !(s->flags & TCP_RST) &&
+	       seq_lt(s->tsval, w->ts_recent);
+}
+
+/* A new SYN may take the 4-tuple over (RFC 6191 §2, Linux's test): a
+ * bare SYN that PAWS lets through, with a TSval newer than TS.Recent --
+ * the timestamps tell old duplicates apart whatever the sequence number
+ * -- or a sequence number above RCV.NXT (RFC 9293 §3.6.1, the only test
+ * when either side has no timestamps). */
+static int tw_syn_newer(const struct tcp_tw_entry *w, const struct tcp_seg *s)
+{
+	if ((s->flags & (TCP_SYN | TCP_ACK | TCP_RST | TCP_FIN)) != TCP_SYN || tw_paws_reject(w, s))
+		return 0;
+	if (w->ts_on && (s->opts & TCP_OPTF_TS) && seq_gt(s->tsval, w->ts_recent))
+		return 1;
+	return seq_gt(s->seq, w->rcv_nxt);
 }
 
 /* TIME_WAIT (RFC 9293 §3.10.7.4; observable behaviour of Linux
  * tcp_timewait_state_process, which returns a verdict as this does; the
  * caller, tcp_input, acts on it):
- *   SYN (no ACK/RST/FIN) with SEQ after RCV.NXT -> TCP_V_SYN, *isn =
- *                                   tw_next_isn() (RFC 9293 §3.6.1, RFC
- *                                   6191 without timestamps; Linux
- *                                   TCP_TW_SYN): with a listener on the
- *                                   port the entry is recycled and the SYN
- *                                   goes to it; without one, as ACK below
+ *   SYN that tw_syn_newer() takes -> TCP_V_SYN, *isn = tw_next_isn() (RFC
+ *                                   6191; Linux TCP_TW_SYN): with a
+ *                                   listener on the port the entry is
+ *                                   recycled (TWRecycled) and the SYN goes
+ *                                   to it; without one, the ACK (TCP_V_ACK)
+ *   PAWS reject (older TSval)    -> PAWSEstabRejected, ACK (below)
  *   RST with SEQ == RCV.NXT      -> entry removed (no RFC 1337 protection)
- *   bare ACK with SEQ == RCV.NXT -> silently absorbed, 2MSL restarted
+ *   bare ACK with SEQ == RCV.NXT -> silently absorbed, 2MSL restarted,
+ *                                   TS.Recent = its TSval
  *   other RST                    -> ignored
  *   anything else (retransmitted FIN, data, old segments, SYN) -> TCP_V_ACK
- *                                   (tw_send_ack); with ACK set, 2MSL
- *                                   restarted
- * An old SYN (SEQ at or before RCV.NXT) gets the ACK, so the peer learns
- * where the old connection stands. */
+ *                                   (tw_send_ack); with ACK set (or
+ *                                   PAWS-rejected), 2MSL restarted
+ * A SYN that is not newer gets the ACK, so the peer learns where the old
+ * connection stands. */
 enum tcp_verdict tw_input(struct keel *k, struct tcp_tw_entry *w, const struct tcp_seg *s, uint32_t *isn)
 {
 	uint32_t seqlen = tcp_seg_seqlen(s);
-	if ((s->flags & (TCP_SYN | TCP_ACK | TCP_RST | TCP_FIN)) == TCP_SYN && seq_gt(s->seq, w->rcv_nxt)) {
+	if (tw_syn_newer(w, s)) {
 		*isn = tw_next_isn(w);
 		return TCP_V_SYN;
 	}
-	if (s->seq == w->rcv_nxt && (seqlen == 0 || (s->flags & TCP_RST))) {
-		if (s->flags & TCP_RST)
+	int paws = tw_paws_reject(w, s);
+	/* A bare ACK at RCV.NXT behind on TS.Recent was overtaken on the way
+	 * (Linux's tcp_disordered_ack exempts its like on a connection):
+	 * absorbed without moving TS.Recent, not answered -- the peer may be
+	 * gone already, and our ACK would only draw its RST. */
+	if (paws && seqlen == 0 && s->seq == w->rcv_nxt && (s->flags & TCP_ACK))
+		paws = 0;
+	if (!paws && s->seq == w->rcv_nxt && (seqlen == 0 || (s->flags & TCP_RST))) {
+		if (s->flags & TCP_RST) {
 			tw_free(k, w);
-		else
+		} else {
 			tw_restart(k, w);
+			if (w->ts_on && (s->opts & TCP_OPTF_TS) && seq_gt(s->tsval, w->ts_recent))
+				w->ts_recent = s->tsval;
+		}
 		return TCP_V_NONE;
 	}
+	if (paws)
+		k->tcp.mib.paws_estab_rejected++;
 	if (s->flags & TCP_RST)
 		return TCP_V_NONE;
-	if (s->flags & TCP_ACK)
+	if ((s->flags & TCP_ACK) || paws)
 		tw_restart(k, w);
 	return TCP_V_ACK;
 }

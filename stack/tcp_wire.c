@@ -1,45 +1,14 @@
-/* TCP header codec (RFC 9293 §3.1, options §3.2, MSS §3.7.1): parses a
- * received segment into a struct tcp_seg and writes a header into a
- * caller's buffer.  It knows no stack instance: counting and handing the
+/* TCP header codec (RFC 9293 §3.1; the options, §3.2, in tcp_options.c):
+ * parses a received segment into a struct tcp_seg and writes a header into
+ * a caller's buffer.  It knows no stack instance: counting and handing the
  * segment to IP is the caller's (tcp_emit.c), so the codec is tested and
  * fuzzed alone (tests/unit/test_tcp_wire.c). */
 #include <string.h>
 #include "byteorder.h"
 #include "checksum.h"
 #include "ipv4.h"
+#include "tcp_options.h"
 #include "tcp_wire.h"
-
-#define OPT_EOL 0
-#define OPT_NOP 1
-#define OPT_MSS 2
-
-/* Walks the options: EOL ends, NOP is one byte, every other kind has a
- * length byte >= 2 that must stay inside the header (RFC 9293 §3.2). */
-static int parse_options(const uint8_t *p, size_t n, struct tcp_seg *seg)
-{
-	size_t i = 0;
-	while (i < n) {
-		uint8_t kind = p[i];
-		if (kind == OPT_EOL)
-			break;
-		if (kind == OPT_NOP) {
-			i++;
-			continue;
-		}
-		if (i + 1 >= n)
-			return TCP_PARSE_OPTIONS;
-		uint8_t olen = p[i + 1];
-		if (olen < 2 || olen > n - i)
-			return TCP_PARSE_OPTIONS;
-		if (kind == OPT_MSS) {
-			if (olen != 4)
-				return TCP_PARSE_OPTIONS;
-			seg->mss = load_be16(p + i + 2);
-		}
-		i += olen;   /* unknown kinds skipped by their length */
-	}
-	return TCP_PARSE_OK;
-}
 
 int tcp_seg_parse(const struct ipv4_packet *ip, struct tcp_seg *seg)
 {
@@ -66,14 +35,16 @@ int tcp_seg_parse(const struct ipv4_packet *ip, struct tcp_seg *seg)
 	seg->wnd = load_be16(p + 14);
 	seg->data = p + doff;
 	seg->len = (uint16_t)(len - doff);
-	return parse_options(p + TCP_HDR_LEN, doff - TCP_HDR_LEN, seg);
+	if (tcp_options_parse(p + TCP_HDR_LEN, doff - TCP_HDR_LEN, seg) != 0)
+		return TCP_PARSE_OPTIONS;
+	return TCP_PARSE_OK;
 }
 
 int tcp_seg_write(uint8_t *seg, size_t cap, const struct tcp_out *o, size_t len, int csum)
 {
-	size_t hlen = TCP_HDR_LEN + (o->mss ? TCP_OPT_MSS_LEN : 0u);
-	if (o->mss && len != 0)
-		return -1;   /* SYNs carry no payload: the option would overwrite it */
+	size_t hlen = TCP_HDR_LEN + tcp_opt_len(o);
+	if ((o->mss || (o->opts & (TCP_OPTF_WSCALE | TCP_OPTF_SACKOK))) && len != 0)
+		return -1;   /* SYNs carry no payload */
 	if (hlen + len > cap || hlen + len > 0xffffu)
 		return -1;
 	store_be16(seg, o->sport);
@@ -85,11 +56,7 @@ int tcp_seg_write(uint8_t *seg, size_t cap, const struct tcp_out *o, size_t len,
 	store_be16(seg + 14, o->wnd);
 	store_be16(seg + 16, 0);   /* checksum */
 	store_be16(seg + 18, 0);   /* urgent pointer */
-	if (o->mss) {
-		seg[20] = OPT_MSS;
-		seg[21] = TCP_OPT_MSS_LEN;
-		store_be16(seg + 22, o->mss);
-	}
+	(void)tcp_options_write(seg + TCP_HDR_LEN, o);
 	size_t total = hlen + len;
 	if (csum) {
 		uint32_t sum = csum_pseudo(o->saddr, o->daddr, IP_PROTO_TCP, (uint16_t)total);

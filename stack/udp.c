@@ -69,6 +69,11 @@ static int bind_slot(struct keel *k, uint16_t port, struct udp_sock **out)
 	memset(u, 0, sizeof(*u));
 	u->port = port;
 	u->gen = gen;
+	uint16_t in_use = 0;
+	for (size_t i = 0; i < KEEL_UDP_MAX_SOCK; i++)
+		in_use = (uint16_t)(in_use + (k->udp.socks[i].port != 0));
+	if (in_use > k->udp.hwm)
+		k->udp.hwm = in_use;
 	*out = u;
 	return (int)(((unsigned)gen << GEN_SHIFT) | (unsigned)(u - k->udp.socks));
 }
@@ -259,9 +264,11 @@ int keel_udp_send_tx(struct keel *k, int s, uint32_t dst, uint16_t dport, size_t
 	store_be16(h + 2, dport);
 	store_be16(h + 4, (uint16_t)ulen);
 	store_be16(h + 6, 0);
-	uint32_t sum = csum_pseudo(k->ifc.addr, dst, IP_PROTO_UDP, (uint16_t)ulen);
-	uint16_t c = csum_fold(csum_add(sum, h, ulen));
-	store_be16(h + 6, c ? c : 0xffff);   /* 0 would mean "no checksum" */
+	if (keel_tx_csum(k)) {   /* else the MAC fills it in (KEEL_OFFLOAD_TX_CSUM) */
+		uint32_t sum = csum_pseudo(k->ifc.addr, dst, IP_PROTO_UDP, (uint16_t)ulen);
+		uint16_t c = csum_fold(csum_add(sum, h, ulen));
+		store_be16(h + 6, c ? c : 0xffff);   /* 0 would mean "no checksum" */
+	}
 	if (ipv4_output(k, dst, IP_PROTO_UDP, ulen) != 0)
 		return KEEL_EHOSTUNREACH;
 	k->udp.stats.out_datagrams++;

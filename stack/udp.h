@@ -53,6 +53,7 @@ struct udp_sock {
 struct udp_state {
 	struct udp_sock socks[KEEL_UDP_MAX_SOCK];
 	struct udp_stats stats;
+	uint16_t hwm;             /* most sockets ever bound at once */
 };
 
 void udp_input(struct keel *k, const struct ipv4_packet *ip);

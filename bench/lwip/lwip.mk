@@ -5,43 +5,41 @@
 #   make -f bench/lwip/lwip.mk BOARD=lm3s6965evb
 BOARD ?= lm3s6965evb
 CROSS ?= arm-none-eabi-
-LWIP ?= build/bench/lwip-src
 OUT := build/bench
 OBJ := $(OUT)/obj-lwip-$(BOARD)
 ELF := $(OUT)/lwip-$(BOARD).elf
 
 include board/$(BOARD)/board.mk
+include board/cortex-m/flags.mk
 
-LWIP_SRCS := $(addprefix $(LWIP)/src/core/, init.c def.c inet_chksum.c ip.c mem.c \
-	memp.c netif.c pbuf.c stats.c tcp.c tcp_in.c tcp_out.c timeouts.c) \
-	$(addprefix $(LWIP)/src/core/ipv4/, etharp.c icmp.c ip4.c ip4_addr.c ip4_frag.c) \
-	$(LWIP)/src/netif/ethernet.c
+include bench/lwip/sources.mk
 GLUE_SRCS := $(sort $(wildcard bench/lwip/*.c))
 BOARD_ALL := $(sort $(wildcard board/cortex-m/*.c)) $(BOARD_SRCS)
 
-# Code generation exactly as keel's (Makefile TARGET_CFLAGS); keel's
-# warnings as errors for our own code, lwIP's code gets -w (not ours to fix).
-CODEGEN := -mcpu=cortex-m3 -mthumb -Os -g3 -std=c11 -ffunction-sections -fdata-sections \
-	-fno-common -ffreestanding -DKEEL_BOARD=\"$(BOARD)\"
-WARN := -Wall -Wextra -Werror -Wshadow -Wpointer-arith -Wstrict-prototypes -Wmissing-prototypes
+# Code generation from keel's own flags file (board/cortex-m/flags.mk);
+# keel's warnings as errors for our glue, lwIP's code gets -w (not ours
+# to fix; warnings do not change the generated code).
+CODEGEN := $(TARGET_CODEGEN) -DKEEL_BOARD=\"$(BOARD)\"
+WARN := $(TARGET_WARN)
 INCS := -Ibench/lwip -I$(LWIP)/src/include -Istack/include -Idrivers -Iboard -Iboard/cortex-m -Iboard/$(BOARD)
-LDFLAGS := -mcpu=cortex-m3 -mthumb -nostartfiles --specs=nano.specs \
-	-Lboard/$(BOARD) -Tlinker.ld -Wl,--gc-sections -Wl,-Map=$(OUT)/lwip-$(BOARD).map
+LDFLAGS := $(TARGET_LINK) -Lboard/$(BOARD) -Tlinker.ld -Wl,-Map=$(OUT)/lwip-$(BOARD).map
+# Objects rebuild when the flags (or this file) change.
+FLAG_DEPS := board/cortex-m/flags.mk bench/lwip/lwip.mk bench/lwip/sources.mk
 
 LWIP_OBJS := $(patsubst $(LWIP)/%.c,$(OBJ)/lwip/%.o,$(LWIP_SRCS))
 OWN_OBJS := $(patsubst %.c,$(OBJ)/%.o,$(GLUE_SRCS) $(BOARD_ALL))
 
 all: $(ELF)
 
-$(OBJ)/lwip/%.o: $(LWIP)/%.c bench/lwip/lwipopts.h
+$(OBJ)/lwip/%.o: $(LWIP)/%.c bench/lwip/lwipopts.h $(FLAG_DEPS)
 	@mkdir -p $(dir $@)
 	$(CROSS)gcc $(CODEGEN) -w $(INCS) -MMD -MP -c $< -o $@
 
-$(OBJ)/%.o: %.c bench/lwip/lwipopts.h
+$(OBJ)/%.o: %.c bench/lwip/lwipopts.h $(FLAG_DEPS)
 	@mkdir -p $(dir $@)
 	$(CROSS)gcc $(CODEGEN) $(WARN) $(INCS) -MMD -MP -c $< -o $@
 
-$(ELF): $(LWIP_OBJS) $(OWN_OBJS) linker.ld board/$(BOARD)/memory.ld
+$(ELF): $(LWIP_OBJS) $(OWN_OBJS) linker.ld board/$(BOARD)/memory.ld $(FLAG_DEPS)
 	$(CROSS)gcc $(LDFLAGS) $(LWIP_OBJS) $(OWN_OBJS) -o $@
 	@scripts/footprint.sh $@ $(CROSS)
 

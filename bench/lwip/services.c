@@ -1,14 +1,19 @@
 /* The services of keel's firmware (firmware/app_echo.c, app_discard.c,
- * app_daytime.c) written against lwIP's raw API: echo 7 (RFC 862),
- * discard 9 (RFC 863), one line then close 13 (the device closes first).
- * Connection state lives in a fixed table, like firmware/apps.c. */
+ * app_daytime.c, app_chargen.c) written against lwIP's raw API: echo 7
+ * (RFC 862), discard 9 (RFC 863), one line then close 13 (the device
+ * closes first), chargen 19 (RFC 864); and lwIP's own iperf2 server
+ * (lwiperf) on 5001 where keel has firmware/app_iperf.c.  Connection state
+ * lives in a fixed table, like firmware/apps.c, with the same 512-byte
+ * staging buffer per slot. */
 #include <string.h>
 #include "bench_lwip.h"
 #include "board.h"
+#include "lwip/apps/lwiperf.h"
 #include "lwip/tcp.h"
 
 #define SVC_SLOTS MEMP_NUM_TCP_PCB
 #define SVC_POLL_INTERVAL 2            /* tcp_poll: every 2 * 500 ms */
+#define SVC_STAGE_LEN 512              /* = APP_STAGE_LEN in firmware/apps.h */
 
 struct svc_conn {
 	struct tcp_pcb *pcb;               /* NULL: slot free */
@@ -16,6 +21,9 @@ struct svc_conn {
 	u16_t off;                         /* echo: bytes of q's first pbuf queued */
 	u8_t fin;                          /* peer's FIN seen */
 	u8_t closing;                      /* tcp_close wanted (retried from poll) */
+	u16_t stage_off, stage_len;        /* chargen: staged bytes still to send */
+	u32_t counter;                     /* chargen: lines generated */
+	u8_t stage[SVC_STAGE_LEN];
 };
 
 static struct svc_conn slots[SVC_SLOTS];
@@ -152,6 +160,66 @@ static err_t discard_recv(void *arg, struct tcp_pcb *pcb, struct pbuf *p, err_t 
 	return ERR_OK;
 }
 
+/* ---- chargen: keel's lines (firmware/app_chargen.c), the same way ---- */
+
+#define LINE_CHARS 72
+#define PRINTABLE_FIRST 32
+#define PRINTABLE_COUNT 95
+
+static void chargen_fill(struct svc_conn *c)
+{
+	size_t n = 0;
+	while (n + LINE_CHARS + 2 <= sizeof(c->stage)) {
+		uint32_t first = c->counter % PRINTABLE_COUNT;
+		for (uint32_t i = 0; i < LINE_CHARS; i++)
+			c->stage[n++] = (u8_t)(PRINTABLE_FIRST + (first + i) % PRINTABLE_COUNT);
+		c->stage[n++] = '\r';
+		c->stage[n++] = '\n';
+		c->counter++;
+	}
+	c->stage_off = 0;
+	c->stage_len = (u16_t)n;
+}
+
+/* Queues staged lines while the send buffer has room (4 stages at most
+ * per call, as keel's chargen_poll), then sends. */
+static void chargen_send(struct svc_conn *c)
+{
+	for (int round = 0; round < 4; round++) {
+		if (c->stage_len == 0)
+			chargen_fill(c);
+		u16_t n = c->stage_len;
+		if (n > tcp_sndbuf(c->pcb))
+			n = tcp_sndbuf(c->pcb);
+		if (n == 0 || tcp_write(c->pcb, c->stage + c->stage_off, n,
+					TCP_WRITE_FLAG_COPY) != ERR_OK)
+			break;
+		c->stage_off = (u16_t)(c->stage_off + n);
+		c->stage_len = (u16_t)(c->stage_len - n);
+	}
+	tcp_output(c->pcb);
+}
+
+static err_t chargen_recv(void *arg, struct tcp_pcb *pcb, struct pbuf *p, err_t err)
+{
+	(void)err;
+	if (p == NULL) {
+		svc_close(arg);
+		return ERR_OK;
+	}
+	tcp_recved(pcb, p->tot_len);   /* input is discarded */
+	pbuf_free(p);
+	return ERR_OK;
+}
+
+static err_t chargen_sent(void *arg, struct tcp_pcb *pcb, u16_t len)
+{
+	(void)pcb;
+	(void)len;
+	chargen_send(arg);
+	return ERR_OK;
+}
+
 /* ---- one line, then close (port 13) ---- */
 
 static size_t put_uint(char *p, uint32_t v)
@@ -210,6 +278,8 @@ static err_t svc_poll(void *arg, struct tcp_pcb *pcb)
 		svc_close(c);
 	else if (c->q || c->fin)
 		echo_send(c);
+	else if (c->counter)
+		chargen_send(c);
 	return ERR_OK;
 }
 
@@ -233,6 +303,11 @@ static err_t svc_accept(void *arg, struct tcp_pcb *pcb, err_t err)
 		break;
 	case 9:
 		tcp_recv(pcb, discard_recv);
+		break;
+	case 19:
+		tcp_recv(pcb, chargen_recv);
+		tcp_sent(pcb, chargen_sent);
+		chargen_send(c);
 		break;
 	default:
 		tcp_recv(pcb, line_recv);
@@ -259,4 +334,7 @@ void services_init(void)
 	listen_on(7);
 	listen_on(9);
 	listen_on(13);
+	listen_on(19);
+	/* iperf2 server on 5001: lwIP's own (src/apps/lwiperf), no report. */
+	lwiperf_start_tcp_server_default(NULL, NULL);
 }

@@ -5,4 +5,6 @@ BOARD_SRCS := $(wildcard board/mps2-an385/*.c) drivers/eth/lan9118.c drivers/uar
 # 4 MiB data SRAM, 4096 chunks of 256 B (tcp_rmem/tcp_wmem max 65535).
 # Pool sizes: board/mps2-an385/config.mk.
 include board/mps2-an385/config.mk
-BOARD_CFLAGS := -DKEEL_CHUNK_ARENA=1048576 $(KEEL_CONFIG_mps2-an385)
+# 4 MiB of RAM also keeps ten minutes of connection history
+# (firmware/fw_config.h).
+BOARD_CFLAGS := -DKEEL_CHUNK_ARENA=1048576 $(KEEL_CONFIG_mps2-an385) -DKEEL_HISTORY_DEPTH=600

@@ -502,7 +502,8 @@ class Dut:
             self.banner = self.qemu.wait_boot(boot_timeout)
             self.console = self.qemu.console
             if not dhcp:
-                self.console.cmd("ifconfig %s/%d" % (DEV_ADDR, PREFIX))
+                # A leading space keeps it out of the console's history.
+                self.console.cmd(" ifconfig %s/%d" % (DEV_ADDR, PREFIX))
         except BaseException:
             self.close()
             raise

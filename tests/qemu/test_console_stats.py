@@ -137,8 +137,11 @@ def test_netstat_and_ss_show_held_echo_connections(dut, echo_conns):
     assert len(rows) == N_ECHO + len(lports), out
     # -i: one info line per connection with rto and retrans.
     out = dut.cmd("ss -i sport = :7")
-    info = re.findall(r"^\t rto:(\d+)\b.* retrans:\d+", out, re.M)
+    info = re.findall(r"^\t.* rto:(\d+)\b.* retrans:\d+", out, re.M)
     assert len(info) == N_ECHO and all(int(r) > 0 for r in info), out
+    # Linux offers timestamps, SACK and window scaling by default; the
+    # device agreed to all three (its own shift is 0: buffers <= 64 KiB).
+    assert len(re.findall(r"^\t ts sack wscale:\d+,0 rto:", out, re.M)) == N_ECHO, out
     if "rtt:" in out:    # the stack reports RTT and window state
         assert len(re.findall(r" rtt:\d+/\d+ mss:\d+ cwnd:[1-9]\d*", out)) == N_ECHO, out
 

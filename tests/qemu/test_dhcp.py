@@ -105,3 +105,29 @@ def test_make_run_user_networking_leases_dev_addr(request, board):
     # restrict=on: QEMU offers no router, so the gateway may be 0.0.0.0
     dut.console.expect(r"dhcp: leased ip %s/24 gw \S+ from 192.0.2.1" % re.escape(DEV_ADDR),
                        timeout=15)
+
+
+def test_ifconfig_switches_static_and_dhcp(request, board):
+    """`ifconfig dhcp` leases from a static start; `ifconfig ADDR` goes back
+    to static and stops the client (no more DHCP traffic)."""
+    servers = []
+    name = "%s-%s" % (board, request.node.name.replace("/", "_"))
+    dut = keelqemu.Dut(board, log_name=name, dhcp=False,
+                       before_qemu=lambda ns: servers.append(
+                           Dnsmasq(ns, keelqemu.MACS[board], LEASE_S, T1_S, T2_S)))
+    request.addfinalizer(dut.close)
+    request.addfinalizer(lambda: [s.close() for s in servers])
+    out, info = lease_info(dut)
+    assert info["dhcp"] == "static", out
+    dut.console.sendline("ifconfig dhcp")
+    dut.console.expect(r"dhcp: leased ip %s/24" % re.escape(DEV_ADDR), timeout=15)
+    dut.console.expect(re.escape(keelqemu.Console.PROMPT), timeout=5)
+    out, info = lease_info(dut)
+    assert info["dhcp"] == "bound", out
+    out = dut.cmd("ifconfig 192.0.2.9/24")
+    assert "addr 192.0.2.9/24" in out, out
+    before = dut.counters("netstat -s Dhcp")["Dhcp.OutRequests"]
+    time.sleep(T1_S + 1)             # past T1: a running client would renew now
+    out, info = lease_info(dut)
+    assert info["dhcp"] == "static" and "addr 192.0.2.9/24" in out, out
+    assert dut.counters("netstat -s Dhcp")["Dhcp.OutRequests"] == before

@@ -5,6 +5,7 @@ import json
 import os
 import shutil
 import tempfile
+import time
 
 import pytest
 
@@ -18,7 +19,8 @@ def test_connections_json(dut):
     status, headers, body = keelhttp.get(dut, "/connections")
     assert status == 200
     assert headers["content-type"] == "application/json"
-    assert headers["connection"] == "close"
+    # curl asks HTTP/1.1 and does not ask to close: kept open, chunked
+    assert headers["transfer-encoding"] == "chunked" and "connection" not in headers
     rows = json.loads(body)
     assert isinstance(rows, list)
     listeners = {r["local"] for r in rows if r["kind"] == "listener"}
@@ -43,7 +45,12 @@ def test_status_page_html(dut):
     assert headers["content-type"].startswith("text/html")
     html = body.decode()
     assert html.startswith("<!DOCTYPE html>") and html.rstrip().endswith("</html>")
-    assert '<meta http-equiv="refresh" content="2">' in html
+    # Live without reloading (the script), a reload without script, a phone's width.
+    assert '<noscript><meta http-equiv="refresh" content="2"></noscript>' in html
+    assert '<meta name="viewport" content="width=device-width,initial-scale=1">' in html
+    for cid in ('id=cs', 'id=pl', 'id=rt', 'id=live'):
+        assert cid in html, cid
+    assert "<script>" in html and "fetch(" in html and "/history.json" in html
     assert "http://" not in html and "https://" not in html   # no external resources
     for word in ("ESTABLISHED", "TIME_WAIT", "Pools", "SYN q", "accept q", "PassiveOpens",
                  dut.board):
@@ -81,6 +88,24 @@ def test_status_page_renders_in_chromium(dut):
     assert keelhttp.metric(samples, "keel_pool_in_use", pool="tcb") <= 3
 
 
+def test_history_endpoints(dut):
+    deadline = time.monotonic() + 6           # the first sample comes a period after boot
+    while True:
+        status, headers, body = keelhttp.get(dut, "/history.json?n=3")
+        assert status == 200 and headers["content-type"] == "application/json"
+        h = json.loads(body)
+        if h["samples"] or time.monotonic() > deadline:
+            break
+        time.sleep(0.5)
+    assert h["period_ms"] == 1000 and 1 <= len(h["samples"]) <= 3, body
+    assert h["states"][0] == "LISTEN" and h["states"][-1] == "TIME_WAIT"
+    s = h["samples"][-1]
+    assert s["s"][0] == 6 and len(s["p"]) == len(h["pools"]) and len(s["r"]) == len(h["rates"])
+    r = keelhttp.raw(dut, "HEAD /history.csv HTTP/1.0\r\n\r\n")
+    head, _, body = r["reply"].partition("\r\n\r\n")
+    assert keelhttp.status_of(head) == 200 and "Content-Type: text/csv" in head and body == "", r
+
+
 def test_unknown_path_404(dut):
     status, headers, body = keelhttp.get(dut, "/no/such/page?x=1")
     assert status == 404 and headers["connection"] == "close"
@@ -114,7 +139,8 @@ def test_http10_and_bare_lf(dut):
 
 def test_every_row_fit_the_stage(dut):
     # Every page once (and its HEAD), then no generator row was ever dropped.
-    for path in ("/", "/metrics", "/connections", "/capture.pcap", "/nope"):
+    for path in ("/", "/metrics", "/connections", "/capture.pcap", "/history.json",
+                 "/history.csv", "/nope"):
         keelhttp.get(dut, path)
         keelhttp.get(dut, path, method="HEAD")
     samples, _ = keelhttp.metrics(dut)

@@ -228,6 +228,18 @@ static int parse_opts(struct th *t, int line, const char **pp, struct seg *s)
 		} else if (word(&p, "wscale")) {
 			if (parse_num(&p, &v)) goto bad;
 			s->opts[n++] = 3; s->opts[n++] = 3; s->opts[n++] = (uint8_t)v;
+		} else if (word(&p, "sack")) {
+			/* sack S:E S:E ...: blocks relative to the ISN of the side
+			 * whose data they cover (moved by sack_shift) */
+			size_t at = n;
+			s->opts[n++] = 5; s->opts[n++] = 2;
+			while (skip_ws(&p), isdigit((unsigned char)*p)) {
+				if (parse_num(&p, &v) || *p != ':') goto bad;
+				p++;
+				if (parse_num(&p, &w) || n + 8 > 60) goto bad;
+				wr32(s->opts + n, v); wr32(s->opts + n + 4, w); n += 8;
+				s->opts[at + 1] = (uint8_t)(s->opts[at + 1] + 8);
+			}
 		} else if (word(&p, "sackOK")) {
 			s->opts[n++] = 4; s->opts[n++] = 2;
 		} else if (word(&p, "TS")) {
@@ -381,6 +393,12 @@ static void fmt_opts(char *o, size_t cap, const uint8_t *op, size_t n)
 			w += (size_t)snprintf(o + w, cap - w, "%swscale %u", sep, op[i + 2]);
 		else if (kind == 4 && l == 2)
 			w += (size_t)snprintf(o + w, cap - w, "%ssackOK", sep);
+		else if (kind == 5 && l >= 10 && (l - 2) % 8 == 0) {
+			w += (size_t)snprintf(o + w, cap - w, "%ssack", sep);
+			for (unsigned b = 2; b < l && w < cap - 24; b += 8)
+				w += (size_t)snprintf(o + w, cap - w, " %" PRIu32 ":%" PRIu32, rd32(op + i + b),
+						      rd32(op + i + b + 4));
+		}
 		else if (kind == 8 && l == 10)
 			w += (size_t)snprintf(o + w, cap - w, "%sTS val %" PRIu32 " ecr %" PRIu32, sep,
 					      rd32(op + i + 2), rd32(op + i + 6));
@@ -401,6 +419,47 @@ struct out_seg {
 	const uint8_t *payload; size_t plen;
 };
 
+/* Where the timestamps option's value bytes start in o (after kind and
+ * length), or -1. */
+static int find_ts(const uint8_t *o, size_t n)
+{
+	for (size_t i = 0; i < n;) {
+		if (o[i] == 0)
+			break;
+		if (o[i] == 1) {
+			i++;
+			continue;
+		}
+		if (i + 1 >= n || o[i + 1] < 2)
+			break;
+		if (o[i] == 8 && o[i + 1] == 10 && i + 10 <= n)
+			return (int)i + 2;
+		i += o[i + 1];
+	}
+	return -1;
+}
+
+/* Adds delta to every SACK block edge in o (scripts write them relative). */
+static void sack_shift(uint8_t *o, size_t n, uint32_t delta)
+{
+	for (size_t i = 0; i < n;) {
+		if (o[i] == 0)
+			break;
+		if (o[i] == 1) {
+			i++;
+			continue;
+		}
+		if (i + 1 >= n || o[i + 1] < 2 || i + o[i + 1] > n)
+			break;
+		if (o[i] == 5)
+			for (size_t b = i + 2; b + 8 <= i + o[i + 1]; b += 8) {
+				wr32(o + b, rd32(o + b) + delta);
+				wr32(o + b + 4, rd32(o + b + 4) + delta);
+			}
+		i += o[i + 1];
+	}
+}
+
 static void fmt_out(char *o, size_t cap, const struct out_seg *g, const struct th_conn *c, int ports)
 {
 	char fl[12];
@@ -413,7 +472,14 @@ static void fmt_out(char *o, size_t cap, const struct out_seg *g, const struct t
 	w += (size_t)snprintf(o + w, cap - w, " win %u", g->win);
 	if (g->optlen) {
 		char ob[400];
-		fmt_opts(ob, sizeof(ob), g->opts, g->optlen);
+		uint8_t rel[64];
+		size_t n = g->optlen < sizeof rel ? g->optlen : sizeof rel;
+		memcpy(rel, g->opts, n);
+		int ts = find_ts(rel, n);
+		if (ts >= 0 && c->dev_ts_known)   /* TSval relative, as scripts write it */
+			wr32(rel + ts, rd32(rel + ts) - c->dev_ts0);
+		sack_shift(rel, n, 0u - c->peer_isn);
+		fmt_opts(ob, sizeof(ob), rel, n);
 		if (strcmp(ob, "<>"))
 			w += (size_t)snprintf(o + w, cap - w, " %s", ob);
 	}
@@ -616,6 +682,11 @@ void th_inject(struct th *t, int line, const char *spec)
 	if (!c->dev_port)
 		c->dev_port = t->listen_port;
 	uint8_t b[KEEL_FRAME_MAX + 64];
+	int ts = s.has_opts ? find_ts(s.opts, s.optlen) : -1;
+	if (ts >= 0 && c->dev_ts_known)   /* TSecr relative, as the device's TSvals */
+		wr32(s.opts + ts + 4, rd32(s.opts + ts + 4) + c->dev_ts0);
+	if (s.has_opts)
+		sack_shift(s.opts, s.optlen, c->dev_isn);
 	size_t flen = build_frame(t, &s, 0, b);
 	keel_input(t->k, b, flen, t->now);
 	pump(t);
@@ -645,6 +716,20 @@ void th_expect(struct th *t, int line, const char *spec)
 		c->dev_isn = g.seq;
 		c->dev_isn_known = 1;
 	}
+	/* TSval relative to the connection's first one the script saw
+	 * (its offset is keyed, so unknown to the script): learned from
+	 * the first EXPECT that gives one. */
+	int gts = find_ts(g.opts, g.optlen);
+	int sts = s.has_opts ? find_ts(s.opts, s.optlen) : -1;
+	if (gts >= 0 && sts >= 0) {
+		if (!c->dev_ts_known) {
+			c->dev_ts0 = rd32(g.opts + gts) - rd32(s.opts + sts);
+			c->dev_ts_known = 1;
+		}
+		wr32(s.opts + sts, rd32(s.opts + sts) + c->dev_ts0);
+	}
+	if (s.has_opts)
+		sack_shift(s.opts, s.optlen, c->peer_isn);
 	int port_bad = (c->dev_port && g.sport != c->dev_port) || g.dport != c->peer_port;
 	fmt_out(got, sizeof(got), &g, c, port_bad);
 	const char *why = NULL;
@@ -738,6 +823,10 @@ void th_next_segment(struct th *t, int line, uint32_t ms, struct th_seginfo *out
 	out->len = (uint32_t)g.plen;
 	out->win = g.win;
 	out->at_ms = f->at_ms;
+	int ts = find_ts(g.opts, g.optlen);
+	out->has_ts = ts >= 0;
+	out->tsval = ts >= 0 ? rd32(g.opts + ts) : 0;
+	out->tsecr = ts >= 0 ? rd32(g.opts + ts + 4) : 0;
 	fmt_out(out->text, sizeof(out->text), &g, c, 0);
 	th_check_invariants(t, line);
 }
@@ -823,6 +912,7 @@ void th_connect(struct th *t, int line, uint16_t dport, uint16_t sport)
 	c->dev_port = sport;   /* 0: learned from the SYN */
 	c->dev_isn_known = 0;
 	c->dev_isn = 0;
+	c->dev_ts_known = 0;
 	pump(t);
 	th_check_invariants(t, line);
 }

@@ -22,6 +22,10 @@
  *   TS val N ecr N,kind K len L,bytes B B ...>", a payload '...' or "...",
  *   "pattern" (EXPECT: the payload is the pattern at those sequence numbers),
  *   and (INJECT only) "badsum", "badipsum", "doff N".
+ * Timestamps: the device's TSval (EXPECT "TS val") and the peer's echo of
+ * it (INJECT "ecr") are relative to the first device TSval an EXPECT of
+ * the connection gave; the peer's TSval and the device's echo of it are
+ * absolute.
  * EXPECT compares flags (except PSH, which RFC 9293 leaves to the sender),
  * seq, ack (when the frame or the script has ACK), payload length, and
  * window / options / payload bytes only where the script gives them.
@@ -52,6 +56,8 @@ struct th_conn {
 	uint16_t peer_port, dev_port;
 	uint32_t peer_isn, dev_isn;
 	int dev_isn_known;
+	uint32_t dev_ts0;    /* the device's TSvals are scripted relative to this */
+	int dev_ts_known;
 	int handle;          /* the device's connection handle, -1 none */
 	uint32_t recv_off;   /* pattern bytes read so far by RECV_EXPECT_N */
 	uint32_t send_off;   /* pattern bytes sent so far by SEND_N */
@@ -97,6 +103,8 @@ struct th {
 struct th_seginfo {
 	unsigned flags;      /* 0x01 FIN 0x02 SYN 0x04 RST 0x08 PSH 0x10 ACK */
 	uint32_t seq, ack, len, win, at_ms;
+	int has_ts;          /* timestamps option: tsval, tsecr as sent (absolute) */
+	uint32_t tsval, tsecr;
 	char text[600];      /* in the notation */
 };
 
@@ -205,7 +213,7 @@ struct keel *th_keel(struct th *t, int line);
 #define PEER_ISN(v) do { CUR->peer_isn = (v); } while (0)
 #define PEER_PORT(v) do { CUR->peer_port = (v); } while (0)
 /* Forget the device ISN learned on this connection (a new incarnation). */
-#define FORGET_DEV_ISN() do { CUR->dev_isn_known = 0; CUR->dev_isn = 0; } while (0)
+#define FORGET_DEV_ISN() do { CUR->dev_isn_known = 0; CUR->dev_isn = 0; CUR->dev_ts_known = 0; } while (0)
 #define DEV_ISN() (CUR->dev_isn)
 #define ASSERT_TRUE(cond) \
 	do { if (!(cond)) th_fail(t, __LINE__, "assertion failed: %s", #cond); } while (0)

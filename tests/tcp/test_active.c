@@ -1,7 +1,8 @@
-/* Active open (RFC 9293 §3.5): SYN with MSS only, SYN retransmit with
+/* Active open (RFC 9293 §3.5): SYN with MSS, SACK-permitted, timestamps and window scale (by the knobs), SYN retransmit with
  * doubling RTO from 1 s, ETIMEDOUT after tcp_syn_retries, ECONNREFUSED on
  * RST|ACK, ESTABLISHED only once the final ACK is sent (notes), and
  * simultaneous open. */
+#include <stdio.h>
 #include "harness.h"
 
 #define PEER_SYNACK "< S. 0:0(0) ack 1 win 8192 <mss 1460>"
@@ -9,7 +10,7 @@
 SCRIPT(active_open)
 {
 	CONNECT(5001);
-	EXPECT("> S 0:0(0) win 2048 <mss 1460>");
+	EXPECT("> S 0:0(0) win 2048 <mss 1460,sackOK,TS val 0 ecr 0,nop,wscale 0>");
 	EXPECT_NONE();
 	ASSERT_STATE(TCP_SYN_SENT);
 	ASSERT_STATE_COUNT(TCP_SYN_SENT, 1);
@@ -34,7 +35,7 @@ SCRIPT(active_open)
 SCRIPT(active_open_fixed_source_port)
 {
 	CONNECT_FROM(80, 45678);
-	EXPECT("> S 0:0(0) <mss 1460>");
+	EXPECT("> S 0:0(0) <mss 1460,sackOK,TS val 0 ecr 0,nop,wscale 0>");
 	ASSERT_TRUE(CUR->dev_port == 45678);
 }
 
@@ -42,10 +43,10 @@ SCRIPT(active_open_fixed_source_port)
 SCRIPT(active_open_ephemeral_ports_differ)
 {
 	CONNECT(80);
-	EXPECT("> S 0:0(0) <mss 1460>");
+	EXPECT("> S 0:0(0) <mss 1460,sackOK,TS val 0 ecr 0,nop,wscale 0>");
 	CONN(1);
 	CONNECT(80);
-	EXPECT("> S 0:0(0) <mss 1460>");
+	EXPECT("> S 0:0(0) <mss 1460,sackOK,TS val 0 ecr 0,nop,wscale 0>");
 	ASSERT_TRUE(t->c[0].dev_port != t->c[1].dev_port);
 }
 
@@ -54,13 +55,17 @@ SCRIPT(active_open_ephemeral_ports_differ)
 SCRIPT(active_open_syn_retransmit_timeout)
 {
 	CONNECT(5001);
-	EXPECT("> S 0:0(0) <mss 1460>");
+	EXPECT("> S 0:0(0) <mss 1460,sackOK,TS val 0 ecr 0,nop,wscale 0>");
 	uint32_t gap = 1000;
 	for (int i = 0; i < 6; i++) {
 		ADVANCE_MS(gap - 1);
 		EXPECT_NONE();
 		ADVANCE_MS(1);
-		EXPECT("> S 0:0(0) <mss 1460>");
+		/* each retransmission carries a fresh TSval (RFC 7323 §3.2) */
+		char syn[96];
+		snprintf(syn, sizeof syn, "> S 0:0(0) <mss 1460,sackOK,TS val %u ecr 0,nop,wscale 0>",
+			 (unsigned)(2 * gap - 1000));
+		EXPECT(syn);
 		gap *= 2;
 	}
 	ASSERT_STATE(TCP_SYN_SENT);
@@ -82,11 +87,11 @@ SCRIPT(active_open_syn_retries_2)
 {
 	SYSCTL(tcp_syn_retries, 2);
 	CONNECT(5001);
-	EXPECT("> S 0:0(0) <mss 1460>");
+	EXPECT("> S 0:0(0) <mss 1460,sackOK,TS val 0 ecr 0,nop,wscale 0>");
 	ADVANCE_MS(1000);
-	EXPECT("> S 0:0(0) <mss 1460>");
+	EXPECT("> S 0:0(0) <mss 1460,sackOK,TS val 1000 ecr 0,nop,wscale 0>");
 	ADVANCE_MS(2000);
-	EXPECT("> S 0:0(0) <mss 1460>");
+	EXPECT("> S 0:0(0) <mss 1460,sackOK,TS val 3000 ecr 0,nop,wscale 0>");
 	ADVANCE_MS(3999);
 	EXPECT_NONE();
 	ASSERT_STATE(TCP_SYN_SENT);
@@ -99,7 +104,7 @@ SCRIPT(active_open_syn_retries_2)
 SCRIPT(active_open_refused)
 {
 	CONNECT(5001);
-	EXPECT("> S 0:0(0) <mss 1460>");
+	EXPECT("> S 0:0(0) <mss 1460,sackOK,TS val 0 ecr 0,nop,wscale 0>");
 	INJECT("< R. 0:0(0) ack 1 win 0");
 	EXPECT_NONE();
 	ASSERT_STATE(TCP_CLOSED);
@@ -119,7 +124,7 @@ SCRIPT(active_open_refused)
 SCRIPT(active_open_bad_rst_ignored)
 {
 	CONNECT(5001);
-	EXPECT("> S 0:0(0) <mss 1460>");
+	EXPECT("> S 0:0(0) <mss 1460,sackOK,TS val 0 ecr 0,nop,wscale 0>");
 	INJECT("< R 0:0(0) win 0");
 	INJECT("< R. 0:0(0) ack 5 win 0");
 	EXPECT_NONE();
@@ -133,7 +138,7 @@ SCRIPT(active_open_bad_rst_ignored)
 SCRIPT(active_open_bad_synack_ack)
 {
 	CONNECT(5001);
-	EXPECT("> S 0:0(0) <mss 1460>");
+	EXPECT("> S 0:0(0) <mss 1460,sackOK,TS val 0 ecr 0,nop,wscale 0>");
 	INJECT("< S. 0:0(0) ack 7 win 8192 <mss 1460>");
 	EXPECT("> R 7:7(0)");
 	ASSERT_STATE(TCP_SYN_SENT);
@@ -148,7 +153,7 @@ SCRIPT(active_open_bad_synack_ack)
 SCRIPT(simultaneous_open)
 {
 	CONNECT_FROM(5001, 5001);
-	EXPECT("> S 0:0(0) <mss 1460>");
+	EXPECT("> S 0:0(0) <mss 1460,sackOK,TS val 0 ecr 0,nop,wscale 0>");
 	INJECT("< S 0:0(0) win 8192 <mss 1460>");
 	EXPECT("> S. 0:0(0) ack 1 <mss 1460>");
 	ASSERT_STATE(TCP_SYN_RECEIVED);
@@ -168,7 +173,7 @@ SCRIPT(simultaneous_open)
 SCRIPT(active_open_close_in_syn_sent)
 {
 	CONNECT(5001);
-	EXPECT("> S 0:0(0) <mss 1460>");
+	EXPECT("> S 0:0(0) <mss 1460,sackOK,TS val 0 ecr 0,nop,wscale 0>");
 	CLOSE();
 	EXPECT_NONE();
 	ASSERT_POOLS(.tcbs = 0);
@@ -184,7 +189,7 @@ SCRIPT(active_open_close_in_syn_sent)
 SCRIPT(active_open_abort_in_syn_sent)
 {
 	CONNECT(5001);
-	EXPECT("> S 0:0(0) <mss 1460>");
+	EXPECT("> S 0:0(0) <mss 1460,sackOK,TS val 0 ecr 0,nop,wscale 0>");
 	ABORT();
 	EXPECT_NONE();
 	ASSERT_POOLS(.tcbs = 0);

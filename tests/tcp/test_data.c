@@ -155,7 +155,7 @@ SCRIPT(last_ack_retransmits_fin)
 SCRIPT(connect_same_4tuple_eaddrinuse)
 {
 	CONNECT_FROM(80, 45678);
-	EXPECT("> S 0:0(0) <mss 1460>");
+	EXPECT("> S 0:0(0) <mss 1460,sackOK,TS val 0 ecr 0,nop,wscale 0>");
 	CALL_EXPECT(tcp_connect(K, TH_PEER_IP, 80, 45678), KEEL_EADDRINUSE);
 	EXPECT_NONE();
 	ASSERT_POOLS(.tcbs = 1);

@@ -236,7 +236,8 @@ SCRIPT(data_backoff_to_limit_and_abort)
 }
 
 /* RFC 5681 §3.2: fast retransmit on the third duplicate ACK, not the
- * second.  MSS 100: IW = 4 segments (RFC 3390: min(4*MSS, 4380)). */
+ * second; the first two each let one new segment out (limited transmit,
+ * RFC 3042).  MSS 100: IW = 4 segments (RFC 3390: min(4*MSS, 4380)). */
 SCRIPT(data_fast_retransmit_three_dupacks)
 {
 	LISTEN(7, 5);
@@ -247,11 +248,14 @@ SCRIPT(data_fast_retransmit_three_dupacks)
 	EXPECT("> . 201:301(100) ack 1");
 	EXPECT("> . 301:401(100) ack 1");
 	EXPECT_NONE();                            /* cwnd = 400 */
-	/* 1:101 lost; 101.., 201.., 301.. arrive -> three duplicate ACKs */
+	/* 1:101 lost; 101.., 201.., 301.. arrive -> duplicate ACKs */
 	INJECT("< . 1:1(0) ack 1 win 8192");
+	EXPECT("> . 401:501(100) ack 1");         /* limited transmit */
 	INJECT("< . 1:1(0) ack 1 win 8192");
+	EXPECT("> P. 501:601(100) ack 1");
 	EXPECT_NONE();                            /* two are not enough */
 	ASSERT_COUNTER(fast_retrans, 0);
+	ASSERT_TRUE(info(t).cwnd == 400);         /* RFC 3042: cwnd untouched */
 	/* a window change is not a duplicate (RFC 5681 §2 (e)): not counted.
 	 * (A growing window: a same-SEQ, same-ACK shrink is taken as a
 	 * reordered older ACK and ignored, as Linux's tcp_may_update_window.) */
@@ -259,25 +263,24 @@ SCRIPT(data_fast_retransmit_three_dupacks)
 	EXPECT_NONE();
 	INJECT("< . 1:1(0) ack 1 win 8300");
 	EXPECT("> . 1:101(100) ack 1");           /* third duplicate */
-	/* ssthresh = max(400/2, 200) = 200, cwnd = 200 + 300 = 500 ->
-	 * one new segment fits beside the 400 in flight */
+	/* ssthresh = max(600/2, 200) = 300, cwnd = 300 + 300 = 600 */
 	struct tcp_conn_info ci = info(t);
-	ASSERT_TRUE(ci.ssthresh == 200 && ci.cwnd == 500);
+	ASSERT_TRUE(ci.ssthresh == 300 && ci.cwnd == 600);
 	ASSERT_COUNTER(retrans_segs, 1);
 	ASSERT_COUNTER(fast_retrans, 1);
 	ASSERT_COUNTER(timeouts, 0);
-	INJECT("< . 1:1(0) ack 1 win 8300");      /* 4th dupack: cwnd 600 */
-	EXPECT("> . 401:501(100) ack 1");
+	INJECT("< . 1:1(0) ack 1 win 8300");      /* 4th dupack: cwnd 700, nothing new to send */
+	EXPECT_NONE();
 	/* full ACK: recovery ends, cwnd = min(ssthresh, flight + MSS) */
-	INJECT("< . 1:1(0) ack 401 win 8300");
+	INJECT("< . 1:1(0) ack 601 win 8300");
 	ci = info(t);
 	ASSERT_TRUE(ci.cwnd == 200);
-	EXPECT("> P. 501:601(100) ack 1");
-	INJECT("< . 1:1(0) ack 601 win 8300");
+	EXPECT_NONE();
 }
 
-/* RFC 6582 NewReno: two losses in one window; the partial ACK retransmits
- * the next hole at once (no second timeout, no second halving). */
+/* RFC 6582 NewReno (no SACK): two losses in one window; the partial ACK
+ * retransmits the next hole at once (no second timeout, no second
+ * halving). */
 SCRIPT(data_newreno_partial_ack)
 {
 	LISTEN(7, 5);
@@ -289,28 +292,27 @@ SCRIPT(data_newreno_partial_ack)
 	EXPECT("> P. 301:401(100) ack 1");
 	SEND_N(200);
 	EXPECT_NONE();
-	/* 1:101 and 201:301 lost; only 101.. and 301.. arrive, plus the
-	 * receiver's window update makes the third duplicate: here three
-	 * plain duplicates for simplicity */
+	/* 1:101 and 201:301 lost; 101.., 301.. and the two limited-transmit
+	 * segments arrive */
 	INJECT("< . 1:1(0) ack 1 win 8192");
+	EXPECT("> . 401:501(100) ack 1");
 	INJECT("< . 1:1(0) ack 1 win 8192");
+	EXPECT("> P. 501:601(100) ack 1");
 	INJECT("< . 1:1(0) ack 1 win 8192");
 	EXPECT("> . 1:101(100) ack 1");
-	ASSERT_TRUE(info(t).ssthresh == 200 && info(t).cwnd == 500);
-	EXPECT("> P. 401:501(100) ack 1");        /* cwnd 500, flight 400 */
-	/* partial ACK (recover = 401): 201:301 retransmitted at once;
-	 * cwnd = 500 - 200 acked + 100 = 400 over a flight of 300 */
+	ASSERT_TRUE(info(t).ssthresh == 300 && info(t).cwnd == 600);
+	/* partial ACK (recover = 601): 201:301 retransmitted at once;
+	 * cwnd = 600 - 200 acked + 100 = 500 */
 	INJECT("< . 1:1(0) ack 201 win 8192");
 	EXPECT("> . 201:301(100) ack 1");
-	EXPECT("> P. 501:601(100) ack 1");
-	ASSERT_TRUE(info(t).ssthresh == 200 && info(t).cwnd == 400);  /* no second halving */
+	EXPECT_NONE();
+	ASSERT_TRUE(info(t).ssthresh == 300 && info(t).cwnd == 500);  /* no second halving */
 	ASSERT_COUNTER(retrans_segs, 2);
 	/* full ACK: cwnd = min(ssthresh, flight + MSS) = 200 */
-	INJECT("< . 1:1(0) ack 401 win 8192");
+	INJECT("< . 1:1(0) ack 601 win 8192");
 	ASSERT_TRUE(info(t).cwnd == 200);
 	EXPECT_NONE();
 	ASSERT_COUNTER(retrans_segs, 2);
-	INJECT("< . 1:1(0) ack 601 win 8192");
 	ADVANCE_MS(2000);
 	EXPECT_NONE();
 }

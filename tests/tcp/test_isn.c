@@ -49,11 +49,11 @@ SCRIPT(isn_same_4tuple_grows_with_clock)
 SCRIPT(isn_active_open_differs)
 {
 	CONNECT_FROM(80, 50001);
-	EXPECT("> S 0:0(0) <mss 1460>");
+	EXPECT("> S 0:0(0) <mss 1460,sackOK,TS val 0 ecr 0,nop,wscale 0>");
 	uint32_t a = DEV_ISN();
 	CONN(1);
 	CONNECT_FROM(80, 50002);
-	EXPECT("> S 0:0(0) <mss 1460>");
+	EXPECT("> S 0:0(0) <mss 1460,sackOK,TS val 0 ecr 0,nop,wscale 0>");
 	uint32_t b = DEV_ISN();
 	ASSERT_TRUE(udiff(a, b) > 65536u);
 }
@@ -65,22 +65,22 @@ SCRIPT(isn_active_open_differs)
 SCRIPT(isn_same_4tuple_same_ms_active)
 {
 	CONNECT_FROM(80, 50001);
-	EXPECT("> S 0:0(0) <mss 1460>");
+	EXPECT("> S 0:0(0) <mss 1460,sackOK,TS val 0 ecr 0,nop,wscale 0>");
 	uint32_t first = DEV_ISN();
 	ABORT();                       /* SYN_SENT: no RST */
 	EXPECT_NONE();
 	CONNECT_FROM(80, 50001);       /* same millisecond */
-	EXPECT("> S 0:0(0) <mss 1460>");
+	EXPECT("> S 0:0(0) <mss 1460,sackOK,TS val 0 ecr 0,nop,wscale 0>");
 	uint32_t second = DEV_ISN();
 	ASSERT_TRUE((int32_t)(second - first) > 0);
 	ABORT();
 	CONNECT_FROM(80, 50001);
-	EXPECT("> S 0:0(0) <mss 1460>");
+	EXPECT("> S 0:0(0) <mss 1460,sackOK,TS val 0 ecr 0,nop,wscale 0>");
 	ASSERT_TRUE((int32_t)(DEV_ISN() - second) > 0);
 	ADVANCE_MS(1);                 /* the next millisecond: above all of them */
 	ABORT();
 	CONNECT_FROM(80, 50001);
-	EXPECT("> S 0:0(0) <mss 1460>");
+	EXPECT("> S 0:0(0) <mss 1460,sackOK,TS val 0 ecr 0,nop,wscale 0>");
 	ASSERT_TRUE((int32_t)(DEV_ISN() - second) > 1);
 }
 

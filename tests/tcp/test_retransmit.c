@@ -138,8 +138,10 @@ SCRIPT(zero_window_probes_acked_keep_connection)
 
 #define SYN536 "< S 0:0(0) win 8192 <mss 536>"
 
-/* Fast retransmit (RFC 5681 §3.2): the third duplicate ACK retransmits
- * the first unacknowledged segment at once, without waiting for the RTO. */
+/* Fast retransmit (RFC 5681 §3.2): duplicate ACKs retransmit the first
+ * unacknowledged segment at once, without waiting for the RTO.  Here three
+ * segments are out and nothing more is queued, so early retransmit (RFC
+ * 5827) needs two duplicates, not three. */
 SCRIPT(fast_retransmit_on_third_dupack)
 {
 	LISTEN(7, 5);
@@ -154,9 +156,8 @@ SCRIPT(fast_retransmit_on_third_dupack)
 	EXPECT("> P. 1609:2049(440) ack 1 pattern");
 	INJECT("< . 1:1(0) ack 537 win 8192");
 	INJECT("< . 1:1(0) ack 537 win 8192");
-	INJECT("< . 1:1(0) ack 537 win 8192");
-	EXPECT_NONE();
-	INJECT("< . 1:1(0) ack 537 win 8192");   /* third duplicate */
+	EXPECT_NONE();                           /* one duplicate is not enough */
+	INJECT("< . 1:1(0) ack 537 win 8192");   /* second duplicate: 3 out - 1 */
 	EXPECT("> . 537:1073(536) ack 1 pattern");
 	ASSERT_COUNTER(retrans_segs, 1);
 	INJECT("< . 1:1(0) ack 2049 win 8192");

@@ -49,7 +49,7 @@ SCRIPT(mss_peer_large_capped_by_mtu)
 SCRIPT(mss_active_open_peer_600)
 {
 	CONNECT(5001);
-	EXPECT("> S 0:0(0) <mss 1460>");
+	EXPECT("> S 0:0(0) <mss 1460,sackOK,TS val 0 ecr 0,nop,wscale 0>");
 	INJECT("< S. 0:0(0) ack 1 win 8192 <mss 600>");
 	EXPECT("> . 1:1(0) ack 1");
 	SEND_N(700);
@@ -134,13 +134,14 @@ SCRIPT(options_unknown_skipped)
 {
 	LISTEN(7, 5);
 	INJECT("< S 0:0(0) win 8192 <kind 99 len 6,nop,mss 700,wscale 7,sackOK,TS val 1 ecr 0,eol>");
-	EXPECT("> S. 0:0(0) ack 1 win 2048 <mss 1460>");   /* MSS only back: no wscale/SACK/TS */
-	INJECT("< . 1:1(0) ack 1 win 8192");
+	EXPECT("> S. 0:0(0) ack 1 win 2048 <mss 1460,sackOK,TS val 0 ecr 1,nop,wscale 0>");   /* all three back: offered and on here */
+	INJECT("< . 1:1(0) ack 1 win 8192 <nop,nop,TS val 2 ecr 0>");
 	ACCEPT();
 	ASSERT_COUNTER(bad_options, 0);
 	SEND_N(1000);
-	EXPECT("> . 1:701(700) ack 1");
-	EXPECT("> P. 701:1001(300) ack 1");
+	/* 700 less the 12 bytes of timestamps on every segment */
+	EXPECT("> . 1:689(688) ack 1 <nop,nop,TS val 0 ecr 2>");
+	EXPECT("> P. 689:1001(312) ack 1 <nop,nop,TS val 0 ecr 2>");
 }
 
 /* Bad TCP checksum: dropped, counted (InCsumErrors, InErrs), no reply. */

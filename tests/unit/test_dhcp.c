@@ -2,6 +2,7 @@
  * first DISCOVER to renewal, rebinding, expiry, NAK, lost messages, an ARP
  * conflict (RFC 5227 -> DECLINE) and the static fallback. */
 #include "unit/dhcp_server.h"
+#include <keel/tcp.h>
 
 #define FB_IP IP4(192, 0, 2, 2)
 
@@ -239,6 +240,22 @@ static void lease_expires(void **state)
 	assert_int_equal(K.dhcp.state, DHCP_SELECTING);
 }
 
+/* The address goes at expiry, and with it every connection on it. */
+static void expiry_resets_connections(void **state)
+{
+	(void)state;
+	uint32_t t0 = now;
+	bind_lease(120, 20, 40);
+	int s = keel_tcp_connect(&K, SRV_IP, 80, 0);
+	assert_true(s >= 0);
+	assert_int_equal(keel_tcp_poll(&K, s) & TCP_POLL_ERROR, 0);
+	advance(t0 + 120100);
+	assert_int_equal(K.ifc.addr, 0);
+	assert_true(keel_tcp_poll(&K, s) & TCP_POLL_ERROR);
+	assert_int_equal(keel_tcp_error(&K, s), KEEL_ECONNABORTED);
+	keel_tcp_close(&K, s);
+}
+
 static void nak_while_renewing_drops_address(void **state)
 {
 	(void)state;
@@ -321,6 +338,29 @@ static void fallback_after_3s(void **state)
 	assert_int_equal(K.ifc.addr, FB_IP);
 }
 
+/* A DECLINE does not let the fallback jump in: the 3 s count again from
+ * the new DISCOVER, and the server's next offer is taken. */
+static void fallback_counts_from_rediscovery(void **state)
+{
+	(void)state;
+	keel_dhcp_start(&K, now, FB_IP, 24, 0);
+	struct sent_dhcp d = expect_sent(DHCPDISCOVER);
+	struct srv_opts o = lease_opts(600, 0, 0);
+	inject(srv_reply(F, DHCPOFFER, d.xid, LEASED_IP, &o, 0xffffffffu));
+	inject(srv_reply(F, DHCPACK, d.xid, LEASED_IP, &o, 0xffffffffu));
+	static const uint8_t zero[6];
+	inject(build_arp(F, bcast_mac, 2, peer_mac, LEASED_IP, zero, 0));
+	assert_int_equal(K.dhcp.stats.out_declines, 1);
+	advance(now + KEEL_DHCP_DECLINE_WAIT_MS + 20);
+	assert_int_equal(K.dhcp.state, DHCP_SELECTING);
+	advance(now + KEEL_DHCP_FALLBACK_MS - 100);
+	assert_int_equal(K.ifc.addr, 0);                   /* no fallback yet */
+	assert_int_equal(K.dhcp.stats.fallbacks, 0);
+	fake_clear();
+	advance(now + 200);
+	assert_int_equal(K.ifc.addr, FB_IP);               /* 3 s after the new DISCOVER */
+}
+
 static void no_fallback_once_offered(void **state)
 {
 	(void)state;
@@ -331,6 +371,93 @@ static void no_fallback_once_offered(void **state)
 	advance(KEEL_DHCP_FALLBACK_MS + 100);
 	assert_int_not_equal(K.ifc.addr, FB_IP);
 	assert_int_equal(K.dhcp.state, DHCP_REQUESTING);
+}
+
+static void link_flap(void)
+{
+	keel_link_set(&K, 0, now);
+	keel_link_set(&K, 1, now);
+}
+
+/* RFC 2131 §3.2 INIT-REBOOT when the link comes back: a broadcast
+ * REQUEST for the leased address, no server id, no ciaddr. */
+static void link_up_verifies_lease(void **state)
+{
+	(void)state;
+	bind_lease(600, 0, 0);
+	uint32_t t1 = K.dhcp.t1_ms;
+	link_flap();
+	struct sent_dhcp r = expect_sent(DHCPREQUEST);
+	uint8_t l;
+	assert_int_equal(K.dhcp.state, DHCP_REBOOTING);
+	assert_int_equal(r.ip_dst, 0xffffffffu);
+	assert_int_equal(r.ciaddr, 0);
+	assert_int_equal(load_be32(sent_opt(&r, 50, &l)), LEASED_IP);
+	assert_null(sent_opt(&r, 54, &l));
+	struct srv_opts o = lease_opts(600, 0, 0);
+	inject(srv_reply(F, DHCPACK, r.xid, LEASED_IP, &o, 0xffffffffu));
+	assert_int_equal(K.dhcp.state, DHCP_BOUND);
+	assert_int_equal(K.ifc.addr, LEASED_IP);
+	assert_true((int32_t)(K.dhcp.t1_ms - t1) > 0);   /* the lease counts from now */
+}
+
+/* Another network: its server says no; the address goes. */
+static void link_up_nak_drops_address(void **state)
+{
+	(void)state;
+	bind_lease(600, 0, 0);
+	link_flap();
+	struct sent_dhcp r = expect_sent(DHCPREQUEST);
+	fake_clear();
+	struct srv_opts n = {.n = 0};
+	opt_add32(&n, 54, IP4(192, 0, 2, 99));            /* any server may refuse */
+	inject(srv_reply(F, DHCPNAK, r.xid, 0, &n, 0xffffffffu));
+	assert_int_equal(K.ifc.addr, 0);
+	advance(now + 10);
+	expect_sent(DHCPDISCOVER);
+}
+
+/* Nobody answers: the lease goes on with its old timers. */
+static void link_up_silence_keeps_lease(void **state)
+{
+	(void)state;
+	bind_lease(600, 0, 0);
+	uint32_t t1 = K.dhcp.t1_ms;
+	link_flap();
+	advance(now + 20000);
+	assert_int_equal(K.dhcp.stats.out_requests, 1 + 2); /* the lease's, two INIT-REBOOT */
+	assert_int_equal(K.dhcp.state, DHCP_BOUND);
+	assert_int_equal(K.ifc.addr, LEASED_IP);
+	assert_int_equal(K.dhcp.t1_ms, t1);
+}
+
+/* No server at boot (fallback), then the cable reaches one. */
+static void link_up_after_fallback_discovers(void **state)
+{
+	(void)state;
+	keel_dhcp_start(&K, now, FB_IP, 24, 0);
+	advance(KEEL_DHCP_FALLBACK_MS + 10);
+	assert_int_equal(K.ifc.addr, FB_IP);
+	uint32_t changes = K.dhcp.changes;
+	fake_clear();
+	link_flap();
+	struct sent_dhcp d = expect_sent(DHCPDISCOVER);
+	assert_int_equal(d.flags, 0x8000);
+	assert_int_equal(K.ifc.addr, FB_IP);              /* kept while asking */
+	/* nobody again: back to the fallback, the address never moved */
+	advance(now + KEEL_DHCP_FALLBACK_MS + 10);
+	assert_int_equal(K.dhcp.state, DHCP_FALLBACK);
+	assert_int_equal(K.dhcp.changes, changes);
+	/* this time a server answers */
+	fake_clear();
+	link_flap();
+	d = expect_sent(DHCPDISCOVER);
+	struct srv_opts o = lease_opts(600, 0, 0);
+	inject(srv_reply(F, DHCPOFFER, d.xid, LEASED_IP, &o, 0xffffffffu));
+	inject(srv_reply(F, DHCPACK, d.xid, LEASED_IP, &o, 0xffffffffu));
+	advance(now + 3 * KEEL_DHCP_PROBE_MS + 10);
+	assert_int_equal(K.dhcp.state, DHCP_BOUND);
+	assert_int_equal(K.ifc.addr, LEASED_IP);
 }
 
 static void malformed_and_foreign_replies(void **state)
@@ -391,11 +518,17 @@ int main(void)
 		cmocka_unit_test_setup(renew_acked, setup),
 		cmocka_unit_test_setup(renew_ignored_then_rebind, setup),
 		cmocka_unit_test_setup(lease_expires, setup),
+		cmocka_unit_test_setup(expiry_resets_connections, setup),
 		cmocka_unit_test_setup(nak_while_renewing_drops_address, setup),
 		cmocka_unit_test_setup(arp_conflict_declines, setup),
 		cmocka_unit_test_setup(probe_from_another_host_is_a_conflict, setup),
 		cmocka_unit_test_setup(fallback_after_3s, setup),
+		cmocka_unit_test_setup(fallback_counts_from_rediscovery, setup),
 		cmocka_unit_test_setup(no_fallback_once_offered, setup),
+		cmocka_unit_test_setup(link_up_verifies_lease, setup),
+		cmocka_unit_test_setup(link_up_nak_drops_address, setup),
+		cmocka_unit_test_setup(link_up_silence_keeps_lease, setup),
+		cmocka_unit_test_setup(link_up_after_fallback_discovers, setup),
 		cmocka_unit_test_setup(malformed_and_foreign_replies, setup),
 		cmocka_unit_test_setup(extra_dns_servers_ignored, setup),
 	};

@@ -4,6 +4,7 @@
  * goes on waiting for the real answer. */
 #include "unit/fake_net.h"
 #include <keel/dns.h>
+#include <keel/stats.h>
 #include <keel/tcp.h>
 
 #define NS_IP PEER_IP
@@ -109,7 +110,12 @@ static void query_answer_and_cache(void **state)
 	assert_int_equal(a, ANSWER_IP);
 	assert_int_equal(NET.n, 0);
 	assert_int_equal(K.dns.stats.cache_hits, 1);
+	struct keel_pool_info p;
+	assert_int_equal(keel_pool_get(&K, KEEL_POOL_DNS_CACHE, &p), 0);
+	assert_int_equal(p.in_use, 1);
 	advance(60100);
+	assert_int_equal(keel_pool_get(&K, KEEL_POOL_DNS_CACHE, &p), 0);
+	assert_int_equal(p.in_use, 0);                  /* expired: no longer counted */
 	assert_int_equal(resolve("keel.test", &a), KEEL_EINPROGRESS);
 	assert_int_equal(NET.n, 1);
 }

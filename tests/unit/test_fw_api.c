@@ -182,7 +182,8 @@ static void test_pools(void **state)
 {
 	(void)state;
 	static const char *const names[KEEL_NPOOLS] = {"tcb", "syn_queue", "time_wait", "listeners",
-							 "arp_cache", "arp_queue", "chunks"};
+							 "arp_cache", "arp_queue", "chunks", "udp_sockets",
+							 "dns_cache"};
 	struct keel_pool_info p;
 	for (unsigned i = 0; i < KEEL_NPOOLS; i++) {
 		assert_int_equal(keel_pool_get(k, i, &p), 0);

@@ -117,6 +117,11 @@ static void test_history(void **state)
 	/* ESC O A (application cursor keys) walks it too; down returns. */
 	out = type("\x1bOA\x1b[B\x1b[A\r");
 	assert_non_null(strstr(out, "net.ipv4.tcp_msl = 30"));
+	/* A line with a leading space runs and is not remembered. */
+	out = type(" sysctl tcp_fin_timeout\r");
+	assert_non_null(strstr(out, "tcp_fin_timeout = "));
+	out = type("\x1b[A\r");
+	assert_non_null(strstr(out, "net.ipv4.tcp_msl = 30"));
 	/* An unknown escape sequence is dropped whole. */
 	out = type("\x1b[5~sysctl tcp_msl\r");
 	assert_null(strstr(out, "unknown"));
@@ -135,6 +140,10 @@ static void test_help(void **state)
 	(void)state;
 	const char *out = type("help sysctl\r");
 	assert_non_null(strstr(out, "usage: sysctl [-a] | NAME... | [-w] NAME=VALUE"));
+	assert_non_null(strstr(out, "no tcp_tw_recycle: it broke clients behind NAT and Linux removed it in 4.12"));
+	/* asking for it, or setting it, explains why it is not there */
+	assert_non_null(strstr(type("sysctl net.ipv4.tcp_tw_recycle\r"), "removed\r\n  it in 4.12"));
+	assert_non_null(strstr(type("sysctl -w tcp_tw_recycle=1\r"), "broke clients behind NAT"));
 	/* The list is a stream, sorted by name through the linker. */
 	out = type("help\r");
 	const char *h = strstr(out, "help "), *i = strstr(out, "ifconfig "),

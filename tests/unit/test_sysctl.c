@@ -30,6 +30,9 @@ static const struct expect knobs[] = {
 	{ "tcp_max_tw_buckets", KEEL_TW_MAX, 0, KEEL_TW_MAX,
 	  "tcp_max_tw_buckets must be 0.." S(KEEL_TW_MAX) " (KEEL_TW_MAX)" },
 	{ "tcp_msl", 30, 1, 3600, "tcp_msl must be 1..3600 (seconds)" },
+	{ "tcp_timestamps", 1, 0, 2, "tcp_timestamps must be 0, 1 or 2" },
+	{ "tcp_sack", 1, 0, 1, "tcp_sack must be 0 or 1" },
+	{ "tcp_window_scaling", 1, 0, 1, "tcp_window_scaling must be 0 or 1" },
 };
 #define N (sizeof knobs / sizeof knobs[0])
 
@@ -62,6 +65,9 @@ static void test_defaults_in_struct(void **state)
 	assert_int_equal(s.tcp_max_tw_buckets, KEEL_TW_MAX);
 	assert_int_equal(s.tcp_fin_timeout, 60);
 	assert_int_equal(s.tcp_msl, 30);
+	assert_int_equal(s.tcp_timestamps, 1);
+	assert_int_equal(s.tcp_sack, 1);
+	assert_int_equal(s.tcp_window_scaling, 1);
 }
 
 static void test_defaults_by_name(void **state)

@@ -236,6 +236,10 @@ static void run(const struct params *p, const char *name)
 		keel_tick(&B, now);
 	}
 	uint32_t xfer_ms = now - start;
+	/* Both applications are done: no RST so far.  (Later, a duplicated
+	 * or late segment that reaches a side whose connection is gone is
+	 * answered with a RST, as RFC 9293 §3.10.7.1 and Linux do.) */
+	assert_int_equal(tcp_get_mib(&A)->out_rsts + tcp_get_mib(&B)->out_rsts, 0);
 	/* let FIN retransmits and TIME_WAIT run out: both pools drain */
 	for (uint32_t i = 0; i < 200000u; i++) {
 		now++;
@@ -257,7 +261,6 @@ static void run(const struct params *p, const char *name)
 	const struct tcp_mib *ma = tcp_get_mib(&A), *mb = tcp_get_mib(&B);
 	assert_int_equal(ma->estab_resets + mb->estab_resets, 0);
 	assert_int_equal(ma->abort_on_timeout + mb->abort_on_timeout, 0);
-	assert_int_equal(ma->out_rsts + mb->out_rsts, 0);
 	double secs = xfer_ms / 1000.0;
 	printf("  %-22s loss %2u%% dup %u%% delay %u+%u ms mss %4u: 2 x 1 MiB in %7.2f s simulated "
 	       "(%6.1f KiB/s each way), retrans A %u B %u, frames dropped %u, duplicated %u, wall %.2f s\n",

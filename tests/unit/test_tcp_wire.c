@@ -125,6 +125,95 @@ static void test_parse_rejects(void **state)
 	assert_int_equal(tcp_seg_parse(&ip, &s), TCP_PARSE_OK);
 }
 
+/* A SYN with every option, in Linux's order and alignment, parses back. */
+static void test_options_syn_round_trip(void **state)
+{
+	(void)state;
+	uint8_t b[80];
+	struct tcp_out o = syn;
+	o.opts = TCP_OPTF_TS | TCP_OPTF_SACKOK | TCP_OPTF_WSCALE;
+	o.wscale = 7;
+	o.tsval = 0x11223344u;
+	o.tsecr = 0x55667788u;
+	assert_int_equal(tcp_opt_len(&o), 20);
+	assert_int_equal(tcp_seg_write(b, sizeof(b), &o, 0, 1), 40);
+	static const uint8_t want[20] = {2, 4, 0x05, 0xb4, 4, 2, 8, 10, 0x11, 0x22, 0x33, 0x44,
+					 0x55, 0x66, 0x77, 0x88, 1, 3, 3, 7};
+	assert_memory_equal(b + 20, want, 20);
+	struct ipv4_packet ip = {.src = SRC, .dst = DST, .proto = IP_PROTO_TCP, .payload = b, .len = 40};
+	struct tcp_seg s;
+	assert_int_equal(tcp_seg_parse(&ip, &s), TCP_PARSE_OK);
+	assert_int_equal(s.mss, 1460);
+	assert_int_equal(s.opts, TCP_OPTF_TS | TCP_OPTF_SACKOK | TCP_OPTF_WSCALE);
+	assert_int_equal(s.wscale, 7);
+	assert_int_equal(s.tsval, 0x11223344u);
+	assert_int_equal(s.tsecr, 0x55667788u);
+}
+
+/* Data with timestamps and SACK blocks: 3 blocks fit beside timestamps,
+ * the 4th is left out; the payload sits after the options. */
+static void test_options_sack_blocks_fit(void **state)
+{
+	(void)state;
+	uint8_t b[128];
+	struct tcp_out o = syn;
+	o.mss = 0;
+	o.flags = TCP_ACK;
+	o.opts = TCP_OPTF_TS | TCP_OPTF_SACK;
+	o.nsack = 4;
+	for (uint32_t i = 0; i < 4; i++) {
+		o.sack[i].start = 1000u * (i + 1);
+		o.sack[i].end = 1000u * (i + 1) + 500u;
+	}
+	assert_int_equal(tcp_opt_len(&o), 12 + 4 + 24);
+	memcpy(b + 20 + 40, "xy", 2);
+	assert_int_equal(tcp_seg_write(b, sizeof(b), &o, 2, 1), 62);
+	struct ipv4_packet ip = {.src = SRC, .dst = DST, .proto = IP_PROTO_TCP, .payload = b, .len = 62};
+	struct tcp_seg s;
+	assert_int_equal(tcp_seg_parse(&ip, &s), TCP_PARSE_OK);
+	assert_int_equal(s.opts, TCP_OPTF_TS | TCP_OPTF_SACK);
+	assert_int_equal(s.nsack, 3);
+	assert_int_equal(s.sack[2].start, 3000);
+	assert_int_equal(s.sack[2].end, 3500);
+	assert_int_equal(s.len, 2);
+	assert_memory_equal(s.data, "xy", 2);
+	o.opts = TCP_OPTF_SACK;   /* without timestamps all 4 fit */
+	assert_int_equal(tcp_opt_len(&o), 4 + 32);
+}
+
+/* Wrong lengths for known kinds are malformed; a shift above 14 reads 14. */
+static void test_options_malformed(void **state)
+{
+	(void)state;
+	static const uint8_t bad[][8] = {
+		{8, 8, 0, 0, 0, 0, 0, 0}, {3, 4, 1, 0}, {4, 3, 0, 0}, {5, 2, 0, 0}, {5, 11, 0, 0, 0, 0, 0, 0},
+	};
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		uint8_t b[40] = {0};
+		struct tcp_out o = syn;
+		o.mss = 0;
+		assert_int_equal(tcp_seg_write(b, sizeof(b), &o, 0, 0), 20);
+		memcpy(b + 20, bad[i], 8);
+		b[12] = 7u << 4;   /* 28 bytes of header */
+		uint16_t c = csum_fold(csum_add(csum_pseudo(SRC, DST, IP_PROTO_TCP, 28), b, 28));
+		b[16] = (uint8_t)(c >> 8);
+		b[17] = (uint8_t)c;
+		struct ipv4_packet ip = {.src = SRC, .dst = DST, .proto = IP_PROTO_TCP, .payload = b, .len = 28};
+		struct tcp_seg s;
+		assert_int_equal(tcp_seg_parse(&ip, &s), TCP_PARSE_OPTIONS);
+	}
+	uint8_t b[40] = {0};
+	struct tcp_out o = syn;
+	o.mss = 0;
+	o.opts = TCP_OPTF_WSCALE;
+	o.wscale = 20;
+	assert_int_equal(tcp_seg_write(b, sizeof(b), &o, 0, 1), 24);
+	struct ipv4_packet ip = {.src = SRC, .dst = DST, .proto = IP_PROTO_TCP, .payload = b, .len = 24};
+	struct tcp_seg s;
+	assert_int_equal(tcp_seg_parse(&ip, &s), TCP_PARSE_OK);
+	assert_int_equal(s.wscale, 14);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -133,6 +222,9 @@ int main(void)
 		cmocka_unit_test(test_write_without_checksum),
 		cmocka_unit_test(test_write_refuses),
 		cmocka_unit_test(test_parse_rejects),
+		cmocka_unit_test(test_options_syn_round_trip),
+		cmocka_unit_test(test_options_sack_blocks_fit),
+		cmocka_unit_test(test_options_malformed),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,6 +1,7 @@
 /* UDP sockets (RFC 768): bind, queued receive with its bound, callbacks,
  * sendto with a correct checksum, and the Linux `Udp:` counters. */
 #include "unit/fake_net.h"
+#include <keel/stats.h>
 #include <keel/tcp.h>
 
 static uint8_t F[KEEL_FRAME_MAX + 64];
@@ -147,6 +148,33 @@ static void sendto_builds_datagram(void **state)
 	assert_int_equal(NET.len[1], 14 + KEEL_MTU);
 }
 
+/* With KEEL_OFFLOAD_TX_CSUM the MAC computes the checksum: keel leaves 0. */
+static void tx_checksum_offloaded(void **state)
+{
+	(void)state;
+	static uint8_t q[64];
+	int s = keel_udp_bind(&K, 7, q, sizeof(q));
+	keel_set_offload(&K, KEEL_OFFLOAD_TX_CSUM);
+	assert_int_equal(keel_udp_sendto(&K, s, PEER_IP, 4444, "abc", 3), 3);
+	assert_int_equal(load_be16(NET.frame[0] + 14 + 20 + 6), 0);
+}
+
+static void pool_reports_use_and_peak(void **state)
+{
+	(void)state;
+	static uint8_t q[64];
+	struct keel_pool_info p;
+	int a = keel_udp_bind(&K, 7, q, sizeof(q));
+	int b = keel_udp_bind(&K, 9, q, sizeof(q));
+	assert_true(a >= 0 && b >= 0);
+	keel_udp_close(&K, b);
+	assert_int_equal(keel_pool_get(&K, KEEL_POOL_UDP, &p), 0);
+	assert_string_equal(p.name, "udp_sockets");
+	assert_int_equal(p.size, KEEL_UDP_MAX_SOCK);
+	assert_int_equal(p.in_use, 1);
+	assert_int_equal(p.high_water, 2);
+}
+
 static void handles_checked(void **state)
 {
 	(void)state;
@@ -222,6 +250,8 @@ int main(void)
 		cmocka_unit_test_setup(ring_wraps, setup),
 		cmocka_unit_test_setup(short_read_truncates, setup),
 		cmocka_unit_test_setup(sendto_builds_datagram, setup),
+		cmocka_unit_test_setup(tx_checksum_offloaded, setup),
+		cmocka_unit_test_setup(pool_reports_use_and_peak, setup),
 		cmocka_unit_test_setup(handles_checked, setup),
 		cmocka_unit_test_setup(callback_gets_broadcast, setup),
 		cmocka_unit_test_setup(bad_checksum_counted, setup),

@@ -39,10 +39,13 @@ enum keel_pool {
 	KEEL_POOL_ARP_CACHE,    /* neighbours */
 	KEEL_POOL_ARP_QUEUE,    /* packets waiting for an address */
 	KEEL_POOL_CHUNKS,       /* the shared buffer pool: every connection's data */
+	KEEL_POOL_UDP,          /* bound UDP ports (the stack's DHCP and DNS too) */
+	KEEL_POOL_DNS_CACHE,    /* names resolved, until their TTL runs out */
 	KEEL_NPOOLS
 };
 struct keel_pool_info {
-	const char *name;       /* "tcb", "syn_queue", "time_wait", "listeners", "arp_cache", "arp_queue", "chunks" */
+	const char *name;       /* "tcb", "syn_queue", "time_wait", "listeners", "arp_cache",
+				 * "arp_queue", "chunks", "udp_sockets", "dns_cache" */
 	uint16_t size, in_use;
 	uint16_t high_water;    /* most ever in use, when has_high_water */
 	uint8_t has_high_water;
@@ -103,7 +106,14 @@ struct tcp_conn_info {
 	uint32_t wmem_queued;        /* w: send queue */
 	uint32_t sndbuf;             /* tb: send budget now */
 	uint32_t drops;              /* d: segments dropped for want of memory */
+	/* `ss -i`'s "ts sack wscale:S,R" (TCBs only): what the handshake agreed */
+	uint8_t opts;                /* TCP_CONN_OPT_* */
+	uint8_t snd_wscale, rcv_wscale;  /* the peer's shift, ours (TCP_CONN_OPT_WSCALE) */
 };
+#define TCP_CONN_OPT_TS     0x01u    /* timestamps (RFC 7323) */
+#define TCP_CONN_OPT_SACK   0x02u    /* SACK (RFC 2018) */
+#define TCP_CONN_OPT_WSCALE 0x04u    /* window scaling (RFC 7323) */
+#define TCP_CONN_INFO_HAS_OPTS 1
 #define TCP_CONN_INFO_HAS_SKMEM 1
 #define TCP_CONN_INFO_HAS_SRTT 1
 #define TCP_CONN_INFO_HAS_CWND 1

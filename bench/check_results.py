@@ -1,0 +1,58 @@
+#!/usr/bin/python3
+"""Checks that a bench run produced well-formed results (used by
+`make bench-quick`, inside `make test`): every timed row has a value for
+each run of both stacks, a ratio inside its interval; the instruction
+counts, the ceiling and the footprints are there; the chart is a PNG.
+No speed threshold: the machine's load must not fail `make test`.
+  check_results.py build/bench/quick/results.json"""
+import json
+import os
+import sys
+
+
+def fail(msg):
+    raise SystemExit("check_results: " + msg)
+
+
+def check(path):
+    with open(path) as f:
+        doc = json.load(f)
+    for key in ("started", "machine", "build", "codegen_flags", "compile_lines", "rows", "reps",
+                "boards"):
+        if key not in doc:
+            fail("no %r in %s" % (key, path))
+    reps = doc["reps"]
+    rows = doc["rows"]
+    for board in doc["boards"]:
+        paired = [r for r in rows if r["board"] == board and r["kind"] == "paired"]
+        if len(paired) < 7:
+            fail("%s: %d timed rows, expected at least 7" % (board, len(paired)))
+        for r in paired:
+            for s in ("keel", "lwip"):
+                vals = r[s]
+                if len(vals) != reps or any(not isinstance(v, (int, float)) or v <= 0
+                                            for v in vals):
+                    fail("%s %s: %s runs %r (want %d positive numbers)" % (
+                        board, r["figure"], s, vals, reps))
+            if not (r["ratio"] and r["pairs"] == reps):
+                fail("%s %s: ratio %r over %r pairs" % (board, r["figure"], r["ratio"], r["pairs"]))
+            if reps >= 2 and not r["ratio_low"] <= r["ratio"] <= r["ratio_high"]:
+                fail("%s %s: ratio %r outside [%r, %r]" % (
+                    board, r["figure"], r["ratio"], r["ratio_low"], r["ratio_high"]))
+        figures = [r["figure"] for r in rows if r["board"] == board]
+        for want in ("ceiling in", "ceiling out", "discard / ceiling", "image flash"):
+            if not any(f.startswith(want) for f in figures):
+                fail("%s: no %r row" % (board, want))
+    icount = [r for r in rows if r.get("instructions")]
+    if len(icount) != 4 or any(not (r["keel"] > 0 and r["lwip"] > 0) for r in icount):
+        fail("instruction rows: %r" % icount)
+    png = os.path.join(os.path.dirname(path), "ratios.png")
+    with open(png, "rb") as f:
+        if f.read(8) != b"\x89PNG\r\n\x1a\n":
+            fail("%s is not a PNG" % png)
+    print("check_results: %s well-formed (%d rows, %d boards, %d reps)" % (
+        path, len(rows), len(doc["boards"]), reps))
+
+
+if __name__ == "__main__":
+    check(sys.argv[1] if len(sys.argv) > 1 else "build/bench/results.json")

@@ -1,0 +1,180 @@
+/* Instructions per unit of TCP work, for keel and lwIP alike (linked with
+ * keel_side.c or lwip_side.c), counted by callgrind: bench/icount.py runs
+ * this under `valgrind --tool=callgrind --collect-atstart=no`.  Only the
+ * stack's calls are collected (frame in + services, timer + services);
+ * the scripted peer is not.  Each phase zeroes the counters when its
+ * work starts and dumps them, named, when it ends:
+ *   conn: CONNS connections to port 13 (SYN, SYN-ACK, ACK, the line and
+ *         the device's FIN, our FIN, the device's ACK) -> per connection
+ *   rx:   SEGS full segments into discard 9, from the SYN-ACK to the
+ *         ACK of the last -> per received segment
+ *   tx:   SEGS full segments' worth from port 19, from the SYN-ACK to
+ *         the last data segment -> per sent segment
+ *   echo: SEGS full segments' worth through echo 7, from the SYN-ACK to
+ *         the last byte back -> per segment echoed (counted as
+ *         the device's data segments)
+ * The clock stands still while frames flow; it advances one millisecond
+ * (one timer call) only when the peer has nothing to send, so the counts
+ * are the same on every run.  Runs without valgrind too (the requests are
+ * no-ops) and exits non-zero if a phase does not complete.
+ *   icount-<stack> [CONNS SEGS] */
+#include <stdio.h>
+#include <stdlib.h>
+#include <valgrind/callgrind.h>
+#include "fake_netdev.h"
+#include "peer.h"
+#include "side.h"
+
+#define STEP_LIMIT 200000u     /* frames + ticks per phase */
+#define IDLE_LIMIT 5000u       /* milliseconds without progress */
+
+static uint32_t now_ms = 1000;
+static struct peer_conn *current;
+static uint32_t ticks;
+
+static void count_on(void)
+{
+	fake_counting = 1;
+	CALLGRIND_TOGGLE_COLLECT;
+}
+
+static void count_off(void)
+{
+	CALLGRIND_TOGGLE_COLLECT;
+	fake_counting = 0;
+}
+
+/* Runs the peer and the stack until until(c) holds; returns 0 if it did. */
+static int run(struct peer_conn *c, int (*until)(const struct peer_conn *))
+{
+	static uint8_t frame[PEER_FRAME_MAX];
+	uint32_t idle = 0;
+	current = c;
+	for (uint32_t step = 0; step < STEP_LIMIT; step++) {
+		if (until(c))
+			return 0;
+		size_t n = peer_next_frame(c, frame);
+		if (n) {
+			fake_netdev_put(frame, n);
+			count_on();
+			side_frame(now_ms);
+			count_off();
+			idle = 0;
+		} else {
+			if (++idle > IDLE_LIMIT)
+				break;
+			now_ms++;
+			ticks++;
+			count_on();
+			side_tick(now_ms);
+			count_off();
+		}
+	}
+	fprintf(stderr, "icount: stuck (synced %d sent-left %u received %u fin %d/%d reset %d)\n",
+		c->synced, c->to_send, c->received, c->fin_rcvd, c->fin_sent, c->reset);
+	return -1;
+}
+
+/* The SYN-ACK is in: a phase starts there, so it counts the handshake's
+ * last ACK (which carries the first data when the peer sends) and every
+ * data segment. */
+static int synack_in(const struct peer_conn *c) { return c->synced; }
+static int done(const struct peer_conn *c) { return c->done; }
+static int all_acked(const struct peer_conn *c)
+{
+	return c->to_send == 0 && c->snd_una == c->snd_nxt;
+}
+static int got_all(const struct peer_conn *c) { return c->received >= c->to_receive; }
+/* Lets ms of the clock pass, uncounted, answering the device (its last
+ * ACKs, retransmissions) so the next phase starts quiet. */
+static void settle(struct peer_conn *c, uint32_t ms)
+{
+	uint32_t end = now_ms + ms;
+	current = c;
+	static uint8_t frame[PEER_FRAME_MAX];
+	for (uint32_t i = 0; i < STEP_LIMIT && now_ms < end; i++) {
+		size_t n = peer_next_frame(c, frame);
+		if (n) {
+			fake_netdev_put(frame, n);
+			side_frame(now_ms);
+		} else {
+			side_tick(++now_ms);
+		}
+	}
+}
+
+int main(int argc, char **argv)
+{
+	unsigned conns = argc > 1 ? (unsigned)atoi(argv[1]) : 50;
+	unsigned segs = argc > 2 ? (unsigned)atoi(argv[2]) : 500;
+	if (conns < 1 || conns > 5000 || segs < 1 || segs > 100000)
+		return 2;
+	side_init(fake_netdev(&current), now_ms);
+	static struct peer_conn c;
+	uint16_t port = 40000;
+
+	/* Warm-up, not counted: ARP, first use of every path. */
+	for (int i = 0; i < 2; i++) {
+		peer_open(&c, GOAL_LINE, port++, 13);
+		if (run(&c, done))
+			return 1;
+	}
+	settle(&c, 10);
+
+	CALLGRIND_ZERO_STATS;
+	uint32_t t0 = ticks;
+	for (unsigned i = 0; i < conns; i++) {
+		peer_open(&c, GOAL_LINE, port++, 13);
+		if (run(&c, done) || c.received != sizeof(SIDE_LINE) - 1)
+			return 1;
+	}
+	CALLGRIND_DUMP_STATS_AT("conn");
+	printf("{\"conn\": {\"count\": %u, \"ticks\": %u}, ", conns, ticks - t0);
+	settle(&c, 10);
+
+	c.to_send = segs * PEER_MSS;
+	peer_open(&c, GOAL_SEND, port++, 9);
+	if (run(&c, synack_in))
+		return 1;
+	CALLGRIND_ZERO_STATS;
+	t0 = ticks;
+	if (run(&c, all_acked))
+		return 1;
+	CALLGRIND_DUMP_STATS_AT("rx");
+	printf("\"rx\": {\"count\": %u, \"bytes\": %u, \"ticks\": %u}, ", c.data_segs_out,
+	       segs * PEER_MSS, ticks - t0);
+	if (run(&c, done))
+		return 1;
+	settle(&c, 10);
+
+	c.to_send = 0;
+	c.to_receive = segs * PEER_MSS;
+	peer_open(&c, GOAL_RECEIVE, port++, 19);
+	if (run(&c, synack_in))
+		return 1;
+	CALLGRIND_ZERO_STATS;
+	t0 = ticks;
+	if (run(&c, got_all))
+		return 1;
+	CALLGRIND_DUMP_STATS_AT("tx");
+	printf("\"tx\": {\"count\": %u, \"bytes\": %u, \"ticks\": %u}, ", c.data_segs_in, c.received,
+	       ticks - t0);
+	run(&c, done);
+	settle(&c, 10);
+
+	c.to_send = c.to_receive = segs * PEER_MSS;
+	peer_open(&c, GOAL_ECHO, port++, 7);
+	if (run(&c, synack_in))
+		return 1;
+	CALLGRIND_ZERO_STATS;
+	t0 = ticks;
+	if (run(&c, got_all))
+		return 1;
+	CALLGRIND_DUMP_STATS_AT("echo");
+	printf("\"echo\": {\"count\": %u, \"bytes\": %u, \"ticks\": %u}}\n", c.data_segs_in,
+	       c.received, ticks - t0);
+	if (run(&c, done))
+		return 1;
+	settle(&c, 10);
+	return 0;
+}

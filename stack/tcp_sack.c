@@ -1,0 +1,162 @@
+/* SACK, the receiving side (RFC 2018 §4): every ACK of a connection that
+ * agreed on SACK reports the out-of-order ranges it holds (tcp_rcv.c),
+ * as many as the option space allows (4, or 3 with timestamps).  The
+ * first block is the range holding the latest segment kept; the others
+ * follow from the highest down, which for a sender moving forward are the
+ * most recently changed.  No DSACK (RFC 2883 is optional). */
+#include "tcp_internal.h"
+
+void sack_out(const struct tcp_tcb *t, struct tcp_out *o)
+{
+	if (!(t->opt.on & TCP_OPTF_SACKOK) || t->nooo == 0)
+		return;
+	/* Ranges are offsets from RCV.NXT (tcp_rcv.c); so is the latest. */
+	uint16_t last = (uint16_t)(t->opt.sack_last - (uint16_t)t->rcv_nxt);
+	unsigned first = t->nooo;   /* none */
+	for (unsigned i = 0; i < t->nooo; i++)
+		if (t->ooo[i].start <= last && last < t->ooo[i].end)
+			first = i;
+	unsigned n = 0;
+	if (first < t->nooo) {
+		o->sack[n].start = t->rcv_nxt + t->ooo[first].start;
+		o->sack[n].end = t->rcv_nxt + t->ooo[first].end;
+		n++;
+	}
+	for (unsigned i = t->nooo; i-- > 0 && n < TCP_SACK_MAX;) {
+		if (i == first)
+			continue;
+		o->sack[n].start = t->rcv_nxt + t->ooo[i].start;
+		o->sack[n].end = t->rcv_nxt + t->ooo[i].end;
+		n++;
+	}
+	o->nsack = (uint8_t)n;
+	o->opts |= TCP_OPTF_SACK;
+}
+
+/* ---- the sending side: the scoreboard (RFC 6675 §3, §4) ---- */
+
+static void board_drop(struct tcp_sack_board *b, unsigned i)
+{
+	for (unsigned j = i + 1u; j < b->n; j++)
+		b->blk[j - 1u] = b->blk[j];
+	b->n--;
+}
+
+/* SND.UNA moves up by acked: every offset moves down. */
+static void board_rebase(struct tcp_sack_board *b, uint32_t acked)
+{
+	for (unsigned i = b->n; i-- > 0;) {
+		uint32_t s = b->blk[i].start, e = b->blk[i].end;
+		if (e <= acked) {
+			board_drop(b, i);
+			continue;
+		}
+		b->blk[i].start = (uint16_t)(s > acked ? s - acked : 0u);
+		b->blk[i].end = (uint16_t)(e - acked);
+	}
+	b->high_rxt = (uint16_t)(b->high_rxt > acked ? b->high_rxt - acked : 0u);
+}
+
+/* [s, e) (offsets) joins the sorted, disjoint ranges; when all are in
+ * use the highest goes: the holes nearest SND.UNA matter first. */
+static void board_add(struct tcp_sack_board *b, uint32_t s, uint32_t e)
+{
+	unsigned i = 0;
+	while (i < b->n && b->blk[i].end < s)
+		i++;
+	while (i < b->n && b->blk[i].start <= e) {
+		if (b->blk[i].start < s)
+			s = b->blk[i].start;
+		if (b->blk[i].end > e)
+			e = b->blk[i].end;
+		board_drop(b, i);
+	}
+	if (b->n == TCP_SACK_BOARD) {
+		if (i == b->n)
+			return;
+		b->n--;
+	}
+	for (unsigned j = b->n; j > i; j--)
+		b->blk[j] = b->blk[j - 1u];
+	b->blk[i].start = (uint16_t)s;
+	b->blk[i].end = (uint16_t)e;
+	b->n++;
+}
+
+/* Every ACK of a connection with SACK, before SND.UNA moves (the caller
+ * checked SEG.ACK <= SND.MAX): SND.UNA's advance rebases the board, a
+ * hole that the cumulative ACK filled without a retransmission was
+ * reordering (TCPSACKReorder), a first block at or below SEG.ACK or
+ * inside the second is a DSACK (RFC 2883 §4, TCPDSACKRecv) and is not
+ * scoreboard material; the other blocks join it. */
+void sack_on_ack(struct keel *k, struct tcp_tcb *t, const struct tcp_seg *s)
+{
+	struct tcp_sack_board *b = &t->sb;
+	if (!(t->opt.on & TCP_OPTF_SACKOK))
+		return;
+	if (seq_gt(s->ack, t->snd_una)) {
+		uint32_t acked = s->ack - t->snd_una;
+		if (b->n > 0 && acked > b->blk[0].start && b->high_rxt <= b->blk[0].start &&
+		    b->blk[0].start > 0)
+			k->tcp.mib.sack_reorder++;
+		board_rebase(b, acked);
+		b->flags &= (uint8_t)~SB_TLP_OUT;
+	}
+	for (unsigned i = 0; i < s->nsack; i++) {
+		uint32_t bs = s->sack[i].start, be = s->sack[i].end;
+		if (i == 0 && (seq_le(be, s->ack) ||
+			       (s->nsack > 1 && seq_ge(bs, s->sack[1].start) && seq_le(be, s->sack[1].end)))) {
+			k->tcp.mib.dsack_recv++;
+			continue;
+		}
+		if (!seq_lt(bs, be) || seq_le(be, s->ack) || seq_gt(be, t->snd_max))
+			continue;                     /* empty, old or beyond what was sent */
+		if (seq_lt(bs, s->ack))
+			bs = s->ack;
+		uint32_t os = bs - s->ack, oe = be - s->ack;
+		if (oe > 0xffffu)
+			continue;
+		board_add(b, os, oe);
+	}
+}
+
+/* The next hole to retransmit (RFC 6675 NextSeg() rule 1, simplified to
+ * "below the highest SACKed byte"): the first byte at or above HighRxt
+ * that no range covers and some range lies above.  Returns its offset
+ * from SND.UNA and its length (up to the next range), or 0 when none. */
+int sack_next_hole(const struct tcp_tcb *t, uint32_t *off, uint32_t *len)
+{
+	const struct tcp_sack_board *b = &t->sb;
+	if (!(t->opt.on & TCP_OPTF_SACKOK))
+		return 0;
+	uint32_t at = b->high_rxt;
+	for (unsigned i = 0; i < b->n; i++) {
+		if (at < b->blk[i].start) {
+			*off = at;
+			*len = b->blk[i].start - at;
+			return 1;
+		}
+		if (at < b->blk[i].end)
+			at = b->blk[i].end;
+	}
+	return 0;
+}
+
+/* ---- tail-loss probe (RFC 8985 §7) ---- */
+
+/* The probe timeout, or 0 when no probe is due: as Linux, only with SACK,
+ * an RTT sample, outside recovery and timeouts, one probe per flight.
+ * PTO = 2 SRTT, plus the peer's worst delayed ACK when only one segment
+ * is out; at least 10 ms; never beyond the RTO. */
+uint32_t tlp_pto(const struct tcp_tcb *t, uint32_t flight, uint32_t rto)
+{
+	if (!(t->opt.on & TCP_OPTF_SACKOK) || t->srtt8 == 0 || flight == 0 ||
+	    (t->dflags & TCB_D_RECOVERY) || t->retries != 0 || (t->sb.flags & SB_TLP_OUT))
+		return 0;
+	uint32_t pto = t->srtt8 >> 2;
+	if (flight <= t->snd_mss)
+		pto += 200u;                      /* RFC 8985 WCDelAckT */
+	if (pto < 10u)
+		pto = 10u;
+	return pto < rto ? pto : 0u;
+}
