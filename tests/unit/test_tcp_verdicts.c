@@ -156,12 +156,49 @@ static void test_cc_asks_for_the_head(void **state)
 	assert_int_equal(K.tcp.mib.out_segs, out);
 }
 
+/* With SACK, recovery asks for the next hole the peer reports, and for
+ * nothing once every hole is resent (RFC 6675 §5 step (C)). */
+static void test_cc_asks_for_a_sack_hole(void **state)
+{
+	(void)state;
+	struct tcp_tuple tu = {.laddr = US, .raddr = PEER, .lport = 40002, .rport = 80};
+	struct tcp_tcb *t = tcb_new_active(&K, &tu, 1000);
+	assert_non_null(t);
+	t->state = TCP_ESTABLISHED;
+	t->opt.on |= TCP_OPTF_SACKOK;
+	uint32_t mss = t->snd_mss;
+	t->snd_una = 1001;
+	t->snd_nxt = t->snd_max = 1001u + 6u * mss;
+	t->dflags |= TCB_D_RECOVERY;
+	t->recover = t->snd_max;
+	/* The peer has [2 MSS, 3 MSS) beyond SND.UNA; the head is resent. */
+	t->sb.n = 1;
+	t->sb.blk[0].start = (uint16_t)(2u * mss);
+	t->sb.blk[0].end = (uint16_t)(3u * mss);
+	t->sb.high_rxt = (uint16_t)mss;
+	uint32_t out = K.tcp.mib.out_segs;
+	uint32_t cwnd = t->cwnd;
+	assert_int_equal(cc_on_dupack(&K, t), CC_RETRANSMIT_HOLE);
+	assert_int_equal(t->cwnd, cwnd);            /* a hole replaces the inflation */
+	/* Every hole below the SACKed range resent: the window inflates. */
+	t->sb.high_rxt = (uint16_t)(3u * mss);
+	assert_int_equal(cc_on_dupack(&K, t), CC_NONE);
+	assert_int_equal(t->cwnd, cwnd + mss);
+	/* A partial ACK with no hole left asks for nothing. */
+	t->snd_una += mss;
+	t->sb.n = 0;
+	t->sb.high_rxt = 0;
+	assert_int_equal(cc_on_ack(t, t->snd_una, mss), CC_NONE);
+	assert_int_equal(K.tcp.mib.out_segs, out);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup(test_timewait_verdicts, setup),
 		cmocka_unit_test_setup(test_synq_verdicts, setup),
 		cmocka_unit_test_setup(test_cc_asks_for_the_head, setup),
+		cmocka_unit_test_setup(test_cc_asks_for_a_sack_hole, setup),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
