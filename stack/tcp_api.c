@@ -148,7 +148,7 @@ int keel_tcp_recv(struct keel *k, int s, void *buf, size_t cap)
 	if (t->rcvq.len > 0 && cap > 0) {
 		uint32_t n = cap < t->rcvq.len ? (uint32_t)cap : t->rcvq.len;
 		n = chunkq_get(&t->rcvq, &k->tcp.chunks, buf, n);
-		tcp_rcv_window_update(k, t);       /* growth, then SWS avoidance (tcp_rcv.c) */
+		tcp_window_update(k, t);       /* growth, then SWS avoidance (tcp_rcv.c) */
 		return (int)n;
 	}
 	if (cap == 0)

@@ -188,7 +188,7 @@ uint32_t tcp_persist_interval(const struct tcp_tcb *t);
 void tcp_send_keepalive(struct keel *k, struct tcp_tcb *t);
 /* After the application read: buffer growth, then the window update if
  * one is owed (rcv_read). */
-void tcp_rcv_window_update(struct keel *k, struct tcp_tcb *t);
+void tcp_window_update(struct keel *k, struct tcp_tcb *t);
 /* Retransmit one segment at SND.UNA (fast retransmit, NewReno partial ACK). */
 void tcp_retransmit_head(struct keel *k, struct tcp_tcb *t);
 /* Does what congestion control asked (enum cc_verdict). */

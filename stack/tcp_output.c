@@ -79,7 +79,7 @@ void tcp_send_ack(struct keel *k, struct tcp_tcb *t)
 
 /* After the application read: the window update, if receiver SWS
  * avoidance says one is owed (tcp_rcv.c). */
-void tcp_rcv_window_update(struct keel *k, struct tcp_tcb *t)
+void tcp_window_update(struct keel *k, struct tcp_tcb *t)
 {
 	if (rcv_read(k, t))
 		tcp_send_ack(k, t);

@@ -49,7 +49,7 @@ int keel_tcp_recv_consume(struct keel *k, int s, size_t n)
 	if (!t)
 		return ret;
 	uint32_t m = chunkq_drop(&t->rcvq, &k->tcp.chunks, n < t->rcvq.len ? (uint32_t)n : t->rcvq.len);
-	tcp_rcv_window_update(k, t);
+	tcp_window_update(k, t);
 	return (int)m;
 }
 
@@ -88,7 +88,7 @@ int keel_tcp_splice(struct keel *k, int from, int to, size_t max)
 		if (tcp_rcv_window_update_due(k, f))
 			f->flags |= TCB_F_ACK_NOW;
 	} else {
-		tcp_rcv_window_update(k, f);
+		tcp_window_update(k, f);
 	}
 	tcp_output(k, t);
 	return n;
