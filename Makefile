@@ -36,7 +36,7 @@ help:
 	@echo "make run                            boot it in qemu-system-arm, console on this terminal"
 	@echo "make test                           every test: structure checks, unit, tcp scripts, qemu (both boards)"
 	@echo "make flash                          program an EK-LM3S6965 through OpenOCD"
-	@echo "make bench                          keel against lwIP 2.1.3, both boards (root, ~15 min)"
+	@echo "make bench                          keel against lwIP 2.1.3, both boards (root, ~12 min)"
 	@echo "make bench-quick                    the same in seconds, one board (part of make test)"
 
 deps-%:
@@ -208,7 +208,7 @@ test: deps-test
 
 # keel against lwIP 2.1.3 on the same board, driver, services and flags
 # (bench/run, bench/README.md); needs root (namespaces, TAP) like test-qemu.
-# `make bench` is the full run (both boards, 9 pairs per row, ~15 min on a
+# `make bench` is the full run (both boards, 9 pairs per row, ~12 min on a
 # quiet machine; not part of `make test`).  `make bench-quick` is one board,
 # small transfers, 3 pairs: inside `make test`, it checks that the bench
 # still runs and writes well-formed results, never how fast anything is.

@@ -11,7 +11,7 @@
 static void fill_lines(struct app_conn *c)
 {
 	size_t n = 0;
-	while (n + LINE_CHARS + 2 <= sizeof(c->stage)) {
+	while (n + LINE_CHARS + 2 <= APP_STAGE_LEN) {
 		uint32_t first = c->counter % PRINTABLE_COUNT;
 		for (uint32_t i = 0; i < LINE_CHARS; i++)
 			c->stage[n++] = (uint8_t)(PRINTABLE_FIRST + (first + i) % PRINTABLE_COUNT);
@@ -43,4 +43,4 @@ static int chargen_poll(struct keel *k, struct app_conn *c, unsigned ev)
 	return 0;
 }
 
-const struct service svc_chargen = { "chargen", 19, 4, NULL, chargen_poll };
+const struct service svc_chargen = { "chargen", 19, 1, NULL, chargen_poll };

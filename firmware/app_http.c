@@ -9,7 +9,7 @@
  *   /history.json  the connection history ring (history.h), oldest first
  *   /history.csv   the same as CSV
  *
- * One connection slot's 512-byte stage is all the memory a request gets:
+ * One connection's 512-byte stage is all the memory a request gets:
  * first it holds the request parser's state (the head itself is parsed as
  * it arrives and not kept, so a browser's head of any realistic size is
  * served; http_parse.h has the bounds and the status codes past them),
@@ -214,6 +214,9 @@ static int http_poll(struct keel *k, struct app_conn *c, unsigned ev)
 				keel_tcp_abort(k, c->sock);   /* not taking the response */
 				return 1;
 			}
+			/* Rows left and room to stage them: go on next pass (a
+			 * long page) rather than wait for an event. */
+			c->again = !(c->phase & F_GEN_DONE) && c->len < APP_STAGE_LEN / 2;
 			return 0;
 		}
 		http_on_close(c);
@@ -241,4 +244,4 @@ static int http_poll(struct keel *k, struct app_conn *c, unsigned ev)
 	}
 }
 
-const struct service svc_http = { "http", 80, 4, http_accept, http_poll };
+const struct service svc_http = { "http", 80, 1, http_accept, http_poll };

@@ -15,7 +15,7 @@ static int iperf_poll(struct keel *k, struct app_conn *c, unsigned ev)
 	if (!(ev & (TCP_POLL_READABLE | TCP_POLL_HUP)))
 		return 0;
 	for (int round = 0; round < IPERF_ROUNDS; round++) {
-		int n = keel_tcp_recv(k, c->sock, c->stage, sizeof(c->stage));
+		int n = keel_tcp_recv(k, c->sock, c->stage, APP_STAGE_LEN);
 		if (n == KEEL_EWOULDBLOCK)
 			return 0;
 		if (n <= 0)
@@ -25,4 +25,4 @@ static int iperf_poll(struct keel *k, struct app_conn *c, unsigned ev)
 	return 0;
 }
 
-const struct service svc_iperf = { "iperf", 5001, 4, NULL, iperf_poll };
+const struct service svc_iperf = { "iperf", 5001, 1, NULL, iperf_poll };

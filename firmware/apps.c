@@ -9,15 +9,31 @@ static const struct service *const services[] = {
 #define NSERVICES (sizeof(services) / sizeof(services[0]))
 
 static int listeners[NSERVICES];
-/* One slot per TCB: the pool bounds connections, not the apps. */
+/* One slot per TCB, at the connection's index (keel_tcp_index), so the
+ * stack's ready queue names the slot.  Slots in use are also listed
+ * densely (active, pos) for the sweep. */
 static struct app_conn conns[KEEL_TCP_MAX_CONN];
+static uint16_t active[KEEL_TCP_MAX_CONN], pos[KEEL_TCP_MAX_CONN], nactive, sweep_at;
+static uint8_t stages[APP_STAGES][APP_STAGE_LEN];
+static uint8_t *free_stages[APP_STAGES];
+static unsigned nfree_stages;
+
+/* Per call: ready connections handled, and active ones swept whatever
+ * their events (timeouts, a page to go on with, writes waiting for room):
+ * bounded, whatever the number of connections. */
+#define APP_READY_BUDGET 256u
+#define APP_SWEEP 32u
 
 void apps_init(struct keel *k)
 {
 	for (size_t i = 0; i < KEEL_TCP_MAX_CONN; i++)
 		conns[i].sock = -1;
+	nactive = sweep_at = 0;
+	for (size_t i = 0; i < APP_STAGES; i++)
+		free_stages[i] = stages[i];
+	nfree_stages = APP_STAGES;
 	for (size_t i = 0; i < NSERVICES; i++)
-		listeners[i] = keel_tcp_listen(k, services[i]->port, services[i]->backlog);
+		listeners[i] = keel_tcp_listen(k, services[i]->port, APP_BACKLOG);
 	udp_echo_init(k);
 }
 
@@ -37,62 +53,102 @@ int app_flush(struct keel *k, struct app_conn *c)
 	return 0;
 }
 
-static struct app_conn *free_slot(void)
+/* Slot i is done: its stage and place in the active list go back. */
+static void release(uint16_t i)
 {
-	for (size_t i = 0; i < KEEL_TCP_MAX_CONN; i++)
-		if (conns[i].sock < 0)
-			return &conns[i];
-	return NULL;
+	struct app_conn *c = &conns[i];
+	if (c->stage)
+		free_stages[nfree_stages++] = c->stage;
+	c->stage = NULL;
+	c->sock = -1;
+	uint16_t at = pos[i], last = active[--nactive];
+	active[at] = last;
+	pos[last] = at;
 }
 
-static void accept_new(struct keel *k, uint32_t now_ms)
+/* Runs slot i's service once; closes and frees it when done.  1 when it
+ * asked for another pass at once. */
+static int serve(struct keel *k, uint16_t i)
 {
+	struct app_conn *c = &conns[i];
+	unsigned ev = keel_tcp_poll(k, c->sock);
+	c->again = 0;
+	int done = (ev & TCP_POLL_ERROR) || c->svc->on_poll(k, c, ev);
+	if (!done)
+		return c->again;
+	if (c->on_close) {
+		c->on_close(c);
+		c->on_close = NULL;
+	}
+	keel_tcp_close(k, c->sock);
+	release(i);
+	return 0;
+}
+
+static int accept_new(struct keel *k, uint32_t now_ms)
+{
+	int again = 0;
 	/* This runs after every frame: without a queued connection, skip
 	 * the tcp_accept on every listener (most of an idle poll's cost). */
 	if (!keel_tcp_accept_pending(k))
-		return;
-	for (size_t i = 0; i < NSERVICES; i++) {
-		if (listeners[i] < 0)
+		return 0;
+	for (size_t l = 0; l < NSERVICES; l++) {
+		if (listeners[l] < 0)
 			continue;
-		/* Bounded: at most one accept per free slot per loop. */
-		for (size_t n = 0; n < KEEL_TCP_MAX_CONN; n++) {
-			struct app_conn *c = free_slot();
-			if (!c)
-				return;
-			int s = keel_tcp_accept(k, listeners[i]);
+		/* Bounded by the pool: each accept takes a TCB's slot. */
+		for (unsigned n = 0; n < KEEL_TCP_MAX_CONN && (!services[l]->stage || nfree_stages > 0); n++) {
+			int s = keel_tcp_accept(k, listeners[l]);
 			if (s < 0)
 				break;
+			int i = keel_tcp_index(k, s);
+			if (i < 0 || conns[i].sock >= 0) {
+				keel_tcp_abort(k, s);    /* cannot happen: one slot per TCB */
+				continue;
+			}
+			struct app_conn *c = &conns[i];
 			c->sock = s;
-			c->svc = services[i];
+			c->svc = services[l];
+			c->stage = c->svc->stage ? free_stages[--nfree_stages] : NULL;
 			c->off = c->len = 0;
 			c->counter = 0;
 			c->deadline_ms = 0;
 			c->row = c->aux = 0;
 			c->phase = c->page = 0;
+			c->again = 0;
 			c->on_close = NULL;
+			pos[i] = nactive;
+			active[nactive++] = (uint16_t)i;
 			if (c->svc->on_accept)
 				c->svc->on_accept(k, c, now_ms);
+			again |= serve(k, (uint16_t)i);   /* data may have come with the ACK */
 		}
 	}
+	return again;
 }
 
-void apps_poll(struct keel *k, uint32_t now_ms)
+int apps_poll(struct keel *k, uint32_t now_ms)
 {
-	accept_new(k, now_ms);
+	int again = accept_new(k, now_ms);
 	udp_echo_poll(k);
-	for (size_t i = 0; i < KEEL_TCP_MAX_CONN; i++) {
-		struct app_conn *c = &conns[i];
-		if (c->sock < 0)
-			continue;
-		unsigned ev = keel_tcp_poll(k, c->sock);
-		int done = (ev & TCP_POLL_ERROR) || c->svc->on_poll(k, c, ev);
-		if (done) {
-			if (c->on_close) {
-				c->on_close(c);
-				c->on_close = NULL;
-			}
-			keel_tcp_close(k, c->sock);
-			c->sock = -1;
-		}
+	/* Connections the stack has news for. */
+	for (unsigned n = 0; n < APP_READY_BUDGET; n++) {
+		int i = keel_tcp_ready_next(k);
+		if (i < 0)
+			break;
+		if (conns[i].sock >= 0 && keel_tcp_index(k, conns[i].sock) == i)
+			again |= serve(k, (uint16_t)i);
 	}
+	if (keel_tcp_ready_pending(k))
+		again = 1;                 /* the rest next pass, without sleeping */
+	/* And a window of every connection in turn. */
+	for (unsigned n = 0; n < APP_SWEEP && nactive > 0; n++) {
+		if (sweep_at >= nactive)
+			sweep_at = 0;
+		uint16_t i = active[sweep_at];
+		uint16_t before = nactive;
+		again |= serve(k, i);
+		if (nactive == before)
+			sweep_at++;        /* else active[sweep_at] is another slot now */
+	}
+	return again;
 }

@@ -7,10 +7,20 @@
 #define KEEL_APPS_H
 #include <stddef.h>
 #include <stdint.h>
+#include <keel/config.h>
 
 struct keel;
 
-#define APP_STAGE_LEN 512   /* bytes a slot holds between recv and send */
+#define APP_STAGE_LEN 512   /* bytes a stage holds between recv and send */
+/* Stages are lent to connections of services that need one (chargen,
+ * daytime, HTTP, iperf); echo and discard work in the stack's buffers and
+ * hold none.  A connection needing a stage waits in its listener's accept
+ * queue while all are lent. */
+#ifndef APP_STAGES
+#define APP_STAGES 8
+#endif
+/* Every listener's backlog: the TCB pool, within Linux's somaxconn. */
+#define APP_BACKLOG (KEEL_TCP_MAX_CONN < 4096 ? KEEL_TCP_MAX_CONN : 4096)
 
 struct app_conn {
 	int sock;                 /* tcp handle, -1 when the slot is free */
@@ -21,17 +31,21 @@ struct app_conn {
 	uint32_t deadline_ms;
 	uint16_t row, aux;
 	uint8_t phase, page;
+	/* Set by on_poll when it returns 0 with more to do at once, not
+	 * waiting for an event (HTTP generating a page): no sleep before the
+	 * next pass. */
+	uint8_t again;
 	/* Set by a service that holds something beyond the connection (HTTP's
 	 * capture freeze): apps.c calls it once when it frees the slot,
 	 * whatever the reason (done, reset, timeout). */
 	void (*on_close)(struct app_conn *c);
-	uint8_t stage[APP_STAGE_LEN];
+	uint8_t *stage;           /* APP_STAGE_LEN bytes, or NULL (svc->stage 0) */
 };
 
 struct service {
 	const char *name;
 	uint16_t port;
-	uint8_t backlog;
+	uint8_t stage;            /* 1: its connections need a stage */
 	/* Called when a connection is accepted; may stage data. */
 	void (*on_accept)(struct keel *k, struct app_conn *c, uint32_t now_ms);
 	/* Called every loop; returns 1 when the service is done with the
@@ -43,7 +57,7 @@ extern const struct service svc_echo, svc_discard, svc_daytime, svc_chargen;
 extern const struct service svc_http, svc_iperf;
 
 void apps_init(struct keel *k);
-void apps_poll(struct keel *k, uint32_t now_ms);
+int apps_poll(struct keel *k, uint32_t now_ms);
 /* UDP echo on port 7 (app_udp_echo.c), run from apps_init / apps_poll. */
 void udp_echo_init(struct keel *k);
 void udp_echo_poll(struct keel *k);

@@ -178,6 +178,8 @@ static void print_row(const struct tcp_conn_info *ci)
 	con_puts(ci->orphan ? " orphan\n" : "\n");
 }
 
+#define SS_SKIP 512u   /* slots looked at per row call */
+
 static bool ss_row(void *ctx, unsigned row)
 {
 	(void)ctx;
@@ -187,8 +189,11 @@ static bool ss_row(void *ctx, unsigned row)
 	}
 	const struct keel *k = fw_stack();
 	struct tcp_conn_info ci;
-	/* Skips free and filtered slots: bounded by TCP_CONN_SLOTS. */
-	for (;;) {
+	/* Skips free and filtered slots, SS_SKIP at most per call: with
+	 * tens of thousands of slots a call that finds nothing prints
+	 * nothing and the listing goes on next pass, never stalling the
+	 * network for a whole table. */
+	for (unsigned n = 0; n < SS_SKIP; n++) {
 		int r = keel_tcp_conn_info(k, ss.slot++, &ci);
 		if (r == KEEL_EINVAL)
 			return false;
@@ -197,6 +202,7 @@ static bool ss_row(void *ctx, unsigned row)
 			return true;
 		}
 	}
+	return true;
 }
 
 static int op_of(const char *s)

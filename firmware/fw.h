@@ -20,9 +20,11 @@ struct fw_footprint {
 void fw_footprint(struct fw_footprint *fp);
 
 /* The firmware apps (firmware/apps.c, echo, discard...): apps_init runs
- * after keel_init, apps_poll every main-loop iteration (main.c, KEEL_APPS). */
+ * after keel_init, apps_poll every main-loop iteration (main.c, KEEL_APPS);
+ * it returns nonzero when a connection has work for the next pass at once
+ * (the loop must not sleep then). */
 void apps_init(struct keel *k);
-void apps_poll(struct keel *k, uint32_t now_ms);
+int apps_poll(struct keel *k, uint32_t now_ms);
 /* Prints a console notice when DHCP changed the address (net_notice.c). */
 void net_notice_poll(struct keel *k, uint32_t now_ms);
 #endif

@@ -131,7 +131,8 @@ int main(void)
 			keel_tick(stack, now);   /* catches up once after a long pass */
 			last_tick = now;
 		}
-		apps_poll(stack, now);
+		if (apps_poll(stack, now))
+			busy = true;
 		net_notice_poll(stack, now);
 		history_fw_poll(stack, now);
 		if (console_poll(now))

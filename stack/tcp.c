@@ -25,6 +25,7 @@ void tcp_init(struct keel *k, const uint8_t seed[16])
 	ts->hash_key[1] = (uint32_t)(h >> 32);
 	tcb_pools_init(k);
 	wheel_init(k);
+	ready_init(k);
 	synq_pool_init(k);
 	tw_pool_init(k);
 	listen_pool_init(k);

@@ -128,10 +128,17 @@ enum cc_verdict cc_on_ack(struct tcp_tcb *t, uint32_t ack, uint32_t acked)
 		 * segment -- with SACK, the next hole the peer reports (RFC
 		 * 6675 §5 step (C)), none if all are resent -- by the caller's
 		 * output path; deflate by the amount acked, add back one SMSS
-		 * if at least one SMSS was acked. */
+		 * if at least one SMSS was acked.  (With SACK and no hole
+		 * shown -- the lost segment is the last one out, nothing above
+		 * it to SACK -- the head as NewReno, unless it went already in
+		 * this recovery.) */
 		enum cc_verdict v = CC_RETRANSMIT_HEAD;
-		if (t->opt.on & TCP_OPTF_SACKOK)
-			v = sack_hole(t) ? CC_RETRANSMIT_HOLE : CC_NONE;
+		if (t->opt.on & TCP_OPTF_SACKOK) {
+			if (sack_hole(t))
+				v = CC_RETRANSMIT_HOLE;
+			else if (t->sb.high_rxt > 0)
+				v = CC_NONE;
+		}
 		t->cwnd = acked < t->cwnd ? t->cwnd - acked : 0u;
 		if (acked >= mss)
 			t->cwnd += mss;
@@ -181,6 +188,10 @@ enum cc_verdict cc_on_dupack(struct keel *k, struct tcp_tcb *t)
 	k->tcp.mib.fast_retrans++;
 	if (t->opt.on & TCP_OPTF_SACKOK)
 		k->tcp.mib.sack_recovery++;
+	if (t->opt.on & TCP_OPTF_TS) {
+		t->rtt_start = k->now_ms;             /* Karn stopped timing: the field is free */
+		t->sb.flags |= SB_EIFEL;
+	}
 	t->cwnd = t->ssthresh + 3u * mss;
 	t->bytes_acked = 0;
 	return CC_RETRANSMIT_HEAD;                /* fast retransmit, by the output path */
@@ -196,5 +207,6 @@ void cc_on_rto(struct keel *k, struct tcp_tcb *t)
 	t->recover = t->snd_max;                  /* RFC 6582 §4: no fast retransmit on stale dupacks */
 	t->dupacks = 0;
 	t->dflags &= (uint8_t)~(TCB_D_RECOVERY | TCB_D_RTT_ON);
+	t->sb.flags &= (uint8_t)~SB_EIFEL;
 	t->snd_nxt = t->snd_una;
 }

@@ -107,13 +107,17 @@ static void ack_advance(struct keel *k, struct tcp_tcb *t, uint32_t ack)
 }
 
 /* RFC 5681 §2 DUPLICATE ACKNOWLEDGMENT: data outstanding, no data and no
- * SYN/FIN on it, ACK == SND.UNA, window unchanged. */
+ * SYN/FIN on it, ACK == SND.UNA, window unchanged.  With SACK (RFC 6675
+ * §2), instead of an unchanged window: SACK blocks that told something
+ * new -- a receiver with window scaling moves its window with every read,
+ * and its duplicates would otherwise never count. */
 static int is_dupack(const struct tcp_tcb *t, const struct tcp_seg *s)
 {
 	/* A zero window's answers to probes are not loss signals. */
+	int same = (t->opt.on & TCP_OPTF_SACKOK) ? (t->sb.flags & SB_NEWSACK) != 0
+						  : tcb_seg_wnd(t, s) == t->snd_wnd;
 	return t->snd_max != t->snd_una && s->len == 0 && !(s->flags & (TCP_SYN | TCP_FIN)) &&
-	       s->ack == t->snd_una && tcb_seg_wnd(t, s) == t->snd_wnd && t->snd_wnd != 0 &&
-	       !(t->dflags & TCB_D_PERSIST);
+	       s->ack == t->snd_una && same && t->snd_wnd != 0 && !(t->dflags & TCB_D_PERSIST);
 }
 
 static void window_update(struct tcp_tcb *t, const struct tcp_seg *s)

@@ -101,6 +101,7 @@ void tcp_input(struct keel *k, const struct ipv4_packet *ip)
 	struct tcp_tcb *t = tcb_lookup(k, s.saddr, s.sport, s.dport);
 	if (t) {
 		fsm_input(k, t, &s);
+		tcb_mark_ready(k, t);
 		return;
 	}
 	struct tcp_tw_entry *w = tw_lookup(k, s.saddr, s.sport, s.dport);

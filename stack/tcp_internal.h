@@ -110,6 +110,10 @@ void pool_give(struct keel *k, enum tcp_pool p);
  * if nobody will read it (orphaned, or never accepted). */
 void tcb_done(struct keel *k, struct tcp_tcb *t, int err);
 
+/* tcp_ready.c: t may have events for the application */
+void ready_init(struct keel *k);
+void tcb_mark_ready(struct keel *k, const struct tcp_tcb *t);
+
 /* tcp_listen_table.c: listeners by port and by handle */
 struct tcp_listener *listen_lookup(struct keel *k, uint16_t port);
 void listen_pool_init(struct keel *k);

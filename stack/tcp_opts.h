@@ -34,6 +34,8 @@ struct tcp_sack_board {
 };
 #define SB_TLP_ARMED 0x01u       /* the retransmit deadline is a probe timeout (RFC 8985 §7.2) */
 #define SB_TLP_OUT   0x02u       /* a probe went out; none again until SND.UNA moves */
+#define SB_EIFEL     0x04u       /* rtt_start holds when fast retransmit went (timestamps on) */
+#define SB_NEWSACK   0x08u       /* the ACK being processed SACKed bytes not SACKed before */
 
 static inline unsigned tcp_snd_shift(const struct tcp_conn_opts *o) { return o->shifts & 0x0fu; }
 static inline unsigned tcp_rcv_shift(const struct tcp_conn_opts *o) { return o->shifts >> 4; }

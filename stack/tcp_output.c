@@ -150,7 +150,7 @@ static void xmit_data(struct keel *k, struct tcp_tcb *t, uint32_t seq, uint32_t 
 			t->total_retrans++;
 		}
 		t->dflags &= (uint8_t)~TCB_D_RTT_ON;
-	} else if (!(t->dflags & TCB_D_RTT_ON) && !probe) {
+	} else if (!(t->dflags & TCB_D_RTT_ON) && !probe && !(t->sb.flags & SB_EIFEL)) {
 		t->rtt_seq = seq;
 		t->rtt_start = k->now_ms;
 		t->dflags |= TCB_D_RTT_ON;

@@ -3,8 +3,8 @@
  * The quoted TCP header must name a synchronized connection of ours, from
  * our address, and its sequence number must lie in SND.UNA .. SND.MAX
  * (RFC 5927 §5.1); otherwise the message is counted and dropped.  A valid
- * one sets SND.MSS to the path MTU - 40 (never up, never below
- * TCP_PMTU_MIN - 40) and resends from SND.UNA at the new size at once
+ * one sets SND.MSS to the path MTU - 40 - the options on every segment
+ * (never up, never below TCP_PMTU_MIN - 40 - options) and resends from SND.UNA at the new size at once
  * (the lost segments were too big, not lost to congestion: cwnd stays,
  * as in Linux's tcp_simple_retransmit).  The MSS lives with the
  * connection: a new connection learns the path again. */
@@ -55,11 +55,16 @@ void tcp_pmtu_input(struct keel *k, const uint8_t *quote, size_t qlen, uint16_t 
 		mtu = tcp_pmtu_plateau(load_be16(quote + 2));   /* RFC 1191 §5 */
 	if (mtu < TCP_PMTU_MIN)
 		mtu = TCP_PMTU_MIN;
-	if (mtu - 40u >= t->snd_mss) {
+	/* The data per segment: the MTU less the IP and TCP headers and the
+	 * options every segment carries (timestamps, once agreed), as
+	 * snd_mss itself is kept (tcp_optneg.c). */
+	uint32_t opts = (t->opt.on & TCP_OPTF_TS) ? TCP_OPT_TS_ALIGNED : 0u;
+	uint32_t mss = mtu - 40u - opts;
+	if (mss >= t->snd_mss) {
 		st->ignored++;         /* not smaller than what we send: nothing to learn */
 		return;
 	}
-	t->snd_mss = (uint16_t)(mtu - 40u);
+	t->snd_mss = (uint16_t)mss;
 	st->updates++;
 	t->dflags &= (uint8_t)~TCB_D_RTT_ON;   /* Karn: the timed segment is resent */
 	t->snd_nxt = t->snd_una;               /* resend the unacknowledged data, smaller */

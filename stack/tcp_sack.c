@@ -3,7 +3,10 @@
  * as many as the option space allows (4, or 3 with timestamps).  The
  * first block is the range holding the latest segment kept; the others
  * follow from the highest down, which for a sender moving forward are the
- * most recently changed.  No DSACK (RFC 2883 is optional). */
+ * most recently changed.  No DSACK (RFC 2883 is optional).
+ * The sending side (below): the scoreboard, reordering found by SACK
+ * (a hole filled by the original) and by timestamps (Eifel), the
+ * tail-loss probe's timeout. */
 #include "tcp_internal.h"
 
 void sack_out(const struct tcp_tcb *t, struct tcp_out *o)
@@ -57,6 +60,14 @@ static void board_rebase(struct tcp_sack_board *b, uint32_t acked)
 	b->high_rxt = (uint16_t)(b->high_rxt > acked ? b->high_rxt - acked : 0u);
 }
 
+static uint32_t board_bytes(const struct tcp_sack_board *b)
+{
+	uint32_t n = 0;
+	for (unsigned i = 0; i < b->n; i++)
+		n += (uint32_t)(b->blk[i].end - b->blk[i].start);
+	return n;
+}
+
 /* [s, e) (offsets) joins the sorted, disjoint ranges; when all are in
  * use the highest goes: the holes nearest SND.UNA matter first. */
 static void board_add(struct tcp_sack_board *b, uint32_t s, uint32_t e)
@@ -92,6 +103,15 @@ static void board_add(struct tcp_sack_board *b, uint32_t s, uint32_t e)
 void sack_on_ack(struct keel *k, struct tcp_tcb *t, const struct tcp_seg *s)
 {
 	struct tcp_sack_board *b = &t->sb;
+	/* The first ACK to move SND.UNA after a fast retransmit: an echo of
+	 * a TSval older than the retransmission says the original arrived,
+	 * so the loss was reordering (Eifel, RFC 3522; Linux TCPTSReorder).
+	 * Counted only: cwnd is not restored. */
+	if ((b->flags & SB_EIFEL) && seq_gt(s->ack, t->snd_una)) {
+		b->flags &= (uint8_t)~SB_EIFEL;
+		if ((s->opts & TCP_OPTF_TS) && s->tsecr != 0 && seq_lt(s->tsecr - t->opt.ts_off, t->rtt_start))
+			k->tcp.mib.ts_reorder++;
+	}
 	if (!(t->opt.on & TCP_OPTF_SACKOK))
 		return;
 	if (seq_gt(s->ack, t->snd_una)) {
@@ -102,6 +122,9 @@ void sack_on_ack(struct keel *k, struct tcp_tcb *t, const struct tcp_seg *s)
 		board_rebase(b, acked);
 		b->flags &= (uint8_t)~SB_TLP_OUT;
 	}
+	b->flags &= (uint8_t)~SB_NEWSACK;
+	uint32_t had = board_bytes(b);
+	uint16_t top = b->n ? b->blk[b->n - 1u].end : 0u;
 	for (unsigned i = 0; i < s->nsack; i++) {
 		uint32_t bs = s->sack[i].start, be = s->sack[i].end;
 		if (i == 0 && (seq_le(be, s->ack) ||
@@ -118,6 +141,10 @@ void sack_on_ack(struct keel *k, struct tcp_tcb *t, const struct tcp_seg *s)
 			continue;
 		board_add(b, os, oe);
 	}
+	/* New SACKed bytes make the ACK a duplicate (RFC 6675 §2); a
+	 * range forgotten for room does not hide them (the top moved). */
+	if (board_bytes(b) > had || (b->n && b->blk[b->n - 1u].end > top))
+		b->flags |= SB_NEWSACK;
 }
 
 /* The next hole to retransmit (RFC 6675 NextSeg() rule 1, simplified to

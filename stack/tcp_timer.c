@@ -161,8 +161,10 @@ void tcp_tick(struct keel *k)
 	uint16_t id;
 	wheel_begin(k);
 	while (wheel_expire_next(k, &id)) {
-		if (id < KEEL_TCP_MAX_CONN)
+		if (id < KEEL_TCP_MAX_CONN) {
 			tcb_timers_fire(k, &k->tcp.tcbs[id]);
+			tcb_mark_ready(k, &k->tcp.tcbs[id]);
+		}
 		else
 			synq_timer_fire(k, &k->tcp.synq[id - KEEL_TCP_MAX_CONN]);
 	}

@@ -31,7 +31,9 @@ class Dnsmasq:
             "--no-resolv", "--no-hosts", "--no-ping", "--dhcp-authoritative",
             "--local=/test/",   # .test names are answered here or NXDOMAIN
             "--local-ttl=300",  # (dnsmasq gives its own names TTL 0 by default)
-            "--dhcp-range=%s,%s,255.255.255.0,%ds" % (DEV_ADDR, DEV_ADDR, lease_s),
+            # dnsmasq keeps leases of 2 min at least; a shorter one is
+            # handed to the client through option 51 itself.
+            "--dhcp-range=%s,%s,255.255.255.0,%ds" % (DEV_ADDR, DEV_ADDR, max(lease_s, 120)),
             "--dhcp-host=%s,%s" % (mac, DEV_ADDR),
             "--dhcp-option=option:router,%s" % HOST_ADDR,
             "--dhcp-option=option:dns-server,%s" % HOST_ADDR,
@@ -39,6 +41,8 @@ class Dnsmasq:
             "--pid-file=%s" % os.path.join(self.dir, "pid"),
             "--log-dhcp", "--log-queries", "--log-facility=%s" % self.log_path,
         ]
+        if lease_s < 120:
+            argv.append("--dhcp-option=51,%d" % lease_s)
         if t1_s:
             argv.append("--dhcp-option=option:T1,%d" % t1_s)
         if t2_s:
@@ -55,7 +59,7 @@ class Dnsmasq:
                                      stderr=subprocess.PIPE, preexec_fn=_die_with_parent)
         _register(self)
         # Up when it listens on 67 (bounded wait).
-        deadline = time.monotonic() + 5
+        deadline = time.monotonic() + 10
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
                 raise RigError("dnsmasq exited: %s" % self.proc.stderr.read().decode())

@@ -1,7 +1,9 @@
 """DHCP client (RFC 2131) against a real server: dnsmasq in the test's
-namespace leases 192.0.2.2 for 120 s (its minimum) with T1 10 s and T2
-20 s, so renewal, rebinding and expiry all happen within the test; and
-QEMU's own DHCP server (user networking, as `make run` uses it)."""
+namespace leases 192.0.2.2 for 40 s with T1 10 s and T2 20 s, so
+renewal, rebinding and expiry all happen within the test; and QEMU's own
+DHCP server (user networking, as `make run` uses it).  The device's clock
+may run slower than the host's on a loaded machine (QEMU), so waits for
+its timers allow half as much again."""
 import re
 import time
 
@@ -11,7 +13,8 @@ import keelqemu
 from dnsmasq import Dnsmasq
 from keelqemu import DEV_ADDR, HOST_ADDR
 
-LEASE_S, T1_S, T2_S = 120, 10, 20
+LEASE_S, T1_S, T2_S = 40, 10, 20
+SLACK = 1.5   # host seconds per device second, at worst
 
 
 @pytest.fixture
@@ -32,7 +35,7 @@ def leased(request, board):
     # The lease arrives as a console notice; nothing is typed before it.
     dut.console.expect(r"dhcp: leased ip %s/24 gw %s from %s for %d s"
                        % (re.escape(DEV_ADDR), re.escape(HOST_ADDR), re.escape(HOST_ADDR), LEASE_S),
-                       timeout=15)
+                       timeout=30)
     dut.console.expect(re.escape(keelqemu.Console.PROMPT), timeout=5)
     return dut
 
@@ -53,7 +56,7 @@ def test_lease_taken_and_renewed(leased):
     sent, got, _ = dut.ns.ping(count=3, interval=0.2)
     assert got == 3
     # T1 passes: the renewal is ACKed by the server, the address stays.
-    time.sleep(T1_S + 2)
+    time.sleep(T1_S * SLACK + 2)
     c = dut.counters("netstat -s Dhcp")
     assert c["Dhcp.InAcks"] >= 2 and c["Dhcp.InNaks"] == 0, c
     out, info = lease_info(dut)
@@ -68,7 +71,7 @@ def test_server_gone_rebinding_then_expiry_then_back(leased):
     # Renewal unanswered (unicast), then at T2 rebinding (broadcast), then
     # at the end of the lease the address goes and discovery restarts.
     t0 = time.monotonic()
-    dut.console.expect(r"dhcp: address dropped", timeout=LEASE_S + 15)
+    dut.console.expect(r"dhcp: address dropped", timeout=LEASE_S * SLACK + 15)
     took = time.monotonic() - t0
     assert took > LEASE_S - T1_S - 15, "dropped after %.0f s, before the lease ran out" % took
     dut.console.expect(re.escape(keelqemu.Console.PROMPT), timeout=5)
@@ -104,7 +107,7 @@ def test_make_run_user_networking_leases_dev_addr(request, board):
     request.addfinalizer(dut.close)
     # restrict=on: QEMU offers no router, so the gateway may be 0.0.0.0
     dut.console.expect(r"dhcp: leased ip %s/24 gw \S+ from 192.0.2.1" % re.escape(DEV_ADDR),
-                       timeout=15)
+                       timeout=30)
 
 
 def test_ifconfig_switches_static_and_dhcp(request, board):
@@ -120,14 +123,14 @@ def test_ifconfig_switches_static_and_dhcp(request, board):
     out, info = lease_info(dut)
     assert info["dhcp"] == "static", out
     dut.console.sendline("ifconfig dhcp")
-    dut.console.expect(r"dhcp: leased ip %s/24" % re.escape(DEV_ADDR), timeout=15)
+    dut.console.expect(r"dhcp: leased ip %s/24" % re.escape(DEV_ADDR), timeout=30)
     dut.console.expect(re.escape(keelqemu.Console.PROMPT), timeout=5)
     out, info = lease_info(dut)
     assert info["dhcp"] == "bound", out
     out = dut.cmd("ifconfig 192.0.2.9/24")
     assert "addr 192.0.2.9/24" in out, out
     before = dut.counters("netstat -s Dhcp")["Dhcp.OutRequests"]
-    time.sleep(T1_S + 1)             # past T1: a running client would renew now
+    time.sleep(T1_S * SLACK + 1)     # past T1: a running client would renew now
     out, info = lease_info(dut)
     assert info["dhcp"] == "static" and "addr 192.0.2.9/24" in out, out
     assert dut.counters("netstat -s Dhcp")["Dhcp.OutRequests"] == before

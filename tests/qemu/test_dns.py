@@ -29,7 +29,7 @@ def dns_dut(request, board):
     request.addfinalizer(dut.close)
     request.addfinalizer(lambda: [s.close() for s in servers])
     dut.server = servers[0]
-    dut.console.expect(r"dhcp: leased ip ", timeout=15)
+    dut.console.expect(r"dhcp: leased ip ", timeout=30)
     dut.console.expect(re.escape(keelqemu.Console.PROMPT), timeout=5)
     return dut
 

@@ -8,7 +8,8 @@ same time the client makes 100 sequential connections to port 7 (send a
 short line, expect it echoed; 3 s per connection; failures are counted).
 
   cookies on (the default, tcp_syncookies = 1): the echo listener's SYN
-      queue (backlog 4) fills with spoofed entries at once, every later
+      queue (its backlog, sized to the pools, within tcp_max_syn_backlog)
+      fills with spoofed entries (the client starts once it is), every later
       SYN -- the client's too -- is answered with a cookie: >= 99 of 100
       succeed, SyncookiesSent > 0, no pool above its size.
   cookies off (sysctl net.ipv4.tcp_syncookies=0): SYNs beyond the queue
@@ -38,6 +39,7 @@ FLOOD_RATE = 2000            # SYNs a second
 FLOOD_SECONDS = 10.0
 CLIENT_CONNS = 100
 CONN_TIMEOUT = 3.0           # seconds per connection (connect + echo)
+QUEUE_FILL_S = 5.0           # at most this long for the flood to fill the SYN queue
 CLIENT_BUDGET = 130.0        # wall clock for all 100; unattempted ones count as failures
 POOLS = ("tcb", "syn_queue", "time_wait", "listeners")
 
@@ -148,7 +150,15 @@ def attack(dut, board, mode):
     flood = Flood(dut)
     frames = flood.wait_ready()
     try:
-        time.sleep(0.5)                 # the SYN queue is full of spoofed entries
+        # The SYN queue full of spoofed entries first: its size follows
+        # the board's pools (1024 entries take the flood half a second).
+        t_fill = time.monotonic() + QUEUE_FILL_S
+        time.sleep(0.5)
+        while time.monotonic() < t_fill:
+            used, mx = synq_row(dut.cmd("netstat"))[:2]
+            if used >= mx:
+                break
+            time.sleep(0.1)
         tc = time.monotonic()
         mid = dut.cmd("netstat")        # the listener's queue under attack
         console_ms = (time.monotonic() - tc) * 1000

@@ -5,6 +5,7 @@ and 5 % loss with 10 % reordering stay intact, and the device's SACK
 machinery (fast recovery with SACK, tail-loss probes) shows in its
 counters.  Numbers go to build/test-logs/options-linux-<board>.txt."""
 import re
+import time
 
 import pytest
 
@@ -82,3 +83,35 @@ def test_impaired_echo_with_options(relay_dut, loss):
     # The device sent ~700 segments through the loss: it recovered with
     # SACK or probed the tail at least once, and never needed PAWS help.
     assert d.get("TCPSACKRecovery", 0) + d.get("TCPLossProbes", 0) > 0, d
+
+
+@pytest.mark.parametrize("loss", [0.01, 0.05])
+def test_impaired_bulk_rates(relay_dut, loss):
+    """Bulk throughput each way at the given loss (5 ms delay, no
+    reordering): discard 2 MiB Linux -> device, chargen 1 MiB device ->
+    Linux, the stream checked.  The rates go to the log (the bench's
+    impaired-link rows measure the same way)."""
+    dut = relay_dut
+    spec = impair.Spec(loss=loss, delay=0.005)
+    dut.relay.set_specs(spec, spec)
+    try:
+        before = tcp_counters(dut)
+        took_in, back = xfer.discard_transfer(dut.ns.name, 2 * MiB, timeout=60, bound=240)
+        s = nssock.connect(dut.ns.name, DEV_ADDR, 19, timeout=60)
+        try:
+            t0 = time.monotonic()
+            data = xfer.read_n(s, 1 * MiB, 240)
+            took_out = time.monotonic() - t0
+        finally:
+            s.close()
+        after = tcp_counters(dut)
+    finally:
+        dut.relay.set_specs(impair.Spec(), impair.Spec())
+    xfer.chargen_check(data, 0)
+    assert back == b""
+    d = delta(after, before)
+    line = ("bulk %s: Linux->device %.3f MB/s (discard 2 MiB in %.2f s), device->Linux "
+            "%.3f MB/s (chargen 1 MiB in %.2f s); device Tcp deltas %s"
+            % (spec, xfer.mbps(2 * MiB, took_in), took_in, xfer.mbps(MiB, took_out), took_out, d))
+    save(dut.board, line)
+    print("\n%s: %s" % (dut.board, line))

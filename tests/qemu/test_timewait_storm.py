@@ -4,7 +4,8 @@ so every connection leaves a TIME_WAIT entry on the device, 60 s long).
 
   every connection succeeds (the line arrives, then EOF);
   the device's TIME_WAIT count, sampled all along, never exceeds
-      tcp_max_tw_buckets (KEEL_TW_MAX = 64); once the table is full the
+      tcp_max_tw_buckets (KEEL_TW_MAX: 64 on lm3s6965evb; mps2-an385 holds
+      10,240, so the storm lowers the knob to 1,000); once the table is full the
       connections skip TIME_WAIT and TCPTimeWaitOverflow counts them, so
       TW + TCPTimeWaitOverflow = 5,000;
   afterwards every pool is back at its baseline except the TIME_WAIT
@@ -24,6 +25,7 @@ CONNS = 5000
 SAMPLE_EVERY = 50            # connections between two netstat samples
 CONN_TIMEOUT = 3.0
 STORM_BUDGET = 140.0         # seconds for all 5,000 (bounded whatever happens)
+STORM_CAP = 1000             # tcp_max_tw_buckets for the storm where the board's is larger
 LINE = re.compile(rb"keel uptime \d+\.\d{3} s\r\n$")
 
 
@@ -47,6 +49,13 @@ def others_idle(pools, baseline):
 def test_timewait_storm(fresh_dut, board):
     dut = fresh_dut
     cap = int(re.search(r"= (\d+)", dut.cmd("sysctl net.ipv4.tcp_max_tw_buckets")).group(1))
+    if cap > STORM_CAP:
+        # A board sized for thousands of connections holds as many
+        # TIME_WAIT entries (its KEEL_TW_MAX): the knob, lowered at run
+        # time as on Linux, makes the storm fill the table all the same.
+        out = dut.cmd("sysctl -w net.ipv4.tcp_max_tw_buckets=%d" % STORM_CAP)
+        assert "= %d" % STORM_CAP in out, out
+        cap = STORM_CAP
     tw0, base, _ = netstat(dut)
     assert tw0 == 0 and base["time_wait"][0] >= cap, base
     dut.cmd("reset-counters")

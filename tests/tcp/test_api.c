@@ -204,3 +204,27 @@ SCRIPT(api_tcb_pool_exhausted)
 	IGNORE_OUTPUT(0);
 	ACCEPT_NONE();
 }
+
+/* The ready queue names a connection once per batch of news: a segment
+ * for it queues its index (twice queues it once), popping empties it, and
+ * a timer that fires for it queues it again. */
+SCRIPT(api_ready_queue)
+{
+	LISTEN(7, 4);
+	ESTABLISH();
+	while (keel_tcp_ready_next(K) >= 0)
+		;                       /* the handshake's own news */
+	int idx = keel_tcp_index(K, H);
+	ASSERT_TRUE(idx >= 0);
+	ASSERT_TRUE(!keel_tcp_ready_pending(K));
+	INJECT("< P. 1:4(3) ack 1 win 8192 'abc'");
+	INJECT("< P. 4:7(3) ack 1 win 8192 'def'");
+	ASSERT_TRUE(keel_tcp_ready_pending(K));
+	ASSERT_TRUE(keel_tcp_ready_next(K) == idx);
+	ASSERT_TRUE(keel_tcp_ready_next(K) == -1);
+	/* the delayed ACK fires: news again (e.g. a timeout would be) */
+	EXPECT_WITHIN(ACK_DELAY_MAX, "> . 1:1(0) ack 7");
+	ASSERT_TRUE(keel_tcp_ready_next(K) == idx);
+	ASSERT_TRUE(keel_tcp_index(K, 0x7fffffff) == -1);
+	RECV_EXPECT("abcdef");
+}

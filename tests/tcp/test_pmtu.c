@@ -119,3 +119,22 @@ SCRIPT(pmtu_plateau_and_floor)
 	ASSERT_TRUE(tcp_pmtu_plateau(60) == 68);
 	INJECT("< . 1:1(0) ack 1501 win 8192");
 }
+
+/* With timestamps on every segment, the data shrinks by their 12 bytes
+ * too, so the frames fit the path (Linux's mss_cache). */
+SCRIPT(pmtu_counts_timestamp_option)
+{
+	LISTEN(7, 5);
+	INJECT("< S 0:0(0) win 8192 <mss 1460,TS val 100 ecr 0>");
+	EXPECT("> S. 0:0(0) ack 1 <mss 1460,nop,nop,TS val 0 ecr 100>");
+	INJECT("< . 1:1(0) ack 1 win 8192 <nop,nop,TS val 101 ecr 0>");
+	ACCEPT();
+	SEND_N(1500);
+	EXPECT("> . 1:1449(1448) ack 1 pattern");
+	EXPECT("> P. 1449:1501(52) ack 1 pattern");
+	FRAG_NEEDED(1280, 1);
+	EXPECT("> . 1:1229(1228) ack 1 pattern");   /* 1280 - 40 - 12 */
+	EXPECT("> P. 1229:1501(272) ack 1 pattern");
+	ASSERT_PMTU(updates, 1);
+	INJECT("< . 1:1(0) ack 1501 win 8192 <nop,nop,TS val 102 ecr 0>");
+}

@@ -163,3 +163,54 @@ SCRIPT(acceptq_full_abort_on_overflow)
 	ADVANCE_MS(2000);
 	EXPECT_NONE();   /* no SYN-ACK retransmit: the entry is gone */
 }
+
+/* Running out of TCBs is a full accept queue by another name: with every
+ * TCB in use, the final ACK of a handshake is dropped (ListenDrops, as
+ * Linux counts a failed tcp_v4_syn_recv_sock), the half-open entry stays
+ * and retransmits its SYN-ACK; once a TCB is free the peer's next ACK
+ * completes the connection. */
+SCRIPT(tcb_pool_full_final_ack_dropped)
+{
+	LISTEN(7, KEEL_TCP_MAX_CONN + 4);
+	for (int i = 0; i < KEEL_TCP_MAX_CONN; i++) {
+		CONN(i);
+		ESTABLISH();
+	}
+	CONN(KEEL_TCP_MAX_CONN); INJECT(SYN); EXPECT(SYNACK);
+	INJECT("< . 1:1(0) ack 1 win 8192");
+	EXPECT_NONE();
+	ASSERT_POOLS(.tcbs = KEEL_TCP_MAX_CONN, .syn_queue = 1);
+	ASSERT_COUNTER(listen_drops, 1);
+	ASSERT_COUNTER(out_rsts, 0);
+	ADVANCE_MS(1000);
+	EXPECT(SYNACK);                 /* the entry lives on its schedule */
+	CONN(0); CALL_EXPECT(tcp_abort(K, H), KEEL_OK);
+	EXPECT("> R. 1:1(0) ack 1");
+	CONN(KEEL_TCP_MAX_CONN); INJECT("< . 1:1(0) ack 1 win 8192");
+	EXPECT_NONE();
+	ASSERT_POOLS(.tcbs = KEEL_TCP_MAX_CONN, .syn_queue = 0);
+	ACCEPT();
+	ASSERT_STATE(TCP_ESTABLISHED);
+	NO_FINAL_CHECK();
+}
+
+/* ... and with tcp_abort_on_overflow the final ACK is answered with RST
+ * and the half-open entry goes. */
+SCRIPT(tcb_pool_full_abort_on_overflow)
+{
+	SYSCTL(tcp_abort_on_overflow, 1);
+	LISTEN(7, KEEL_TCP_MAX_CONN + 4);
+	for (int i = 0; i < KEEL_TCP_MAX_CONN; i++) {
+		CONN(i);
+		ESTABLISH();
+	}
+	CONN(KEEL_TCP_MAX_CONN); INJECT(SYN); EXPECT(SYNACK);
+	INJECT("< . 1:1(0) ack 1 win 8192");
+	EXPECT("> R 1:1(0)");
+	EXPECT_NONE();
+	ASSERT_POOLS(.tcbs = KEEL_TCP_MAX_CONN, .syn_queue = 0);
+	ASSERT_COUNTER(listen_drops, 1);
+	ADVANCE_MS(2000);
+	EXPECT_NONE();                  /* no SYN-ACK retransmit: the entry is gone */
+	NO_FINAL_CHECK();
+}

@@ -128,12 +128,12 @@ SCRIPT(sack_partial_ack_next_hole)
 	EXPECT("> . 301:401(100) ack 1");
 	INJECT("< . 1:1(0) ack 1 win 8192 <nop,nop,sack 101:201>");
 	EXPECT("> . 401:501(100) ack 1");
-	INJECT("< . 1:1(0) ack 1 win 8192 <nop,nop,sack 101:201>");
+	INJECT("< . 1:1(0) ack 1 win 8192 <nop,nop,sack 301:401 101:201>");
 	EXPECT("> P. 501:601(100) ack 1");
-	INJECT("< . 1:1(0) ack 1 win 8192 <nop,nop,sack 401:501 101:201>");
+	INJECT("< . 1:1(0) ack 1 win 8192 <nop,nop,sack 301:501 101:201>");
 	EXPECT("> . 1:101(100) ack 1");
 	/* the retransmission fills the first hole: ACK 201 shows 301:601 held */
-	INJECT("< . 1:1(0) ack 201 win 8192 <nop,nop,sack 401:601>");
+	INJECT("< . 1:1(0) ack 201 win 8192 <nop,nop,sack 301:601>");
 	EXPECT("> . 201:301(100) ack 1");
 	INJECT("< . 1:1(0) ack 601 win 8192");
 	EXPECT_NONE();
@@ -220,5 +220,27 @@ SCRIPT(sack_no_probe_without_sack)
 	ADVANCE_MS(1);
 	EXPECT("> . 1:101(100) ack 1");             /* the RTO */
 	ASSERT_COUNTER(loss_probes, 0);
+	NO_FINAL_CHECK();
+}
+
+/* With SACK a duplicate is an ACK whose blocks tell something new (RFC
+ * 6675 §2), whatever its window does (a scaled window moves with every
+ * read); the same blocks again are not a duplicate. */
+SCRIPT(sack_dupack_needs_new_sack_info)
+{
+	establish_sack(t);
+	SEND_N(400);
+	EXPECT("> . 1:101(100) ack 1");
+	EXPECT("> . 101:201(100) ack 1");
+	EXPECT("> . 201:301(100) ack 1");
+	EXPECT("> P. 301:401(100) ack 1");
+	INJECT("< . 1:1(0) ack 1 win 8000 <nop,nop,sack 101:201>");
+	INJECT("< . 1:1(0) ack 1 win 8000 <nop,nop,sack 101:201>");   /* nothing new */
+	INJECT("< . 1:1(0) ack 1 win 8100 <nop,nop,sack 101:301>");
+	EXPECT_NONE();
+	ASSERT_COUNTER(fast_retrans, 0);
+	INJECT("< . 1:1(0) ack 1 win 7900 <nop,nop,sack 101:401>");   /* third, window moved */
+	EXPECT("> . 1:101(100) ack 1");
+	ASSERT_COUNTER(fast_retrans, 1);
 	NO_FINAL_CHECK();
 }

@@ -150,3 +150,43 @@ SCRIPT(paws_off_without_timestamps)
 	ASSERT_COUNTER(paws_estab_rejected, 0);
 	NO_FINAL_CHECK();
 }
+
+/* Eifel (RFC 3522; Linux TCPTSReorder): after a fast retransmit, the
+ * first ACK that moves SND.UNA echoes a TSval sent before the
+ * retransmission -> the original arrived, the "loss" was reordering. */
+static void ts_fast_retransmit(struct th *t)
+{
+	LISTEN(7, 5);
+	INJECT("< S 0:0(0) win 8192 <mss 100,nop,nop,TS val 100 ecr 0>");
+	EXPECT("> S. 0:0(0) ack 1 win 2048 <mss 1460,nop,nop,TS val 0 ecr 100>");
+	INJECT("< . 1:1(0) ack 1 win 8192 <nop,nop,TS val 101 ecr 0>");
+	ACCEPT();
+	SEND_N(600);
+	for (int i = 0; i < 4; i++)
+		NEXT_SEGMENT(0, &(struct th_seginfo){0});
+	ADVANCE_MS(10);
+	INJECT("< . 1:1(0) ack 1 win 8192 <nop,nop,TS val 102 ecr 0>");
+	NEXT_SEGMENT(0, &(struct th_seginfo){0});   /* limited transmit */
+	INJECT("< . 1:1(0) ack 1 win 8192 <nop,nop,TS val 102 ecr 0>");
+	NEXT_SEGMENT(0, &(struct th_seginfo){0});
+	ADVANCE_MS(10);
+	INJECT("< . 1:1(0) ack 1 win 8192 <nop,nop,TS val 102 ecr 0>");
+	EXPECT("> . 1:89(88) ack 1 <nop,nop,TS val 20 ecr 102>");   /* fast retransmit at +20 ms */
+	ASSERT_COUNTER(fast_retrans, 1);
+}
+
+SCRIPT(ts_eifel_reorder_counted)
+{
+	ts_fast_retransmit(t);
+	INJECT("< . 1:1(0) ack 89 win 8192 <nop,nop,TS val 103 ecr 0>");   /* echoes the original */
+	ASSERT_COUNTER(ts_reorder, 1);
+	NO_FINAL_CHECK();
+}
+
+SCRIPT(ts_eifel_real_loss_not_counted)
+{
+	ts_fast_retransmit(t);
+	INJECT("< . 1:1(0) ack 89 win 8192 <nop,nop,TS val 103 ecr 20>");  /* echoes the retransmission */
+	ASSERT_COUNTER(ts_reorder, 0);
+	NO_FINAL_CHECK();
+}

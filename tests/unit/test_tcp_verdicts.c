@@ -184,11 +184,15 @@ static void test_cc_asks_for_a_sack_hole(void **state)
 	t->sb.high_rxt = (uint16_t)(3u * mss);
 	assert_int_equal(cc_on_dupack(&K, t), CC_NONE);
 	assert_int_equal(t->cwnd, cwnd + mss);
-	/* A partial ACK with no hole left asks for nothing. */
+	/* A partial ACK with no hole shown: nothing once the head went in
+	 * this recovery, else the head as NewReno. */
 	t->snd_una += mss;
 	t->sb.n = 0;
-	t->sb.high_rxt = 0;
+	t->sb.high_rxt = (uint16_t)mss;
 	assert_int_equal(cc_on_ack(t, t->snd_una, mss), CC_NONE);
+	t->snd_una += mss;
+	t->sb.high_rxt = 0;
+	assert_int_equal(cc_on_ack(t, t->snd_una, mss), CC_RETRANSMIT_HEAD);
 	assert_int_equal(K.tcp.mib.out_segs, out);
 }
 

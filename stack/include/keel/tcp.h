@@ -40,6 +40,18 @@ int keel_tcp_accept(struct keel *k, int listener);
 /* Nonzero when some listener has a connection to accept: a cheap test
  * before calling keel_tcp_accept on each of them. */
 int keel_tcp_accept_pending(const struct keel *k);
+/* The ready queue: the index (0 .. KEEL_TCP_MAX_CONN-1) of a connection
+ * that may have new events (a segment arrived or a timer fired for it)
+ * since it was last returned, or -1 when none.  Drained after each frame,
+ * it spares the application polling every connection; an index whose
+ * connection is gone or closed is returned all the same (the caller
+ * checks its own table). */
+int keel_tcp_ready_next(struct keel *k);
+/* Nonzero when keel_tcp_ready_next has an index to return. */
+int keel_tcp_ready_pending(const struct keel *k);
+/* The index of live connection handle s (as keel_tcp_ready_next returns
+ * it), or -1. */
+int keel_tcp_index(struct keel *k, int s);
 /* Active open; sport 0 picks an ephemeral port.  Returns a connection
  * handle at once (SYN_SENT); keel_tcp_poll reports when it is writable. */
 int keel_tcp_connect(struct keel *k, uint32_t dst, uint16_t dport, uint16_t sport);

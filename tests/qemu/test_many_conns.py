@@ -1,0 +1,101 @@
+"""Many concurrent connections from many on-link hosts: the device holds
+N echo connections at once, opened from addresses spread over
+192.0.2.0/24 (added to the namespace's TAP), so every client is a
+neighbour of its own in the device's ARP table.  Each connection echoes
+its own bytes while all are open; then all close and every pool returns
+to idle.
+
+N is the board's target (lm3s6965evb 128, mps2-an385 1,000; KEEL_MANY_CONNS
+overrides it, e.g. 10000 for the C10K run) bounded by the TCB pool the
+image has (`mem`); the number reached is printed and written to
+build/test-logs/many-conns-<board>.json."""
+import json
+import os
+import re
+import socket
+import time
+
+import nssock
+from keelqemu import DEV_ADDR, LOG_DIR
+
+TARGET = {"lm3s6965evb": 128, "mps2-an385": 1000}
+FIRST_HOST = 10                # clients at 192.0.2.10 ...
+HOSTS = 240                    # ... up to 192.0.2.249
+PAYLOAD = 24                   # bytes each connection sends and gets back
+CLOSE_BATCH = 100              # closes between two 50 ms pauses
+BUDGET_S = 100.0               # wall clock for the connections (more for a KEEL_MANY_CONNS run)
+
+
+def mem_pools(dut):
+    out = dut.cmd("mem")
+    res = {}
+    for m in re.finditer(r"^(\w+)\s+(\d+)\s+(\d+)\s+(\d+|-)\s+\d+\s+\d+\s*$", out, re.M):
+        res[m.group(1)] = (int(m.group(2)), int(m.group(3)))
+    return res, out
+
+
+def established(dut):
+    m = re.search(r"^\s*ESTABLISHED\s+(\d+)", dut.cmd("netstat"), re.M)
+    return int(m.group(1)) if m else -1
+
+
+def payload(i):
+    return ("%06d:" % i).encode() + bytes((i * 7 + j) % 251 for j in range(PAYLOAD - 7))
+
+
+def test_many_concurrent_echo_connections_from_many_hosts(fresh_dut, board):
+    dut = fresh_dut
+    pools, _ = mem_pools(dut)
+    tcb_size = pools["tcb"][0]
+    want = int(os.environ.get("KEEL_MANY_CONNS", TARGET[board]))
+    n = min(want, tcb_size)
+    t_end = time.monotonic() + max(BUDGET_S, 0.05 * n)
+    hosts = min(HOSTS, n)
+    for h in range(hosts):
+        dut.ns.run(["ip", "addr", "add", "192.0.2.%d/24" % (FIRST_HOST + h), "dev", dut.ns.tap])
+    socks = []
+    try:
+        # Open all, each from the next host in turn; a connection's first
+        # bytes go at once, so they cross the wire while others open.
+        for i in range(n):
+            assert time.monotonic() < t_end, "budget spent after %d connections" % i
+            s = nssock.socket_in(dut.ns.name)
+            s.settimeout(10.0)
+            s.bind(("192.0.2.%d" % (FIRST_HOST + i % hosts), 0))
+            s.connect((DEV_ADDR, 7))
+            s.sendall(payload(i))
+            socks.append(s)
+        # All open at once: each echoes its own bytes.
+        for i, s in enumerate(socks):
+            assert nssock.recv_exact(s, PAYLOAD) == payload(i), "connection %d" % i
+        held = established(dut)
+        pools_open, mem_open = mem_pools(dut)
+        assert held == n, "netstat ESTABLISHED %d, expected %d" % (held, n)
+        # Every client a neighbour: the ARP table holds all the hosts.
+        assert pools_open["arp_cache"][1] >= hosts, mem_open
+    finally:
+        # Paced, as many clients would be: thousands of FINs in one burst
+        # overrun the MAC's receive FIFO, and Linux gives up on orphans
+        # whose FINs go unanswered (tcp_max_orphans, tcp_orphan_retries).
+        for i, s in enumerate(socks):
+            s.close()
+            if i % CLOSE_BATCH == CLOSE_BATCH - 1:
+                time.sleep(0.05)
+    # The device is left in LAST_ACK by each close; the final ACKs free all.
+    deadline = time.monotonic() + max(30.0, 0.01 * n)   # 100 s for C10K
+    while time.monotonic() < deadline:
+        p, mem_end = mem_pools(dut)
+        if p["tcb"][1] == 0 and p["syn_queue"][1] == 0 and p.get("chunks", (0, 0))[1] == 0:
+            break
+        time.sleep(0.5)
+    p, mem_end = mem_pools(dut)
+    result = {"board": board, "target": want, "tcb_pool": tcb_size, "held": held,
+              "hosts": hosts, "pools_open": pools_open, "pools_end": p}
+    os.makedirs(LOG_DIR, exist_ok=True)
+    with open(os.path.join(LOG_DIR, "many-conns-%s.json" % board), "w") as f:
+        json.dump(result, f, indent=1, sort_keys=True)
+    print("\n%s: %d concurrent echo connections from %d hosts (target %d, TCB pool %d)"
+          % (board, held, hosts, want, tcb_size))
+    assert p["tcb"][1] == 0 and p["syn_queue"][1] == 0, mem_end + dut.cmd("netstat") + \
+        dut.cmd("netstat -s TcpExt")
+    assert p.get("chunks", (0, 0))[1] == 0, mem_end
