@@ -27,8 +27,8 @@ BUILD_ID := $(shell git describe --always --dirty 2>/dev/null || echo unknown)
 TARGET_CFLAGS := $(TARGET_CODEGEN) $(WARN) -DKEEL_BOARD=\"$(BOARD)\" $(BOARD_CFLAGS) $(EXTRA_CFLAGS)
 TARGET_LDFLAGS := $(TARGET_LINK) -Lboard/$(BOARD) -Tlinker.ld -Wl,-Map=$(BUILD)/keel.map
 
-.PHONY: FORCE all help run test flash clean deps test-unit test-tcp test-qemu test-fuzz bench boards \
-	test-structure bench-quick bench-clients
+.PHONY: FORCE all help run test flash clean deps test-unit test-tcp test-qemu test-fuzz fuzz fuzz-seeds \
+	test-static test-stack coverage coverage-html bench boards test-structure bench-quick bench-clients
 all: $(BUILD)/keel.elf $(BUILD)/keel.bin
 
 help:
@@ -97,13 +97,14 @@ HOST_FW_CFLAGS := -std=c11 -g -O1 $(WARN) -Wno-missing-prototypes $(FW_INCS) -It
 LIBKEEL := $(HOST_BUILD)/libkeel.a
 STACK_HOST_OBJS := $(patsubst %.c,$(HOST_OBJ)/%.o,$(STACK_SRCS))
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(HOST_BUILD)/unit/%,$(sort $(wildcard tests/unit/test_*.c)))
-TCP_TEST_SRCS := $(sort $(wildcard tests/tcp/*.c))
+TCP_TEST_SRCS := $(sort $(wildcard tests/tcp/*.c)) tests/fuzz/tcp_invariants.c
 TCP_TEST_OBJS := $(patsubst %.c,$(HOST_OBJ)/%.o,$(TCP_TEST_SRCS))
 # Firmware files each firmware test links (besides libkeel.a).
 FW_TEST_OBJS_test_fw_fmt := fmt
 FW_TEST_OBJS_test_fw_console := console fmt cmd_help cmd_ifconfig cmd_netstat cmd_ss cmd_sysctl \
 	cmd_watch counters
 FW_TEST_OBJS_test_fw_api :=
+FW_TEST_OBJS_test_fw_apps := apps
 FW_TEST_OBJS_test_fw_http_parse := http_parse
 FW_TEST_OBJS_test_fw_history := history history_fmt fmt
 FW_HOST_OBJS = $(patsubst %,$(HOST_OBJ)/firmware/%.o,$(FW_TEST_OBJS_$(1)))
@@ -161,16 +162,29 @@ test-tcp: deps-test $(if $(TCP_TEST_SRCS),$(HOST_BUILD)/tcp/tcp_scripts) $(HOST_
 	@if [ -n "$(TCP_TEST_SRCS)" ]; then $(HOST_BUILD)/tcp/tcp_scripts; fi
 	$(HOST_BUILD)/scale/scale
 
-# libFuzzer, bounded in time: the frame input path (tests/fuzz/fuzz_frame.c)
-# and the TCP codec alone (tests/fuzz/fuzz_tcp_wire.c).
+# libFuzzer (tests/fuzz/README.md): fuzz_tcp, the stateful TCP target;
+# fuzz_parsers, the console and HTTP; fuzz_frame, single frames into the
+# lower layers; fuzz_tcp_wire and fuzz_dhcp_dns, the codecs alone.  `make fuzz` runs one target (FUZZ_TARGET, default fuzz_tcp)
+# for FUZZ_SECONDS with the committed corpus as seed, new inputs kept in
+# build/; `make test-fuzz` (part of `make test`) replays each committed
+# corpus and fuzzes each target a bounded while, FUZZ_TEST_SECONDS in all.
+# `make fuzz-seeds` re-records the TCP corpus from the packet scripts.
 FUZZ_CC ?= clang
-FUZZ_TIME ?= 20
-FUZZ_CFLAGS := -std=c11 -g -O1 $(WARN) -Wno-missing-prototypes $(STACK_INCS) -Itests \
-	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+FUZZ_SECONDS ?= 300
+FUZZ_TARGET ?= fuzz_tcp
+FUZZ_TEST_SECONDS ?= 45
+FUZZ_TARGETS := fuzz_tcp fuzz_parsers fuzz_frame fuzz_tcp_wire fuzz_dhcp_dns
+FUZZ_CFLAGS := -std=c11 -g -O1 $(WARN) -Wno-missing-prototypes $(STACK_INCS) -Itests -Itests/fuzz \
+	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer \
+	-fsanitize-coverage-ignorelist=$(CURDIR)/tests/fuzz/coverage-ignore.txt
+FUZZ_FLAGS := -timeout=10 -print_final_stats=1 -artifact_prefix=$(HOST_BUILD)/fuzz/
 $(HOST_BUILD)/fuzz/fuzz_frame: tests/fuzz/fuzz_frame.c $(STACK_SRCS) $(wildcard stack/*.h)
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) $< $(STACK_SRCS) -o $@
-
+$(HOST_BUILD)/fuzz/fuzz_tcp: tests/fuzz/fuzz_tcp.c tests/fuzz/tcp_invariants.c $(wildcard tests/fuzz/*.h) \
+		$(STACK_SRCS) $(wildcard stack/*.h)
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) tests/fuzz/fuzz_tcp.c tests/fuzz/tcp_invariants.c $(STACK_SRCS) -o $@
 $(HOST_BUILD)/fuzz/fuzz_tcp_wire: tests/fuzz/fuzz_tcp_wire.c stack/tcp_wire.c stack/tcp_options.c stack/checksum.c \
 		$(wildcard stack/*.h)
 	@mkdir -p $(dir $@)
@@ -182,15 +196,70 @@ $(HOST_BUILD)/fuzz/fuzz_dhcp_dns: tests/fuzz/fuzz_dhcp_dns.c stack/dhcp_wire.c s
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) $< stack/dhcp_wire.c stack/dns_wire.c -o $@
 
-test-fuzz: deps-test $(HOST_BUILD)/fuzz/fuzz_frame $(HOST_BUILD)/fuzz/fuzz_tcp_wire \
-		$(HOST_BUILD)/fuzz/fuzz_dhcp_dns
-	@mkdir -p $(HOST_BUILD)/fuzz/corpus $(HOST_BUILD)/fuzz/corpus_tcp_wire $(HOST_BUILD)/fuzz/corpus_dhcp_dns
-	$(HOST_BUILD)/fuzz/fuzz_frame -max_total_time=$(FUZZ_TIME) -timeout=10 -print_final_stats=1 \
-		$(HOST_BUILD)/fuzz/corpus
-	$(HOST_BUILD)/fuzz/fuzz_tcp_wire -max_total_time=$(FUZZ_TIME) -timeout=10 -print_final_stats=1 \
-		$(HOST_BUILD)/fuzz/corpus_tcp_wire
-	$(HOST_BUILD)/fuzz/fuzz_dhcp_dns -max_total_time=$(FUZZ_TIME) -timeout=10 -print_final_stats=1 \
-		$(HOST_BUILD)/fuzz/corpus_dhcp_dns
+# fuzz_parsers: the console (on the unit tests' fake board), its commands
+# and the HTTP request reader, with the firmware's include paths.  The
+# command table is an array the linker gathers from one global per
+# command: ASan's redzones between those globals would break it, so the
+# cmd_*.c files are built without global instrumentation.
+FUZZ_FW_CMDS := $(sort $(wildcard firmware/cmd_*.c))
+FUZZ_FW_SRCS := firmware/console.c firmware/fmt.c firmware/counters.c firmware/http_request.c \
+	firmware/http_parse.c firmware/history.c firmware/history_fmt.c firmware/history_fw.c
+FUZZ_FW_FLAGS := $(FUZZ_CFLAGS) -Ifirmware -Iboard -Iboard/cortex-m -DKEEL_BOARD=\"host\"
+$(HOST_BUILD)/fuzz/fuzz_parsers: tests/fuzz/fuzz_parsers.c tests/unit/fake_board.c $(FUZZ_FW_SRCS) \
+		$(FUZZ_FW_CMDS) $(wildcard firmware/*.h) $(STACK_SRCS) $(wildcard stack/*.h) tests/unit/host_cmds.ld
+	@mkdir -p $(dir $@)/cmds
+	cd $(dir $@)/cmds && $(FUZZ_CC) $(FUZZ_FW_FLAGS:-I%=-I$(CURDIR)/%) -mllvm -asan-globals=0 \
+		-c $(FUZZ_FW_CMDS:%=$(CURDIR)/%)
+	$(FUZZ_CC) $(FUZZ_FW_FLAGS) tests/fuzz/fuzz_parsers.c tests/unit/fake_board.c $(FUZZ_FW_SRCS) \
+		$(dir $@)/cmds/*.o $(STACK_SRCS) -Wl,-T,tests/unit/host_cmds.ld \
+		-Wl,--wrap=keel_tcp_recv_peek,--wrap=keel_tcp_recv_consume -o $@
+
+fuzz: deps-test $(HOST_BUILD)/fuzz/$(FUZZ_TARGET)
+	@mkdir -p $(HOST_BUILD)/fuzz/corpus-$(FUZZ_TARGET) tests/fuzz/corpus/$(FUZZ_TARGET:fuzz_%=%)
+	$(HOST_BUILD)/fuzz/$(FUZZ_TARGET) -max_total_time=$(FUZZ_SECONDS) $(FUZZ_FLAGS) \
+		$(HOST_BUILD)/fuzz/corpus-$(FUZZ_TARGET) tests/fuzz/corpus/$(FUZZ_TARGET:fuzz_%=%)
+
+test-fuzz: deps-test $(FUZZ_TARGETS:%=$(HOST_BUILD)/fuzz/%)
+	@set -e; n=$(words $(FUZZ_TARGETS)); for f in $(FUZZ_TARGETS); do \
+		c=tests/fuzz/corpus/$${f#fuzz_}; w=$(HOST_BUILD)/fuzz/test-corpus-$$f; \
+		rm -rf $$w; mkdir -p $$w $$c; \
+		echo "== $$f: replay $$c"; $(HOST_BUILD)/fuzz/$$f -runs=0 $(FUZZ_FLAGS) $$c; \
+		echo "== $$f: $$(( $(FUZZ_TEST_SECONDS) / $$n )) s"; \
+		$(HOST_BUILD)/fuzz/$$f -max_total_time=$$(( $(FUZZ_TEST_SECONDS) / $$n )) $(FUZZ_FLAGS) $$w $$c; \
+	done
+
+fuzz-seeds: $(HOST_BUILD)/tcp/tcp_scripts
+	mkdir -p tests/fuzz/corpus/tcp
+	find tests/fuzz/corpus/tcp -type f ! -name 'finding-*' ! -name 'grown-*' -delete
+	KEEL_FUZZ_RECORD=tests/fuzz/corpus/tcp $(HOST_BUILD)/tcp/tcp_scripts > /dev/null
+
+# Worst-case stack depth of the main loop and of every interrupt handler
+# (GCC -fcallgraph-info=su: -fstack-usage frames plus the call graph) per
+# board, checked against the stack its linker script reserves; recursion,
+# an indirect call or an unknown callee fail unless annotated
+# (tests/static/stack-annotations.txt, scripts/stack_bound.py).
+test-stack: deps-build
+	@set -e; mkdir -p build/stackcheck; for b in $(BOARDS); do \
+		d=build/stackcheck/$$b; \
+		$(MAKE) --no-print-directory BOARD=$$b BUILD=$$d EXTRA_CFLAGS=-fcallgraph-info=su all > $$d.log 2>&1 \
+			|| { cat $$d.log; exit 1; }; \
+		reserve=$$(( 0x$$($(CROSS)nm $$d/keel.elf | awk '$$3 == "__stack_size" { print $$1 }') )); \
+		echo "== stack bound, $$b"; \
+		$(PY) scripts/stack_bound.py tests/static/stack-annotations.txt $$reserve $$(find $$d -name '*.ci'); \
+	done
+
+# Line and branch coverage of stack/ from the unit tests, the packet
+# scripts and the fuzz corpora together (scripts/coverage.sh, llvm-cov).
+coverage: deps-test
+	@scripts/coverage.sh
+coverage-html: deps-test
+	@scripts/coverage.sh html
+
+# cppcheck and clang-tidy over stack/, drivers/, firmware/, board/: the
+# checks kept and every suppression, with its reason, are in .clang-tidy
+# and tests/static/cppcheck-suppressions.txt.
+test-static: deps-test
+	@tests/static/run.sh
 
 test-nomalloc: boards
 	@scripts/check-nomalloc.sh $(CROSS) $(foreach b,$(BOARDS),build/$(b)/keel.elf)
@@ -200,9 +269,12 @@ test-qemu: deps-test boards
 
 test: deps-test
 	$(MAKE) --no-print-directory test-structure
+	$(MAKE) --no-print-directory test-static
+	$(MAKE) --no-print-directory test-stack
 	$(MAKE) --no-print-directory test-unit
 	$(MAKE) --no-print-directory test-tcp
 	$(MAKE) --no-print-directory test-nomalloc
+	$(MAKE) --no-print-directory test-fuzz
 	$(MAKE) --no-print-directory test-qemu
 	$(MAKE) --no-print-directory bench-quick
 

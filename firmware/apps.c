@@ -126,7 +126,7 @@ static int accept_new(struct keel *k, uint32_t now_ms)
 	return again;
 }
 
-int apps_poll(struct keel *k, uint32_t now_ms)
+int apps_poll_events(struct keel *k, uint32_t now_ms)
 {
 	int again = accept_new(k, now_ms);
 	udp_echo_poll(k);
@@ -140,8 +140,16 @@ int apps_poll(struct keel *k, uint32_t now_ms)
 	}
 	if (keel_tcp_ready_pending(k))
 		again = 1;                 /* the rest next pass, without sleeping */
-	/* And a window of every connection in turn. */
-	for (unsigned n = 0; n < APP_SWEEP && nactive > 0; n++) {
+	return again;
+}
+
+int apps_poll(struct keel *k, uint32_t now_ms)
+{
+	int again = apps_poll_events(k, now_ms);
+	/* And a window of the active connections in turn, each at most once
+	 * a call (a single connection is not served APP_SWEEP times over). */
+	unsigned window = nactive < APP_SWEEP ? nactive : APP_SWEEP;
+	for (unsigned n = 0; n < window && nactive > 0; n++) {
 		if (sweep_at >= nactive)
 			sweep_at = 0;
 		uint16_t i = active[sweep_at];

@@ -58,6 +58,9 @@ extern const struct service svc_http, svc_iperf;
 
 void apps_init(struct keel *k);
 int apps_poll(struct keel *k, uint32_t now_ms);
+/* New connections, UDP and the connections the stack has news for only,
+ * without the sweep: what main.c runs after each frame. */
+int apps_poll_events(struct keel *k, uint32_t now_ms);
 /* UDP echo on port 7 (app_udp_echo.c), run from apps_init / apps_poll. */
 void udp_echo_init(struct keel *k);
 void udp_echo_poll(struct keel *k);

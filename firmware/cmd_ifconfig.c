@@ -88,8 +88,8 @@ static bool show_row(void *ctx, unsigned row)
 	(void)ctx;
 	struct keel *k = fw_stack();
 	struct netdev *nd = fw_netdev();
-	char a[FMT_IP_LEN], mac[FMT_MAC_LEN];
 	if (row == 0) {
+		char a[FMT_IP_LEN], mac[FMT_MAC_LEN];
 		struct keel_ifconfig ifc;
 		keel_get_ifconfig(k, &ifc);
 		con_printf("addr %s/%u\n", fmt_ip(a, ifc.addr), (unsigned)ifc.prefix);

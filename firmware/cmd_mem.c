@@ -31,7 +31,7 @@ static void line(const char *name, uint32_t size, uint32_t in_use, uint32_t peak
 	else
 		fmt_snprintf(pk, sizeof(pk), "%lu", (unsigned long)peak);
 	con_printf("%-13s %6lu %6lu %6s %6lu %8lu\n", name, (unsigned long)size,
-		   (unsigned long)in_use, pk, (unsigned long)entry, (unsigned long)(size * entry));
+		   (unsigned long)in_use, pk, (unsigned long)entry, (unsigned long)size * entry);
 }
 
 static void pool(const struct keel *k, unsigned p)

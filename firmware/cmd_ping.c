@@ -122,7 +122,6 @@ static bool ping_step(void *ctx, uint32_t now_ms)
 {
 	(void)ctx;
 	struct keel *k = fw_stack();
-	char a[FMT_IP_LEN];
 	if (pg.resolving) {
 		int r = keel_dns_resolve(k, pg.host, &pg.dst);
 		if (r == KEEL_EINPROGRESS)
@@ -137,8 +136,9 @@ static bool ping_step(void *ctx, uint32_t now_ms)
 		pg.next_ms = now_ms;
 	}
 	if (!pg.started) {
+		char a[FMT_IP_LEN];
 		con_printf("PING %s (%s) %lu(%lu) bytes of data.\n", pg.host, fmt_ip(a, pg.dst),
-			   (unsigned long)pg.size, (unsigned long)(pg.size + 28u));
+			   (unsigned long)pg.size, (unsigned long)pg.size + 28u);
 		pg.started = true;
 	}
 	take_replies(k);

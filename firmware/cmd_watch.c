@@ -50,7 +50,7 @@ static int parse_secs(const char *s, uint32_t *ms)
 
 static void redraw(uint32_t now_ms)
 {
-	char *argv[CMD_ARGS_MAX];
+	char *argv[CMD_ARGS_MAX] = { 0 };
 	char *p = w.args;
 	for (unsigned i = 0; i < w.argc; i++) {
 		argv[i] = p;
@@ -127,7 +127,7 @@ static int watch(int argc, char **argv)
 	w.argc = 0;
 	for (; i < argc; i++) {
 		size_t n = strlen(argv[i]) + 1;
-		if (len + n > sizeof(w.args))
+		if (len + n > sizeof(w.args) || w.argc == CMD_ARGS_MAX)
 			return usage();
 		memcpy(w.args + len, argv[i], n);
 		len += n;

@@ -58,21 +58,24 @@ static struct {
 	char diff_buf[CONSOLE_DIFF_COLS];
 } con;
 
-/* Writes all of s to the TX ring, waiting for room a bounded time. */
+/* Writes all of s to the TX ring, waiting for room a bounded time (also
+ * when the ring takes nothing although it reported room). */
 static void put_raw(const char *s, size_t len)
 {
 	uint32_t start = board_millis();
+	size_t n = 1;
 	while (len) {
-		size_t room = board_console_tx_room();
+		size_t room = n ? board_console_tx_room() : 0;
 		if (room == 0) {
 			if (board_millis() - start > CONSOLE_TX_WAIT_MS) {
 				(void)board_console_write(s, len);   /* counted as drops */
 				return;
 			}
 			board_wait_for_interrupt();
+			n = 1;
 			continue;
 		}
-		size_t n = board_console_write(s, len < room ? len : room);
+		n = board_console_write(s, len < room ? len : room);
 		s += n;
 		len -= n;
 	}

@@ -25,6 +25,9 @@ void fw_footprint(struct fw_footprint *fp);
  * (the loop must not sleep then). */
 void apps_init(struct keel *k);
 int apps_poll(struct keel *k, uint32_t now_ms);
+/* New connections, UDP and the connections the stack has news for only,
+ * without the sweep: what main.c runs after each frame. */
+int apps_poll_events(struct keel *k, uint32_t now_ms);
 /* Prints a console notice when DHCP changed the address (net_notice.c). */
 void net_notice_poll(struct keel *k, uint32_t now_ms);
 #endif

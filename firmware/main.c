@@ -118,8 +118,9 @@ int main(void)
 			 * stack owes goes out with the window they just freed
 			 * (one ACK per segment with the window open, as lwIP's
 			 * recv callback does), not a zero window and an update
-			 * a pass later. */
-			apps_poll(stack, board_millis());
+			 * a pass later.  Only the connections with news: the
+			 * sweep of the others waits for the pass. */
+			apps_poll_events(stack, board_millis());
 			busy = true;
 		}
 		uint32_t now = board_millis();

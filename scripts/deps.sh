@@ -30,6 +30,9 @@ test|bench)
 	want chromium
 	want fonts-dejavu-core   # text in the status-page screenshot
 	want clang
+	want cppcheck      # test-static
+	want clang-tidy    # test-static
+	want llvm          # coverage: llvm-cov, llvm-profdata
 	want git
 	want dnsmasq-base        # DHCP and DNS server in tests/qemu (test_dhcp, test_dns)
 	want valgrind            # bench: instruction counts (callgrind)

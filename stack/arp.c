@@ -440,9 +440,15 @@ int arp_output(struct keel *k, uint32_t next_hop, size_t ip_len)
 		k->arp.stats.queue_drops++;
 		return -1;
 	}
-	int idx = lookup(k, next_hop);
+	/* A connection's segments go to one neighbour in a row: the entry
+	 * used last, while it still holds that address and is reachable,
+	 * saves the hash and the chain walk (a freed entry is zeroed). */
+	const struct arp_entry *hint = &k->arp.cache[k->arp.last];
+	int idx = hint->ip == next_hop && hint->state == ARP_REACHABLE && !due(k->now_ms, hint->expires)
+		? k->arp.last : lookup(k, next_hop);
 	if (idx >= 0 && k->arp.cache[idx].state == ARP_REACHABLE) {
 		struct arp_entry *e = &k->arp.cache[idx];
+		k->arp.last = (uint16_t)idx;
 		touch(k, idx);
 		int rc = eth_output(k, e->mac, ETHERTYPE_IPV4, ip_len);
 		/* After the send: the request reuses k->txbuf. */

@@ -72,6 +72,7 @@ struct arp_state {
 	uint16_t in_use;     /* entries not FREE */
 	uint16_t pending;    /* entries PENDING, <= KEEL_ARP_MAX_PENDING when evicting */
 	uint16_t free;       /* free entries, linked through hnext */
+	uint16_t last;       /* the entry arp_output sent to last: a hint, checked before use */
 	struct arp_list retry;     /* PENDING by next retry */
 	struct arp_list expiry;    /* REACHABLE by expiry */
 	struct arp_list lru;       /* REACHABLE by last use */

@@ -1,11 +1,12 @@
 /* The Internet checksum (RFC 1071).
  *
  * The one's-complement sum is byte-order independent (RFC 1071 §2(B)): we
- * add 32-bit words in the CPU's own order into a 64-bit accumulator, fold,
- * and swap once at the end on a little-endian CPU.  Words are read with
- * memcpy, never through a cast: the buffer may be at any alignment and
- * Cortex-M0 faults on unaligned loads (GCC turns the memcpy into one LDR
- * where the core allows it, into byte loads where it does not).  It is
+ * add 32-bit words in the CPU's own order into a 64-bit accumulator, fold
+ * it to 32 bits, and swap once at the end on a little-endian CPU (to 16
+ * bits only in csum_fold).  Words are read with memcpy, never through a
+ * cast: the buffer may be at any alignment and Cortex-M0 faults on
+ * unaligned loads (GCC turns the memcpy into one LDR where the core
+ * allows it, into byte loads where it does not).  It is
  * __builtin_memcpy so that it stays inline whatever the flags: under
  * -ffreestanding GCC makes a plain memcpy a library call, one per word,
  * and this loop is most of the stack's per-segment instructions. */
@@ -13,15 +14,23 @@
 #include "byteorder.h"
 #include "checksum.h"
 
-/* Folds a sum to 16 bits with end-around carry; congruent modulo 0xffff. */
-static uint32_t fold16(uint64_t s)
+/* Folds a 64-bit sum to 32 bits with end-around carry; congruent modulo
+ * 0xffff (2^32 = 1 there).  The first step leaves at most 2^33 - 2, the
+ * second then fits 32 bits. */
+static uint32_t fold32(uint64_t s)
 {
 	s = (s & 0xffffffffu) + (s >> 32);
 	s = (s & 0xffffffffu) + (s >> 32);
-	s = (s & 0xffffu) + (s >> 16);
-	s = (s & 0xffffu) + (s >> 16);
-	s = (s & 0xffffu) + (s >> 16);
 	return (uint32_t)s;
+}
+
+/* Folds a 32-bit sum to 16 bits: at most 0x1fffe after one step, 0xffff
+ * after the second; zero only for a zero sum. */
+static uint32_t fold16(uint32_t s)
+{
+	s = (s & 0xffffu) + (s >> 16);
+	s = (s & 0xffffu) + (s >> 16);
+	return s;
 }
 
 static inline __attribute__((always_inline)) uint32_t load_native32(const uint8_t *p)
@@ -96,9 +105,12 @@ static uint32_t sum_words(const uint8_t *p, size_t n)
 		__builtin_memcpy(&h, p, 2);
 		acc += h;
 	}
-	uint32_t s = fold16(acc);
+	uint32_t s = fold32(acc);
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-	s = ((s & 0xffu) << 8) | (s >> 8);
+	/* Swapping the bytes of a 16-bit lane multiplies it by 256 modulo
+	 * 0xffff, so swapping both lanes of the 32-bit sum is the swap of
+	 * its 16-bit fold: the fold waits for csum_fold. */
+	s = ((s & 0x00ff00ffu) << 8) | ((s >> 8) & 0x00ff00ffu);
 #endif
 	return s;
 }
@@ -120,9 +132,8 @@ uint32_t csum_add(uint32_t sum, const uint8_t *p, size_t len)
 	}
 	if (len)
 		s += (uint32_t)p[0] << 8; /* odd byte: padded with zero (RFC 1071 §1) */
-	/* 2^32 = 1 modulo 0xffff, so folding the carry keeps the sum exact;
-	 * one fold suffices as at most 0x2fefe was added to a 32-bit sum. */
-	return (uint32_t)((s & 0xffffffffu) + (s >> 32));
+	/* Two 32-bit sums and at most 0x1feff: fold32 keeps it exact. */
+	return fold32(s);
 }
 
 uint16_t csum_fold(uint32_t sum)

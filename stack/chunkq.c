@@ -267,8 +267,10 @@ uint32_t chunkq_move(struct chunkq *dst, struct chunkq *src, struct chunk_pool *
 			moved += r;
 			continue;
 		}
-		uint8_t *from;
+		uint8_t *from = NULL;
 		uint32_t k = chunkq_span(src, p, 0, &from);
+		if (k == 0)
+			break;                          /* no span: from was not set */
 		if (k > n - moved)
 			k = n - moved;
 		unsigned before = chunkq_chunks(dst);

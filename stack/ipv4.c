@@ -25,13 +25,8 @@
 
 int ipv4_is_broadcast(const struct keel *k, uint32_t addr)
 {
-	if (addr == 0xffffffffu)
-		return 1;
-	/* /31 and /32 have no directed broadcast (RFC 3021). */
-	if (k->ifc.prefix > 30 || k->ifc.addr == 0)
-		return 0;
-	uint32_t mask = keel_netmask(k->ifc.prefix);
-	return addr == ((k->ifc.addr & mask) | ~mask);
+	/* dir_bcast: 0 when the address has none (/31, /32: RFC 3021). */
+	return addr == 0xffffffffu || (addr == k->dir_bcast && addr != 0);
 }
 
 /* RFC 1122 §3.2.1.3: sources no host may have; drop silently. */

@@ -40,6 +40,10 @@ void keel_set_addr(struct keel *k, uint32_t addr, uint8_t prefix, uint32_t gatew
 		tcp_addr_change(k, k->ifc.addr);   /* its RSTs leave from the old address */
 	k->ifc.addr = addr;
 	k->ifc.prefix = prefix > 32 ? 32 : prefix;
+	/* Worked out once here, not on every datagram in and out; /31 and
+	 * /32 have none (RFC 3021), nor has a device without an address. */
+	uint32_t mask = keel_netmask(k->ifc.prefix);
+	k->dir_bcast = k->ifc.prefix > 30 || addr == 0 ? 0u : (addr & mask) | ~mask;
 	k->ifc.gateway = gateway;
 }
 

@@ -20,6 +20,7 @@
 
 struct keel {
 	struct keel_ifconfig ifc;
+	uint32_t dir_bcast;              /* ifc's directed broadcast, 0 if none (keel_set_addr) */
 	keel_tx_fn tx;
 	void *tx_ctx;
 	uint32_t now_ms;                 /* time of the current input or tick */

@@ -50,9 +50,10 @@ const uint16_t syncookie_mss_table[SYNCOOKIE_NMSS] = { 536, 1300, 1440, 1460 };
 
 static void derive_key(const uint8_t seed[16], uint32_t gen, uint8_t out[16])
 {
-	/* "keel syncookie" (14 bytes) | half (1) | gen (4, big-endian) */
+	/* "keel syncookie" (14 bytes, no NUL) | half (1) | gen (4, big-endian) */
+	static const uint8_t tag[14] = "keel syncookie";
 	uint8_t m[19];
-	memcpy(m, "keel syncookie", 14);
+	memcpy(m, tag, sizeof tag);
 	store_be32(m + 15, gen);
 	for (uint8_t half = 0; half < 2; half++) {
 		m[14] = half;

@@ -75,7 +75,8 @@ static const struct knob knobs[] = {
 	 * MSL = 2 min.  Up to an hour keeps 2*MSL well within the timers. */
 	KNOB(tcp_msl, 1, 3600, "tcp_msl must be 1..3600 (seconds)"),
 	/* Bytes.  At least one chunk; at most 65535, the largest window
-	 * without scaling (RFC 7323 is not implemented). */
+	 * without scaling: keel scales the peer's window (RFC 7323) but
+	 * offers shift 0 for its own, whose fields are 16 bits. */
 	KNOB3(tcp_rmem, KEEL_CHUNK_SIZE, 65535,
 	      "tcp_rmem must be 3 values MIN DEFAULT MAX, " STR(KEEL_CHUNK_SIZE) "..65535, in order"),
 	KNOB3(tcp_wmem, KEEL_CHUNK_SIZE, 65535,

@@ -235,6 +235,7 @@ static void take_fin(struct keel *k, struct tcp_tcb *t)
 	t->rcv_nxt++;
 	t->flags |= TCB_F_FIN_RCVD | TCB_F_ACK_NOW;
 	t->flags &= (uint16_t)~TCB_F_FIN_OOO;
+	t->nooo = 0;     /* data beyond the FIN can never be read (Linux tcp_fin) */
 	switch (t->state) {
 	case TCP_SYN_RECEIVED:
 	case TCP_ESTABLISHED:

@@ -74,6 +74,24 @@ static uint32_t mem_cover(const struct keel *k, const struct tcp_tcb *t, const s
 	return room + (uint32_t)mem_chunks_allowed(k, t, q, min_bytes) * CHUNK_SIZE;
 }
 
+/* Out of pressure with chunks to spare below tcp_mem[1] (and high), a
+ * queue may take at least (limit - used) chunks, so mem_cover is at least
+ * that many bytes: when the budget's space fits in them, the space is the
+ * answer without walking the pool's arithmetic (the common case, on every
+ * segment sent and every window advertised). */
+static int space_surely_covered(const struct keel *k, uint32_t space)
+{
+	const struct tcp_stack *ts = &k->tcp;
+	if (ts->mem_pressure)
+		return 0;
+	unsigned used = ts->chunks.in_use, limit = ts->sysctl.tcp_mem[1];
+	if (ts->sysctl.tcp_mem[2] < limit)
+		limit = ts->sysctl.tcp_mem[2];
+	if (CHUNK_COUNT < limit)
+		limit = CHUNK_COUNT;
+	return used < limit && space <= (uint32_t)(limit - used) * CHUNK_SIZE;
+}
+
 static uint32_t budget_now(const struct keel *k, uint16_t budget, uint32_t min_bytes)
 {
 	if (k->tcp.mem_pressure && budget > min_bytes)
@@ -86,6 +104,8 @@ uint32_t mem_rcv_space(const struct keel *k, const struct tcp_tcb *t)
 	uint32_t min = k->tcp.sysctl.tcp_rmem[0];
 	uint32_t b = budget_now(k, t->rcv_budget, min);
 	uint32_t space = b > t->rcvq.len ? b - t->rcvq.len : 0u;
+	if (space_surely_covered(k, space))
+		return space;
 	uint32_t cover = mem_cover(k, t, &t->rcvq, min);
 	return space < cover ? space : cover;
 }
@@ -99,6 +119,8 @@ uint32_t mem_snd_room(const struct keel *k, const struct tcp_tcb *t)
 uint32_t mem_snd_space(const struct keel *k, const struct tcp_tcb *t)
 {
 	uint32_t space = mem_snd_room(k, t);
+	if (space_surely_covered(k, space))
+		return space;
 	uint32_t cover = mem_cover(k, t, &t->sndq, k->tcp.sysctl.tcp_wmem[0]);
 	return space < cover ? space : cover;
 }

@@ -193,12 +193,13 @@ enum tcp_verdict synq_overflow(struct keel *k, struct tcp_synq_entry *e)
 /* A segment for a half-open entry, in Linux tcp_check_req's order; like
  * it, this returns what to do and the caller (tcp_input) does it:
  *   SYN with SEG.SEQ == IRS (retransmitted SYN) -> TCP_V_SYNACK
+ *       (not if PAWS rejects it: TSval older than the SYN's)
  *   ACK with SEG.ACK != ISS+1                   -> TCP_V_RST (<SEQ=SEG.ACK><RST>)
  *   RST (RFC 5961 §3.2, in the window the SYN-ACK advertised):
  *       SEG.SEQ == RCV.NXT -> drop the entry silently; other in-window
  *       -> challenge ACK (TCP_V_ACK, rate limited), entry kept; outside
  *       -> dropped
- *   outside the window                          -> TCP_V_ACK, drop
+ *   outside the window, or PAWS-rejected        -> TCP_V_ACK, drop
  *   SYN in window                               -> TCP_V_RST, entry dropped
  *   no ACK                                      -> drop
  *   good ACK -> TCP_V_CHILD: the listener makes the TCB (ESTABLISHED) for
@@ -206,7 +207,11 @@ enum tcp_verdict synq_overflow(struct keel *k, struct tcp_synq_entry *e)
 enum tcp_verdict synq_input(struct keel *k, struct tcp_synq_entry *e, const struct tcp_seg *s)
 {
 	uint8_t flg = s->flags & (TCP_RST | TCP_SYN | TCP_ACK);
-	if (s->seq == e->irs && flg == TCP_SYN) {
+	/* PAWS against the SYN's TSval (Linux tcp_check_req; RSTs exempt as
+	 * on a connection). */
+	int paws = (e->opts & TCP_OPTF_TS) && (s->opts & TCP_OPTF_TS) && !(s->flags & TCP_RST) &&
+		   seq_lt(s->tsval, e->ts_recent);
+	if (s->seq == e->irs && flg == TCP_SYN && !paws) {
 		e->flags |= SYNQ_F_RESENT;
 		k->tcp.mib.synack_retrans++;
 		k->tcp.mib.retrans_segs++;
@@ -225,8 +230,11 @@ enum tcp_verdict synq_input(struct keel *k, struct tcp_synq_entry *e, const stru
 		}
 		return TCP_V_NONE;
 	}
-	if (!req_in_window(s->seq, s->seq + tcp_seg_seqlen(s), rcv_nxt, rcv_nxt + wnd))
+	if (paws || !req_in_window(s->seq, s->seq + tcp_seg_seqlen(s), rcv_nxt, rcv_nxt + wnd)) {
+		if (paws)
+			k->tcp.mib.paws_estab_rejected++;
 		return TCP_V_ACK;
+	}
 	if (s->seq == e->irs)
 		flg &= (uint8_t)~TCP_SYN;   /* the SYN itself lies outside the window */
 	if (flg & TCP_SYN) {
@@ -270,7 +278,14 @@ void synq_timer_fire(struct keel *k, struct tcp_synq_entry *e)
 	e->retries++;
 	uint8_t shift = e->retries < 8 ? e->retries : 8;   /* 1 s << 7 > 120 s */
 	uint32_t gap = TCP_RTO_INIT_MS << shift;
+	if (gap > TCP_RTO_MAX_MS)
+		gap = TCP_RTO_MAX_MS;
 	/* From the old deadline, so a budget-delayed send does not
-	 * shift the schedule (1, 3, 7, 15, 31, 63 s stay exact). */
-	wheel_insert(k, id, e->tmr.due + (gap < TCP_RTO_MAX_MS ? gap : TCP_RTO_MAX_MS));
+	 * shift the schedule (1, 3, 7, 15, 31, 63 s stay exact) --
+	 * unless the ticks came so late that it would stay in the past:
+	 * then from now, before the signed compare wraps. */
+	uint32_t due = e->tmr.due + gap;
+	if (time_due(k->now_ms, due))
+		due = k->now_ms + gap;
+	wheel_insert(k, id, due);
 }

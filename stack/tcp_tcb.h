@@ -64,7 +64,6 @@ struct tcp_tcb {
 	uint32_t gen;               /* handle generation, 1..TCP_H_GEN_MAX; bumped on free */
 	uint16_t next;              /* accept-queue link, TCP_NONE */
 	uint16_t hnext;             /* 4-tuple hash chain, or free-list link */
-	uint8_t listener;           /* accept queue owner, TCP_NO_LISTENER */
 	/* The 4-tuple, also readable as one struct tcp_tuple (C11 anonymous
 	 * members: t->raddr and t->tuple.raddr are the same bytes). */
 	union {
@@ -93,6 +92,8 @@ struct tcp_tcb {
 	uint8_t nooo;               /* out-of-order ranges in use */
 	uint8_t dflags;             /* TCB_D_* */
 	uint8_t mflags;             /* TCB_M_* */
+	uint8_t listener;           /* accept queue owner, TCP_NO_LISTENER */
+	uint8_t timers;             /* armed timers: bit (1 << enum tcb_timer) */
 	/* Out-of-order byte ranges as offsets from RCV.NXT (the window is at
 	 * most 65535 bytes): sorted, disjoint, beyond RCV.NXT. */
 	struct { uint16_t start, end; } ooo[KEEL_TCP_OOO_RANGES];
@@ -109,7 +110,6 @@ struct tcp_tcb {
 	/* timers (enum tcb_timer) */
 	uint32_t timer_due[TCB_T_N];
 	struct tmr_node tmr;        /* in the wheel, due = earliest armed (or earlier) */
-	uint8_t timers;             /* armed: bit (1 << enum tcb_timer) */
 	/* keepalive */
 	uint32_t ka_idle_ms, ka_intvl_ms;   /* 0: keepalive off */
 	uint8_t ka_cnt, ka_probes;

@@ -138,10 +138,30 @@ static void advance(struct tcp_wheel *w, uint32_t to)
 		w->cascade_level = 1;         /* a level-0 wrap: coarser slots come due */
 }
 
+/* Ticks so far apart (a stalled main loop) that the wheel fell 2^30 ms
+ * behind: before the signed compare wraps, everything filed is due now.
+ * Bounded by the nodes there are (TCBs and SYN-queue entries). */
+#define TMR_LAG_MAX (1u << 30)
+static void catch_up(struct keel *k)
+{
+	struct tcp_wheel *w = &k->tcp.wheel;
+	for (unsigned list = 0; list < TMR_LIST_EXPIRE; list++) {
+		for (unsigned n = 0; n < KEEL_TCP_MAX_CONN + KEEL_SYN_BACKLOG && w->head[list] != TCP_NONE; n++) {
+			uint16_t id = w->head[list];
+			wheel_remove(k, id);
+			list_push(k, TMR_LIST_EXPIRE, id);
+		}
+	}
+	w->base = k->now_ms;
+	w->cascade_level = 0;
+}
+
 void wheel_begin(struct keel *k)
 {
 	k->tcp.wheel.work = 0;
 	k->tcp.wheel.running = 1;
+	if ((int32_t)(k->now_ms - k->tcp.wheel.base) > (int32_t)TMR_LAG_MAX && k->tcp.wheel.count)
+		catch_up(k);
 }
 
 void wheel_end(struct keel *k)
@@ -201,6 +221,9 @@ int wheel_expire_next(struct keel *k, uint16_t *id)
 		uint32_t later = w->occupied[0] >> idx;
 		uint32_t step = later ? (uint32_t)__builtin_ctz(later) : TMR_SLOTS - idx;
 		uint32_t gap = now + 1u - w->base;
+		uint32_t when;
+		if (!w->occupied[0] && wheel_next(k, &when) && (int32_t)(when - w->base) > (int32_t)step)
+			step = when - w->base;    /* after a stall: to the next cascade at once, not 32 ms a turn */
 		advance(w, w->base + (step < gap ? step : gap));
 	}
 }

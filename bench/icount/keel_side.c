@@ -1,6 +1,8 @@
 /* keel under count: the stack through its public API (<keel/...>) and
- * three services written as firmware/app_*.c are (poll after every frame,
- * zero-copy discard), without the firmware's other services. */
+ * three services written as firmware/app_*.c are (after every frame, the
+ * connections the stack's ready queue names, as firmware/apps.c's
+ * apps_poll_events; zero-copy discard), without the firmware's other
+ * services. */
 #include <stdint.h>
 #include <string.h>
 #include <keel/keel.h>
@@ -15,6 +17,7 @@ static struct netdev *nd;
 static uint8_t rxbuf[KEEL_FRAME_MAX] __attribute__((aligned(4)));
 static int listeners[4];
 static const uint16_t ports[4] = { 7, 9, 13, 19 };
+/* At the connection's index (keel_tcp_index), as firmware/apps.c. */
 static struct { int sock; uint16_t port; } conns[KEEL_TCP_MAX_CONN];
 
 static int side_tx(void *ctx, const uint8_t *frame, size_t len)
@@ -37,21 +40,26 @@ void side_init(struct netdev *dev, uint32_t now_ms)
 		listeners[i] = keel_tcp_listen(k, ports[i], BACKLOG);
 }
 
+static int serve(int s, uint16_t port);
+
 static void accept_new(void)
 {
 	if (!keel_tcp_accept_pending(k))
 		return;
 	for (size_t l = 0; l < 4; l++) {
-		for (size_t i = 0; i < KEEL_TCP_MAX_CONN; i++) {
-			if (conns[i].sock >= 0)
-				continue;
+		for (size_t n = 0; n < KEEL_TCP_MAX_CONN; n++) {
 			int s = keel_tcp_accept(k, listeners[l]);
 			if (s < 0)
 				break;
-			conns[i].sock = s;
-			conns[i].port = ports[l];
 			if (ports[l] == 13) {   /* the line, then close: FIN follows it */
 				keel_tcp_send(k, s, SIDE_LINE, sizeof(SIDE_LINE) - 1);
+				keel_tcp_close(k, s);
+				continue;
+			}
+			int i = keel_tcp_index(k, s);
+			conns[i].sock = s;
+			conns[i].port = ports[l];
+			if (serve(s, ports[l])) {   /* data may have come with the ACK */
 				keel_tcp_close(k, s);
 				conns[i].sock = -1;
 			}
@@ -83,8 +91,12 @@ static int serve(int s, uint16_t port)
 static void services(void)
 {
 	accept_new();
-	for (size_t i = 0; i < KEEL_TCP_MAX_CONN; i++) {
-		if (conns[i].sock >= 0 && serve(conns[i].sock, conns[i].port)) {
+	for (size_t n = 0; n < KEEL_TCP_MAX_CONN; n++) {
+		int i = keel_tcp_ready_next(k);
+		if (i < 0)
+			break;
+		if (conns[i].sock >= 0 && keel_tcp_index(k, conns[i].sock) == i &&
+		    serve(conns[i].sock, conns[i].port)) {
 			keel_tcp_close(k, conns[i].sock);
 			conns[i].sock = -1;
 		}

@@ -11,7 +11,7 @@
 
 /* Reads `words` FIFO words into buf, keeping the first len bytes; what
  * lies past len in the last words (FCS, padding) is read and dropped. */
-static inline void fifo_read_bytes(volatile uint32_t *fifo, uint32_t words, uint8_t *buf,
+static inline void fifo_read_bytes(const volatile uint32_t *fifo, uint32_t words, uint8_t *buf,
 				   size_t len)
 {
 	size_t pos = 0;

@@ -7,6 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include "harness.h"
+#include "fuzz_record.h"
+#include "../fuzz/tcp_invariants.h"
+#include "../fuzz/fuzz_tcp_ops.h"
 
 const uint8_t th_dev_mac[6] = { 0x02, 0x00, 0x00, 0x00, 0x00, 0x02 };
 const uint8_t th_peer_mac[6] = { 0x02, 0x00, 0x00, 0x00, 0x00, 0x01 };
@@ -615,6 +618,7 @@ void th_clock_start(struct th *t, int line, uint32_t ms)
 	if (t->set_up)
 		th_fail(t, line, "CLOCK_START must come before any other step");
 	t->now = ms;
+	fr_clock_start(ms);
 	th_setup(t);
 }
 
@@ -627,6 +631,9 @@ void th_check_invariants(struct th *t, int line)
 		th_fail(t, line, "more than %d frames sent without being EXPECTed", TH_QUEUE_LEN);
 	if (!t->k)
 		return;   /* harness self-test: no stack */
+	const char *broken = tcp_invariants(t->k);
+	if (broken)
+		th_fail(t, line, "invariant broken: %s", broken);
 	static const char *names[TCP_NPOOLS] = { "tcbs", "syn_queue", "time_wait", "listen" };
 	for (int i = 0; i < TCP_NPOOLS; i++) {
 		struct keel_pool_usage u;
@@ -681,6 +688,9 @@ void th_inject(struct th *t, int line, const char *spec)
 	struct th_conn *c = CUR;
 	if (!c->dev_port)
 		c->dev_port = t->listen_port;
+	fr_frame(c->peer_port, c->dev_port, (uint8_t)s.flags, c->peer_isn + s.start, s.has_ack, !c->dev_isn_known,
+		 s.ack, (uint16_t)(s.has_win ? s.win : 65535u), (uint16_t)s.len, s.opts, s.optlen, s.badsum,
+		 s.badipsum);
 	uint8_t b[KEEL_FRAME_MAX + 64];
 	int ts = s.has_opts ? find_ts(s.opts, s.optlen) : -1;
 	if (ts >= 0 && c->dev_ts_known)   /* TSecr relative, as the device's TSvals */
@@ -769,6 +779,7 @@ void th_expect(struct th *t, int line, const char *spec)
  * runs the stack's timers and collects what it sent. */
 static void step_ms(struct th *t, uint32_t dt)
 {
+	fr_tick(dt);
 	t->now += dt;
 	if (t->now - t->last_arp_prime >= TH_ARP_REPRIME_MS)
 		arp_prime(t);
@@ -865,6 +876,8 @@ void th_listen(struct th *t, int line, uint16_t port, int backlog, int expect_er
 {
 	th_setup(t);
 	int h = tcp_listen(t->k, port, backlog);
+	fr_listen(port, backlog);
+	fr_handle(h);
 	if (expect_err == 1) {
 		if (h < 0)
 			th_fail(t, line, "tcp_listen(%u, %d) = %d (%s)", port, backlog, h, keel_strerror(h));
@@ -885,6 +898,8 @@ void th_accept(struct th *t, int line)
 {
 	th_setup(t);
 	int h = tcp_accept(t->k, t->listener);
+	fr_api(FZ_ACCEPT, t->listener, 0, 0);
+	fr_handle(h);
 	if (h < 0)
 		th_fail(t, line, "tcp_accept() = %d (%s)", h, keel_strerror(h));
 	CUR->handle = h;
@@ -895,6 +910,8 @@ void th_accept_none(struct th *t, int line)
 {
 	th_setup(t);
 	int h = tcp_accept(t->k, t->listener);
+	fr_api(FZ_ACCEPT, t->listener, 0, 0);
+	fr_handle(h);
 	if (h != KEEL_EWOULDBLOCK)
 		th_fail(t, line, "tcp_accept() = %d, want KEEL_EWOULDBLOCK", h);
 	th_check_invariants(t, line);
@@ -905,6 +922,8 @@ void th_connect(struct th *t, int line, uint16_t dport, uint16_t sport)
 	th_setup(t);
 	struct th_conn *c = CUR;
 	int h = tcp_connect(t->k, TH_PEER_IP, dport, sport);
+	fr_connect(dport, sport);
+	fr_handle(h);
 	if (h < 0)
 		th_fail(t, line, "tcp_connect(%u, %u) = %d (%s)", dport, sport, h, keel_strerror(h));
 	c->handle = h;
@@ -922,6 +941,7 @@ void th_send(struct th *t, int line, const char *text)
 	th_setup(t);
 	size_t n = strlen(text);
 	int r = tcp_send(t->k, CUR->handle, text, n);
+	fr_api(FZ_SEND, CUR->handle, (uint16_t)n, 0);
 	if (r != (int)n)
 		th_fail(t, line, "tcp_send(%zu bytes) = %d (%s)", n, r, r < 0 ? keel_strerror(r) : "short");
 	pump(t);
@@ -937,6 +957,7 @@ void th_send_n(struct th *t, int line, size_t n)
 	for (size_t i = 0; i < n; i++)
 		buf[i] = pattern_byte(CUR->send_off + (uint32_t)(i + 1));
 	int r = tcp_send(t->k, CUR->handle, buf, n);
+	fr_api(FZ_SEND, CUR->handle, (uint16_t)n, 0);
 	if (r != (int)n)
 		th_fail(t, line, "tcp_send(%zu bytes) = %d (%s)", n, r, r < 0 ? keel_strerror(r) : "short");
 	CUR->send_off += (uint32_t)n;
@@ -951,6 +972,7 @@ void th_recv_expect(struct th *t, int line, const char *text)
 	char buf[KEEL_TCP_RCVBUF + 1];
 	if (n > KEEL_TCP_RCVBUF)
 		th_fail(t, line, "RECV_EXPECT text longer than the receive buffer");
+	fr_api(FZ_RECV, CUR->handle, (uint16_t)n, 0);
 	while (got < n) {
 		int r = tcp_recv(t->k, CUR->handle, buf + got, n - got);
 		if (r <= 0)
@@ -974,6 +996,7 @@ void th_recv_expect_n(struct th *t, int line, size_t n)
 	th_setup(t);
 	if (n > sizeof(buf))
 		th_fail(t, line, "RECV_EXPECT_N longer than the receive buffer");
+	fr_api(FZ_RECV, CUR->handle, (uint16_t)n, 0);
 	while (got < n) {
 		int r = tcp_recv(t->k, CUR->handle, buf + got, n - got);
 		if (r <= 0)
@@ -996,6 +1019,7 @@ void th_recv_eof(struct th *t, int line)
 	char c;
 	th_setup(t);
 	int r = tcp_recv(t->k, CUR->handle, &c, 1);
+	fr_api(FZ_RECV, CUR->handle, 1, 0);
 	if (r != 0)
 		th_fail(t, line, "RECV_EOF(): tcp_recv = %d (%s)", r, r < 0 ? keel_strerror(r) : "data");
 	pump(t);
@@ -1007,6 +1031,7 @@ void th_recv_none(struct th *t, int line)
 	char c;
 	th_setup(t);
 	int r = tcp_recv(t->k, CUR->handle, &c, 1);
+	fr_api(FZ_RECV, CUR->handle, 1, 0);
 	if (r != KEEL_EWOULDBLOCK)
 		th_fail(t, line, "RECV_NONE(): tcp_recv = %d, want KEEL_EWOULDBLOCK", r);
 	th_check_invariants(t, line);
@@ -1014,6 +1039,12 @@ void th_recv_none(struct th *t, int line)
 
 void th_call_expect(struct th *t, int line, const char *what, int got, int want)
 {
+	if (strcmp(what, "tcp_close") == 0)
+		fr_api(FZ_CLOSE, CUR->handle, 0, 0);
+	else if (strcmp(what, "tcp_shutdown") == 0)
+		fr_api(FZ_SHUTDOWN, CUR->handle, 0, 0);
+	else if (strcmp(what, "tcp_abort") == 0)
+		fr_api(FZ_ABORT, CUR->handle, 0, 0);
 	if (got != want)
 		th_fail(t, line, "%s = %d (%s), want %d (%s)", what, got, keel_strerror(got), want,
 			keel_strerror(want));

@@ -39,6 +39,7 @@
 #include <keel/tcp.h>
 #include "tcp_stats.h"
 #include "tcp_sysctl.h"
+#include "fuzz_record.h"
 
 #define TH_DEV_IP 0xc0000202u   /* 192.0.2.2 */
 #define TH_PEER_IP 0xc0000201u  /* 192.0.2.1 */
@@ -208,7 +209,7 @@ struct keel *th_keel(struct th *t, int line);
 		_Pragma("GCC diagnostic pop")                               \
 		th_assert_pools(t, __LINE__, &p_);                          \
 	} while (0)
-#define SYSCTL(name, v) do { K->tcp.sysctl.name = (v); } while (0)
+#define SYSCTL(name, v) do { K->tcp.sysctl.name = (v); fr_sysctl(#name, (uint32_t)(v)); } while (0)
 #define CONN(i) th_conn_select(t, __LINE__, (i))
 #define PEER_ISN(v) do { CUR->peer_isn = (v); } while (0)
 #define PEER_PORT(v) do { CUR->peer_port = (v); } while (0)

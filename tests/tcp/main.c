@@ -52,10 +52,12 @@ static int run_one(int i)
 		t->c[c].peer_port = (uint16_t)(TH_DEFAULT_PEER_PORT + c);
 		t->c[c].peer_isn = 0x10000000u * (uint32_t)(c + 1) + 0x1234u;
 	}
+	fr_begin(scripts[i].name, TH_DEFAULT_CLOCK);
 	if (setjmp(t->fail_jmp) == 0) {
 		scripts[i].fn(t);
 		th_teardown(t);
 	}
+	fr_end();
 	int ok = !t->failed;
 	if (ok)
 		printf("ok %s\n", scripts[i].name);

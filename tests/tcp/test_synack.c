@@ -209,3 +209,26 @@ SCRIPT(synack_backoff_capped_at_rto_max)
 	EXPECT_NONE();
 	ASSERT_POOLS(.syn_queue = 0);
 }
+
+/* Found by fuzz_tcp: after a stall of the main loop (no tick for ten
+ * minutes), each SYN-ACK retransmit added its gap to a deadline still far
+ * in the past, so the entry fired again at once, and again: a burst of
+ * SYN-ACKs (and, before the timer wheel, a deadline more than 2^31 ms
+ * behind that looked 12 days ahead: the entry never left).  Now a deadline
+ * that would stay in the past restarts from now: one SYN-ACK, then the
+ * schedule. */
+SCRIPT(synack_after_a_stall_no_burst)
+{
+	LISTEN(7, 5);
+	SYSCTL(tcp_synack_retries, 12);
+	INJECT("< S 0:0(0) win 8192 <mss 1460>");
+	EXPECT(SYNACK);
+	t->now += 600000u;                 /* the stall */
+	ADVANCE_MS(1);
+	EXPECT(SYNACK);
+	EXPECT_NONE();
+	ADVANCE_MS(1000);
+	EXPECT_NONE();
+	ASSERT_POOLS(.syn_queue = 1);
+	ASSERT_COUNTER(synack_retrans, 1);
+}

@@ -190,3 +190,20 @@ SCRIPT(ts_eifel_real_loss_not_counted)
 	ASSERT_COUNTER(ts_reorder, 0);
 	NO_FINAL_CHECK();
 }
+
+/* PAWS in the SYN queue (Linux tcp_check_req): an ACK whose TSval is
+ * older than the SYN's is answered with an ACK and dropped; the entry
+ * stays and the real ACK completes the handshake. */
+SCRIPT(paws_in_syn_queue)
+{
+	LISTEN(7, 5);
+	INJECT("< S 0:0(0) win 8192 <mss 1460,nop,nop,TS val 100 ecr 0>");
+	EXPECT("> S. 0:0(0) ack 1 win 2048 <mss 1460,nop,nop,TS val 0 ecr 100>");
+	INJECT("< . 1:1(0) ack 1 win 8192 <nop,nop,TS val 50 ecr 0>");
+	EXPECT("> . 1:1(0) ack 1 <nop,nop,TS val 0 ecr 100>");
+	ASSERT_COUNTER(paws_estab_rejected, 1);
+	ASSERT_POOLS(.syn_queue = 1, .tcbs = 0);
+	INJECT("< . 1:1(0) ack 1 win 8192 <nop,nop,TS val 101 ecr 0>");
+	ACCEPT();
+	ASSERT_STATE(TCP_ESTABLISHED);
+}

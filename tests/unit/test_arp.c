@@ -379,6 +379,36 @@ static void busy_neighbour_refreshed_by_unicast(void **state)
 	assert_int_equal(arp_find(PEER_IP)->expires, t + 5 + KEEL_ARP_REACHABLE_MS);
 }
 
+/* arp_output's hint (the entry it sent to last) is only a shortcut: once
+ * that entry expired, or was freed and taken by another neighbour, the
+ * next datagram for the old address resolves afresh and never leaves
+ * with the other neighbour's MAC. */
+static void last_neighbour_hint_never_stale(void **state)
+{
+	(void)state;
+	uint8_t other_mac[6] = {0x02, 0, 0, 0, 0x77, 0x77};
+	learn(PEER_IP, peer_mac, 0);
+	assert_int_equal(send_ip(PEER_IP, 1, 10, 1), 0);          /* hint: PEER_IP's entry */
+	arp_flush(&K);
+	learn(IP4(192, 0, 2, 77), other_mac, 2);                  /* takes the freed entry */
+	fake_clear();
+	assert_int_equal(send_ip(PEER_IP, 2, 10, 3), 0);
+	assert_int_equal(NET.n, 1);
+	expect_request(0, bcast_mac, PEER_IP);
+	assert_int_equal(send_ip(IP4(192, 0, 2, 77), 3, 10, 4), 0);
+	assert_int_equal(NET.n, 2);
+	assert_memory_equal(NET.frame[1], other_mac, 6);
+
+	/* Expired while hinted: resolved again, without a tick between. */
+	arp_flush(&K);
+	learn(PEER_IP, peer_mac, 1000);
+	assert_int_equal(send_ip(PEER_IP, 4, 10, 1001), 0);
+	fake_clear();
+	assert_int_equal(send_ip(PEER_IP, 5, 10, 1000 + KEEL_ARP_REACHABLE_MS), 0);
+	assert_int_equal(NET.n, 1);
+	expect_request(0, bcast_mac, PEER_IP);
+}
+
 static void broadcast_needs_no_resolution(void **state)
 {
 	(void)state;
@@ -412,6 +442,7 @@ int main(void)
 		cmocka_unit_test_setup(tick_work_bounded, fake_setup),
 		cmocka_unit_test_setup(busy_neighbour_refreshed_by_unicast, fake_setup),
 		cmocka_unit_test_setup(broadcast_needs_no_resolution, fake_setup),
+		cmocka_unit_test_setup(last_neighbour_hint_never_stale, fake_setup),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

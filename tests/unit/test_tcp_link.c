@@ -40,12 +40,17 @@ struct link {                        /* one direction */
 	struct frame q[LINK_Q];
 	unsigned n;
 	uint32_t sent, dropped, duplicated;
+	uint32_t corrupted, truncated, burst_left;
 };
 
 struct params {
 	unsigned loss_pct, dup_pct;
 	uint32_t delay_ms, jitter_ms;
 	uint16_t mss_clamp;          /* 0: leave SYNs alone */
+	/* fault injection: one byte flipped, the frame cut short, and bursts
+	 * of burst_len lost frames every burst_every IP frames (a damaged
+	 * frame is not also duplicated) */
+	unsigned corrupt_pct, trunc_pct, burst_every, burst_len;
 };
 
 static struct keel A, B;
@@ -108,11 +113,30 @@ static int link_tx(void *ctx, const uint8_t *f, size_t len)
 	l->sent++;
 	int is_ip = len >= 14 && load_be16(f + 12) == 0x0800;
 	/* ARP is carried faithfully; IP gets the impairments */
-	if (is_ip && rnd() % 100u < P.loss_pct) {
+	if (is_ip && P.burst_every && l->sent % P.burst_every == 0)
+		l->burst_left = P.burst_len;
+	if (is_ip && (rnd() % 100u < P.loss_pct || l->burst_left)) {
+		if (l->burst_left)
+			l->burst_left--;
 		l->dropped++;
 		return 0;
 	}
 	uint32_t d = P.delay_ms + (is_ip && P.jitter_ms ? rnd() % (P.jitter_ms + 1u) : 0u);
+	if (is_ip && (P.corrupt_pct || P.trunc_pct)) {
+		static uint8_t bad[KEEL_FRAME_MAX];
+		size_t n = len;
+		memcpy(bad, f, len);
+		if (rnd() % 100u < P.corrupt_pct) {
+			bad[14 + rnd() % (len - 14)] ^= (uint8_t)(1u + rnd() % 255u);   /* never a no-op */
+			l->corrupted++;
+		}
+		if (len > 15 && rnd() % 100u < P.trunc_pct) {
+			n = 14 + rnd() % (len - 14);
+			l->truncated++;
+		}
+		enqueue(l, bad, n, d);
+		return 0;
+	}
 	enqueue(l, f, len, d);
 	if (is_ip && rnd() % 100u < P.dup_pct) {
 		l->duplicated++;
@@ -309,6 +333,23 @@ static void test_loss5_mss536(void **state)
 	run(&p, "loss5_mss536");
 }
 
+/* Fault injection: frames corrupted (one byte anywhere after the Ethernet
+ * header), cut short, and lost in bursts of 8, besides 2 % loss.  The
+ * checksums must catch every damaged frame: the data arrives intact (app()
+ * checks every byte) and both connections close cleanly; the faults really
+ * happened (counted on the link and by the stacks). */
+static void test_faults(void **state)
+{
+	(void)state;
+	struct params p = {.loss_pct = 2, .dup_pct = 0, .delay_ms = 5, .jitter_ms = 4, .corrupt_pct = 3,
+			   .trunc_pct = 3, .burst_every = 400, .burst_len = 8};
+	run(&p, "faults");
+	assert_true(to_a.corrupted + to_b.corrupted > 20);
+	assert_true(to_a.truncated + to_b.truncated > 20);
+	const struct tcp_mib *ma = tcp_get_mib(&A), *mb = tcp_get_mib(&B);
+	assert_true(ma->in_csum_errors + mb->in_csum_errors > 0);
+}
+
 static void test_loss20_mss536(void **state)
 {
 	(void)state;
@@ -325,6 +366,7 @@ int main(void)
 		cmocka_unit_test(test_loss20),
 		cmocka_unit_test(test_loss5_mss536),
 		cmocka_unit_test(test_loss20_mss536),
+		cmocka_unit_test(test_faults),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

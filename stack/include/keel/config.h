@@ -192,7 +192,7 @@ _Static_assert(KEEL_TCP_SNDBUF >= 536 && KEEL_TCP_RCVBUF >= 536, "TCP buffers to
 _Static_assert(KEEL_TCP_BUF_MIN >= KEEL_CHUNK_SIZE && KEEL_TCP_BUF_MIN <= KEEL_TCP_SNDBUF &&
 	       KEEL_TCP_BUF_MIN <= KEEL_TCP_RCVBUF, "tcp_rmem/tcp_wmem min: a chunk .. default");
 _Static_assert(KEEL_TCP_SNDBUF <= KEEL_TCP_BUF_MAX && KEEL_TCP_RCVBUF <= KEEL_TCP_BUF_MAX &&
-	       KEEL_TCP_BUF_MAX <= 65535, "tcp_rmem/tcp_wmem: default <= max <= 65535 (no window scaling)");
+	       KEEL_TCP_BUF_MAX <= 65535, "tcp_rmem/tcp_wmem: default <= max <= 65535 (keel's own window is not scaled)");
 _Static_assert(KEEL_CHUNK_SIZE >= 64 && (KEEL_CHUNK_SIZE & (KEEL_CHUNK_SIZE - 1)) == 0,
 	       "chunk size: a power of two, at least 64");
 _Static_assert(KEEL_CHUNK_ARENA % KEEL_CHUNK_SIZE == 0, "the arena is whole chunks");
