@@ -141,9 +141,11 @@ $(HOST_BUILD)/tcp/tcp_scripts: $(TCP_TEST_OBJS) $(LIBKEEL)
 	$(HOST_CC) $(HOST_SAN) $^ -o $@
 
 # The tree's shape: firmware/ includes only the public API, and the TCP
-# objects form no dependency cycle beyond the recorded baseline.
+# objects form no dependency cycle (the baseline is empty); the cycle
+# check is itself checked on objects that do form one.
 test-structure: $(LIBKEEL)
 	@scripts/check-includes.sh
+	@$(PY) scripts/test-check-tcp-cycles.py $(HOST_CC) nm
 	@$(PY) scripts/check-tcp-cycles.py nm $(HOST_OBJ)/stack
 
 test-unit: deps-test $(UNIT_TESTS)

@@ -9,7 +9,7 @@ static struct tcp_tcb *conn_or_err(struct keel *k, int h, int *err)
 {
 	struct tcp_tcb *t = tcb_from_handle(k, h);
 	if (!t)
-		*err = listen_from_handle(k, h) ? KEEL_EINVAL : KEEL_EBADF;
+		*err = tcp_handle_err(k, h);
 	return t;
 }
 
@@ -66,30 +66,21 @@ int keel_tcp_connect(struct keel *k, uint32_t dst, uint16_t dport, uint16_t spor
 	} else if (tuple_in_use(k, dst, dport, sport, &reuse)) {
 		return KEEL_EADDRINUSE;
 	}
-	struct tcp_tcb *t = tcb_alloc(k);
+	struct tcp_tuple tu = { .laddr = k->ifc.addr, .raddr = dst, .lport = sport, .rport = dport };
+	/* Under tcp_tw_reuse, beyond the old incarnation's sequence space. */
+	uint32_t iss = reuse ? tw_next_isn(reuse)
+			     : tcp_isn_next(&k->tcp.isn_clock, k->tcp.isn_key, tu.laddr, sport, dst, dport, k->now_ms);
+	struct tcp_tcb *t = tcb_new_active(k, &tu, iss);
 	if (!t)
 		return KEEL_ENOMEM;
-	t->laddr = k->ifc.addr;
-	t->raddr = dst;
-	t->lport = sport;
-	t->rport = dport;
-	tcb_hash_insert(k, t);
 	if (reuse) {
-		/* The old incarnation's TIME_WAIT goes (TWRecycled, as Linux
-		 * counts tcp_tw_reuse); start beyond its sequence space. */
-		t->iss = tw_next_isn(reuse);
 		/* PAWS from the first segment: the old TS.Recent carries over
-		 * (Linux tcp_twsk_unique). */
+		 * (Linux tcp_twsk_unique); then the old TIME_WAIT goes
+		 * (TWRecycled, as Linux counts tcp_tw_reuse). */
 		t->opt.ts_recent = reuse->ts_recent;
 		t->opt.ts_recent_ms = k->now_ms ? k->now_ms : 1u;   /* nonzero: inherited */
 		tw_recycle(k, reuse);
-	} else {
-		t->iss = tcp_isn_next(&k->tcp.isn_clock, k->tcp.isn_key, t->laddr, sport, dst, dport, k->now_ms);
 	}
-	t->snd_una = t->iss;
-	t->snd_nxt = t->iss + 1;
-	t->rcv_adv = tcb_rcv_wnd(k, t);
-	t->state = TCP_SYN_SENT;
 	k->tcp.mib.active_opens++;
 	tcp_send_syn(k, t);
 	tcp_rtx_arm(k, t);
@@ -157,7 +148,7 @@ int keel_tcp_recv(struct keel *k, int s, void *buf, size_t cap)
 	if (t->rcvq.len > 0 && cap > 0) {
 		uint32_t n = cap < t->rcvq.len ? (uint32_t)cap : t->rcvq.len;
 		n = chunkq_get(&t->rcvq, &k->tcp.chunks, buf, n);
-		tcp_rcv_window_update(k, t);       /* growth, then SWS avoidance (tcp_rcv.c) */
+		tcp_window_update(k, t);       /* growth, then SWS avoidance (tcp_rcv.c) */
 		return (int)n;
 	}
 	if (cap == 0)

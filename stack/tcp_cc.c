@@ -8,7 +8,10 @@
  * ten segments would not fit a default (tcp_wmem) send buffer anyway.
  * cwnd stops growing at the send buffer size: the flight can never exceed
  * the send queue, and a window that was never used says nothing about the path
- * (RFC 7661's "not cwnd-limited"). */
+ * (RFC 7661's "not cwnd-limited").
+ * Congestion control never sends: it changes the TCB's windows and says
+ * when the head segment or a SACK hole is due again (enum cc_verdict),
+ * and the output path (tcp_cc_act) sends it. */
 #include "tcp_internal.h"
 
 static uint32_t iw(uint32_t mss)
@@ -17,21 +20,13 @@ static uint32_t iw(uint32_t mss)
 	return w < 4u * mss ? w : 4u * mss;
 }
 
-/* Called wherever a TCB may be first seen by the data path (the SYN queue
- * makes TCBs without it); idempotent. */
-void tcb_dp_init(struct keel *k, struct tcp_tcb *t)
+/* A new connection's congestion state (RFC 5681 §3.1, RFC 6582 §3.2),
+ * set by the TCB constructor (tcp_tcb.c). */
+void cc_init(struct tcp_tcb *t)
 {
-	if (t->dflags & TCB_D_INIT)
-		return;
-	t->dflags |= TCB_D_INIT;
-	t->snd_max = t->snd_nxt;
-	t->snd_sml = t->snd_una;
-	t->max_sndwnd = t->snd_wnd;
-	t->rcv_wup = t->rcv_nxt;
 	t->cwnd = iw(t->snd_mss);
 	t->ssthresh = 0x7fffffffu;            /* "arbitrarily high", RFC 5681 §3.1 */
 	t->recover = t->iss;                  /* RFC 6582 §3.2 step 1 */
-	t->last_ack_rx = k->now_ms;
 }
 
 /* SYN_SENT -> synchronized: the peer's MSS is known now. */
@@ -83,14 +78,11 @@ static uint32_t half_flight(const struct tcp_tcb *t)
 	return f > 2u * t->snd_mss ? f : 2u * t->snd_mss;
 }
 
-/* One SACK hole retransmitted (tcp_sack.c finds it); 0 when none. */
-static int retransmit_hole(struct keel *k, struct tcp_tcb *t)
+/* A SACK hole to retransmit (tcp_sack.c finds it)? */
+static int sack_hole(const struct tcp_tcb *t)
 {
 	uint32_t off, len;
-	if (!sack_next_hole(t, &off, &len))
-		return 0;
-	tcp_retransmit_at(k, t, off, len);
-	return 1;
+	return (t->opt.on & TCP_OPTF_SACKOK) && sack_next_hole(t, &off, &len);
 }
 
 /* Duplicate ACKs that start fast retransmit: 3 (RFC 5681), or with
@@ -118,7 +110,7 @@ uint32_t cc_limited_transmit(const struct tcp_tcb *t)
 }
 
 /* A new cumulative ACK (SND.UNA already advanced by acked bytes). */
-void cc_on_ack(struct keel *k, struct tcp_tcb *t, uint32_t ack, uint32_t acked)
+enum cc_verdict cc_on_ack(struct tcp_tcb *t, uint32_t ack, uint32_t acked)
 {
 	uint32_t mss = t->snd_mss;
 	if (t->dflags & TCB_D_RECOVERY) {
@@ -130,28 +122,33 @@ void cc_on_ack(struct keel *k, struct tcp_tcb *t, uint32_t ack, uint32_t acked)
 			t->dflags &= (uint8_t)~TCB_D_RECOVERY;
 			t->dupacks = 0;
 			t->bytes_acked = 0;
-			return;
+			return CC_NONE;
 		}
 		/* Partial ACK (step 4): retransmit the first unacknowledged
 		 * segment -- with SACK, the next hole the peer reports (RFC
-		 * 6675 §5 step (C)), none if all are resent -- deflate by the
-		 * amount acked, add back one SMSS if at least one SMSS was
-		 * acked. */
-		/* (With SACK and no hole shown -- the lost segment is the last
-		 * one out, nothing above it to SACK -- the head as NewReno,
-		 * unless it went already in this recovery.) */
-		if (!((t->opt.on & TCP_OPTF_SACKOK) && (retransmit_hole(k, t) || t->sb.high_rxt > 0)))
-			tcp_retransmit_head(k, t);
+		 * 6675 §5 step (C)), none if all are resent -- by the caller's
+		 * output path; deflate by the amount acked, add back one SMSS
+		 * if at least one SMSS was acked.  (With SACK and no hole
+		 * shown -- the lost segment is the last one out, nothing above
+		 * it to SACK -- the head as NewReno, unless it went already in
+		 * this recovery.) */
+		enum cc_verdict v = CC_RETRANSMIT_HEAD;
+		if (t->opt.on & TCP_OPTF_SACKOK) {
+			if (sack_hole(t))
+				v = CC_RETRANSMIT_HOLE;
+			else if (t->sb.high_rxt > 0)
+				v = CC_NONE;
+		}
 		t->cwnd = acked < t->cwnd ? t->cwnd - acked : 0u;
 		if (acked >= mss)
 			t->cwnd += mss;
 		if (t->cwnd < mss)
 			t->cwnd = mss;
-		return;
+		return v;
 	}
 	t->dupacks = 0;
 	if (t->cwnd >= t->snd_budget)
-		return;                               /* not cwnd-limited: no growth */
+		return CC_NONE;                       /* not cwnd-limited: no growth */
 	if (t->cwnd < t->ssthresh) {
 		t->cwnd += acked < mss ? acked : mss; /* slow start, RFC 5681 (2) */
 	} else {
@@ -161,32 +158,33 @@ void cc_on_ack(struct keel *k, struct tcp_tcb *t, uint32_t ack, uint32_t acked)
 			t->cwnd += mss;
 		}
 	}
+	return CC_NONE;
 }
 
 /* A duplicate ACK in RFC 5681 §2's sense (the caller checked all five
  * conditions).  The third one starts fast retransmit unless it is a
  * leftover of an earlier loss episode (RFC 6582 §3.2 step 2). */
-void cc_on_dupack(struct keel *k, struct tcp_tcb *t)
+enum cc_verdict cc_on_dupack(struct keel *k, struct tcp_tcb *t)
 {
 	uint32_t mss = t->snd_mss;
 	if (t->dflags & TCB_D_RECOVERY) {
 		/* With SACK a segment that left the network is replaced by
 		 * the next hole when there is one (RFC 6675 §5 step (C));
 		 * else (and always without SACK) the window inflates. */
-		if (!((t->opt.on & TCP_OPTF_SACKOK) && retransmit_hole(k, t)))
-			t->cwnd += mss;
-		return;
+		if (sack_hole(t))
+			return CC_RETRANSMIT_HOLE;
+		t->cwnd += mss;
+		return CC_NONE;
 	}
 	if (t->dupacks < 255)
 		t->dupacks++;
 	if (t->dupacks != dupthresh(t) || !seq_gt(t->snd_una, t->recover))
-		return;
+		return CC_NONE;
 	t->ssthresh = half_flight(t);
 	t->recover = t->snd_max;
 	t->dflags |= TCB_D_RECOVERY;
 	t->dflags &= (uint8_t)~TCB_D_RTT_ON;      /* Karn */
 	t->sb.high_rxt = 0;                       /* RFC 6675 §5: HighRxt = HighACK */
-	tcp_retransmit_head(k, t);
 	k->tcp.mib.fast_retrans++;
 	if (t->opt.on & TCP_OPTF_SACKOK)
 		k->tcp.mib.sack_recovery++;
@@ -196,6 +194,7 @@ void cc_on_dupack(struct keel *k, struct tcp_tcb *t)
 	}
 	t->cwnd = t->ssthresh + 3u * mss;
 	t->bytes_acked = 0;
+	return CC_RETRANSMIT_HEAD;                /* fast retransmit, by the output path */
 }
 
 /* Retransmission timeout on data: loss window, go-back-N from SND.UNA. */

@@ -5,17 +5,6 @@
 #include <string.h>
 #include "tcp_internal.h"
 
-static uint16_t clamp_mss(uint16_t peer)
-{
-	if (peer == 0)
-		peer = TCP_MSS_DEFAULT;          /* no option: 536, RFC 9293 §3.7.1 */
-	if (peer > TCP_MSS_OURS)
-		peer = TCP_MSS_OURS;
-	if (peer < TCP_MSS_MIN)
-		peer = TCP_MSS_MIN;
-	return peer;
-}
-
 /* Anything from the peer restarts the keepalive idle time (RFC 1122
  * §4.2.3.6) and answers outstanding probes. */
 static void keepalive_heard(struct keel *k, struct tcp_tcb *t)
@@ -216,7 +205,7 @@ static void syn_sent_input(struct keel *k, struct tcp_tcb *t, const struct tcp_s
 		return;                                   /* an old incarnation's duplicate */
 	t->irs = s->seq;
 	t->rcv_nxt = s->seq + 1;
-	t->snd_mss = clamp_mss(s->mss);
+	t->snd_mss = tcp_clamp_mss(s->mss);
 	optneg_syn_sent(k, t, s);
 	if (ack_ok) {
 		if ((t->dflags & TCB_D_RTT_ON) && t->retries == 0)
@@ -349,10 +338,10 @@ static void sync_input(struct keel *k, struct tcp_tcb *t, const struct tcp_seg *
 		}
 		ack_advance(k, t, s->ack);
 		window_update(t, s);
-		cc_on_ack(k, t, s->ack, acked);
+		tcp_cc_act(k, t, cc_on_ack(t, s->ack, acked));
 	} else if (seq_ge(s->ack, t->snd_una)) {
 		if (is_dupack(t, s))
-			cc_on_dupack(k, t);
+			tcp_cc_act(k, t, cc_on_dupack(k, t));
 		window_update(t, s);
 	}
 
@@ -422,14 +411,9 @@ static void sync_input(struct keel *k, struct tcp_tcb *t, const struct tcp_seg *
 
 void fsm_input(struct keel *k, struct tcp_tcb *t, const struct tcp_seg *s)
 {
-	tcb_dp_init(k, t);
 	if (t->state == TCP_SYN_SENT)
 		syn_sent_input(k, t, s);
 	else
 		sync_input(k, t, s);
 }
 
-uint16_t tcp_clamp_mss(uint16_t peer)
-{
-	return clamp_mss(peer);
-}

@@ -1,6 +1,79 @@
 /* tcp_input: validate, then demultiplex in Linux's order: TCB, TIME_WAIT,
- * SYN queue, listener, and a RST for a port nobody owns. */
+ * SYN queue, listener, and a RST for a port nobody owns.  TIME_WAIT, the
+ * SYN queue and the listener return verdicts (enum tcp_verdict) and this
+ * file acts on them, so none of them calls another or the state machine. */
 #include "tcp_internal.h"
+
+/* TIME_WAIT's verdict (Linux tcp_v4_rcv's do_time_wait): a new SYN goes
+ * to the port's listener, which takes the 4-tuple over; with nobody
+ * listening it is answered like any other segment, with the ACK. */
+static void timewait_act(struct keel *k, struct tcp_tw_entry *w, const struct tcp_seg *s)
+{
+	uint32_t isn = 0;
+	switch (tw_input(k, w, s, &isn)) {
+	case TCP_V_SYN: {
+		struct tcp_listener *l = listen_lookup(k, s->dport);
+		if (l) {
+			tw_recycle(k, w);
+			listen_syn(k, l, s, isn);
+			return;
+		}
+		tw_send_ack(k, w, s);
+		return;
+	}
+	case TCP_V_ACK:
+		tw_send_ack(k, w, s);
+		return;
+	default:
+		return;
+	}
+}
+
+/* The SYN queue's verdict (Linux tcp_v4_rcv around tcp_check_req): on
+ * the final ACK the listener makes the connection and the state machine
+ * takes any data or FIN the ACK carries. */
+static void synq_act(struct keel *k, struct tcp_synq_entry *e, const struct tcp_seg *s)
+{
+	switch (synq_input(k, e, s)) {
+	case TCP_V_SYNACK:
+		synq_send_synack(k, e);
+		return;
+	case TCP_V_ACK:
+		synq_send_ack(k, e);
+		return;
+	case TCP_V_RST:
+		tcp_send_rst_reply(k, s);
+		return;
+	case TCP_V_CHILD:
+		break;
+	default:
+		return;
+	}
+	struct tcp_listener *l = listen_lookup(k, e->lport);
+	struct tcp_tcb *t = l ? listen_child(k, l, e, s) : NULL;
+	if (!t) {
+		if (synq_overflow(k, e) == TCP_V_RST)
+			tcp_send_rst_reply(k, s);
+		return;
+	}
+	synq_handoff(k, e, t);
+	fsm_input(k, t, s);
+}
+
+static void listen_act(struct keel *k, struct tcp_listener *l, const struct tcp_seg *s)
+{
+	struct tcp_tcb *child;
+	switch (listen_input(k, l, s, &child)) {
+	case TCP_V_RST:
+		tcp_send_rst_reply(k, s);
+		return;
+	case TCP_V_CHILD:
+		fsm_input(k, child, s);
+		return;
+	default:
+		return;
+	}
+}
 
 void tcp_input(struct keel *k, const struct ipv4_packet *ip)
 {
@@ -33,17 +106,17 @@ void tcp_input(struct keel *k, const struct ipv4_packet *ip)
 	}
 	struct tcp_tw_entry *w = tw_lookup(k, s.saddr, s.sport, s.dport);
 	if (w) {
-		tw_input(k, w, &s);
+		timewait_act(k, w, &s);
 		return;
 	}
 	struct tcp_synq_entry *e = synq_lookup(k, s.saddr, s.sport, s.dport);
 	if (e) {
-		synq_input(k, e, &s);
+		synq_act(k, e, &s);
 		return;
 	}
 	struct tcp_listener *l = listen_lookup(k, s.dport);
 	if (l) {
-		listen_input(k, l, &s);
+		listen_act(k, l, &s);
 		return;
 	}
 	/* CLOSED (RFC 9293 §3.10.7.1): RST unless the segment is one. */

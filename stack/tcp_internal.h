@@ -2,6 +2,7 @@
 #ifndef KEEL_TCP_INTERNAL_H
 #define KEEL_TCP_INTERNAL_H
 #include <stdint.h>
+#include <string.h>
 #include "keel.h"
 #include "tcp_wire.h"
 
@@ -42,23 +43,62 @@ static inline int tcp_handle_make(unsigned slot, uint32_t gen)
 static inline unsigned tcp_handle_slot(int h) { return (unsigned)h & TCP_H_IDX_MASK; }
 static inline uint32_t tcp_handle_gen(int h) { return (uint32_t)h >> TCP_H_IDX_BITS; }
 
+/* What an input module that does not own a TCB (TIME_WAIT, the SYN queue,
+ * the listener) asks of its caller, tcp_input, which acts -- as Linux's
+ * tcp_timewait_state_process and tcp_check_req return what to do. */
+enum tcp_verdict {
+	TCP_V_NONE,     /* nothing to send: dropped, absorbed, or done */
+	TCP_V_ACK,      /* an ACK from the entry's own state */
+	TCP_V_RST,      /* a reset in reply to the segment (tcp_send_rst_reply) */
+	TCP_V_SYN,      /* a new SYN for the port's listener, with a given ISN */
+	TCP_V_SYNACK,   /* the SYN-ACK again */
+	TCP_V_CHILD,    /* handshake complete: make the connection */
+};
+
+/* The connection a received segment names, seen from our side. */
+static inline struct tcp_tuple tcp_seg_tuple(const struct tcp_seg *s)
+{
+	struct tcp_tuple tu = { .laddr = s->daddr, .raddr = s->saddr, .lport = s->dport, .rport = s->sport };
+	return tu;
+}
+
+/* A segment to send on the connection tu: every other field zero. */
+static inline void tcp_out_init(struct tcp_out *o, const struct tcp_tuple *tu)
+{
+	memset(o, 0, sizeof(*o));
+	o->saddr = tu->laddr;
+	o->daddr = tu->raddr;
+	o->sport = tu->lport;
+	o->dport = tu->rport;
+}
+
+/* What congestion control asks, on an ACK, of the output path (tcp_cc_act): nothing, one segment
+ * at SND.UNA (fast retransmit, NewReno's partial ACK), or the next SACK
+ * hole (RFC 6675 §5 step (C)). */
+enum cc_verdict { CC_NONE, CC_RETRANSMIT_HEAD, CC_RETRANSMIT_HOLE };
+
 /* tcp_emit.c: the segment's payload goes at tcp_out_payload(k) first;
  * tcp_emit writes the header, counts OutSegs/OutRsts, hands it to IP. */
 uint8_t *tcp_out_payload(struct keel *k);
 int tcp_emit(struct keel *k, const struct tcp_out *o, size_t len);
 
-/* tcp_tcb.c: pool, handles, lookup, state changes */
-struct tcp_tcb *tcb_alloc(struct keel *k);
+/* tcp_tcb.c: pool, constructors, handles, lookup, state changes.
+ * The constructors are the only way a TCB is made: active open, SYN_SENT;
+ * passive open from a completed handshake, ESTABLISHED.  NULL: pool empty.
+ * tcb_free: the TCB must be out of any accept queue (acceptq_unlink) first. */
+struct tcp_tcb *tcb_new_active(struct keel *k, const struct tcp_tuple *tu, uint32_t iss);
+struct tcp_tcb *tcb_new_passive(struct keel *k, const struct tcp_synq_entry *req, const struct tcp_seg *s,
+				uint16_t rcv_adv);
 void tcb_free(struct keel *k, struct tcp_tcb *t);
 struct tcp_tcb *tcb_from_handle(struct keel *k, int h);
 int tcb_handle(struct keel *k, const struct tcp_tcb *t);
+/* A handle of the wrong kind: KEEL_EINVAL; no live handle: KEEL_EBADF. */
+int tcp_handle_err(struct keel *k, int h);
 struct tcp_tcb *tcb_lookup(struct keel *k, uint32_t raddr, uint16_t rport, uint16_t lport);
 /* Into the 4-tuple hash once the tuple is set; out when CLOSED or freed. */
 void tcb_hash_insert(struct keel *k, struct tcp_tcb *t);
 void tcb_pools_init(struct keel *k);
 void tcb_set_state(struct keel *k, struct tcp_tcb *t, uint8_t state);
-/* The connection is over: record err for the app, or free it if orphaned. */
-void tcb_done(struct keel *k, struct tcp_tcb *t, int err);
 uint16_t tcb_rcv_wnd(const struct keel *k, const struct tcp_tcb *t);
 /* A state where the peer holds the connection too, so an abort sends RST
  * (Linux tcp_need_reset). */
@@ -66,22 +106,39 @@ int tcb_need_reset(const struct tcp_tcb *t);
 void pool_take(struct keel *k, enum tcp_pool p);
 void pool_give(struct keel *k, enum tcp_pool p);
 
+/* tcp_done.c: the connection is over: record err for the app, or free it
+ * if nobody will read it (orphaned, or never accepted). */
+void tcb_done(struct keel *k, struct tcp_tcb *t, int err);
+
 /* tcp_ready.c: t may have events for the application */
 void ready_init(struct keel *k);
 void tcb_mark_ready(struct keel *k, const struct tcp_tcb *t);
 
-/* tcp_listen.c */
+/* tcp_listen_table.c: listeners by port and by handle */
 struct tcp_listener *listen_lookup(struct keel *k, uint16_t port);
 void listen_pool_init(struct keel *k);
 int listen_index(struct keel *k, const struct tcp_listener *l);
+void listen_hash(struct keel *k, struct tcp_listener *l);
+void listen_unhash(struct keel *k, struct tcp_listener *l);
+struct tcp_listener *listen_from_handle(struct keel *k, int h);
+
+/* tcp_listen.c */
 int acceptq_full(const struct tcp_listener *l);
 void acceptq_push(struct keel *k, struct tcp_listener *l, struct tcp_tcb *t);
 void acceptq_unlink(struct keel *k, struct tcp_tcb *t);
-void listen_input(struct keel *k, struct tcp_listener *l, const struct tcp_seg *s);
+/* TCP_V_NONE, TCP_V_RST (tcp_send_rst_reply) or TCP_V_CHILD (*child: a
+ * connection from a SYN cookie, for fsm_input). */
+enum tcp_verdict listen_input(struct keel *k, struct tcp_listener *l, const struct tcp_seg *s,
+			      struct tcp_tcb **child);
+/* The TCB for a completed handshake described by e (a SYN-queue entry or
+ * one rebuilt from a cookie), queued for accept; NULL (counted) when the
+ * accept queue is full or no TCB is free.  The caller then hands the ACK
+ * to fsm_input for any data or FIN it carries. */
+struct tcp_tcb *listen_child(struct keel *k, struct tcp_listener *l, const struct tcp_synq_entry *e,
+			     const struct tcp_seg *s);
 /* SYN admission; tw_isn != 0: the SYN took over a TIME_WAIT 4-tuple and
  * the new connection's ISN is fixed (no cookie then, as Linux). */
 void listen_syn(struct keel *k, struct tcp_listener *l, const struct tcp_seg *s, uint32_t tw_isn);
-struct tcp_listener *listen_from_handle(struct keel *k, int h);
 void listen_close(struct keel *k, struct tcp_listener *l);
 
 /* tcp_synq.c */
@@ -89,20 +146,24 @@ struct tcp_synq_entry *synq_lookup(struct keel *k, uint32_t raddr, uint16_t rpor
 struct tcp_synq_entry *synq_alloc(struct keel *k, struct tcp_listener *l, const struct tcp_seg *s);
 void synq_free(struct keel *k, struct tcp_synq_entry *e);
 void synq_send_synack(struct keel *k, const struct tcp_synq_entry *e);
-void synq_input(struct keel *k, struct tcp_synq_entry *e, const struct tcp_seg *s);
-/* The TCB for a completed handshake described by e (a SYN-queue entry or
- * one rebuilt from a cookie), queued for accept; NULL (counted) when the
- * accept queue is full or no TCB is free.  The caller then hands the ACK
- * to fsm_input for any data or FIN it carries. */
-struct tcp_tcb *synq_child(struct keel *k, struct tcp_listener *l, const struct tcp_synq_entry *e,
-			   const struct tcp_seg *s);
+void synq_send_ack(struct keel *k, const struct tcp_synq_entry *e);
+/* The window a half-open connection offers. */
+uint16_t synq_rcv_wnd(const struct keel *k);
+/* Linux tcp_check_req: TCP_V_NONE, TCP_V_ACK (synq_send_ack), TCP_V_RST
+ * (tcp_send_rst_reply), TCP_V_SYNACK (synq_send_synack) or TCP_V_CHILD
+ * (listen_child, then synq_handoff, or synq_overflow when it failed). */
+enum tcp_verdict synq_input(struct keel *k, struct tcp_synq_entry *e, const struct tcp_seg *s);
+void synq_handoff(struct keel *k, struct tcp_synq_entry *e, struct tcp_tcb *t);
+enum tcp_verdict synq_overflow(struct keel *k, struct tcp_synq_entry *e);
 void synq_drop_listener(struct keel *k, const struct tcp_listener *l);
 void synq_pool_init(struct keel *k);
 
 /* tcp_timewait.c */
 void tw_enter(struct keel *k, const struct tcp_tcb *t);
 struct tcp_tw_entry *tw_lookup(struct keel *k, uint32_t raddr, uint16_t rport, uint16_t lport);
-void tw_input(struct keel *k, struct tcp_tw_entry *w, const struct tcp_seg *s);
+/* TCP_V_NONE, TCP_V_ACK (tw_send_ack) or TCP_V_SYN (*isn set). */
+enum tcp_verdict tw_input(struct keel *k, struct tcp_tw_entry *w, const struct tcp_seg *s, uint32_t *isn);
+void tw_send_ack(struct keel *k, const struct tcp_tw_entry *w, const struct tcp_seg *s);
 void tw_tick(struct keel *k);
 int tw_next_deadline(struct keel *k, uint32_t *when_ms);
 void tw_pool_init(struct keel *k);
@@ -115,8 +176,6 @@ unsigned tw_flush(struct keel *k);
 
 /* tcp_fsm.c: every state that has a TCB */
 void fsm_input(struct keel *k, struct tcp_tcb *t, const struct tcp_seg *s);
-/* Peer MSS option (0 = absent) -> the MSS we send with. */
-uint16_t tcp_clamp_mss(uint16_t peer);
 
 /* tcp_output.c */
 void tcp_output(struct keel *k, struct tcp_tcb *t);
@@ -131,8 +190,13 @@ void tcp_persist_fire(struct keel *k, struct tcp_tcb *t);
 /* The persist timer's current interval: the RTO backed off, capped at TCP_RTO_MAX. */
 uint32_t tcp_persist_interval(const struct tcp_tcb *t);
 void tcp_send_keepalive(struct keel *k, struct tcp_tcb *t);
+/* After the application read: buffer growth, then the window update if
+ * one is owed (rcv_read). */
+void tcp_window_update(struct keel *k, struct tcp_tcb *t);
 /* Retransmit one segment at SND.UNA (fast retransmit, NewReno partial ACK). */
 void tcp_retransmit_head(struct keel *k, struct tcp_tcb *t);
+/* Does what congestion control asked (enum cc_verdict). */
+void tcp_cc_act(struct keel *k, struct tcp_tcb *t, enum cc_verdict v);
 /* Retransmit one segment of at most len bytes at SND.UNA + off (a SACK
  * hole, a tail-loss probe); HighRxt follows. */
 void tcp_retransmit_at(struct keel *k, struct tcp_tcb *t, uint32_t off, uint32_t len);
@@ -141,12 +205,12 @@ void tcp_tlp_fire(struct keel *k, struct tcp_tcb *t);
 
 /* tcp_cc.c: RTT estimation and RTO (RFC 6298), congestion control
  * (RFC 5681 slow start / congestion avoidance, RFC 6582 NewReno) */
-void tcb_dp_init(struct keel *k, struct tcp_tcb *t);
+void cc_init(struct tcp_tcb *t);
 void cc_established(struct tcp_tcb *t);
 void cc_rtt_sample(struct tcp_tcb *t, uint32_t rtt_ms);
 uint32_t cc_rto_base(const struct tcp_tcb *t);
-void cc_on_ack(struct keel *k, struct tcp_tcb *t, uint32_t ack, uint32_t acked_bytes);
-void cc_on_dupack(struct keel *k, struct tcp_tcb *t);
+enum cc_verdict cc_on_ack(struct tcp_tcb *t, uint32_t ack, uint32_t acked_bytes);
+enum cc_verdict cc_on_dupack(struct keel *k, struct tcp_tcb *t);
 void cc_on_rto(struct keel *k, struct tcp_tcb *t);
 uint32_t cc_limited_transmit(const struct tcp_tcb *t);
 static inline uint32_t tcb_flight(const struct tcp_tcb *t) { return t->snd_nxt - t->snd_una; }
@@ -161,7 +225,8 @@ uint16_t rcv_wnd_select(const struct keel *k, struct tcp_tcb *t);
 void rcv_fin_ooo(struct tcp_tcb *t, uint32_t fin);
 int rcv_fin_due(const struct tcp_tcb *t);
 int tcp_rcv_window_update_due(const struct keel *k, const struct tcp_tcb *t);
-void tcp_rcv_window_update(struct keel *k, struct tcp_tcb *t);
+/* After the application read: buffer growth; 1 when a window update is owed. */
+int rcv_read(struct keel *k, struct tcp_tcb *t);
 
 /* tcp_mem.c: the shared chunk pool's admission and buffer growth */
 void mem_update(struct keel *k);

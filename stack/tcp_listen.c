@@ -1,52 +1,9 @@
 /* Listeners: the LISTEN state (RFC 9293 §3.10.7.2), SYN admission (Linux
- * tcp_conn_request: one place decides), and the accept queue. */
+ * tcp_conn_request: one place decides), and the accept queue, which only
+ * this file changes.  Finding a listener is tcp_listen_table.c. */
 #include <string.h>
 #include "tcp_internal.h"
 #include "isn.h"
-
-/* Listeners by port: a small chained hash (the port is chosen by us, so
- * no key is needed); links are index + 1, 0 ends. */
-static uint8_t *listen_bucket(struct keel *k, uint16_t port)
-{
-	return &k->tcp.listen_head[(port ^ (port >> 7)) & (TCP_LISTEN_BUCKETS - 1u)];
-}
-
-void listen_pool_init(struct keel *k)
-{
-	for (unsigned i = 0; i < KEEL_TCP_MAX_LISTEN; i++)
-		k->tcp.listeners[i].gen = 1;
-}
-
-struct tcp_listener *listen_lookup(struct keel *k, uint16_t port)
-{
-	unsigned i = *listen_bucket(k, port);
-	for (unsigned n = 0; n < KEEL_TCP_MAX_LISTEN && i != 0; n++) {
-		struct tcp_listener *l = &k->tcp.listeners[i - 1];
-		if (l->used && l->port == port)
-			return l;
-		i = l->hnext;
-	}
-	return NULL;
-}
-
-static void listen_unhash(struct keel *k, struct tcp_listener *l)
-{
-	uint8_t self = (uint8_t)(listen_index(k, l) + 1);
-	uint8_t *link = listen_bucket(k, l->port);
-	for (unsigned n = 0; n < KEEL_TCP_MAX_LISTEN && *link != 0; n++) {
-		if (*link == self) {
-			*link = l->hnext;
-			break;
-		}
-		link = &k->tcp.listeners[*link - 1].hnext;
-	}
-	l->hnext = 0;
-}
-
-int listen_index(struct keel *k, const struct tcp_listener *l)
-{
-	return (int)(l - k->tcp.listeners);
-}
 
 /* Linux sk_acceptq_is_full(): queued > backlog, so backlog + 1
  * connections fit (listen(fd, 0) still takes one). */
@@ -98,6 +55,28 @@ void acceptq_unlink(struct keel *k, struct tcp_tcb *t)
 	t->next = TCP_NONE;
 }
 
+/* The TCB for a completed handshake described by e (a SYN-queue entry or
+ * one rebuilt from a cookie), queued for accept; NULL (counted) when the
+ * accept queue is full or no TCB is free.  The caller then hands the ACK
+ * to fsm_input for any data or FIN it carries. */
+struct tcp_tcb *listen_child(struct keel *k, struct tcp_listener *l, const struct tcp_synq_entry *e,
+			     const struct tcp_seg *s)
+{
+	if (acceptq_full(l)) {
+		k->tcp.mib.listen_overflows++;
+		k->tcp.mib.listen_drops++;
+		return NULL;
+	}
+	struct tcp_tcb *t = tcb_new_passive(k, e, s, synq_rcv_wnd(k));
+	if (!t) {
+		k->tcp.mib.listen_drops++;          /* Linux: syn_recv_sock failed */
+		return NULL;
+	}
+	k->tcp.mib.passive_opens++;
+	acceptq_push(k, l, t);
+	return t;
+}
+
 /* The SYN-ACK for a SYN answered with a cookie (Linux cookie_v4_init_sequence):
  * no state is kept beyond the listener's "cookies sent recently" stamp.
  * The MSS we advertise is ours; the one we will use is what the cookie
@@ -108,10 +87,7 @@ static void listen_send_cookie(struct keel *k, struct tcp_listener *l, const str
 	struct tcp_stack *ts = &k->tcp;
 	struct tcp_synq_entry e;   /* never in the pool: only describes the SYN-ACK */
 	memset(&e, 0, sizeof(e));
-	e.laddr = s->daddr;
-	e.raddr = s->saddr;
-	e.lport = s->dport;
-	e.rport = s->sport;
+	e.tuple = tcp_seg_tuple(s);
 	e.irs = s->seq;
 	e.flags = SYNQ_F_COOKIE;
 	/* The options live only in TSval's low bits: without timestamps a
@@ -192,9 +168,10 @@ void listen_syn(struct keel *k, struct tcp_listener *l, const struct tcp_seg *s,
  * only when tcp_syncookies != 0 and this listener sent a cookie within
  * TCP_SYNCOOKIE_VALID_MS (tcp_synq_no_recent_overflow), so an ACK flood
  * at a quiet listener cannot guess at cookies.  Returns 0 when the segment
- * was taken (connection made, or dropped on overflow), -1 for "not a
- * cookie": the caller answers as to any stray ACK. */
-static int listen_cookie_ack(struct keel *k, struct tcp_listener *l, const struct tcp_seg *s)
+ * was taken (*child: the connection made, or NULL: dropped on overflow),
+ * -1 for "not a cookie": the caller answers as to any stray ACK. */
+static int listen_cookie_ack(struct keel *k, struct tcp_listener *l, const struct tcp_seg *s,
+			     struct tcp_tcb **child)
 {
 	struct tcp_stack *ts = &k->tcp;
 	if (ts->sysctl.tcp_syncookies == 0 || !l->cookie_sent)
@@ -218,10 +195,7 @@ static int listen_cookie_ack(struct keel *k, struct tcp_listener *l, const struc
 	ts->mib.syncookies_recv++;
 	struct tcp_synq_entry e;
 	memset(&e, 0, sizeof(e));
-	e.laddr = s->daddr;
-	e.raddr = s->saddr;
-	e.lport = s->dport;
-	e.rport = s->sport;
+	e.tuple = tcp_seg_tuple(s);
 	e.irs = s->seq - 1u;
 	e.iss = s->ack - 1u;
 	e.mss = mss < TCP_MSS_OURS ? mss : TCP_MSS_OURS;
@@ -232,33 +206,36 @@ static int listen_cookie_ack(struct keel *k, struct tcp_listener *l, const struc
 	 * RST even under tcp_abort_on_overflow (Linux tcp_v4_syn_recv_sock
 	 * fails, cookie_v4_check returns NULL, the segment is discarded).
 	 * The peer's retransmission is checked again. */
-	struct tcp_tcb *t = synq_child(k, l, &e, s);
-	if (t)
-		fsm_input(k, t, s);     /* data or FIN on the ACK are taken too */
+	*child = listen_child(k, l, &e, s);
 	return 0;
 }
 
 /* LISTEN (RFC 9293 §3.10.7.2; where it leaves room, as Linux):
  *   RST                    -> ignore
- *   ACK without SYN        -> a returning SYN cookie? (above) connection;
+ *   ACK without SYN        -> a returning SYN cookie? (above) connection:
+ *                             TCP_V_CHILD, *child made (the caller hands
+ *                             it the ACK: data or FIN on it are taken too);
  *                             failed -> SyncookiesFailed and, as any
- *                             other ACK, <SEQ=SEG.ACK><RST>
- *   SYN+ACK                -> <SEQ=SEG.ACK><RST>
+ *                             other ACK, TCP_V_RST (<SEQ=SEG.ACK><RST>)
+ *   SYN+ACK                -> TCP_V_RST
  *   SYN (no FIN)           -> admission, SYN-ACK; data on the SYN is not
  *                             acknowledged (the peer resends it)
  *   anything else          -> drop */
-void listen_input(struct keel *k, struct tcp_listener *l, const struct tcp_seg *s)
+enum tcp_verdict listen_input(struct keel *k, struct tcp_listener *l, const struct tcp_seg *s,
+			      struct tcp_tcb **child)
 {
+	*child = NULL;
 	if (s->flags & TCP_RST)
-		return;
+		return TCP_V_NONE;
 	if (s->flags & TCP_ACK) {
-		if ((s->flags & TCP_SYN) || listen_cookie_ack(k, l, s) != 0)
-			tcp_send_rst_reply(k, s);
-		return;
+		if ((s->flags & TCP_SYN) || listen_cookie_ack(k, l, s, child) != 0)
+			return TCP_V_RST;
+		return *child ? TCP_V_CHILD : TCP_V_NONE;
 	}
 	if (!(s->flags & TCP_SYN) || (s->flags & TCP_FIN))
-		return;   /* Linux drops SYN+FIN too */
+		return TCP_V_NONE;   /* Linux drops SYN+FIN too */
 	listen_syn(k, l, s, 0);
+	return TCP_V_NONE;
 }
 
 int keel_tcp_listen(struct keel *k, uint16_t port, int backlog)
@@ -282,26 +259,11 @@ int keel_tcp_listen(struct keel *k, uint16_t port, int backlog)
 		l->port = port;
 		l->backlog = (uint16_t)backlog;
 		l->acceptq_head = l->acceptq_tail = TCP_NONE;
-		uint8_t *head = listen_bucket(k, port);
-		l->hnext = *head;
-		*head = (uint8_t)(i + 1);
+		listen_hash(k, l);
 		pool_take(k, TCP_POOL_LISTEN);
 		return tcp_handle_make(KEEL_TCP_MAX_CONN + i, gen);
 	}
 	return KEEL_ENOMEM;
-}
-
-struct tcp_listener *listen_from_handle(struct keel *k, int h)
-{
-	if (h < 0)
-		return NULL;
-	unsigned idx = tcp_handle_slot(h) - KEEL_TCP_MAX_CONN;   /* wraps for TCBs */
-	if (idx >= KEEL_TCP_MAX_LISTEN)
-		return NULL;
-	struct tcp_listener *l = &k->tcp.listeners[idx];
-	if (!l->used || tcp_handle_gen(h) != l->gen)
-		return NULL;
-	return l;
 }
 
 int keel_tcp_accept_pending(const struct keel *k)
@@ -313,7 +275,7 @@ int keel_tcp_accept(struct keel *k, int listener)
 {
 	struct tcp_listener *l = listen_from_handle(k, listener);
 	if (!l)
-		return tcb_from_handle(k, listener) ? KEEL_EINVAL : KEEL_EBADF;
+		return tcp_handle_err(k, listener);
 	if (l->acceptq_head == TCP_NONE)
 		return KEEL_EWOULDBLOCK;
 	struct tcp_tcb *t = &k->tcp.tcbs[l->acceptq_head];

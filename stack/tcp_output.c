@@ -9,11 +9,7 @@
 
 static void out_init(struct keel *k, struct tcp_out *o, struct tcp_tcb *t, uint8_t flags, uint32_t seq)
 {
-	memset(o, 0, sizeof(*o));
-	o->saddr = t->laddr;
-	o->daddr = t->raddr;
-	o->sport = t->lport;
-	o->dport = t->rport;
+	tcp_out_init(o, &t->tuple);
 	o->seq = seq;
 	o->flags = flags;
 	if (flags & TCP_ACK) {
@@ -51,7 +47,6 @@ void tcp_rtx_arm(struct keel *k, struct tcp_tcb *t)
 void tcp_send_syn(struct keel *k, struct tcp_tcb *t)
 {
 	struct tcp_out o;
-	tcb_dp_init(k, t);
 	if (t->retries == 0 && t->state == TCP_SYN_SENT) {
 		t->rtt_seq = t->iss;              /* the handshake gives the first RTT sample */
 		t->rtt_start = k->now_ms;
@@ -78,16 +73,22 @@ void tcp_send_ack(struct keel *k, struct tcp_tcb *t)
 	 * rewind SND.NXT may lie below what the peer already has, and an
 	 * ACK with such a SEQ would be unacceptable there (RFC 9293
 	 * §3.10.7.4) and never processed. */
-	tcb_dp_init(k, t);
 	out_init(k, &o, t, TCP_ACK, t->snd_max);
 	(void)tcp_emit(k, &o, 0);
+}
+
+/* After the application read: the window update, if receiver SWS
+ * avoidance says one is owed (tcp_rcv.c). */
+void tcp_window_update(struct keel *k, struct tcp_tcb *t)
+{
+	if (rcv_read(k, t))
+		tcp_send_ack(k, t);
 }
 
 /* Linux tcp_send_active_reset: <SEQ=SND.NXT><ACK=RCV.NXT><CTL=RST,ACK>. */
 void tcp_send_active_rst(struct keel *k, struct tcp_tcb *t)
 {
 	struct tcp_out o;
-	tcb_dp_init(k, t);
 	out_init(k, &o, t, TCP_RST | TCP_ACK, t->snd_max);
 	(void)tcp_emit(k, &o, 0);
 }
@@ -99,11 +100,8 @@ void tcp_send_rst_reply(struct keel *k, const struct tcp_seg *s)
 	if (s->flags & TCP_RST)
 		return;
 	struct tcp_out o;
-	memset(&o, 0, sizeof(o));
-	o.saddr = s->daddr;
-	o.daddr = s->saddr;
-	o.sport = s->dport;
-	o.dport = s->sport;
+	struct tcp_tuple tu = tcp_seg_tuple(s);
+	tcp_out_init(&o, &tu);
 	if (s->flags & TCP_ACK) {
 		o.seq = s->ack;                       /* <SEQ=SEG.ACK><CTL=RST> */
 		o.flags = TCP_RST;
@@ -259,7 +257,6 @@ static void output_data(struct keel *k, struct tcp_tcb *t, int force)
 /* Sends what may be sent, then any owed ACK. */
 void tcp_output(struct keel *k, struct tcp_tcb *t)
 {
-	tcb_dp_init(k, t);
 	if (can_send_data(t))
 		output_data(k, t, 0);
 	if (t->flags & TCB_F_ACK_NOW)
@@ -297,6 +294,22 @@ void tcp_retransmit_at(struct keel *k, struct tcp_tcb *t, uint32_t off, uint32_t
 void tcp_retransmit_head(struct keel *k, struct tcp_tcb *t)
 {
 	tcp_retransmit_at(k, t, 0, t->snd_mss);
+}
+
+void tcp_cc_act(struct keel *k, struct tcp_tcb *t, enum cc_verdict v)
+{
+	uint32_t off, len;
+	switch (v) {
+	case CC_RETRANSMIT_HEAD:
+		tcp_retransmit_head(k, t);
+		break;
+	case CC_RETRANSMIT_HOLE:
+		if (sack_next_hole(t, &off, &len))
+			tcp_retransmit_at(k, t, off, len);
+		break;
+	default:
+		break;
+	}
 }
 
 /* RFC 8985 §7.3: new data if the peer's window takes it (cwnd aside),

@@ -15,7 +15,10 @@
  *     KEEL_TCP_DELACK_MS.
  *   - the window to advertise (RFC 9293 §3.8.6.2.2, receiver SWS
  *     avoidance): the right edge moves only by min(buffer/2, MSS) or more,
- *     and never moves left, memory pressure or not. */
+ *     and never moves left, memory pressure or not.
+ * This file never sends: it marks an ACK owed (TCB_F_ACK_NOW, the delayed
+ * ACK timer) or returns that a window update is due, and the output path
+ * (tcp_output.c) sends. */
 #include <string.h>
 #include "tcp_internal.h"
 
@@ -231,11 +234,10 @@ int tcp_rcv_window_update_due(const struct keel *k, const struct tcp_tcb *t)
 	return avail >= c + sws_step(t);
 }
 
-/* After the application read: buffer growth (tcp_mem.c), then the
- * window update if one is owed. */
-void tcp_rcv_window_update(struct keel *k, struct tcp_tcb *t)
+/* After the application read: buffer growth (tcp_mem.c); returns 1 when
+ * a window update is owed (the output path sends it). */
+int rcv_read(struct keel *k, struct tcp_tcb *t)
 {
 	mem_rcv_read(k, t);
-	if (tcp_rcv_window_update_due(k, t))
-		tcp_send_ack(k, t);
+	return tcp_rcv_window_update_due(k, t);
 }

@@ -5,7 +5,7 @@ int keel_tcp_set_nodelay(struct keel *k, int s, int on)
 {
 	struct tcp_tcb *t = tcb_from_handle(k, s);
 	if (!t)
-		return listen_from_handle(k, s) ? KEEL_EINVAL : KEEL_EBADF;
+		return tcp_handle_err(k, s);
 	if (on) {
 		t->dflags |= TCB_D_NODELAY;
 		tcp_output(k, t);          /* as Linux: setting it pushes what Nagle held */
@@ -19,7 +19,7 @@ int keel_tcp_set_keepalive(struct keel *k, int s, uint32_t idle_ms, uint32_t int
 {
 	struct tcp_tcb *t = tcb_from_handle(k, s);
 	if (!t)
-		return listen_from_handle(k, s) ? KEEL_EINVAL : KEEL_EBADF;
+		return tcp_handle_err(k, s);
 	if (idle_ms == 0) {
 		t->ka_idle_ms = 0;
 		tcb_timer_stop(t, TCB_T_KA);

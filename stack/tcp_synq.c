@@ -1,7 +1,8 @@
 /* The SYN queue: half-open connections (passive SYN_RECEIVED) as compact
  * entries, their SYN-ACK retransmits with exponential backoff, and the
  * checks on segments that reach them (Linux tcp_check_req order, RFC 9293
- * §3.10.7.4).  A TCB is taken only when the final ACK is accepted. */
+ * §3.10.7.4), which return a verdict for tcp_input to act on.  A TCB is
+ * taken only when the final ACK is accepted, by the listener. */
 #include <string.h>
 #include "tcp_internal.h"
 
@@ -46,10 +47,7 @@ struct tcp_synq_entry *synq_alloc(struct keel *k, struct tcp_listener *l, const 
 	e->tmr.prev = TMR_OFF;       /* filed by the caller with its first deadline */
 	e->tmr.next = TCP_NONE;
 	e->flags = SYNQ_F_USED;
-	e->laddr = s->daddr;
-	e->raddr = s->saddr;
-	e->lport = s->dport;
-	e->rport = s->sport;
+	e->tuple = tcp_seg_tuple(s);
 	uint16_t *head = synq_bucket(k, e->raddr, e->rport, e->lport);
 	e->hnext = *head;
 	*head = idx;
@@ -94,7 +92,7 @@ void synq_drop_listener(struct keel *k, const struct tcp_listener *l)
 /* The window a half-open connection offers: a new connection's receive
  * budget (tcp_rmem default).  The entry holds no chunk; the TCB made at
  * the final ACK honours this right edge (tcp_rcv.c). */
-static uint16_t synq_rcv_wnd(const struct keel *k)
+uint16_t synq_rcv_wnd(const struct keel *k)
 {
 	uint32_t w = k->tcp.sysctl.tcp_rmem[1];
 	return (uint16_t)(w < 65535u ? w : 65535u);
@@ -102,11 +100,7 @@ static uint16_t synq_rcv_wnd(const struct keel *k)
 
 static void synq_out(struct keel *k, const struct tcp_synq_entry *e, struct tcp_out *o)
 {
-	memset(o, 0, sizeof(*o));
-	o->saddr = e->laddr;
-	o->daddr = e->raddr;
-	o->sport = e->lport;
-	o->dport = e->rport;
+	tcp_out_init(o, &e->tuple);
 	o->ack = e->irs + 1;
 	o->wnd = synq_rcv_wnd(k);
 }
@@ -128,7 +122,8 @@ void synq_send_synack(struct keel *k, const struct tcp_synq_entry *e)
 	(void)tcp_emit(k, &o, 0);
 }
 
-static void synq_send_ack(struct keel *k, const struct tcp_synq_entry *e)
+/* <SEQ=ISS+1><ACK=RCV.NXT><CTL=ACK>: synq_input's TCP_V_ACK. */
+void synq_send_ack(struct keel *k, const struct tcp_synq_entry *e)
 {
 	struct tcp_out o;
 	synq_out(k, e, &o);
@@ -146,17 +141,17 @@ static void synq_send_ack(struct keel *k, const struct tcp_synq_entry *e)
  * RCV.NXT gets a challenge ACK, at most one per TCP_OOW_ACK_MS (RFC 5961
  * §7; Linux rate-limits per request sock).  The stamp is the clock's low
  * 16 bits: a wrap can only hold back a challenge, never send one early. */
-static void synq_challenge_ack(struct keel *k, struct tcp_synq_entry *e)
+static enum tcp_verdict synq_challenge_ack(struct keel *k, struct tcp_synq_entry *e)
 {
 	uint16_t now16 = (uint16_t)k->now_ms;
 	if ((e->flags & SYNQ_F_OOW) && (uint16_t)(now16 - e->oow_ms) < TCP_OOW_ACK_MS) {
 		k->tcp.mib.challenge_acks_skipped++;
-		return;
+		return TCP_V_NONE;
 	}
 	e->flags |= SYNQ_F_OOW;
 	e->oow_ms = now16;
 	k->tcp.mib.challenge_acks++;
-	synq_send_ack(k, e);
+	return TCP_V_ACK;
 }
 
 /* Linux tcp_in_window() over [RCV.NXT, RCV.NXT + RCV.WND]. */
@@ -169,76 +164,47 @@ static int req_in_window(uint32_t seq, uint32_t end, uint32_t s_win, uint32_t e_
 	return seq == e_win && seq == end;
 }
 
-struct tcp_tcb *synq_child(struct keel *k, struct tcp_listener *l, const struct tcp_synq_entry *e,
-			   const struct tcp_seg *s)
+/* The connection t was made from e (synq_input's TCP_V_CHILD): the
+ * handshake's RTT (Linux tcp_synack_rtt_meas: the only SYN-ACK went out
+ * one initial RTO before the deadline; Karn's rule, RFC 6298 §3: no
+ * sample once it was sent twice or the ACK had to come again), then the
+ * entry goes. */
+void synq_handoff(struct keel *k, struct tcp_synq_entry *e, struct tcp_tcb *t)
 {
-	if (acceptq_full(l)) {
-		k->tcp.mib.listen_overflows++;
-		k->tcp.mib.listen_drops++;
-		return NULL;
-	}
-	struct tcp_tcb *t = tcb_alloc(k);
-	if (!t) {
-		k->tcp.mib.listen_drops++;          /* Linux: syn_recv_sock failed */
-		return NULL;
-	}
-	t->laddr = e->laddr;
-	t->raddr = e->raddr;
-	t->lport = e->lport;
-	t->rport = e->rport;
-	t->iss = e->iss;
-	t->snd_una = t->snd_nxt = e->iss + 1;
-	t->irs = e->irs;
-	t->rcv_nxt = e->irs + 1;
-	t->snd_mss = e->mss;
-	uint8_t on = e->opts;
-	if (on & TCP_OPTF_TS)
-		t->opt.ts_off = ts_offset(k, e->laddr, e->lport, e->raddr, e->rport);
-	optneg_apply(k, t, on, e->peer_shift, e->ts_recent, k->now_ms);
-	t->snd_wnd = tcb_seg_wnd(t, s);
-	t->snd_wl1 = s->seq;
-	t->snd_wl2 = s->ack;
-	t->rcv_adv = synq_rcv_wnd(k);
-	tcb_hash_insert(k, t);
-	t->state = TCP_ESTABLISHED;
-	t->flags |= TCB_F_PASSIVE;
-	k->tcp.mib.passive_opens++;
-	acceptq_push(k, l, t);
-	return t;
-}
-
-/* The final ACK was accepted: make the TCB, queue it for accept, and let
- * the state machine take any data or FIN the ACK carries. */
-static int synq_promote(struct keel *k, struct tcp_synq_entry *e, const struct tcp_seg *s)
-{
-	struct tcp_listener *l = listen_lookup(k, e->lport);
-	struct tcp_tcb *t = l ? synq_child(k, l, e, s) : NULL;
-	if (!t)
-		return -1;
-	/* The handshake's RTT (Linux tcp_synack_rtt_meas): the only SYN-ACK
-	 * went out one initial RTO before the deadline.  Karn's rule (RFC 6298
-	 * §3): no sample once it was sent twice or the ACK had to come again. */
 	if (e->retries == 0 && !(e->flags & (SYNQ_F_RESENT | SYNQ_F_ACKED)))
 		cc_rtt_sample(t, k->now_ms - (e->tmr.due - TCP_RTO_INIT_MS));
 	synq_free(k, e);
-	fsm_input(k, t, s);
-	return 0;
 }
 
-/* A segment for a half-open entry, in Linux tcp_check_req's order:
- *   SYN with SEG.SEQ == IRS (retransmitted SYN) -> resend SYN-ACK
+/* No connection could be made for an accepted final ACK (accept queue
+ * full, or no TCB): ListenOverflows were counted; the entry stays and
+ * its SYN-ACKs go on, unless tcp_abort_on_overflow: then it goes and the
+ * peer gets a RST (TCP_V_RST). */
+enum tcp_verdict synq_overflow(struct keel *k, struct tcp_synq_entry *e)
+{
+	if (k->tcp.sysctl.tcp_abort_on_overflow) {
+		synq_free(k, e);
+		return TCP_V_RST;
+	}
+	e->flags |= SYNQ_F_ACKED;   /* the peer's ACK will come again */
+	return TCP_V_NONE;
+}
+
+/* A segment for a half-open entry, in Linux tcp_check_req's order; like
+ * it, this returns what to do and the caller (tcp_input) does it:
+ *   SYN with SEG.SEQ == IRS (retransmitted SYN) -> TCP_V_SYNACK
  *       (not if PAWS rejects it: TSval older than the SYN's)
- *   ACK with SEG.ACK != ISS+1                   -> <SEQ=SEG.ACK><RST>
+ *   ACK with SEG.ACK != ISS+1                   -> TCP_V_RST (<SEQ=SEG.ACK><RST>)
  *   RST (RFC 5961 §3.2, in the window the SYN-ACK advertised):
  *       SEG.SEQ == RCV.NXT -> drop the entry silently; other in-window
- *       -> challenge ACK, entry kept; outside -> dropped
- *   outside the window, or PAWS-rejected        -> ACK, drop
- *   SYN in window                               -> RST, drop the entry
+ *       -> challenge ACK (TCP_V_ACK, rate limited), entry kept; outside
+ *       -> dropped
+ *   outside the window, or PAWS-rejected        -> TCP_V_ACK, drop
+ *   SYN in window                               -> TCP_V_RST, entry dropped
  *   no ACK                                      -> drop
- *   good ACK -> TCB (ESTABLISHED) into the accept queue; accept queue
- *   full -> ListenOverflows, entry kept (SYN-ACKs go on) unless
- *   tcp_abort_on_overflow: RST and drop the entry. */
-void synq_input(struct keel *k, struct tcp_synq_entry *e, const struct tcp_seg *s)
+ *   good ACK -> TCP_V_CHILD: the listener makes the TCB (ESTABLISHED) for
+ *   its accept queue, then synq_handoff; if it cannot, synq_overflow. */
+enum tcp_verdict synq_input(struct keel *k, struct tcp_synq_entry *e, const struct tcp_seg *s)
 {
 	uint8_t flg = s->flags & (TCP_RST | TCP_SYN | TCP_ACK);
 	/* PAWS against the SYN's TSval (Linux tcp_check_req; RSTs exempt as
@@ -247,15 +213,12 @@ void synq_input(struct keel *k, struct tcp_synq_entry *e, const struct tcp_seg *
 		   seq_lt(s->tsval, e->ts_recent);
 	if (s->seq == e->irs && flg == TCP_SYN && !paws) {
 		e->flags |= SYNQ_F_RESENT;
-		synq_send_synack(k, e);
 		k->tcp.mib.synack_retrans++;
 		k->tcp.mib.retrans_segs++;
-		return;
+		return TCP_V_SYNACK;
 	}
-	if ((flg & TCP_ACK) && s->ack != e->iss + 1) {
-		tcp_send_rst_reply(k, s);
-		return;
-	}
+	if ((flg & TCP_ACK) && s->ack != e->iss + 1)
+		return TCP_V_RST;
 	uint32_t rcv_nxt = e->irs + 1;
 	uint32_t wnd = synq_rcv_wnd(k);
 	if (flg & TCP_RST) {
@@ -263,34 +226,25 @@ void synq_input(struct keel *k, struct tcp_synq_entry *e, const struct tcp_seg *
 			k->tcp.mib.attempt_fails++;
 			synq_free(k, e);
 		} else if (seq_gt(s->seq, rcv_nxt) && seq_lt(s->seq, rcv_nxt + wnd)) {
-			synq_challenge_ack(k, e);
+			return synq_challenge_ack(k, e);
 		}
-		return;
+		return TCP_V_NONE;
 	}
 	if (paws || !req_in_window(s->seq, s->seq + tcp_seg_seqlen(s), rcv_nxt, rcv_nxt + wnd)) {
 		if (paws)
 			k->tcp.mib.paws_estab_rejected++;
-		synq_send_ack(k, e);
-		return;
+		return TCP_V_ACK;
 	}
 	if (s->seq == e->irs)
 		flg &= (uint8_t)~TCP_SYN;   /* the SYN itself lies outside the window */
 	if (flg & TCP_SYN) {
 		k->tcp.mib.attempt_fails++;
-		tcp_send_rst_reply(k, s);
 		synq_free(k, e);
-		return;
+		return TCP_V_RST;
 	}
 	if (!(flg & TCP_ACK))
-		return;
-	if (synq_promote(k, e, s) == 0)
-		return;
-	if (k->tcp.sysctl.tcp_abort_on_overflow) {
-		tcp_send_rst_reply(k, s);
-		synq_free(k, e);
-	} else {
-		e->flags |= SYNQ_F_ACKED;   /* the peer's ACK will come again */
-	}
+		return TCP_V_NONE;
+	return TCP_V_CHILD;
 }
 
 uint16_t synq_timer_id(const struct keel *k, const struct tcp_synq_entry *e)

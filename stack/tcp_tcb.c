@@ -1,6 +1,7 @@
-/* The TCB pool: allocation from a free list, handles with generation
- * counts, the 4-tuple hash and the state changes that counters watch
- * (RFC 4022 definitions). */
+/* The TCB pool: allocation from a free list, the two constructors (the
+ * only places a TCB is set up), handles with generation counts, the
+ * 4-tuple hash and the state changes that counters watch (RFC 4022
+ * definitions). */
 #include <string.h>
 #include "tcp_internal.h"
 
@@ -43,7 +44,7 @@ void tcb_pools_init(struct keel *k)
 		ts->tcb_head[b] = TCP_NONE;
 }
 
-struct tcp_tcb *tcb_alloc(struct keel *k)
+static struct tcp_tcb *tcb_alloc(struct keel *k)
 {
 	struct tcp_stack *ts = &k->tcp;
 	if (ts->tcb_free_head == TCP_NONE)
@@ -78,6 +79,75 @@ void tcb_hash_insert(struct keel *k, struct tcp_tcb *t)
 	t->flags |= TCB_F_HASHED;
 }
 
+/* The data path's starting state, from the sequence numbers the
+ * constructor just set: nothing sent beyond SND.NXT, no small segment
+ * out, the window last advertised at RCV.NXT, congestion control's
+ * initial window (tcp_cc.c). */
+static void tcb_start(struct keel *k, struct tcp_tcb *t)
+{
+	t->snd_max = t->snd_nxt;
+	t->snd_sml = t->snd_una;
+	t->max_sndwnd = t->snd_wnd;
+	t->rcv_wup = t->rcv_nxt;
+	cc_init(t);
+	t->last_ack_rx = k->now_ms;
+}
+
+/* The TCB constructors, the only two ways a connection gets a TCB; each
+ * sets the 4-tuple (hashed), both sequence spaces as far as known, and
+ * the data path's state (tcb_start).  NULL when the pool is empty.
+ *
+ * Active open (RFC 9293 §3.10.1): SYN_SENT, SND.NXT past the SYN that
+ * the caller sends next; the receive side waits for the SYN-ACK. */
+struct tcp_tcb *tcb_new_active(struct keel *k, const struct tcp_tuple *tu, uint32_t iss)
+{
+	struct tcp_tcb *t = tcb_alloc(k);
+	if (!t)
+		return NULL;
+	t->tuple = *tu;
+	tcb_hash_insert(k, t);
+	t->iss = iss;
+	t->snd_una = iss;
+	t->snd_nxt = iss + 1;
+	t->rcv_adv = tcb_rcv_wnd(k, t);
+	t->state = TCP_SYN_SENT;
+	tcb_start(k, t);
+	return t;
+}
+
+/* Passive open: the handshake of req (a SYN-queue entry, or one rebuilt
+ * from a cookie) completed by the ACK s; ESTABLISHED, our SYN acked, the
+ * options agreed in the handshake applied, the right edge the SYN-ACK
+ * offered (rcv_adv) kept (RFC 9293 §3.8.6). */
+struct tcp_tcb *tcb_new_passive(struct keel *k, const struct tcp_synq_entry *req, const struct tcp_seg *s,
+				uint16_t rcv_adv)
+{
+	struct tcp_tcb *t = tcb_alloc(k);
+	if (!t)
+		return NULL;
+	t->tuple = req->tuple;
+	t->iss = req->iss;
+	t->snd_una = t->snd_nxt = req->iss + 1;
+	t->irs = req->irs;
+	t->rcv_nxt = req->irs + 1;
+	t->snd_mss = req->mss;
+	/* The options the handshake agreed (tcp_optneg.c), before the
+	 * window: the peer's is scaled by the shift agreed. */
+	if (req->opts & TCP_OPTF_TS)
+		t->opt.ts_off = ts_offset(k, req->laddr, req->lport, req->raddr, req->rport);
+	optneg_apply(k, t, req->opts, req->peer_shift, req->ts_recent, k->now_ms);
+	t->snd_wnd = tcb_seg_wnd(t, s);
+	t->snd_wl1 = s->seq;
+	t->snd_wl2 = s->ack;
+	t->rcv_adv = rcv_adv;
+	tcb_hash_insert(k, t);
+	t->state = TCP_ESTABLISHED;
+	t->flags |= TCB_F_PASSIVE;
+	tcb_start(k, t);
+	return t;
+}
+
+
 /* A chain holds at most the pool, so the walk is bounded by it. */
 static void tcb_unhash(struct keel *k, struct tcp_tcb *t)
 {
@@ -97,15 +167,14 @@ static void tcb_unhash(struct keel *k, struct tcp_tcb *t)
 }
 
 /* Back on the free list's tail with the next generation, so stale handles
- * fail; a slot whose last generation is spent is retired instead
+ * fail.  The TCB is in no accept queue by now: the listener that owns the
+ * queue takes it out first (acceptq_unlink); a slot whose last generation is spent is retired instead
  * (tcp_internal.h: a generation never wraps into validity). */
 void tcb_free(struct keel *k, struct tcp_tcb *t)
 {
 	struct tcp_stack *ts = &k->tcp;
 	if (!(t->flags & TCB_F_USED))
 		return;
-	if (t->flags & TCB_F_ACCEPTQ)
-		acceptq_unlink(k, t);
 	tcb_unhash(k, t);
 	wheel_remove(k, tcb_index(k, t));
 	t->timers = 0;
@@ -144,6 +213,15 @@ struct tcp_tcb *tcb_from_handle(struct keel *k, int h)
 	return t;
 }
 
+/* The error for a handle that is not the kind the call takes: another
+ * live socket (a listener given to a connection call, or the reverse) is
+ * KEEL_EINVAL, anything else KEEL_EBADF, as Linux answers EINVAL and
+ * EBADF. */
+int tcp_handle_err(struct keel *k, int h)
+{
+	return (tcb_from_handle(k, h) || listen_from_handle(k, h)) ? KEEL_EINVAL : KEEL_EBADF;
+}
+
 int tcb_handle(struct keel *k, const struct tcp_tcb *t)
 {
 	return tcp_handle_make(tcb_index(k, t), t->gen);
@@ -173,26 +251,6 @@ void tcb_set_state(struct keel *k, struct tcp_tcb *t, uint8_t state)
 	t->state = state;
 	if (state == TCP_CLOSED)
 		tcb_unhash(k, t);
-}
-
-void tcb_done(struct keel *k, struct tcp_tcb *t, int err)
-{
-	tcb_set_state(k, t, TCP_CLOSED);
-	t->flags &= (uint16_t)~TCB_F_ACK_NOW;
-	t->timers = 0;
-	t->dflags &= (uint8_t)~(TCB_D_PERSIST | TCB_D_RTT_ON);
-	/* The write and out-of-order queues are purged, as tcp_done; unread
-	 * data stays for the application. */
-	(void)chunkq_clear(&t->sndq, &k->tcp.chunks);
-	(void)chunkq_truncate(&t->rcvq, &k->tcp.chunks, t->rcvq.len);
-	t->nooo = 0;
-	mem_update(k);
-	if ((t->flags & (TCB_F_ORPHAN | TCB_F_ACCEPTQ)) != 0) {
-		tcb_free(k, t);             /* nobody will ever read the error */
-		return;
-	}
-	if (err != KEEL_OK)
-		t->err = (int8_t)err;
 }
 
 int tcb_need_reset(const struct tcp_tcb *t)

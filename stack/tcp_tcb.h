@@ -26,7 +26,6 @@
 #define TCB_F_HASHED    0x1000u     /* in the 4-tuple hash (tcb_hash_insert) */
 
 /* tcb.dflags: the data path's own state */
-#define TCB_D_INIT      0x01u       /* data-path state set up (tcb_dp_init) */
 #define TCB_D_NODELAY   0x02u       /* Nagle off (tcp_set_nodelay) */
 #define TCB_D_RECOVERY  0x04u       /* in NewReno fast recovery */
 #define TCB_D_RTT_ON    0x08u       /* rtt_seq is being timed */

@@ -165,14 +165,13 @@ struct tcp_tw_entry *tw_lookup(struct keel *k, uint32_t raddr, uint16_t rport, u
 	return NULL;
 }
 
-static void tw_send_ack(struct keel *k, const struct tcp_tw_entry *w, const struct tcp_seg *s)
+/* The re-ACK (tw_input's TCP_V_ACK): <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK>. */
+void tw_send_ack(struct keel *k, const struct tcp_tw_entry *w, const struct tcp_seg *s)
 {
+	/* The entry keeps no local address (keel has one): the segment's. */
+	struct tcp_tuple tu = { .laddr = s->daddr, .raddr = w->raddr, .lport = w->lport, .rport = w->rport };
 	struct tcp_out o;
-	memset(&o, 0, sizeof(o));
-	o.saddr = s->daddr;
-	o.daddr = w->raddr;
-	o.sport = w->lport;
-	o.dport = w->rport;
+	tcp_out_init(&o, &tu);
 	o.seq = w->snd_nxt;
 	o.ack = w->rcv_nxt;
 	o.flags = TCP_ACK;
@@ -209,32 +208,29 @@ static int tw_syn_newer(const struct tcp_tw_entry *w, const struct tcp_seg *s)
 }
 
 /* TIME_WAIT (RFC 9293 §3.10.7.4; observable behaviour of Linux
- * tcp_timewait_state_process):
- *   SYN that tw_syn_newer() takes, a listener on the port
- *                                -> entry removed (TWRecycled), the SYN goes
- *                                   to the listener, our ISN tw_next_isn()
- *                                   (RFC 6191; Linux TCP_TW_SYN)
+ * tcp_timewait_state_process, which returns a verdict as this does; the
+ * caller, tcp_input, acts on it):
+ *   SYN that tw_syn_newer() takes -> TCP_V_SYN, *isn = tw_next_isn() (RFC
+ *                                   6191; Linux TCP_TW_SYN): with a
+ *                                   listener on the port the entry is
+ *                                   recycled (TWRecycled) and the SYN goes
+ *                                   to it; without one, the ACK (TCP_V_ACK)
  *   PAWS reject (older TSval)    -> PAWSEstabRejected, ACK (below)
  *   RST with SEQ == RCV.NXT      -> entry removed (no RFC 1337 protection)
  *   bare ACK with SEQ == RCV.NXT -> silently absorbed, 2MSL restarted,
  *                                   TS.Recent = its TSval
  *   other RST                    -> ignored
- *   anything else (retransmitted FIN, data, old segments, SYN) -> ACK;
- *                                   with ACK set (or PAWS-rejected),
- *                                   2MSL restarted
- * A SYN that is not newer, or one for a port nobody listens on, gets the
- * ACK, so the peer learns where the old connection stands. */
-void tw_input(struct keel *k, struct tcp_tw_entry *w, const struct tcp_seg *s)
+ *   anything else (retransmitted FIN, data, old segments, SYN) -> TCP_V_ACK
+ *                                   (tw_send_ack); with ACK set (or
+ *                                   PAWS-rejected), 2MSL restarted
+ * A SYN that is not newer gets the ACK, so the peer learns where the old
+ * connection stands. */
+enum tcp_verdict tw_input(struct keel *k, struct tcp_tw_entry *w, const struct tcp_seg *s, uint32_t *isn)
 {
 	uint32_t seqlen = tcp_seg_seqlen(s);
 	if (tw_syn_newer(w, s)) {
-		struct tcp_listener *l = listen_lookup(k, s->dport);
-		if (l) {
-			uint32_t isn = tw_next_isn(w);
-			tw_recycle(k, w);
-			listen_syn(k, l, s, isn);
-			return;
-		}
+		*isn = tw_next_isn(w);
+		return TCP_V_SYN;
 	}
 	int paws = tw_paws_reject(w, s);
 	/* A bare ACK at RCV.NXT behind on TS.Recent was overtaken on the way
@@ -251,15 +247,15 @@ void tw_input(struct keel *k, struct tcp_tw_entry *w, const struct tcp_seg *s)
 			if (w->ts_on && (s->opts & TCP_OPTF_TS) && seq_gt(s->tsval, w->ts_recent))
 				w->ts_recent = s->tsval;
 		}
-		return;
+		return TCP_V_NONE;
 	}
 	if (paws)
 		k->tcp.mib.paws_estab_rejected++;
 	if (s->flags & TCP_RST)
-		return;
+		return TCP_V_NONE;
 	if ((s->flags & TCP_ACK) || paws)
 		tw_restart(k, w);
-	tw_send_ack(k, w, s);
+	return TCP_V_ACK;
 }
 
 unsigned tw_flush(struct keel *k)

@@ -64,3 +64,16 @@ int tcp_seg_write(uint8_t *seg, size_t cap, const struct tcp_out *o, size_t len,
 	}
 	return (int)total;
 }
+
+/* The MSS we send with, from the peer's option (0 = absent: 536, RFC 9293
+ * §3.7.1): never above ours, never below TCP_MSS_MIN. */
+uint16_t tcp_clamp_mss(uint16_t peer)
+{
+	if (peer == 0)
+		peer = TCP_MSS_DEFAULT;
+	if (peer > TCP_MSS_OURS)
+		peer = TCP_MSS_OURS;
+	if (peer < TCP_MSS_MIN)
+		peer = TCP_MSS_MIN;
+	return peer;
+}

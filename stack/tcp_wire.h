@@ -100,4 +100,6 @@ static inline int seq_gt(uint32_t a, uint32_t b) { return (int32_t)(a - b) > 0; 
 static inline int seq_ge(uint32_t a, uint32_t b) { return (int32_t)(a - b) >= 0; }
 /* Deadline reached?  Signed difference, so the 49-day wrap is harmless. */
 static inline int time_due(uint32_t now, uint32_t deadline) { return (int32_t)(now - deadline) >= 0; }
+/* Peer MSS option (0 = absent) -> the MSS we send with. */
+uint16_t tcp_clamp_mss(uint16_t peer);
 #endif

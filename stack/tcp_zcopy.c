@@ -14,7 +14,7 @@ static struct tcp_tcb *readable(struct keel *k, int s, int *ret)
 {
 	struct tcp_tcb *t = tcb_from_handle(k, s);
 	if (!t) {
-		*ret = listen_from_handle(k, s) ? KEEL_EINVAL : KEEL_EBADF;
+		*ret = tcp_handle_err(k, s);
 		return NULL;
 	}
 	if (t->rcvq.len > 0)
@@ -49,7 +49,7 @@ int keel_tcp_recv_consume(struct keel *k, int s, size_t n)
 	if (!t)
 		return ret;
 	uint32_t m = chunkq_drop(&t->rcvq, &k->tcp.chunks, n < t->rcvq.len ? (uint32_t)n : t->rcvq.len);
-	tcp_rcv_window_update(k, t);
+	tcp_window_update(k, t);
 	return (int)m;
 }
 
@@ -58,7 +58,7 @@ int keel_tcp_splice(struct keel *k, int from, int to, size_t max)
 	int ret;
 	struct tcp_tcb *t = tcb_from_handle(k, to);
 	if (!t)
-		return listen_from_handle(k, to) ? KEEL_EINVAL : KEEL_EBADF;
+		return tcp_handle_err(k, to);
 	struct tcp_tcb *f = readable(k, from, &ret);
 	if (!f)
 		return ret;
@@ -88,7 +88,7 @@ int keel_tcp_splice(struct keel *k, int from, int to, size_t max)
 		if (tcp_rcv_window_update_due(k, f))
 			f->flags |= TCB_F_ACK_NOW;
 	} else {
-		tcp_rcv_window_update(k, f);
+		tcp_window_update(k, f);
 	}
 	tcp_output(k, t);
 	return (int)n;     /* <= a queue's uint16_t length */

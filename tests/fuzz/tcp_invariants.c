@@ -176,14 +176,13 @@ static const char *check_tcb(const struct keel *k, unsigned i)
 		return NULL;
 	CHECK(tcb_lookup((struct keel *)k, t->raddr, t->rport, t->lport) == t, "TCB %u not found by its lookup", i);
 	CHECK(!(t->flags & TCB_F_ORPHAN) || !(t->flags & TCB_F_ACCEPTQ), "TCB %u orphan and queued", i);
-	if (t->dflags & TCB_D_INIT) {
-		CHECK(seq_le(t->snd_una, t->snd_nxt) && seq_le(t->snd_nxt, t->snd_max),
-		      "TCB %u: SND.UNA %u <= SND.NXT %u <= SND.MAX %u broken", i, t->snd_una - t->iss,
-		      t->snd_nxt - t->iss, t->snd_max - t->iss);
-		/* what was sent fits the queue (+ SYN + FIN) */
-		CHECK(t->snd_max - t->snd_una <= (uint32_t)t->sndq.len + 2u, "TCB %u: %u in flight, %u queued", i,
-		      t->snd_max - t->snd_una, t->sndq.len);
-	}
+	/* Every TCB has its data-path state from its constructor. */
+	CHECK(seq_le(t->snd_una, t->snd_nxt) && seq_le(t->snd_nxt, t->snd_max),
+	      "TCB %u: SND.UNA %u <= SND.NXT %u <= SND.MAX %u broken", i, t->snd_una - t->iss,
+	      t->snd_nxt - t->iss, t->snd_max - t->iss);
+	/* what was sent fits the queue (+ SYN + FIN) */
+	CHECK(t->snd_max - t->snd_una <= (uint32_t)t->sndq.len + 2u, "TCB %u: %u in flight, %u queued", i,
+	      t->snd_max - t->snd_una, t->sndq.len);
 	CHECK(t->nooo <= KEEL_TCP_OOO_RANGES, "TCB %u nooo %u", i, t->nooo);
 	for (unsigned r = 0; r < t->nooo; r++) {
 		CHECK(t->ooo[r].start < t->ooo[r].end, "TCB %u ooo[%u] empty", i, r);
