@@ -8,7 +8,12 @@ PY := /usr/bin/python3
 include board/$(BOARD)/board.mk
 include board/cortex-m/flags.mk
 
-STACK_SRCS := $(sort $(wildcard stack/*.c))
+# The stack's layers (docs/DESIGN.md, layout): lib, link, ip, svc, tcp, and
+# the instance on top in stack/ itself.
+STACK_LAYERS := lib link ip svc tcp
+STACK_DIRS := stack $(STACK_LAYERS:%=stack/%)
+STACK_SRCS := $(sort $(wildcard stack/*.c stack/*/*.c))
+STACK_HDRS := $(wildcard $(STACK_DIRS:%=%/*.h))
 FW_SRCS := $(sort $(wildcard firmware/*.c))
 COMMON_BOARD_SRCS := $(sort $(wildcard board/cortex-m/*.c))
 TARGET_SRCS := $(STACK_SRCS) $(FW_SRCS) $(COMMON_BOARD_SRCS) $(BOARD_SRCS)
@@ -20,7 +25,7 @@ WARN := $(TARGET_WARN)
 # the stack (check-includes.sh checks the source too); boards and drivers
 # see the public API (keel/port.h is the driver contract) and each other.
 PUBLIC_INCS := -Istack/include
-STACK_INCS := -Istack $(PUBLIC_INCS)
+STACK_INCS := $(STACK_DIRS:%=-I%) $(PUBLIC_INCS)
 FW_INCS := -Ifirmware $(PUBLIC_INCS) -Iboard -Iboard/cortex-m
 BOARD_INCS := $(PUBLIC_INCS) -Idrivers -Iboard -Iboard/cortex-m -Iboard/$(BOARD)
 BUILD_ID := $(shell git describe --always --dirty 2>/dev/null || echo unknown)
@@ -146,7 +151,7 @@ $(HOST_BUILD)/tcp/tcp_scripts: $(TCP_TEST_OBJS) $(LIBKEEL)
 test-structure: $(LIBKEEL)
 	@scripts/check-includes.sh
 	@$(PY) scripts/test-check-tcp-cycles.py $(HOST_CC) nm
-	@$(PY) scripts/check-tcp-cycles.py nm $(HOST_OBJ)/stack
+	@$(PY) scripts/check-tcp-cycles.py nm $(HOST_OBJ)/stack/tcp
 
 test-unit: deps-test $(UNIT_TESTS)
 	@set -e; for t in $(UNIT_TESTS); do echo "== $$t"; $$t; done
@@ -154,7 +159,7 @@ test-unit: deps-test $(UNIT_TESTS)
 # The stack with C10K pools (tests/scale/config.mk): many connections,
 # timer work per tick, handle generations at full width, an ARP burst.
 include tests/scale/config.mk
-$(HOST_BUILD)/scale/scale: tests/scale/scale.c $(STACK_SRCS) $(wildcard stack/*.h) tests/scale/config.mk
+$(HOST_BUILD)/scale/scale: tests/scale/scale.c $(STACK_SRCS) $(STACK_HDRS) tests/scale/config.mk
 	@mkdir -p $(dir $@)
 	$(HOST_CC) $(HOST_CFLAGS) $(KEEL_CONFIG_scale) $< $(STACK_SRCS) -o $@
 
@@ -178,23 +183,23 @@ FUZZ_CFLAGS := -std=c11 -g -O1 $(WARN) -Wno-missing-prototypes $(STACK_INCS) -It
 	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer \
 	-fsanitize-coverage-ignorelist=$(CURDIR)/tests/fuzz/coverage-ignore.txt
 FUZZ_FLAGS := -timeout=10 -print_final_stats=1 -artifact_prefix=$(HOST_BUILD)/fuzz/
-$(HOST_BUILD)/fuzz/fuzz_frame: tests/fuzz/fuzz_frame.c $(STACK_SRCS) $(wildcard stack/*.h)
+$(HOST_BUILD)/fuzz/fuzz_frame: tests/fuzz/fuzz_frame.c $(STACK_SRCS) $(STACK_HDRS)
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) $< $(STACK_SRCS) -o $@
 $(HOST_BUILD)/fuzz/fuzz_tcp: tests/fuzz/fuzz_tcp.c tests/fuzz/tcp_invariants.c $(wildcard tests/fuzz/*.h) \
-		$(STACK_SRCS) $(wildcard stack/*.h)
+		$(STACK_SRCS) $(STACK_HDRS)
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) tests/fuzz/fuzz_tcp.c tests/fuzz/tcp_invariants.c $(STACK_SRCS) -o $@
-$(HOST_BUILD)/fuzz/fuzz_tcp_wire: tests/fuzz/fuzz_tcp_wire.c stack/tcp_wire.c stack/tcp_options.c stack/checksum.c \
-		$(wildcard stack/*.h)
+$(HOST_BUILD)/fuzz/fuzz_tcp_wire: tests/fuzz/fuzz_tcp_wire.c stack/tcp/tcp_wire.c stack/tcp/tcp_options.c stack/lib/checksum.c \
+		$(STACK_HDRS)
 	@mkdir -p $(dir $@)
-	$(FUZZ_CC) $(FUZZ_CFLAGS) $< stack/tcp_wire.c stack/tcp_options.c stack/checksum.c -o $@
+	$(FUZZ_CC) $(FUZZ_CFLAGS) $< stack/tcp/tcp_wire.c stack/tcp/tcp_options.c stack/lib/checksum.c -o $@
 
 # The DHCP and DNS reply parsers alone (tests/fuzz/fuzz_dhcp_dns.c).
-$(HOST_BUILD)/fuzz/fuzz_dhcp_dns: tests/fuzz/fuzz_dhcp_dns.c stack/dhcp_wire.c stack/dns_wire.c \
-		$(wildcard stack/*.h)
+$(HOST_BUILD)/fuzz/fuzz_dhcp_dns: tests/fuzz/fuzz_dhcp_dns.c stack/svc/dhcp_wire.c stack/svc/dns_wire.c \
+		$(STACK_HDRS)
 	@mkdir -p $(dir $@)
-	$(FUZZ_CC) $(FUZZ_CFLAGS) $< stack/dhcp_wire.c stack/dns_wire.c -o $@
+	$(FUZZ_CC) $(FUZZ_CFLAGS) $< stack/svc/dhcp_wire.c stack/svc/dns_wire.c -o $@
 
 # fuzz_parsers: the console (on the unit tests' fake board), its commands
 # and the HTTP request reader, with the firmware's include paths.  The
@@ -206,7 +211,7 @@ FUZZ_FW_SRCS := firmware/console.c firmware/fmt.c firmware/counters.c firmware/h
 	firmware/http_parse.c firmware/history.c firmware/history_fmt.c firmware/history_fw.c
 FUZZ_FW_FLAGS := $(FUZZ_CFLAGS) -Ifirmware -Iboard -Iboard/cortex-m -DKEEL_BOARD=\"host\"
 $(HOST_BUILD)/fuzz/fuzz_parsers: tests/fuzz/fuzz_parsers.c tests/unit/fake_board.c $(FUZZ_FW_SRCS) \
-		$(FUZZ_FW_CMDS) $(wildcard firmware/*.h) $(STACK_SRCS) $(wildcard stack/*.h) tests/unit/host_cmds.ld
+		$(FUZZ_FW_CMDS) $(wildcard firmware/*.h) $(STACK_SRCS) $(STACK_HDRS) tests/unit/host_cmds.ld
 	@mkdir -p $(dir $@)/cmds
 	cd $(dir $@)/cmds && $(FUZZ_CC) $(FUZZ_FW_FLAGS:-I%=-I$(CURDIR)/%) -mllvm -asan-globals=0 \
 		-c $(FUZZ_FW_CMDS:%=$(CURDIR)/%)

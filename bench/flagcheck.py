@@ -9,7 +9,7 @@ import subprocess
 
 LWIP_OBJ = "build/bench/obj-lwip-%s/lwip/src/core/tcp.o"
 GLUE_OBJ = "build/bench/obj-lwip-%s/bench/lwip/services.o"
-KEEL_OBJ = "build/%s/stack/tcp.o"
+KEEL_OBJ = "build/%s/stack/tcp/tcp.o"
 
 
 def compile_line(root, make_args, target):

@@ -35,7 +35,7 @@ def elf_size(elf):
 # keel's modules the lwIP build leaves out (LWIP_DHCP, LWIP_DNS, LWIP_UDP
 # are 0 in bench/lwip/lwipopts.h): counted apart, so `stack` compares the
 # same IPv4/ARP/ICMP/TCP core on both sides.
-KEEL_EXTRAS = ("/stack/dhcp", "/stack/dns", "/stack/acd", "/stack/udp")
+KEEL_EXTRAS = ("/stack/svc/dhcp", "/stack/svc/dns", "/stack/link/acd", "/stack/ip/udp")
 
 
 def map_split(path):

@@ -7,8 +7,8 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import flagcheck  # noqa: E402
 
 KEEL = ("arm-none-eabi-gcc -mcpu=cortex-m3 -mthumb -Os -g3 -std=c11 -ffunction-sections "
-        "-fdata-sections -fno-common -Wall -Werror -Istack -Istack/include "
-        "-DKEEL_BOARD=\"x\" -MMD -MP -c stack/tcp.c -o build/x/stack/tcp.o").split()
+        "-fdata-sections -fno-common -Wall -Werror -Istack -Istack/lib -Istack/link -Istack/ip -Istack/svc -Istack/tcp -Istack/include "
+        "-DKEEL_BOARD=\"x\" -MMD -MP -c stack/tcp/tcp.c -o build/x/stack/tcp/tcp.o").split()
 LWIP = ("arm-none-eabi-gcc -mcpu=cortex-m3 -mthumb -Os -g3 -std=c11 -ffunction-sections "
         "-fdata-sections -fno-common -DKEEL_BOARD=\"x\" -w -Ibench/lwip -MMD -MP "
         "-c build/bench/lwip-src/src/core/tcp.c -o build/bench/obj/tcp.o").split()

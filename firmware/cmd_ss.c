@@ -12,7 +12,7 @@
  * `dport != :40000` (= == eq != ne < > <= >= lt gt le ge) are ANDed.
  * -i (or -o) adds a line per connection: the options the handshake
  * agreed (ts, sack, wscale:peer's,ours), rto, rtt:srtt/rttvar, mss, cwnd,
- * ssthresh, retrans:current/total (the last five when stack/tcp_stats.h
+ * ssthresh, retrans:current/total (the last five when stack/tcp/tcp_stats.h
  * has them), timer as ss -o prints it (timer:(on|timewait|persist|
  * keepalive,<seconds>s,<retransmits>)), orphan.
  * -m adds Linux's skmem line per connection: the chunk bytes its receive
@@ -149,7 +149,7 @@ static void print_row(const struct tcp_conn_info *ci)
 		con_printf(" wscale:%u,%u", (unsigned)ci->snd_wscale, (unsigned)ci->rcv_wscale);
 #endif
 	con_printf(" rto:%lu", (unsigned long)ci->rto_ms);
-#ifdef TCP_CONN_INFO_HAS_SRTT   /* stack/tcp_stats.h: srtt_ms, rttvar_ms */
+#ifdef TCP_CONN_INFO_HAS_SRTT   /* stack/tcp/tcp_stats.h: srtt_ms, rttvar_ms */
 	con_printf(" rtt:%lu/%lu", (unsigned long)ci->srtt_ms, (unsigned long)ci->rttvar_ms);
 #endif
 #ifdef TCP_CONN_INFO_HAS_CWND   /* ... mss, cwnd, ssthresh, total_retrans */

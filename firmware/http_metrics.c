@@ -77,7 +77,7 @@ int http_gen_metrics(struct keel *k, struct out *o, struct app_conn *c, unsigned
 		return 1;
 	}
 	row -= 3;
-	if (row == 0) {   /* the shared buffer pool (stack/tcp_mem.c) */
+	if (row == 0) {   /* the shared buffer pool (stack/tcp/tcp_mem.c) */
 		struct keel_pool_info u;
 		struct keel_mem_info mi;
 		(void)keel_pool_get(k, KEEL_POOL_CHUNKS, &u);

@@ -8,13 +8,13 @@ set -eu
 cd "$(dirname "$0")/.."
 out=build/coverage
 CC=${FUZZ_CC:-clang}
-CFLAGS="-std=c11 -g -O0 -fprofile-instr-generate -fcoverage-mapping -Istack -Istack/include -Itests -Itests/fuzz"
+CFLAGS="-std=c11 -g -O0 -fprofile-instr-generate -fcoverage-mapping -Istack -Istack/lib -Istack/link -Istack/ip -Istack/svc -Istack/tcp -Istack/include -Itests -Itests/fuzz"
 rm -rf "$out"
 mkdir -p "$out/obj" "$out/prof"
 jobs=$(nproc 2>/dev/null || echo 2)
 
 # the stack once, as a library every runner links
-ls stack/*.c | xargs -P "$jobs" -I{} sh -c "$CC $CFLAGS -c {} -o $out/obj/\$(basename {} .c).o"
+ls stack/*.c stack/*/*.c | xargs -P "$jobs" -I{} sh -c "$CC $CFLAGS -c {} -o $out/obj/\$(basename {} .c).o"
 ar rcs "$out/libkeel.a" "$out"/obj/*.o
 
 run() {   # name, command...: one profile per runner
@@ -56,8 +56,8 @@ done
 llvm-profdata merge -sparse "$out"/prof/*.profraw -o "$out/keel.profdata"
 args=(-instr-profile="$out/keel.profdata" "${objects[0]}")
 for o in "${objects[@]:1}"; do args+=(-object "$o"); done
-llvm-cov report "${args[@]}" stack/*.c | tee "$out/report.txt"
+llvm-cov report "${args[@]}" stack/*.c stack/*/*.c | tee "$out/report.txt"
 if [ "${1:-}" = html ]; then
-	llvm-cov show -format=html -output-dir="$out/html" "${args[@]}" stack/*.c
+	llvm-cov show -format=html -output-dir="$out/html" "${args[@]}" stack/*.c stack/*/*.c
 	echo "coverage: $out/html/index.html"
 fi

@@ -13,20 +13,20 @@ include bench/lwip/sources.mk
 COMMON := bench/icount/icount_main.c bench/icount/peer.c bench/icount/fake_netdev.c \
 	bench/icount/side_source.c
 KEEL_SRCS := $(COMMON) bench/icount/keel_side.c
-STACK_SRCS := $(sort $(wildcard stack/*.c))
+STACK_SRCS := $(sort $(wildcard stack/*.c stack/*/*.c))
 LWIP_OWN := $(COMMON) bench/icount/lwip_side.c bench/lwip/netif_keel.c
 WARN := $(TARGET_WARN)
 KEEL_INCS := -Ibench/icount -Istack/include
 LWIP_INCS := -Ibench/icount -Ibench/lwip -I$(LWIP)/src/include -Istack/include
 DEPS := board/cortex-m/flags.mk bench/icount/icount.mk bench/lwip/sources.mk \
-	$(wildcard bench/icount/*.h) $(wildcard stack/*.h stack/include/keel/*.h) bench/lwip/lwipopts.h
+	$(wildcard bench/icount/*.h) $(wildcard stack/*.h stack/*/*.h stack/include/keel/*.h) bench/lwip/lwipopts.h
 
 all: $(OUT)/icount-keel $(OUT)/icount-lwip
 
 # keel's own files see their private headers, the rest only the public API.
 $(OBJ)/stack/%.o: stack/%.c $(DEPS)
 	@mkdir -p $(dir $@)
-	$(HOST_CC) $(ICOUNT_CODEGEN) $(WARN) -Istack -Istack/include -c $< -o $@
+	$(HOST_CC) $(ICOUNT_CODEGEN) $(WARN) -Istack -Istack/lib -Istack/link -Istack/ip -Istack/svc -Istack/tcp -Istack/include -c $< -o $@
 
 $(OUT)/icount-keel: $(KEEL_SRCS) $(patsubst %.c,$(OBJ)/%.o,$(STACK_SRCS)) $(DEPS)
 	@mkdir -p $(OUT)

@@ -1,4 +1,4 @@
-/* libFuzzer target: the TCP codec alone (stack/tcp_wire.c), no stack
+/* libFuzzer target: the TCP codec alone (stack/tcp/tcp_wire.c), no stack
  * instance.  Input: one byte of flags, then a TCP segment.  Whatever the
  * bytes, tcp_seg_parse reads only within them; a segment it accepts is
  * written back with tcp_seg_write and must parse to the same fields, with

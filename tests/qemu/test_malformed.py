@@ -43,9 +43,9 @@ def _bad_icmp_checksum(dut, i):
 # kind -> (frame builder, counter that must rise by N, answered?).  A
 # counter is (Linux's group, Linux's netstat -s name, the stack's name as
 # `ifconfig` prints it: "<layer>.<field>", fields of struct *_stats in
-# stack/*.h); firmware/counters.c maps one to the other.  Well-formed
+# stack/*/*.h); firmware/counters.c maps one to the other.  Well-formed
 # IP options are skipped and the datagram delivered (RFC 1122 3.2.1.8, see
-# stack/ipv4.c); source routes are dropped, as Linux does.
+# stack/ip/ipv4.c); source routes are dropped, as Linux does.
 IP_CSUM = ("Ip", "InCsumErrors", "ip.in_csum_errors")
 IP_HDR = ("Ip", "InHdrErrors", "ip.in_hdr_errors")
 IP_TRUNC = ("Ip", "InTruncatedPkts", "ip.in_truncated")

@@ -1,4 +1,4 @@
-"""The shared chunk pool against Linux peers (stack/tcp_mem.c): echo
+"""The shared chunk pool against Linux peers (stack/tcp/tcp_mem.c): echo
 clients that do not read drive the pool into memory pressure and past
 tcp_mem high; the device drops what finds no chunk and counts it, the
 console shows it, and once the clients read, every byte comes back in

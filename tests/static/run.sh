@@ -10,7 +10,7 @@ cd "$(dirname "$0")/../.."
 what=${1:-all}
 jobs=$(nproc 2>/dev/null || echo 2)
 ARM="--target=thumbv7m-none-eabi -mcpu=cortex-m3 -mthumb -isystem /usr/lib/arm-none-eabi/include"
-STACK="-Istack -Istack/include"
+STACK="-Istack -Istack/lib -Istack/link -Istack/ip -Istack/svc -Istack/tcp -Istack/include"
 FW="-Ifirmware -Istack/include -Iboard -Iboard/cortex-m"
 board_incs() { echo "-Istack/include -Idrivers -Iboard -Iboard/cortex-m -Iboard/$1"; }
 status=0
@@ -41,7 +41,7 @@ if [ "$what" = all ] || [ "$what" = clang-tidy ]; then
 	log=$(mktemp)
 	# checksum.c's LDM loop is GCC inline asm with a memory operand
 	# clang does not parse: the stack is analysed on its portable C path.
-	tidy "$STACK -U__ARM_ARCH_7M__" stack/*.c
+	tidy "$STACK -U__ARM_ARCH_7M__" stack/*.c stack/*/*.c
 	tidy "$FW -DKEEL_BOARD=\\\"host\\\"" firmware/*.c
 	for b in lm3s6965evb mps2-an385; do
 		tidy "$(board_incs "$b") -DKEEL_BOARD=\\\"$b\\\"" board/cortex-m/*.c board/"$b"/*.c drivers/*/*.c

@@ -43,7 +43,7 @@ static void wr32(uint8_t *p, uint32_t v)
 	p[2] = (uint8_t)(v >> 8); p[3] = (uint8_t)v;
 }
 
-/* The harness's own Internet checksum, independent of stack/checksum.c. */
+/* The harness's own Internet checksum, independent of stack/lib/checksum.c. */
 static uint32_t sum_bytes(uint32_t s, const uint8_t *p, size_t n)
 {
 	for (size_t i = 0; i + 1 < n; i += 2)
@@ -1158,7 +1158,7 @@ void th_teardown(struct th *t)
 
 /* Feeds the harness frames "from the device" that it builds itself and checks
  * that EXPECT accepts the right notation and rejects wrong ones; checks the
- * harness checksum against stack/checksum.c.  Needs no TCP engine. */
+ * harness checksum against stack/lib/checksum.c.  Needs no TCP engine. */
 static int selftest_expect(struct th *t, const char *dev_spec, const char *expect_spec,
 			   int want_ok, int corrupt, char *msg, size_t cap)
 {
@@ -1255,7 +1255,7 @@ int th_selftest(char *msg, size_t cap)
 		uint16_t a = tcp_sum(TH_PEER_IP, TH_DEV_IP, seg, sizeof(seg));
 		uint16_t bb = csum_fold(csum_add(csum_pseudo(TH_PEER_IP, TH_DEV_IP, 6, sizeof(seg)), seg, sizeof(seg)));
 		if (a != bb) {
-			snprintf(msg, cap, "harness TCP checksum 0x%04x, stack/checksum.c 0x%04x", a, bb);
+			snprintf(msg, cap, "harness TCP checksum 0x%04x, stack/lib/checksum.c 0x%04x", a, bb);
 			ok = 0;
 		}
 	}

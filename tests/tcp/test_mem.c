@@ -1,4 +1,4 @@
-/* The shared chunk pool under TCP (stack/tcp_mem.c, tcp_rcv.c): an idle
+/* The shared chunk pool under TCP (stack/tcp/tcp_mem.c, tcp_rcv.c): an idle
  * connection holds nothing; a dry pool drops and counts, never loses a
  * byte end to end and never pulls a right edge back (RFC 9293 §3.8.6);
  * one greedy connection cannot starve the others of their minimum;

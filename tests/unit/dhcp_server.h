@@ -1,5 +1,5 @@
 /* A scripted DHCP server for host tests: builds the replies a server would
- * send and reads what the client sent, independently of stack/dhcp_wire.c. */
+ * send and reads what the client sent, independently of stack/svc/dhcp_wire.c. */
 #ifndef KEEL_TEST_DHCP_SERVER_H
 #define KEEL_TEST_DHCP_SERVER_H
 #include "unit/fake_net.h"

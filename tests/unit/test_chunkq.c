@@ -1,4 +1,4 @@
-/* The chunk chain (stack/chunkq.c): bytes across chunk boundaries, chunks
+/* The chunk chain (stack/lib/chunkq.c): bytes across chunk boundaries, chunks
  * taken and given back exactly, out-of-order writes beyond the readable
  * end, the per-call chunk limit and a dry pool. */
 #include <setjmp.h>

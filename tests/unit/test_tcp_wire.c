@@ -1,4 +1,4 @@
-/* The TCP codec alone (stack/tcp_wire.c): headers written into a buffer
+/* The TCP codec alone (stack/tcp/tcp_wire.c): headers written into a buffer
  * and parsed back, with no stack instance anywhere. */
 #include <setjmp.h>
 #include <stdarg.h>
