@@ -20,7 +20,7 @@
 #include "byteorder.h"
 #include "keel.h"
 #include "siphash.h"
-#include "tcp_tuple.h"
+#include "hash_mix.h"
 
 _Static_assert(KEEL_ARP_BUCKETS * 2 >= KEEL_ARP_CACHE_SIZE || KEEL_ARP_BUCKETS == 8192, "ARP buckets");
 _Static_assert(KEEL_ARP_QUEUE_LEN >= 1 && ARP_QUEUE_SLOTS < ARP_NONE, "ARP queue size");
@@ -78,7 +78,7 @@ static struct arp_list *timer_list(struct keel *k, const struct arp_entry *e)
 
 static uint16_t *bucket(struct keel *k, uint32_t ip)
 {
-	return &k->arp.head[tcp_mix32(tcp_mix32(ip ^ k->arp.key[0]) ^ k->arp.key[1]) &
+	return &k->arp.head[keel_mix32(keel_mix32(ip ^ k->arp.key[0]) ^ k->arp.key[1]) &
 			    (KEEL_ARP_BUCKETS - 1u)];
 }
 

@@ -1,51 +1,24 @@
 /* The 4-tuple that names a TCP connection (RFC 9293 §2.7), one type for
  * every table keyed by it (TCBs, SYN-queue entries), and the keyed hash
- * that picks a tuple's bucket in those tables and in TIME_WAIT's. */
+ * that picks a tuple's bucket in those tables and in TIME_WAIT's (its
+ * mixer, and why not SipHash, in lib/hash_mix.h). */
 #ifndef KEEL_TCP_TUPLE_H
 #define KEEL_TCP_TUPLE_H
 #include <stdint.h>
+#include "hash_mix.h"
 
 struct tcp_tuple {
 	uint32_t laddr, raddr;   /* host byte order */
 	uint16_t lport, rport;
 };
 
-/* Buckets are chosen by a hash keyed with a boot secret (as Linux's
- * inet_ehashfn keys jhash with inet_ehash_secret): a peer that picks its
- * ports and addresses cannot aim every entry at one chain without the key.
- * Two rounds of a 32-bit multiply-xorshift finaliser cost a handful of
- * cycles per segment on a Cortex-M3, about a twentieth of SipHash-2-4 on
- * the same 8 bytes (64-bit rotations on a 32-bit core); SipHash stays
- * where an output is seen on the wire (ISNs, cookies).  Chains are
- * further bounded by the pools themselves.  laddr is left out: keel has
- * one address, and TIME_WAIT entries do not store it. */
-static inline uint32_t tcp_mix32(uint32_t x)
-{
-	x ^= x >> 16;
-	x *= 0x85ebca6bu;
-	x ^= x >> 13;
-	x *= 0xc2b2ae35u;
-	x ^= x >> 16;
-	return x;
-}
-
+/* laddr is left out: keel has one address, and TIME_WAIT entries do not
+ * store it. */
 static inline uint32_t tcp_tuple_hash(const uint32_t key[2], uint32_t raddr, uint16_t rport,
 				      uint16_t lport)
 {
-	uint32_t h = tcp_mix32(raddr ^ key[0]);
-	return tcp_mix32(h ^ (((uint32_t)rport << 16) | lport) ^ key[1]);
+	uint32_t h = keel_mix32(raddr ^ key[0]);
+	return keel_mix32(h ^ (((uint32_t)rport << 16) | lport) ^ key[1]);
 }
 
-/* Compile-time sizes: the smallest power of two >= n (n <= 65536), and
- * the bits an index below n needs. */
-#define KEEL_POW2_AT_LEAST(n)                                                               \
-	((n) <= 1 ? 1 : (n) <= 2 ? 2 : (n) <= 4 ? 4 : (n) <= 8 ? 8 : (n) <= 16 ? 16 :        \
-	 (n) <= 32 ? 32 : (n) <= 64 ? 64 : (n) <= 128 ? 128 : (n) <= 256 ? 256 :              \
-	 (n) <= 512 ? 512 : (n) <= 1024 ? 1024 : (n) <= 2048 ? 2048 : (n) <= 4096 ? 4096 :     \
-	 (n) <= 8192 ? 8192 : (n) <= 16384 ? 16384 : (n) <= 32768 ? 32768 : 65536)
-#define KEEL_BITS_FOR(n)                                                                    \
-	((n) <= 2 ? 1 : (n) <= 4 ? 2 : (n) <= 8 ? 3 : (n) <= 16 ? 4 : (n) <= 32 ? 5 :          \
-	 (n) <= 64 ? 6 : (n) <= 128 ? 7 : (n) <= 256 ? 8 : (n) <= 512 ? 9 : (n) <= 1024 ? 10 : \
-	 (n) <= 2048 ? 11 : (n) <= 4096 ? 12 : (n) <= 8192 ? 13 : (n) <= 16384 ? 14 :          \
-	 (n) <= 32768 ? 15 : 16)
 #endif
