@@ -2,11 +2,11 @@
  * bytes in all -- then the static RAM total from the linker:
  *
  *   Pool            Size  InUse   Peak  Entry    Bytes
- *   tcb                8      5      5    220     1760
- *   arp_cache          8      1      -     24      192   (peak not kept)
- *   chunks            64      3     12    256    16384   (the shared buffer pool)
- *   chunk_pool    chunk 256 bytes, pressure no (tcp_mem 32 48 64), sizeof(struct tcp_tcb) 220
- *   ram_static 53120 of 65536 (stack 4096, free 8320)
+ *   tcb               48      0      0    252    12096
+ *   arp_cache         48      0      -     32     1536   (peak not kept)
+ *   chunks            64      0      0    256    16384   (the shared buffer pool)
+ *   chunk_pool    chunk 256 bytes, pressure no (tcp_mem 32 48 64), sizeof(struct tcp_tcb) 252
+ *   ram_static 61324 of 65536 (stack 4096, free 116)
  *
  * Peak "-" means the stack keeps no high-water mark for it. */
 #include <stdbool.h>
