@@ -87,6 +87,9 @@ struct tcp_stack {
 	uint16_t synq_free, tw_free;
 	uint16_t tw_oldest, tw_newest;    /* TIME_WAIT age order (tcp_timewait.h) */
 	uint16_t tcbs_retired, listeners_retired;  /* generations spent (tcp_tcb.c) */
+	/* TCBs in use by state, kept at every change (tcb_state_to) so netstat,
+	 * /metrics and the history read them without walking the pool. */
+	uint16_t tcb_states[TCP_NSTATES];
 	uint16_t ready_head, ready_tail;  /* the ready queue (tcp_ready.c) */
 	uint16_t ready_next[KEEL_TCP_MAX_CONN];
 	uint8_t mem_pressure;             /* tcp_mem.c: 1 between tcp_mem[1] and tcp_mem[0] */

@@ -176,17 +176,17 @@ int keel_tcp_shutdown(struct keel *k, int s)
 	switch (t->state) {
 	case TCP_ESTABLISHED:
 		t->flags |= TCB_F_FIN_WANT;
-		t->state = TCP_FIN_WAIT_1;
+		tcb_state_to(k, t, TCP_FIN_WAIT_1);
 		break;
 	case TCP_CLOSE_WAIT:
 		t->flags |= TCB_F_FIN_WANT;
-		t->state = TCP_LAST_ACK;
+		tcb_state_to(k, t, TCP_LAST_ACK);
 		break;
 	case TCP_SYN_RECEIVED:
 		t->flags |= TCB_F_FIN_WANT;
 		return KEEL_OK;
 	case TCP_SYN_SENT:
-		t->state = TCP_CLOSED;     /* Linux tcp_disconnect: no RST for SYN_SENT */
+		tcb_state_to(k, t, TCP_CLOSED);     /* Linux tcp_disconnect: no RST for SYN_SENT */
 		tcb_timer_stop(t, TCB_T_RTX);
 		return KEEL_OK;
 	case TCP_CLOSED:
@@ -205,7 +205,7 @@ static void reset_and_free(struct keel *k, struct tcp_tcb *t)
 		tcp_send_active_rst(k, t);
 		tcb_set_state(k, t, TCP_CLOSED);
 	} else {
-		t->state = TCP_CLOSED;
+		tcb_state_to(k, t, TCP_CLOSED);
 	}
 	tcb_free(k, t);
 }
@@ -237,7 +237,7 @@ int keel_tcp_close(struct keel *k, int s)
 		return ret;
 	t->flags |= TCB_F_ORPHAN;          /* the handle is gone (tcb_from_handle) */
 	if (t->state == TCP_CLOSED || t->state == TCP_SYN_SENT) {
-		t->state = TCP_CLOSED;
+		tcb_state_to(k, t, TCP_CLOSED);
 		tcb_free(k, t);
 		return KEEL_OK;
 	}
@@ -252,11 +252,11 @@ int keel_tcp_close(struct keel *k, int s)
 		break;
 	case TCP_ESTABLISHED:
 		t->flags |= TCB_F_FIN_WANT;
-		t->state = TCP_FIN_WAIT_1;
+		tcb_state_to(k, t, TCP_FIN_WAIT_1);
 		break;
 	case TCP_CLOSE_WAIT:
 		t->flags |= TCB_F_FIN_WANT;
-		t->state = TCP_LAST_ACK;
+		tcb_state_to(k, t, TCP_LAST_ACK);
 		break;
 	case TCP_FIN_WAIT_2:
 		tcb_timer_set(k, t, TCB_T_FW2, k->now_ms + k->tcp.sysctl.tcp_fin_timeout * 1000u);

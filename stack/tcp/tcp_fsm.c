@@ -146,7 +146,7 @@ static void window_update(struct tcp_tcb *t, const struct tcp_seg *s)
 /* SYN_RECEIVED -> ESTABLISHED on an acceptable ACK of our SYN. */
 static void become_established(struct keel *k, struct tcp_tcb *t, const struct tcp_seg *s)
 {
-	t->state = TCP_ESTABLISHED;
+	tcb_state_to(k, t, TCP_ESTABLISHED);
 	t->snd_una = s->ack;
 	t->snd_wnd = tcb_seg_wnd(t, s);
 	t->snd_wl1 = s->seq;
@@ -159,7 +159,7 @@ static void become_established(struct keel *k, struct tcp_tcb *t, const struct t
 	t->rcv_wup = t->rcv_nxt;
 	cc_established(t);
 	if (t->flags & TCB_F_FIN_WANT)
-		t->state = TCP_FIN_WAIT_1;                /* shutdown came during the handshake */
+		tcb_state_to(k, t, TCP_FIN_WAIT_1);                /* shutdown came during the handshake */
 	(void)k;
 }
 
@@ -169,7 +169,7 @@ static void enter_time_wait(struct keel *k, struct tcp_tcb *t)
 {
 	tcp_output(k, t);
 	tw_enter(k, t);
-	t->state = TCP_TIME_WAIT;
+	tcb_state_to(k, t, TCP_TIME_WAIT);
 	tcb_done(k, t, KEEL_OK);
 }
 
@@ -218,7 +218,7 @@ static void syn_sent_input(struct keel *k, struct tcp_tcb *t, const struct tcp_s
 		tcp_output(k, t);
 		return;
 	}
-	t->state = TCP_SYN_RECEIVED;
+	tcb_state_to(k, t, TCP_SYN_RECEIVED);
 	t->snd_wnd = s->wnd;                           /* a SYN's window is never scaled */
 	t->snd_wl1 = s->seq;
 	t->snd_wl2 = t->iss;
@@ -239,13 +239,13 @@ static void take_fin(struct keel *k, struct tcp_tcb *t)
 	switch (t->state) {
 	case TCP_SYN_RECEIVED:
 	case TCP_ESTABLISHED:
-		t->state = TCP_CLOSE_WAIT;
+		tcb_state_to(k, t, TCP_CLOSE_WAIT);
 		break;
 	case TCP_FIN_WAIT_1:
 		if (t->flags & TCB_F_FIN_ACKED)
 			enter_time_wait(k, t);
 		else
-			t->state = TCP_CLOSING;
+			tcb_state_to(k, t, TCP_CLOSING);
 		break;
 	case TCP_FIN_WAIT_2:
 		enter_time_wait(k, t);
@@ -348,7 +348,7 @@ static void sync_input(struct keel *k, struct tcp_tcb *t, const struct tcp_seg *
 	switch (t->state) {
 	case TCP_FIN_WAIT_1:
 		if (t->flags & TCB_F_FIN_ACKED) {
-			t->state = TCP_FIN_WAIT_2;
+			tcb_state_to(k, t, TCP_FIN_WAIT_2);
 			if (t->flags & TCB_F_ORPHAN)
 				tcb_timer_set(k, t, TCB_T_FW2, k->now_ms + k->tcp.sysctl.tcp_fin_timeout * 1000u);
 		}

@@ -98,6 +98,7 @@ struct tcp_tcb *tcb_lookup(struct keel *k, uint32_t raddr, uint16_t rport, uint1
 /* Into the 4-tuple hash once the tuple is set; out when CLOSED or freed. */
 void tcb_hash_insert(struct keel *k, struct tcp_tcb *t);
 void tcb_pools_init(struct keel *k);
+void tcb_state_to(struct keel *k, struct tcp_tcb *t, uint8_t state);
 void tcb_set_state(struct keel *k, struct tcp_tcb *t, uint8_t state);
 uint16_t tcb_rcv_wnd(const struct keel *k, const struct tcp_tcb *t);
 /* A state where the peer holds the connection too, so an abort sends RST

@@ -19,10 +19,7 @@ void tcp_pool_get(const struct keel *k, enum tcp_pool pool, struct keel_pool_usa
 
 void keel_tcp_state_counts(const struct keel *k, uint16_t counts[TCP_NSTATES])
 {
-	memset(counts, 0, sizeof(uint16_t) * TCP_NSTATES);
-	for (unsigned i = 0; i < KEEL_TCP_MAX_CONN; i++)
-		if (k->tcp.tcbs[i].flags & TCB_F_USED && k->tcp.tcbs[i].state < TCP_NSTATES)
-			counts[k->tcp.tcbs[i].state]++;
+	memcpy(counts, k->tcp.tcb_states, sizeof(uint16_t) * TCP_NSTATES);
 	counts[TCP_LISTEN] = (uint16_t)(counts[TCP_LISTEN] + k->tcp.pool[TCP_POOL_LISTEN].in_use);
 	counts[TCP_SYN_RECEIVED] = (uint16_t)(counts[TCP_SYN_RECEIVED] + k->tcp.pool[TCP_POOL_SYN_QUEUE].in_use);
 	counts[TCP_TIME_WAIT] = (uint16_t)(counts[TCP_TIME_WAIT] + k->tcp.pool[TCP_POOL_TIME_WAIT].in_use);

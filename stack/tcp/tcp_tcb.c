@@ -66,6 +66,7 @@ static struct tcp_tcb *tcb_alloc(struct keel *k)
 	t->rto_ms = TCP_RTO_INIT_MS;
 	t->snd_mss = TCP_MSS_DEFAULT;
 	pool_take(k, TCP_POOL_TCB);
+	ts->tcb_states[TCP_CLOSED]++;   /* memset: a new TCB is CLOSED */
 	return t;
 }
 
@@ -110,7 +111,7 @@ struct tcp_tcb *tcb_new_active(struct keel *k, const struct tcp_tuple *tu, uint3
 	t->snd_una = iss;
 	t->snd_nxt = iss + 1;
 	t->rcv_adv = tcb_rcv_wnd(k, t);
-	t->state = TCP_SYN_SENT;
+	tcb_state_to(k, t, TCP_SYN_SENT);
 	tcb_start(k, t);
 	return t;
 }
@@ -141,7 +142,7 @@ struct tcp_tcb *tcb_new_passive(struct keel *k, const struct tcp_synq_entry *req
 	t->snd_wl2 = s->ack;
 	t->rcv_adv = rcv_adv;
 	tcb_hash_insert(k, t);
-	t->state = TCP_ESTABLISHED;
+	tcb_state_to(k, t, TCP_ESTABLISHED);
 	t->flags |= TCB_F_PASSIVE;
 	tcb_start(k, t);
 	return t;
@@ -179,8 +180,9 @@ void tcb_free(struct keel *k, struct tcp_tcb *t)
 	wheel_remove(k, tcb_index(k, t));
 	t->timers = 0;
 	mem_release(k, t);                  /* every chunk back to the pool */
+	ts->tcb_states[t->state]--;
 	t->flags = 0;
-	t->state = TCP_CLOSED;
+	tcb_state_to(k, t, TCP_CLOSED);
 	pool_give(k, TCP_POOL_TCB);
 	if (t->gen >= TCP_H_GEN_MAX) {
 		ts->tcbs_retired++;
@@ -248,9 +250,16 @@ void tcb_set_state(struct keel *k, struct tcp_tcb *t, uint8_t state)
 	/* tcpAttemptFails: SYN_SENT/SYN_RECEIVED -> CLOSED. */
 	if (state == TCP_CLOSED && (t->state == TCP_SYN_SENT || t->state == TCP_SYN_RECEIVED))
 		k->tcp.mib.attempt_fails++;
-	t->state = state;
+	tcb_state_to(k, t, state);
 	if (state == TCP_CLOSED)
 		tcb_unhash(k, t);
+}
+
+void tcb_state_to(struct keel *k, struct tcp_tcb *t, uint8_t state)
+{
+	k->tcp.tcb_states[t->state]--;
+	k->tcp.tcb_states[state]++;
+	t->state = state;
 }
 
 int tcb_need_reset(const struct tcp_tcb *t)

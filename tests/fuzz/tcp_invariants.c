@@ -30,10 +30,19 @@ static int deadline_sane(uint32_t now, uint32_t due, uint32_t max_ms)
 static const char *check_pools(const struct keel *k)
 {
 	const struct tcp_stack *ts = &k->tcp;
-	unsigned n = 0;
-	for (unsigned i = 0; i < KEEL_TCP_MAX_CONN; i++)
-		n += (ts->tcbs[i].flags & TCB_F_USED) != 0;
+	unsigned n = 0, by_state[TCP_NSTATES] = {0};
+	for (unsigned i = 0; i < KEEL_TCP_MAX_CONN; i++) {
+		if (!(ts->tcbs[i].flags & TCB_F_USED))
+			continue;
+		n++;
+		CHECK(ts->tcbs[i].state < TCP_NSTATES, "tcb %u state %u", i, ts->tcbs[i].state);
+		by_state[ts->tcbs[i].state]++;
+	}
 	CHECK(n == ts->pool[TCP_POOL_TCB].in_use, "tcb pool in_use %u, %u used", ts->pool[TCP_POOL_TCB].in_use, n);
+	/* The per-state counts netstat reads are kept, not counted. */
+	for (unsigned s = 0; s < TCP_NSTATES; s++)
+		CHECK(by_state[s] == ts->tcb_states[s], "state %u: %u TCBs, count says %u", s, by_state[s],
+		      ts->tcb_states[s]);
 	n = 0;
 	for (unsigned i = 0; i < KEEL_SYN_BACKLOG; i++)
 		n += (ts->synq[i].flags & SYNQ_F_USED) != 0;
