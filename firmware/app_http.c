@@ -105,7 +105,7 @@ static size_t gen_rows(struct keel *k, struct app_conn *c, char *p, size_t cap, 
 	struct out o = { p, cap, 0, false };
 	/* Bounded: at most max_rows rows that print and HTTP_EMPTY_ROWS in
 	 * all -- /connections has a row per connection slot, most of them
-	 * free (11,784 on mps2-an385), and a pass that prints nothing sends
+	 * unused (11,784 on mps2-an385), and a pass that prints nothing sends
 	 * nothing, so the main loop may sleep until its next deadline. */
 	int printed = 0;
 	for (int guard = 0; guard < HTTP_EMPTY_ROWS && printed < max_rows &&

@@ -207,9 +207,11 @@ static void test_ifconfig_parser(void **state)
 	assert_non_null(strstr(type("ifconfig 300.0.2.9\r"), "ifconfig: bad address '300.0.2.9'"));
 	assert_non_null(strstr(type("ifconfig 192.0.2.9 gw 1.2.3\r"), "ifconfig: bad gateway '1.2.3'"));
 	assert_non_null(strstr(type("ifconfig 192.0.2.9 gw\r"), "usage: ifconfig"));
-	assert_non_null(strstr(type("ifconfig 192.0.2.9/24 gw 10.0.0.1\r"),
+	assert_non_null(strstr(type("ifconfig 192.0.2.9/28 gw 192.0.2.100\r"),
 			       "warning: gateway is not on the local subnet"));
 	assert_int_equal(ifc().addr, 0xC0000209u);
+	assert_int_equal(ifc().prefix, 28);
+	(void)type("ifconfig 192.0.2.9/24\r");
 	/* No argument: the interface as "name value" lines. */
 	out = type("ifconfig\r");
 	assert_non_null(strstr(out, "addr 192.0.2.9/24\r\nnetmask 255.255.255.0\r\n"));

@@ -72,14 +72,14 @@ static void test_parse_prefix(void **state)
 	assert_int_equal(parse_ipv4_prefix("192.0.2.9", &a, &p), 0);
 	assert_int_equal(a, 0xC0000209u);
 	assert_int_equal(p, 99);   /* no "/len": prefix left as it was */
-	assert_int_equal(parse_ipv4_prefix("10.1.2.3/8", &a, &p), 0);
-	assert_int_equal(a, 0x0A010203u);
+	assert_int_equal(parse_ipv4_prefix("192.0.2.3/8", &a, &p), 0);
+	assert_int_equal(a, 0xC0000203u);
 	assert_int_equal(p, 8);
-	assert_int_equal(parse_ipv4_prefix("10.1.2.3/0", &a, &p), 0);
+	assert_int_equal(parse_ipv4_prefix("192.0.2.3/0", &a, &p), 0);
 	assert_int_equal(p, 0);
-	assert_int_equal(parse_ipv4_prefix("10.1.2.3/33", &a, &p), -1);
-	assert_int_equal(parse_ipv4_prefix("10.1.2.3/", &a, &p), -1);
-	assert_int_equal(parse_ipv4_prefix("10.1.2.3/24x", &a, &p), -1);
+	assert_int_equal(parse_ipv4_prefix("192.0.2.3/33", &a, &p), -1);
+	assert_int_equal(parse_ipv4_prefix("192.0.2.3/", &a, &p), -1);
+	assert_int_equal(parse_ipv4_prefix("192.0.2.3/24x", &a, &p), -1);
 	assert_int_equal(parse_ipv4_prefix("10.1.2.3x", &a, &p), -1);
 	assert_int_equal(p, 0);
 }
