@@ -158,9 +158,9 @@ static void become_established(struct keel *k, struct tcp_tcb *t, const struct t
 		t->snd_max = t->snd_una;
 	t->rcv_wup = t->rcv_nxt;
 	cc_established(t);
+	keepalive_heard(k, t);   /* idle counts from here (Linux tcp_finish_connect) */
 	if (t->flags & TCB_F_FIN_WANT)
 		tcb_state_to(k, t, TCP_FIN_WAIT_1);                /* shutdown came during the handshake */
-	(void)k;
 }
 
 /* The peer's FIN took us to TIME_WAIT: the ACK goes out, the TIME_WAIT

@@ -32,6 +32,12 @@ int keel_tcp_set_keepalive(struct keel *k, int s, uint32_t idle_ms, uint32_t int
 	t->ka_intvl_ms = intvl_ms;
 	t->ka_cnt = (uint8_t)count;
 	t->ka_probes = 0;
-	tcb_timer_set(k, t, TCB_T_KA, k->now_ms + idle_ms);
+	/* Before the handshake completes there is nothing to keep alive
+	 * (Linux tcp_keepalive_timer ignores SYN_SENT): the idle time
+	 * starts when the connection is established (become_established). */
+	if (t->state == TCP_SYN_SENT || t->state == TCP_SYN_RECEIVED)
+		tcb_timer_stop(t, TCB_T_KA);
+	else
+		tcb_timer_set(k, t, TCB_T_KA, k->now_ms + idle_ms);
 	return KEEL_OK;
 }

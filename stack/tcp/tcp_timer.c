@@ -86,7 +86,11 @@ static void persist_expired(struct keel *k, struct tcp_tcb *t)
  * ka_cnt unanswered -> RST and ETIMEDOUT. */
 static void keepalive_expired(struct keel *k, struct tcp_tcb *t)
 {
-	if (!synchronized(t) || t->sndq.len > 0 || tcb_flight(t) > 0 || (t->dflags & TCB_D_PERSIST)) {
+	if (!synchronized(t)) {
+		tcb_timer_stop(t, TCB_T_KA);  /* armed again when established */
+		return;
+	}
+	if (t->sndq.len > 0 || tcb_flight(t) > 0 || (t->dflags & TCB_D_PERSIST)) {
 		tcb_timer_set(k, t, TCB_T_KA, k->now_ms + t->ka_idle_ms);   /* other timers watch the peer */
 		return;
 	}
