@@ -47,12 +47,12 @@ static void list_push(struct keel *k, unsigned list, uint16_t id)
  * deadlines less than 32^(L+1) ms away, by their 32^L ms block. */
 static unsigned list_for(const struct tcp_wheel *w, uint32_t due)
 {
-	int32_t ahead = (int32_t)(due - w->base);
-	if (ahead < 0) {
+	uint32_t ahead = due - w->base;
+	if (ahead > TIME_AHEAD_MAX) {
 		due = w->base;                 /* already due: the next slot processed */
 		ahead = 0;
 	}
-	if ((uint32_t)ahead >= TMR_SPAN)
+	if (ahead >= TMR_SPAN)
 		due = w->base + TMR_SPAN - 1u; /* refiled when it comes round */
 	for (unsigned l = 0; l < TMR_LEVELS; l++) {
 		unsigned shift = TMR_BITS * l;
@@ -138,10 +138,13 @@ static void advance(struct tcp_wheel *w, uint32_t to)
 		w->cascade_level = 1;         /* a level-0 wrap: coarser slots come due */
 }
 
-/* Ticks so far apart (a stalled main loop) that the wheel fell 2^30 ms
- * behind: before the signed compare wraps, everything filed is due now.
- * Bounded by the nodes there are (TCBs and SYN-queue entries). */
-#define TMR_LAG_MAX (1u << 30)
+/* Ticks so far apart (a stalled main loop, a clock that jumped) that the
+ * wheel fell more than 2^30 ms behind -- 2^31 ms and more included, which
+ * a signed compare would read as ahead: everything filed is put on the
+ * expiry list, and each node's timers decide for themselves (time_due)
+ * what is due.  Bounded by the nodes there are (TCBs and SYN-queue
+ * entries). */
+#define TMR_LAG_MAX TIME_AHEAD_MAX
 static void catch_up(struct keel *k)
 {
 	struct tcp_wheel *w = &k->tcp.wheel;
@@ -160,7 +163,8 @@ void wheel_begin(struct keel *k)
 {
 	k->tcp.wheel.work = 0;
 	k->tcp.wheel.running = 1;
-	if ((int32_t)(k->now_ms - k->tcp.wheel.base) > (int32_t)TMR_LAG_MAX && k->tcp.wheel.count)
+	/* base is the next millisecond to process: now + 1 when caught up. */
+	if (k->now_ms + 1u - k->tcp.wheel.base > TMR_LAG_MAX && k->tcp.wheel.count)
 		catch_up(k);
 }
 

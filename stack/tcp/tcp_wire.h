@@ -98,8 +98,19 @@ static inline int seq_lt(uint32_t a, uint32_t b) { return (int32_t)(a - b) < 0; 
 static inline int seq_le(uint32_t a, uint32_t b) { return (int32_t)(a - b) <= 0; }
 static inline int seq_gt(uint32_t a, uint32_t b) { return (int32_t)(a - b) > 0; }
 static inline int seq_ge(uint32_t a, uint32_t b) { return (int32_t)(a - b) >= 0; }
-/* Deadline reached?  Signed difference, so the 49-day wrap is harmless. */
-static inline int time_due(uint32_t now, uint32_t deadline) { return (int32_t)(now - deadline) >= 0; }
+/* Deadline reached?  Deadlines are 32-bit milliseconds, so the 49-day
+ * wrap is harmless, and none is ever set more than TIME_AHEAD_MAX ahead
+ * (the longest, tcp_fin_timeout, is at most 86,400 s): one that reads as
+ * further ahead was passed 2^31 ms or more ago (a main loop that stalled,
+ * a clock that jumped) and is due -- a signed difference would put it
+ * 2^31 ms into the future instead.  Only a lag of 2^32 - 2^30 ms or more
+ * cannot be told from a deadline ahead. */
+#define TIME_AHEAD_MAX (1u << 30)
+static inline int time_due(uint32_t now, uint32_t deadline)
+{
+	uint32_t ahead = deadline - now;
+	return ahead == 0 || ahead > TIME_AHEAD_MAX;
+}
 /* Peer MSS option (0 = absent) -> the MSS we send with. */
 uint16_t tcp_clamp_mss(uint16_t peer);
 #endif

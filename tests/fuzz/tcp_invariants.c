@@ -21,10 +21,11 @@ static const char *fail(const char *fmt, ...)
 
 /* A deadline no further ahead than max_ms (so the signed clock compare
  * keeps its meaning) -- or already due. */
+/* A deadline is due (time_due: overdue, by up to 2^32 - 2^30 ms) or at
+ * most max_ms ahead. */
 static int deadline_sane(uint32_t now, uint32_t due, uint32_t max_ms)
 {
-	int32_t d = (int32_t)(due - now);
-	return d <= (int32_t)max_ms;
+	return time_due(now, due) || due - now <= max_ms;
 }
 
 static const char *check_pools(const struct keel *k)
