@@ -36,6 +36,7 @@ static const struct counter_def defs[] = {
 	K("TcpExt", "SyncookiesRecv", tcp.mib.syncookies_recv),
 	K("TcpExt", "SyncookiesFailed", tcp.mib.syncookies_failed),
 	K("TcpExt", "TW", tcp.mib.tw),
+	K("TcpExt", "TCPClosedAfterFin", tcp.mib.closed_after_fin),   /* keel's own */
 	K("TcpExt", "OutOfWindowIcmps", tcp.pmtu.out_of_window),
 	K("TcpExt", "TCPPmtuUpdates", tcp.pmtu.updates),
 	K("TcpExt", "TCPPmtuNoConn", tcp.pmtu.no_conn),

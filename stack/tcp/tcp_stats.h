@@ -25,6 +25,8 @@ struct tcp_mib {
 	uint32_t listen_overflows, listen_drops;
 	uint32_t syncookies_sent, syncookies_recv, syncookies_failed;
 	uint32_t tw;                 /* connections that entered TIME_WAIT */
+	uint32_t closed_after_fin;   /* TCPClosedAfterFin (keel's own): TCBs that reached CLOSED
+					from FIN_WAIT_1, FIN_WAIT_2, CLOSING, LAST_ACK or TIME_WAIT */
 	uint32_t tw_recycled;        /* TIME_WAIT taken over by a newer SYN */
 	uint32_t tw_overflow;        /* TCPTimeWaitOverflow: skipped TIME_WAIT, table full */
 	uint32_t abort_on_close;     /* TCPAbortOnClose: closed with unread data -> RST */

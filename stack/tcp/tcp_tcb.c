@@ -255,8 +255,23 @@ void tcb_set_state(struct keel *k, struct tcp_tcb *t, uint8_t state)
 		tcb_unhash(k, t);
 }
 
+/* The states after our FIN was queued (the application closed or shut
+ * down its side).  TCPClosedAfterFin counts the ends from these states,
+ * tcpEstabResets those from ESTABLISHED and CLOSE_WAIT (tcb_set_state),
+ * so every TCB a handshake made (tcpPassiveOpens, born ESTABLISHED) is
+ * counted once in one of the two when it ends:
+ *   PassiveOpens = EstabResets + TCPClosedAfterFin + TCBs not CLOSED
+ * (active opens add ActiveOpens and their failures in tcpAttemptFails). */
+static int after_own_fin(uint8_t state)
+{
+	return state == TCP_FIN_WAIT_1 || state == TCP_FIN_WAIT_2 || state == TCP_CLOSING ||
+	       state == TCP_LAST_ACK || state == TCP_TIME_WAIT;
+}
+
 void tcb_state_to(struct keel *k, struct tcp_tcb *t, uint8_t state)
 {
+	if (state == TCP_CLOSED && after_own_fin(t->state))
+		k->tcp.mib.closed_after_fin++;
 	k->tcp.tcb_states[t->state]--;
 	k->tcp.tcb_states[state]++;
 	t->state = state;
