@@ -33,7 +33,7 @@ TARGET_CFLAGS := $(TARGET_CODEGEN) $(WARN) -DKEEL_BOARD=\"$(BOARD)\" $(BOARD_CFL
 TARGET_LDFLAGS := $(TARGET_LINK) -Lboard/$(BOARD) -Tlinker.ld -Wl,-Map=$(BUILD)/keel.map
 
 .PHONY: FORCE all help run test flash clean deps test-unit test-tcp test-qemu test-fuzz fuzz fuzz-seeds \
-	test-static test-stack coverage coverage-html bench boards test-structure bench-quick bench-clients
+	test-static test-stack coverage coverage-html bench boards test-structure bench-quick bench-clients soak
 all: $(BUILD)/keel.elf $(BUILD)/keel.bin
 
 help:
@@ -41,6 +41,7 @@ help:
 	@echo "make run                            boot it in qemu-system-arm, console on this terminal"
 	@echo "make test                           every test: structure checks, unit, tcp scripts, qemu (both boards)"
 	@echo "make flash                          program an EK-LM3S6965 through OpenOCD"
+	@echo "make soak DURATION=600              the soak under QEMU, both boards, DURATION seconds each (root)"
 	@echo "make bench                          keel against lwIP 2.1.3, both boards (root, ~12 min)"
 	@echo "make bench-quick                    the same in seconds, one board (part of make test)"
 
@@ -268,6 +269,14 @@ test-static: deps-test
 
 test-nomalloc: boards
 	@scripts/check-nomalloc.sh $(CROSS) $(foreach b,$(BOARDS),build/$(b)/keel.elf)
+
+# The soak (tests/qemu/test_soak.py): a mixed load with a SYN flood and a
+# burst of malformed frames, both boards.  `make test` runs it for 60 s a
+# board (within test-qemu); `make soak DURATION=600` for longer (seconds).
+DURATION ?= 600
+soak: deps-test boards
+	cd tests/qemu && KEEL_SOAK_SECONDS=$(DURATION) KEEL_TEST_TIMEOUT=$$(( $(DURATION) + 300 )) \
+		$(PY) -m pytest -v -s -p no:cacheprovider test_soak.py $(PYTEST_ARGS)
 
 test-qemu: deps-test boards
 	cd tests/qemu && $(PY) -m pytest -v -p no:cacheprovider $(PYTEST_ARGS)

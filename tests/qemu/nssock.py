@@ -78,3 +78,14 @@ def recv_exact(s, n):
             raise EOFError("peer closed after %d of %d bytes" % (len(buf), n))
         buf += b
     return bytes(buf)
+
+
+def packet_socket_in(ns_name, iface):
+    """An AF_PACKET socket bound to iface inside namespace ns_name, for
+    sending prebuilt Ethernet frames (sendto never blocks on a TAP: a full
+    queue drops and counts the frame)."""
+    def make():
+        s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW)
+        s.bind((iface, 0))
+        return s
+    return _in_netns(ns_name, make)
