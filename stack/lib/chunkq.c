@@ -100,6 +100,42 @@ static int grow(struct chunkq *q, struct chunk_pool *p, uint32_t pos_end, unsign
 	return 1;
 }
 
+/* n bytes of the chain from byte pos (counted from the head chunk's
+ * start) as pieces, one per chunk: the walk chunkq_write and chunkq_peek
+ * copy along, each in its own direction. */
+struct piece_walk {
+	uint16_t c;          /* the next piece's chunk */
+	uint32_t pos, n, done;
+	unsigned hops;
+};
+
+static void walk_start(struct piece_walk *w, const struct chunkq *q, const struct chunk_pool *p,
+		       uint32_t pos, uint32_t n)
+{
+	w->c = seek(q, p, pos);
+	w->pos = pos;
+	w->n = n;
+	w->done = 0;
+	w->hops = 0;
+}
+
+/* The next piece: its length (0 when the walk is over), its chunk in *c
+ * and its first byte there in *in; w->done counts it already. */
+static uint32_t walk_next(struct piece_walk *w, const struct chunk_pool *p, uint16_t *c, uint32_t *in)
+{
+	if (w->hops >= MAX_HOPS || w->done >= w->n || w->c == CHUNK_NONE)
+		return 0;
+	w->hops++;
+	*c = w->c;
+	*in = (w->pos + w->done) % CHUNK_SIZE;
+	uint32_t k = CHUNK_SIZE - *in;
+	if (k > w->n - w->done)
+		k = w->n - w->done;
+	w->done += k;
+	w->c = p->next[*c];
+	return k;
+}
+
 uint32_t chunkq_write(struct chunkq *q, struct chunk_pool *p, uint32_t at, const uint8_t *src,
 		      uint32_t n, unsigned max_new)
 {
@@ -123,18 +159,13 @@ uint32_t chunkq_write(struct chunkq *q, struct chunk_pool *p, uint32_t at, const
 		return 0;
 	if (at + n > q->end)
 		q->end = (uint16_t)(at + n);
-	uint16_t c = seek(q, p, pos);
-	uint32_t done = 0;
-	for (unsigned i = 0; i < MAX_HOPS && done < n && c != CHUNK_NONE; i++) {
-		uint32_t in = (pos + done) % CHUNK_SIZE;
-		uint32_t k = CHUNK_SIZE - in;
-		if (k > n - done)
-			k = n - done;
-		memcpy(&p->data[c][in], src + done, k);
-		done += k;
-		c = p->next[c];
-	}
-	return done;
+	struct piece_walk w;
+	walk_start(&w, q, p, pos, n);
+	uint16_t c;
+	uint32_t in, k;
+	while ((k = walk_next(&w, p, &c, &in)) != 0)
+		memcpy(&p->data[c][in], src + w.done - k, k);
+	return w.done;
 }
 
 void chunkq_commit(struct chunkq *q, uint32_t n)
@@ -174,19 +205,13 @@ uint32_t chunkq_peek(const struct chunkq *q, const struct chunk_pool *p, uint32_
 		return 0;
 	if (n > q->len - at)
 		n = q->len - at;
-	uint32_t pos = q->off + at;
-	uint16_t c = seek(q, p, pos);
-	uint32_t done = 0;
-	for (unsigned i = 0; i < MAX_HOPS && done < n && c != CHUNK_NONE; i++) {
-		uint32_t in = (pos + done) % CHUNK_SIZE;
-		uint32_t k = CHUNK_SIZE - in;
-		if (k > n - done)
-			k = n - done;
-		memcpy(dst + done, &p->data[c][in], k);
-		done += k;
-		c = p->next[c];
-	}
-	return done;
+	struct piece_walk w;
+	walk_start(&w, q, p, q->off + at, n);
+	uint16_t c;
+	uint32_t in, k;
+	while ((k = walk_next(&w, p, &c, &in)) != 0)
+		memcpy(dst + w.done - k, &p->data[c][in], k);
+	return w.done;
 }
 
 uint32_t chunkq_drop(struct chunkq *q, struct chunk_pool *p, uint32_t n)

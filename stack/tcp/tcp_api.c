@@ -163,28 +163,43 @@ int keel_tcp_recv(struct keel *k, int s, void *buf, size_t cap)
 	return KEEL_EWOULDBLOCK;
 }
 
+/* Our FIN queued after the data (RFC 9293 §3.10.4), for close and
+ * shutdown alike: ESTABLISHED -> FIN_WAIT_1, CLOSE_WAIT -> LAST_ACK,
+ * SYN_RECEIVED: sent once established.  0 (nothing done) in any other
+ * state. */
+static int queue_fin(struct keel *k, struct tcp_tcb *t)
+{
+	switch (t->state) {
+	case TCP_ESTABLISHED:
+		tcb_state_to(k, t, TCP_FIN_WAIT_1);
+		break;
+	case TCP_CLOSE_WAIT:
+		tcb_state_to(k, t, TCP_LAST_ACK);
+		break;
+	case TCP_SYN_RECEIVED:
+		break;
+	default:
+		return 0;
+	}
+	t->flags |= TCB_F_FIN_WANT;
+	return 1;
+}
+
 /* Half-close (RFC 9293 §3.10.4 applied to our side only).
- *   ESTABLISHED -> FIN_WAIT_1, CLOSE_WAIT -> LAST_ACK (FIN after the data)
- *   SYN_RECEIVED: FIN once established;  SYN_SENT: connection dropped
- *   already shut: no-op;  CLOSED: ENOTCONN */
+ *   ESTABLISHED, CLOSE_WAIT, SYN_RECEIVED: queue_fin
+ *   SYN_SENT: connection dropped;  already shut: no-op;  CLOSED: ENOTCONN */
 int keel_tcp_shutdown(struct keel *k, int s)
 {
 	int err;
 	struct tcp_tcb *t = conn_or_err(k, s, &err);
 	if (!t)
 		return err;
-	switch (t->state) {
-	case TCP_ESTABLISHED:
-		t->flags |= TCB_F_FIN_WANT;
-		tcb_state_to(k, t, TCP_FIN_WAIT_1);
-		break;
-	case TCP_CLOSE_WAIT:
-		t->flags |= TCB_F_FIN_WANT;
-		tcb_state_to(k, t, TCP_LAST_ACK);
-		break;
-	case TCP_SYN_RECEIVED:
-		t->flags |= TCB_F_FIN_WANT;
+	if (queue_fin(k, t)) {
+		if (t->state != TCP_SYN_RECEIVED)
+			tcp_output(k, t);
 		return KEEL_OK;
+	}
+	switch (t->state) {
 	case TCP_SYN_SENT:
 		tcb_state_to(k, t, TCP_CLOSED);     /* Linux tcp_disconnect: no RST for SYN_SENT */
 		tcb_timer_stop(t, TCB_T_RTX);
@@ -194,8 +209,6 @@ int keel_tcp_shutdown(struct keel *k, int s)
 	default:
 		return KEEL_OK;
 	}
-	tcp_output(k, t);
-	return KEEL_OK;
 }
 
 /* RST now where the peer has state (Linux tcp_need_reset). */
@@ -246,24 +259,9 @@ int keel_tcp_close(struct keel *k, int s)
 		reset_and_free(k, t);
 		return KEEL_OK;
 	}
-	switch (t->state) {
-	case TCP_SYN_RECEIVED:
-		t->flags |= TCB_F_FIN_WANT;
-		break;
-	case TCP_ESTABLISHED:
-		t->flags |= TCB_F_FIN_WANT;
-		tcb_state_to(k, t, TCP_FIN_WAIT_1);
-		break;
-	case TCP_CLOSE_WAIT:
-		t->flags |= TCB_F_FIN_WANT;
-		tcb_state_to(k, t, TCP_LAST_ACK);
-		break;
-	case TCP_FIN_WAIT_2:
+	/* FIN_WAIT_1, CLOSING, LAST_ACK go on; FIN_WAIT_2 starts its timeout. */
+	if (!queue_fin(k, t) && t->state == TCP_FIN_WAIT_2)
 		tcb_timer_set(k, t, TCB_T_FW2, k->now_ms + k->tcp.sysctl.tcp_fin_timeout * 1000u);
-		break;
-	default:
-		break;                     /* FIN_WAIT_1, CLOSING, LAST_ACK go on */
-	}
 	tcp_output(k, t);
 	return KEEL_OK;
 }
