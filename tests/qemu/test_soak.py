@@ -133,8 +133,8 @@ class Load:
         try:
             s.sendall(rng.randbytes(rng.randint(1, 20000)))
             s.shutdown(socket.SHUT_WR)
-            s.settimeout(IO_TIMEOUT)
-            s.recv(1) if rng.random() < 0.5 else None   # the device's FIN, or close now
+            if rng.random() < 0.5:
+                s.recv(1)            # wait for the device's FIN, or close at once
         finally:
             s.close()
 
@@ -158,11 +158,13 @@ class Load:
 
     def aborted(self, rng):
         s = self._connect(7)
-        s.sendall(rng.randbytes(rng.randint(1, 3000)))
-        if rng.random() < 0.5:
-            time.sleep(0.05)
-        s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
-        s.close()
+        try:
+            s.sendall(rng.randbytes(rng.randint(1, 3000)))
+            if rng.random() < 0.5:
+                time.sleep(0.05)
+            s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        finally:
+            s.close()                # linger 0: a RST instead of a FIN
 
     def halfclosed(self, rng):
         s = self._connect(7)
