@@ -387,7 +387,7 @@ def test_soak(dut, board):
         if got != sent:
             res["ping_diag"] = {"first": ping_out, "icmp": {k: v for k, v in netstat_s(dut).items()
                                                             if k.startswith(("Icmp", "Link", "Arp"))},
-                                "neigh": dut.ns.neigh(DEV_ADDR)[1], "arp": dut.cmd("arp") if False else "",
+                                "neigh": dut.ns.neigh(DEV_ADDR)[1],
                                 "second": dut.ns.ping(count=10, interval=0.2)[:2]}
     finally:
         dut.cmd("sysctl net.ipv4.tcp_synack_retries=5")
