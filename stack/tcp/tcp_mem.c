@@ -92,7 +92,7 @@ static int space_surely_covered(const struct keel *k, uint32_t space)
 	return used < limit && space <= (uint32_t)(limit - used) * CHUNK_SIZE;
 }
 
-static uint32_t budget_now(const struct keel *k, uint16_t budget, uint32_t min_bytes)
+static uint32_t budget_now(const struct keel *k, uint32_t budget, uint32_t min_bytes)
 {
 	if (k->tcp.mem_pressure && budget > min_bytes)
 		return min_bytes;
@@ -125,12 +125,12 @@ uint32_t mem_snd_space(const struct keel *k, const struct tcp_tcb *t)
 	return space < cover ? space : cover;
 }
 
-static uint16_t doubled(uint16_t b, uint32_t max)
+static qlen_t doubled(qlen_t b, uint32_t max)
 {
-	uint32_t d = 2u * b;
-	if (max > 65535u)
-		max = 65535u;
-	return (uint16_t)(d < max ? d : (b > max ? b : max));
+	uint32_t d = 2u * (uint32_t)b;
+	if (max > CHUNKQ_MAX)
+		max = CHUNKQ_MAX;
+	return (qlen_t)(d < max ? d : (b > max ? b : max));
 }
 
 void mem_rcv_read(struct keel *k, struct tcp_tcb *t)
@@ -177,6 +177,6 @@ void mem_tcb_init(struct keel *k, struct tcp_tcb *t)
 {
 	chunkq_init(&t->sndq);
 	chunkq_init(&t->rcvq);
-	t->rcv_budget = (uint16_t)k->tcp.sysctl.tcp_rmem[1];
-	t->snd_budget = (uint16_t)k->tcp.sysctl.tcp_wmem[1];
+	t->rcv_budget = (qlen_t)k->tcp.sysctl.tcp_rmem[1];
+	t->snd_budget = (qlen_t)k->tcp.sysctl.tcp_wmem[1];
 }
