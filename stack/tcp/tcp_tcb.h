@@ -45,6 +45,7 @@ enum tcb_timer {
 /* tcb.mflags: buffer growth (tcp_mem.c) */
 #define TCB_M_RWND_FULL 0x01u       /* the peer filled the advertised window */
 #define TCB_M_SND_FULL  0x02u       /* a write found the send budget full */
+#define TCB_M_SPACE     0x04u       /* the autotuning mark (rcv_space_*) is set */
 
 /* Copies per byte (the stack's own; the driver adds its DMA/FIFO copy):
  *   received: frame -> rcvq chunks (tcp_rcv.c, once, in order or not: an
@@ -81,11 +82,13 @@ struct tcp_tcb {
 	uint16_t snd_mss;           /* min(our MSS, peer's MSS) */
 	qlen_t snd_budget;          /* send buffer size now (tcp_wmem) */
 	struct chunkq sndq;         /* from SND.UNA's data: unacked + unsent */
+	uint16_t rcv_space_ms;      /* TCB_M_SPACE: low bits of the clock at the autotuning mark (tcp_mem.c) */
 	/* receive sequence space */
 	uint32_t irs, rcv_nxt;
 	uint32_t rcv_wup;           /* RCV.NXT when the last window was advertised */
 	uint32_t rcv_fin;           /* TCB_F_FIN_OOO: the FIN's sequence number */
 	struct chunkq rcvq;         /* unread bytes up to RCV.NXT, out-of-order ones beyond */
+	qlen_t rcv_space_seq;       /* TCB_M_SPACE: low bits of the sequence read up to at the mark */
 	qlen_t rcv_budget;          /* receive buffer size now (tcp_rmem) */
 	qlen_t rcv_adv;             /* window last advertised, unscaled (right edge rcv_wup + rcv_adv) */
 	uint16_t rcv_drops;         /* segments dropped for want of memory (ss -m "d") */
