@@ -110,7 +110,6 @@ def test_own_window_beyond_64k(relay_dut):
             if i % 4 != 3:
                 continue
             line = linux_ss(dut, port)
-            if i == 63: print(dut.cmd("ss -m -i sport = :9"), line)
             w = re.search(r"\bsnd_wnd:(\d+)", line)
             u = re.search(r"\bunacked:(\d+)", line)
             m = re.search(r"\bmss:(\d+)", line)
