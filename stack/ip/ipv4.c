@@ -71,7 +71,8 @@ void ipv4_input(struct keel *k, const uint8_t *pkt, size_t len)
 		st->in_hdr_errors++; /* header cut short */
 		return;
 	}
-	if (!(k->offload & KEEL_OFFLOAD_RX_CSUM) && csum_fold(csum_add(0, pkt, hlen)) != 0) {
+	if (!(k->offload & KEEL_OFFLOAD_RX_CSUM) &&
+	    csum_fold(hlen == IPV4_HDR_LEN ? csum_ipv4_hdr(pkt) : csum_add(0, pkt, hlen)) != 0) {
 		st->in_csum_errors++;
 		return;
 	}
@@ -193,7 +194,7 @@ int ipv4_output(struct keel *k, uint32_t dst, uint8_t proto, size_t payload_len)
 	store_be32(h + 12, k->ifc.addr);
 	store_be32(h + 16, dst);
 	if (keel_tx_csum(k))
-		store_be16(h + 10, csum_fold(csum_add(0, h, IPV4_HDR_LEN)));
+		store_be16(h + 10, csum_fold(csum_ipv4_hdr(h)));
 	if (arp_output(k, hop, total) != 0) {
 		st->out_discards++;
 		return -1;

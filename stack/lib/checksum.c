@@ -136,6 +136,20 @@ uint32_t csum_add(uint32_t sum, const uint8_t *p, size_t len)
 	return fold32(s);
 }
 
+/* The 20 bytes of an option-less IPv4 header, the one length every
+ * datagram in and out has: five words straight, none of the general
+ * loop's length tests (that loop cost ~4x as many instructions here). */
+uint32_t csum_ipv4_hdr(const uint8_t *p)
+{
+	uint64_t acc = (uint64_t)load_native32(p) + load_native32(p + 4) + load_native32(p + 8) +
+		       load_native32(p + 12) + load_native32(p + 16);
+	uint32_t s = fold32(acc);
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	s = ((s & 0x00ff00ffu) << 8) | ((s >> 8) & 0x00ff00ffu);   /* as in sum_words */
+#endif
+	return s;
+}
+
 uint16_t csum_fold(uint32_t sum)
 {
 	return (uint16_t)~fold16(sum);

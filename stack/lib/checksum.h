@@ -7,6 +7,8 @@
 /* Adds len bytes at p to a running 32-bit one's-complement sum.  An odd
  * length is padded with a zero byte, so only the last chunk may be odd. */
 uint32_t csum_add(uint32_t sum, const uint8_t *p, size_t len);
+/* csum_add(0, p, 20), faster: an IPv4 header without options. */
+uint32_t csum_ipv4_hdr(const uint8_t *p);
 /* Folds the sum to 16 bits and complements it: the value to store. */
 uint16_t csum_fold(uint32_t sum);
 /* The TCP/UDP pseudo-header sum (RFC 9293 §3.1); addresses in host order. */
