@@ -49,7 +49,7 @@ static inline int keel_tx_csum(const struct keel *k)
 
 /* ipv4_is_broadcast inline, for the per-datagram paths (IP in and out,
  * ARP output) that ask it several times a datagram. */
-static inline int keel_is_broadcast(const struct keel *k, uint32_t addr)
+static inline __attribute__((always_inline)) int keel_is_broadcast(const struct keel *k, uint32_t addr)
 {
 	/* dir_bcast: 0 when the address has none (/31, /32: RFC 3021). */
 	return addr == 0xffffffffu || (addr == k->dir_bcast && addr != 0);

@@ -24,15 +24,6 @@ static uint32_t fold32(uint64_t s)
 	return (uint32_t)s;
 }
 
-/* Folds a 32-bit sum to 16 bits: at most 0x1fffe after one step, 0xffff
- * after the second; zero only for a zero sum. */
-static uint32_t fold16(uint32_t s)
-{
-	s = (s & 0xffffu) + (s >> 16);
-	s = (s & 0xffffu) + (s >> 16);
-	return s;
-}
-
 static inline __attribute__((always_inline)) uint32_t load_native32(const uint8_t *p)
 {
 	uint32_t w;
@@ -150,13 +141,4 @@ uint32_t csum_ipv4_hdr(const uint8_t *p)
 	return s;
 }
 
-uint16_t csum_fold(uint32_t sum)
-{
-	return (uint16_t)~fold16(sum);
-}
 
-uint32_t csum_pseudo(uint32_t src, uint32_t dst, uint8_t proto, uint16_t len)
-{
-	return (src >> 16) + (src & 0xffffu) + (dst >> 16) + (dst & 0xffffu) +
-	       proto + len;
-}

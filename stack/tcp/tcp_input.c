@@ -99,7 +99,7 @@ void tcp_input(struct keel *k, const struct ipv4_packet *ip)
 		return;   /* TCP is unicast only (IP counts these) */
 
 	/* One hash for the three tables the 4-tuple may be in. */
-	uint32_t h = tcp_tuple_hash(k->tcp.hash_key, s.saddr, s.sport, s.dport);
+	uint32_t h = tcp_hash(k, s.saddr, s.sport, s.dport);
 	struct tcp_tcb *t = tcb_lookup_hashed(k, h, s.saddr, s.sport, s.dport);
 	if (t) {
 		fsm_input(k, t, &s);

@@ -62,10 +62,36 @@ static inline struct tcp_tuple tcp_seg_tuple(const struct tcp_seg *s)
 	return tu;
 }
 
+/* tcp_tuple_hash under the stack's key, remembered for the last tuple
+ * (hash_memo): a connection is hashed for every table it is looked up
+ * in, put in and taken out of, nearly always one tuple after another. */
+static inline uint32_t tcp_hash(struct keel *k, uint32_t raddr, uint16_t rport, uint16_t lport)
+{
+	struct tcp_stack *ts = &k->tcp;
+	if (ts->hash_memo.raddr != raddr || ts->hash_memo.rport != rport || ts->hash_memo.lport != lport) {
+		ts->hash_memo.h = tcp_tuple_hash(ts->hash_key, raddr, rport, lport);
+		ts->hash_memo.raddr = raddr;
+		ts->hash_memo.rport = rport;
+		ts->hash_memo.lport = lport;
+	}
+	return ts->hash_memo.h;
+}
+
 /* A segment to send on the connection tu: every other field zero. */
 static inline void tcp_out_init(struct tcp_out *o, const struct tcp_tuple *tu)
 {
-	memset(o, 0, sizeof(*o));
+	/* All but sack[], read only up to nsack (a memset of the whole
+	 * struct was most of this function's cost). */
+	o->seq = 0;
+	o->ack = 0;
+	o->flags = 0;
+	o->wnd = 0;
+	o->mss = 0;
+	o->opts = 0;
+	o->wscale = 0;
+	o->nsack = 0;
+	o->tsval = 0;
+	o->tsecr = 0;
 	o->saddr = tu->laddr;
 	o->daddr = tu->raddr;
 	o->sport = tu->lport;

@@ -15,7 +15,7 @@ static uint32_t tw_len_ms(const struct keel *k)
 
 static uint16_t *tw_bucket(struct keel *k, uint32_t raddr, uint16_t rport, uint16_t lport)
 {
-	uint32_t h = tcp_tuple_hash(k->tcp.hash_key, raddr, rport, lport);
+	uint32_t h = tcp_hash(k, raddr, rport, lport);
 	return &k->tcp.tw_head[h & (TCP_TW_BUCKETS - 1u)];
 }
 
@@ -155,7 +155,7 @@ int tw_reuse_ok(const struct keel *k, const struct tcp_tw_entry *w)
 
 struct tcp_tw_entry *tw_lookup(struct keel *k, uint32_t raddr, uint16_t rport, uint16_t lport)
 {
-	return tw_lookup_hashed(k, tcp_tuple_hash(k->tcp.hash_key, raddr, rport, lport), raddr, rport, lport);
+	return tw_lookup_hashed(k, tcp_hash(k, raddr, rport, lport), raddr, rport, lport);
 }
 
 struct tcp_tw_entry *tw_lookup_hashed(struct keel *k, uint32_t h, uint32_t raddr, uint16_t rport,
