@@ -55,11 +55,17 @@ static void challenge_ack(struct keel *k, struct tcp_tcb *t)
 static int seq_acceptable(const struct keel *k, const struct tcp_tcb *t, const struct tcp_seg *s,
 			  uint32_t seqlen)
 {
-	uint32_t wnd = rcv_room(k, t);
 	uint32_t nxt = t->rcv_nxt;
 	uint32_t seq = s->seq;
+	int no_space_needed = !(s->flags & TCP_RST) && s->len == 0 && !(s->flags & TCP_SYN);
+	/* The in-order pure ACK or FIN, most of them: acceptable whatever
+	 * the window (RCV.NXT <= SEG.SEQ <= RCV.NXT + RCV.WND), which is
+	 * then not worked out. */
+	if (no_space_needed && seq == nxt)
+		return 1;
+	uint32_t wnd = rcv_room(k, t);
 #define IN_WIN(x) (seq_le(nxt, (x)) && seq_lt((x), nxt + wnd))
-	if (!(s->flags & TCP_RST) && s->len == 0 && !(s->flags & TCP_SYN))
+	if (no_space_needed)
 		return seq_le(nxt, seq) && seq_le(seq, nxt + wnd);
 	if (seqlen == 0)
 		return wnd == 0 ? seq == nxt : IN_WIN(seq);
