@@ -97,6 +97,11 @@ struct tcp_stack {
 	uint16_t ready_head, ready_tail;  /* the ready queue (tcp_ready.c) */
 	uint16_t ready_next[KEEL_TCP_MAX_CONN];
 	uint8_t mem_pressure;             /* tcp_mem.c: 1 between tcp_mem[1] and tcp_mem[0] */
+	/* The D-SACK block (RFC 2883) the segment being processed earned:
+	 * the next ACK of dsack_tcb reports it first, once (tcp_sack.c).
+	 * Set and sent within one tcp_input, so it needs no room in a TCB. */
+	const struct tcp_tcb *dsack_tcb;
+	uint32_t dsack_start, dsack_end;
 	struct chunk_pool chunks;         /* every connection's data bytes */
 };
 

@@ -292,9 +292,17 @@ static void sync_input(struct keel *k, struct tcp_tcb *t, const struct tcp_seg *
 			return;
 		if (s->len > 0 || (s->flags & TCP_FIN))
 			keepalive_heard(k, t);                 /* e.g. a keepalive probe's answer */
-		if (s->flags & TCP_SYN)
+		if (s->flags & TCP_SYN) {
 			challenge_ack(k, t);
-		else if (s->len > 0 || (s->flags & TCP_FIN) || oow_ack_ok(k, t))
+			return;
+		}
+		if (s->len > 0 && seq_lt(s->seq, t->rcv_nxt)) {
+			/* An old duplicate: its ACK carries a D-SACK block
+			 * (RFC 2883 §4; Linux tcp_send_dupack). */
+			uint32_t end = s->seq + s->len;
+			sack_dsack_owed(k, t, s->seq, seq_lt(end, t->rcv_nxt) ? end : t->rcv_nxt);
+		}
+		if (s->len > 0 || (s->flags & TCP_FIN) || oow_ack_ok(k, t))
 			tcp_send_ack(k, t);
 		return;
 	}

@@ -80,6 +80,7 @@ void tcp_input(struct keel *k, const struct ipv4_packet *ip)
 	struct tcp_mib *mib = &k->tcp.mib;
 	struct tcp_seg s;
 	mib->in_segs++;
+	k->tcp.dsack_tcb = NULL;          /* a D-SACK is owed only for this segment */
 	switch (tcp_seg_parse(ip, &s)) {
 	case TCP_PARSE_OK:
 		break;

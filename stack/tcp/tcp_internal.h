@@ -324,12 +324,16 @@ void optneg_syn_sent(struct keel *k, struct tcp_tcb *t, const struct tcp_seg *s)
 void optneg_syn_out(const struct keel *k, struct tcp_out *o, uint8_t on, uint32_t ts_off, uint32_t ts_recent);
 uint32_t optneg_cookie_tsval(uint32_t tsval, uint8_t on, uint8_t peer_shift);
 int optneg_cookie_decode(const struct keel *k, const struct tcp_seg *ack, uint8_t *on, uint8_t *peer_shift);
-void tcp_opts_out(const struct keel *k, const struct tcp_tcb *t, struct tcp_out *o);
+void tcp_opts_out(struct keel *k, const struct tcp_tcb *t, struct tcp_out *o);
 void tcp_opts_fit(struct tcp_out *o, size_t len);
 
 /* tcp_sack.c: SACK blocks we send (RFC 2018 §4); the scoreboard of what
  * the peer holds (RFC 6675); the tail-loss probe's timeout (RFC 8985) */
-void sack_out(const struct tcp_tcb *t, struct tcp_out *o);
+void sack_out(struct keel *k, const struct tcp_tcb *t, struct tcp_out *o);
+/* The segment just received duplicated [start, end): an ACK goes at once
+ * and reports it as a D-SACK block (RFC 2883), when SACK and tcp_dsack
+ * are on. */
+void sack_dsack_owed(struct keel *k, struct tcp_tcb *t, uint32_t start, uint32_t end);
 void sack_on_ack(struct keel *k, struct tcp_tcb *t, const struct tcp_seg *s);
 int sack_next_hole(const struct tcp_tcb *t, uint32_t *off, uint32_t *len);
 uint32_t tlp_pto(const struct tcp_tcb *t, uint32_t flight, uint32_t rto);
