@@ -62,10 +62,36 @@ static inline struct tcp_tuple tcp_seg_tuple(const struct tcp_seg *s)
 	return tu;
 }
 
+/* tcp_tuple_hash under the stack's key, remembered for the last tuple
+ * (hash_memo): a connection is hashed for every table it is looked up
+ * in, put in and taken out of, nearly always one tuple after another. */
+static inline uint32_t tcp_hash(struct keel *k, uint32_t raddr, uint16_t rport, uint16_t lport)
+{
+	struct tcp_stack *ts = &k->tcp;
+	if (ts->hash_memo.raddr != raddr || ts->hash_memo.rport != rport || ts->hash_memo.lport != lport) {
+		ts->hash_memo.h = tcp_tuple_hash(ts->hash_key, raddr, rport, lport);
+		ts->hash_memo.raddr = raddr;
+		ts->hash_memo.rport = rport;
+		ts->hash_memo.lport = lport;
+	}
+	return ts->hash_memo.h;
+}
+
 /* A segment to send on the connection tu: every other field zero. */
 static inline void tcp_out_init(struct tcp_out *o, const struct tcp_tuple *tu)
 {
-	memset(o, 0, sizeof(*o));
+	/* All but sack[], read only up to nsack (a memset of the whole
+	 * struct was most of this function's cost). */
+	o->seq = 0;
+	o->ack = 0;
+	o->flags = 0;
+	o->wnd = 0;
+	o->mss = 0;
+	o->opts = 0;
+	o->wscale = 0;
+	o->nsack = 0;
+	o->tsval = 0;
+	o->tsecr = 0;
 	o->saddr = tu->laddr;
 	o->daddr = tu->raddr;
 	o->sport = tu->lport;
@@ -95,12 +121,19 @@ int tcb_handle(struct keel *k, const struct tcp_tcb *t);
 /* A handle of the wrong kind: KEEL_EINVAL; no live handle: KEEL_EBADF. */
 int tcp_handle_err(struct keel *k, int h);
 struct tcp_tcb *tcb_lookup(struct keel *k, uint32_t raddr, uint16_t rport, uint16_t lport);
+/* The *_lookup_hashed forms take tcp_tuple_hash(hash_key, raddr, rport,
+ * lport), which the three tables share: tcp_input computes it once per
+ * segment for all of them. */
+struct tcp_tcb *tcb_lookup_hashed(struct keel *k, uint32_t h, uint32_t raddr, uint16_t rport, uint16_t lport);
 /* Into the 4-tuple hash once the tuple is set; out when CLOSED or freed. */
 void tcb_hash_insert(struct keel *k, struct tcp_tcb *t);
 void tcb_pools_init(struct keel *k);
 void tcb_state_to(struct keel *k, struct tcp_tcb *t, uint8_t state);
 void tcb_set_state(struct keel *k, struct tcp_tcb *t, uint8_t state);
-uint16_t tcb_rcv_wnd(const struct keel *k, const struct tcp_tcb *t);
+uint32_t tcb_rcv_wnd(const struct keel *k, const struct tcp_tcb *t);
+/* The window of a SYN or SYN-ACK: never scaled (RFC 7323 §2.2), so at
+ * most 65535. */
+static inline uint16_t tcp_syn_wnd(uint32_t w) { return (uint16_t)(w < 0xffffu ? w : 0xffffu); }
 /* A state where the peer holds the connection too, so an abort sends RST
  * (Linux tcp_need_reset). */
 int tcb_need_reset(const struct tcp_tcb *t);
@@ -144,6 +177,8 @@ void listen_close(struct keel *k, struct tcp_listener *l);
 
 /* tcp_synq.c */
 struct tcp_synq_entry *synq_lookup(struct keel *k, uint32_t raddr, uint16_t rport, uint16_t lport);
+struct tcp_synq_entry *synq_lookup_hashed(struct keel *k, uint32_t h, uint32_t raddr, uint16_t rport,
+					  uint16_t lport);
 struct tcp_synq_entry *synq_alloc(struct keel *k, struct tcp_listener *l, const struct tcp_seg *s);
 void synq_free(struct keel *k, struct tcp_synq_entry *e);
 void synq_send_synack(struct keel *k, const struct tcp_synq_entry *e);
@@ -162,6 +197,8 @@ void synq_pool_init(struct keel *k);
 /* tcp_timewait.c */
 void tw_enter(struct keel *k, const struct tcp_tcb *t);
 struct tcp_tw_entry *tw_lookup(struct keel *k, uint32_t raddr, uint16_t rport, uint16_t lport);
+struct tcp_tw_entry *tw_lookup_hashed(struct keel *k, uint32_t h, uint32_t raddr, uint16_t rport,
+				      uint16_t lport);
 /* TCP_V_NONE, TCP_V_ACK (tw_send_ack) or TCP_V_SYN (*isn set). */
 enum tcp_verdict tw_input(struct keel *k, struct tcp_tw_entry *w, const struct tcp_seg *s, uint32_t *isn);
 void tw_send_ack(struct keel *k, const struct tcp_tw_entry *w, const struct tcp_seg *s);
@@ -222,7 +259,9 @@ int rcv_text(struct keel *k, struct tcp_tcb *t, const struct tcp_seg *s);
 /* RCV.WND for acceptance: up to the right edge advertised (never taken
  * back) or the free space now, whichever reaches further. */
 uint32_t rcv_room(const struct keel *k, const struct tcp_tcb *t);
-uint16_t rcv_wnd_select(const struct keel *k, struct tcp_tcb *t);
+/* The window field of the segment being built, in units of 2^shift
+ * (0 in a SYN-ACK); records the window as advertised. */
+uint16_t rcv_wnd_select(const struct keel *k, struct tcp_tcb *t, unsigned shift);
 void rcv_fin_ooo(struct tcp_tcb *t, uint32_t fin);
 int rcv_fin_due(const struct tcp_tcb *t);
 int tcp_rcv_window_update_due(const struct keel *k, const struct tcp_tcb *t);
@@ -285,12 +324,16 @@ void optneg_syn_sent(struct keel *k, struct tcp_tcb *t, const struct tcp_seg *s)
 void optneg_syn_out(const struct keel *k, struct tcp_out *o, uint8_t on, uint32_t ts_off, uint32_t ts_recent);
 uint32_t optneg_cookie_tsval(uint32_t tsval, uint8_t on, uint8_t peer_shift);
 int optneg_cookie_decode(const struct keel *k, const struct tcp_seg *ack, uint8_t *on, uint8_t *peer_shift);
-void tcp_opts_out(const struct keel *k, const struct tcp_tcb *t, struct tcp_out *o);
+void tcp_opts_out(struct keel *k, const struct tcp_tcb *t, struct tcp_out *o);
 void tcp_opts_fit(struct tcp_out *o, size_t len);
 
 /* tcp_sack.c: SACK blocks we send (RFC 2018 §4); the scoreboard of what
  * the peer holds (RFC 6675); the tail-loss probe's timeout (RFC 8985) */
-void sack_out(const struct tcp_tcb *t, struct tcp_out *o);
+void sack_out(struct keel *k, const struct tcp_tcb *t, struct tcp_out *o);
+/* The segment just received duplicated [start, end): an ACK goes at once
+ * and reports it as a D-SACK block (RFC 2883), when SACK and tcp_dsack
+ * are on. */
+void sack_dsack_owed(struct keel *k, struct tcp_tcb *t, uint32_t start, uint32_t end);
 void sack_on_ack(struct keel *k, struct tcp_tcb *t, const struct tcp_seg *s);
 int sack_next_hole(const struct tcp_tcb *t, uint32_t *off, uint32_t *len);
 uint32_t tlp_pto(const struct tcp_tcb *t, uint32_t flight, uint32_t rto);

@@ -23,7 +23,10 @@ uint8_t optneg_offer(const struct keel *k)
 
 /* Our shift (RFC 7323 §2.3): the smallest that lets the largest receive
  * buffer (tcp_rmem max, as Linux's tcp_select_initial_window) be
- * advertised in 16 bits. */
+ * advertised in 16 bits, at most 14.  A SYN-queue entry and a cookie do
+ * not keep it: the TCB made at the final ACK computes it again, as
+ * Linux's cookie_v4_check does (a tcp_rmem max changed in between would
+ * make it differ from the one the SYN-ACK offered). */
 uint8_t optneg_rcv_shift(const struct keel *k)
 {
 	uint32_t max = k->tcp.sysctl.tcp_rmem[2];
@@ -113,11 +116,11 @@ int optneg_cookie_decode(const struct keel *k, const struct tcp_seg *ack, uint8_
 
 /* The options of a segment of an established connection: timestamps
  * (tcp_ts.c) and, when it acknowledges, SACK blocks (tcp_sack.c). */
-void tcp_opts_out(const struct keel *k, const struct tcp_tcb *t, struct tcp_out *o)
+void tcp_opts_out(struct keel *k, const struct tcp_tcb *t, struct tcp_out *o)
 {
 	ts_out(k, t, o);
 	if (o->flags & TCP_ACK)
-		sack_out(t, o);
+		sack_out(k, t, o);
 }
 
 /* With len payload bytes: SACK blocks that would push the frame past the

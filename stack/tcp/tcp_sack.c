@@ -3,23 +3,46 @@
  * as many as the option space allows (4, or 3 with timestamps).  The
  * first block is the range holding the latest segment kept; the others
  * follow from the highest down, which for a sender moving forward are the
- * most recently changed.  No DSACK (RFC 2883 is optional).
+ * most recently changed.  A segment that duplicated data (below RCV.NXT,
+ * or out-of-order bytes held) puts a D-SACK block before them in the next
+ * ACK (RFC 2883 §4), as Linux with tcp_dsack 1.
  * The sending side (below): the scoreboard, reordering found by SACK
  * (a hole filled by the original) and by timestamps (Eifel), the
  * tail-loss probe's timeout. */
 #include "tcp_internal.h"
 
-void sack_out(const struct tcp_tcb *t, struct tcp_out *o)
+void sack_dsack_owed(struct keel *k, struct tcp_tcb *t, uint32_t start, uint32_t end)
 {
-	if (!(t->opt.on & TCP_OPTF_SACKOK) || t->nooo == 0)
+	if (!(t->opt.on & TCP_OPTF_SACKOK) || !k->tcp.sysctl.tcp_dsack || !seq_lt(start, end))
 		return;
+	/* Linux tcp_dsack_set: "old" below RCV.NXT, else out-of-order. */
+	if (seq_lt(start, t->rcv_nxt))
+		k->tcp.mib.dsack_old_sent++;
+	else
+		k->tcp.mib.dsack_ofo_sent++;
+	k->tcp.dsack_tcb = t;
+	k->tcp.dsack_start = start;
+	k->tcp.dsack_end = end;
+	t->flags |= TCB_F_ACK_NOW;              /* the block is kept for this segment only */
+}
+
+void sack_out(struct keel *k, const struct tcp_tcb *t, struct tcp_out *o)
+{
+	if (!(t->opt.on & TCP_OPTF_SACKOK))
+		return;
+	unsigned n = 0;
+	if (k->tcp.dsack_tcb == t) {
+		o->sack[n].start = k->tcp.dsack_start;  /* RFC 2883 §4: first, once */
+		o->sack[n].end = k->tcp.dsack_end;
+		n++;
+		k->tcp.dsack_tcb = NULL;
+	}
 	/* Ranges are offsets from RCV.NXT (tcp_rcv.c); so is the latest. */
-	uint16_t last = (uint16_t)(t->opt.sack_last - (uint16_t)t->rcv_nxt);
+	qlen_t last = (qlen_t)(t->opt.sack_last - (qlen_t)t->rcv_nxt);
 	unsigned first = t->nooo;   /* none */
 	for (unsigned i = 0; i < t->nooo; i++)
 		if (t->ooo[i].start <= last && last < t->ooo[i].end)
 			first = i;
-	unsigned n = 0;
 	if (first < t->nooo) {
 		o->sack[n].start = t->rcv_nxt + t->ooo[first].start;
 		o->sack[n].end = t->rcv_nxt + t->ooo[first].end;
@@ -32,6 +55,8 @@ void sack_out(const struct tcp_tcb *t, struct tcp_out *o)
 		o->sack[n].end = t->rcv_nxt + t->ooo[i].end;
 		n++;
 	}
+	if (n == 0)
+		return;
 	o->nsack = (uint8_t)n;
 	o->opts |= TCP_OPTF_SACK;
 }
@@ -54,10 +79,10 @@ static void board_rebase(struct tcp_sack_board *b, uint32_t acked)
 			board_drop(b, i);
 			continue;
 		}
-		b->blk[i].start = (uint16_t)(s > acked ? s - acked : 0u);
-		b->blk[i].end = (uint16_t)(e - acked);
+		b->blk[i].start = (qlen_t)(s > acked ? s - acked : 0u);
+		b->blk[i].end = (qlen_t)(e - acked);
 	}
-	b->high_rxt = (uint16_t)(b->high_rxt > acked ? b->high_rxt - acked : 0u);
+	b->high_rxt = (qlen_t)(b->high_rxt > acked ? b->high_rxt - acked : 0u);
 }
 
 static uint32_t board_bytes(const struct tcp_sack_board *b)
@@ -89,8 +114,8 @@ static void board_add(struct tcp_sack_board *b, uint32_t s, uint32_t e)
 	}
 	for (unsigned j = b->n; j > i; j--)
 		b->blk[j] = b->blk[j - 1u];
-	b->blk[i].start = (uint16_t)s;
-	b->blk[i].end = (uint16_t)e;
+	b->blk[i].start = (qlen_t)s;
+	b->blk[i].end = (qlen_t)e;
 	b->n++;
 }
 
@@ -124,7 +149,7 @@ void sack_on_ack(struct keel *k, struct tcp_tcb *t, const struct tcp_seg *s)
 	}
 	b->flags &= (uint8_t)~SB_NEWSACK;
 	uint32_t had = board_bytes(b);
-	uint16_t top = b->n ? b->blk[b->n - 1u].end : 0u;
+	qlen_t top = b->n ? b->blk[b->n - 1u].end : 0u;
 	for (unsigned i = 0; i < s->nsack; i++) {
 		uint32_t bs = s->sack[i].start, be = s->sack[i].end;
 		if (i == 0 && (seq_le(be, s->ack) ||
@@ -137,8 +162,8 @@ void sack_on_ack(struct keel *k, struct tcp_tcb *t, const struct tcp_seg *s)
 		if (seq_lt(bs, s->ack))
 			bs = s->ack;
 		uint32_t os = bs - s->ack, oe = be - s->ack;
-		if (oe > 0xffffu)
-			continue;
+		if (oe > CHUNKQ_MAX)
+			continue;                     /* beyond any send queue */
 		board_add(b, os, oe);
 	}
 	/* New SACKed bytes make the ACK a duplicate (RFC 6675 §2); a

@@ -21,7 +21,7 @@ void pool_give(struct keel *k, enum tcp_pool p)
 
 static uint16_t *tcb_bucket(struct keel *k, uint32_t raddr, uint16_t rport, uint16_t lport)
 {
-	uint32_t h = tcp_tuple_hash(k->tcp.hash_key, raddr, rport, lport);
+	uint32_t h = tcp_hash(k, raddr, rport, lport);
 	return &k->tcp.tcb_head[h & (TCP_TCB_BUCKETS - 1u)];
 }
 
@@ -110,7 +110,7 @@ struct tcp_tcb *tcb_new_active(struct keel *k, const struct tcp_tuple *tu, uint3
 	t->iss = iss;
 	t->snd_una = iss;
 	t->snd_nxt = iss + 1;
-	t->rcv_adv = tcb_rcv_wnd(k, t);
+	t->rcv_adv = (qlen_t)tcp_syn_wnd(tcb_rcv_wnd(k, t));
 	tcb_state_to(k, t, TCP_SYN_SENT);
 	tcb_start(k, t);
 	return t;
@@ -232,7 +232,12 @@ int tcb_handle(struct keel *k, const struct tcp_tcb *t)
 /* CLOSED TCBs (kept only for the app to read its error) match nothing. */
 struct tcp_tcb *tcb_lookup(struct keel *k, uint32_t raddr, uint16_t rport, uint16_t lport)
 {
-	uint16_t i = *tcb_bucket(k, raddr, rport, lport);
+	return tcb_lookup_hashed(k, tcp_hash(k, raddr, rport, lport), raddr, rport, lport);
+}
+
+struct tcp_tcb *tcb_lookup_hashed(struct keel *k, uint32_t h, uint32_t raddr, uint16_t rport, uint16_t lport)
+{
+	uint16_t i = k->tcp.tcb_head[h & (TCP_TCB_BUCKETS - 1u)];
 	for (unsigned n = 0; n < KEEL_TCP_MAX_CONN && i != TCP_NONE; n++) {
 		struct tcp_tcb *t = &k->tcp.tcbs[i];
 		if (t->state != TCP_CLOSED && t->lport == lport && t->rport == rport && t->raddr == raddr)
@@ -294,8 +299,7 @@ int tcb_need_reset(const struct tcp_tcb *t)
 /* Free receive space: what RCV.WND may be at most now (the budget less
  * the unread bytes, as far as the pool allows: tcp_mem.c).  Out-of-order
  * bytes sit beyond RCV.NXT inside this space and do not reduce it. */
-uint16_t tcb_rcv_wnd(const struct keel *k, const struct tcp_tcb *t)
+uint32_t tcb_rcv_wnd(const struct keel *k, const struct tcp_tcb *t)
 {
-	uint32_t w = mem_rcv_space(k, t);
-	return (uint16_t)(w < 65535u ? w : 65535u);
+	return mem_rcv_space(k, t);
 }
