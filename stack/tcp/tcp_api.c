@@ -259,7 +259,7 @@ int keel_tcp_close(struct keel *k, int s)
 		tcb_state_to(k, t, TCP_LAST_ACK);
 		break;
 	case TCP_FIN_WAIT_2:
-		tcb_timer_set(k, t, TCB_T_FW2, k->now_ms + k->tcp.sysctl.tcp_fin_timeout * 1000u);
+		tcb_timer_set(k, t, TCB_T_KA, k->now_ms + k->tcp.sysctl.tcp_fin_timeout * 1000u);   /* tcb_fw2_orphan */
 		break;
 	default:
 		break;                     /* FIN_WAIT_1, CLOSING, LAST_ACK go on */

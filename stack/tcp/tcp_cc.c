@@ -26,7 +26,7 @@ void cc_init(struct tcp_tcb *t)
 {
 	t->cwnd = iw(t->snd_mss);
 	t->ssthresh = 0x7fffffffu;            /* "arbitrarily high", RFC 5681 §3.1 */
-	t->recover = t->iss;                  /* RFC 6582 §3.2 step 1 */
+	t->recover = t->snd_una - (tcb_syn_unacked(t) ? 0u : 1u);   /* ISS: RFC 6582 §3.2 step 1 */
 }
 
 /* SYN_SENT -> synchronized: the peer's MSS is known now. */

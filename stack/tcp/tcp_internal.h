@@ -247,6 +247,28 @@ void mem_tcb_init(struct keel *k, struct tcp_tcb *t);
 /* tcp_api.c: 0 when t may queue data, else what tcp_send returns */
 int tcb_send_check(struct tcp_tcb *t);
 
+/* Our SYN is not acknowledged yet: ISS is SND.UNA. */
+static inline int tcb_syn_unacked(const struct tcp_tcb *t)
+{
+	return t->state == TCP_SYN_SENT || t->state == TCP_SYN_RECEIVED;
+}
+
+/* An orphan in FIN_WAIT_2: its keepalive timer is the tcp_fin_timeout
+ * deadline (Linux tcp_keepalive_timer does the same). */
+static inline int tcb_fw2_orphan(const struct tcp_tcb *t)
+{
+	return t->state == TCP_FIN_WAIT_2 && (t->flags & TCB_F_ORPHAN);
+}
+
+/* The FIN's sequence number once sent (TCB_F_FIN_SENT) and until
+ * acknowledged: it follows the last queued byte, and the send queue holds
+ * everything from SND.UNA (the SYN is acknowledged before data or FIN
+ * goes, tcp_output.c can_send_data). */
+static inline uint32_t tcb_fin_seq(const struct tcp_tcb *t)
+{
+	return t->snd_una + t->sndq.len;
+}
+
 /* tcp_wheel.c (arming) and tcp_timer.c (firing): a TCB's timers.  Stopping only clears the bit: the wheel
  * node may then fire early and is refiled (no wheel work on the hot path
  * of every ACK and every sent segment); arming files the node only when
@@ -259,6 +281,16 @@ static inline void tcb_timer_stop(struct tcp_tcb *t, enum tcb_timer which)
 static inline int tcb_timer_on(const struct tcp_tcb *t, enum tcb_timer which)
 {
 	return (t->timers >> which) & 1u;
+}
+/* A timer's deadline (armed or last armed).  The delayed ACK's is kept
+ * as its low 16 bits: it lies less than 32 s from now either way. */
+static inline uint32_t tcb_timer_due(const struct tcp_tcb *t, enum tcb_timer which, uint32_t now)
+{
+	if (which == TCB_T_RTX)
+		return t->rtx_due;
+	if (which == TCB_T_KA)
+		return t->ka_due;
+	return now + (uint32_t)(int32_t)(int16_t)(uint16_t)(t->dack_due - (uint16_t)now);
 }
 void tcb_timers_fire(struct keel *k, struct tcp_tcb *t);
 uint16_t tcb_timer_id(const struct keel *k, const struct tcp_tcb *t);   /* tcp_wheel.c */

@@ -48,14 +48,14 @@ void tcp_send_syn(struct keel *k, struct tcp_tcb *t)
 {
 	struct tcp_out o;
 	if (t->retries == 0 && t->state == TCP_SYN_SENT) {
-		t->rtt_seq = t->iss;              /* the handshake gives the first RTT sample */
+		t->rtt_seq = t->snd_una;          /* ISS: the handshake gives the first RTT sample */
 		t->rtt_start = k->now_ms;
 		t->dflags |= TCB_D_RTT_ON;
 	} else {
 		t->dflags &= (uint8_t)~TCB_D_RTT_ON;   /* Karn: a retransmitted SYN is not timed */
 	}
 	int synack = t->state == TCP_SYN_RECEIVED;
-	out_init(k, &o, t, synack ? (TCP_SYN | TCP_ACK) : TCP_SYN, t->iss);
+	out_init(k, &o, t, synack ? (TCP_SYN | TCP_ACK) : TCP_SYN, t->snd_una);   /* <SEQ=ISS> */
 	o.wnd = synack ? rcv_wnd_select(k, t) : tcb_rcv_wnd(k, t);   /* never scaled in a SYN */
 	if (!synack && t->retries == 0) {
 		/* What our SYN offers; the answer narrows it (optneg_syn_sent). */
@@ -121,7 +121,7 @@ static int can_send_data(const struct tcp_tcb *t)
 	case TCP_FIN_WAIT_1:
 	case TCP_LAST_ACK:
 	case TCP_CLOSING:
-		return seq_gt(t->snd_una, t->iss);   /* our SYN is acknowledged */
+		return !tcb_syn_unacked(t);          /* our SYN is acknowledged */
 	default:
 		return 0;
 	}
@@ -214,10 +214,8 @@ static void output_data(struct keel *k, struct tcp_tcb *t, int force)
 				break;
 		}
 		xmit_data(k, t, t->snd_nxt, len, fin, 0);
-		if (fin && !(t->flags & TCB_F_FIN_SENT)) {
-			t->fin_seq = t->snd_nxt + len;
-			t->flags |= TCB_F_FIN_SENT;
-		}
+		if (fin)
+			t->flags |= TCB_F_FIN_SENT;         /* at tcb_fin_seq */
 		if (len > 0 && len < t->snd_mss)
 			t->snd_sml = t->snd_nxt + len;
 		t->snd_nxt += len + (fin ? 1u : 0u);

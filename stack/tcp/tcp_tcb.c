@@ -107,8 +107,7 @@ struct tcp_tcb *tcb_new_active(struct keel *k, const struct tcp_tuple *tu, uint3
 		return NULL;
 	t->tuple = *tu;
 	tcb_hash_insert(k, t);
-	t->iss = iss;
-	t->snd_una = iss;
+	t->snd_una = iss;                  /* ISS, until our SYN is acked */
 	t->snd_nxt = iss + 1;
 	t->rcv_adv = tcb_rcv_wnd(k, t);
 	tcb_state_to(k, t, TCP_SYN_SENT);
@@ -127,9 +126,7 @@ struct tcp_tcb *tcb_new_passive(struct keel *k, const struct tcp_synq_entry *req
 	if (!t)
 		return NULL;
 	t->tuple = req->tuple;
-	t->iss = req->iss;
 	t->snd_una = t->snd_nxt = req->iss + 1;
-	t->irs = req->irs;
 	t->rcv_nxt = req->irs + 1;
 	t->snd_mss = req->mss;
 	/* The options the handshake agreed (tcp_optneg.c), before the
@@ -139,7 +136,7 @@ struct tcp_tcb *tcb_new_passive(struct keel *k, const struct tcp_synq_entry *req
 	optneg_apply(k, t, req->opts, req->peer_shift, req->ts_recent, k->now_ms);
 	t->snd_wnd = tcb_seg_wnd(t, s);
 	t->snd_wl1 = s->seq;
-	t->snd_wl2 = s->ack;
+	t->flags |= TCB_F_WL2_UNA;         /* SND.WL2 = SEG.ACK = ISS + 1 = SND.UNA */
 	t->rcv_adv = rcv_adv;
 	tcb_hash_insert(k, t);
 	tcb_state_to(k, t, TCP_ESTABLISHED);

@@ -603,7 +603,7 @@ static void op_api(struct rd *r)
 	case FZ_ERROR: ret = tcp_error(&K, h); break;
 	case FZ_STATE: ret = tcp_get_state(&K, h); break;
 	case FZ_NODELAY: ret = tcp_set_nodelay(&K, h, a & 1); break;
-	case FZ_KEEPALIVE: ret = tcp_set_keepalive(&K, h, (uint32_t)a * 10u, (uint32_t)(b >> 3) * 10u, b & 7u); break;
+	case FZ_KEEPALIVE: ret = tcp_set_keepalive(&K, h, a, b >> 3, b & 7u); break;
 	case FZ_SPLICE: {
 		int to = resolve((uint8_t)b, b);
 		taint(to);    /* before: the spliced bytes may leave within the call */
@@ -726,7 +726,7 @@ static void finish(void)
 			if (t->flags & TCB_F_USED)
 				TRACE("left: TCB %u %s flags %#x timers %#x due %d ms (wheel base %d ms, count %u)\n", i,
 				      tcp_state_name((enum tcp_state)t->state), t->flags, t->timers,
-				      (int)(t->timer_due[TCB_T_RTX] - now), (int)(K.tcp.wheel.base - now),
+				      (int)(t->rtx_due - now), (int)(K.tcp.wheel.base - now),
 				      K.tcp.wheel.count);
 		}
 		struct keel_pool_usage u[TCP_NPOOLS];

@@ -187,8 +187,8 @@ static const char *check_tcb(const struct keel *k, unsigned i)
 	CHECK(!(t->flags & TCB_F_ORPHAN) || !(t->flags & TCB_F_ACCEPTQ), "TCB %u orphan and queued", i);
 	/* Every TCB has its data-path state from its constructor. */
 	CHECK(seq_le(t->snd_una, t->snd_nxt) && seq_le(t->snd_nxt, t->snd_max),
-	      "TCB %u: SND.UNA %u <= SND.NXT %u <= SND.MAX %u broken", i, t->snd_una - t->iss,
-	      t->snd_nxt - t->iss, t->snd_max - t->iss);
+	      "TCB %u: SND.UNA %u <= SND.NXT %u <= SND.MAX %u broken", i, t->snd_una,
+	      t->snd_nxt, t->snd_max);
 	/* what was sent fits the queue (+ SYN + FIN) */
 	CHECK(t->snd_max - t->snd_una <= (uint32_t)t->sndq.len + 2u, "TCB %u: %u in flight, %u queued", i,
 	      t->snd_max - t->snd_una, t->sndq.len);
@@ -198,21 +198,21 @@ static const char *check_tcb(const struct keel *k, unsigned i)
 		CHECK(t->ooo[r].start > 0, "TCB %u ooo[%u] not beyond RCV.NXT", i, r);
 		CHECK(r == 0 || t->ooo[r - 1].end < t->ooo[r].start, "TCB %u ooo ranges unsorted", i);
 	}
-	int rtx = tcb_timer_on(t, TCB_T_RTX), fw2 = tcb_timer_on(t, TCB_T_FW2);
+	int rtx = tcb_timer_on(t, TCB_T_RTX), fw2 = tcb_fw2_orphan(t) && tcb_timer_on(t, TCB_T_KA);
 	if (owes_segment(t) && t->state != TCP_SYN_SENT)
 		CHECK(rtx, "TCB %u (%s) owes a segment (una %u max %u len %u flags %#x) and no timer is armed", i,
-		      tcp_state_name((enum tcp_state)t->state), t->snd_una - t->iss, t->snd_max - t->iss,
+		      tcp_state_name((enum tcp_state)t->state), t->snd_una, t->snd_max,
 		      t->sndq.len, t->flags);
 	if (t->state == TCP_SYN_SENT)
 		CHECK(rtx, "TCB %u SYN_SENT without a timer", i);
 	if (t->flags & TCB_F_ORPHAN)
 		CHECK(rtx || fw2, "orphan TCB %u (%s) has no timer", i, tcp_state_name((enum tcp_state)t->state));
 	if (rtx)
-		CHECK(deadline_sane(k->now_ms, t->timer_due[TCB_T_RTX], TCP_RTO_MAX_MS), "TCB %u rtx due in %d ms", i,
-		      (int)(t->timer_due[TCB_T_RTX] - k->now_ms));
+		CHECK(deadline_sane(k->now_ms, t->rtx_due, TCP_RTO_MAX_MS), "TCB %u rtx due in %d ms", i,
+		      (int)(t->rtx_due - k->now_ms));
 	if (fw2)
-		CHECK(deadline_sane(k->now_ms, t->timer_due[TCB_T_FW2], 86400000u), "TCB %u fw2 due in %d ms", i,
-		      (int)(t->timer_due[TCB_T_FW2] - k->now_ms));
+		CHECK(deadline_sane(k->now_ms, t->ka_due, 86400000u), "TCB %u fw2 due in %d ms", i,
+		      (int)(t->ka_due - k->now_ms));
 	return NULL;
 }
 

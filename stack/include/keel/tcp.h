@@ -98,7 +98,7 @@ int keel_tcp_set_nodelay(struct keel *k, int s, int on);
  * default): after idle_ms without hearing from the peer, a probe every
  * intvl_ms; count unanswered probes -> RST, the connection reports
  * KEEL_ETIMEDOUT.  idle_ms 0 turns it off. */
-int keel_tcp_set_keepalive(struct keel *k, int s, uint32_t idle_ms, uint32_t intvl_ms, unsigned count);
+int keel_tcp_set_keepalive(struct keel *k, int s, unsigned idle_s, unsigned intvl_s, unsigned count);
 
 /* RFC 9293 states, in Linux's /proc/net/tcp order where it has one. */
 enum tcp_state {
