@@ -37,6 +37,7 @@ void cc_established(struct tcp_tcb *t)
 	t->snd_sml = t->snd_una;
 }
 
+/* The RTO without backoff (RFC 6298 §2); tcb_rto adds the backoff. */
 uint32_t cc_rto_base(const struct tcp_tcb *t)
 {
 	if (t->srtt8 == 0)
@@ -68,7 +69,6 @@ void cc_rtt_sample(struct tcp_tcb *t, uint32_t r)
 		if (t->srtt8 < 8u)
 			t->srtt8 = 8u;
 	}
-	t->rto_ms = cc_rto_base(t);
 }
 
 static uint32_t half_flight(const struct tcp_tcb *t)

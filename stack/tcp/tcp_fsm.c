@@ -97,8 +97,7 @@ static void ack_advance(struct keel *k, struct tcp_tcb *t, uint32_t ack)
 	t->flags &= (uint16_t)~TCB_F_WL2_UNA;           /* SND.WL2 < SND.UNA now */
 	if (seq_lt(t->snd_nxt, ack))
 		t->snd_nxt = ack;                         /* acked beyond a go-back-N rewind */
-	t->retries = 0;
-	t->rto_ms = cc_rto_base(t);
+	t->retries = 0;                                   /* the RTO is cc_rto_base again */
 	if (t->dflags & TCB_D_PERSIST)
 		return;                                   /* tcp_output decides */
 	if (t->snd_una == t->snd_max)
@@ -156,7 +155,6 @@ static void become_established(struct keel *k, struct tcp_tcb *t, const struct t
 	t->snd_wl1 = s->seq;
 	t->flags |= TCB_F_WL2_UNA;                          /* SND.WL2 = SEG.ACK = SND.UNA */
 	t->retries = 0;
-	t->rto_ms = cc_rto_base(t);
 	tcb_timer_stop(t, TCB_T_RTX);
 	if (seq_gt(t->snd_una, t->snd_max))
 		t->snd_max = t->snd_una;

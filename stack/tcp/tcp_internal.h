@@ -210,6 +210,17 @@ void cc_init(struct tcp_tcb *t);
 void cc_established(struct tcp_tcb *t);
 void cc_rtt_sample(struct tcp_tcb *t, uint32_t rtt_ms);
 uint32_t cc_rto_base(const struct tcp_tcb *t);
+/* The current RTO: the base doubled with every expiry since the last new
+ * ACK (RFC 6298 §5.5), capped at TCP_RTO_MAX.  Derived, not stored: every
+ * place that resets retries also resets the RTO to the base, and a new RTT
+ * sample comes only with an ACK that resets retries. */
+static inline uint32_t tcb_rto(const struct tcp_tcb *t)
+{
+	uint32_t rto = cc_rto_base(t);
+	for (unsigned i = 0; i < t->retries && rto < TCP_RTO_MAX_MS; i++)
+		rto *= 2u;
+	return rto < TCP_RTO_MAX_MS ? rto : TCP_RTO_MAX_MS;
+}
 enum cc_verdict cc_on_ack(struct tcp_tcb *t, uint32_t ack, uint32_t acked_bytes);
 enum cc_verdict cc_on_dupack(struct keel *k, struct tcp_tcb *t);
 void cc_on_rto(struct keel *k, struct tcp_tcb *t);

@@ -35,8 +35,9 @@ static void copy_out(struct keel *k, const struct tcp_tcb *t, const struct tcp_o
 void tcp_rtx_arm(struct keel *k, struct tcp_tcb *t)
 {
 	/* A tail-loss probe first when one is due (tcp_sack.c), else the RTO. */
-	uint32_t pto = tlp_pto(t, tcb_flight(t), t->rto_ms);
-	tcb_timer_set(k, t, TCB_T_RTX, k->now_ms + (pto ? pto : t->rto_ms));
+	uint32_t rto = tcb_rto(t);
+	uint32_t pto = tlp_pto(t, tcb_flight(t), rto);
+	tcb_timer_set(k, t, TCB_T_RTX, k->now_ms + (pto ? pto : rto));
 	if (pto)
 		t->sb.flags |= SB_TLP_ARMED;
 	else
@@ -328,7 +329,7 @@ void tcp_tlp_fire(struct keel *k, struct tcp_tcb *t)
 		uint32_t off = flight > t->snd_mss ? flight - t->snd_mss : 0u;
 		tcp_retransmit_at(k, t, off, t->snd_mss);
 	}
-	tcb_timer_set(k, t, TCB_T_RTX, k->now_ms + t->rto_ms);
+	tcb_timer_set(k, t, TCB_T_RTX, k->now_ms + tcb_rto(t));
 }
 
 /* The retransmit timer fired (the caller backs off and counts): SYN or

@@ -111,7 +111,7 @@ int keel_tcp_conn_info(const struct keel *k, unsigned index, struct tcp_conn_inf
 		out->wmem_queued = (uint32_t)chunkq_chunks(&t->sndq) * CHUNK_SIZE;
 		out->sndbuf = t->snd_budget;
 		out->drops = t->rcv_drops;
-		out->rto_ms = t->rto_ms;
+		out->rto_ms = tcb_rto(t);
 		out->srtt_ms = t->srtt8 >> 3;
 		out->rttvar_ms = t->rttvar4 >> 2;
 		out->cwnd = t->cwnd;

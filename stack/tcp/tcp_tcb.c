@@ -63,7 +63,6 @@ static struct tcp_tcb *tcb_alloc(struct keel *k)
 	t->listener = TCP_NO_LISTENER;
 	t->next = TCP_NONE;
 	t->hnext = TCP_NONE;
-	t->rto_ms = TCP_RTO_INIT_MS;
 	t->snd_mss = TCP_MSS_DEFAULT;
 	pool_take(k, TCP_POOL_TCB);
 	ts->tcb_states[TCP_CLOSED]++;   /* memset: a new TCB is CLOSED */

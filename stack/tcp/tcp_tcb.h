@@ -89,6 +89,7 @@ struct tcp_tcb {
 	uint16_t snd_mss;           /* min(our MSS, peer's MSS) */
 	uint16_t snd_budget;        /* send buffer size now (tcp_wmem) */
 	struct chunkq sndq;         /* from SND.UNA's data: unacked + unsent */
+	uint16_t total_retrans;     /* segments retransmitted on this connection */
 	/* receive sequence space (IRS is not kept: nothing reads it after the SYN) */
 	uint32_t rcv_nxt;
 	uint32_t rcv_wup;           /* RCV.NXT when the last window was advertised */
@@ -102,11 +103,14 @@ struct tcp_tcb {
 	uint8_t mflags;             /* TCB_M_* */
 	uint8_t listener;           /* accept queue owner, TCP_NO_LISTENER */
 	uint8_t timers;             /* armed timers: bit (1 << enum tcb_timer) */
+	uint8_t dupacks;
+	uint8_t probes;             /* persist probes without any ACK back */
+	uint8_t persist_shift;      /* persist backoff exponent */
 	/* Out-of-order byte ranges as offsets from RCV.NXT (the window is at
 	 * most 65535 bytes): sorted, disjoint, beyond RCV.NXT. */
 	struct { uint16_t start, end; } ooo[KEEL_TCP_OOO_RANGES];
 	/* retransmission (RFC 6298) */
-	uint32_t rto_ms;            /* current RTO including backoff */
+	/* The RTO is not stored: cc_rto_base(SRTT, RTTVAR) << retries (tcb_rto). */
 	uint32_t srtt8, rttvar4;    /* SRTT * 8, RTTVAR * 4 in ms; srtt8 0 = no sample yet */
 	uint32_t rtt_seq, rtt_start;/* the one segment being timed (Karn) */
 	uint32_t last_ack_rx;       /* when the last ACK arrived (zero-window exemption) */
@@ -126,10 +130,6 @@ struct tcp_tcb {
 	uint16_t ka_idle_s, ka_intvl_s;     /* 0: keepalive off */
 	uint8_t ka_cnt, ka_probes;
 	uint8_t retries;            /* consecutive expiries of rtx */
-	uint8_t probes;             /* persist probes without any ACK back */
-	uint8_t persist_shift;      /* persist backoff exponent */
-	uint8_t dupacks;
-	uint16_t total_retrans;     /* segments retransmitted on this connection */
 	struct tcp_conn_opts opt;   /* timestamps, SACK, window scale (tcp_opts.h): 16 bytes */
 	struct tcp_sack_board sb;   /* SACK scoreboard and tail-loss probe (tcp_opts.h): 16 bytes */
 };

@@ -53,8 +53,7 @@ static void rtx_expired(struct keel *k, struct tcp_tcb *t)
 	}
 	if (t->retries < 255)
 		t->retries++;
-	k->tcp.mib.timeouts++;
-	t->rto_ms = t->rto_ms * 2u > TCP_RTO_MAX_MS ? TCP_RTO_MAX_MS : t->rto_ms * 2u;
+	k->tcp.mib.timeouts++;                /* the RTO doubles with retries (tcb_rto) */
 	tcp_retransmit(k, t);
 	if (t->dflags & TCB_D_PERSIST)
 		return;                       /* a zero window: the persist timer took over */

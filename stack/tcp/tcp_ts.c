@@ -54,7 +54,7 @@ static int disordered_ack(const struct tcp_tcb *t, const struct tcp_seg *s)
 {
 	return (s->flags & (TCP_ACK | TCP_SYN | TCP_FIN | TCP_RST)) == TCP_ACK && s->len == 0 &&
 	       s->seq == t->rcv_nxt && s->ack == t->snd_una && tcb_seg_wnd(t, s) == t->snd_wnd &&
-	       t->opt.ts_recent - s->tsval <= t->rto_ms;
+	       t->opt.ts_recent - s->tsval <= tcb_rto(t);
 }
 
 /* RFC 7323 §5.3 R1.  1: drop the segment (counted PAWSEstabRejected; the
