@@ -24,6 +24,7 @@ void tcp_init(struct keel *k, const uint8_t seed[16])
 	ts->hash_key[0] = (uint32_t)h;
 	ts->hash_key[1] = (uint32_t)(h >> 32);
 	tcb_pools_init(k);
+	tcb_ext_pool_init(k);
 	wheel_init(k);
 	ready_init(k);
 	synq_pool_init(k);

@@ -10,6 +10,7 @@
 #include "tcp_stats.h"
 #include "tcp_sysctl.h"
 #include "tcp_tcb.h"
+#include "tcp_ext.h"
 #include "tcp_synq.h"
 #include "tcp_timewait.h"
 #include "tcp_listen.h"
@@ -94,6 +95,7 @@ struct tcp_stack {
 	uint16_t ready_next[KEEL_TCP_MAX_CONN];
 	uint8_t mem_pressure;             /* tcp_mem.c: 1 between tcp_mem[1] and tcp_mem[0] */
 	struct chunk_pool chunks;         /* every connection's data bytes */
+	struct tcb_ext_pool ext;          /* cold per-connection state (tcp_ext.h) */
 };
 
 void tcp_init(struct keel *k, const uint8_t seed[16]);

@@ -188,8 +188,9 @@ enum cc_verdict cc_on_dupack(struct keel *k, struct tcp_tcb *t)
 	k->tcp.mib.fast_retrans++;
 	if (t->opt.on & TCP_OPTF_SACKOK)
 		k->tcp.mib.sack_recovery++;
-	if (t->opt.on & TCP_OPTF_TS) {
-		t->rtt_start = k->now_ms;             /* Karn stopped timing: the field is free */
+	struct tcb_ext *x = (t->opt.on & TCP_OPTF_TS) ? tcb_ext_get(k, t) : NULL;
+	if (x) {
+		x->rtt_start = k->now_ms;             /* Karn stopped timing: the field is free */
 		t->sb.flags |= SB_EIFEL;
 	}
 	t->cwnd = t->ssthresh + 3u * mss;

@@ -11,7 +11,7 @@ static void keepalive_heard(struct keel *k, struct tcp_tcb *t)
 {
 	if (t->ka_idle_s == 0 || tcb_fw2_orphan(t))
 		return;                          /* off, or the timer is tcp_fin_timeout's */
-	t->ka_probes = 0;
+	t->probes = 0;                   /* the keepalive probes were answered */
 	tcb_timer_set(k, t, TCB_T_KA, k->now_ms + t->ka_idle_s * 1000u);
 }
 
@@ -86,8 +86,9 @@ static void ack_advance(struct keel *k, struct tcp_tcb *t, uint32_t ack)
 	}
 	if (bytes > t->sndq.len)
 		bytes = t->sndq.len;
-	if ((t->dflags & TCB_D_RTT_ON) && seq_gt(ack, t->rtt_seq)) {
-		cc_rtt_sample(t, k->now_ms - t->rtt_start);
+	const struct tcb_ext *x = tcb_ext(k, t);
+	if ((t->dflags & TCB_D_RTT_ON) && x && seq_gt(ack, x->rtt_seq)) {
+		cc_rtt_sample(t, k->now_ms - x->rtt_start);
 		t->dflags &= (uint8_t)~TCB_D_RTT_ON;
 	}
 	(void)chunkq_drop(&t->sndq, &k->tcp.chunks, bytes);
@@ -210,7 +211,7 @@ static void syn_sent_input(struct keel *k, struct tcp_tcb *t, const struct tcp_s
 	optneg_syn_sent(k, t, s);
 	if (ack_ok) {
 		if ((t->dflags & TCB_D_RTT_ON) && t->retries == 0)
-			cc_rtt_sample(t, k->now_ms - t->rtt_start);   /* SYN timed, not retransmitted */
+			cc_rtt_sample(t, k->now_ms - t->last_ack_rx);   /* from the first SYN, not retransmitted */
 		t->dflags &= (uint8_t)~TCB_D_RTT_ON;
 		/* Data on a SYN-ACK is not queued (as Linux without TFO):
 		 * our ACK covers the SYN only and the peer resends it. */

@@ -258,6 +258,24 @@ void mem_tcb_init(struct keel *k, struct tcp_tcb *t);
 /* tcp_api.c: 0 when t may queue data, else what tcp_send returns */
 int tcb_send_check(struct tcp_tcb *t);
 
+/* tcp_ext.c: the cold-state pool (tcp_ext.h).  tcb_ext is NULL when the
+ * TCB holds none; tcb_ext_get takes one (NULL when the pool is empty);
+ * tcb_ext_trim gives it back when nothing needs it; tcb_ext_release
+ * gives it back and forgets what it held. */
+void tcb_ext_pool_init(struct keel *k);
+struct tcb_ext *tcb_ext(struct keel *k, const struct tcp_tcb *t);
+struct tcb_ext *tcb_ext_get(struct keel *k, struct tcp_tcb *t);
+int tcb_ext_needed(const struct tcp_tcb *t);
+void tcb_ext_trim(struct keel *k, struct tcp_tcb *t);
+void tcb_ext_release(struct keel *k, struct tcp_tcb *t);
+
+/* A TCB's 4-tuple: its local address is the interface's (tcp_tcb.h). */
+static inline struct tcp_tuple tcb_tuple(const struct keel *k, const struct tcp_tcb *t)
+{
+	struct tcp_tuple tu = { .laddr = k->ifc.addr, .raddr = t->raddr, .lport = t->lport, .rport = t->rport };
+	return tu;
+}
+
 /* Our SYN is not acknowledged yet: ISS is SND.UNA. */
 static inline int tcb_syn_unacked(const struct tcp_tcb *t)
 {

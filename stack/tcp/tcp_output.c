@@ -9,7 +9,8 @@
 
 static void out_init(struct keel *k, struct tcp_out *o, struct tcp_tcb *t, uint8_t flags, uint32_t seq)
 {
-	tcp_out_init(o, &t->tuple);
+	struct tcp_tuple tu = tcb_tuple(k, t);
+	tcp_out_init(o, &tu);
 	o->seq = seq;
 	o->flags = flags;
 	if (flags & TCP_ACK) {
@@ -49,8 +50,8 @@ void tcp_send_syn(struct keel *k, struct tcp_tcb *t)
 {
 	struct tcp_out o;
 	if (t->retries == 0 && t->state == TCP_SYN_SENT) {
-		t->rtt_seq = t->snd_una;          /* ISS: the handshake gives the first RTT sample */
-		t->rtt_start = k->now_ms;
+		/* The handshake gives the first RTT sample, timed from the
+		 * first SYN: when the TCB was made (tcb_start, last_ack_rx). */
 		t->dflags |= TCB_D_RTT_ON;
 	} else {
 		t->dflags &= (uint8_t)~TCB_D_RTT_ON;   /* Karn: a retransmitted SYN is not timed */
@@ -61,7 +62,7 @@ void tcp_send_syn(struct keel *k, struct tcp_tcb *t)
 	if (!synack && t->retries == 0) {
 		/* What our SYN offers; the answer narrows it (optneg_syn_sent). */
 		t->opt.on = optneg_offer(k);
-		t->opt.ts_off = ts_offset(k, t->laddr, t->lport, t->raddr, t->rport);
+		t->opt.ts_off = ts_offset(k, k->ifc.addr, t->lport, t->raddr, t->rport);
 	}
 	optneg_syn_out(k, &o, t->opt.on, t->opt.ts_off, t->opt.ts_recent);
 	(void)tcp_emit(k, &o, 0);
@@ -152,9 +153,12 @@ static void xmit_data(struct keel *k, struct tcp_tcb *t, uint32_t seq, uint32_t 
 		}
 		t->dflags &= (uint8_t)~TCB_D_RTT_ON;
 	} else if (!(t->dflags & TCB_D_RTT_ON) && !probe && !(t->sb.flags & SB_EIFEL)) {
-		t->rtt_seq = seq;
-		t->rtt_start = k->now_ms;
-		t->dflags |= TCB_D_RTT_ON;
+		struct tcb_ext *x = tcb_ext_get(k, t);   /* none free: this segment is not timed */
+		if (x) {
+			x->rtt_seq = seq;
+			x->rtt_start = k->now_ms;
+			t->dflags |= TCB_D_RTT_ON;
+		}
 	}
 	if (seq_gt(end, t->snd_max))
 		t->snd_max = end;
@@ -234,6 +238,7 @@ static void output_data(struct keel *k, struct tcp_tcb *t, int force)
 	if (flight == 0 && t->sndq.len > 0 && data_unsent(t) > 0) {
 		if (!(t->dflags & TCB_D_PERSIST)) {
 			t->persist_shift = 0;
+			t->probes = 0;                      /* persist's count, not keepalive's */
 			tcb_timer_set(k, t, TCB_T_RTX, k->now_ms + tcp_persist_interval(t));
 			t->dflags |= TCB_D_PERSIST;
 		}
@@ -260,6 +265,7 @@ void tcp_output(struct keel *k, struct tcp_tcb *t)
 		output_data(k, t, 0);
 	if (t->flags & TCB_F_ACK_NOW)
 		tcp_send_ack(k, t);
+	tcb_ext_trim(k, t);          /* a retransmission may have ended the timing */
 }
 
 /* One segment at SND.UNA: fast retransmit and NewReno's partial ACK. */

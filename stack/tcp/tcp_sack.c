@@ -109,7 +109,8 @@ void sack_on_ack(struct keel *k, struct tcp_tcb *t, const struct tcp_seg *s)
 	 * Counted only: cwnd is not restored. */
 	if ((b->flags & SB_EIFEL) && seq_gt(s->ack, t->snd_una)) {
 		b->flags &= (uint8_t)~SB_EIFEL;
-		if ((s->opts & TCP_OPTF_TS) && s->tsecr != 0 && seq_lt(s->tsecr - t->opt.ts_off, t->rtt_start))
+		const struct tcb_ext *x = tcb_ext(k, t);   /* held while SB_EIFEL */
+		if (x && (s->opts & TCP_OPTF_TS) && s->tsecr != 0 && seq_lt(s->tsecr - t->opt.ts_off, x->rtt_start))
 			k->tcp.mib.ts_reorder++;
 	}
 	if (!(t->opt.on & TCP_OPTF_SACKOK))

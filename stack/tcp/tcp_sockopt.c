@@ -32,7 +32,8 @@ int keel_tcp_set_keepalive(struct keel *k, int s, unsigned idle_s, unsigned intv
 	t->ka_idle_s = (uint16_t)idle_s;
 	t->ka_intvl_s = (uint16_t)intvl_s;
 	t->ka_cnt = (uint8_t)count;
-	t->ka_probes = 0;
+	if (!(t->dflags & TCB_D_PERSIST))
+		t->probes = 0;             /* keepalive probes only (persist's are its own) */
 	tcb_timer_set(k, t, TCB_T_KA, k->now_ms + idle_s * 1000u);
 	return KEEL_OK;
 }

@@ -100,7 +100,7 @@ int keel_tcp_conn_info(const struct keel *k, unsigned index, struct tcp_conn_inf
 		out->state = t->state;
 		out->orphan = (t->flags & TCB_F_ORPHAN) != 0;
 		out->retransmits = t->retries;
-		out->laddr = t->laddr;
+		out->laddr = k->ifc.addr;         /* every TCB's (tcp_tcb.h) */
 		out->raddr = t->raddr;
 		out->lport = t->lport;
 		out->rport = t->rport;

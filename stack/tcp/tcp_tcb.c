@@ -63,6 +63,7 @@ static struct tcp_tcb *tcb_alloc(struct keel *k)
 	t->listener = TCP_NO_LISTENER;
 	t->next = TCP_NONE;
 	t->hnext = TCP_NONE;
+	t->ext = TCP_NONE;
 	t->snd_mss = TCP_MSS_DEFAULT;
 	pool_take(k, TCP_POOL_TCB);
 	ts->tcb_states[TCP_CLOSED]++;   /* memset: a new TCB is CLOSED */
@@ -104,7 +105,9 @@ struct tcp_tcb *tcb_new_active(struct keel *k, const struct tcp_tuple *tu, uint3
 	struct tcp_tcb *t = tcb_alloc(k);
 	if (!t)
 		return NULL;
-	t->tuple = *tu;
+	t->raddr = tu->raddr;              /* tu->laddr is the interface's */
+	t->lport = tu->lport;
+	t->rport = tu->rport;
 	tcb_hash_insert(k, t);
 	t->snd_una = iss;                  /* ISS, until our SYN is acked */
 	t->snd_nxt = iss + 1;
@@ -124,7 +127,9 @@ struct tcp_tcb *tcb_new_passive(struct keel *k, const struct tcp_synq_entry *req
 	struct tcp_tcb *t = tcb_alloc(k);
 	if (!t)
 		return NULL;
-	t->tuple = req->tuple;
+	t->raddr = req->raddr;             /* req->laddr is the interface's */
+	t->lport = req->lport;
+	t->rport = req->rport;
 	t->snd_una = t->snd_nxt = req->iss + 1;
 	t->rcv_nxt = req->irs + 1;
 	t->snd_mss = req->mss;
@@ -175,6 +180,7 @@ void tcb_free(struct keel *k, struct tcp_tcb *t)
 	tcb_unhash(k, t);
 	wheel_remove(k, tcb_index(k, t));
 	t->timers = 0;
+	tcb_ext_release(k, t);
 	mem_release(k, t);                  /* every chunk back to the pool */
 	ts->tcb_states[t->state]--;
 	t->flags = 0;

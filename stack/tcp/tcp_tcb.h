@@ -70,12 +70,13 @@ struct tcp_tcb {
 	uint32_t gen;               /* handle generation, 1..TCP_H_GEN_MAX; bumped on free */
 	uint16_t next;              /* accept-queue link, TCP_NONE */
 	uint16_t hnext;             /* 4-tuple hash chain, or free-list link */
-	/* The 4-tuple, also readable as one struct tcp_tuple (C11 anonymous
-	 * members: t->raddr and t->tuple.raddr are the same bytes). */
-	union {
-		struct tcp_tuple tuple;
-		struct { uint32_t laddr, raddr; uint16_t lport, rport; };
-	};
+	/* The 4-tuple (tcb_tuple).  The local address is the interface's,
+	 * not stored: keel has one, a connection starts only with it set
+	 * (tcp_connect, a SYN to it), and a new address ends every
+	 * connection on the old one (tcp_addr.c) -- TIME_WAIT entries rely
+	 * on the same. */
+	uint32_t raddr;
+	uint16_t lport, rport;
 	/* send sequence space.  SND.NXT may be pulled back to SND.UNA (RTO
 	 * go-back-N, zero window); snd_max is the highest sequence ever sent
 	 * + 1 and bounds acceptable ACKs.  ISS is SND.UNA while our SYN is
@@ -104,7 +105,9 @@ struct tcp_tcb {
 	uint8_t listener;           /* accept queue owner, TCP_NO_LISTENER */
 	uint8_t timers;             /* armed timers: bit (1 << enum tcb_timer) */
 	uint8_t dupacks;
-	uint8_t probes;             /* persist probes without any ACK back */
+	/* Probes without an answer: persist's (RFC 9293 §3.8.6.1) or
+	 * keepalive's, never both at once (Linux's icsk_probes_out). */
+	uint8_t probes;
 	uint8_t persist_shift;      /* persist backoff exponent */
 	/* Out-of-order byte ranges as offsets from RCV.NXT (the window is at
 	 * most 65535 bytes): sorted, disjoint, beyond RCV.NXT. */
@@ -112,7 +115,6 @@ struct tcp_tcb {
 	/* retransmission (RFC 6298) */
 	/* The RTO is not stored: cc_rto_base(SRTT, RTTVAR) << retries (tcb_rto). */
 	uint32_t srtt8, rttvar4;    /* SRTT * 8, RTTVAR * 4 in ms; srtt8 0 = no sample yet */
-	uint32_t rtt_seq, rtt_start;/* the one segment being timed (Karn) */
 	uint32_t last_ack_rx;       /* when the last ACK arrived (zero-window exemption) */
 	/* congestion control (RFC 5681, RFC 6582) */
 	uint32_t cwnd, ssthresh;    /* bytes */
@@ -128,7 +130,10 @@ struct tcp_tcb {
 	uint16_t oow_ack_ms;
 	/* keepalive, in seconds as Linux's TCP_KEEPIDLE / TCP_KEEPINTVL (<= 32767) */
 	uint16_t ka_idle_s, ka_intvl_s;     /* 0: keepalive off */
-	uint8_t ka_cnt, ka_probes;
+	/* Index of the cold state (struct tcb_ext, tcp_ext.h) while held:
+	 * the segment being timed, the fast retransmit's time; TCP_NONE. */
+	uint16_t ext;
+	uint8_t ka_cnt;             /* keepalive probes unanswered before the reset (TCP_KEEPCNT) */
 	uint8_t retries;            /* consecutive expiries of rtx */
 	struct tcp_conn_opts opt;   /* timestamps, SACK, window scale (tcp_opts.h): 16 bytes */
 	struct tcp_sack_board sb;   /* SACK scoreboard and tail-loss probe (tcp_opts.h): 16 bytes */

@@ -89,14 +89,14 @@ static void keepalive_expired(struct keel *k, struct tcp_tcb *t)
 		tcb_timer_set(k, t, TCB_T_KA, k->now_ms + t->ka_idle_s * 1000u);   /* other timers watch the peer */
 		return;
 	}
-	if (t->ka_probes >= t->ka_cnt) {
+	if (t->probes >= t->ka_cnt) {
 		tcp_send_active_rst(k, t);
 		give_up(k, t);
 		return;
 	}
 	tcp_send_keepalive(k, t);
 	k->tcp.mib.keepalive_probes++;
-	t->ka_probes++;
+	t->probes++;
 	tcb_timer_set(k, t, TCB_T_KA, k->now_ms + t->ka_intvl_s * 1000u);
 }
 
@@ -151,6 +151,8 @@ void tcb_timers_fire(struct keel *k, struct tcp_tcb *t)
 	}
 	if (t->ka_idle_s && !tcb_fw2_orphan(t) && timer_due_now(k, t, TCB_T_KA))
 		keepalive_expired(k, t);
+	if (t->flags & TCB_F_USED)
+		tcb_ext_trim(k, t);                /* an RTO ends timing and the Eifel check */
 	tcb_timer_refile(k, t);
 }
 

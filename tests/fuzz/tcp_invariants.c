@@ -39,6 +39,15 @@ static const char *check_pools(const struct keel *k)
 		by_state[ts->tcbs[i].state]++;
 	}
 	CHECK(n == ts->pool[TCP_POOL_TCB].in_use, "tcb pool in_use %u, %u used", ts->pool[TCP_POOL_TCB].in_use, n);
+	/* The extension pool: every entry held by exactly the TCB it names,
+	 * the rest on the free list. */
+	unsigned held = 0, nfree = 0;
+	for (unsigned i = 0; i < KEEL_TCP_MAX_CONN; i++)
+		held += (ts->tcbs[i].flags & TCB_F_USED) && ts->tcbs[i].ext != TCP_NONE;
+	for (uint16_t f = ts->ext.free_head; f != TCP_NONE && nfree <= KEEL_TCP_EXT; f = ts->ext.e[f].next)
+		nfree++;
+	CHECK(held == ts->ext.in_use && held + nfree == KEEL_TCP_EXT, "ext pool: %u held, in_use %u, %u free of %u",
+	      held, ts->ext.in_use, nfree, (unsigned)KEEL_TCP_EXT);
 	/* The per-state counts netstat reads are kept, not counted. */
 	for (unsigned s = 0; s < TCP_NSTATES; s++)
 		CHECK(by_state[s] == ts->tcb_states[s], "state %u: %u TCBs, count says %u", s, by_state[s],
@@ -197,6 +206,12 @@ static const char *check_tcb(const struct keel *k, unsigned i)
 		CHECK(t->ooo[r].start < t->ooo[r].end, "TCB %u ooo[%u] empty", i, r);
 		CHECK(t->ooo[r].start > 0, "TCB %u ooo[%u] not beyond RCV.NXT", i, r);
 		CHECK(r == 0 || t->ooo[r - 1].end < t->ooo[r].start, "TCB %u ooo ranges unsorted", i);
+	}
+	/* Cold state (tcp_ext.h) only while something needs it: never on an
+	 * idle connection, never leaked. */
+	if (t->ext != TCP_NONE) {
+		CHECK(t->ext < KEEL_TCP_EXT && k->tcp.ext.e[t->ext].owner == i, "TCB %u ext %u not its own", i, t->ext);
+		CHECK(tcb_ext_needed(t), "TCB %u holds ext %u it does not need (flags %#x)", i, t->ext, t->dflags);
 	}
 	int rtx = tcb_timer_on(t, TCB_T_RTX), fw2 = tcb_fw2_orphan(t) && tcb_timer_on(t, TCB_T_KA);
 	if (owes_segment(t) && t->state != TCP_SYN_SENT)

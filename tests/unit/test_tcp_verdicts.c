@@ -49,7 +49,6 @@ static struct tcp_tw_entry *tw_make(void)
 {
 	struct tcp_tcb t;
 	memset(&t, 0, sizeof(t));
-	t.laddr = US;
 	t.raddr = PEER;
 	t.lport = 80;
 	t.rport = 40000;
