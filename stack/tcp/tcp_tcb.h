@@ -51,6 +51,7 @@ enum tcb_timer {
 /* tcb.mflags: buffer growth (tcp_mem.c) */
 #define TCB_M_RWND_FULL 0x01u       /* the peer filled the advertised window */
 #define TCB_M_SND_FULL  0x02u       /* a write found the send budget full */
+#define TCB_M_SPACE     0x04u       /* the autotuning mark (rcv_space_*) is set */
 
 /* Copies per byte (the stack's own; the driver adds its DMA/FIFO copy):
  *   received: frame -> rcvq chunks (tcp_rcv.c, once, in order or not: an
@@ -88,16 +89,18 @@ struct tcp_tcb {
 	uint32_t max_sndwnd;        /* largest window the peer offered (sender SWS) */
 	uint32_t snd_sml;           /* end of the last small segment sent (Minshall's Nagle) */
 	uint16_t snd_mss;           /* min(our MSS, peer's MSS) */
-	uint16_t snd_budget;        /* send buffer size now (tcp_wmem) */
+	qlen_t snd_budget;          /* send buffer size now (tcp_wmem) */
 	struct chunkq sndq;         /* from SND.UNA's data: unacked + unsent */
 	uint16_t total_retrans;     /* segments retransmitted on this connection */
+	uint16_t rcv_space_ms;      /* TCB_M_SPACE: low bits of the clock at the autotuning mark (tcp_mem.c) */
 	/* receive sequence space (IRS is not kept: nothing reads it after the SYN) */
 	uint32_t rcv_nxt;
 	uint32_t rcv_wup;           /* RCV.NXT when the last window was advertised */
 	uint32_t rcv_fin;           /* TCB_F_FIN_OOO: the FIN's sequence number */
 	struct chunkq rcvq;         /* unread bytes up to RCV.NXT, out-of-order ones beyond */
-	uint16_t rcv_budget;        /* receive buffer size now (tcp_rmem) */
-	uint16_t rcv_adv;           /* window last advertised (right edge rcv_wup + rcv_adv) */
+	qlen_t rcv_space_seq;       /* TCB_M_SPACE: low bits of the sequence read up to at the mark */
+	qlen_t rcv_budget;          /* receive buffer size now (tcp_rmem) */
+	qlen_t rcv_adv;             /* window last advertised, unscaled (right edge rcv_wup + rcv_adv) */
 	uint16_t rcv_drops;         /* segments dropped for want of memory (ss -m "d") */
 	uint8_t nooo;               /* out-of-order ranges in use */
 	uint8_t dflags;             /* TCB_D_* */
@@ -109,9 +112,10 @@ struct tcp_tcb {
 	 * keepalive's, never both at once (Linux's icsk_probes_out). */
 	uint8_t probes;
 	uint8_t persist_shift;      /* persist backoff exponent */
-	/* Out-of-order byte ranges as offsets from RCV.NXT (the window is at
-	 * most 65535 bytes): sorted, disjoint, beyond RCV.NXT. */
-	struct { uint16_t start, end; } ooo[KEEL_TCP_OOO_RANGES];
+	/* Out-of-order byte ranges as offsets from RCV.NXT (within the
+	 * window, which a queue's qlen_t covers): sorted, disjoint, beyond
+	 * RCV.NXT. */
+	struct { qlen_t start, end; } ooo[KEEL_TCP_OOO_RANGES];
 	/* retransmission (RFC 6298) */
 	/* The RTO is not stored: cc_rto_base(SRTT, RTTVAR) << retries (tcb_rto). */
 	uint32_t srtt8, rttvar4;    /* SRTT * 8, RTTVAR * 4 in ms; srtt8 0 = no sample yet */
@@ -135,8 +139,8 @@ struct tcp_tcb {
 	uint16_t ext;
 	uint8_t ka_cnt;             /* keepalive probes unanswered before the reset (TCP_KEEPCNT) */
 	uint8_t retries;            /* consecutive expiries of rtx */
-	struct tcp_conn_opts opt;   /* timestamps, SACK, window scale (tcp_opts.h): 16 bytes */
-	struct tcp_sack_board sb;   /* SACK scoreboard and tail-loss probe (tcp_opts.h): 16 bytes */
+	struct tcp_conn_opts opt;   /* timestamps, SACK, window scale (tcp_opts.h) */
+	struct tcp_sack_board sb;   /* SACK scoreboard and tail-loss probe (tcp_opts.h) */
 };
 
 #endif
