@@ -79,10 +79,10 @@ static uint32_t half_flight(const struct tcp_tcb *t)
 }
 
 /* A SACK hole to retransmit (tcp_sack.c finds it)? */
-static int sack_hole(const struct tcp_tcb *t)
+static int sack_hole(struct keel *k, const struct tcp_tcb *t)
 {
 	uint32_t off, len;
-	return (t->opt.on & TCP_OPTF_SACKOK) && sack_next_hole(t, &off, &len);
+	return (t->opt.on & TCP_OPTF_SACKOK) && sack_next_hole(k, t, &off, &len);
 }
 
 /* Duplicate ACKs that start fast retransmit: 3 (RFC 5681), or with
@@ -110,7 +110,7 @@ uint32_t cc_limited_transmit(const struct tcp_tcb *t)
 }
 
 /* A new cumulative ACK (SND.UNA already advanced by acked bytes). */
-enum cc_verdict cc_on_ack(struct tcp_tcb *t, uint32_t ack, uint32_t acked)
+enum cc_verdict cc_on_ack(struct keel *k, struct tcp_tcb *t, uint32_t ack, uint32_t acked)
 {
 	uint32_t mss = t->snd_mss;
 	if (t->dflags & TCB_D_RECOVERY) {
@@ -134,9 +134,10 @@ enum cc_verdict cc_on_ack(struct tcp_tcb *t, uint32_t ack, uint32_t acked)
 		 * this recovery.) */
 		enum cc_verdict v = CC_RETRANSMIT_HEAD;
 		if (t->opt.on & TCP_OPTF_SACKOK) {
-			if (sack_hole(t))
+			const struct tcb_ext *x = tcb_ext(k, t);
+			if (sack_hole(k, t))
 				v = CC_RETRANSMIT_HOLE;
-			else if (t->sb.high_rxt > 0)
+			else if (x && x->sb.high_rxt > 0)
 				v = CC_NONE;
 		}
 		t->cwnd = acked < t->cwnd ? t->cwnd - acked : 0u;
@@ -171,7 +172,7 @@ enum cc_verdict cc_on_dupack(struct keel *k, struct tcp_tcb *t)
 		/* With SACK a segment that left the network is replaced by
 		 * the next hole when there is one (RFC 6675 §5 step (C));
 		 * else (and always without SACK) the window inflates. */
-		if (sack_hole(t))
+		if (sack_hole(k, t))
 			return CC_RETRANSMIT_HOLE;
 		t->cwnd += mss;
 		return CC_NONE;
@@ -184,14 +185,18 @@ enum cc_verdict cc_on_dupack(struct keel *k, struct tcp_tcb *t)
 	t->recover = t->snd_max;
 	t->dflags |= TCB_D_RECOVERY;
 	t->dflags &= (uint8_t)~TCB_D_RTT_ON;      /* Karn */
-	t->sb.high_rxt = 0;                       /* RFC 6675 §5: HighRxt = HighACK */
+	/* RFC 6675 §5: HighRxt = HighACK, in the cold state (without one,
+	 * recovery goes on as NewReno's: no hole is known). */
+	struct tcb_ext *xr = (t->opt.on & TCP_OPTF_SACKOK) ? tcb_ext_get(k, t) : NULL;
+	if (xr)
+		xr->sb.high_rxt = 0;
 	k->tcp.mib.fast_retrans++;
 	if (t->opt.on & TCP_OPTF_SACKOK)
 		k->tcp.mib.sack_recovery++;
 	struct tcb_ext *x = (t->opt.on & TCP_OPTF_TS) ? tcb_ext_get(k, t) : NULL;
 	if (x) {
 		x->rtt_start = k->now_ms;             /* Karn stopped timing: the field is free */
-		t->sb.flags |= SB_EIFEL;
+		t->sbflags |= SB_EIFEL;
 	}
 	t->cwnd = t->ssthresh + 3u * mss;
 	t->bytes_acked = 0;
@@ -208,6 +213,6 @@ void cc_on_rto(struct keel *k, struct tcp_tcb *t)
 	t->recover = t->snd_max;                  /* RFC 6582 §4: no fast retransmit on stale dupacks */
 	t->dupacks = 0;
 	t->dflags &= (uint8_t)~(TCB_D_RECOVERY | TCB_D_RTT_ON);
-	t->sb.flags &= (uint8_t)~SB_EIFEL;
+	t->sbflags &= (uint8_t)~SB_EIFEL;
 	t->snd_nxt = t->snd_una;
 }

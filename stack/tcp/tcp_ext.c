@@ -1,6 +1,7 @@
-/* The extension pool (tcp_ext.h): taken when a connection starts timing
- * a segment or marks a fast retransmit for the spurious-retransmit check,
- * given back as soon as neither is going on (tcb_ext_trim, after every
+/* The extension pool (tcp_ext.h): taken when a connection keeps an
+ * out-of-order segment, a SACK block, starts timing a segment, enters
+ * SACK recovery or marks a fast retransmit for the spurious-retransmit
+ * check; given back as soon as none of that is going on (tcb_ext_trim, after every
  * segment, timer and close), so its use is bounded by the connections
  * with data in flight, not by the connections held. */
 #include "tcp_internal.h"
@@ -50,21 +51,25 @@ static void ext_put(struct keel *k, struct tcp_tcb *t)
 	t->ext = TCP_NONE;
 }
 
-int tcb_ext_needed(const struct tcp_tcb *t)
+int tcb_ext_needed(const struct keel *k, const struct tcp_tcb *t)
 {
-	return (t->dflags & TCB_D_RTT_ON) || (t->sb.flags & SB_EIFEL);
+	const struct tcb_ext *x = t->ext == TCP_NONE ? NULL : &k->tcp.ext.e[t->ext];
+	return (t->dflags & TCB_D_RTT_ON) || (t->sbflags & SB_EIFEL) || (t->flags & TCB_F_FIN_OOO) ||
+	       ((t->dflags & TCB_D_RECOVERY) && (t->opt.on & TCP_OPTF_SACKOK)) ||
+	       (x && (x->nooo > 0 || x->sb.n > 0));
 }
 
 void tcb_ext_trim(struct keel *k, struct tcp_tcb *t)
 {
-	if (t->ext != TCP_NONE && !tcb_ext_needed(t))
+	if (t->ext != TCP_NONE && !tcb_ext_needed(k, t))
 		ext_put(k, t);
 }
 
 void tcb_ext_release(struct keel *k, struct tcp_tcb *t)
 {
 	t->dflags &= (uint8_t)~TCB_D_RTT_ON;
-	t->sb.flags &= (uint8_t)~SB_EIFEL;
+	t->sbflags &= (uint8_t)~SB_EIFEL;
+	t->flags &= (uint16_t)~TCB_F_FIN_OOO;
 	if (t->ext != TCP_NONE)
 		ext_put(k, t);
 }

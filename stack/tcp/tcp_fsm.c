@@ -116,7 +116,7 @@ static void ack_advance(struct keel *k, struct tcp_tcb *t, uint32_t ack)
 static int is_dupack(const struct tcp_tcb *t, const struct tcp_seg *s)
 {
 	/* A zero window's answers to probes are not loss signals. */
-	int same = (t->opt.on & TCP_OPTF_SACKOK) ? (t->sb.flags & SB_NEWSACK) != 0
+	int same = (t->opt.on & TCP_OPTF_SACKOK) ? (t->sbflags & SB_NEWSACK) != 0
 						  : tcb_seg_wnd(t, s) == t->snd_wnd;
 	return t->snd_max != t->snd_una && s->len == 0 && !(s->flags & (TCP_SYN | TCP_FIN)) &&
 	       s->ack == t->snd_una && same && t->snd_wnd != 0 && !(t->dflags & TCB_D_PERSIST);
@@ -237,7 +237,9 @@ static void take_fin(struct keel *k, struct tcp_tcb *t)
 	t->rcv_nxt++;
 	t->flags |= TCB_F_FIN_RCVD | TCB_F_ACK_NOW;
 	t->flags &= (uint16_t)~TCB_F_FIN_OOO;
-	t->nooo = 0;     /* data beyond the FIN can never be read (Linux tcp_fin) */
+	struct tcb_ext *x = tcb_ext(k, t);
+	if (x)
+		x->nooo = 0;     /* data beyond the FIN can never be read (Linux tcp_fin) */
 	switch (t->state) {
 	case TCP_SYN_RECEIVED:
 	case TCP_ESTABLISHED:
@@ -340,7 +342,7 @@ static void sync_input(struct keel *k, struct tcp_tcb *t, const struct tcp_seg *
 		}
 		ack_advance(k, t, s->ack);
 		window_update(t, s);
-		tcp_cc_act(k, t, cc_on_ack(t, s->ack, acked));
+		tcp_cc_act(k, t, cc_on_ack(k, t, s->ack, acked));
 	} else if (seq_ge(s->ack, t->snd_una)) {
 		if (is_dupack(t, s))
 			tcp_cc_act(k, t, cc_on_dupack(k, t));
@@ -392,9 +394,9 @@ static void sync_input(struct keel *k, struct tcp_tcb *t, const struct tcp_seg *
 		} else {
 			in_order = s->seq == t->rcv_nxt;
 			if (!in_order && (s->flags & TCP_FIN) && seq_gt(s->seq, t->rcv_nxt))
-				rcv_fin_ooo(t, s->seq);         /* a bare FIN ahead of data */
+				rcv_fin_ooo(k, t, s->seq);      /* a bare FIN ahead of data */
 		}
-		fin_ooo = rcv_fin_due(t);               /* the gap before a kept FIN filled */
+		fin_ooo = rcv_fin_due(k, t);            /* the gap before a kept FIN filled */
 		break;
 	default:
 		/* CLOSE_WAIT, CLOSING, LAST_ACK: the peer already sent FIN. */

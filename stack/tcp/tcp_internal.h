@@ -224,7 +224,7 @@ static inline uint32_t tcb_rto(const struct tcp_tcb *t)
 		rto *= 2u;
 	return rto < TCP_RTO_MAX_MS ? rto : TCP_RTO_MAX_MS;
 }
-enum cc_verdict cc_on_ack(struct tcp_tcb *t, uint32_t ack, uint32_t acked_bytes);
+enum cc_verdict cc_on_ack(struct keel *k, struct tcp_tcb *t, uint32_t ack, uint32_t acked_bytes);
 enum cc_verdict cc_on_dupack(struct keel *k, struct tcp_tcb *t);
 void cc_on_rto(struct keel *k, struct tcp_tcb *t);
 uint32_t cc_limited_transmit(const struct tcp_tcb *t);
@@ -239,8 +239,8 @@ uint32_t rcv_room(const struct keel *k, const struct tcp_tcb *t);
 /* The window field of the segment being built, in units of 2^shift
  * (0 in a SYN-ACK); records the window as advertised. */
 uint16_t rcv_wnd_select(const struct keel *k, struct tcp_tcb *t, unsigned shift);
-void rcv_fin_ooo(struct tcp_tcb *t, uint32_t fin);
-int rcv_fin_due(const struct tcp_tcb *t);
+void rcv_fin_ooo(struct keel *k, struct tcp_tcb *t, uint32_t fin);
+int rcv_fin_due(struct keel *k, const struct tcp_tcb *t);
 int tcp_rcv_window_update_due(const struct keel *k, const struct tcp_tcb *t);
 /* After the application read: buffer growth; 1 when a window update is owed. */
 int rcv_read(struct keel *k, struct tcp_tcb *t);
@@ -270,7 +270,7 @@ int tcb_send_check(struct tcp_tcb *t);
 void tcb_ext_pool_init(struct keel *k);
 struct tcb_ext *tcb_ext(struct keel *k, const struct tcp_tcb *t);
 struct tcb_ext *tcb_ext_get(struct keel *k, struct tcp_tcb *t);
-int tcb_ext_needed(const struct tcp_tcb *t);
+int tcb_ext_needed(const struct keel *k, const struct tcp_tcb *t);
 void tcb_ext_trim(struct keel *k, struct tcp_tcb *t);
 void tcb_ext_release(struct keel *k, struct tcp_tcb *t);
 
@@ -356,9 +356,9 @@ void tcp_opts_fit(struct tcp_out *o, size_t len);
 
 /* tcp_sack.c: SACK blocks we send (RFC 2018 §4); the scoreboard of what
  * the peer holds (RFC 6675); the tail-loss probe's timeout (RFC 8985) */
-void sack_out(const struct tcp_tcb *t, struct tcp_out *o);
+void sack_out(const struct keel *k, const struct tcp_tcb *t, struct tcp_out *o);
 void sack_on_ack(struct keel *k, struct tcp_tcb *t, const struct tcp_seg *s);
-int sack_next_hole(const struct tcp_tcb *t, uint32_t *off, uint32_t *len);
+int sack_next_hole(struct keel *k, const struct tcp_tcb *t, uint32_t *off, uint32_t *len);
 uint32_t tlp_pto(const struct tcp_tcb *t, uint32_t flight, uint32_t rto);
 
 /* tcp_ts.c: timestamps and PAWS (RFC 7323) */

@@ -120,7 +120,7 @@ void tcp_opts_out(const struct keel *k, const struct tcp_tcb *t, struct tcp_out 
 {
 	ts_out(k, t, o);
 	if (o->flags & TCP_ACK)
-		sack_out(t, o);
+		sack_out(k, t, o);
 }
 
 /* With len payload bytes: SACK blocks that would push the frame past the

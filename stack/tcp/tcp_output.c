@@ -40,9 +40,9 @@ void tcp_rtx_arm(struct keel *k, struct tcp_tcb *t)
 	uint32_t pto = tlp_pto(t, tcb_flight(t), rto);
 	tcb_timer_set(k, t, TCB_T_RTX, k->now_ms + (pto ? pto : rto));
 	if (pto)
-		t->sb.flags |= SB_TLP_ARMED;
+		t->sbflags |= SB_TLP_ARMED;
 	else
-		t->sb.flags &= (uint8_t)~SB_TLP_ARMED;
+		t->sbflags &= (uint8_t)~SB_TLP_ARMED;
 	t->dflags &= (uint8_t)~TCB_D_PERSIST;
 }
 
@@ -153,7 +153,7 @@ static void xmit_data(struct keel *k, struct tcp_tcb *t, uint32_t seq, uint32_t 
 			t->total_retrans++;
 		}
 		t->dflags &= (uint8_t)~TCB_D_RTT_ON;
-	} else if (!(t->dflags & TCB_D_RTT_ON) && !probe && !(t->sb.flags & SB_EIFEL)) {
+	} else if (!(t->dflags & TCB_D_RTT_ON) && !probe && !(t->sbflags & SB_EIFEL)) {
 		struct tcb_ext *x = tcb_ext_get(k, t);   /* none free: this segment is not timed */
 		if (x) {
 			x->rtt_seq = seq;
@@ -291,8 +291,9 @@ void tcp_retransmit_at(struct keel *k, struct tcp_tcb *t, uint32_t off, uint32_t
 		return;
 	xmit_data(k, t, t->snd_una + off, n, fin, 0);
 	uint32_t end = off + n + (fin ? 1u : 0u);
-	if (end > t->sb.high_rxt)
-		t->sb.high_rxt = (qlen_t)(end < CHUNKQ_MAX ? end : CHUNKQ_MAX);
+	struct tcb_ext *x = tcb_ext(k, t);      /* HighRxt: none kept without */
+	if (x && end > x->sb.high_rxt)
+		x->sb.high_rxt = (qlen_t)(end < CHUNKQ_MAX ? end : CHUNKQ_MAX);
 	if (seq_lt(t->snd_nxt, t->snd_una + end))
 		t->snd_nxt = t->snd_una + end;
 }
@@ -310,7 +311,7 @@ void tcp_cc_act(struct keel *k, struct tcp_tcb *t, enum cc_verdict v)
 		tcp_retransmit_head(k, t);
 		break;
 	case CC_RETRANSMIT_HOLE:
-		if (sack_next_hole(t, &off, &len))
+		if (sack_next_hole(k, t, &off, &len))
 			tcp_retransmit_at(k, t, off, len);
 		break;
 	default:
@@ -322,7 +323,7 @@ void tcp_cc_act(struct keel *k, struct tcp_tcb *t, enum cc_verdict v)
  * else the last segment sent again; then the RTO runs as usual. */
 void tcp_tlp_fire(struct keel *k, struct tcp_tcb *t)
 {
-	t->sb.flags = (uint8_t)((t->sb.flags & ~SB_TLP_ARMED) | SB_TLP_OUT);
+	t->sbflags = (uint8_t)((t->sbflags & ~SB_TLP_ARMED) | SB_TLP_OUT);
 	k->tcp.mib.loss_probes++;
 	uint32_t before = t->snd_nxt;
 	if (data_unsent(t) > 0 && seq_lt(t->snd_nxt, t->snd_una + t->snd_wnd)) {

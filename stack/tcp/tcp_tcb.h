@@ -22,7 +22,7 @@
 #define TCB_F_ACK_NOW   0x0040u     /* an ACK is owed */
 #define TCB_F_ACCEPTQ   0x0200u     /* in a listener's accept queue */
 #define TCB_F_PASSIVE   0x0400u     /* came from a listener */
-#define TCB_F_FIN_OOO   0x0800u     /* peer's FIN seen out of order, at rcv_fin */
+#define TCB_F_FIN_OOO   0x0800u     /* peer's FIN seen out of order, at tcb_ext.rcv_fin */
 #define TCB_F_HASHED    0x1000u     /* in the 4-tuple hash (tcb_hash_insert) */
 /* SND.WL2 == SND.UNA: SND.UNA has not moved since the last window update.
  * SND.WL2 (RFC 9293 §3.3.1) is never stored: it is always <= SND.UNA, and
@@ -93,16 +93,14 @@ struct tcp_tcb {
 	struct chunkq sndq;         /* from SND.UNA's data: unacked + unsent */
 	uint16_t total_retrans;     /* segments retransmitted on this connection */
 	uint16_t rcv_space_ms;      /* TCB_M_SPACE: low bits of the clock at the autotuning mark (tcp_mem.c) */
+	uint16_t rcv_drops;         /* segments dropped for want of memory (ss -m "d") */
 	/* receive sequence space (IRS is not kept: nothing reads it after the SYN) */
 	uint32_t rcv_nxt;
 	uint32_t rcv_wup;           /* RCV.NXT when the last window was advertised */
-	uint32_t rcv_fin;           /* TCB_F_FIN_OOO: the FIN's sequence number */
 	struct chunkq rcvq;         /* unread bytes up to RCV.NXT, out-of-order ones beyond */
 	qlen_t rcv_space_seq;       /* TCB_M_SPACE: low bits of the sequence read up to at the mark */
 	qlen_t rcv_budget;          /* receive buffer size now (tcp_rmem) */
 	qlen_t rcv_adv;             /* window last advertised, unscaled (right edge rcv_wup + rcv_adv) */
-	uint16_t rcv_drops;         /* segments dropped for want of memory (ss -m "d") */
-	uint8_t nooo;               /* out-of-order ranges in use */
 	uint8_t dflags;             /* TCB_D_* */
 	uint8_t mflags;             /* TCB_M_* */
 	uint8_t listener;           /* accept queue owner, TCP_NO_LISTENER */
@@ -112,10 +110,13 @@ struct tcp_tcb {
 	 * keepalive's, never both at once (Linux's icsk_probes_out). */
 	uint8_t probes;
 	uint8_t persist_shift;      /* persist backoff exponent */
-	/* Out-of-order byte ranges as offsets from RCV.NXT (within the
-	 * window, which a queue's qlen_t covers): sorted, disjoint, beyond
-	 * RCV.NXT. */
-	struct { qlen_t start, end; } ooo[KEEL_TCP_OOO_RANGES];
+	uint8_t retries;            /* consecutive expiries of rtx */
+	uint8_t ka_cnt;             /* keepalive probes unanswered before the reset (TCP_KEEPCNT) */
+	uint8_t sbflags;            /* SB_* (tcp_opts.h): tail-loss probe, Eifel, new SACK */
+	/* Index of the cold state (struct tcb_ext, tcp_ext.h) while held:
+	 * out-of-order ranges, the SACK scoreboard, the segment being timed,
+	 * the fast retransmit's time; TCP_NONE. */
+	uint16_t ext;
 	/* retransmission (RFC 6298) */
 	/* The RTO is not stored: cc_rto_base(SRTT, RTTVAR) << retries (tcb_rto). */
 	uint32_t srtt8, rttvar4;    /* SRTT * 8, RTTVAR * 4 in ms; srtt8 0 = no sample yet */
@@ -134,13 +135,7 @@ struct tcp_tcb {
 	uint16_t oow_ack_ms;
 	/* keepalive, in seconds as Linux's TCP_KEEPIDLE / TCP_KEEPINTVL (<= 32767) */
 	uint16_t ka_idle_s, ka_intvl_s;     /* 0: keepalive off */
-	/* Index of the cold state (struct tcb_ext, tcp_ext.h) while held:
-	 * the segment being timed, the fast retransmit's time; TCP_NONE. */
-	uint16_t ext;
-	uint8_t ka_cnt;             /* keepalive probes unanswered before the reset (TCP_KEEPCNT) */
-	uint8_t retries;            /* consecutive expiries of rtx */
 	struct tcp_conn_opts opt;   /* timestamps, SACK, window scale (tcp_opts.h) */
-	struct tcp_sack_board sb;   /* SACK scoreboard and tail-loss probe (tcp_opts.h) */
 };
 
 #endif

@@ -201,17 +201,20 @@ static const char *check_tcb(const struct keel *k, unsigned i)
 	/* what was sent fits the queue (+ SYN + FIN) */
 	CHECK(t->snd_max - t->snd_una <= (uint32_t)t->sndq.len + 2u, "TCB %u: %u in flight, %u queued", i,
 	      t->snd_max - t->snd_una, t->sndq.len);
-	CHECK(t->nooo <= KEEL_TCP_OOO_RANGES, "TCB %u nooo %u", i, t->nooo);
-	for (unsigned r = 0; r < t->nooo; r++) {
-		CHECK(t->ooo[r].start < t->ooo[r].end, "TCB %u ooo[%u] empty", i, r);
-		CHECK(t->ooo[r].start > 0, "TCB %u ooo[%u] not beyond RCV.NXT", i, r);
-		CHECK(r == 0 || t->ooo[r - 1].end < t->ooo[r].start, "TCB %u ooo ranges unsorted", i);
+	const struct tcb_ext *x = t->ext != TCP_NONE && t->ext < KEEL_TCP_EXT ? &k->tcp.ext.e[t->ext] : NULL;
+	unsigned nooo = x ? x->nooo : 0u;
+	CHECK(nooo <= KEEL_TCP_OOO_RANGES, "TCB %u nooo %u", i, nooo);
+	for (unsigned r = 0; r < nooo; r++) {
+		CHECK(x->ooo[r].start < x->ooo[r].end, "TCB %u ooo[%u] empty", i, r);
+		CHECK(x->ooo[r].start > 0, "TCB %u ooo[%u] not beyond RCV.NXT", i, r);
+		CHECK(r == 0 || x->ooo[r - 1].end < x->ooo[r].start, "TCB %u ooo ranges unsorted", i);
 	}
 	/* Cold state (tcp_ext.h) only while something needs it: never on an
 	 * idle connection, never leaked. */
 	if (t->ext != TCP_NONE) {
 		CHECK(t->ext < KEEL_TCP_EXT && k->tcp.ext.e[t->ext].owner == i, "TCB %u ext %u not its own", i, t->ext);
-		CHECK(tcb_ext_needed(t), "TCB %u holds ext %u it does not need (flags %#x)", i, t->ext, t->dflags);
+		CHECK(tcb_ext_needed(k, t), "TCB %u holds ext %u it does not need (flags %#x)", i, t->ext,
+		      t->dflags);
 	}
 	int rtx = tcb_timer_on(t, TCB_T_RTX), fw2 = tcb_fw2_orphan(t) && tcb_timer_on(t, TCB_T_KA);
 	if (owes_segment(t) && t->state != TCP_SYN_SENT)
