@@ -166,13 +166,14 @@
 #ifndef KEEL_TCP_DELACK_MS
 #define KEEL_TCP_DELACK_MS 200u        /* delayed-ACK bound (RFC 1122: < 500 ms) */
 #endif
-/* Cold per-connection state (stack/tcp/tcp_ext.h): held only by a
- * connection timing a segment or checking a fast retransmit, so a pool
- * far smaller than the TCBs' serves them; a connection that finds none
- * free goes on without (no RTT sample of its own, no Eifel check).  One
- * per TCB unless the board says otherwise. */
+/* Cold per-connection state (stack/tcp/tcp_ext.h): out-of-order ranges,
+ * the SACK scoreboard, the RTT probe; held only while a connection needs
+ * them, so a pool smaller than the TCBs' serves them.  A connection that
+ * finds none free goes on without (out-of-order data dropped and resent,
+ * NewReno recovery, no RTT sample of its own).  Half the TCBs unless the
+ * board says otherwise. */
 #ifndef KEEL_TCP_EXT
-#define KEEL_TCP_EXT KEEL_TCP_MAX_CONN
+#define KEEL_TCP_EXT ((KEEL_TCP_MAX_CONN + 1) / 2)
 #endif
 #ifndef KEEL_TCP_OOO_RANGES
 #define KEEL_TCP_OOO_RANGES 4          /* out-of-order byte ranges held in the receive ring */
