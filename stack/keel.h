@@ -47,6 +47,14 @@ static inline int keel_tx_csum(const struct keel *k)
 	return !(k->offload & KEEL_OFFLOAD_TX_CSUM);
 }
 
+/* ipv4_is_broadcast inline, for the per-datagram paths (IP in and out,
+ * ARP output) that ask it several times a datagram. */
+static inline __attribute__((always_inline)) int keel_is_broadcast(const struct keel *k, uint32_t addr)
+{
+	/* dir_bcast: 0 when the address has none (/31, /32: RFC 3021). */
+	return addr == 0xffffffffu || (addr == k->dir_bcast && addr != 0);
+}
+
 /* Starts k (keel_open does this for one of its static instances; tests
  * call it on their own). */
 void keel_init(struct keel *k, const uint8_t mac[6], uint32_t addr, uint8_t prefix,

@@ -69,6 +69,8 @@ static const struct counter_def defs[] = {
 	K("TcpExt", "TCPSACKRecovery", tcp.mib.sack_recovery),
 	K("TcpExt", "TCPSACKReorder", tcp.mib.sack_reorder),
 	K("TcpExt", "TCPDSACKRecv", tcp.mib.dsack_recv),
+	K("TcpExt", "TCPDSACKOldSent", tcp.mib.dsack_old_sent),
+	K("TcpExt", "TCPDSACKOfoSent", tcp.mib.dsack_ofo_sent),
 	K("TcpExt", "TCPLossProbes", tcp.mib.loss_probes),
 	/* Ip and IpExt */
 	K("Ip", "InReceives", ip.in_receives),

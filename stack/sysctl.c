@@ -38,6 +38,7 @@ void tcp_sysctl_defaults(struct tcp_sysctl *s)
 	s->tcp_timestamps = 1;
 	s->tcp_sack = 1;
 	s->tcp_window_scaling = 1;
+	s->tcp_dsack = 1;
 }
 
 struct knob {
@@ -89,6 +90,8 @@ static const struct knob knobs[] = {
 	KNOB(tcp_timestamps, 0, 2, "tcp_timestamps must be 0, 1 or 2"),
 	KNOB(tcp_sack, 0, 1, "tcp_sack must be 0 or 1"),
 	KNOB(tcp_window_scaling, 0, 1, "tcp_window_scaling must be 0 or 1"),
+	/* Read when a duplicate arrives. */
+	KNOB(tcp_dsack, 0, 1, "tcp_dsack must be 0 or 1"),
 };
 #define NKNOBS (sizeof knobs / sizeof knobs[0])
 

@@ -25,14 +25,13 @@
 
 int ipv4_is_broadcast(const struct keel *k, uint32_t addr)
 {
-	/* dir_bcast: 0 when the address has none (/31, /32: RFC 3021). */
-	return addr == 0xffffffffu || (addr == k->dir_bcast && addr != 0);
+	return keel_is_broadcast(k, addr);
 }
 
 /* RFC 1122 §3.2.1.3: sources no host may have; drop silently. */
 static int martian_src(const struct keel *k, uint32_t src)
 {
-	return src == 0 || ipv4_is_broadcast(k, src) || ipv4_is_multicast(src) ||
+	return src == 0 || keel_is_broadcast(k, src) || ipv4_is_multicast(src) ||
 	       (src >> 24) == 127 || (src >> 28) == 0xf || src == k->ifc.addr;
 }
 
@@ -71,7 +70,8 @@ void ipv4_input(struct keel *k, const uint8_t *pkt, size_t len)
 		st->in_hdr_errors++; /* header cut short */
 		return;
 	}
-	if (!(k->offload & KEEL_OFFLOAD_RX_CSUM) && csum_fold(csum_add(0, pkt, hlen)) != 0) {
+	if (!(k->offload & KEEL_OFFLOAD_RX_CSUM) &&
+	    csum_fold(hlen == IPV4_HDR_LEN ? csum_ipv4_hdr(pkt) : csum_add(0, pkt, hlen)) != 0) {
 		st->in_csum_errors++;
 		return;
 	}
@@ -92,7 +92,7 @@ void ipv4_input(struct keel *k, const uint8_t *pkt, size_t len)
 		st->in_martians++;
 		return;
 	}
-	int bcast = ipv4_is_broadcast(k, dst);
+	int bcast = keel_is_broadcast(k, dst);
 	if (!bcast && (dst != k->ifc.addr || dst == 0)) {
 		st->in_addr_errors++;
 		return;
@@ -155,7 +155,7 @@ uint8_t *ipv4_payload_buf(struct keel *k)
 static uint32_t next_hop(const struct keel *k, uint32_t dst)
 {
 	uint32_t mask = keel_netmask(k->ifc.prefix);
-	if (ipv4_is_broadcast(k, dst) || ipv4_is_multicast(dst))
+	if (keel_is_broadcast(k, dst) || ipv4_is_multicast(dst))
 		return dst;
 	if (dst == 0 || dst == k->ifc.addr || (dst >> 24) == 127)
 		return 0; /* no loopback interface */
@@ -193,7 +193,7 @@ int ipv4_output(struct keel *k, uint32_t dst, uint8_t proto, size_t payload_len)
 	store_be32(h + 12, k->ifc.addr);
 	store_be32(h + 16, dst);
 	if (keel_tx_csum(k))
-		store_be16(h + 10, csum_fold(csum_add(0, h, IPV4_HDR_LEN)));
+		store_be16(h + 10, csum_fold(csum_ipv4_hdr(h)));
 	if (arp_output(k, hop, total) != 0) {
 		st->out_discards++;
 		return -1;

@@ -428,7 +428,7 @@ void arp_input(struct keel *k, const uint8_t *pkt, size_t len)
 
 int arp_output(struct keel *k, uint32_t next_hop, size_t ip_len)
 {
-	if (ipv4_is_broadcast(k, next_hop))
+	if (keel_is_broadcast(k, next_hop))
 		return eth_output(k, eth_broadcast, ETHERTYPE_IPV4, ip_len);
 	if (ipv4_is_multicast(next_hop)) {
 		/* RFC 1112 §6.4: 01:00:5e and the low 23 bits of the group */

@@ -23,6 +23,10 @@ void tcp_init(struct keel *k, const uint8_t seed[16])
 	h = siphash24(seed, hash_tag, sizeof(hash_tag));
 	ts->hash_key[0] = (uint32_t)h;
 	ts->hash_key[1] = (uint32_t)(h >> 32);
+	ts->hash_memo.raddr = 0;
+	ts->hash_memo.rport = 0;
+	ts->hash_memo.lport = 0;
+	ts->hash_memo.h = tcp_tuple_hash(ts->hash_key, 0, 0, 0);   /* the memo is always true */
 	tcb_pools_init(k);
 	tcb_ext_pool_init(k);
 	wheel_init(k);

@@ -67,6 +67,10 @@ struct tcp_stack {
 	uint16_t synack_sent_tick;        /* SYN-ACK retransmits in this tick (TCP_TICK_BUDGET) */
 	struct tcp_wheel wheel;           /* TCB and SYN-queue timers */
 	uint32_t hash_key[2];             /* tcp_tuple_hash key, from the boot seed */
+	/* The last tuple hashed and its hash (tcp_tuple_hash_memo): one
+	 * connection's segment goes through three tables, and its setup and
+	 * teardown move it between them, all under the same 4-tuple. */
+	struct { uint32_t raddr, h; uint16_t rport, lport; } hash_memo;
 	/* Connections waiting in all accept queues together: apps poll after
 	 * every frame, and this lets them skip tcp_accept on every listener
 	 * when nothing is there (tcp_accept_pending). */
@@ -94,6 +98,11 @@ struct tcp_stack {
 	uint16_t ready_head, ready_tail;  /* the ready queue (tcp_ready.c) */
 	uint16_t ready_next[KEEL_TCP_MAX_CONN];
 	uint8_t mem_pressure;             /* tcp_mem.c: 1 between tcp_mem[1] and tcp_mem[0] */
+	/* The D-SACK block (RFC 2883) the segment being processed earned:
+	 * the next ACK of dsack_tcb reports it first, once (tcp_sack.c).
+	 * Set and sent within one tcp_input, so it needs no room in a TCB. */
+	const struct tcp_tcb *dsack_tcb;
+	uint32_t dsack_start, dsack_end;
 	struct chunk_pool chunks;         /* every connection's data bytes */
 	struct tcb_ext_pool ext;          /* cold per-connection state (tcp_ext.h) */
 };

@@ -56,11 +56,17 @@ static void challenge_ack(struct keel *k, struct tcp_tcb *t)
 static int seq_acceptable(const struct keel *k, const struct tcp_tcb *t, const struct tcp_seg *s,
 			  uint32_t seqlen)
 {
-	uint32_t wnd = rcv_room(k, t);
 	uint32_t nxt = t->rcv_nxt;
 	uint32_t seq = s->seq;
+	int no_space_needed = !(s->flags & TCP_RST) && s->len == 0 && !(s->flags & TCP_SYN);
+	/* The in-order pure ACK or FIN, most of them: acceptable whatever
+	 * the window (RCV.NXT <= SEG.SEQ <= RCV.NXT + RCV.WND), which is
+	 * then not worked out. */
+	if (no_space_needed && seq == nxt)
+		return 1;
+	uint32_t wnd = rcv_room(k, t);
 #define IN_WIN(x) (seq_le(nxt, (x)) && seq_lt((x), nxt + wnd))
-	if (!(s->flags & TCP_RST) && s->len == 0 && !(s->flags & TCP_SYN))
+	if (no_space_needed)
 		return seq_le(nxt, seq) && seq_le(seq, nxt + wnd);
 	if (seqlen == 0)
 		return wnd == 0 ? seq == nxt : IN_WIN(seq);
@@ -290,9 +296,17 @@ static void sync_input(struct keel *k, struct tcp_tcb *t, const struct tcp_seg *
 			return;
 		if (s->len > 0 || (s->flags & TCP_FIN))
 			keepalive_heard(k, t);                 /* e.g. a keepalive probe's answer */
-		if (s->flags & TCP_SYN)
+		if (s->flags & TCP_SYN) {
 			challenge_ack(k, t);
-		else if (s->len > 0 || (s->flags & TCP_FIN) || oow_ack_ok(k, t))
+			return;
+		}
+		if (s->len > 0 && seq_lt(s->seq, t->rcv_nxt)) {
+			/* An old duplicate: its ACK carries a D-SACK block
+			 * (RFC 2883 §4; Linux tcp_send_dupack). */
+			uint32_t end = s->seq + s->len;
+			sack_dsack_owed(k, t, s->seq, seq_lt(end, t->rcv_nxt) ? end : t->rcv_nxt);
+		}
+		if (s->len > 0 || (s->flags & TCP_FIN) || oow_ack_ok(k, t))
 			tcp_send_ack(k, t);
 		return;
 	}

@@ -84,6 +84,7 @@ void tcp_input(struct keel *k, const struct ipv4_packet *ip)
 	struct tcp_mib *mib = &k->tcp.mib;
 	struct tcp_seg s;
 	mib->in_segs++;
+	k->tcp.dsack_tcb = NULL;          /* a D-SACK is owed only for this segment */
 	switch (tcp_seg_parse(ip, &s)) {
 	case TCP_PARSE_OK:
 		break;
@@ -102,7 +103,9 @@ void tcp_input(struct keel *k, const struct ipv4_packet *ip)
 	if (ip->bcast)
 		return;   /* TCP is unicast only (IP counts these) */
 
-	struct tcp_tcb *t = tcb_lookup(k, s.saddr, s.sport, s.dport);
+	/* One hash for the three tables the 4-tuple may be in. */
+	uint32_t h = tcp_hash(k, s.saddr, s.sport, s.dport);
+	struct tcp_tcb *t = tcb_lookup_hashed(k, h, s.saddr, s.sport, s.dport);
 	if (t) {
 		fsm_input(k, t, &s);
 		if (t->flags & TCB_F_USED)
@@ -110,12 +113,12 @@ void tcp_input(struct keel *k, const struct ipv4_packet *ip)
 		tcb_mark_ready(k, t);
 		return;
 	}
-	struct tcp_tw_entry *w = tw_lookup(k, s.saddr, s.sport, s.dport);
+	struct tcp_tw_entry *w = tw_lookup_hashed(k, h, s.saddr, s.sport, s.dport);
 	if (w) {
 		timewait_act(k, w, &s);
 		return;
 	}
-	struct tcp_synq_entry *e = synq_lookup(k, s.saddr, s.sport, s.dport);
+	struct tcp_synq_entry *e = synq_lookup_hashed(k, h, s.saddr, s.sport, s.dport);
 	if (e) {
 		synq_act(k, e, &s);
 		return;

@@ -62,10 +62,36 @@ static inline struct tcp_tuple tcp_seg_tuple(const struct tcp_seg *s)
 	return tu;
 }
 
+/* tcp_tuple_hash under the stack's key, remembered for the last tuple
+ * (hash_memo): a connection is hashed for every table it is looked up
+ * in, put in and taken out of, nearly always one tuple after another. */
+static inline uint32_t tcp_hash(struct keel *k, uint32_t raddr, uint16_t rport, uint16_t lport)
+{
+	struct tcp_stack *ts = &k->tcp;
+	if (ts->hash_memo.raddr != raddr || ts->hash_memo.rport != rport || ts->hash_memo.lport != lport) {
+		ts->hash_memo.h = tcp_tuple_hash(ts->hash_key, raddr, rport, lport);
+		ts->hash_memo.raddr = raddr;
+		ts->hash_memo.rport = rport;
+		ts->hash_memo.lport = lport;
+	}
+	return ts->hash_memo.h;
+}
+
 /* A segment to send on the connection tu: every other field zero. */
 static inline void tcp_out_init(struct tcp_out *o, const struct tcp_tuple *tu)
 {
-	memset(o, 0, sizeof(*o));
+	/* All but sack[], read only up to nsack (a memset of the whole
+	 * struct was most of this function's cost). */
+	o->seq = 0;
+	o->ack = 0;
+	o->flags = 0;
+	o->wnd = 0;
+	o->mss = 0;
+	o->opts = 0;
+	o->wscale = 0;
+	o->nsack = 0;
+	o->tsval = 0;
+	o->tsecr = 0;
 	o->saddr = tu->laddr;
 	o->daddr = tu->raddr;
 	o->sport = tu->lport;
@@ -95,6 +121,10 @@ int tcb_handle(struct keel *k, const struct tcp_tcb *t);
 /* A handle of the wrong kind: KEEL_EINVAL; no live handle: KEEL_EBADF. */
 int tcp_handle_err(struct keel *k, int h);
 struct tcp_tcb *tcb_lookup(struct keel *k, uint32_t raddr, uint16_t rport, uint16_t lport);
+/* The *_lookup_hashed forms take tcp_tuple_hash(hash_key, raddr, rport,
+ * lport), which the three tables share: tcp_input computes it once per
+ * segment for all of them. */
+struct tcp_tcb *tcb_lookup_hashed(struct keel *k, uint32_t h, uint32_t raddr, uint16_t rport, uint16_t lport);
 /* Into the 4-tuple hash once the tuple is set; out when CLOSED or freed. */
 void tcb_hash_insert(struct keel *k, struct tcp_tcb *t);
 void tcb_pools_init(struct keel *k);
@@ -147,6 +177,8 @@ void listen_close(struct keel *k, struct tcp_listener *l);
 
 /* tcp_synq.c */
 struct tcp_synq_entry *synq_lookup(struct keel *k, uint32_t raddr, uint16_t rport, uint16_t lport);
+struct tcp_synq_entry *synq_lookup_hashed(struct keel *k, uint32_t h, uint32_t raddr, uint16_t rport,
+					  uint16_t lport);
 struct tcp_synq_entry *synq_alloc(struct keel *k, struct tcp_listener *l, const struct tcp_seg *s);
 void synq_free(struct keel *k, struct tcp_synq_entry *e);
 void synq_send_synack(struct keel *k, const struct tcp_synq_entry *e);
@@ -165,6 +197,8 @@ void synq_pool_init(struct keel *k);
 /* tcp_timewait.c */
 void tw_enter(struct keel *k, const struct tcp_tcb *t);
 struct tcp_tw_entry *tw_lookup(struct keel *k, uint32_t raddr, uint16_t rport, uint16_t lport);
+struct tcp_tw_entry *tw_lookup_hashed(struct keel *k, uint32_t h, uint32_t raddr, uint16_t rport,
+				      uint16_t lport);
 /* TCP_V_NONE, TCP_V_ACK (tw_send_ack) or TCP_V_SYN (*isn set). */
 enum tcp_verdict tw_input(struct keel *k, struct tcp_tw_entry *w, const struct tcp_seg *s, uint32_t *isn);
 void tw_send_ack(struct keel *k, const struct tcp_tw_entry *w, const struct tcp_seg *s);
@@ -351,12 +385,16 @@ void optneg_syn_sent(struct keel *k, struct tcp_tcb *t, const struct tcp_seg *s)
 void optneg_syn_out(const struct keel *k, struct tcp_out *o, uint8_t on, uint32_t ts_off, uint32_t ts_recent);
 uint32_t optneg_cookie_tsval(uint32_t tsval, uint8_t on, uint8_t peer_shift);
 int optneg_cookie_decode(const struct keel *k, const struct tcp_seg *ack, uint8_t *on, uint8_t *peer_shift);
-void tcp_opts_out(const struct keel *k, const struct tcp_tcb *t, struct tcp_out *o);
+void tcp_opts_out(struct keel *k, const struct tcp_tcb *t, struct tcp_out *o);
 void tcp_opts_fit(struct tcp_out *o, size_t len);
 
 /* tcp_sack.c: SACK blocks we send (RFC 2018 §4); the scoreboard of what
  * the peer holds (RFC 6675); the tail-loss probe's timeout (RFC 8985) */
-void sack_out(const struct keel *k, const struct tcp_tcb *t, struct tcp_out *o);
+void sack_out(struct keel *k, const struct tcp_tcb *t, struct tcp_out *o);
+/* The segment just received duplicated [start, end): an ACK goes at once
+ * and reports it as a D-SACK block (RFC 2883), when SACK and tcp_dsack
+ * are on. */
+void sack_dsack_owed(struct keel *k, struct tcp_tcb *t, uint32_t start, uint32_t end);
 void sack_on_ack(struct keel *k, struct tcp_tcb *t, const struct tcp_seg *s);
 int sack_next_hole(struct keel *k, const struct tcp_tcb *t, uint32_t *off, uint32_t *len);
 uint32_t tlp_pto(const struct tcp_tcb *t, uint32_t flight, uint32_t rto);

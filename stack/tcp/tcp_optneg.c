@@ -116,7 +116,7 @@ int optneg_cookie_decode(const struct keel *k, const struct tcp_seg *ack, uint8_
 
 /* The options of a segment of an established connection: timestamps
  * (tcp_ts.c) and, when it acknowledges, SACK blocks (tcp_sack.c). */
-void tcp_opts_out(const struct keel *k, const struct tcp_tcb *t, struct tcp_out *o)
+void tcp_opts_out(struct keel *k, const struct tcp_tcb *t, struct tcp_out *o)
 {
 	ts_out(k, t, o);
 	if (o->flags & TCP_ACK)

@@ -144,7 +144,8 @@ static void xmit_data(struct keel *k, struct tcp_tcb *t, uint32_t seq, uint32_t 
 		flags |= TCP_FIN;
 	out_init(k, &o, t, flags, seq);
 	tcp_opts_fit(&o, len);
-	copy_out(k, t, &o, off, len);
+	if (len > 0)
+		copy_out(k, t, &o, off, len);   /* a bare FIN carries none */
 	(void)tcp_emit(k, &o, len);
 	uint32_t end = seq + len + (fin ? 1u : 0u);
 	if (seq_lt(seq, t->snd_max)) {

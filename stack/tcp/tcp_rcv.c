@@ -58,6 +58,21 @@ static int ooo_add(struct tcb_ext *t, uint32_t s, uint32_t e)
 	return 1;
 }
 
+/* [s, e) (offsets from RCV.NXT) arrived again where out-of-order bytes
+ * are held: the first such overlap is reported as a D-SACK block (RFC
+ * 2883 §4; Linux tcp_data_queue_ofo, tcp_ofo_queue). */
+static void ooo_dsack(struct keel *k, struct tcp_tcb *t, const struct tcb_ext *x, uint32_t s, uint32_t e)
+{
+	for (unsigned i = 0; x && i < x->nooo; i++) {
+		uint32_t a = s > x->ooo[i].start ? s : x->ooo[i].start;
+		uint32_t b = e < x->ooo[i].end ? e : x->ooo[i].end;
+		if (a < b) {
+			sack_dsack_owed(k, t, t->rcv_nxt + a, t->rcv_nxt + b);
+			return;
+		}
+	}
+}
+
 /* Stores len bytes at queue offset at (the readable bytes, then the
  * out-of-order span) in chunks the pool lets this connection take.  When
  * in-order data finds no memory, the out-of-order bytes go first (Linux
@@ -136,6 +151,7 @@ int rcv_text(struct keel *k, struct tcp_tcb *t, const struct tcp_seg *s)
 		uint32_t skip = t->rcv_nxt - seq;
 		if (skip > len)
 			skip = len;
+		sack_dsack_owed(k, t, seq, seq + skip);   /* RFC 2883: the duplicated part */
 		p += skip;
 		len -= skip;
 		seq += skip;
@@ -179,6 +195,7 @@ int rcv_text(struct keel *k, struct tcp_tcb *t, const struct tcp_seg *s)
 		len = stored;
 		all = 0;
 	}
+	ooo_dsack(k, t, x, off, off + len);
 	if (off != 0) {
 		/* An out-of-order FIN is kept with its data, as Linux keeps
 		 * it on the out-of-order queue: when the gap fills the FIN

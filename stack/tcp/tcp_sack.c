@@ -3,26 +3,49 @@
  * as many as the option space allows (4, or 3 with timestamps).  The
  * first block is the range holding the latest segment kept; the others
  * follow from the highest down, which for a sender moving forward are the
- * most recently changed.  No DSACK (RFC 2883 is optional).
+ * most recently changed.  A segment that duplicated data (below RCV.NXT,
+ * or out-of-order bytes held) puts a D-SACK block before them in the next
+ * ACK (RFC 2883 §4), as Linux with tcp_dsack 1.
  * The sending side (below): the scoreboard, reordering found by SACK
  * (a hole filled by the original) and by timestamps (Eifel), the
  * tail-loss probe's timeout. */
 #include "tcp_internal.h"
 
-void sack_out(const struct keel *k, const struct tcp_tcb *t, struct tcp_out *o)
+void sack_dsack_owed(struct keel *k, struct tcp_tcb *t, uint32_t start, uint32_t end)
 {
-	/* The ranges are cold state (tcp_ext.h): none held, none to tell. */
-	const struct tcb_ext *x = t->ext == TCP_NONE ? NULL : &k->tcp.ext.e[t->ext];
-	if (!(t->opt.on & TCP_OPTF_SACKOK) || !x || x->nooo == 0)
+	if (!(t->opt.on & TCP_OPTF_SACKOK) || !k->tcp.sysctl.tcp_dsack || !seq_lt(start, end))
 		return;
-	/* Ranges are offsets from RCV.NXT (tcp_rcv.c); so is the latest. */
-	unsigned nooo = x->nooo;
-	qlen_t last = (qlen_t)(x->sack_last - (qlen_t)t->rcv_nxt);
+	/* Linux tcp_dsack_set: "old" below RCV.NXT, else out-of-order. */
+	if (seq_lt(start, t->rcv_nxt))
+		k->tcp.mib.dsack_old_sent++;
+	else
+		k->tcp.mib.dsack_ofo_sent++;
+	k->tcp.dsack_tcb = t;
+	k->tcp.dsack_start = start;
+	k->tcp.dsack_end = end;
+	t->flags |= TCB_F_ACK_NOW;              /* the block is kept for this segment only */
+}
+
+void sack_out(struct keel *k, const struct tcp_tcb *t, struct tcp_out *o)
+{
+	if (!(t->opt.on & TCP_OPTF_SACKOK))
+		return;
+	unsigned n = 0;
+	if (k->tcp.dsack_tcb == t) {
+		o->sack[n].start = k->tcp.dsack_start;  /* RFC 2883 §4: first, once */
+		o->sack[n].end = k->tcp.dsack_end;
+		n++;
+		k->tcp.dsack_tcb = NULL;
+	}
+	/* The ranges are cold state (tcp_ext.h): none held, none to tell.
+	 * They are offsets from RCV.NXT (tcp_rcv.c); so is the latest. */
+	const struct tcb_ext *x = tcb_ext(k, t);
+	unsigned nooo = x ? x->nooo : 0u;
+	qlen_t last = x ? (qlen_t)(x->sack_last - (qlen_t)t->rcv_nxt) : 0u;
 	unsigned first = nooo;   /* none */
 	for (unsigned i = 0; i < nooo; i++)
 		if (x->ooo[i].start <= last && last < x->ooo[i].end)
 			first = i;
-	unsigned n = 0;
 	if (first < nooo) {
 		o->sack[n].start = t->rcv_nxt + x->ooo[first].start;
 		o->sack[n].end = t->rcv_nxt + x->ooo[first].end;
@@ -35,6 +58,8 @@ void sack_out(const struct keel *k, const struct tcp_tcb *t, struct tcp_out *o)
 		o->sack[n].end = t->rcv_nxt + x->ooo[i].end;
 		n++;
 	}
+	if (n == 0)
+		return;
 	o->nsack = (uint8_t)n;
 	o->opts |= TCP_OPTF_SACK;
 }

@@ -59,6 +59,8 @@ struct tcp_mib {
 	uint32_t sack_recovery;        /* TCPSACKRecovery: fast recoveries with SACK */
 	uint32_t sack_reorder;         /* TCPSACKReorder: a SACK hole filled by the original */
 	uint32_t dsack_recv;           /* TCPDSACKRecv: DSACK blocks received (RFC 2883) */
+	uint32_t dsack_old_sent;       /* TCPDSACKOldSent: DSACKs sent for data below RCV.NXT */
+	uint32_t dsack_ofo_sent;       /* TCPDSACKOfoSent: DSACKs sent for out-of-order data held */
 	uint32_t loss_probes;          /* TCPLossProbes: tail-loss probes sent (RFC 8985) */
 };
 

@@ -8,7 +8,7 @@
 
 static uint16_t *synq_bucket(struct keel *k, uint32_t raddr, uint16_t rport, uint16_t lport)
 {
-	uint32_t h = tcp_tuple_hash(k->tcp.hash_key, raddr, rport, lport);
+	uint32_t h = tcp_hash(k, raddr, rport, lport);
 	return &k->tcp.synq_head[h & (TCP_SYNQ_BUCKETS - 1u)];
 }
 
@@ -24,7 +24,13 @@ void synq_pool_init(struct keel *k)
 
 struct tcp_synq_entry *synq_lookup(struct keel *k, uint32_t raddr, uint16_t rport, uint16_t lport)
 {
-	uint16_t i = *synq_bucket(k, raddr, rport, lport);
+	return synq_lookup_hashed(k, tcp_hash(k, raddr, rport, lport), raddr, rport, lport);
+}
+
+struct tcp_synq_entry *synq_lookup_hashed(struct keel *k, uint32_t h, uint32_t raddr, uint16_t rport,
+					  uint16_t lport)
+{
+	uint16_t i = k->tcp.synq_head[h & (TCP_SYNQ_BUCKETS - 1u)];
 	for (unsigned n = 0; n < KEEL_SYN_BACKLOG && i != TCP_NONE; n++) {
 		struct tcp_synq_entry *e = &k->tcp.synq[i];
 		if (e->rport == rport && e->lport == lport && e->raddr == raddr)

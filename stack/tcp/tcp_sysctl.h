@@ -27,6 +27,7 @@ struct tcp_sysctl {
 	uint8_t tcp_timestamps;        /* RFC 7323 timestamps: 0 off, 1 on with a keyed per-connection offset, 2 on without (1) */
 	uint8_t tcp_sack;              /* RFC 2018 SACK (1) */
 	uint8_t tcp_window_scaling;    /* RFC 7323 window scale (1) */
+	uint8_t tcp_dsack;             /* RFC 2883 D-SACK blocks for duplicates received (1) */
 };
 
 void tcp_sysctl_defaults(struct tcp_sysctl *s);

@@ -25,7 +25,7 @@ void pool_give(struct keel *k, enum tcp_pool p)
 
 static uint16_t *tcb_bucket(struct keel *k, uint32_t raddr, uint16_t rport, uint16_t lport)
 {
-	uint32_t h = tcp_tuple_hash(k->tcp.hash_key, raddr, rport, lport);
+	uint32_t h = tcp_hash(k, raddr, rport, lport);
 	return &k->tcp.tcb_head[h & (TCP_TCB_BUCKETS - 1u)];
 }
 
@@ -238,7 +238,12 @@ int tcb_handle(struct keel *k, const struct tcp_tcb *t)
 /* CLOSED TCBs (kept only for the app to read its error) match nothing. */
 struct tcp_tcb *tcb_lookup(struct keel *k, uint32_t raddr, uint16_t rport, uint16_t lport)
 {
-	uint16_t i = *tcb_bucket(k, raddr, rport, lport);
+	return tcb_lookup_hashed(k, tcp_hash(k, raddr, rport, lport), raddr, rport, lport);
+}
+
+struct tcp_tcb *tcb_lookup_hashed(struct keel *k, uint32_t h, uint32_t raddr, uint16_t rport, uint16_t lport)
+{
+	uint16_t i = k->tcp.tcb_head[h & (TCP_TCB_BUCKETS - 1u)];
 	for (unsigned n = 0; n < KEEL_TCP_MAX_CONN && i != TCP_NONE; n++) {
 		struct tcp_tcb *t = &k->tcp.tcbs[i];
 		if (t->state != TCP_CLOSED && t->lport == lport && t->rport == rport && t->raddr == raddr)

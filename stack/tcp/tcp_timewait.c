@@ -15,7 +15,7 @@ static uint32_t tw_len_ms(const struct keel *k)
 
 static uint16_t *tw_bucket(struct keel *k, uint32_t raddr, uint16_t rport, uint16_t lport)
 {
-	uint32_t h = tcp_tuple_hash(k->tcp.hash_key, raddr, rport, lport);
+	uint32_t h = tcp_hash(k, raddr, rport, lport);
 	return &k->tcp.tw_head[h & (TCP_TW_BUCKETS - 1u)];
 }
 
@@ -157,7 +157,13 @@ int tw_reuse_ok(const struct keel *k, const struct tcp_tw_entry *w)
 
 struct tcp_tw_entry *tw_lookup(struct keel *k, uint32_t raddr, uint16_t rport, uint16_t lport)
 {
-	uint16_t i = *tw_bucket(k, raddr, rport, lport);
+	return tw_lookup_hashed(k, tcp_hash(k, raddr, rport, lport), raddr, rport, lport);
+}
+
+struct tcp_tw_entry *tw_lookup_hashed(struct keel *k, uint32_t h, uint32_t raddr, uint16_t rport,
+				      uint16_t lport)
+{
+	uint16_t i = k->tcp.tw_head[h & (TCP_TW_BUCKETS - 1u)];
 	for (unsigned n = 0; n < KEEL_TW_MAX && i != TCP_NONE; n++) {
 		struct tcp_tw_entry *w = &k->tcp.tw[i];
 		if (w->rport == rport && w->lport == lport && w->raddr == raddr)

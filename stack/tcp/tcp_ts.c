@@ -10,6 +10,10 @@
 #include "tcp_internal.h"
 
 #define PAWS_IDLE_MS (24u * 24u * 3600u * 1000u)   /* RFC 7323 §5.5: 24 days */
+/* An established connection takes a TSval up to one tick behind TS.Recent
+ * (Linux TCP_PAWS_WINDOW): a peer whose segments leave out of TSval order
+ * by a tick is not dropped for it. */
+#define PAWS_WINDOW 1
 
 /* tcp_timestamps 1: SipHash of the 4-tuple under the ISN key, domain-
  * separated from the ISN's own hash so one does not give the other away
@@ -58,14 +62,15 @@ static int disordered_ack(const struct tcp_tcb *t, const struct tcp_seg *s)
 }
 
 /* RFC 7323 §5.3 R1.  1: drop the segment (counted PAWSEstabRejected; the
- * caller sends the ACK an unacceptable segment gets).  A RST is never
+ * caller sends the ACK an unacceptable segment gets): its TSval is more
+ * than PAWS_WINDOW behind TS.Recent.  A RST is never
  * dropped here.  TS.Recent idle for 24 days is no longer trusted: the
  * segment is taken and sets it. */
 int ts_paws_reject(struct keel *k, struct tcp_tcb *t, const struct tcp_seg *s)
 {
 	if (!(t->opt.on & TCP_OPTF_TS) || !(s->opts & TCP_OPTF_TS) || (s->flags & TCP_RST))
 		return 0;
-	if (seq_ge(s->tsval, t->opt.ts_recent))
+	if ((int32_t)(t->opt.ts_recent - s->tsval) <= PAWS_WINDOW)
 		return 0;
 	if ((uint32_t)(k->now_ms - t->opt.ts_recent_ms) >= PAWS_IDLE_MS) {
 		t->opt.ts_recent = s->tsval;

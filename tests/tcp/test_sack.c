@@ -244,3 +244,67 @@ SCRIPT(sack_dupack_needs_new_sack_info)
 	ASSERT_COUNTER(fast_retrans, 1);
 	NO_FINAL_CHECK();
 }
+
+/* ---- D-SACK (RFC 2883) ---- */
+
+/* A segment wholly below RCV.NXT: its ACK reports it in a D-SACK block,
+ * once (TCPDSACKOldSent); a segment only partly old, the old part. */
+SCRIPT(dsack_for_old_duplicate)
+{
+	establish_sack(t);
+	INJECT("< . 1:101(100) ack 1 win 8192");
+	EXPECT_WITHIN(ACK_DELAY_MAX, "> . 1:1(0) ack 101 <>");
+	INJECT("< . 1:101(100) ack 1 win 8192");     /* the sender's spurious retransmission */
+	EXPECT("> . 1:1(0) ack 101 <nop,nop,sack 1:101>");
+	ASSERT_COUNTER(dsack_old_sent, 1);
+	INJECT("< . 51:201(150) ack 1 win 8192");    /* 50 old bytes, 100 new */
+	EXPECT("> . 1:1(0) ack 201 <nop,nop,sack 51:101>");
+	ASSERT_COUNTER(dsack_old_sent, 2);
+	INJECT("< . 201:301(100) ack 1 win 8192");
+	EXPECT_WITHIN(ACK_DELAY_MAX, "> . 1:1(0) ack 301 <>");   /* reported once */
+	ASSERT_COUNTER(dsack_ofo_sent, 0);
+	RECV_EXPECT_N(300);
+}
+
+/* Out-of-order data held, arriving again: the D-SACK block first, then
+ * the block holding it (RFC 2883 §4.2); partly again: the overlap. */
+SCRIPT(dsack_for_ooo_duplicate)
+{
+	establish_sack(t);
+	INJECT("< . 101:201(100) ack 1 win 8192");
+	EXPECT("> . 1:1(0) ack 1 <nop,nop,sack 101:201>");
+	INJECT("< . 301:401(100) ack 1 win 8192");
+	EXPECT("> . 1:1(0) ack 1 <nop,nop,sack 301:401 101:201>");
+	INJECT("< . 101:201(100) ack 1 win 8192");
+	EXPECT("> . 1:1(0) ack 1 <nop,nop,sack 101:201 101:201 301:401>");
+	ASSERT_COUNTER(dsack_ofo_sent, 1);
+	INJECT("< . 351:451(100) ack 1 win 8192");
+	EXPECT("> . 1:1(0) ack 1 <nop,nop,sack 351:401 301:451 101:201>");
+	ASSERT_COUNTER(dsack_ofo_sent, 2);
+	/* The in-order segment that runs into held bytes duplicates them too. */
+	INJECT("< . 1:151(150) ack 1 win 8192");
+	EXPECT("> . 1:1(0) ack 201 <nop,nop,sack 101:151 301:451>");
+	ASSERT_COUNTER(dsack_ofo_sent, 3);
+	ASSERT_COUNTER(dsack_old_sent, 0);
+	NO_FINAL_CHECK();
+}
+
+/* No D-SACK with tcp_dsack 0, nor without SACK agreed. */
+SCRIPT(dsack_only_when_on)
+{
+	establish_sack(t);
+	SYSCTL(tcp_dsack, 0);
+	INJECT("< . 1:101(100) ack 1 win 8192");
+	EXPECT_WITHIN(ACK_DELAY_MAX, "> . 1:1(0) ack 101 <>");
+	INJECT("< . 1:101(100) ack 1 win 8192");
+	EXPECT("> . 1:1(0) ack 101 <>");
+	SYSCTL(tcp_dsack, 1);
+	CONN(1);
+	ESTABLISH();
+	INJECT("< . 1:101(100) ack 1 win 8192");
+	EXPECT_WITHIN(ACK_DELAY_MAX, "> . 1:1(0) ack 101 <>");
+	INJECT("< . 1:101(100) ack 1 win 8192");
+	EXPECT("> . 1:1(0) ack 101 <>");
+	ASSERT_COUNTER(dsack_old_sent, 0);
+	NO_FINAL_CHECK();
+}

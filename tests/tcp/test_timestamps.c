@@ -57,6 +57,21 @@ SCRIPT(paws_drops_old_tsval)
 	NO_FINAL_CHECK();
 }
 
+/* Linux's PAWS window (TCP_PAWS_WINDOW 1): a TSval one tick behind
+ * TS.Recent is taken, two ticks behind is dropped. */
+SCRIPT(paws_window_one_tick)
+{
+	establish_ts(t);
+	INJECT("< P. 1:11(10) ack 1 win 8192 <nop,nop,TS val 100 ecr 0>");
+	ASSERT_COUNTER(paws_estab_rejected, 0);
+	RECV_EXPECT_N(10);
+	INJECT("< P. 11:21(10) ack 1 win 8192 <nop,nop,TS val 99 ecr 0>");
+	EXPECT("> . 1:1(0) ack 11 <nop,nop,TS val 0 ecr 101>");
+	ASSERT_COUNTER(paws_estab_rejected, 1);
+	RECV_NONE();
+	NO_FINAL_CHECK();
+}
+
 /* A RST is never dropped by PAWS (Linux tcp_validate_incoming). */
 SCRIPT(paws_rst_exempt)
 {

@@ -33,6 +33,7 @@ static const struct expect knobs[] = {
 	{ "tcp_timestamps", 1, 0, 2, "tcp_timestamps must be 0, 1 or 2" },
 	{ "tcp_sack", 1, 0, 1, "tcp_sack must be 0 or 1" },
 	{ "tcp_window_scaling", 1, 0, 1, "tcp_window_scaling must be 0 or 1" },
+	{ "tcp_dsack", 1, 0, 1, "tcp_dsack must be 0 or 1" },
 };
 #define N (sizeof knobs / sizeof knobs[0])
 
@@ -68,6 +69,7 @@ static void test_defaults_in_struct(void **state)
 	assert_int_equal(s.tcp_timestamps, 1);
 	assert_int_equal(s.tcp_sack, 1);
 	assert_int_equal(s.tcp_window_scaling, 1);
+	assert_int_equal(s.tcp_dsack, 1);
 }
 
 static void test_defaults_by_name(void **state)

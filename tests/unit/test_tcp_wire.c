@@ -214,6 +214,50 @@ static void test_options_malformed(void **state)
 	assert_int_equal(s.wscale, 14);
 }
 
+/* The 12-byte NOP,NOP,TS layout is read by a shortcut: it must give
+ * what the general walk gives for the same timestamps laid out otherwise
+ * (TS,NOP,NOP), leave fields it does not carry clear even in a reused
+ * struct, and a TS of the wrong length in that layout is still malformed. */
+static void test_options_ts_shortcut(void **state)
+{
+	(void)state;
+	static const uint8_t layouts[][12] = {
+		{1, 1, 8, 10, 1, 2, 3, 4, 5, 6, 7, 8},   /* the shortcut */
+		{8, 10, 1, 2, 3, 4, 5, 6, 7, 8, 1, 1},   /* the walk */
+		{1, 1, 8, 9, 1, 2, 3, 4, 5, 6, 7, 8},    /* TS length 9: malformed */
+	};
+	struct tcp_seg got[2];
+	for (size_t i = 0; i < 3; i++) {
+		uint8_t b[32] = {0};
+		struct tcp_out o = syn;
+		o.mss = 0;
+		assert_int_equal(tcp_seg_write(b, sizeof(b), &o, 0, 0), 20);
+		memcpy(b + 20, layouts[i], 12);
+		b[12] = 8u << 4;   /* 32 bytes of header */
+		uint16_t c = csum_fold(csum_add(csum_pseudo(SRC, DST, IP_PROTO_TCP, 32), b, 32));
+		b[16] = (uint8_t)(c >> 8);
+		b[17] = (uint8_t)c;
+		struct ipv4_packet ip = {.src = SRC, .dst = DST, .proto = IP_PROTO_TCP, .payload = b, .len = 32};
+		struct tcp_seg s;
+		memset(&s, 0xa5, sizeof(s));   /* a struct reused from an earlier segment */
+		if (i == 2) {
+			assert_int_equal(tcp_seg_parse(&ip, &s), TCP_PARSE_OPTIONS);
+			continue;
+		}
+		assert_int_equal(tcp_seg_parse(&ip, &s), TCP_PARSE_OK);
+		got[i] = s;
+	}
+	for (size_t i = 0; i < 2; i++) {
+		assert_int_equal(got[i].opts, TCP_OPTF_TS);
+		assert_int_equal(got[i].tsval, 0x01020304u);
+		assert_int_equal(got[i].tsecr, 0x05060708u);
+		assert_int_equal(got[i].mss, 0);
+		assert_int_equal(got[i].wscale, 0);
+		assert_int_equal(got[i].nsack, 0);
+		assert_int_equal(got[i].len, 0);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -225,6 +269,7 @@ int main(void)
 		cmocka_unit_test(test_options_syn_round_trip),
 		cmocka_unit_test(test_options_sack_blocks_fit),
 		cmocka_unit_test(test_options_malformed),
+		cmocka_unit_test(test_options_ts_shortcut),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

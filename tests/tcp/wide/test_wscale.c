@@ -282,3 +282,17 @@ SCRIPT(wscale_sack_scoreboard_beyond_64k)
 	ASSERT_TRUE(tcb(t)->snd_una == tcb(t)->snd_max && tcb(t)->total_retrans == 2);
 	NO_FINAL_CHECK();
 }
+
+/* TIME_WAIT's re-ACK carries the window in the connection's scale. */
+SCRIPT(wscale_time_wait_ack_scaled)
+{
+	establish_ws(t, 2048);
+	CLOSE();
+	EXPECT("> F. 1:1(0) ack 1 win 256");
+	INJECT("< F. 1:1(0) ack 2 win 8192");
+	EXPECT("> . 2:2(0) ack 2 win 256");
+	ASSERT_POOLS(.time_wait = 1);
+	INJECT("< F. 1:1(0) ack 2 win 8192");       /* our ACK was lost: the FIN again */
+	EXPECT("> . 2:2(0) ack 2 win 256");
+	NO_FINAL_CHECK();
+}
