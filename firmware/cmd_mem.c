@@ -4,10 +4,10 @@
  *   Pool            Size  InUse   Peak  Entry    Bytes
  *   tcb              128      0      0    172    22016
  *   arp_cache        128      0      -     32     4096   (peak not kept)
- *   chunks            32      0      0    256     8192   (the shared buffer pool)
- *   chunk_pool    chunk 256 bytes, pressure no (tcp_mem 16 24 32), sizeof(struct tcp_tcb) 172
+ *   chunks            28      0      0    256     7168   (the shared buffer pool)
+ *   chunk_pool    chunk 256 bytes, pressure no (tcp_mem 14 21 28), sizeof(struct tcp_tcb) 172
  *   tcb_ext           12      0      0     52      624   (cold state, held only while needed)
- *   ram_static 63180 of 65536 (stack 2048, free 308)
+ *   ram_static 63204 of 65536 (stack 2048, free 284)
  *
  * Peak "-" means the stack keeps no high-water mark for it. */
 #include <stdbool.h>
