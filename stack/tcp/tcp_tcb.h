@@ -88,12 +88,12 @@ struct tcp_tcb {
 	uint32_t snd_wnd, snd_wl1;
 	uint32_t max_sndwnd;        /* largest window the peer offered (sender SWS) */
 	uint32_t snd_sml;           /* end of the last small segment sent (Minshall's Nagle) */
-	uint16_t snd_mss;           /* min(our MSS, peer's MSS) */
 	qlen_t snd_budget;          /* send buffer size now (tcp_wmem) */
 	struct chunkq sndq;         /* from SND.UNA's data: unacked + unsent */
 	uint16_t total_retrans;     /* segments retransmitted on this connection */
 	uint16_t rcv_space_ms;      /* TCB_M_SPACE: low bits of the clock at the autotuning mark (tcp_mem.c) */
 	uint16_t rcv_drops;         /* segments dropped for want of memory (ss -m "d") */
+	uint16_t snd_mss;           /* min(our MSS, peer's MSS) */
 	/* receive sequence space (IRS is not kept: nothing reads it after the SYN) */
 	uint32_t rcv_nxt;
 	uint32_t rcv_wup;           /* RCV.NXT when the last window was advertised */
