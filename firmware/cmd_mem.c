@@ -1,12 +1,13 @@
 /* mem: every pool and buffer -- entries, in use now, peak, bytes per entry,
- * bytes in all -- then the static RAM total from the linker:
+ * bytes in all -- then the static RAM total from the linker (lm3s6965evb):
  *
  *   Pool            Size  InUse   Peak  Entry    Bytes
- *   tcb               48      0      0    252    12096
- *   arp_cache         48      0      -     32     1536   (peak not kept)
- *   chunks            64      0      0    256    16384   (the shared buffer pool)
- *   chunk_pool    chunk 256 bytes, pressure no (tcp_mem 32 48 64), sizeof(struct tcp_tcb) 252
- *   ram_static 61324 of 65536 (stack 4096, free 116)
+ *   tcb              128      0      0    172    22016
+ *   arp_cache        128      0      -     32     4096   (peak not kept)
+ *   chunks            28      0      0    256     7168   (the shared buffer pool)
+ *   chunk_pool    chunk 256 bytes, pressure no (tcp_mem 14 21 28), sizeof(struct tcp_tcb) 172
+ *   tcb_ext           12      0      0     52      624   (cold state, held only while needed)
+ *   ram_static 63204 of 65536 (stack 2048, free 284)
  *
  * Peak "-" means the stack keeps no high-water mark for it. */
 #include <stdbool.h>
@@ -63,6 +64,9 @@ static bool mem_row(void *ctx, unsigned row)
 			   "sizeof(struct tcp_tcb) %lu\n",
 			   (unsigned long)mi.chunk_size, mi.pressure ? "yes" : "no", (unsigned long)m[0],
 			   (unsigned long)m[1], (unsigned long)m[2], (unsigned long)mi.tcb_bytes);
+		line("tcb_ext", mi.ext_size, mi.ext_in_use, mi.ext_peak, mi.ext_bytes);
+		con_printf("tcb_ext       cold state held only while needed; went without %lu times\n",
+			   (unsigned long)mi.ext_full);
 		break;
 	}
 	case 11: line("con_tx_ring", cs->tx_size, cs->tx_used, cs->tx_hwm, 1); break;

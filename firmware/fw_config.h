@@ -5,7 +5,8 @@
 
 /* Frame capture ring behind HTTP /capture.pcap (capture.c).  0 compiles the
  * capture out (no RAM, /capture.pcap answers 404).  4 KiB holds ~30 full
- * snaplen frames or ~60 bare TCP segments: what fits lm3s6965evb's 64 KiB. */
+ * snaplen frames or ~60 bare TCP segments; lm3s6965evb, whose 64 KiB go
+ * to 128 connections, keeps 2 KiB (board/lm3s6965evb/config.mk). */
 #ifndef KEEL_CAPTURE_BYTES
 #define KEEL_CAPTURE_BYTES 4096
 #endif

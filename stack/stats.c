@@ -261,6 +261,11 @@ void keel_mem_get(const struct keel *k, struct keel_mem_info *out)
 	out->chunk_size = CHUNK_SIZE;
 	out->pressure = k->tcp.mem_pressure;
 	out->tcb_bytes = (uint32_t)sizeof(struct tcp_tcb);
+	out->ext_size = KEEL_TCP_EXT;
+	out->ext_in_use = k->tcp.ext.in_use;
+	out->ext_peak = k->tcp.ext.peak;
+	out->ext_bytes = (uint32_t)sizeof(struct tcb_ext);
+	out->ext_full = k->tcp.ext.full;
 }
 
 size_t keel_instance_bytes(void)

@@ -28,6 +28,7 @@ void tcp_init(struct keel *k, const uint8_t seed[16])
 	ts->hash_memo.lport = 0;
 	ts->hash_memo.h = tcp_tuple_hash(ts->hash_key, 0, 0, 0);   /* the memo is always true */
 	tcb_pools_init(k);
+	tcb_ext_pool_init(k);
 	wheel_init(k);
 	ready_init(k);
 	synq_pool_init(k);

@@ -10,6 +10,7 @@
 #include "tcp_stats.h"
 #include "tcp_sysctl.h"
 #include "tcp_tcb.h"
+#include "tcp_ext.h"
 #include "tcp_synq.h"
 #include "tcp_timewait.h"
 #include "tcp_listen.h"
@@ -103,6 +104,7 @@ struct tcp_stack {
 	const struct tcp_tcb *dsack_tcb;
 	uint32_t dsack_start, dsack_end;
 	struct chunk_pool chunks;         /* every connection's data bytes */
+	struct tcb_ext_pool ext;          /* cold per-connection state (tcp_ext.h) */
 };
 
 void tcp_init(struct keel *k, const uint8_t seed[16]);

@@ -14,8 +14,8 @@ void tcp_addr_change(struct keel *k, uint32_t old_addr)
 	struct tcp_stack *ts = &k->tcp;
 	for (unsigned i = 0; i < KEEL_TCP_MAX_CONN; i++) {
 		struct tcp_tcb *t = &ts->tcbs[i];
-		if (!(t->flags & TCB_F_USED) || t->state == TCP_CLOSED || t->laddr != old_addr)
-			continue;
+		if (!(t->flags & TCB_F_USED) || t->state == TCP_CLOSED)
+			continue;                  /* the others all have old_addr (tcp_tcb.h) */
 		if (tcb_need_reset(t))
 			tcp_send_active_rst(k, t);
 		ts->mib.abort_on_addr++;

@@ -26,7 +26,7 @@ void cc_init(struct tcp_tcb *t)
 {
 	t->cwnd = iw(t->snd_mss);
 	t->ssthresh = 0x7fffffffu;            /* "arbitrarily high", RFC 5681 §3.1 */
-	t->recover = t->iss;                  /* RFC 6582 §3.2 step 1 */
+	t->recover = t->snd_una - (tcb_syn_unacked(t) ? 0u : 1u);   /* ISS: RFC 6582 §3.2 step 1 */
 }
 
 /* SYN_SENT -> synchronized: the peer's MSS is known now. */
@@ -37,6 +37,7 @@ void cc_established(struct tcp_tcb *t)
 	t->snd_sml = t->snd_una;
 }
 
+/* The RTO without backoff (RFC 6298 §2); tcb_rto adds the backoff. */
 uint32_t cc_rto_base(const struct tcp_tcb *t)
 {
 	if (t->srtt8 == 0)
@@ -68,7 +69,6 @@ void cc_rtt_sample(struct tcp_tcb *t, uint32_t r)
 		if (t->srtt8 < 8u)
 			t->srtt8 = 8u;
 	}
-	t->rto_ms = cc_rto_base(t);
 }
 
 static uint32_t half_flight(const struct tcp_tcb *t)
@@ -79,10 +79,10 @@ static uint32_t half_flight(const struct tcp_tcb *t)
 }
 
 /* A SACK hole to retransmit (tcp_sack.c finds it)? */
-static int sack_hole(const struct tcp_tcb *t)
+static int sack_hole(struct keel *k, const struct tcp_tcb *t)
 {
 	uint32_t off, len;
-	return (t->opt.on & TCP_OPTF_SACKOK) && sack_next_hole(t, &off, &len);
+	return (t->opt.on & TCP_OPTF_SACKOK) && sack_next_hole(k, t, &off, &len);
 }
 
 /* Duplicate ACKs that start fast retransmit: 3 (RFC 5681), or with
@@ -110,7 +110,7 @@ uint32_t cc_limited_transmit(const struct tcp_tcb *t)
 }
 
 /* A new cumulative ACK (SND.UNA already advanced by acked bytes). */
-enum cc_verdict cc_on_ack(struct tcp_tcb *t, uint32_t ack, uint32_t acked)
+enum cc_verdict cc_on_ack(struct keel *k, struct tcp_tcb *t, uint32_t ack, uint32_t acked)
 {
 	uint32_t mss = t->snd_mss;
 	if (t->dflags & TCB_D_RECOVERY) {
@@ -134,9 +134,10 @@ enum cc_verdict cc_on_ack(struct tcp_tcb *t, uint32_t ack, uint32_t acked)
 		 * this recovery.) */
 		enum cc_verdict v = CC_RETRANSMIT_HEAD;
 		if (t->opt.on & TCP_OPTF_SACKOK) {
-			if (sack_hole(t))
+			const struct tcb_ext *x = tcb_ext(k, t);
+			if (sack_hole(k, t))
 				v = CC_RETRANSMIT_HOLE;
-			else if (t->sb.high_rxt > 0)
+			else if (x && x->sb.high_rxt > 0)
 				v = CC_NONE;
 		}
 		t->cwnd = acked < t->cwnd ? t->cwnd - acked : 0u;
@@ -171,7 +172,7 @@ enum cc_verdict cc_on_dupack(struct keel *k, struct tcp_tcb *t)
 		/* With SACK a segment that left the network is replaced by
 		 * the next hole when there is one (RFC 6675 §5 step (C));
 		 * else (and always without SACK) the window inflates. */
-		if (sack_hole(t))
+		if (sack_hole(k, t))
 			return CC_RETRANSMIT_HOLE;
 		t->cwnd += mss;
 		return CC_NONE;
@@ -184,13 +185,18 @@ enum cc_verdict cc_on_dupack(struct keel *k, struct tcp_tcb *t)
 	t->recover = t->snd_max;
 	t->dflags |= TCB_D_RECOVERY;
 	t->dflags &= (uint8_t)~TCB_D_RTT_ON;      /* Karn */
-	t->sb.high_rxt = 0;                       /* RFC 6675 §5: HighRxt = HighACK */
+	/* RFC 6675 §5: HighRxt = HighACK, in the cold state (without one,
+	 * recovery goes on as NewReno's: no hole is known). */
+	struct tcb_ext *xr = (t->opt.on & TCP_OPTF_SACKOK) ? tcb_ext_get(k, t) : NULL;
+	if (xr)
+		xr->sb.high_rxt = 0;
 	k->tcp.mib.fast_retrans++;
 	if (t->opt.on & TCP_OPTF_SACKOK)
 		k->tcp.mib.sack_recovery++;
-	if (t->opt.on & TCP_OPTF_TS) {
-		t->rtt_start = k->now_ms;             /* Karn stopped timing: the field is free */
-		t->sb.flags |= SB_EIFEL;
+	struct tcb_ext *x = (t->opt.on & TCP_OPTF_TS) ? tcb_ext_get(k, t) : NULL;
+	if (x) {
+		x->rtt_start = k->now_ms;             /* Karn stopped timing: the field is free */
+		t->sbflags |= SB_EIFEL;
 	}
 	t->cwnd = t->ssthresh + 3u * mss;
 	t->bytes_acked = 0;
@@ -207,6 +213,6 @@ void cc_on_rto(struct keel *k, struct tcp_tcb *t)
 	t->recover = t->snd_max;                  /* RFC 6582 §4: no fast retransmit on stale dupacks */
 	t->dupacks = 0;
 	t->dflags &= (uint8_t)~(TCB_D_RECOVERY | TCB_D_RTT_ON);
-	t->sb.flags &= (uint8_t)~SB_EIFEL;
+	t->sbflags &= (uint8_t)~SB_EIFEL;
 	t->snd_nxt = t->snd_una;
 }

@@ -11,12 +11,12 @@ void tcb_done(struct keel *k, struct tcp_tcb *t, int err)
 	tcb_set_state(k, t, TCP_CLOSED);
 	t->flags &= (uint16_t)~TCB_F_ACK_NOW;
 	t->timers = 0;
-	t->dflags &= (uint8_t)~(TCB_D_PERSIST | TCB_D_RTT_ON);
+	t->dflags &= (uint8_t)~TCB_D_PERSIST;
 	/* The write and out-of-order queues are purged, as tcp_done; unread
 	 * data stays for the application. */
 	(void)chunkq_clear(&t->sndq, &k->tcp.chunks);
 	(void)chunkq_truncate(&t->rcvq, &k->tcp.chunks, t->rcvq.len);
-	t->nooo = 0;
+	tcb_ext_release(k, t);          /* out-of-order ranges, scoreboard, timing */
 	mem_update(k);
 	if (t->flags & TCB_F_ACCEPTQ) {
 		acceptq_unlink(k, t);       /* never accepted: the listener lets it go */

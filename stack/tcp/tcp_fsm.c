@@ -9,10 +9,10 @@
  * §4.2.3.6) and answers outstanding probes. */
 static void keepalive_heard(struct keel *k, struct tcp_tcb *t)
 {
-	if (t->ka_idle_ms == 0)
-		return;
-	t->ka_probes = 0;
-	tcb_timer_set(k, t, TCB_T_KA, k->now_ms + t->ka_idle_ms);
+	if (t->ka_idle_s == 0 || tcb_fw2_orphan(t))
+		return;                          /* off, or the timer is tcp_fin_timeout's */
+	t->probes = 0;                   /* the keepalive probes were answered */
+	tcb_timer_set(k, t, TCB_T_KA, k->now_ms + t->ka_idle_s * 1000u);
 }
 
 /* The ACK owed to an unacceptable segment without data (RFC 9293
@@ -22,9 +22,10 @@ static void keepalive_heard(struct keel *k, struct tcp_tcb *t)
  * peer answer ours -- an ACK war that grows with every reordering. */
 static int oow_ack_ok(struct keel *k, struct tcp_tcb *t)
 {
-	if (t->oow_ack_ms != 0 && k->now_ms - t->oow_ack_ms < TCP_OOW_ACK_MS)
+	uint16_t now = (uint16_t)k->now_ms;
+	if (t->oow_ack_ms != 0 && (uint16_t)(now - t->oow_ack_ms) < TCP_OOW_ACK_MS)
 		return 0;
-	t->oow_ack_ms = k->now_ms ? k->now_ms : 1u;
+	t->oow_ack_ms = now ? now : 1u;
 	return 1;
 }
 
@@ -82,27 +83,28 @@ static void ack_advance(struct keel *k, struct tcp_tcb *t, uint32_t ack)
 {
 	uint32_t acked = ack - t->snd_una;
 	uint32_t bytes = acked;
-	if (t->snd_una == t->iss)
+	if (tcb_syn_unacked(t))
 		bytes--;                                  /* our SYN */
 	if ((t->flags & (TCB_F_FIN_SENT | TCB_F_FIN_ACKED)) == TCB_F_FIN_SENT &&
-	    seq_gt(ack, t->fin_seq)) {
+	    seq_gt(ack, tcb_fin_seq(t))) {
 		bytes--;                                  /* our FIN */
 		t->flags |= TCB_F_FIN_ACKED;
 	}
 	if (bytes > t->sndq.len)
 		bytes = t->sndq.len;
-	if ((t->dflags & TCB_D_RTT_ON) && seq_gt(ack, t->rtt_seq)) {
-		cc_rtt_sample(t, k->now_ms - t->rtt_start);
+	const struct tcb_ext *x = tcb_ext(k, t);
+	if ((t->dflags & TCB_D_RTT_ON) && x && seq_gt(ack, x->rtt_seq)) {
+		cc_rtt_sample(t, k->now_ms - x->rtt_start);
 		t->dflags &= (uint8_t)~TCB_D_RTT_ON;
 	}
 	(void)chunkq_drop(&t->sndq, &k->tcp.chunks, bytes);
 	if (bytes > 0)
 		mem_snd_acked(k, t);                      /* chunks back; the budget may grow */
 	t->snd_una = ack;
+	t->flags &= (uint16_t)~TCB_F_WL2_UNA;           /* SND.WL2 < SND.UNA now */
 	if (seq_lt(t->snd_nxt, ack))
 		t->snd_nxt = ack;                         /* acked beyond a go-back-N rewind */
-	t->retries = 0;
-	t->rto_ms = cc_rto_base(t);
+	t->retries = 0;                                   /* the RTO is cc_rto_base again */
 	if (t->dflags & TCB_D_PERSIST)
 		return;                                   /* tcp_output decides */
 	if (t->snd_una == t->snd_max)
@@ -120,7 +122,7 @@ static void ack_advance(struct keel *k, struct tcp_tcb *t, uint32_t ack)
 static int is_dupack(const struct tcp_tcb *t, const struct tcp_seg *s)
 {
 	/* A zero window's answers to probes are not loss signals. */
-	int same = (t->opt.on & TCP_OPTF_SACKOK) ? (t->sb.flags & SB_NEWSACK) != 0
+	int same = (t->opt.on & TCP_OPTF_SACKOK) ? (t->sbflags & SB_NEWSACK) != 0
 						  : tcb_seg_wnd(t, s) == t->snd_wnd;
 	return t->snd_max != t->snd_una && s->len == 0 && !(s->flags & (TCP_SYN | TCP_FIN)) &&
 	       s->ack == t->snd_una && same && t->snd_wnd != 0 && !(t->dflags & TCB_D_PERSIST);
@@ -136,14 +138,16 @@ static void window_update(struct tcp_tcb *t, const struct tcp_seg *s)
 	 * out if it was stale).  A receiver that shrinks its window without
 	 * new data is what RFC 9293 §3.8.6 tells it not to be. */
 	uint32_t wnd = tcb_seg_wnd(t, s);
+	/* SEG.ACK >= SND.UNA >= SND.WL2 here: they are equal only when
+	 * TCB_F_WL2_UNA says SND.WL2 is SND.UNA and SEG.ACK is too. */
+	int wl2_is_ack = (t->flags & TCB_F_WL2_UNA) && s->ack == t->snd_una;
 	int newer = seq_lt(t->snd_wl1, s->seq) ||
-		    (t->snd_wl1 == s->seq && seq_lt(t->snd_wl2, s->ack)) ||
-		    (t->snd_wl1 == s->seq && t->snd_wl2 == s->ack &&
-		     (wnd > t->snd_wnd || wnd == 0));
+		    (t->snd_wl1 == s->seq && !wl2_is_ack) ||
+		    (t->snd_wl1 == s->seq && wl2_is_ack && (wnd > t->snd_wnd || wnd == 0));
 	if (newer) {
 		t->snd_wnd = wnd;
 		t->snd_wl1 = s->seq;
-		t->snd_wl2 = s->ack;
+		t->flags |= TCB_F_WL2_UNA;               /* SND.WL2 = SEG.ACK = SND.UNA */
 		if (t->snd_wnd > t->max_sndwnd)
 			t->max_sndwnd = t->snd_wnd;
 	}
@@ -156,9 +160,8 @@ static void become_established(struct keel *k, struct tcp_tcb *t, const struct t
 	t->snd_una = s->ack;
 	t->snd_wnd = tcb_seg_wnd(t, s);
 	t->snd_wl1 = s->seq;
-	t->snd_wl2 = s->ack;
+	t->flags |= TCB_F_WL2_UNA;                          /* SND.WL2 = SEG.ACK = SND.UNA */
 	t->retries = 0;
-	t->rto_ms = cc_rto_base(t);
 	tcb_timer_stop(t, TCB_T_RTX);
 	if (seq_gt(t->snd_una, t->snd_max))
 		t->snd_max = t->snd_una;
@@ -190,7 +193,7 @@ static void syn_sent_input(struct keel *k, struct tcp_tcb *t, const struct tcp_s
 {
 	int ack_ok = 0;
 	if (s->flags & TCP_ACK) {
-		if (seq_le(s->ack, t->iss) || seq_gt(s->ack, t->snd_nxt)) {
+		if (seq_le(s->ack, t->snd_una) || seq_gt(s->ack, t->snd_nxt)) {   /* SND.UNA is ISS */
 			tcp_send_rst_reply(k, s);
 			return;
 		}
@@ -209,13 +212,12 @@ static void syn_sent_input(struct keel *k, struct tcp_tcb *t, const struct tcp_s
 	}
 	if (ts_synsent_paws_reject(t, s))
 		return;                                   /* an old incarnation's duplicate */
-	t->irs = s->seq;
-	t->rcv_nxt = s->seq + 1;
+	t->rcv_nxt = s->seq + 1;                       /* IRS + 1 */
 	t->snd_mss = tcp_clamp_mss(s->mss);
 	optneg_syn_sent(k, t, s);
 	if (ack_ok) {
 		if ((t->dflags & TCB_D_RTT_ON) && t->retries == 0)
-			cc_rtt_sample(t, k->now_ms - t->rtt_start);   /* SYN timed, not retransmitted */
+			cc_rtt_sample(t, k->now_ms - t->last_ack_rx);   /* from the first SYN, not retransmitted */
 		t->dflags &= (uint8_t)~TCB_D_RTT_ON;
 		/* Data on a SYN-ACK is not queued (as Linux without TFO):
 		 * our ACK covers the SYN only and the peer resends it. */
@@ -227,7 +229,7 @@ static void syn_sent_input(struct keel *k, struct tcp_tcb *t, const struct tcp_s
 	tcb_state_to(k, t, TCP_SYN_RECEIVED);
 	t->snd_wnd = s->wnd;                           /* a SYN's window is never scaled */
 	t->snd_wl1 = s->seq;
-	t->snd_wl2 = t->iss;
+	t->flags |= TCB_F_WL2_UNA;                     /* SND.WL2 = ISS = SND.UNA */
 	tcp_send_syn(k, t);   /* <SEQ=ISS><ACK=RCV.NXT><CTL=SYN,ACK> */
 }
 
@@ -241,7 +243,9 @@ static void take_fin(struct keel *k, struct tcp_tcb *t)
 	t->rcv_nxt++;
 	t->flags |= TCB_F_FIN_RCVD | TCB_F_ACK_NOW;
 	t->flags &= (uint16_t)~TCB_F_FIN_OOO;
-	t->nooo = 0;     /* data beyond the FIN can never be read (Linux tcp_fin) */
+	struct tcb_ext *x = tcb_ext(k, t);
+	if (x)
+		x->nooo = 0;     /* data beyond the FIN can never be read (Linux tcp_fin) */
 	switch (t->state) {
 	case TCP_SYN_RECEIVED:
 	case TCP_ESTABLISHED:
@@ -352,7 +356,7 @@ static void sync_input(struct keel *k, struct tcp_tcb *t, const struct tcp_seg *
 		}
 		ack_advance(k, t, s->ack);
 		window_update(t, s);
-		tcp_cc_act(k, t, cc_on_ack(t, s->ack, acked));
+		tcp_cc_act(k, t, cc_on_ack(k, t, s->ack, acked));
 	} else if (seq_ge(s->ack, t->snd_una)) {
 		if (is_dupack(t, s))
 			tcp_cc_act(k, t, cc_on_dupack(k, t));
@@ -364,7 +368,7 @@ static void sync_input(struct keel *k, struct tcp_tcb *t, const struct tcp_seg *
 		if (t->flags & TCB_F_FIN_ACKED) {
 			tcb_state_to(k, t, TCP_FIN_WAIT_2);
 			if (t->flags & TCB_F_ORPHAN)
-				tcb_timer_set(k, t, TCB_T_FW2, k->now_ms + k->tcp.sysctl.tcp_fin_timeout * 1000u);
+				tcb_timer_set(k, t, TCB_T_KA, k->now_ms + k->tcp.sysctl.tcp_fin_timeout * 1000u);
 		}
 		break;
 	case TCP_CLOSING:
@@ -404,9 +408,9 @@ static void sync_input(struct keel *k, struct tcp_tcb *t, const struct tcp_seg *
 		} else {
 			in_order = s->seq == t->rcv_nxt;
 			if (!in_order && (s->flags & TCP_FIN) && seq_gt(s->seq, t->rcv_nxt))
-				rcv_fin_ooo(t, s->seq);         /* a bare FIN ahead of data */
+				rcv_fin_ooo(k, t, s->seq);      /* a bare FIN ahead of data */
 		}
-		fin_ooo = rcv_fin_due(t);               /* the gap before a kept FIN filled */
+		fin_ooo = rcv_fin_due(k, t);            /* the gap before a kept FIN filled */
 		break;
 	default:
 		/* CLOSE_WAIT, CLOSING, LAST_ACK: the peer already sent FIN. */

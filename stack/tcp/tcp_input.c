@@ -58,6 +58,8 @@ static void synq_act(struct keel *k, struct tcp_synq_entry *e, const struct tcp_
 	}
 	synq_handoff(k, e, t);
 	fsm_input(k, t, s);
+	if (t->flags & TCB_F_USED)
+		tcb_ext_trim(k, t);
 }
 
 static void listen_act(struct keel *k, struct tcp_listener *l, const struct tcp_seg *s)
@@ -69,6 +71,8 @@ static void listen_act(struct keel *k, struct tcp_listener *l, const struct tcp_
 		return;
 	case TCP_V_CHILD:
 		fsm_input(k, child, s);
+		if (child->flags & TCB_F_USED)
+			tcb_ext_trim(k, child);
 		return;
 	default:
 		return;
@@ -104,6 +108,8 @@ void tcp_input(struct keel *k, const struct ipv4_packet *ip)
 	struct tcp_tcb *t = tcb_lookup_hashed(k, h, s.saddr, s.sport, s.dport);
 	if (t) {
 		fsm_input(k, t, &s);
+		if (t->flags & TCB_F_USED)
+			tcb_ext_trim(k, t);
 		tcb_mark_ready(k, t);
 		return;
 	}

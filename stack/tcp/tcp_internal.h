@@ -247,7 +247,18 @@ void cc_init(struct tcp_tcb *t);
 void cc_established(struct tcp_tcb *t);
 void cc_rtt_sample(struct tcp_tcb *t, uint32_t rtt_ms);
 uint32_t cc_rto_base(const struct tcp_tcb *t);
-enum cc_verdict cc_on_ack(struct tcp_tcb *t, uint32_t ack, uint32_t acked_bytes);
+/* The current RTO: the base doubled with every expiry since the last new
+ * ACK (RFC 6298 §5.5), capped at TCP_RTO_MAX.  Derived, not stored: every
+ * place that resets retries also resets the RTO to the base, and a new RTT
+ * sample comes only with an ACK that resets retries. */
+static inline uint32_t tcb_rto(const struct tcp_tcb *t)
+{
+	uint32_t rto = cc_rto_base(t);
+	for (unsigned i = 0; i < t->retries && rto < TCP_RTO_MAX_MS; i++)
+		rto *= 2u;
+	return rto < TCP_RTO_MAX_MS ? rto : TCP_RTO_MAX_MS;
+}
+enum cc_verdict cc_on_ack(struct keel *k, struct tcp_tcb *t, uint32_t ack, uint32_t acked_bytes);
 enum cc_verdict cc_on_dupack(struct keel *k, struct tcp_tcb *t);
 void cc_on_rto(struct keel *k, struct tcp_tcb *t);
 uint32_t cc_limited_transmit(const struct tcp_tcb *t);
@@ -262,8 +273,8 @@ uint32_t rcv_room(const struct keel *k, const struct tcp_tcb *t);
 /* The window field of the segment being built, in units of 2^shift
  * (0 in a SYN-ACK); records the window as advertised. */
 uint16_t rcv_wnd_select(const struct keel *k, struct tcp_tcb *t, unsigned shift);
-void rcv_fin_ooo(struct tcp_tcb *t, uint32_t fin);
-int rcv_fin_due(const struct tcp_tcb *t);
+void rcv_fin_ooo(struct keel *k, struct tcp_tcb *t, uint32_t fin);
+int rcv_fin_due(struct keel *k, const struct tcp_tcb *t);
 int tcp_rcv_window_update_due(const struct keel *k, const struct tcp_tcb *t);
 /* After the application read: buffer growth; 1 when a window update is owed. */
 int rcv_read(struct keel *k, struct tcp_tcb *t);
@@ -286,6 +297,46 @@ void mem_tcb_init(struct keel *k, struct tcp_tcb *t);
 /* tcp_api.c: 0 when t may queue data, else what tcp_send returns */
 int tcb_send_check(struct tcp_tcb *t);
 
+/* tcp_ext.c: the cold-state pool (tcp_ext.h).  tcb_ext is NULL when the
+ * TCB holds none; tcb_ext_get takes one (NULL when the pool is empty);
+ * tcb_ext_trim gives it back when nothing needs it; tcb_ext_release
+ * gives it back and forgets what it held. */
+void tcb_ext_pool_init(struct keel *k);
+struct tcb_ext *tcb_ext(struct keel *k, const struct tcp_tcb *t);
+struct tcb_ext *tcb_ext_get(struct keel *k, struct tcp_tcb *t);
+int tcb_ext_needed(const struct keel *k, const struct tcp_tcb *t);
+void tcb_ext_trim(struct keel *k, struct tcp_tcb *t);
+void tcb_ext_release(struct keel *k, struct tcp_tcb *t);
+
+/* A TCB's 4-tuple: its local address is the interface's (tcp_tcb.h). */
+static inline struct tcp_tuple tcb_tuple(const struct keel *k, const struct tcp_tcb *t)
+{
+	struct tcp_tuple tu = { .laddr = k->ifc.addr, .raddr = t->raddr, .lport = t->lport, .rport = t->rport };
+	return tu;
+}
+
+/* Our SYN is not acknowledged yet: ISS is SND.UNA. */
+static inline int tcb_syn_unacked(const struct tcp_tcb *t)
+{
+	return t->state == TCP_SYN_SENT || t->state == TCP_SYN_RECEIVED;
+}
+
+/* An orphan in FIN_WAIT_2: its keepalive timer is the tcp_fin_timeout
+ * deadline (Linux tcp_keepalive_timer does the same). */
+static inline int tcb_fw2_orphan(const struct tcp_tcb *t)
+{
+	return t->state == TCP_FIN_WAIT_2 && (t->flags & TCB_F_ORPHAN);
+}
+
+/* The FIN's sequence number once sent (TCB_F_FIN_SENT) and until
+ * acknowledged: it follows the last queued byte, and the send queue holds
+ * everything from SND.UNA (the SYN is acknowledged before data or FIN
+ * goes, tcp_output.c can_send_data). */
+static inline uint32_t tcb_fin_seq(const struct tcp_tcb *t)
+{
+	return t->snd_una + t->sndq.len;
+}
+
 /* tcp_wheel.c (arming) and tcp_timer.c (firing): a TCB's timers.  Stopping only clears the bit: the wheel
  * node may then fire early and is refiled (no wheel work on the hot path
  * of every ACK and every sent segment); arming files the node only when
@@ -298,6 +349,16 @@ static inline void tcb_timer_stop(struct tcp_tcb *t, enum tcb_timer which)
 static inline int tcb_timer_on(const struct tcp_tcb *t, enum tcb_timer which)
 {
 	return (t->timers >> which) & 1u;
+}
+/* A timer's deadline (armed or last armed).  The delayed ACK's is kept
+ * as its low 16 bits: it lies less than 32 s from now either way. */
+static inline uint32_t tcb_timer_due(const struct tcp_tcb *t, enum tcb_timer which, uint32_t now)
+{
+	if (which == TCB_T_RTX)
+		return t->rtx_due;
+	if (which == TCB_T_KA)
+		return t->ka_due;
+	return now + (uint32_t)(int32_t)(int16_t)(uint16_t)(t->dack_due - (uint16_t)now);
 }
 void tcb_timers_fire(struct keel *k, struct tcp_tcb *t);
 uint16_t tcb_timer_id(const struct keel *k, const struct tcp_tcb *t);   /* tcp_wheel.c */
@@ -335,7 +396,7 @@ void sack_out(struct keel *k, const struct tcp_tcb *t, struct tcp_out *o);
  * are on. */
 void sack_dsack_owed(struct keel *k, struct tcp_tcb *t, uint32_t start, uint32_t end);
 void sack_on_ack(struct keel *k, struct tcp_tcb *t, const struct tcp_seg *s);
-int sack_next_hole(const struct tcp_tcb *t, uint32_t *off, uint32_t *len);
+int sack_next_hole(struct keel *k, const struct tcp_tcb *t, uint32_t *off, uint32_t *len);
 uint32_t tlp_pto(const struct tcp_tcb *t, uint32_t flight, uint32_t rto);
 
 /* tcp_ts.c: timestamps and PAWS (RFC 7323) */

@@ -185,10 +185,12 @@ void mem_snd_acked(struct keel *k, struct tcp_tcb *t)
  * runs short (the peer will send them again; in-order data is promised). */
 int mem_prune_ofo(struct keel *k, struct tcp_tcb *t)
 {
-	if (t->rcvq.end <= t->rcvq.len && t->nooo == 0)
+	struct tcb_ext *x = tcb_ext(k, t);
+	if (t->rcvq.end <= t->rcvq.len && (!x || x->nooo == 0))
 		return 0;
 	(void)chunkq_truncate(&t->rcvq, &k->tcp.chunks, t->rcvq.len);
-	t->nooo = 0;
+	if (x)
+		x->nooo = 0;
 	t->flags &= (uint16_t)~TCB_F_FIN_OOO;
 	k->tcp.mib.ofo_pruned++;
 	mem_update(k);
@@ -199,7 +201,7 @@ void mem_release(struct keel *k, struct tcp_tcb *t)
 {
 	(void)chunkq_clear(&t->sndq, &k->tcp.chunks);
 	(void)chunkq_clear(&t->rcvq, &k->tcp.chunks);
-	t->nooo = 0;
+	tcb_ext_release(k, t);             /* the out-of-order ranges went with the bytes */
 	mem_update(k);
 }
 

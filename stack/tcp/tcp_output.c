@@ -9,7 +9,8 @@
 
 static void out_init(struct keel *k, struct tcp_out *o, struct tcp_tcb *t, uint8_t flags, uint32_t seq)
 {
-	tcp_out_init(o, &t->tuple);
+	struct tcp_tuple tu = tcb_tuple(k, t);
+	tcp_out_init(o, &tu);
 	o->seq = seq;
 	o->flags = flags;
 	if (flags & TCP_ACK) {
@@ -35,12 +36,13 @@ static void copy_out(struct keel *k, const struct tcp_tcb *t, const struct tcp_o
 void tcp_rtx_arm(struct keel *k, struct tcp_tcb *t)
 {
 	/* A tail-loss probe first when one is due (tcp_sack.c), else the RTO. */
-	uint32_t pto = tlp_pto(t, tcb_flight(t), t->rto_ms);
-	tcb_timer_set(k, t, TCB_T_RTX, k->now_ms + (pto ? pto : t->rto_ms));
+	uint32_t rto = tcb_rto(t);
+	uint32_t pto = tlp_pto(t, tcb_flight(t), rto);
+	tcb_timer_set(k, t, TCB_T_RTX, k->now_ms + (pto ? pto : rto));
 	if (pto)
-		t->sb.flags |= SB_TLP_ARMED;
+		t->sbflags |= SB_TLP_ARMED;
 	else
-		t->sb.flags &= (uint8_t)~SB_TLP_ARMED;
+		t->sbflags &= (uint8_t)~SB_TLP_ARMED;
 	t->dflags &= (uint8_t)~TCB_D_PERSIST;
 }
 
@@ -48,20 +50,20 @@ void tcp_send_syn(struct keel *k, struct tcp_tcb *t)
 {
 	struct tcp_out o;
 	if (t->retries == 0 && t->state == TCP_SYN_SENT) {
-		t->rtt_seq = t->iss;              /* the handshake gives the first RTT sample */
-		t->rtt_start = k->now_ms;
+		/* The handshake gives the first RTT sample, timed from the
+		 * first SYN: when the TCB was made (tcb_start, last_ack_rx). */
 		t->dflags |= TCB_D_RTT_ON;
 	} else {
 		t->dflags &= (uint8_t)~TCB_D_RTT_ON;   /* Karn: a retransmitted SYN is not timed */
 	}
 	int synack = t->state == TCP_SYN_RECEIVED;
-	out_init(k, &o, t, synack ? (TCP_SYN | TCP_ACK) : TCP_SYN, t->iss);
+	out_init(k, &o, t, synack ? (TCP_SYN | TCP_ACK) : TCP_SYN, t->snd_una);   /* <SEQ=ISS> */
 	/* never scaled in a SYN or SYN-ACK (RFC 7323 §2.2) */
 	o.wnd = synack ? rcv_wnd_select(k, t, 0) : tcp_syn_wnd(tcb_rcv_wnd(k, t));
 	if (!synack && t->retries == 0) {
 		/* What our SYN offers; the answer narrows it (optneg_syn_sent). */
 		t->opt.on = optneg_offer(k);
-		t->opt.ts_off = ts_offset(k, t->laddr, t->lport, t->raddr, t->rport);
+		t->opt.ts_off = ts_offset(k, k->ifc.addr, t->lport, t->raddr, t->rport);
 	}
 	optneg_syn_out(k, &o, t->opt.on, t->opt.ts_off, t->opt.ts_recent);
 	(void)tcp_emit(k, &o, 0);
@@ -122,7 +124,7 @@ static int can_send_data(const struct tcp_tcb *t)
 	case TCP_FIN_WAIT_1:
 	case TCP_LAST_ACK:
 	case TCP_CLOSING:
-		return seq_gt(t->snd_una, t->iss);   /* our SYN is acknowledged */
+		return !tcb_syn_unacked(t);          /* our SYN is acknowledged */
 	default:
 		return 0;
 	}
@@ -152,10 +154,13 @@ static void xmit_data(struct keel *k, struct tcp_tcb *t, uint32_t seq, uint32_t 
 			t->total_retrans++;
 		}
 		t->dflags &= (uint8_t)~TCB_D_RTT_ON;
-	} else if (!(t->dflags & TCB_D_RTT_ON) && !probe && !(t->sb.flags & SB_EIFEL)) {
-		t->rtt_seq = seq;
-		t->rtt_start = k->now_ms;
-		t->dflags |= TCB_D_RTT_ON;
+	} else if (!(t->dflags & TCB_D_RTT_ON) && !probe && !(t->sbflags & SB_EIFEL)) {
+		struct tcb_ext *x = tcb_ext_get(k, t);   /* none free: this segment is not timed */
+		if (x) {
+			x->rtt_seq = seq;
+			x->rtt_start = k->now_ms;
+			t->dflags |= TCB_D_RTT_ON;
+		}
 	}
 	if (seq_gt(end, t->snd_max))
 		t->snd_max = end;
@@ -216,10 +221,8 @@ static void output_data(struct keel *k, struct tcp_tcb *t, int force)
 				break;
 		}
 		xmit_data(k, t, t->snd_nxt, len, fin, 0);
-		if (fin && !(t->flags & TCB_F_FIN_SENT)) {
-			t->fin_seq = t->snd_nxt + len;
-			t->flags |= TCB_F_FIN_SENT;
-		}
+		if (fin)
+			t->flags |= TCB_F_FIN_SENT;         /* at tcb_fin_seq */
 		if (len > 0 && len < t->snd_mss)
 			t->snd_sml = t->snd_nxt + len;
 		t->snd_nxt += len + (fin ? 1u : 0u);
@@ -237,6 +240,7 @@ static void output_data(struct keel *k, struct tcp_tcb *t, int force)
 	if (flight == 0 && t->sndq.len > 0 && data_unsent(t) > 0) {
 		if (!(t->dflags & TCB_D_PERSIST)) {
 			t->persist_shift = 0;
+			t->probes = 0;                      /* persist's count, not keepalive's */
 			tcb_timer_set(k, t, TCB_T_RTX, k->now_ms + tcp_persist_interval(t));
 			t->dflags |= TCB_D_PERSIST;
 		}
@@ -263,6 +267,7 @@ void tcp_output(struct keel *k, struct tcp_tcb *t)
 		output_data(k, t, 0);
 	if (t->flags & TCB_F_ACK_NOW)
 		tcp_send_ack(k, t);
+	tcb_ext_trim(k, t);          /* a retransmission may have ended the timing */
 }
 
 /* One segment at SND.UNA: fast retransmit and NewReno's partial ACK. */
@@ -287,8 +292,9 @@ void tcp_retransmit_at(struct keel *k, struct tcp_tcb *t, uint32_t off, uint32_t
 		return;
 	xmit_data(k, t, t->snd_una + off, n, fin, 0);
 	uint32_t end = off + n + (fin ? 1u : 0u);
-	if (end > t->sb.high_rxt)
-		t->sb.high_rxt = (qlen_t)(end < CHUNKQ_MAX ? end : CHUNKQ_MAX);
+	struct tcb_ext *x = tcb_ext(k, t);      /* HighRxt: none kept without */
+	if (x && end > x->sb.high_rxt)
+		x->sb.high_rxt = (qlen_t)(end < CHUNKQ_MAX ? end : CHUNKQ_MAX);
 	if (seq_lt(t->snd_nxt, t->snd_una + end))
 		t->snd_nxt = t->snd_una + end;
 }
@@ -306,7 +312,7 @@ void tcp_cc_act(struct keel *k, struct tcp_tcb *t, enum cc_verdict v)
 		tcp_retransmit_head(k, t);
 		break;
 	case CC_RETRANSMIT_HOLE:
-		if (sack_next_hole(t, &off, &len))
+		if (sack_next_hole(k, t, &off, &len))
 			tcp_retransmit_at(k, t, off, len);
 		break;
 	default:
@@ -318,7 +324,7 @@ void tcp_cc_act(struct keel *k, struct tcp_tcb *t, enum cc_verdict v)
  * else the last segment sent again; then the RTO runs as usual. */
 void tcp_tlp_fire(struct keel *k, struct tcp_tcb *t)
 {
-	t->sb.flags = (uint8_t)((t->sb.flags & ~SB_TLP_ARMED) | SB_TLP_OUT);
+	t->sbflags = (uint8_t)((t->sbflags & ~SB_TLP_ARMED) | SB_TLP_OUT);
 	k->tcp.mib.loss_probes++;
 	uint32_t before = t->snd_nxt;
 	if (data_unsent(t) > 0 && seq_lt(t->snd_nxt, t->snd_una + t->snd_wnd)) {
@@ -332,7 +338,7 @@ void tcp_tlp_fire(struct keel *k, struct tcp_tcb *t)
 		uint32_t off = flight > t->snd_mss ? flight - t->snd_mss : 0u;
 		tcp_retransmit_at(k, t, off, t->snd_mss);
 	}
-	tcb_timer_set(k, t, TCB_T_RTX, k->now_ms + t->rto_ms);
+	tcb_timer_set(k, t, TCB_T_RTX, k->now_ms + tcb_rto(t));
 }
 
 /* The retransmit timer fired (the caller backs off and counts): SYN or

@@ -67,6 +67,7 @@ void tcp_pmtu_input(struct keel *k, const uint8_t *quote, size_t qlen, uint16_t 
 	t->snd_mss = (uint16_t)mss;
 	st->updates++;
 	t->dflags &= (uint8_t)~TCB_D_RTT_ON;   /* Karn: the timed segment is resent */
+	tcb_ext_trim(k, t);
 	t->snd_nxt = t->snd_una;               /* resend the unacknowledged data, smaller */
 	tcp_output(k, t);
 	tcp_rtx_arm(k, t);

@@ -5,7 +5,8 @@
  *     filling the gap later moves nothing (one copy per byte, whatever the
  *     order).  Duplicates and overlaps are trimmed by the range arithmetic.
  *     A segment that would need one range too many is dropped (or evicts
- *     the highest range, if it lies below it).  Out-of-order bytes take
+ *     the highest range, if it lies below it).  The ranges are cold state
+ *     (struct tcb_ext): with none free, out-of-order data is dropped.  Out-of-order bytes take
  *     chunks only within the window, so at most a window's worth, and go
  *     first when memory runs short (rcv_store).
  *   - when to ACK (RFC 1122 §4.2.3.2, RFC 5681 §4.2): at once for
@@ -22,7 +23,7 @@
 #include <string.h>
 #include "tcp_internal.h"
 
-static void ooo_remove(struct tcp_tcb *t, unsigned i)
+static void ooo_remove(struct tcb_ext *t, unsigned i)
 {
 	for (unsigned j = i + 1u; j < t->nooo; j++)
 		t->ooo[j - 1u] = t->ooo[j];
@@ -31,7 +32,7 @@ static void ooo_remove(struct tcp_tcb *t, unsigned i)
 
 /* [s, e) (offsets from RCV.NXT) joins the set of out-of-order ranges
  * (sorted, disjoint, not touching).  Returns 0 when it could not be kept. */
-static int ooo_add(struct tcp_tcb *t, uint32_t s, uint32_t e)
+static int ooo_add(struct tcb_ext *t, uint32_t s, uint32_t e)
 {
 	unsigned i = 0;
 	while (i < t->nooo && t->ooo[i].end < s)
@@ -60,11 +61,11 @@ static int ooo_add(struct tcp_tcb *t, uint32_t s, uint32_t e)
 /* [s, e) (offsets from RCV.NXT) arrived again where out-of-order bytes
  * are held: the first such overlap is reported as a D-SACK block (RFC
  * 2883 §4; Linux tcp_data_queue_ofo, tcp_ofo_queue). */
-static void ooo_dsack(struct keel *k, struct tcp_tcb *t, uint32_t s, uint32_t e)
+static void ooo_dsack(struct keel *k, struct tcp_tcb *t, const struct tcb_ext *x, uint32_t s, uint32_t e)
 {
-	for (unsigned i = 0; i < t->nooo; i++) {
-		uint32_t a = s > t->ooo[i].start ? s : t->ooo[i].start;
-		uint32_t b = e < t->ooo[i].end ? e : t->ooo[i].end;
+	for (unsigned i = 0; x && i < x->nooo; i++) {
+		uint32_t a = s > x->ooo[i].start ? s : x->ooo[i].start;
+		uint32_t b = e < x->ooo[i].end ? e : x->ooo[i].end;
 		if (a < b) {
 			sack_dsack_owed(k, t, t->rcv_nxt + a, t->rcv_nxt + b);
 			return;
@@ -119,17 +120,24 @@ static void ack_soon(struct keel *k, struct tcp_tcb *t)
 }
 
 /* The peer's FIN at fin, beyond RCV.NXT: remembered until RCV.NXT gets
- * there (rcv_fin_due). */
-void rcv_fin_ooo(struct tcp_tcb *t, uint32_t fin)
+ * there (rcv_fin_due), in the cold state; with none free it is dropped
+ * (TCPOFODrop) and the peer sends it again. */
+void rcv_fin_ooo(struct keel *k, struct tcp_tcb *t, uint32_t fin)
 {
-	t->rcv_fin = fin;
+	struct tcb_ext *x = tcb_ext_get(k, t);
+	if (!x) {
+		k->tcp.mib.ofo_drop++;
+		return;
+	}
+	x->rcv_fin = fin;
 	t->flags |= TCB_F_FIN_OOO;
 }
 
 /* A remembered FIN is now in order. */
-int rcv_fin_due(const struct tcp_tcb *t)
+int rcv_fin_due(struct keel *k, const struct tcp_tcb *t)
 {
-	return (t->flags & TCB_F_FIN_OOO) && t->rcv_nxt == t->rcv_fin;
+	const struct tcb_ext *x = tcb_ext(k, t);
+	return (t->flags & TCB_F_FIN_OOO) && x && t->rcv_nxt == x->rcv_fin;
 }
 
 /* Segment text in ESTABLISHED, FIN_WAIT_1, FIN_WAIT_2.  Returns 1 when the
@@ -159,6 +167,13 @@ int rcv_text(struct keel *k, struct tcp_tcb *t, const struct tcp_seg *s)
 		t->flags |= TCB_F_ACK_NOW;              /* wholly beyond the window */
 		return 0;
 	}
+	/* Out-of-order bytes need their ranges in the cold state. */
+	struct tcb_ext *x = off != 0 ? tcb_ext_get(k, t) : tcb_ext(k, t);
+	if (off != 0 && !x) {
+		k->tcp.mib.ofo_drop++;
+		t->flags |= TCB_F_ACK_NOW;              /* duplicate ACK: RFC 5681 §4.2 */
+		return 0;
+	}
 	int all = 1;
 	if (len > room - off) {
 		len = room - off;                       /* beyond the window: trimmed */
@@ -180,38 +195,38 @@ int rcv_text(struct keel *k, struct tcp_tcb *t, const struct tcp_seg *s)
 		len = stored;
 		all = 0;
 	}
-	ooo_dsack(k, t, off, off + len);
+	ooo_dsack(k, t, x, off, off + len);
 	if (off != 0) {
 		/* An out-of-order FIN is kept with its data, as Linux keeps
 		 * it on the out-of-order queue: when the gap fills the FIN
 		 * is taken (fsm) instead of costing the peer an RTO. */
-		int kept = ooo_add(t, off, off + len);  /* off + len <= room, a queue's bytes */
+		int kept = ooo_add(x, off, off + len);  /* off + len <= room, a queue's bytes */
 		if (kept) {
 			k->tcp.mib.ofo_queue++;
-			t->opt.sack_last = (qlen_t)seq;     /* its block is reported first */
+			x->sack_last = (qlen_t)seq;         /* its block is reported first */
 		} else {
 			k->tcp.mib.ofo_drop++;
 		}
 		/* Chunks hold only what the ranges still describe (a dropped
 		 * or evicted range gives its chunks back). */
-		uint32_t keep = t->rcvq.len + (t->nooo ? t->ooo[t->nooo - 1u].end : 0u);
+		uint32_t keep = t->rcvq.len + (x->nooo ? x->ooo[x->nooo - 1u].end : 0u);
 		if (chunkq_truncate(&t->rcvq, &k->tcp.chunks, keep))
 			mem_update(k);
 		if (kept && all && (s->flags & TCP_FIN))
-			rcv_fin_ooo(t, seq + len);
+			rcv_fin_ooo(k, t, seq + len);
 		t->flags |= TCB_F_ACK_NOW;              /* duplicate ACK: RFC 5681 §4.2 */
 		return 0;
 	}
-	int had_gap = t->nooo > 0;
+	int had_gap = x && x->nooo > 0;
 	uint32_t adv = len;                             /* RCV.NXT moves by adv */
-	while (t->nooo > 0 && t->ooo[0].start <= adv) {
-		if (t->ooo[0].end > adv)
-			adv = t->ooo[0].end;
-		ooo_remove(t, 0);
+	while (x && x->nooo > 0 && x->ooo[0].start <= adv) {
+		if (x->ooo[0].end > adv)
+			adv = x->ooo[0].end;
+		ooo_remove(x, 0);
 	}
-	for (unsigned i = 0; i < t->nooo; i++) {        /* offsets follow RCV.NXT */
-		t->ooo[i].start = (qlen_t)(t->ooo[i].start - adv);
-		t->ooo[i].end = (qlen_t)(t->ooo[i].end - adv);
+	for (unsigned i = 0; x && i < x->nooo; i++) {   /* offsets follow RCV.NXT */
+		x->ooo[i].start = (qlen_t)(x->ooo[i].start - adv);
+		x->ooo[i].end = (qlen_t)(x->ooo[i].end - adv);
 	}
 	t->rcv_nxt += adv;
 	chunkq_commit(&t->rcvq, adv);                   /* the bytes were in place */

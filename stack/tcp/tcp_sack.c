@@ -37,22 +37,25 @@ void sack_out(struct keel *k, const struct tcp_tcb *t, struct tcp_out *o)
 		n++;
 		k->tcp.dsack_tcb = NULL;
 	}
-	/* Ranges are offsets from RCV.NXT (tcp_rcv.c); so is the latest. */
-	qlen_t last = (qlen_t)(t->opt.sack_last - (qlen_t)t->rcv_nxt);
-	unsigned first = t->nooo;   /* none */
-	for (unsigned i = 0; i < t->nooo; i++)
-		if (t->ooo[i].start <= last && last < t->ooo[i].end)
+	/* The ranges are cold state (tcp_ext.h): none held, none to tell.
+	 * They are offsets from RCV.NXT (tcp_rcv.c); so is the latest. */
+	const struct tcb_ext *x = tcb_ext(k, t);
+	unsigned nooo = x ? x->nooo : 0u;
+	qlen_t last = x ? (qlen_t)(x->sack_last - (qlen_t)t->rcv_nxt) : 0u;
+	unsigned first = nooo;   /* none */
+	for (unsigned i = 0; i < nooo; i++)
+		if (x->ooo[i].start <= last && last < x->ooo[i].end)
 			first = i;
-	if (first < t->nooo) {
-		o->sack[n].start = t->rcv_nxt + t->ooo[first].start;
-		o->sack[n].end = t->rcv_nxt + t->ooo[first].end;
+	if (first < nooo) {
+		o->sack[n].start = t->rcv_nxt + x->ooo[first].start;
+		o->sack[n].end = t->rcv_nxt + x->ooo[first].end;
 		n++;
 	}
-	for (unsigned i = t->nooo; i-- > 0 && n < TCP_SACK_MAX;) {
+	for (unsigned i = nooo; i-- > 0 && n < TCP_SACK_MAX;) {
 		if (i == first)
 			continue;
-		o->sack[n].start = t->rcv_nxt + t->ooo[i].start;
-		o->sack[n].end = t->rcv_nxt + t->ooo[i].end;
+		o->sack[n].start = t->rcv_nxt + x->ooo[i].start;
+		o->sack[n].end = t->rcv_nxt + x->ooo[i].end;
 		n++;
 	}
 	if (n == 0)
@@ -127,27 +130,35 @@ static void board_add(struct tcp_sack_board *b, uint32_t s, uint32_t e)
  * scoreboard material; the other blocks join it. */
 void sack_on_ack(struct keel *k, struct tcp_tcb *t, const struct tcp_seg *s)
 {
-	struct tcp_sack_board *b = &t->sb;
+	struct tcb_ext *x = tcb_ext(k, t);
 	/* The first ACK to move SND.UNA after a fast retransmit: an echo of
 	 * a TSval older than the retransmission says the original arrived,
 	 * so the loss was reordering (Eifel, RFC 3522; Linux TCPTSReorder).
 	 * Counted only: cwnd is not restored. */
-	if ((b->flags & SB_EIFEL) && seq_gt(s->ack, t->snd_una)) {
-		b->flags &= (uint8_t)~SB_EIFEL;
-		if ((s->opts & TCP_OPTF_TS) && s->tsecr != 0 && seq_lt(s->tsecr - t->opt.ts_off, t->rtt_start))
-			k->tcp.mib.ts_reorder++;
+	if ((t->sbflags & SB_EIFEL) && seq_gt(s->ack, t->snd_una)) {
+		t->sbflags &= (uint8_t)~SB_EIFEL;
+		if (x && (s->opts & TCP_OPTF_TS) && s->tsecr != 0 && seq_lt(s->tsecr - t->opt.ts_off, x->rtt_start))
+			k->tcp.mib.ts_reorder++;   /* x: held while SB_EIFEL */
 	}
 	if (!(t->opt.on & TCP_OPTF_SACKOK))
 		return;
+	if (seq_gt(s->ack, t->snd_una))
+		t->sbflags &= (uint8_t)~SB_TLP_OUT;
+	t->sbflags &= (uint8_t)~SB_NEWSACK;
+	/* The board is cold state: taken when a block arrives, and with
+	 * none free the blocks are not kept (recovery is then NewReno's). */
+	if (!x && s->nsack > 0)
+		x = tcb_ext_get(k, t);
+	if (!x)
+		return;
+	struct tcp_sack_board *b = &x->sb;
 	if (seq_gt(s->ack, t->snd_una)) {
 		uint32_t acked = s->ack - t->snd_una;
 		if (b->n > 0 && acked > b->blk[0].start && b->high_rxt <= b->blk[0].start &&
 		    b->blk[0].start > 0)
 			k->tcp.mib.sack_reorder++;
 		board_rebase(b, acked);
-		b->flags &= (uint8_t)~SB_TLP_OUT;
 	}
-	b->flags &= (uint8_t)~SB_NEWSACK;
 	uint32_t had = board_bytes(b);
 	qlen_t top = b->n ? b->blk[b->n - 1u].end : 0u;
 	for (unsigned i = 0; i < s->nsack; i++) {
@@ -169,18 +180,19 @@ void sack_on_ack(struct keel *k, struct tcp_tcb *t, const struct tcp_seg *s)
 	/* New SACKed bytes make the ACK a duplicate (RFC 6675 §2); a
 	 * range forgotten for room does not hide them (the top moved). */
 	if (board_bytes(b) > had || (b->n && b->blk[b->n - 1u].end > top))
-		b->flags |= SB_NEWSACK;
+		t->sbflags |= SB_NEWSACK;
 }
 
 /* The next hole to retransmit (RFC 6675 NextSeg() rule 1, simplified to
  * "below the highest SACKed byte"): the first byte at or above HighRxt
  * that no range covers and some range lies above.  Returns its offset
  * from SND.UNA and its length (up to the next range), or 0 when none. */
-int sack_next_hole(const struct tcp_tcb *t, uint32_t *off, uint32_t *len)
+int sack_next_hole(struct keel *k, const struct tcp_tcb *t, uint32_t *off, uint32_t *len)
 {
-	const struct tcp_sack_board *b = &t->sb;
-	if (!(t->opt.on & TCP_OPTF_SACKOK))
+	const struct tcb_ext *x = tcb_ext(k, t);
+	if (!(t->opt.on & TCP_OPTF_SACKOK) || !x)
 		return 0;
+	const struct tcp_sack_board *b = &x->sb;
 	uint32_t at = b->high_rxt;
 	for (unsigned i = 0; i < b->n; i++) {
 		if (at < b->blk[i].start) {
@@ -203,7 +215,7 @@ int sack_next_hole(const struct tcp_tcb *t, uint32_t *off, uint32_t *len)
 uint32_t tlp_pto(const struct tcp_tcb *t, uint32_t flight, uint32_t rto)
 {
 	if (!(t->opt.on & TCP_OPTF_SACKOK) || t->srtt8 == 0 || flight == 0 ||
-	    (t->dflags & TCB_D_RECOVERY) || t->retries != 0 || (t->sb.flags & SB_TLP_OUT))
+	    (t->dflags & TCB_D_RECOVERY) || t->retries != 0 || (t->sbflags & SB_TLP_OUT))
 		return 0;
 	uint32_t pto = t->srtt8 >> 2;
 	if (flight <= t->snd_mss)

@@ -15,29 +15,31 @@ int keel_tcp_set_nodelay(struct keel *k, int s, int on)
 	return KEEL_OK;
 }
 
-int keel_tcp_set_keepalive(struct keel *k, int s, uint32_t idle_ms, uint32_t intvl_ms, unsigned count)
+int keel_tcp_set_keepalive(struct keel *k, int s, unsigned idle_s, unsigned intvl_s, unsigned count)
 {
 	struct tcp_tcb *t = tcb_from_handle(k, s);
 	if (!t)
 		return tcp_handle_err(k, s);
-	if (idle_ms == 0) {
-		t->ka_idle_ms = 0;
-		tcb_timer_stop(t, TCB_T_KA);
+	if (idle_s == 0) {
+		t->ka_idle_s = 0;
+		if (!tcb_fw2_orphan(t))
+			tcb_timer_stop(t, TCB_T_KA);
 		return KEEL_OK;
 	}
-	/* Linux's bounds: TCP_KEEPIDLE/KEEPINTVL <= 32767 s, KEEPCNT 1..127. */
-	if (intvl_ms == 0 || count == 0 || count > 127 || idle_ms > 32767000u || intvl_ms > 32767000u)
+	/* Linux's bounds: TCP_KEEPIDLE/KEEPINTVL 1..32767 s, KEEPCNT 1..127. */
+	if (intvl_s == 0 || count == 0 || count > 127 || idle_s > 32767u || intvl_s > 32767u)
 		return KEEL_EINVAL;
-	t->ka_idle_ms = idle_ms;
-	t->ka_intvl_ms = intvl_ms;
+	t->ka_idle_s = (uint16_t)idle_s;
+	t->ka_intvl_s = (uint16_t)intvl_s;
 	t->ka_cnt = (uint8_t)count;
-	t->ka_probes = 0;
+	if (!(t->dflags & TCB_D_PERSIST))
+		t->probes = 0;             /* keepalive probes only (persist's are its own) */
 	/* Before the handshake completes there is nothing to keep alive
 	 * (Linux tcp_keepalive_timer ignores SYN_SENT): the idle time
 	 * starts when the connection is established (become_established). */
 	if (t->state == TCP_SYN_SENT || t->state == TCP_SYN_RECEIVED)
 		tcb_timer_stop(t, TCB_T_KA);
 	else
-		tcb_timer_set(k, t, TCB_T_KA, k->now_ms + idle_ms);
+		tcb_timer_set(k, t, TCB_T_KA, k->now_ms + idle_s * 1000u);
 	return KEEL_OK;
 }

@@ -100,7 +100,7 @@ int keel_tcp_conn_info(const struct keel *k, unsigned index, struct tcp_conn_inf
 		out->state = t->state;
 		out->orphan = (t->flags & TCB_F_ORPHAN) != 0;
 		out->retransmits = t->retries;
-		out->laddr = t->laddr;
+		out->laddr = k->ifc.addr;         /* every TCB's (tcp_tcb.h) */
 		out->raddr = t->raddr;
 		out->lport = t->lport;
 		out->rport = t->rport;
@@ -111,7 +111,7 @@ int keel_tcp_conn_info(const struct keel *k, unsigned index, struct tcp_conn_inf
 		out->wmem_queued = (uint32_t)chunkq_chunks(&t->sndq) * CHUNK_SIZE;
 		out->sndbuf = t->snd_budget;
 		out->drops = t->rcv_drops;
-		out->rto_ms = t->rto_ms;
+		out->rto_ms = tcb_rto(t);
 		out->srtt_ms = t->srtt8 >> 3;
 		out->rttvar_ms = t->rttvar4 >> 2;
 		out->cwnd = t->cwnd;
@@ -127,16 +127,16 @@ int keel_tcp_conn_info(const struct keel *k, unsigned index, struct tcp_conn_inf
 		out->rcv_wscale = (uint8_t)tcp_rcv_shift(&t->opt);
 		if (tcb_timer_on(t, TCB_T_RTX)) {
 			out->timer = (t->dflags & TCB_D_PERSIST) ? TCP_TIMER_PERSIST : TCP_TIMER_RETRANS;
-			out->timer_ms = until(k, t->timer_due[TCB_T_RTX]);
-		} else if (tcb_timer_on(t, TCB_T_FW2)) {
+			out->timer_ms = until(k, t->rtx_due);
+		} else if (tcb_timer_on(t, TCB_T_KA) && tcb_fw2_orphan(t)) {
 			out->timer = TCP_TIMER_FIN_WAIT2;
-			out->timer_ms = until(k, t->timer_due[TCB_T_FW2]);
+			out->timer_ms = until(k, t->ka_due);
 		} else if (tcb_timer_on(t, TCB_T_DACK)) {
 			out->timer = TCP_TIMER_DELACK;
-			out->timer_ms = until(k, t->timer_due[TCB_T_DACK]);
-		} else if (tcb_timer_on(t, TCB_T_KA) && t->ka_idle_ms) {
+			out->timer_ms = until(k, tcb_timer_due(t, TCB_T_DACK, k->now_ms));
+		} else if (tcb_timer_on(t, TCB_T_KA) && t->ka_idle_s) {
 			out->timer = TCP_TIMER_KEEPALIVE;
-			out->timer_ms = until(k, t->timer_due[TCB_T_KA]);
+			out->timer_ms = until(k, t->ka_due);
 		}
 		return 0;
 	}

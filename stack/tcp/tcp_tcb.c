@@ -5,6 +5,10 @@
 #include <string.h>
 #include "tcp_internal.h"
 
+/* The TCB's size budget on every target (docs/DESIGN.md): what a
+ * connection costs beside its data.  It grows only on purpose. */
+_Static_assert(sizeof(struct tcp_tcb) <= (sizeof(qlen_t) == 2 ? 172u : 192u), "struct tcp_tcb over its budget");
+
 void pool_take(struct keel *k, enum tcp_pool p)
 {
 	struct keel_pool_usage *u = &k->tcp.pool[p];
@@ -63,7 +67,7 @@ static struct tcp_tcb *tcb_alloc(struct keel *k)
 	t->listener = TCP_NO_LISTENER;
 	t->next = TCP_NONE;
 	t->hnext = TCP_NONE;
-	t->rto_ms = TCP_RTO_INIT_MS;
+	t->ext = TCP_NONE;
 	t->snd_mss = TCP_MSS_DEFAULT;
 	pool_take(k, TCP_POOL_TCB);
 	ts->tcb_states[TCP_CLOSED]++;   /* memset: a new TCB is CLOSED */
@@ -105,10 +109,11 @@ struct tcp_tcb *tcb_new_active(struct keel *k, const struct tcp_tuple *tu, uint3
 	struct tcp_tcb *t = tcb_alloc(k);
 	if (!t)
 		return NULL;
-	t->tuple = *tu;
+	t->raddr = tu->raddr;              /* tu->laddr is the interface's */
+	t->lport = tu->lport;
+	t->rport = tu->rport;
 	tcb_hash_insert(k, t);
-	t->iss = iss;
-	t->snd_una = iss;
+	t->snd_una = iss;                  /* ISS, until our SYN is acked */
 	t->snd_nxt = iss + 1;
 	t->rcv_adv = (qlen_t)tcp_syn_wnd(tcb_rcv_wnd(k, t));
 	tcb_state_to(k, t, TCP_SYN_SENT);
@@ -126,10 +131,10 @@ struct tcp_tcb *tcb_new_passive(struct keel *k, const struct tcp_synq_entry *req
 	struct tcp_tcb *t = tcb_alloc(k);
 	if (!t)
 		return NULL;
-	t->tuple = req->tuple;
-	t->iss = req->iss;
+	t->raddr = req->raddr;             /* req->laddr is the interface's */
+	t->lport = req->lport;
+	t->rport = req->rport;
 	t->snd_una = t->snd_nxt = req->iss + 1;
-	t->irs = req->irs;
 	t->rcv_nxt = req->irs + 1;
 	t->snd_mss = req->mss;
 	/* The options the handshake agreed (tcp_optneg.c), before the
@@ -139,7 +144,7 @@ struct tcp_tcb *tcb_new_passive(struct keel *k, const struct tcp_synq_entry *req
 	optneg_apply(k, t, req->opts, req->peer_shift, req->ts_recent, k->now_ms);
 	t->snd_wnd = tcb_seg_wnd(t, s);
 	t->snd_wl1 = s->seq;
-	t->snd_wl2 = s->ack;
+	t->flags |= TCB_F_WL2_UNA;         /* SND.WL2 = SEG.ACK = ISS + 1 = SND.UNA */
 	t->rcv_adv = rcv_adv;
 	tcb_hash_insert(k, t);
 	tcb_state_to(k, t, TCP_ESTABLISHED);
@@ -179,6 +184,7 @@ void tcb_free(struct keel *k, struct tcp_tcb *t)
 	tcb_unhash(k, t);
 	wheel_remove(k, tcb_index(k, t));
 	t->timers = 0;
+	tcb_ext_release(k, t);
 	mem_release(k, t);                  /* every chunk back to the pool */
 	ts->tcb_states[t->state]--;
 	t->flags = 0;

@@ -16,14 +16,20 @@
 #define TCB_F_USED      0x0001u
 #define TCB_F_ORPHAN    0x0002u     /* tcp_close'd: no handle, finishes alone */
 #define TCB_F_FIN_WANT  0x0004u     /* send a FIN after the queued data */
-#define TCB_F_FIN_SENT  0x0008u     /* FIN is at fin_seq */
+#define TCB_F_FIN_SENT  0x0008u     /* FIN sent: it follows the queued data (tcb_fin_seq) */
 #define TCB_F_FIN_ACKED 0x0010u
 #define TCB_F_FIN_RCVD  0x0020u     /* peer's FIN consumed: end of stream */
 #define TCB_F_ACK_NOW   0x0040u     /* an ACK is owed */
 #define TCB_F_ACCEPTQ   0x0200u     /* in a listener's accept queue */
 #define TCB_F_PASSIVE   0x0400u     /* came from a listener */
-#define TCB_F_FIN_OOO   0x0800u     /* peer's FIN seen out of order, at rcv_fin */
+#define TCB_F_FIN_OOO   0x0800u     /* peer's FIN seen out of order, at tcb_ext.rcv_fin */
 #define TCB_F_HASHED    0x1000u     /* in the 4-tuple hash (tcb_hash_insert) */
+/* SND.WL2 == SND.UNA: SND.UNA has not moved since the last window update.
+ * SND.WL2 (RFC 9293 §3.3.1) is never stored: it is always <= SND.UNA, and
+ * the window is only updated from an ACK >= SND.UNA, so "SND.WL2 < SEG.ACK"
+ * is all that is asked of it -- true unless this bit is set and SEG.ACK is
+ * SND.UNA (tcp_fsm.c window_update). */
+#define TCB_F_WL2_UNA   0x2000u
 
 /* tcb.dflags: the data path's own state */
 #define TCB_D_NODELAY   0x02u       /* Nagle off (tcp_set_nodelay) */
@@ -31,14 +37,14 @@
 #define TCB_D_RTT_ON    0x08u       /* rtt_seq is being timed */
 #define TCB_D_PERSIST   0x20u       /* the rtx timer is the persist timer */
 
-/* The TCB's timers: one deadline each, a bit each in tcb.timers when
- * armed; the TCB is one node in the timer wheel (tcp_wheel.h), filed at
- * or before its earliest armed deadline (tcp_timer.c). */
+/* The TCB's timers, Linux's three: one deadline each, a bit each in
+ * tcb.timers when armed; the TCB is one node in the timer wheel
+ * (tcp_wheel.h), filed at or before its earliest armed deadline
+ * (tcp_timer.c). */
 enum tcb_timer {
-	TCB_T_RTX,                  /* retransmit, or (TCB_D_PERSIST) persist */
-	TCB_T_DACK,                 /* delayed ACK */
-	TCB_T_KA,                   /* keepalive */
-	TCB_T_FW2,                  /* orphan in FIN_WAIT_2: tcp_fin_timeout */
+	TCB_T_RTX,                  /* retransmit, persist (TCB_D_PERSIST) or tail-loss probe (SB_TLP_ARMED) */
+	TCB_T_DACK,                 /* delayed ACK: due within KEEL_TCP_DELACK_MS, kept in 16 bits */
+	TCB_T_KA,                   /* keepalive; for an orphan in FIN_WAIT_2, tcp_fin_timeout (as Linux) */
 	TCB_T_N
 };
 
@@ -65,64 +71,71 @@ struct tcp_tcb {
 	uint32_t gen;               /* handle generation, 1..TCP_H_GEN_MAX; bumped on free */
 	uint16_t next;              /* accept-queue link, TCP_NONE */
 	uint16_t hnext;             /* 4-tuple hash chain, or free-list link */
-	/* The 4-tuple, also readable as one struct tcp_tuple (C11 anonymous
-	 * members: t->raddr and t->tuple.raddr are the same bytes). */
-	union {
-		struct tcp_tuple tuple;
-		struct { uint32_t laddr, raddr; uint16_t lport, rport; };
-	};
+	/* The 4-tuple (tcb_tuple).  The local address is the interface's,
+	 * not stored: keel has one, a connection starts only with it set
+	 * (tcp_connect, a SYN to it), and a new address ends every
+	 * connection on the old one (tcp_addr.c) -- TIME_WAIT entries rely
+	 * on the same. */
+	uint32_t raddr;
+	uint16_t lport, rport;
 	/* send sequence space.  SND.NXT may be pulled back to SND.UNA (RTO
 	 * go-back-N, zero window); snd_max is the highest sequence ever sent
-	 * + 1 and bounds acceptable ACKs. */
-	uint32_t iss, snd_una, snd_nxt, snd_max;
-	uint32_t snd_wnd, snd_wl1, snd_wl2;
+	 * + 1 and bounds acceptable ACKs.  ISS is SND.UNA while our SYN is
+	 * unacknowledged (SYN_SENT, SYN_RECEIVED) and needed no longer;
+	 * SND.WL2 is a flag (TCB_F_WL2_UNA); the FIN's sequence number is
+	 * SND.UNA + the queued bytes (tcb_fin_seq). */
+	uint32_t snd_una, snd_nxt, snd_max;
+	uint32_t snd_wnd, snd_wl1;
 	uint32_t max_sndwnd;        /* largest window the peer offered (sender SWS) */
 	uint32_t snd_sml;           /* end of the last small segment sent (Minshall's Nagle) */
-	uint32_t fin_seq;
-	uint16_t snd_mss;           /* min(our MSS, peer's MSS) */
 	qlen_t snd_budget;          /* send buffer size now (tcp_wmem) */
 	struct chunkq sndq;         /* from SND.UNA's data: unacked + unsent */
+	uint16_t total_retrans;     /* segments retransmitted on this connection */
 	uint16_t rcv_space_ms;      /* TCB_M_SPACE: low bits of the clock at the autotuning mark (tcp_mem.c) */
-	/* receive sequence space */
-	uint32_t irs, rcv_nxt;
+	uint16_t rcv_drops;         /* segments dropped for want of memory (ss -m "d") */
+	uint16_t snd_mss;           /* min(our MSS, peer's MSS) */
+	/* receive sequence space (IRS is not kept: nothing reads it after the SYN) */
+	uint32_t rcv_nxt;
 	uint32_t rcv_wup;           /* RCV.NXT when the last window was advertised */
-	uint32_t rcv_fin;           /* TCB_F_FIN_OOO: the FIN's sequence number */
 	struct chunkq rcvq;         /* unread bytes up to RCV.NXT, out-of-order ones beyond */
 	qlen_t rcv_space_seq;       /* TCB_M_SPACE: low bits of the sequence read up to at the mark */
 	qlen_t rcv_budget;          /* receive buffer size now (tcp_rmem) */
 	qlen_t rcv_adv;             /* window last advertised, unscaled (right edge rcv_wup + rcv_adv) */
-	uint16_t rcv_drops;         /* segments dropped for want of memory (ss -m "d") */
-	uint8_t nooo;               /* out-of-order ranges in use */
 	uint8_t dflags;             /* TCB_D_* */
 	uint8_t mflags;             /* TCB_M_* */
 	uint8_t listener;           /* accept queue owner, TCP_NO_LISTENER */
 	uint8_t timers;             /* armed timers: bit (1 << enum tcb_timer) */
-	/* Out-of-order byte ranges as offsets from RCV.NXT (within the
-	 * window, which a queue's qlen_t covers): sorted, disjoint, beyond
-	 * RCV.NXT. */
-	struct { qlen_t start, end; } ooo[KEEL_TCP_OOO_RANGES];
+	uint8_t dupacks;
+	/* Probes without an answer: persist's (RFC 9293 §3.8.6.1) or
+	 * keepalive's, never both at once (Linux's icsk_probes_out). */
+	uint8_t probes;
+	uint8_t persist_shift;      /* persist backoff exponent */
+	uint8_t retries;            /* consecutive expiries of rtx */
+	uint8_t ka_cnt;             /* keepalive probes unanswered before the reset (TCP_KEEPCNT) */
+	uint8_t sbflags;            /* SB_* (tcp_opts.h): tail-loss probe, Eifel, new SACK */
+	/* Index of the cold state (struct tcb_ext, tcp_ext.h) while held:
+	 * out-of-order ranges, the SACK scoreboard, the segment being timed,
+	 * the fast retransmit's time; TCP_NONE. */
+	uint16_t ext;
 	/* retransmission (RFC 6298) */
-	uint32_t rto_ms;            /* current RTO including backoff */
+	/* The RTO is not stored: cc_rto_base(SRTT, RTTVAR) << retries (tcb_rto). */
 	uint32_t srtt8, rttvar4;    /* SRTT * 8, RTTVAR * 4 in ms; srtt8 0 = no sample yet */
-	uint32_t rtt_seq, rtt_start;/* the one segment being timed (Karn) */
 	uint32_t last_ack_rx;       /* when the last ACK arrived (zero-window exemption) */
-	uint32_t oow_ack_ms;        /* last ACK sent for an unacceptable dataless segment */
 	/* congestion control (RFC 5681, RFC 6582) */
 	uint32_t cwnd, ssthresh;    /* bytes */
 	uint32_t bytes_acked;       /* congestion-avoidance byte counter */
 	uint32_t recover;           /* RFC 6582 "recover" */
-	/* timers (enum tcb_timer) */
-	uint32_t timer_due[TCB_T_N];
+	/* timers (enum tcb_timer; tcb_timer_due) */
+	uint32_t rtx_due, ka_due;
 	struct tmr_node tmr;        /* in the wheel, due = earliest armed (or earlier) */
-	/* keepalive */
-	uint32_t ka_idle_ms, ka_intvl_ms;   /* 0: keepalive off */
-	uint8_t ka_cnt, ka_probes;
-	uint8_t retries;            /* consecutive expiries of rtx */
-	uint8_t probes;             /* persist probes without any ACK back */
-	uint8_t persist_shift;      /* persist backoff exponent */
-	uint8_t dupacks;
-	uint16_t total_retrans;     /* segments retransmitted on this connection */
+	uint16_t dack_due;          /* low 16 bits of the delayed ACK's deadline (< 500 ms ahead) */
+	/* Low 16 bits of now_ms when the last ACK for an unacceptable
+	 * dataless segment went: the limit (TCP_OOW_ACK_MS) is far below
+	 * 65 s; 0 = none yet. */
+	uint16_t oow_ack_ms;
+	/* keepalive, in seconds as Linux's TCP_KEEPIDLE / TCP_KEEPINTVL (<= 32767) */
+	uint16_t ka_idle_s, ka_intvl_s;     /* 0: keepalive off */
 	struct tcp_conn_opts opt;   /* timestamps, SACK, window scale (tcp_opts.h) */
-	struct tcp_sack_board sb;   /* SACK scoreboard and tail-loss probe (tcp_opts.h) */
 };
+
 #endif

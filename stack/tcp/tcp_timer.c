@@ -37,7 +37,7 @@ static void give_up(struct keel *k, struct tcp_tcb *t)
  * within TCP_RTO_MAX (Linux tcp_retransmit_timer). */
 static void rtx_expired(struct keel *k, struct tcp_tcb *t)
 {
-	if (t->sb.flags & SB_TLP_ARMED) {
+	if (t->sbflags & SB_TLP_ARMED) {
 		tcp_tlp_fire(k, t);           /* a probe timeout, not an RTO (RFC 8985 §7.3) */
 		return;
 	}
@@ -53,8 +53,7 @@ static void rtx_expired(struct keel *k, struct tcp_tcb *t)
 	}
 	if (t->retries < 255)
 		t->retries++;
-	k->tcp.mib.timeouts++;
-	t->rto_ms = t->rto_ms * 2u > TCP_RTO_MAX_MS ? TCP_RTO_MAX_MS : t->rto_ms * 2u;
+	k->tcp.mib.timeouts++;                /* the RTO doubles with retries (tcb_rto) */
 	tcp_retransmit(k, t);
 	if (t->dflags & TCB_D_PERSIST)
 		return;                       /* a zero window: the persist timer took over */
@@ -82,7 +81,7 @@ static void persist_expired(struct keel *k, struct tcp_tcb *t)
 }
 
 /* Keepalive (RFC 1122 §4.2.3.6, Linux tcp_keepalive_timer): after
- * ka_idle_ms of silence with nothing to send, a probe every ka_intvl_ms;
+ * ka_idle_s of silence with nothing to send, a probe every ka_intvl_s;
  * ka_cnt unanswered -> RST and ETIMEDOUT. */
 static void keepalive_expired(struct keel *k, struct tcp_tcb *t)
 {
@@ -91,23 +90,23 @@ static void keepalive_expired(struct keel *k, struct tcp_tcb *t)
 		return;
 	}
 	if (t->sndq.len > 0 || tcb_flight(t) > 0 || (t->dflags & TCB_D_PERSIST)) {
-		tcb_timer_set(k, t, TCB_T_KA, k->now_ms + t->ka_idle_ms);   /* other timers watch the peer */
+		tcb_timer_set(k, t, TCB_T_KA, k->now_ms + t->ka_idle_s * 1000u);   /* other timers watch the peer */
 		return;
 	}
-	if (t->ka_probes >= t->ka_cnt) {
+	if (t->probes >= t->ka_cnt) {
 		tcp_send_active_rst(k, t);
 		give_up(k, t);
 		return;
 	}
 	tcp_send_keepalive(k, t);
 	k->tcp.mib.keepalive_probes++;
-	t->ka_probes++;
-	tcb_timer_set(k, t, TCB_T_KA, k->now_ms + t->ka_intvl_ms);
+	t->probes++;
+	tcb_timer_set(k, t, TCB_T_KA, k->now_ms + t->ka_intvl_s * 1000u);
 }
 
 static int timer_due_now(const struct keel *k, const struct tcp_tcb *t, enum tcb_timer which)
 {
-	return tcb_timer_on(t, which) && time_due(k->now_ms, t->timer_due[which]);
+	return tcb_timer_on(t, which) && time_due(k->now_ms, tcb_timer_due(t, which, k->now_ms));
 }
 
 /* Files the node again at the earliest armed deadline, if any. */
@@ -120,8 +119,9 @@ static void tcb_timer_refile(struct keel *k, struct tcp_tcb *t)
 	for (unsigned i = 0; i < TCB_T_N; i++) {
 		if (!tcb_timer_on(t, (enum tcb_timer)i))
 			continue;
-		if (!any || (int32_t)(t->timer_due[i] - first) < 0)
-			first = t->timer_due[i];
+		uint32_t due = tcb_timer_due(t, (enum tcb_timer)i, k->now_ms);
+		if (!any || (int32_t)(due - first) < 0)
+			first = due;
 		any = 1;
 	}
 	uint16_t id = tcb_timer_id(k, t);
@@ -135,7 +135,7 @@ void tcb_timers_fire(struct keel *k, struct tcp_tcb *t)
 {
 	if (!(t->flags & TCB_F_USED) || t->state == TCP_CLOSED)
 		return;
-	if (timer_due_now(k, t, TCB_T_FW2)) {
+	if (tcb_fw2_orphan(t) && timer_due_now(k, t, TCB_T_KA)) {
 		/* Orphan in FIN_WAIT_2 for tcp_fin_timeout: gone silently
 		 * (Linux's FIN_WAIT_2 timewait expiry). */
 		tcb_done(k, t, KEEL_ETIMEDOUT);
@@ -153,8 +153,10 @@ void tcb_timers_fire(struct keel *k, struct tcp_tcb *t)
 		if (!(t->flags & TCB_F_USED) || t->state == TCP_CLOSED)
 			return;
 	}
-	if (t->ka_idle_ms && timer_due_now(k, t, TCB_T_KA))
+	if (t->ka_idle_s && !tcb_fw2_orphan(t) && timer_due_now(k, t, TCB_T_KA))
 		keepalive_expired(k, t);
+	if (t->flags & TCB_F_USED)
+		tcb_ext_trim(k, t);                /* an RTO ends timing and the Eifel check */
 	tcb_timer_refile(k, t);
 }
 

@@ -58,7 +58,7 @@ static int disordered_ack(const struct tcp_tcb *t, const struct tcp_seg *s)
 {
 	return (s->flags & (TCP_ACK | TCP_SYN | TCP_FIN | TCP_RST)) == TCP_ACK && s->len == 0 &&
 	       s->seq == t->rcv_nxt && s->ack == t->snd_una && tcb_seg_wnd(t, s) == t->snd_wnd &&
-	       t->opt.ts_recent - s->tsval <= t->rto_ms;
+	       t->opt.ts_recent - s->tsval <= tcb_rto(t);
 }
 
 /* RFC 7323 §5.3 R1.  1: drop the segment (counted PAWSEstabRejected; the
@@ -113,13 +113,14 @@ int ts_rtt(const struct keel *k, const struct tcp_tcb *t, const struct tcp_seg *
 }
 
 /* SYN_SENT, a SYN-ACK with timestamps (Linux tcp_rcv_synsent_state_process):
- * its TSecr must echo one of our SYNs, sent between the first (rtt_start,
- * set at the first SYN) and now; else RST and PAWSActiveRejected. */
+ * its TSecr must echo one of our SYNs, sent between the first (when the
+ * TCB was made: last_ack_rx, which no ACK has moved yet) and now; else RST
+ * and PAWSActiveRejected. */
 int ts_synack_ok(struct keel *k, const struct tcp_tcb *t, const struct tcp_seg *s)
 {
 	if (!(t->opt.on & TCP_OPTF_TS) || !(s->opts & TCP_OPTF_TS) || s->tsecr == 0)
 		return 1;
-	uint32_t first = t->opt.ts_off + t->rtt_start;
+	uint32_t first = t->opt.ts_off + t->last_ack_rx;
 	if (seq_ge(s->tsecr, first) && seq_le(s->tsecr, ts_now(k, t)))
 		return 1;
 	k->tcp.mib.paws_active_rejected++;

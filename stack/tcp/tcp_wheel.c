@@ -276,7 +276,12 @@ uint16_t tcb_timer_id(const struct keel *k, const struct tcp_tcb *t)
 
 void tcb_timer_set(struct keel *k, struct tcp_tcb *t, enum tcb_timer which, uint32_t due)
 {
-	t->timer_due[which] = due;
+	if (which == TCB_T_RTX)
+		t->rtx_due = due;
+	else if (which == TCB_T_KA)
+		t->ka_due = due;
+	else
+		t->dack_due = (uint16_t)due;
 	t->timers |= (uint8_t)(1u << which);
 	uint16_t id = tcb_timer_id(k, t);
 	if (!wheel_queued(k, id) || (int32_t)(due - t->tmr.due) < 0)

@@ -55,6 +55,10 @@ struct tuple {
 struct hslot {
 	int h;
 	uint32_t written, read;       /* application stream offsets */
+	/* The connection's ISS and IRS, noted as soon as known (the TCB
+	 * keeps neither once the handshake is over). */
+	uint32_t iss, irs;
+	uint8_t have_irs;
 };
 
 static struct keel K;
@@ -136,6 +140,27 @@ static struct hslot *slot_of(int h)
 	return NULL;
 }
 
+static const struct tcp_tcb *tcb_of(int h);
+
+/* A new connection handle: connect (SYN_SENT, SND.UNA = ISS) or accept
+ * (synchronized, our SYN acked, nothing sent yet: SND.UNA = ISS + 1). */
+static void slot_begin(struct hslot *s)
+{
+	const struct tcp_tcb *t = tcb_of(s->h);
+	s->have_irs = 0;
+	s->iss = t ? t->snd_una - (t->state == TCP_SYN_SENT ? 0u : 1u) : 0u;
+}
+
+/* IRS, before the first read: RCV.NXT less the unread bytes and the FIN. */
+static void slot_note_irs(struct hslot *s)
+{
+	const struct tcp_tcb *t = tcb_of(s->h);
+	if (!s || s->have_irs || !t || t->state == TCP_SYN_SENT || s->read != 0)
+		return;
+	s->irs = t->rcv_nxt - 1u - t->rcvq.len - ((t->flags & TCB_F_FIN_RCVD) ? 1u : 0u);
+	s->have_irs = 1;
+}
+
 static void add_handle(int h)
 {
 	if (slot_of(h))
@@ -143,6 +168,7 @@ static void add_handle(int h)
 	if (nh < NHANDLES) {
 		hs[nh].h = h;
 		hs[nh].written = hs[nh].read = 0;
+		slot_begin(&hs[nh]);
 		nh++;
 		return;
 	}
@@ -150,6 +176,7 @@ static void add_handle(int h)
 		if (tcp_get_state(&K, hs[i].h) == KEEL_EBADF) {   /* a stale one makes room */
 			hs[i].h = h;
 			hs[i].written = hs[i].read = 0;
+			slot_begin(&hs[i]);
 			return;
 		}
 	}
@@ -515,7 +542,7 @@ static void check_read(int h, const uint8_t *p, int n, const char *how)
 	if (!s || !t)
 		fail("%s returned %d bytes on handle %#x the application never got", how, n, h);
 	for (int i = 0; i < n; i++) {
-		uint32_t q = t->irs + 1u + s->read + (uint32_t)i;
+		uint32_t q = s->irs + 1u + s->read + (uint32_t)i;
 		if (p[i] != fz_peer_byte(q))
 			fail("%s: byte %u of the stream is %#x, the peer sent %#x", how, s->read + (unsigned)i, p[i],
 			     fz_peer_byte(q));
@@ -541,6 +568,8 @@ static void op_api(struct rd *r)
 	int h = call == FZ_LISTEN || call == FZ_CONNECT ? -1 : resolve(hsel, b);
 	int ret = 0;
 	TRACE("api %u on %#x (a %u b %u) at %u\n", call, h, a, b, now);
+	if (slot_of(h))
+		slot_note_irs(slot_of(h));
 	switch (call) {
 	case FZ_LISTEN:
 		ret = tcp_listen(&K, a, (int8_t)hsel);
@@ -568,7 +597,7 @@ static void op_api(struct rd *r)
 		size_t n = a % (sizeof(buf) + 1u);
 		struct hslot *s = slot_of(h);
 		const struct tcp_tcb *t = tcb_of(h);
-		uint32_t base = t && s ? t->iss + 1u + s->written : 0u;
+		uint32_t base = t && s ? s->iss + 1u + s->written : 0u;
 		for (size_t i = 0; i < n; i++)
 			buf[i] = fz_app_byte(base + (uint32_t)i);
 		ret = tcp_send(&K, h, buf, n);
@@ -603,7 +632,7 @@ static void op_api(struct rd *r)
 	case FZ_ERROR: ret = tcp_error(&K, h); break;
 	case FZ_STATE: ret = tcp_get_state(&K, h); break;
 	case FZ_NODELAY: ret = tcp_set_nodelay(&K, h, a & 1); break;
-	case FZ_KEEPALIVE: ret = tcp_set_keepalive(&K, h, (uint32_t)a * 10u, (uint32_t)(b >> 3) * 10u, b & 7u); break;
+	case FZ_KEEPALIVE: ret = tcp_set_keepalive(&K, h, a, b >> 3, b & 7u); break;
 	case FZ_SPLICE: {
 		int to = resolve((uint8_t)b, b);
 		taint(to);    /* before: the spliced bytes may leave within the call */
@@ -726,7 +755,7 @@ static void finish(void)
 			if (t->flags & TCB_F_USED)
 				TRACE("left: TCB %u %s flags %#x timers %#x due %d ms (wheel base %d ms, count %u)\n", i,
 				      tcp_state_name((enum tcp_state)t->state), t->flags, t->timers,
-				      (int)(t->timer_due[TCB_T_RTX] - now), (int)(K.tcp.wheel.base - now),
+				      (int)(t->rtx_due - now), (int)(K.tcp.wheel.base - now),
 				      K.tcp.wheel.count);
 		}
 		struct keel_pool_usage u[TCP_NPOOLS];

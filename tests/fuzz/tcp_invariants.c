@@ -40,6 +40,15 @@ static const char *check_pools(const struct keel *k)
 		by_state[ts->tcbs[i].state]++;
 	}
 	CHECK(n == ts->pool[TCP_POOL_TCB].in_use, "tcb pool in_use %u, %u used", ts->pool[TCP_POOL_TCB].in_use, n);
+	/* The extension pool: every entry held by exactly the TCB it names,
+	 * the rest on the free list. */
+	unsigned held = 0, nfree = 0;
+	for (unsigned i = 0; i < KEEL_TCP_MAX_CONN; i++)
+		held += (ts->tcbs[i].flags & TCB_F_USED) && ts->tcbs[i].ext != TCP_NONE;
+	for (uint16_t f = ts->ext.free_head; f != TCP_NONE && nfree <= KEEL_TCP_EXT; f = ts->ext.e[f].next)
+		nfree++;
+	CHECK(held == ts->ext.in_use && held + nfree == KEEL_TCP_EXT, "ext pool: %u held, in_use %u, %u free of %u",
+	      held, ts->ext.in_use, nfree, (unsigned)KEEL_TCP_EXT);
 	/* The per-state counts netstat reads are kept, not counted. */
 	for (unsigned s = 0; s < TCP_NSTATES; s++)
 		CHECK(by_state[s] == ts->tcb_states[s], "state %u: %u TCBs, count says %u", s, by_state[s],
@@ -188,32 +197,41 @@ static const char *check_tcb(const struct keel *k, unsigned i)
 	CHECK(!(t->flags & TCB_F_ORPHAN) || !(t->flags & TCB_F_ACCEPTQ), "TCB %u orphan and queued", i);
 	/* Every TCB has its data-path state from its constructor. */
 	CHECK(seq_le(t->snd_una, t->snd_nxt) && seq_le(t->snd_nxt, t->snd_max),
-	      "TCB %u: SND.UNA %u <= SND.NXT %u <= SND.MAX %u broken", i, t->snd_una - t->iss,
-	      t->snd_nxt - t->iss, t->snd_max - t->iss);
+	      "TCB %u: SND.UNA %u <= SND.NXT %u <= SND.MAX %u broken", i, t->snd_una,
+	      t->snd_nxt, t->snd_max);
 	/* what was sent fits the queue (+ SYN + FIN) */
 	CHECK(t->snd_max - t->snd_una <= (uint32_t)t->sndq.len + 2u, "TCB %u: %u in flight, %u queued", i,
 	      t->snd_max - t->snd_una, t->sndq.len);
-	CHECK(t->nooo <= KEEL_TCP_OOO_RANGES, "TCB %u nooo %u", i, t->nooo);
-	for (unsigned r = 0; r < t->nooo; r++) {
-		CHECK(t->ooo[r].start < t->ooo[r].end, "TCB %u ooo[%u] empty", i, r);
-		CHECK(t->ooo[r].start > 0, "TCB %u ooo[%u] not beyond RCV.NXT", i, r);
-		CHECK(r == 0 || t->ooo[r - 1].end < t->ooo[r].start, "TCB %u ooo ranges unsorted", i);
+	const struct tcb_ext *x = t->ext != TCP_NONE && t->ext < KEEL_TCP_EXT ? &k->tcp.ext.e[t->ext] : NULL;
+	unsigned nooo = x ? x->nooo : 0u;
+	CHECK(nooo <= KEEL_TCP_OOO_RANGES, "TCB %u nooo %u", i, nooo);
+	for (unsigned r = 0; r < nooo; r++) {
+		CHECK(x->ooo[r].start < x->ooo[r].end, "TCB %u ooo[%u] empty", i, r);
+		CHECK(x->ooo[r].start > 0, "TCB %u ooo[%u] not beyond RCV.NXT", i, r);
+		CHECK(r == 0 || x->ooo[r - 1].end < x->ooo[r].start, "TCB %u ooo ranges unsorted", i);
 	}
-	int rtx = tcb_timer_on(t, TCB_T_RTX), fw2 = tcb_timer_on(t, TCB_T_FW2);
+	/* Cold state (tcp_ext.h) only while something needs it: never on an
+	 * idle connection, never leaked. */
+	if (t->ext != TCP_NONE) {
+		CHECK(t->ext < KEEL_TCP_EXT && k->tcp.ext.e[t->ext].owner == i, "TCB %u ext %u not its own", i, t->ext);
+		CHECK(tcb_ext_needed(k, t), "TCB %u holds ext %u it does not need (flags %#x)", i, t->ext,
+		      t->dflags);
+	}
+	int rtx = tcb_timer_on(t, TCB_T_RTX), fw2 = tcb_fw2_orphan(t) && tcb_timer_on(t, TCB_T_KA);
 	if (owes_segment(t) && t->state != TCP_SYN_SENT)
 		CHECK(rtx, "TCB %u (%s) owes a segment (una %u max %u len %u flags %#x) and no timer is armed", i,
-		      tcp_state_name((enum tcp_state)t->state), t->snd_una - t->iss, t->snd_max - t->iss,
+		      tcp_state_name((enum tcp_state)t->state), t->snd_una, t->snd_max,
 		      t->sndq.len, t->flags);
 	if (t->state == TCP_SYN_SENT)
 		CHECK(rtx, "TCB %u SYN_SENT without a timer", i);
 	if (t->flags & TCB_F_ORPHAN)
 		CHECK(rtx || fw2, "orphan TCB %u (%s) has no timer", i, tcp_state_name((enum tcp_state)t->state));
 	if (rtx)
-		CHECK(deadline_sane(k->now_ms, t->timer_due[TCB_T_RTX], TCP_RTO_MAX_MS), "TCB %u rtx due in %d ms", i,
-		      (int)(t->timer_due[TCB_T_RTX] - k->now_ms));
+		CHECK(deadline_sane(k->now_ms, t->rtx_due, TCP_RTO_MAX_MS), "TCB %u rtx due in %d ms", i,
+		      (int)(t->rtx_due - k->now_ms));
 	if (fw2)
-		CHECK(deadline_sane(k->now_ms, t->timer_due[TCB_T_FW2], 86400000u), "TCB %u fw2 due in %d ms", i,
-		      (int)(t->timer_due[TCB_T_FW2] - k->now_ms));
+		CHECK(deadline_sane(k->now_ms, t->ka_due, 86400000u), "TCB %u fw2 due in %d ms", i,
+		      (int)(t->ka_due - k->now_ms));
 	return NULL;
 }
 

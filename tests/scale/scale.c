@@ -295,7 +295,7 @@ static unsigned idle_work(unsigned conns)
 			return ~0u;
 		segment(CLIENT_IP(0), (uint16_t)(1024 + i), 1001, sa->seq + 1, TCP_ACK, NULL, 0);
 		/* A keepalive timer on each: idle, yet every TCB is in the wheel. */
-		if (tcp_set_keepalive(K, tcp_accept(K, l), 60000, 1000, 3) != KEEL_OK)
+		if (tcp_set_keepalive(K, tcp_accept(K, l), 60, 1, 3) != KEEL_OK)
 			return ~0u;
 	}
 	if (K->tcp.wheel.count != conns)

@@ -556,8 +556,8 @@ SCRIPT(data_keepalive_probes_and_timeout)
 	ESTABLISH();
 	ADVANCE_MS(20000);
 	EXPECT_NONE();                            /* off by default */
-	CALL_EXPECT(tcp_set_keepalive(K, H, 10000, 1000, 3), KEEL_OK);
-	CALL_EXPECT(tcp_set_keepalive(K, H, 10000, 0, 3), KEEL_EINVAL);
+	CALL_EXPECT(tcp_set_keepalive(K, H, 10, 1, 3), KEEL_OK);
+	CALL_EXPECT(tcp_set_keepalive(K, H, 10, 0, 3), KEEL_EINVAL);
 	ADVANCE_MS(9999);
 	EXPECT_NONE();
 	ADVANCE_MS(1);

@@ -230,7 +230,7 @@ SCRIPT(keepalive_probes_then_reset)
 	struct th_seginfo p;
 	LISTEN(7, 5);
 	ESTABLISH();
-	CALL_EXPECT(tcp_set_keepalive(K, H, 10000, 2000, 3), KEEL_OK);
+	CALL_EXPECT(tcp_set_keepalive(K, H, 10, 2, 3), KEEL_OK);
 	ADVANCE_MS(9999);
 	EXPECT_NONE();
 	ADVANCE_MS(1);

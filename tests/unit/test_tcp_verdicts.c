@@ -49,7 +49,6 @@ static struct tcp_tw_entry *tw_make(void)
 {
 	struct tcp_tcb t;
 	memset(&t, 0, sizeof(t));
-	t.laddr = US;
 	t.raddr = PEER;
 	t.lport = 80;
 	t.rport = 40000;
@@ -148,10 +147,10 @@ static void test_cc_asks_for_the_head(void **state)
 	assert_true(t->dflags & TCB_D_RECOVERY);
 	/* A partial ACK in recovery asks for the next head. */
 	t->snd_una += t->snd_mss;
-	assert_int_equal(cc_on_ack(t, t->snd_una, t->snd_mss), CC_RETRANSMIT_HEAD);
+	assert_int_equal(cc_on_ack(&K, t, t->snd_una, t->snd_mss), CC_RETRANSMIT_HEAD);
 	/* The full ACK ends recovery: nothing more to send. */
 	t->snd_una = t->snd_max;
-	assert_int_equal(cc_on_ack(t, t->snd_una, 3u * t->snd_mss), CC_NONE);
+	assert_int_equal(cc_on_ack(&K, t, t->snd_una, 3u * t->snd_mss), CC_NONE);
 	assert_false(t->dflags & TCB_D_RECOVERY);
 	assert_int_equal(K.tcp.mib.out_segs, out);
 }
@@ -171,28 +170,31 @@ static void test_cc_asks_for_a_sack_hole(void **state)
 	t->snd_nxt = t->snd_max = 1001u + 6u * mss;
 	t->dflags |= TCB_D_RECOVERY;
 	t->recover = t->snd_max;
-	/* The peer has [2 MSS, 3 MSS) beyond SND.UNA; the head is resent. */
-	t->sb.n = 1;
-	t->sb.blk[0].start = (uint16_t)(2u * mss);
-	t->sb.blk[0].end = (uint16_t)(3u * mss);
-	t->sb.high_rxt = (uint16_t)mss;
+	/* The peer has [2 MSS, 3 MSS) beyond SND.UNA; the head is resent.
+	 * The scoreboard is cold state (tcp_ext.h). */
+	struct tcb_ext *x = tcb_ext_get(&K, t);
+	assert_non_null(x);
+	x->sb.n = 1;
+	x->sb.blk[0].start = (uint16_t)(2u * mss);
+	x->sb.blk[0].end = (uint16_t)(3u * mss);
+	x->sb.high_rxt = (uint16_t)mss;
 	uint32_t out = K.tcp.mib.out_segs;
 	uint32_t cwnd = t->cwnd;
 	assert_int_equal(cc_on_dupack(&K, t), CC_RETRANSMIT_HOLE);
 	assert_int_equal(t->cwnd, cwnd);            /* a hole replaces the inflation */
 	/* Every hole below the SACKed range resent: the window inflates. */
-	t->sb.high_rxt = (uint16_t)(3u * mss);
+	x->sb.high_rxt = (uint16_t)(3u * mss);
 	assert_int_equal(cc_on_dupack(&K, t), CC_NONE);
 	assert_int_equal(t->cwnd, cwnd + mss);
 	/* A partial ACK with no hole shown: nothing once the head went in
 	 * this recovery, else the head as NewReno. */
 	t->snd_una += mss;
-	t->sb.n = 0;
-	t->sb.high_rxt = (uint16_t)mss;
-	assert_int_equal(cc_on_ack(t, t->snd_una, mss), CC_NONE);
+	x->sb.n = 0;
+	x->sb.high_rxt = (uint16_t)mss;
+	assert_int_equal(cc_on_ack(&K, t, t->snd_una, mss), CC_NONE);
 	t->snd_una += mss;
-	t->sb.high_rxt = 0;
-	assert_int_equal(cc_on_ack(t, t->snd_una, mss), CC_RETRANSMIT_HEAD);
+	x->sb.high_rxt = 0;
+	assert_int_equal(cc_on_ack(&K, t, t->snd_una, mss), CC_RETRANSMIT_HEAD);
 	assert_int_equal(K.tcp.mib.out_segs, out);
 }
 

@@ -166,6 +166,15 @@
 #ifndef KEEL_TCP_DELACK_MS
 #define KEEL_TCP_DELACK_MS 200u        /* delayed-ACK bound (RFC 1122: < 500 ms) */
 #endif
+/* Cold per-connection state (stack/tcp/tcp_ext.h): out-of-order ranges,
+ * the SACK scoreboard, the RTT probe; held only while a connection needs
+ * them, so a pool smaller than the TCBs' serves them.  A connection that
+ * finds none free goes on without (out-of-order data dropped and resent,
+ * NewReno recovery, no RTT sample of its own).  Half the TCBs unless the
+ * board says otherwise. */
+#ifndef KEEL_TCP_EXT
+#define KEEL_TCP_EXT ((KEEL_TCP_MAX_CONN + 1) / 2)
+#endif
 #ifndef KEEL_TCP_OOO_RANGES
 #define KEEL_TCP_OOO_RANGES 4          /* out-of-order byte ranges held in the receive ring */
 #endif
@@ -203,5 +212,6 @@ _Static_assert(KEEL_CHUNK_ARENA % KEEL_CHUNK_SIZE == 0, "the arena is whole chun
 _Static_assert(KEEL_TCP_RTO_MIN_MS >= 10u && KEEL_TCP_RTO_MIN_MS <= 1000u, "RTO floor 10 ms .. 1 s");
 _Static_assert(KEEL_TCP_RETRIES2 >= 1u && KEEL_TCP_RETRIES2 <= 100u, "tcp_retries2 range");
 _Static_assert(KEEL_TCP_DELACK_MS >= 1u && KEEL_TCP_DELACK_MS < 500u, "RFC 1122 4.2.3.2: ACK delay < 0.5 s");
+_Static_assert(KEEL_TCP_EXT >= 1 && KEEL_TCP_EXT <= KEEL_TCP_MAX_CONN, "extension pool: 1 .. the TCB pool");
 _Static_assert(KEEL_TCP_OOO_RANGES >= 1 && KEEL_TCP_OOO_RANGES <= 16, "out-of-order ranges");
 #endif

@@ -58,6 +58,10 @@ struct keel_mem_info {
 	uint32_t chunk_size;    /* bytes per chunk */
 	uint8_t pressure;       /* 1: TCP memory pressure (between tcp_mem[1] and tcp_mem[0]) */
 	uint32_t tcb_bytes;     /* sizeof(struct tcp_tcb): a connection's state without data */
+	/* The TCBs' cold-state extensions (out-of-order ranges, SACK
+	 * scoreboard, RTT probe), held only while needed. */
+	uint32_t ext_size, ext_in_use, ext_peak, ext_bytes;
+	uint32_t ext_full;      /* asked for with none free: went on without */
 };
 void keel_mem_get(const struct keel *k, struct keel_mem_info *out);
 /* sizeof(struct keel): the static RAM one instance takes. */

@@ -95,10 +95,11 @@ int keel_tcp_error(struct keel *k, int s);
  * small segment is unacknowledged).  Turning it on sends what was held. */
 int keel_tcp_set_nodelay(struct keel *k, int s, int on);
 /* SO_KEEPALIVE with TCP_KEEPIDLE/KEEPINTVL/KEEPCNT in one call (off by
- * default): after idle_ms without hearing from the peer, a probe every
- * intvl_ms; count unanswered probes -> RST, the connection reports
- * KEEL_ETIMEDOUT.  idle_ms 0 turns it off. */
-int keel_tcp_set_keepalive(struct keel *k, int s, uint32_t idle_ms, uint32_t intvl_ms, unsigned count);
+ * default), in seconds as Linux's (1..32767): after idle_s without
+ * hearing from the peer, a probe every intvl_s; count (1..127) unanswered
+ * probes -> RST, the connection reports KEEL_ETIMEDOUT.  idle_s 0 turns
+ * it off. */
+int keel_tcp_set_keepalive(struct keel *k, int s, unsigned idle_s, unsigned intvl_s, unsigned count);
 
 /* RFC 9293 states, in Linux's /proc/net/tcp order where it has one. */
 enum tcp_state {

@@ -186,7 +186,7 @@ SCRIPT(wscale_window_beyond_64k_used)
 	for (unsigned i = 0; i < 120; i++, seq += 1460u)
 		inject_data(t, seq, 1460, NULL);
 	IGNORE_OUTPUT(0);
-	ASSERT_TRUE(tcb(t)->rcv_nxt - tcb(t)->irs == seq);
+	ASSERT_TRUE(tcb(t)->rcv_nxt - CUR->peer_isn == seq);
 	ASSERT_TRUE(seq - 1u - 1460u > 65535u);
 	ADVANCE_MS(ACK_DELAY_MAX);
 	inject_data(t, seq, 1, NULL);                 /* one more: the ACK says where we are */
@@ -212,7 +212,8 @@ SCRIPT(wscale_ooo_and_sack_beyond_64k)
 	char s[120];
 	snprintf(s, sizeof s, "> . 1:1(0) ack 1461 <nop,nop,sack %u:%u>", (unsigned)far, (unsigned)(far + 1460u));
 	EXPECT(s);
-	ASSERT_TRUE(tcb(t)->nooo == 1 && tcb(t)->ooo[0].start == 73000u);
+	const struct tcb_ext *x = tcb_ext(K, tcb(t));
+	ASSERT_TRUE(x && x->nooo == 1 && x->ooo[0].start == 73000u);
 	inject_data(t, far + 2920u, 1460, NULL);    /* a second range, leading */
 	snprintf(s, sizeof s, "> . 1:1(0) ack 1461 <nop,nop,sack %u:%u %u:%u>", (unsigned)(far + 2920u),
 		 (unsigned)(far + 4380u), (unsigned)far, (unsigned)(far + 1460u));
@@ -221,7 +222,7 @@ SCRIPT(wscale_ooo_and_sack_beyond_64k)
 	for (uint32_t seq = 1461; seq < far; seq += 1460u)
 		inject_data(t, seq, 1460, NULL);
 	IGNORE_OUTPUT(0);
-	ASSERT_TRUE(tcb(t)->rcv_nxt - tcb(t)->irs == far + 1460u);
+	ASSERT_TRUE(tcb(t)->rcv_nxt - CUR->peer_isn == far + 1460u);
 	inject_data(t, far + 1460u, 1460, NULL);    /* fills the last hole */
 	snprintf(s, sizeof s, "> . 1:1(0) ack %u <>", (unsigned)(far + 4380u));
 	EXPECT(s);
@@ -265,7 +266,7 @@ SCRIPT(wscale_sack_scoreboard_beyond_64k)
 	for (int i = 0; i < 20; i++)
 		SEND_N(7300);                      /* the harness's buffer: 5 segments a call */
 	IGNORE_OUTPUT(0);
-	ASSERT_TRUE(tcb(t)->snd_max - tcb(t)->iss == 146001u);
+	ASSERT_TRUE(tcb(t)->snd_max - DEV_ISN() == 146001u);
 	INJECT("< . 1:1(0) ack 1461 win 8192 <nop,nop,sack 2921:74461>");
 	INJECT("< . 1:1(0) ack 1461 win 8192 <nop,nop,sack 75921:77381 2921:74461>");
 	INJECT("< . 1:1(0) ack 1461 win 8192 <nop,nop,sack 75921:110961 2921:74461>");
@@ -274,7 +275,8 @@ SCRIPT(wscale_sack_scoreboard_beyond_64k)
 	INJECT("< . 1:1(0) ack 1461 win 8192 <nop,nop,sack 75921:146001 2921:74461>");
 	EXPECT("> . 74461:75921(1460) ack 1");       /* the hole 73,000 bytes beyond it */
 	EXPECT_NONE();
-	ASSERT_TRUE(tcb(t)->sb.n == 2 && tcb(t)->sb.blk[1].start == 74460u && tcb(t)->sb.blk[1].end == 144540u);
+	const struct tcb_ext *x = tcb_ext(K, tcb(t));
+	ASSERT_TRUE(x && x->sb.n == 2 && x->sb.blk[1].start == 74460u && x->sb.blk[1].end == 144540u);
 	INJECT("< . 1:1(0) ack 74461 win 8192 <nop,nop,sack 75921:146001>");
 	INJECT("< . 1:1(0) ack 146001 win 8192");
 	ASSERT_TRUE(tcb(t)->snd_una == tcb(t)->snd_max && tcb(t)->total_retrans == 2);
