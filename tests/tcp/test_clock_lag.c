@@ -75,7 +75,7 @@ SCRIPT(clock_lag_keepalive_probe)
 	struct th_seginfo p;
 	LISTEN(7, 5);
 	ESTABLISH();
-	CALL_EXPECT(tcp_set_keepalive(K, H, 10000, 1000, 3), KEEL_OK);
+	CALL_EXPECT(tcp_set_keepalive(K, H, 10, 1, 3), KEEL_OK);
 	t->now += LAG_2_31 + 20000u;
 	ADVANCE_MS(1);
 	NEXT_SEGMENT(0, &p);

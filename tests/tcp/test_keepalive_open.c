@@ -17,7 +17,7 @@ SCRIPT(keepalive_set_in_syn_sent_counts_from_established)
 	struct th_seginfo p;
 	CONNECT(5001);
 	EXPECT(SYN_OUT);
-	CALL_EXPECT(tcp_set_keepalive(K, H, 10000, 1000, 3), KEEL_OK);
+	CALL_EXPECT(tcp_set_keepalive(K, H, 10, 1, 3), KEEL_OK);
 	ADVANCE_MS(1000);
 	EXPECT("> S 0:0(0)");
 	ADVANCE_MS(2000);
@@ -47,28 +47,28 @@ SCRIPT(keepalive_set_in_syn_sent_counts_from_established)
 /* Nothing is done for keepalive before the handshake: a SYN_SENT
  * connection with keepalive set is a timer node for its SYN retransmits
  * only -- the wheel is not woken for the keepalive while the SYN waits
- * (tcp_next_deadline),
- * and after tcp_syn_retries it fails with ETIMEDOUT as without keepalive. */
+ * (tcp_next_deadline), and after tcp_syn_retries it fails with ETIMEDOUT
+ * as without keepalive.  Keepalive (1 s idle) is set at 7 s, when the
+ * next SYN retransmit is 8 s away: the deadline reported is that one. */
 SCRIPT(keepalive_in_syn_sent_wakes_nothing)
 {
 	CONNECT(5001);
 	EXPECT(SYN_OUT);
-	CALL_EXPECT(tcp_set_keepalive(K, H, 500, 100, 3), KEEL_OK);
-	uint32_t when = 0;
-	ASSERT_TRUE(tcp_next_deadline(K, &when) == 1);
-	/* the SYN retransmit (a coarse wheel slot reports its block's
-	 * start: up to 31 ms early at 1 s, 1023 ms at 2 s), not the
-	 * keepalive's 500 ms */
-	ASSERT_TRUE(when - NOW() > 960 && when - NOW() <= 1000);
-	ADVANCE_MS(1000);
-	EXPECT("> S 0:0(0)");
-	ASSERT_TRUE(tcp_next_deadline(K, &when) == 1);
-	ASSERT_TRUE(when - NOW() > 960 && when - NOW() <= 2000);
-	ASSERT_COUNTER(keepalive_probes, 0);
-	for (int i = 0; i < 5; i++) {
-		ADVANCE_MS(2000u << i);
+	for (int i = 0; i < 3; i++) {
+		ADVANCE_MS(1000u << i);
 		EXPECT("> S 0:0(0)");
 	}
+	CALL_EXPECT(tcp_set_keepalive(K, H, 1, 1, 3), KEEL_OK);
+	uint32_t when = 0;
+	ASSERT_TRUE(tcp_next_deadline(K, &when) == 1);
+	/* the SYN retransmit at +8 s (a coarse wheel slot reports its
+	 * block's start, up to 1023 ms early there), not the keepalive's 1 s */
+	ASSERT_TRUE(when - NOW() > 5000 && when - NOW() <= 8000);
+	for (int i = 3; i < 6; i++) {
+		ADVANCE_MS(1000u << i);
+		EXPECT("> S 0:0(0)");
+	}
+	ASSERT_COUNTER(keepalive_probes, 0);
 	ADVANCE_MS(64000);
 	ASSERT_STATE(TCP_CLOSED);
 	ASSERT_ERROR(KEEL_ETIMEDOUT);
@@ -85,7 +85,7 @@ SCRIPT(keepalive_set_in_syn_received_counts_from_established)
 	INJECT("< S 0:0(0) win 8192 <mss 1460>");
 	EXPECT("> S. 0:0(0) ack 1 <mss 1460>");
 	ASSERT_STATE(TCP_SYN_RECEIVED);
-	CALL_EXPECT(tcp_set_keepalive(K, H, 2000, 1000, 3), KEEL_OK);
+	CALL_EXPECT(tcp_set_keepalive(K, H, 2, 1, 3), KEEL_OK);
 	ADVANCE_MS(1000);
 	EXPECT("> S. 0:0(0) ack 1 <mss 1460>");  /* the SYN-ACK retransmitted */
 	ADVANCE_MS(1500);                        /* past the idle time, still SYN_RECEIVED */
