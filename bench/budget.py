@@ -10,9 +10,12 @@ same code as the bench's lwIP with other pool sizes) gets
   (PBUF_POOL_SIZE x 1552 B, where frames arrive) = keel's arena bytes,
   half each;
 so each stack's connection state gets the same bytes and so do its
-buffers.  TCP_WND and TCP_SND_BUF: keel's per-connection maximum
-(tcp_rmem/tcp_wmem max), bounded by what lwIP's pbuf pool and heap can
-hold.  The bytes lwIP's linked image really gives these pools (`nm -S`)
+buffers.  TCP_WND and TCP_SND_BUF are lwIP's defaults (4 x MSS and
+2 x MSS), bounded by keel's per-connection maximum and by what the pbuf
+pool and heap hold: on mps2-an385 a bigger lwIP window loses frames at
+the emulated MAC and moves far less (discard 1 MiB, one run each:
+TCP_WND 7300 ~1 MB/s, 16384 ~0.1, 65535 ~0.06; 5840 ~9.4), so its
+default is lwIP's best here.  The bytes lwIP's linked image really gives these pools (`nm -S`)
 are printed beside keel's.  Not counted on either side: listeners, the
 SYN queue and TIME_WAIT (keel's are outside the TCB pool; lwIP's
 TIME_WAIT is a PCB from the pool), neighbour tables (lwIP's gets one
@@ -103,8 +106,8 @@ def lwip_defs(budget_tcb, budget_arena, pcb_elem, buf_max, hosts):
     pcbs = budget_tcb // pcb_elem
     heap = budget_arena // 2
     pool = (budget_arena - heap) // PBUF_ELEM
-    wnd = min(buf_max, pool * MSS, 65535)
-    snd = min(buf_max, heap - 1024, 65535)
+    wnd = min(4 * MSS, buf_max, pool * MSS)     # lwIP's default TCP_WND (opt.h)
+    snd = min(2 * MSS, buf_max, heap - 1024)    # lwIP's default TCP_SND_BUF
     queue = min(4 * ((snd + MSS - 1) // MSS), 65535)
     defs = ["-DBENCH_POOLRAM", "-DBENCH_MAX_CONN=%d" % pcbs, "-DBENCH_MEM_SIZE=%d" % heap,
             "-DBENCH_PBUF_POOL=%d" % pool, "-DBENCH_TCP_WND=%d" % wnd, "-DBENCH_TCP_BUF=%d" % snd,
@@ -132,12 +135,28 @@ def lwip_pool_bytes(elf, cross="arm-none-eabi-"):
 
 
 def raise_fd_limit(want):
+    """Raises this process's descriptor limit towards want (the hard
+    limit needs CAP_SYS_RESOURCE); returns the limit it has."""
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     if soft < want:
         try:
             resource.setrlimit(resource.RLIMIT_NOFILE, (want, max(hard, want)))
         except (ValueError, OSError):
             resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+    return resource.getrlimit(resource.RLIMIT_NOFILE)[0]
+
+
+def wait_idle(console, stack, seconds):
+    """Until the stack's connection pool is back to empty (their last
+    ACKs in) or seconds pass."""
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        used = keel_mem(console)["tcb_used"] if stack == "keel" else \
+            lwip_mem(console).get("app_slots_used", 0)
+        if used == 0:
+            return True
+        time.sleep(0.5)
+    return False
 
 
 def add_hosts(ns, hosts):
@@ -282,21 +301,28 @@ def rows(board, keel_elf, pcb_size, out, Box, measure_pairs, clients, report, sa
                   lambda ns: clients.conn_rate(ns, seq, 1)["rate"])
         r0 = pair("budget: echo 64 B RTT, 0 held", "us", "lower",
                   lambda ns: clients.echo_rtt_us(ns, rtt))
-        # Hold as many as each takes.
-        held, socks = {}, {}
+        # Hold as many as each takes, one stack at a time (this process's
+        # descriptors may not cover both pools at once), reading each
+        # console while they are held; then both are let go.
+        fd_room = raise_fd_limit(2 * (km["tcb_n"] + lm["tcp_pcb_pool"]) + 1024) - 512
+        held, socks, mems = {}, {}, {}
         for s in ("keel", "lwip"):
-            limit = (km["tcb_n"] if s == "keel" else lm["tcp_pcb_pool"]) + 16
-            raise_fd_limit(2 * (km["tcb_n"] + lm["tcp_pcb_pool"]) + 1024)
+            pool = km["tcb_n"] if s == "keel" else lm["tcp_pcb_pool"]
+            limit = min(pool + 16, fd_room)
             add_hosts(boxes[s].ns, min(hosts, limit))
-            socks[s], why, secs = hold(boxes[s].ns, limit, min(hosts, limit),
-                                       max(120.0, 0.05 * limit))
-            held[s] = len(socks[s])
+            got, why, secs = hold(boxes[s].ns, limit, min(hosts, limit),
+                                  max(120.0, 0.05 * limit))
+            if len(got) >= limit and limit < pool + 16:
+                why = "stopped by the client's descriptor limit (%d)" % fd_room
+            held[s] = len(got)
+            mems[s] = (keel_mem if s == "keel" else lwip_mem)(boxes[s].qemu.console)
             say("   budget %s: %s holds %d echo connections (%s; %.0f s)"
                 % (board, s, held[s], why, secs))
             detail["held_" + s] = {"held": held[s], "stopped": why, "seconds": round(secs, 1),
-                                   "limit": limit}
-        km2 = keel_mem(boxes["keel"].qemu.console)
-        lm2 = lwip_mem(boxes["lwip"].qemu.console)
+                                   "limit": limit, "hosts": min(hosts, limit)}
+            close_all(got)
+            wait_idle(boxes[s].qemu.console, s, max(30.0, 0.01 * held[s]))
+        km2, lm2 = mems["keel"], mems["lwip"]
         detail["mem_held"] = {"keel": km2["text"], "lwip": lm2}
         rows_out.append(with_goal(report.fixed_row(
             board, "budget: connections held before refusing", held["keel"], held["lwip"],
@@ -305,12 +331,14 @@ def rows(board, keel_elf, pcb_size, out, Box, measure_pairs, clients, report, sa
             board, "budget: bytes per idle established conn",
             round(idle_bytes_keel(km2, held["keel"]), 1),
             round(idle_bytes_lwip(lm2, held["lwip"]), 1), unit="B"), "idle"))
-        # N held on both: the rest closed, their last ACKs given time.
-        n = max(0, min(held.values()) - MARGIN)
-        for s in socks:
-            close_all(socks[s][n:])
-            socks[s] = socks[s][:n]
-        time.sleep(2.0)
+        # N held on both at once, opened again the same way.
+        n = max(0, min(min(held.values()) - MARGIN, fd_room // 2 - 64))
+        for s in ("keel", "lwip"):
+            socks[s], why, secs = hold(boxes[s].ns, n, min(hosts, n), max(120.0, 0.05 * n))
+            say("   budget %s: %s holds %d again for the N-held rows (%.0f s)"
+                % (board, s, len(socks[s]), secs))
+            if len(socks[s]) < n:
+                raise RuntimeError("%s held only %d of %d again (%s)" % (s, len(socks[s]), n, why))
         cn = pair("budget: port 13 x%d, %d held" % (seq, n), "conn/s", "higher",
                   lambda ns: clients.conn_rate(ns, seq, 1)["rate"])
         rn = pair("budget: echo 64 B RTT, %d held" % n, "us", "lower",
