@@ -139,6 +139,9 @@ def markdown(rows, boards):
                 cells.append("%s" % _num(r["keel"]))
             else:
                 cells.append("%s vs %s" % (_num(r["keel"]), _num(r["lwip"])))
+            if r is not None and r.get("goal"):
+                cells[-1] += " goal %s: %s" % (r["goal"], "met" if r.get("goal_met") else
+                                               "**not met**")
         unit = next((x["unit"] for x in rows if x["figure"] == fig), "")
         out.append("| %s%s | %s |" % (fig, " (%s)" % unit if unit else "", " | ".join(cells)))
     return "\n".join(out) + "\n"
