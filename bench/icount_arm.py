@@ -6,8 +6,9 @@ the virtual clock advances 2^7 ns per instruction executed, so SysTick
 (free-running from the core clock, read at the start and end of each
 counted interval by bench/icount/target.c) counts instructions.  A
 calibration loop of known length (2 x 100000 instructions) gives ticks
-per instruction (3.2 on mps2-an385: 25 MHz x 128 ns) and the cost of an
-empty interval, subtracted once per interval, so the counts are the
+per instruction (3.2 on mps2-an385: 25 MHz x 128 ns; 1.6 on lm3s6965evb)
+and 1000 empty intervals the cost of one (the reads themselves),
+subtracted once per interval, so the counts are the
 stack's calls (frame in + services, timer + services), not the peer's
 or the fake MAC's copies.  Nothing depends on the host: two runs must
 give the same ticks (checked).  Deterministic figures for the board's
@@ -78,8 +79,8 @@ def run_once(board, elf, conns, segs, timeout=300):
 
 
 def instructions(calib, phase):
-    per_tick = (calib["loop_ticks"] - calib["empty_ticks"]) / calib["instr"]   # ticks/instr
-    empty = calib["empty_ticks"] - 2 * per_tick          # the interval's own cost, ticks
+    empty = calib["empty_ticks"] / calib["empty_n"]       # an interval's own cost, ticks
+    per_tick = (calib["loop_ticks"] - empty) / calib["instr"]   # ticks per instruction
     ticks = phase["sys_hi"] * 2 ** 32 + phase["sys_lo"]
     if phase["intervals"] and ticks / phase["intervals"] > MAX_MEAN_TICKS:
         raise RuntimeError("intervals too long for SysTick: %r" % phase)

@@ -13,6 +13,7 @@
 #include "fmt.h"
 
 #define CALIB_LOOPS 100000u            /* 2 instructions each */
+#define CALIB_EMPTY 1000u              /* empty intervals, averaged */
 
 static uint32_t t_on;
 static uint64_t acc;
@@ -76,6 +77,18 @@ static uint64_t loop_ticks(uint32_t n)
 	return count_ticks();
 }
 
+/* Ticks of CALIB_EMPTY intervals with nothing inside: the cost of the
+ * reads themselves, averaged finer than one tick. */
+static uint64_t empty_ticks(void)
+{
+	count_zero();
+	for (uint32_t i = 0; i < CALIB_EMPTY; i++) {
+		count_toggle();
+		count_toggle();
+	}
+	return count_ticks();
+}
+
 static int read_line(char *buf, size_t cap)
 {
 	size_t n = 0;
@@ -111,11 +124,12 @@ int main(void)
 	char line_out[160];
 	board_init();
 	systick_free_run();
-	uint64_t empty = loop_ticks(1);
-	uint64_t loop = loop_ticks(CALIB_LOOPS + 1u);
+	uint64_t empty = empty_ticks();
+	uint64_t loop = loop_ticks(CALIB_LOOPS);
 	fmt_snprintf(line_out, sizeof(line_out),
-		 "{\"calib\": {\"instr\": %lu, \"loop_ticks\": %lu, \"empty_ticks\": %lu}}\n",
-		 (unsigned long)(2u * CALIB_LOOPS), (unsigned long)loop, (unsigned long)empty);
+		 "{\"calib\": {\"instr\": %lu, \"loop_ticks\": %lu, \"empty_ticks\": %lu, "
+		 "\"empty_n\": %lu}}\n", (unsigned long)(2u * CALIB_LOOPS), (unsigned long)loop,
+		 (unsigned long)empty, (unsigned long)CALIB_EMPTY);
 	count_out(line_out);
 	count_out("icount args?\n");
 	read_line(line, sizeof(line));
