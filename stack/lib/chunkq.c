@@ -1,10 +1,11 @@
 /* Chunk pool and chunk-chain byte queues (chunkq.h).  Every walk along a
- * chain is bounded by the chunks a queue may hold: a queue covers at most
- * 64 KiB (uint16 end), so at most 65535 / CHUNK_SIZE + 2 hops. */
+ * chain is bounded by the chunks a queue may hold: no more than the pool
+ * has, so at most CHUNK_COUNT + 1 hops (and a queue covers at most
+ * CHUNKQ_MAX bytes). */
 #include "chunkq.h"
 #include <string.h>
 
-#define MAX_HOPS (0xffffu / CHUNK_SIZE + 2u)
+#define MAX_HOPS (CHUNK_COUNT + 1u)
 
 void chunk_pool_init(struct chunk_pool *p)
 {
@@ -103,10 +104,10 @@ static int grow(struct chunkq *q, struct chunk_pool *p, uint32_t pos_end, unsign
 uint32_t chunkq_write(struct chunkq *q, struct chunk_pool *p, uint32_t at, const uint8_t *src,
 		      uint32_t n, unsigned max_new)
 {
-	if (n == 0 || at >= 0xffffu)
+	if (n == 0 || at >= CHUNKQ_MAX)
 		return 0;
-	if (n > 0xffffu - at)
-		n = 0xffffu - at;
+	if (n > CHUNKQ_MAX - at)
+		n = CHUNKQ_MAX - at;
 	if (q->end == 0)
 		q->off = 0;                     /* an empty chain starts at a chunk's start */
 	uint32_t pos = q->off + at;
@@ -122,7 +123,7 @@ uint32_t chunkq_write(struct chunkq *q, struct chunk_pool *p, uint32_t at, const
 	if (!grow(q, p, pos + n, max_new))
 		return 0;
 	if (at + n > q->end)
-		q->end = (uint16_t)(at + n);
+		q->end = (qlen_t)(at + n);
 	uint16_t c = seek(q, p, pos);
 	uint32_t done = 0;
 	for (unsigned i = 0; i < MAX_HOPS && done < n && c != CHUNK_NONE; i++) {
@@ -140,7 +141,7 @@ uint32_t chunkq_write(struct chunkq *q, struct chunk_pool *p, uint32_t at, const
 void chunkq_commit(struct chunkq *q, uint32_t n)
 {
 	uint32_t len = q->len + n;
-	q->len = (uint16_t)(len < q->end ? len : q->end);
+	q->len = (qlen_t)(len < q->end ? len : q->end);
 }
 
 uint32_t chunkq_put(struct chunkq *q, struct chunk_pool *p, const uint8_t *src, uint32_t n,
@@ -193,8 +194,8 @@ uint32_t chunkq_drop(struct chunkq *q, struct chunk_pool *p, uint32_t n)
 {
 	if (n > q->len)
 		n = q->len;
-	q->len = (uint16_t)(q->len - n);
-	q->end = (uint16_t)(q->end - n);
+	q->len = (qlen_t)(q->len - n);
+	q->end = (qlen_t)(q->end - n);
 	uint32_t off = q->off + n;
 	if (q->end == 0) {
 		(void)chunkq_clear(q, p);       /* nothing left: no chunk kept */
@@ -231,8 +232,8 @@ static uint32_t relink_head(struct chunkq *dst, struct chunkq *src, struct chunk
 	uint16_t c = src->head;
 	uint16_t off = src->off;
 	src->head = p->next[c];
-	src->len = (uint16_t)(src->len - bytes);
-	src->end = (uint16_t)(src->end - bytes);
+	src->len = (qlen_t)(src->len - bytes);
+	src->end = (qlen_t)(src->end - bytes);
 	src->off = 0;
 	if (src->end == 0)
 		chunkq_init(src);
@@ -244,8 +245,8 @@ static uint32_t relink_head(struct chunkq *dst, struct chunkq *src, struct chunk
 		p->next[dst->tail] = c;
 	}
 	dst->tail = c;
-	dst->len = (uint16_t)(dst->len + bytes);
-	dst->end = (uint16_t)(dst->end + bytes);
+	dst->len = (qlen_t)(dst->len + bytes);
+	dst->end = (qlen_t)(dst->end + bytes);
 	return bytes;
 }
 
@@ -254,8 +255,8 @@ uint32_t chunkq_move(struct chunkq *dst, struct chunkq *src, struct chunk_pool *
 {
 	if (n > src->len)
 		n = src->len;
-	if (n > 0xffffu - dst->len)
-		n = 0xffffu - dst->len;
+	if (n > CHUNKQ_MAX - dst->len)
+		n = CHUNKQ_MAX - dst->len;
 	uint32_t moved = 0;
 	/* One source chunk at a time (at most MAX_HOPS): handed over whole
 	 * when exact, else copied; either way the source chunk is given
@@ -295,7 +296,7 @@ unsigned chunkq_truncate(struct chunkq *q, struct chunk_pool *p, uint32_t keep)
 		return chunkq_clear(q, p);
 	unsigned have = chunkq_chunks(q);
 	uint16_t last = walk(q, p, (q->off + keep - 1u) / CHUNK_SIZE);
-	q->end = (uint16_t)keep;
+	q->end = (qlen_t)keep;
 	unsigned want = chunkq_chunks(q);
 	uint16_t c = p->next[last];
 	p->next[last] = CHUNK_NONE;

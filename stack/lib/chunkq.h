@@ -24,6 +24,19 @@
 
 _Static_assert(CHUNK_COUNT >= 4 && CHUNK_COUNT < CHUNK_NONE, "chunk arena: 4 .. 65534 chunks");
 
+/* A byte count or offset within one queue (and within one connection's
+ * window, which a queue holds): 16 bits while the whole arena is below
+ * 64 KiB, so the small boards' TCBs stay compact; 32 bits beyond, where a
+ * queue (and a scaled window, RFC 7323 §2) may exceed 64 KiB.  A queue
+ * never covers more than CHUNKQ_MAX bytes. */
+#if KEEL_CHUNK_ARENA <= 0xffff
+typedef uint16_t qlen_t;
+#define CHUNKQ_MAX 0xffffu
+#else
+typedef uint32_t qlen_t;
+#define CHUNKQ_MAX ((uint32_t)KEEL_CHUNK_ARENA)
+#endif
+
 struct chunk_pool {
 	uint16_t free_head;              /* free list through next[] */
 	uint16_t in_use, peak;
@@ -34,8 +47,8 @@ struct chunk_pool {
 struct chunkq {
 	uint16_t head, tail;             /* CHUNK_NONE when empty */
 	uint16_t off;                    /* first byte's offset in head, < CHUNK_SIZE */
-	uint16_t len;                    /* readable bytes */
-	uint16_t end;                    /* bytes covered from the first (>= len) */
+	qlen_t len;                      /* readable bytes */
+	qlen_t end;                      /* bytes covered from the first (>= len) */
 };
 
 void chunk_pool_init(struct chunk_pool *p);

@@ -100,7 +100,10 @@ void tcb_hash_insert(struct keel *k, struct tcp_tcb *t);
 void tcb_pools_init(struct keel *k);
 void tcb_state_to(struct keel *k, struct tcp_tcb *t, uint8_t state);
 void tcb_set_state(struct keel *k, struct tcp_tcb *t, uint8_t state);
-uint16_t tcb_rcv_wnd(const struct keel *k, const struct tcp_tcb *t);
+uint32_t tcb_rcv_wnd(const struct keel *k, const struct tcp_tcb *t);
+/* The window of a SYN or SYN-ACK: never scaled (RFC 7323 §2.2), so at
+ * most 65535. */
+static inline uint16_t tcp_syn_wnd(uint32_t w) { return (uint16_t)(w < 0xffffu ? w : 0xffffu); }
 /* A state where the peer holds the connection too, so an abort sends RST
  * (Linux tcp_need_reset). */
 int tcb_need_reset(const struct tcp_tcb *t);
@@ -222,7 +225,9 @@ int rcv_text(struct keel *k, struct tcp_tcb *t, const struct tcp_seg *s);
 /* RCV.WND for acceptance: up to the right edge advertised (never taken
  * back) or the free space now, whichever reaches further. */
 uint32_t rcv_room(const struct keel *k, const struct tcp_tcb *t);
-uint16_t rcv_wnd_select(const struct keel *k, struct tcp_tcb *t);
+/* The window field of the segment being built, in units of 2^shift
+ * (0 in a SYN-ACK); records the window as advertised. */
+uint16_t rcv_wnd_select(const struct keel *k, struct tcp_tcb *t, unsigned shift);
 void rcv_fin_ooo(struct tcp_tcb *t, uint32_t fin);
 int rcv_fin_due(const struct tcp_tcb *t);
 int tcp_rcv_window_update_due(const struct keel *k, const struct tcp_tcb *t);

@@ -14,10 +14,11 @@
  *     cannot starve the others.
  *   - Nothing beyond tcp_mem[2] (high): a segment that needs a chunk then
  *     is dropped and counted by the receive path (tcp_rcv.c).
- *   - Growth (Linux's receive autotuning and tcp_sndbuf_expand, without a
- *     clock): the receive budget doubles, up to tcp_rmem[2], when the peer
- *     filled the window and the application then drained the queue (it
- *     keeps up, the window was the limit); the send budget doubles, up to
+ *   - Growth (Linux's receive autotuning and tcp_sndbuf_expand): the
+ *     receive budget doubles, up to tcp_rmem[2], when the peer filled the
+ *     window and the application then drained the queue (it keeps up, the
+ *     window was the limit), or when the application read 3/4 of the
+ *     budget within one RTT (rcv_space_adjust); the send budget doubles, up to
  *     tcp_wmem[2], when the application found the send queue full and the
  *     peer acknowledges data.  Never under pressure. */
 #include "tcp_internal.h"
@@ -92,7 +93,7 @@ static int space_surely_covered(const struct keel *k, uint32_t space)
 	return used < limit && space <= (uint32_t)(limit - used) * CHUNK_SIZE;
 }
 
-static uint32_t budget_now(const struct keel *k, uint16_t budget, uint32_t min_bytes)
+static uint32_t budget_now(const struct keel *k, uint32_t budget, uint32_t min_bytes)
 {
 	if (k->tcp.mem_pressure && budget > min_bytes)
 		return min_bytes;
@@ -125,12 +126,40 @@ uint32_t mem_snd_space(const struct keel *k, const struct tcp_tcb *t)
 	return space < cover ? space : cover;
 }
 
-static uint16_t doubled(uint16_t b, uint32_t max)
+static qlen_t doubled(qlen_t b, uint32_t max)
 {
-	uint32_t d = 2u * b;
-	if (max > 65535u)
-		max = 65535u;
-	return (uint16_t)(d < max ? d : (b > max ? b : max));
+	uint32_t d = 2u * (uint32_t)b;
+	if (max > CHUNKQ_MAX)
+		max = CHUNKQ_MAX;
+	return (qlen_t)(d < max ? d : (b > max ? b : max));
+}
+
+/* Linux's receive autotuning by the clock (tcp_rcv_space_adjust): the
+ * bytes the application read in one RTT.  A peer delivers at most a
+ * window per RTT, so reading 3/4 of the budget in one says the window
+ * was the limit: the budget doubles.  This catches an application that
+ * reads each segment as it comes, whose window reopens before the peer
+ * can fill it (so TCB_M_RWND_FULL never shows).  An interval of two RTTs
+ * or more measures nothing (the application or the peer paused), nor do
+ * the clock's and sequence's low bits kept in the TCB wrap within one.
+ * Without an RTT sample, the delayed-ACK bound stands in for one. */
+static void rcv_space_adjust(struct keel *k, struct tcp_tcb *t)
+{
+	qlen_t read_to = (qlen_t)(t->rcv_nxt - t->rcvq.len);
+	uint32_t rtt = t->srtt8 ? t->srtt8 >> 3 : KEEL_TCP_DELACK_MS;
+	if (rtt == 0)
+		rtt = 1;
+	uint32_t elapsed = (uint16_t)((uint16_t)k->now_ms - t->rcv_space_ms);
+	if (t->mflags & TCB_M_SPACE) {
+		if (elapsed < rtt)
+			return;
+		uint32_t copied = (qlen_t)(read_to - t->rcv_space_seq);
+		if (elapsed < 2u * rtt && copied >= t->rcv_budget - t->rcv_budget / 4u && !k->tcp.mem_pressure)
+			t->rcv_budget = doubled(t->rcv_budget, k->tcp.sysctl.tcp_rmem[2]);
+	}
+	t->mflags |= TCB_M_SPACE;
+	t->rcv_space_seq = read_to;
+	t->rcv_space_ms = (uint16_t)k->now_ms;
 }
 
 void mem_rcv_read(struct keel *k, struct tcp_tcb *t)
@@ -140,6 +169,7 @@ void mem_rcv_read(struct keel *k, struct tcp_tcb *t)
 		t->rcv_budget = doubled(t->rcv_budget, k->tcp.sysctl.tcp_rmem[2]);
 		t->mflags &= (uint8_t)~TCB_M_RWND_FULL;
 	}
+	rcv_space_adjust(k, t);
 }
 
 void mem_snd_acked(struct keel *k, struct tcp_tcb *t)
@@ -177,6 +207,6 @@ void mem_tcb_init(struct keel *k, struct tcp_tcb *t)
 {
 	chunkq_init(&t->sndq);
 	chunkq_init(&t->rcvq);
-	t->rcv_budget = (uint16_t)k->tcp.sysctl.tcp_rmem[1];
-	t->snd_budget = (uint16_t)k->tcp.sysctl.tcp_wmem[1];
+	t->rcv_budget = (qlen_t)k->tcp.sysctl.tcp_rmem[1];
+	t->snd_budget = (qlen_t)k->tcp.sysctl.tcp_wmem[1];
 }

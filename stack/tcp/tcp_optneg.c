@@ -23,7 +23,10 @@ uint8_t optneg_offer(const struct keel *k)
 
 /* Our shift (RFC 7323 §2.3): the smallest that lets the largest receive
  * buffer (tcp_rmem max, as Linux's tcp_select_initial_window) be
- * advertised in 16 bits. */
+ * advertised in 16 bits, at most 14.  A SYN-queue entry and a cookie do
+ * not keep it: the TCB made at the final ACK computes it again, as
+ * Linux's cookie_v4_check does (a tcp_rmem max changed in between would
+ * make it differ from the one the SYN-ACK offered). */
 uint8_t optneg_rcv_shift(const struct keel *k)
 {
 	uint32_t max = k->tcp.sysctl.tcp_rmem[2];

@@ -20,7 +20,7 @@ static void out_init(struct keel *k, struct tcp_out *o, struct tcp_tcb *t, uint8
 	}
 	/* Window = free receive space, receiver SWS applied (tcp_rcv.c),
 	 * in units of our shift (RFC 7323 §2.3). */
-	o->wnd = (uint16_t)(rcv_wnd_select(k, t) >> tcp_rcv_shift(&t->opt));
+	o->wnd = rcv_wnd_select(k, t, tcp_rcv_shift(&t->opt));
 	tcp_opts_out(k, t, o);
 }
 
@@ -56,7 +56,8 @@ void tcp_send_syn(struct keel *k, struct tcp_tcb *t)
 	}
 	int synack = t->state == TCP_SYN_RECEIVED;
 	out_init(k, &o, t, synack ? (TCP_SYN | TCP_ACK) : TCP_SYN, t->iss);
-	o.wnd = synack ? rcv_wnd_select(k, t) : tcb_rcv_wnd(k, t);   /* never scaled in a SYN */
+	/* never scaled in a SYN or SYN-ACK (RFC 7323 §2.2) */
+	o.wnd = synack ? rcv_wnd_select(k, t, 0) : tcp_syn_wnd(tcb_rcv_wnd(k, t));
 	if (!synack && t->retries == 0) {
 		/* What our SYN offers; the answer narrows it (optneg_syn_sent). */
 		t->opt.on = optneg_offer(k);
@@ -180,7 +181,7 @@ static void output_data(struct keel *k, struct tcp_tcb *t, int force)
 {
 	if ((t->dflags & TCB_D_PERSIST) && t->snd_wnd > 0)
 		t->snd_nxt = t->snd_una;    /* the window opened: an unacked probe byte goes again */
-	for (unsigned n = 0; n < 65535u / TCP_MSS_MIN + 2u; n++) {
+	for (unsigned n = 0; n < CHUNKQ_MAX / TCP_MSS_MIN + 2u; n++) {   /* a send queue's segments */
 		uint32_t off = t->snd_nxt - t->snd_una;
 		if (off > t->sndq.len)
 			break;                              /* the FIN is out */
@@ -286,7 +287,7 @@ void tcp_retransmit_at(struct keel *k, struct tcp_tcb *t, uint32_t off, uint32_t
 	xmit_data(k, t, t->snd_una + off, n, fin, 0);
 	uint32_t end = off + n + (fin ? 1u : 0u);
 	if (end > t->sb.high_rxt)
-		t->sb.high_rxt = (uint16_t)(end < 0xffffu ? end : 0xffffu);
+		t->sb.high_rxt = (qlen_t)(end < CHUNKQ_MAX ? end : CHUNKQ_MAX);
 	if (seq_lt(t->snd_nxt, t->snd_una + end))
 		t->snd_nxt = t->snd_una + end;
 }

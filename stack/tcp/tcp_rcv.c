@@ -51,8 +51,8 @@ static int ooo_add(struct tcp_tcb *t, uint32_t s, uint32_t e)
 	}
 	for (unsigned j = t->nooo; j > i; j--)
 		t->ooo[j] = t->ooo[j - 1u];
-	t->ooo[i].start = (uint16_t)s;
-	t->ooo[i].end = (uint16_t)e;
+	t->ooo[i].start = (qlen_t)s;
+	t->ooo[i].end = (qlen_t)e;
 	t->nooo++;
 	return 1;
 }
@@ -168,10 +168,10 @@ int rcv_text(struct keel *k, struct tcp_tcb *t, const struct tcp_seg *s)
 		/* An out-of-order FIN is kept with its data, as Linux keeps
 		 * it on the out-of-order queue: when the gap fills the FIN
 		 * is taken (fsm) instead of costing the peer an RTO. */
-		int kept = ooo_add(t, off, off + len);  /* off + len <= room <= 65535 */
+		int kept = ooo_add(t, off, off + len);  /* off + len <= room, a queue's bytes */
 		if (kept) {
 			k->tcp.mib.ofo_queue++;
-			t->opt.sack_last = (uint16_t)seq;   /* its block is reported first */
+			t->opt.sack_last = (qlen_t)seq;     /* its block is reported first */
 		} else {
 			k->tcp.mib.ofo_drop++;
 		}
@@ -193,8 +193,8 @@ int rcv_text(struct keel *k, struct tcp_tcb *t, const struct tcp_seg *s)
 		ooo_remove(t, 0);
 	}
 	for (unsigned i = 0; i < t->nooo; i++) {        /* offsets follow RCV.NXT */
-		t->ooo[i].start = (uint16_t)(t->ooo[i].start - adv);
-		t->ooo[i].end = (uint16_t)(t->ooo[i].end - adv);
+		t->ooo[i].start = (qlen_t)(t->ooo[i].start - adv);
+		t->ooo[i].end = (qlen_t)(t->ooo[i].end - adv);
 	}
 	t->rcv_nxt += adv;
 	chunkq_commit(&t->rcvq, adv);                   /* the bytes were in place */
@@ -207,18 +207,29 @@ int rcv_text(struct keel *k, struct tcp_tcb *t, const struct tcp_seg *s)
 	return all && seq + len == t->rcv_nxt;
 }
 
-/* The window for the segment being built; records it as advertised. */
-uint16_t rcv_wnd_select(const struct keel *k, struct tcp_tcb *t)
+/* The window field for the segment being built, in units of 2^shift
+ * (RFC 7323 §2.3); records the window as advertised, which is the field
+ * times 2^shift, the window the peer sees. */
+uint16_t rcv_wnd_select(const struct keel *k, struct tcp_tcb *t, unsigned shift)
 {
 	uint32_t avail = tcb_rcv_wnd(k, t);
 	int32_t cur = (int32_t)(t->rcv_wup + t->rcv_adv - t->rcv_nxt);
 	uint32_t c = cur < 0 ? 0u : (uint32_t)cur;
+	uint32_t unit = 1u << shift;
 	/* Under memory pressure avail may fall below c: the window then
-	 * stays c, as the right edge never moves left (RFC 9293 §3.8.6). */
-	uint32_t w = avail >= c + sws_step(t) ? avail : c;
-	t->rcv_adv = (uint16_t)w;
+	 * stays c, as the right edge never moves left (RFC 9293 §3.8.6).
+	 * A new window is rounded down to the scale's unit (the peer can
+	 * be told no finer); the old one, rounded up, so that the edge it
+	 * promised does not move left when RCV.NXT's advance leaves it
+	 * off the unit (RFC 7323 §2.4; Linux tcp_select_window). */
+	uint32_t w = avail >= c + sws_step(t) ? avail & ~(unit - 1u) : 0u;
+	if (w < c)
+		w = (c + unit - 1u) & ~(unit - 1u);
+	if (w > (uint32_t)0xffffu << shift)
+		w = (uint32_t)0xffffu << shift;     /* a buffer beyond the field: no scaling agreed */
+	t->rcv_adv = (qlen_t)w;
 	t->rcv_wup = t->rcv_nxt;
-	return (uint16_t)w;
+	return (uint16_t)(w >> shift);
 }
 
 /* After the application read: is a window update owed?  Yes as soon as

@@ -14,7 +14,7 @@ void sack_out(const struct tcp_tcb *t, struct tcp_out *o)
 	if (!(t->opt.on & TCP_OPTF_SACKOK) || t->nooo == 0)
 		return;
 	/* Ranges are offsets from RCV.NXT (tcp_rcv.c); so is the latest. */
-	uint16_t last = (uint16_t)(t->opt.sack_last - (uint16_t)t->rcv_nxt);
+	qlen_t last = (qlen_t)(t->opt.sack_last - (qlen_t)t->rcv_nxt);
 	unsigned first = t->nooo;   /* none */
 	for (unsigned i = 0; i < t->nooo; i++)
 		if (t->ooo[i].start <= last && last < t->ooo[i].end)
@@ -54,10 +54,10 @@ static void board_rebase(struct tcp_sack_board *b, uint32_t acked)
 			board_drop(b, i);
 			continue;
 		}
-		b->blk[i].start = (uint16_t)(s > acked ? s - acked : 0u);
-		b->blk[i].end = (uint16_t)(e - acked);
+		b->blk[i].start = (qlen_t)(s > acked ? s - acked : 0u);
+		b->blk[i].end = (qlen_t)(e - acked);
 	}
-	b->high_rxt = (uint16_t)(b->high_rxt > acked ? b->high_rxt - acked : 0u);
+	b->high_rxt = (qlen_t)(b->high_rxt > acked ? b->high_rxt - acked : 0u);
 }
 
 static uint32_t board_bytes(const struct tcp_sack_board *b)
@@ -89,8 +89,8 @@ static void board_add(struct tcp_sack_board *b, uint32_t s, uint32_t e)
 	}
 	for (unsigned j = b->n; j > i; j--)
 		b->blk[j] = b->blk[j - 1u];
-	b->blk[i].start = (uint16_t)s;
-	b->blk[i].end = (uint16_t)e;
+	b->blk[i].start = (qlen_t)s;
+	b->blk[i].end = (qlen_t)e;
 	b->n++;
 }
 
@@ -124,7 +124,7 @@ void sack_on_ack(struct keel *k, struct tcp_tcb *t, const struct tcp_seg *s)
 	}
 	b->flags &= (uint8_t)~SB_NEWSACK;
 	uint32_t had = board_bytes(b);
-	uint16_t top = b->n ? b->blk[b->n - 1u].end : 0u;
+	qlen_t top = b->n ? b->blk[b->n - 1u].end : 0u;
 	for (unsigned i = 0; i < s->nsack; i++) {
 		uint32_t bs = s->sack[i].start, be = s->sack[i].end;
 		if (i == 0 && (seq_le(be, s->ack) ||
@@ -137,8 +137,8 @@ void sack_on_ack(struct keel *k, struct tcp_tcb *t, const struct tcp_seg *s)
 		if (seq_lt(bs, s->ack))
 			bs = s->ack;
 		uint32_t os = bs - s->ack, oe = be - s->ack;
-		if (oe > 0xffffu)
-			continue;
+		if (oe > CHUNKQ_MAX)
+			continue;                     /* beyond any send queue */
 		board_add(b, os, oe);
 	}
 	/* New SACKed bytes make the ACK a duplicate (RFC 6675 §2); a

@@ -17,8 +17,8 @@ struct tcp_sysctl {
 	uint32_t tcp_msl;              /* seconds; TIME_WAIT lasts 2*MSL (30) */
 	/* Memory (tcp_mem.c).  Per connection, bytes: min (granted even
 	 * under pressure), default (a new connection's buffer), max (what
-	 * a connection that keeps up may grow to; <= 65535: keel's own
-	 * window is not scaled, its shift is 0).  For the whole chunk pool, in chunks of KEEL_CHUNK_SIZE
+	 * a connection that keeps up may grow to; above 65535 keel's own
+	 * window is scaled, RFC 7323 §2).  For the whole chunk pool, in chunks of KEEL_CHUNK_SIZE
 	 * bytes (Linux counts pages): low (pressure ends below it),
 	 * pressure (buffers stop growing above it), high (no chunk beyond). */
 	uint32_t tcp_rmem[3];

@@ -110,7 +110,7 @@ struct tcp_tcb *tcb_new_active(struct keel *k, const struct tcp_tuple *tu, uint3
 	t->iss = iss;
 	t->snd_una = iss;
 	t->snd_nxt = iss + 1;
-	t->rcv_adv = tcb_rcv_wnd(k, t);
+	t->rcv_adv = (qlen_t)tcp_syn_wnd(tcb_rcv_wnd(k, t));
 	tcb_state_to(k, t, TCP_SYN_SENT);
 	tcb_start(k, t);
 	return t;
@@ -279,8 +279,7 @@ int tcb_need_reset(const struct tcp_tcb *t)
 /* Free receive space: what RCV.WND may be at most now (the budget less
  * the unread bytes, as far as the pool allows: tcp_mem.c).  Out-of-order
  * bytes sit beyond RCV.NXT inside this space and do not reduce it. */
-uint16_t tcb_rcv_wnd(const struct keel *k, const struct tcp_tcb *t)
+uint32_t tcb_rcv_wnd(const struct keel *k, const struct tcp_tcb *t)
 {
-	uint32_t w = mem_rcv_space(k, t);
-	return (uint16_t)(w < 65535u ? w : 65535u);
+	return mem_rcv_space(k, t);
 }

@@ -45,6 +45,7 @@ enum tcb_timer {
 /* tcb.mflags: buffer growth (tcp_mem.c) */
 #define TCB_M_RWND_FULL 0x01u       /* the peer filled the advertised window */
 #define TCB_M_SND_FULL  0x02u       /* a write found the send budget full */
+#define TCB_M_SPACE     0x04u       /* the autotuning mark (rcv_space_*) is set */
 
 /* Copies per byte (the stack's own; the driver adds its DMA/FIFO copy):
  *   received: frame -> rcvq chunks (tcp_rcv.c, once, in order or not: an
@@ -79,24 +80,27 @@ struct tcp_tcb {
 	uint32_t snd_sml;           /* end of the last small segment sent (Minshall's Nagle) */
 	uint32_t fin_seq;
 	uint16_t snd_mss;           /* min(our MSS, peer's MSS) */
-	uint16_t snd_budget;        /* send buffer size now (tcp_wmem) */
+	qlen_t snd_budget;          /* send buffer size now (tcp_wmem) */
 	struct chunkq sndq;         /* from SND.UNA's data: unacked + unsent */
+	uint16_t rcv_space_ms;      /* TCB_M_SPACE: low bits of the clock at the autotuning mark (tcp_mem.c) */
 	/* receive sequence space */
 	uint32_t irs, rcv_nxt;
 	uint32_t rcv_wup;           /* RCV.NXT when the last window was advertised */
 	uint32_t rcv_fin;           /* TCB_F_FIN_OOO: the FIN's sequence number */
 	struct chunkq rcvq;         /* unread bytes up to RCV.NXT, out-of-order ones beyond */
-	uint16_t rcv_budget;        /* receive buffer size now (tcp_rmem) */
-	uint16_t rcv_adv;           /* window last advertised (right edge rcv_wup + rcv_adv) */
+	qlen_t rcv_space_seq;       /* TCB_M_SPACE: low bits of the sequence read up to at the mark */
+	qlen_t rcv_budget;          /* receive buffer size now (tcp_rmem) */
+	qlen_t rcv_adv;             /* window last advertised, unscaled (right edge rcv_wup + rcv_adv) */
 	uint16_t rcv_drops;         /* segments dropped for want of memory (ss -m "d") */
 	uint8_t nooo;               /* out-of-order ranges in use */
 	uint8_t dflags;             /* TCB_D_* */
 	uint8_t mflags;             /* TCB_M_* */
 	uint8_t listener;           /* accept queue owner, TCP_NO_LISTENER */
 	uint8_t timers;             /* armed timers: bit (1 << enum tcb_timer) */
-	/* Out-of-order byte ranges as offsets from RCV.NXT (the window is at
-	 * most 65535 bytes): sorted, disjoint, beyond RCV.NXT. */
-	struct { uint16_t start, end; } ooo[KEEL_TCP_OOO_RANGES];
+	/* Out-of-order byte ranges as offsets from RCV.NXT (within the
+	 * window, which a queue's qlen_t covers): sorted, disjoint, beyond
+	 * RCV.NXT. */
+	struct { qlen_t start, end; } ooo[KEEL_TCP_OOO_RANGES];
 	/* retransmission (RFC 6298) */
 	uint32_t rto_ms;            /* current RTO including backoff */
 	uint32_t srtt8, rttvar4;    /* SRTT * 8, RTTVAR * 4 in ms; srtt8 0 = no sample yet */
@@ -118,7 +122,7 @@ struct tcp_tcb {
 	uint8_t persist_shift;      /* persist backoff exponent */
 	uint8_t dupacks;
 	uint16_t total_retrans;     /* segments retransmitted on this connection */
-	struct tcp_conn_opts opt;   /* timestamps, SACK, window scale (tcp_opts.h): 16 bytes */
-	struct tcp_sack_board sb;   /* SACK scoreboard and tail-loss probe (tcp_opts.h): 16 bytes */
+	struct tcp_conn_opts opt;   /* timestamps, SACK, window scale (tcp_opts.h) */
+	struct tcp_sack_board sb;   /* SACK scoreboard and tail-loss probe (tcp_opts.h) */
 };
 #endif

@@ -86,8 +86,10 @@ void tw_enter(struct keel *k, const struct tcp_tcb *t)
 	w->rport = t->rport;
 	w->snd_nxt = t->snd_nxt;
 	w->rcv_nxt = t->rcv_nxt;
-	uint16_t wnd = tcb_rcv_wnd(k, t);
-	w->wnd = wnd < 0x7fffu ? wnd : 0x7fffu;   /* 15 bits: the old window only caps it */
+	/* The window field as the connection sent it, in units of its
+	 * shift (RFC 7323 §2.3), in 15 bits: the old window only caps it. */
+	uint32_t wnd = tcb_rcv_wnd(k, t) >> tcp_rcv_shift(&t->opt);
+	w->wnd = (uint16_t)(wnd < 0x7fffu ? wnd : 0x7fffu);
 	w->since = k->now_ms;
 	if (t->opt.on & TCP_OPTF_TS) {
 		w->ts_on = 1;

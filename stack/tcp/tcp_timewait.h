@@ -13,7 +13,7 @@ struct tcp_tw_entry {
 	uint16_t lport, rport;
 	uint32_t snd_nxt, rcv_nxt;
 	uint32_t since;          /* 2*MSL (re)started: entry, or a later ACK-bearing segment */
-	uint16_t wnd : 15;       /* window to advertise in re-ACKs (at most 32767) */
+	uint16_t wnd : 15;       /* window field of re-ACKs, in the connection's scale (at most 32767) */
 	uint16_t ts_on : 1;      /* the old connection used timestamps: ts_recent is valid */
 	uint16_t hnext;          /* 4-tuple hash chain, or free-list link (TCP_NONE ends) */
 	/* Age order: every entry lasts the same 2*MSL from its `since`, and

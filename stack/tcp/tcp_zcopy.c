@@ -91,5 +91,5 @@ int keel_tcp_splice(struct keel *k, int from, int to, size_t max)
 		tcp_window_update(k, f);
 	}
 	tcp_output(k, t);
-	return (int)n;     /* <= a queue's uint16_t length */
+	return (int)n;     /* <= a queue's length (qlen_t) */
 }

@@ -5,6 +5,8 @@ and 5 % loss with 10 % reordering stay intact, and the device's SACK
 machinery (fast recovery with SACK, tail-loss probes) shows in its
 counters.  Numbers go to build/test-logs/options-linux-<board>.txt."""
 import re
+import socket
+import subprocess
 import time
 
 import pytest
@@ -45,10 +47,33 @@ def relay_dut(request, board):
     assert relay.error is None, relay.error
 
 
+def our_shift(dut):
+    """The shift the device offers: the smallest that fits its tcp_rmem
+    max in 16 bits, at most 14 (RFC 7323 §2.3, Linux's rule)."""
+    out = dut.cmd("sysctl net.ipv4.tcp_rmem")
+    m = re.search(r"tcp_rmem = (\d+)\s+(\d+)\s+(\d+)", out)
+    assert m, out
+    rmem_max, shift = int(m.group(3)), 0
+    while shift < 14 and rmem_max >> shift > 0xffff:
+        shift += 1
+    return shift
+
+
+def linux_ss(dut, port):
+    """Linux's own ss -tin line for its connection from local port."""
+    p = subprocess.run(dut.ns.cmd(["ss", "-tin", "sport", "= :%d" % port]),
+                       capture_output=True, text=True, timeout=10)
+    return p.stdout
+
+
 def test_linux_options_agreed(relay_dut):
-    """An idle echo connection from Linux: ts, sack and the peer's shift
-    in the device's ss -i."""
+    """An idle echo connection from Linux: ts, sack and both shifts in
+    the device's ss -i (wscale:<Linux's>,<the device's>) and in Linux's
+    (wscale:<the device's>,<Linux's>)."""
     dut = relay_dut
+    shift = our_shift(dut)
+    if dut.board == "mps2-an385":
+        assert shift > 0, "a 1 MiB arena allows buffers beyond 64 KiB"
     s = nssock.socket_in(dut.ns.name)
     s.settimeout(10)
     s.connect((DEV_ADDR, 7))
@@ -56,9 +81,58 @@ def test_linux_options_agreed(relay_dut):
         s.sendall(b"x")
         assert s.recv(1) == b"x"
         out = dut.cmd("ss -i dport = :%d" % s.getsockname()[1])
-        assert re.search(r"^\t ts sack wscale:\d+,0 rto:", out, re.M), out
+        m = re.search(r"^\t ts sack wscale:(\d+),%d rto:" % shift, out, re.M)
+        assert m, out
+        theirs = linux_ss(dut, s.getsockname()[1])
+        assert re.search(r"wscale:%d,%s\b" % (shift, m.group(1)), theirs), theirs
     finally:
         s.close()
+
+
+def test_own_window_beyond_64k(relay_dut):
+    """Bulk Linux -> device (discard, no impairment): on a board whose
+    tcp_rmem max exceeds 64 KiB the device's window, as Linux sees it
+    (its ss snd_wnd, the advertised field times the device's shift),
+    grows beyond 64 KiB and Linux has more than 64 KiB in flight;
+    elsewhere it stays within 65535."""
+    dut = relay_dut
+    shift = our_shift(dut)
+    s = nssock.connect(dut.ns.name, DEV_ADDR, 9, timeout=20)
+    s.settimeout(20)
+    port = s.getsockname()[1]
+    block = xfer.pattern(1 << 16, seed=11)
+    max_wnd, max_unacked, mss, line = 0, 0, 0, ""
+    deadline = time.monotonic() + 120
+    try:
+        for i in range(256):                      # 16 MiB at most
+            assert time.monotonic() < deadline, "discard: over 120 s"
+            s.sendall(block)
+            if i % 4 != 3:
+                continue
+            line = linux_ss(dut, port)
+            w = re.search(r"\bsnd_wnd:(\d+)", line)
+            u = re.search(r"\bunacked:(\d+)", line)
+            m = re.search(r"\bmss:(\d+)", line)
+            assert w and m, line
+            max_wnd = max(max_wnd, int(w.group(1)))
+            mss = int(m.group(1))
+            if u:
+                max_unacked = max(max_unacked, int(u.group(1)))
+            if i >= 64 and max_wnd > 65535 and max_unacked * mss > 65535:
+                break
+        s.shutdown(socket.SHUT_WR)
+        assert s.recv(16) == b""
+    finally:
+        s.close()
+    save(dut.board, "own window: shift %d, largest window Linux saw %d, most in flight %d x %d B"
+         % (shift, max_wnd, max_unacked, mss))
+    print("\n%s: shift %d, largest window %d, most in flight %d segments of %d"
+          % (dut.board, shift, max_wnd, max_unacked, mss))
+    if shift == 0:
+        assert max_wnd <= 65535, line
+    else:
+        assert max_wnd > 65535, line
+        assert max_unacked * mss > 65535, line
 
 
 @pytest.mark.parametrize("loss", [0.01, 0.05])

@@ -330,6 +330,39 @@ SCRIPT(mem_windows_grow_to_the_max)
 	NO_FINAL_CHECK();
 }
 
+/* Receive autotuning by the clock (Linux tcp_rcv_space_adjust): a peer
+ * that sends less than the window at a time to an application that
+ * reads each segment at once never fills the window (it reopens first),
+ * yet the window is the limit: 3/4 of the budget read within one RTT
+ * (50 ms here) doubles the budget. */
+SCRIPT(mem_rcv_budget_grows_by_rate_per_rtt)
+{
+	LISTEN(7, 5);
+	INJECT("< S 0:0(0) win 8192 <mss 1460>");
+	EXPECT("> S. 0:0(0) ack 1 win 2048 <mss 1460>");
+	ADVANCE_MS(50);
+	INJECT("< . 1:1(0) ack 1 win 8192");
+	ACCEPT();
+	ASSERT_TRUE(cur_tcb(t)->srtt8 >> 3 == 50);
+	IGNORE_OUTPUT(1);
+	uint32_t at = 1;
+	char seg[80];
+	ASSERT_TRUE(cur_tcb(t)->rcv_budget == 2048);
+	/* Half the window (Linux bounds its MSS so) every 10 ms, each read
+	 * at once, which reopens the window (SWS allows a step of 1024):
+	 * never within an SWS step of the edge; 5120 bytes per RTT. */
+	for (int i = 0; i < 6; i++, at += 1024) {
+		snprintf(seg, sizeof seg, "< P. %u:%u(1024) ack 1 win 8192", at, at + 1024);
+		INJECT(seg);
+		ASSERT_TRUE(!(cur_tcb(t)->mflags & TCB_M_RWND_FULL));
+		RECV_EXPECT_N(1024);
+		ADVANCE_MS(10);
+	}
+	ASSERT_TRUE(cur_tcb(t)->rcv_budget == 4096);
+	IGNORE_OUTPUT(0);
+	NO_FINAL_CHECK();
+}
+
 /* tcp_rmem's default is a new connection's window (SYN-ACK); tcp_wmem's
  * is how much one write queues. */
 SCRIPT(mem_sysctl_defaults_apply_to_new_connections)

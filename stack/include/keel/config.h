@@ -130,11 +130,14 @@
 #define KEEL_TCP_BUF_MIN 1024          /* tcp_rmem / tcp_wmem min: kept under pressure */
 #endif
 /* tcp_rmem / tcp_wmem max: one connection's two full queues (each may
- * straddle two more chunks than its bytes fill) fit the arena, <= 64 KiB. */
+ * straddle two more chunks than its bytes fill) fit the arena.  Beyond
+ * 64 KiB keel's own window is scaled (RFC 7323 §2, tcp_optneg.c). */
 #ifndef KEEL_TCP_BUF_MAX
-#define KEEL_TCP_BUF_MAX ((KEEL_CHUNK_ARENA - 4 * KEEL_CHUNK_SIZE) / 2 < 65535 ? \
-			  (KEEL_CHUNK_ARENA - 4 * KEEL_CHUNK_SIZE) / 2 : 65535)
+#define KEEL_TCP_BUF_MAX ((KEEL_CHUNK_ARENA - 4 * KEEL_CHUNK_SIZE) / 2)
 #endif
+/* What the tcp_rmem / tcp_wmem knobs accept: 65535 (the unscaled window)
+ * on an arena below 64 KiB, else the arena (a queue can hold no more). */
+#define KEEL_TCP_BUF_LIMIT (KEEL_CHUNK_ARENA <= 65535 ? 65535 : KEEL_CHUNK_ARENA)
 
 /* --- shared buffer pool (chunkq.h) ---
  * Send, receive and out-of-order bytes of every connection live in one
@@ -187,12 +190,13 @@ _Static_assert(KEEL_TCP_MAX_LISTEN >= 1 && KEEL_TCP_MAX_LISTEN < 255, "listener 
 _Static_assert(KEEL_SYN_BACKLOG >= 1 && KEEL_SYN_BACKLOG < 65535, "SYN queue size (fits tcp_max_syn_backlog)");
 _Static_assert(KEEL_TCP_MAX_CONN + KEEL_SYN_BACKLOG < 0x8000, "timer node ids");
 _Static_assert(KEEL_TW_MAX >= 1 && KEEL_TW_MAX < 65535, "TIME_WAIT table size");
-_Static_assert(KEEL_TCP_SNDBUF <= 32768 && KEEL_TCP_RCVBUF <= 32768, "buffers fit uint16 and the unscaled window");
+_Static_assert(KEEL_TCP_SNDBUF <= 32768 && KEEL_TCP_RCVBUF <= 32768, "default buffers fit the unscaled window of a SYN");
 _Static_assert(KEEL_TCP_SNDBUF >= 536 && KEEL_TCP_RCVBUF >= 536, "TCP buffers too small");
 _Static_assert(KEEL_TCP_BUF_MIN >= KEEL_CHUNK_SIZE && KEEL_TCP_BUF_MIN <= KEEL_TCP_SNDBUF &&
 	       KEEL_TCP_BUF_MIN <= KEEL_TCP_RCVBUF, "tcp_rmem/tcp_wmem min: a chunk .. default");
 _Static_assert(KEEL_TCP_SNDBUF <= KEEL_TCP_BUF_MAX && KEEL_TCP_RCVBUF <= KEEL_TCP_BUF_MAX &&
-	       KEEL_TCP_BUF_MAX <= 65535, "tcp_rmem/tcp_wmem: default <= max <= 65535 (keel's own window is not scaled)");
+	       KEEL_TCP_BUF_MAX <= KEEL_TCP_BUF_LIMIT, "tcp_rmem/tcp_wmem: default <= max <= the arena");
+_Static_assert(KEEL_CHUNK_ARENA <= (1 << 30), "a window scaled by at most 14 covers the arena (RFC 7323 §2.3)");
 _Static_assert(KEEL_CHUNK_SIZE >= 64 && (KEEL_CHUNK_SIZE & (KEEL_CHUNK_SIZE - 1)) == 0,
 	       "chunk size: a power of two, at least 64");
 _Static_assert(KEEL_CHUNK_ARENA % KEEL_CHUNK_SIZE == 0, "the arena is whole chunks");

@@ -97,7 +97,7 @@ struct tcp_conn_info {
 	uint32_t srtt_ms, rttvar_ms; /* RFC 6298 estimates, 0 before the first sample */
 	uint32_t cwnd, ssthresh;     /* bytes (ssthresh 0x7fffffff = not yet set) */
 	uint32_t snd_wnd;            /* peer's window */
-	uint16_t rcv_wnd;            /* window we advertised last */
+	uint32_t rcv_wnd;            /* window we advertised last, unscaled */
 	uint16_t mss;                /* send MSS */
 	uint32_t total_retrans;      /* segments retransmitted on this connection */
 	/* `ss -m` (TCBs only), Linux's skmem fields: bytes of chunks held */
