@@ -349,18 +349,22 @@ def rows(board, keel_elf, pcb_size, out, Box, measure_pairs, clients, report, sa
                 % (board, s, len(socks[s]), secs))
             if len(socks[s]) < n:
                 raise RuntimeError("%s held only %d of %d again (%s)" % (s, len(socks[s]), n, why))
-        cn = pair("budget: port 13 x%d, %d held" % (seq, n), "conn/s", "higher",
+        # N is in each row ("held_n") and the log, not in the label, so
+        # both boards' rows share a line of the README's table.
+        cn = pair("budget: port 13 x%d, N held" % seq, "conn/s", "higher",
                   lambda ns: clients.conn_rate(ns, seq, 1)["rate"])
-        rn = pair("budget: echo 64 B RTT, %d held" % n, "us", "lower",
+        rn = pair("budget: echo 64 B RTT, N held", "us", "lower",
                   lambda ns: clients.echo_rtt_us(ns, rtt))
+        cn["held_n"] = rn["held_n"] = n
         for label, a, b, better in (("conn/s", cn, c0, "higher"), ("echo RTT", rn, r0, "lower")):
             ratio = {}
             for s in ("keel", "lwip"):
                 x, y = a["%s_median" % s], b["%s_median" % s]
                 ratio[s] = round((x / y) if better == "higher" else (y / x), 3) if x and y else None
-            r = report.fixed_row(board, "budget: %s %d-held / 0-held" % (label, n), ratio["keel"],
+            r = report.fixed_row(board, "budget: %s N-held / 0-held" % label, ratio["keel"],
                                  ratio["lwip"], better="higher")
             r["ratio"] = None
+            r["held_n"] = n
             rows_out.append(with_goal(r, "o1"))
         for s in socks:
             close_all(socks[s])
