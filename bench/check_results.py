@@ -40,12 +40,19 @@ def check(path):
                 fail("%s %s: ratio %r outside [%r, %r]" % (
                     board, r["figure"], r["ratio"], r["ratio_low"], r["ratio_high"]))
         figures = [r["figure"] for r in rows if r["board"] == board]
-        for want in ("ceiling in", "ceiling out", "discard / ceiling", "image flash"):
+        for want in ("ceiling in", "ceiling out", "discard / ceiling", "image flash",
+                     "budget: TCBs+arena", "budget: connections held",
+                     "budget: bytes per idle", "budget: conn/s", "budget: echo RTT"):
             if not any(f.startswith(want) for f in figures):
                 fail("%s: no %r row" % (board, want))
+        held = next(r for r in rows if r["board"] == board
+                    and r["figure"].startswith("budget: connections held"))
+        if not (held["keel"] > 0 and held["lwip"] > 0 and "goal" in held):
+            fail("%s: connections held %r" % (board, held))
     icount = [r for r in rows if r.get("instructions")]
-    if len(icount) != 4 or any(not (r["keel"] > 0 and r["lwip"] > 0) for r in icount):
-        fail("instruction rows: %r" % icount)
+    want = 4 * (1 + len(doc["boards"]))        # the host's four, and four per board
+    if len(icount) != want or any(not (r["keel"] > 0 and r["lwip"] > 0) for r in icount):
+        fail("instruction rows (%d, want %d): %r" % (len(icount), want, icount))
     png = os.path.join(os.path.dirname(path), "ratios.png")
     with open(png, "rb") as f:
         if f.read(8) != b"\x89PNG\r\n\x1a\n":

@@ -40,8 +40,8 @@ def _spread(s):
 def table(rows, head):
     """The text table: medians with their half-range, ratio, interval."""
     lines = [head, "",
-             "%-12s %-44s %17s %17s %6s %-16s %s" % (
-                 "board", "figure", "keel", "lwIP", "keel×", "interval", "pairs keel ahead")]
+             "%-12s %-44s %17s %17s %6s %-16s %-6s %s" % (
+                 "board", "figure", "keel", "lwIP", "keel×", "interval", "ahead", "goal")]
     for r in rows:
         if r["kind"] == "paired":
             k = _num(r["keel_median"]) + _spread(r["keel_spread"])
@@ -53,8 +53,11 @@ def table(rows, head):
             k, l, iv, wins = _num(r["keel"]), _num(r["lwip"]), "", ""
         ratio = "%.2f" % r["ratio"] if r.get("ratio") else "-"
         label = r["figure"] + (" (%s)" % r["unit"] if r["unit"] else "")
-        lines.append("%-12s %-44s %17s %17s %6s %-16s %s" % (
-            r["board"], label[:44], k, l, ratio, iv, wins))
+        goal = ""
+        if r.get("goal"):
+            goal = "%s: %s" % (r["goal"], "met" if r.get("goal_met") else "NOT met")
+        lines.append(("%-12s %-44s %17s %17s %6s %-16s %-6s %s" % (
+            r["board"], label[:44], k, l, ratio, iv, wins, goal)).rstrip())
     return "\n".join(lines) + "\n"
 
 
@@ -136,6 +139,9 @@ def markdown(rows, boards):
                 cells.append("%s" % _num(r["keel"]))
             else:
                 cells.append("%s vs %s" % (_num(r["keel"]), _num(r["lwip"])))
+            if r is not None and r.get("goal"):
+                cells[-1] += " goal %s: %s" % (r["goal"], "met" if r.get("goal_met") else
+                                               "**not met**")
         unit = next((x["unit"] for x in rows if x["figure"] == fig), "")
         out.append("| %s%s | %s |" % (fig, " (%s)" % unit if unit else "", " | ".join(cells)))
     return "\n".join(out) + "\n"

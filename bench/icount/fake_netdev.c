@@ -1,7 +1,7 @@
 /* The scripted peer as a MAC (see fake_netdev.h). */
 #include "fake_netdev.h"
 #include <string.h>
-#include <valgrind/callgrind.h>
+#include "count.h"
 
 int fake_counting;
 static struct peer_conn **conn;
@@ -17,23 +17,23 @@ static size_t fake_rx(struct netdev *nd, uint8_t *buf, size_t cap)
 	/* The copy out of the MAC is the board's (a FIFO on both boards),
 	 * the same for both stacks: not counted, like the peer. */
 	if (fake_counting)
-		CALLGRIND_TOGGLE_COLLECT;
+		COUNT_TOGGLE();
 	memcpy(buf, pending, len);
 	nd->stats.rx_frames++;
 	if (fake_counting)
-		CALLGRIND_TOGGLE_COLLECT;
+		COUNT_TOGGLE();
 	return len;
 }
 
 static int fake_tx(struct netdev *nd, const uint8_t *frame, size_t len)
 {
 	if (fake_counting)
-		CALLGRIND_TOGGLE_COLLECT;
+		COUNT_TOGGLE();
 	nd->stats.tx_frames++;
 	if (*conn)
 		peer_from_device(*conn, frame, len);
 	if (fake_counting)
-		CALLGRIND_TOGGLE_COLLECT;
+		COUNT_TOGGLE();
 	return 0;
 }
 

@@ -11,7 +11,7 @@ include board/cortex-m/flags.mk
 include bench/lwip/sources.mk
 
 COMMON := bench/icount/icount_main.c bench/icount/peer.c bench/icount/fake_netdev.c \
-	bench/icount/side_source.c
+	bench/icount/side_source.c bench/icount/host.c
 KEEL_SRCS := $(COMMON) bench/icount/keel_side.c
 STACK_SRCS := $(sort $(wildcard stack/*.c stack/*/*.c))
 LWIP_OWN := $(COMMON) bench/icount/lwip_side.c bench/lwip/netif_keel.c

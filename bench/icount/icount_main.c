@@ -18,9 +18,16 @@
  * are the same on every run.  Runs without valgrind too (the requests are
  * no-ops) and exits non-zero if a phase does not complete.
  *   icount-<stack> [CONNS SEGS] */
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <valgrind/callgrind.h>
+#include "count.h"
+#ifdef KEEL_ICOUNT_TARGET
+#include "fmt.h"                       /* firmware/fmt.c: newlib's would want a heap */
+#define VSNPRINTF fmt_vsnprintf
+#else
+#define VSNPRINTF vsnprintf
+#endif
 #include "fake_netdev.h"
 #include "peer.h"
 #include "side.h"
@@ -29,18 +36,33 @@
 #define IDLE_LIMIT 5000u       /* milliseconds without progress */
 
 static uint32_t now_ms = 1000;
+
+/* The target's SysTick ticks for the phase just counted (0 on the host). */
+#define SYS_ARGS (unsigned long)(count_ticks() >> 32), (unsigned long)(count_ticks() & 0xffffffffu), \
+	(unsigned long)count_intervals()
+
+/* printf into a line for count_out: the target has no stdio stream. */
+static void out(const char *fmt, ...)
+{
+	static char line[256];
+	va_list ap;
+	va_start(ap, fmt);
+	VSNPRINTF(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	count_out(line);
+}
 static struct peer_conn *current;
 static uint32_t ticks;
 
 static void count_on(void)
 {
 	fake_counting = 1;
-	CALLGRIND_TOGGLE_COLLECT;
+	COUNT_TOGGLE();
 }
 
 static void count_off(void)
 {
-	CALLGRIND_TOGGLE_COLLECT;
+	COUNT_TOGGLE();
 	fake_counting = 0;
 }
 
@@ -70,7 +92,7 @@ static int run(struct peer_conn *c, int (*until)(const struct peer_conn *))
 			count_off();
 		}
 	}
-	fprintf(stderr, "icount: stuck (synced %d sent-left %u received %u fin %d/%d reset %d)\n",
+	out("icount: stuck (synced %d sent-left %u received %u fin %d/%d reset %d)\n",
 		c->synced, c->to_send, c->received, c->fin_rcvd, c->fin_sent, c->reset);
 	return -1;
 }
@@ -103,7 +125,7 @@ static void settle(struct peer_conn *c, uint32_t ms)
 	}
 }
 
-int main(int argc, char **argv)
+int icount_main(int argc, char **argv)
 {
 	unsigned conns = argc > 1 ? (unsigned)atoi(argv[1]) : 50;
 	unsigned segs = argc > 2 ? (unsigned)atoi(argv[2]) : 500;
@@ -121,28 +143,29 @@ int main(int argc, char **argv)
 	}
 	settle(&c, 10);
 
-	CALLGRIND_ZERO_STATS;
+	COUNT_ZERO();
 	uint32_t t0 = ticks;
 	for (unsigned i = 0; i < conns; i++) {
 		peer_open(&c, GOAL_LINE, port++, 13);
 		if (run(&c, done) || c.received != sizeof(SIDE_LINE) - 1)
 			return 1;
 	}
-	CALLGRIND_DUMP_STATS_AT("conn");
-	printf("{\"conn\": {\"count\": %u, \"ticks\": %u}, ", conns, ticks - t0);
+	COUNT_DUMP("conn");
+	out("{\"conn\": {\"count\": %u, \"ticks\": %u, \"sys_hi\": %lu, \"sys_lo\": %lu, "
+	    "\"intervals\": %lu}, ", conns, ticks - t0, SYS_ARGS);
 	settle(&c, 10);
 
 	c.to_send = segs * PEER_MSS;
 	peer_open(&c, GOAL_SEND, port++, 9);
 	if (run(&c, synack_in))
 		return 1;
-	CALLGRIND_ZERO_STATS;
+	COUNT_ZERO();
 	t0 = ticks;
 	if (run(&c, all_acked))
 		return 1;
-	CALLGRIND_DUMP_STATS_AT("rx");
-	printf("\"rx\": {\"count\": %u, \"bytes\": %u, \"ticks\": %u}, ", c.data_segs_out,
-	       segs * PEER_MSS, ticks - t0);
+	COUNT_DUMP("rx");
+	out("\"rx\": {\"count\": %u, \"bytes\": %u, \"ticks\": %u, \"sys_hi\": %lu, \"sys_lo\": %lu, \"intervals\": %lu}, ", c.data_segs_out,
+	       segs * PEER_MSS, ticks - t0, SYS_ARGS);
 	if (run(&c, done))
 		return 1;
 	settle(&c, 10);
@@ -152,13 +175,13 @@ int main(int argc, char **argv)
 	peer_open(&c, GOAL_RECEIVE, port++, 19);
 	if (run(&c, synack_in))
 		return 1;
-	CALLGRIND_ZERO_STATS;
+	COUNT_ZERO();
 	t0 = ticks;
 	if (run(&c, got_all))
 		return 1;
-	CALLGRIND_DUMP_STATS_AT("tx");
-	printf("\"tx\": {\"count\": %u, \"bytes\": %u, \"ticks\": %u}, ", c.data_segs_in, c.received,
-	       ticks - t0);
+	COUNT_DUMP("tx");
+	out("\"tx\": {\"count\": %u, \"bytes\": %u, \"ticks\": %u, \"sys_hi\": %lu, \"sys_lo\": %lu, \"intervals\": %lu}, ", c.data_segs_in, c.received,
+	       ticks - t0, SYS_ARGS);
 	run(&c, done);
 	settle(&c, 10);
 
@@ -166,13 +189,13 @@ int main(int argc, char **argv)
 	peer_open(&c, GOAL_ECHO, port++, 7);
 	if (run(&c, synack_in))
 		return 1;
-	CALLGRIND_ZERO_STATS;
+	COUNT_ZERO();
 	t0 = ticks;
 	if (run(&c, got_all))
 		return 1;
-	CALLGRIND_DUMP_STATS_AT("echo");
-	printf("\"echo\": {\"count\": %u, \"bytes\": %u, \"ticks\": %u}}\n", c.data_segs_in,
-	       c.received, ticks - t0);
+	COUNT_DUMP("echo");
+	out("\"echo\": {\"count\": %u, \"bytes\": %u, \"ticks\": %u, \"sys_hi\": %lu, \"sys_lo\": %lu, \"intervals\": %lu}}\n", c.data_segs_in,
+	       c.received, ticks - t0, SYS_ARGS);
 	if (run(&c, done))
 		return 1;
 	settle(&c, 10);

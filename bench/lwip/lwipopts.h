@@ -20,6 +20,34 @@
 #ifndef BENCH_TCP_BUF
 #define BENCH_TCP_BUF 2048          /* = KEEL_TCP_RCVBUF = KEEL_TCP_SNDBUF */
 #endif
+/* The same-RAM-budget image (bench/budget.py, lwip-budget-<board>.elf)
+ * sets the pools from keel's image: PCBs in keel's TCB-pool bytes, heap
+ * and pbuf pool in keel's chunk-arena bytes, windows up to keel's
+ * per-connection maximum, an ARP table for every client host.  Its pools
+ * go where keel's instance goes (POOLRAM: the PSRAM on mps2-an385); lwIP
+ * initialises each pool and the heap itself, so they need no zeroing. */
+#ifndef BENCH_TCP_WND
+#define BENCH_TCP_WND BENCH_TCP_BUF
+#endif
+#ifndef BENCH_MEM_SIZE
+#define BENCH_MEM_SIZE (BENCH_MAX_CONN * (BENCH_TCP_BUF + 512) + 1024)
+#endif
+#ifndef BENCH_PBUF_POOL
+#define BENCH_PBUF_POOL 16
+#endif
+#ifndef BENCH_ARP_TABLE
+#define BENCH_ARP_TABLE 10          /* lwIP default */
+#endif
+#ifndef BENCH_TCP_SEGS
+#define BENCH_TCP_SEGS (BENCH_MAX_CONN * 6)
+#endif
+#ifndef BENCH_SND_QUEUELEN
+#define BENCH_SND_QUEUELEN 6
+#endif
+#ifdef BENCH_POOLRAM
+#define LWIP_DECLARE_MEMORY_ALIGNED(variable_name, size) \
+	u8_t variable_name[LWIP_MEM_ALIGN_BUFFER(size)] __attribute__((section(".bss.instances")))
+#endif
 
 /* --- system --- */
 #define NO_SYS                      1
@@ -53,24 +81,24 @@
 #define MEM_ALIGNMENT               4
 /* The heap holds outgoing TCP segments (tcp_write copies into PBUF_RAM):
  * every connection's full send buffer plus headers, and ICMP replies. */
-#define MEM_SIZE                    (BENCH_MAX_CONN * (BENCH_TCP_BUF + 512) + 1024)
+#define MEM_SIZE                    BENCH_MEM_SIZE
 #define MEMP_NUM_TCP_PCB            BENCH_MAX_CONN
 #define MEMP_NUM_TCP_PCB_LISTEN     8
-#define MEMP_NUM_TCP_SEG            (BENCH_MAX_CONN * 6)
+#define MEMP_NUM_TCP_SEG            BENCH_TCP_SEGS
 #define MEMP_NUM_PBUF               8
 /* Received frames live in the pool until the application reads them: one
  * full-size buffer per frame (one copy out of the MAC, as in keel). */
-#define PBUF_POOL_SIZE              16
+#define PBUF_POOL_SIZE              BENCH_PBUF_POOL
 #define PBUF_POOL_BUFSIZE           1536
 #define ETH_PAD_SIZE                0
-#define ARP_TABLE_SIZE              10  /* lwIP default */
+#define ARP_TABLE_SIZE              BENCH_ARP_TABLE
 #define ARP_QUEUEING                0   /* lwIP default: one packet per pending entry */
 
 /* --- TCP --- */
 #define TCP_MSS                     1460
-#define TCP_WND                     BENCH_TCP_BUF
+#define TCP_WND                     BENCH_TCP_WND
 #define TCP_SND_BUF                 BENCH_TCP_BUF
-#define TCP_SND_QUEUELEN            6
+#define TCP_SND_QUEUELEN            BENCH_SND_QUEUELEN
 #define TCP_QUEUE_OOSEQ             1
 #define TCP_LISTEN_BACKLOG          0   /* lwIP default: the PCB pool is the only bound */
 #define LWIP_TCP_TIMESTAMPS         0

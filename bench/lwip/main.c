@@ -75,6 +75,11 @@ static void cmd_mem(void)
 	kv("sizeof_tcp_pcb", sizeof(struct tcp_pcb));
 	kv("sizeof_tcp_pcb_listen", sizeof(struct tcp_pcb_listen));
 	kv("tcp_pcb_pool", MEMP_NUM_TCP_PCB);
+	kv("pbuf_pool", PBUF_POOL_SIZE);
+	kv("pbuf_pool_bufsize", PBUF_POOL_BUFSIZE);
+	kv("mem_size", MEM_SIZE);
+	kv("tcp_wnd", TCP_WND);
+	kv("tcp_snd_buf", TCP_SND_BUF);
 	kv("flash", (uint32_t)(uintptr_t)__flash_used);
 	kv("ram_static", (uint32_t)((uintptr_t)__ram_static_end - (uintptr_t)__ram_start));
 	kv("app_slots_used", used);
@@ -86,6 +91,10 @@ static void cmd_mem(void)
 	kv("tcp_pcb_err", lwip_stats.memp[MEMP_TCP_PCB]->err);
 	kv("pbuf_pool_used", lwip_stats.memp[MEMP_PBUF_POOL]->used);
 	kv("pbuf_pool_err", lwip_stats.memp[MEMP_PBUF_POOL]->err);
+#endif
+#if MEM_STATS
+	kv("mem_used", lwip_stats.mem.used);
+	kv("mem_err", lwip_stats.mem.err);
 #endif
 #if TCP_STATS
 	kv("tcp_recv", lwip_stats.tcp.recv);

@@ -3,8 +3,9 @@
  * (RFC 862), discard 9 (RFC 863), one line then close 13 (the device
  * closes first), chargen 19 (RFC 864); and lwIP's own iperf2 server
  * (lwiperf) on 5001 where keel has firmware/app_iperf.c.  Connection state
- * lives in a fixed table, like firmware/apps.c, with the same 512-byte
- * staging buffer per slot. */
+ * lives in a fixed table, like firmware/apps.c, and as there the 512-byte
+ * staging buffers are a small shared pool taken only by the connections
+ * that stage (chargen), so an idle connection's slot holds no buffer. */
 #include <string.h>
 #include "bench_lwip.h"
 #include "board.h"
@@ -14,6 +15,7 @@
 #define SVC_SLOTS MEMP_NUM_TCP_PCB
 #define SVC_POLL_INTERVAL 2            /* tcp_poll: every 2 * 500 ms */
 #define SVC_STAGE_LEN 512              /* = APP_STAGE_LEN in firmware/apps.h */
+#define SVC_STAGES 8                   /* = APP_STAGES in firmware/apps.h */
 
 struct svc_conn {
 	struct tcp_pcb *pcb;               /* NULL: slot free */
@@ -23,11 +25,14 @@ struct svc_conn {
 	u8_t closing;                      /* tcp_close wanted (retried from poll) */
 	u16_t stage_off, stage_len;        /* chargen: staged bytes still to send */
 	u32_t counter;                     /* chargen: lines generated */
-	u8_t stage[SVC_STAGE_LEN];
+	u8_t *stage;                       /* SVC_STAGE_LEN bytes (chargen), or NULL */
 };
 
 static struct svc_conn slots[SVC_SLOTS];
 static unsigned slots_used, slots_hwm, slots_refused;
+static u8_t stages[SVC_STAGES][SVC_STAGE_LEN];
+static u8_t *free_stages[SVC_STAGES];
+static unsigned nfree_stages;
 
 void services_stats(unsigned *used, unsigned *hwm, unsigned *refused)
 {
@@ -56,6 +61,9 @@ static void slot_put(struct svc_conn *c)
 	if (c->q)
 		pbuf_free(c->q);
 	c->q = NULL;
+	if (c->stage)
+		free_stages[nfree_stages++] = c->stage;
+	c->stage = NULL;
 	c->pcb = NULL;
 	slots_used--;
 }
@@ -169,7 +177,7 @@ static err_t discard_recv(void *arg, struct tcp_pcb *pcb, struct pbuf *p, err_t 
 static void chargen_fill(struct svc_conn *c)
 {
 	size_t n = 0;
-	while (n + LINE_CHARS + 2 <= sizeof(c->stage)) {
+	while (n + LINE_CHARS + 2 <= SVC_STAGE_LEN) {
 		uint32_t first = c->counter % PRINTABLE_COUNT;
 		for (uint32_t i = 0; i < LINE_CHARS; i++)
 			c->stage[n++] = (u8_t)(PRINTABLE_FIRST + (first + i) % PRINTABLE_COUNT);
@@ -305,6 +313,14 @@ static err_t svc_accept(void *arg, struct tcp_pcb *pcb, err_t err)
 		tcp_recv(pcb, discard_recv);
 		break;
 	case 19:
+		if (nfree_stages == 0) {       /* every stage taken: refused */
+			slots_refused++;
+			tcp_arg(pcb, NULL);        /* svc_err must not put it twice */
+			slot_put(c);
+			tcp_abort(pcb);
+			return ERR_ABRT;
+		}
+		c->stage = free_stages[--nfree_stages];
 		tcp_recv(pcb, chargen_recv);
 		tcp_sent(pcb, chargen_sent);
 		chargen_send(c);
@@ -331,6 +347,9 @@ static void listen_on(u16_t port)
 
 void services_init(void)
 {
+	for (unsigned i = 0; i < SVC_STAGES; i++)
+		free_stages[i] = stages[i];
+	nfree_stages = SVC_STAGES;
 	listen_on(7);
 	listen_on(9);
 	listen_on(13);
