@@ -24,3 +24,4 @@ SIZE_OF(keel_rcvbuf, KEEL_TCP_RCVBUF);
 SIZE_OF(keel_chunk_size, KEEL_CHUNK_SIZE);
 SIZE_OF(keel_chunk_arena, KEEL_CHUNK_ARENA);
 SIZE_OF(keel_buf_max, KEEL_TCP_BUF_MAX);
+SIZE_OF(keel_rmem_max, KEEL_TCP_RMEM_MAX);

@@ -26,7 +26,7 @@ void tcp_sysctl_defaults(struct tcp_sysctl *s)
 	s->tcp_msl = 30;               /* s; TIME_WAIT = 2*MSL = 60 s, Linux's TCP_TIMEWAIT_LEN */
 	s->tcp_rmem[0] = KEEL_TCP_BUF_MIN;
 	s->tcp_rmem[1] = KEEL_TCP_RCVBUF;
-	s->tcp_rmem[2] = KEEL_TCP_BUF_MAX;
+	s->tcp_rmem[2] = KEEL_TCP_RMEM_MAX;
 	s->tcp_wmem[0] = KEEL_TCP_BUF_MIN;
 	s->tcp_wmem[1] = KEEL_TCP_SNDBUF;
 	s->tcp_wmem[2] = KEEL_TCP_BUF_MAX;

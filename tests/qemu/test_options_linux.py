@@ -4,6 +4,7 @@ echo transfers (both directions, byte for byte) over impair.Relay at 1 %
 and 5 % loss with 10 % reordering stay intact, and the device's SACK
 machinery (fast recovery with SACK, tail-loss probes) shows in its
 counters.  Numbers go to build/test-logs/options-linux-<board>.txt."""
+import contextlib
 import re
 import socket
 import subprocess
@@ -59,6 +60,26 @@ def our_shift(dut):
     return shift
 
 
+# Beyond 64 KiB, so the device scales its window (shift 3).
+RMEM_WIDE = 4 * 65536
+
+
+@contextlib.contextmanager
+def wide_rmem(dut):
+    """tcp_rmem max raised to RMEM_WIDE for the block, put back after.
+    A board's default may stay below 64 KiB (mps2-an385's is what its MAC
+    holds, KEEL_TCP_RMEM_MAX); the knob refuses more than 65535 where the
+    arena is smaller (lm3s6965evb), and its shift stays 0."""
+    out = dut.cmd("sysctl net.ipv4.tcp_rmem")
+    m = re.search(r"tcp_rmem = (\d+)\s+(\d+)\s+(\d+)", out)
+    assert m, out
+    dut.cmd("sysctl -w net.ipv4.tcp_rmem=%s %s %d" % (m.group(1), m.group(2), RMEM_WIDE))
+    try:
+        yield
+    finally:
+        dut.cmd("sysctl -w net.ipv4.tcp_rmem=%s %s %s" % m.groups())
+
+
 def linux_ss(dut, port):
     """Linux's own ss -tin line for its connection from local port."""
     p = subprocess.run(dut.ns.cmd(["ss", "-tin", "sport", "= :%d" % port]),
@@ -69,8 +90,13 @@ def linux_ss(dut, port):
 def test_linux_options_agreed(relay_dut):
     """An idle echo connection from Linux: ts, sack and both shifts in
     the device's ss -i (wscale:<Linux's>,<the device's>) and in Linux's
-    (wscale:<the device's>,<Linux's>)."""
+    (wscale:<the device's>,<Linux's>), tcp_rmem max beyond 64 KiB."""
     dut = relay_dut
+    with wide_rmem(dut):
+        agreed(dut)
+
+
+def agreed(dut):
     shift = our_shift(dut)
     if dut.board == "mps2-an385":
         assert shift > 0, "a 1 MiB arena allows buffers beyond 64 KiB"
@@ -90,14 +116,19 @@ def test_linux_options_agreed(relay_dut):
 
 
 def test_own_window_beyond_64k(relay_dut):
-    """Bulk Linux -> device (discard, no impairment): on a board whose
-    tcp_rmem max exceeds 64 KiB the device's window, as Linux sees it
+    """Bulk Linux -> device (discard, no impairment), tcp_rmem max set
+    beyond 64 KiB: on a board whose arena allows it the device's window, as Linux sees it
     (its ss snd_wnd, the advertised field times the device's shift),
     grows beyond 64 KiB; elsewhere it stays within 65535.  The most Linux
     had in flight goes to the log (how much of the window a run fills
     depends on QEMU's pace; the packet script wscale_window_beyond_64k_used
     shows more than 64 KiB in flight accepted)."""
     dut = relay_dut
+    with wide_rmem(dut):
+        window_beyond_64k(dut)
+
+
+def window_beyond_64k(dut):
     shift = our_shift(dut)
     s = nssock.connect(dut.ns.name, DEV_ADDR, 9, timeout=20)
     s.settimeout(20)

@@ -179,7 +179,7 @@ static void test_memory_knobs(void **state)
 	(void)state;
 	char want[96];
 	snprintf(want, sizeof want, "net.ipv4.tcp_rmem = %u\t%u\t%u", (unsigned)KEEL_TCP_BUF_MIN,
-		 (unsigned)KEEL_TCP_RCVBUF, (unsigned)KEEL_TCP_BUF_MAX);
+		 (unsigned)KEEL_TCP_RCVBUF, (unsigned)KEEL_TCP_RMEM_MAX);
 	assert_non_null(strstr(type("sysctl tcp_rmem\r"), want));
 	assert_non_null(strstr(type("sysctl -w net.ipv4.tcp_wmem=512 4096 8192\r"),
 			       "net.ipv4.tcp_wmem = 512\t4096\t8192"));

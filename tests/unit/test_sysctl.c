@@ -98,9 +98,10 @@ static void test_vector_knobs(void **state)
 	assert_int_equal(tcp_sysctl_get_vec(&s, "net.ipv4.tcp_rmem", v), 3);
 	assert_int_equal(v[0], KEEL_TCP_BUF_MIN);
 	assert_int_equal(v[1], KEEL_TCP_RCVBUF);
-	assert_int_equal(v[2], KEEL_TCP_BUF_MAX);
+	assert_int_equal(v[2], KEEL_TCP_RMEM_MAX);
 	assert_int_equal(tcp_sysctl_get_vec(&s, "tcp_wmem", v), 3);
 	assert_int_equal(v[1], KEEL_TCP_SNDBUF);
+	assert_int_equal(v[2], KEEL_TCP_BUF_MAX);
 	assert_int_equal(tcp_sysctl_get_vec(&s, "tcp_mem", v), 3);
 	assert_true(v[0] <= v[1] && v[1] <= v[2] && v[2] == CHUNK_COUNT);
 	assert_int_equal(tcp_sysctl_get_vec(&s, "tcp_nosuch", v), KEEL_SYSCTL_ENOENT);

@@ -135,6 +135,15 @@
 #ifndef KEEL_TCP_BUF_MAX
 #define KEEL_TCP_BUF_MAX ((KEEL_CHUNK_ARENA - 4 * KEEL_CHUNK_SIZE) / 2)
 #endif
+/* tcp_rmem max by default: how far receive autotuning may open one
+ * connection's window.  A board whose MAC buffers few frames sets it
+ * lower (board/<board>/config.mk): a peer sends a window's worth back to
+ * back at wire speed, and what the MAC cannot hold while the CPU drains
+ * it is lost, then sent again (mps2-an385: lan9118.c).  The knob still
+ * accepts up to KEEL_TCP_BUF_LIMIT at run time. */
+#ifndef KEEL_TCP_RMEM_MAX
+#define KEEL_TCP_RMEM_MAX KEEL_TCP_BUF_MAX
+#endif
 /* What the tcp_rmem / tcp_wmem knobs accept: 65535 (the unscaled window)
  * on an arena below 64 KiB, else the arena (a queue can hold no more). */
 #define KEEL_TCP_BUF_LIMIT (KEEL_CHUNK_ARENA <= 65535 ? 65535 : KEEL_CHUNK_ARENA)
@@ -205,6 +214,8 @@ _Static_assert(KEEL_TCP_BUF_MIN >= KEEL_CHUNK_SIZE && KEEL_TCP_BUF_MIN <= KEEL_T
 	       KEEL_TCP_BUF_MIN <= KEEL_TCP_RCVBUF, "tcp_rmem/tcp_wmem min: a chunk .. default");
 _Static_assert(KEEL_TCP_SNDBUF <= KEEL_TCP_BUF_MAX && KEEL_TCP_RCVBUF <= KEEL_TCP_BUF_MAX &&
 	       KEEL_TCP_BUF_MAX <= KEEL_TCP_BUF_LIMIT, "tcp_rmem/tcp_wmem: default <= max <= the arena");
+_Static_assert(KEEL_TCP_RCVBUF <= KEEL_TCP_RMEM_MAX && KEEL_TCP_RMEM_MAX <= KEEL_TCP_BUF_LIMIT,
+	       "tcp_rmem: default <= max <= the arena");
 _Static_assert(KEEL_CHUNK_ARENA <= (1 << 30), "a window scaled by at most 14 covers the arena (RFC 7323 §2.3)");
 _Static_assert(KEEL_CHUNK_SIZE >= 64 && (KEEL_CHUNK_SIZE & (KEEL_CHUNK_SIZE - 1)) == 0,
 	       "chunk size: a power of two, at least 64");
