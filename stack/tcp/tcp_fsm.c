@@ -52,13 +52,17 @@ static void challenge_ack(struct keel *k, struct tcp_tcb *t)
  *    overtakes the data before it would be dropped with its window;
  *  - a FIN right after data that fills the window, or a bare FIN while
  *    our window is zero, would be dropped and cost the peer an RTO.
- * Not for a RST (RFC 5961 §3.2 keeps those strict). */
+ * A RST may sit at the right edge too (Linux tcp_sequence; RFC 5961 §3.2
+ * then has it answered with a challenge ACK unless SEG.SEQ = RCV.NXT): a
+ * peer that sent up to our right edge and resets sends its RST exactly
+ * there, and when data before it was dropped for want of memory, dropping
+ * the RST as well would leave the connection half-open. */
 static int seq_acceptable(const struct keel *k, const struct tcp_tcb *t, const struct tcp_seg *s,
 			  uint32_t seqlen)
 {
 	uint32_t nxt = t->rcv_nxt;
 	uint32_t seq = s->seq;
-	int no_space_needed = !(s->flags & TCP_RST) && s->len == 0 && !(s->flags & TCP_SYN);
+	int no_space_needed = s->len == 0 && !(s->flags & TCP_SYN);
 	/* The in-order pure ACK or FIN, most of them: acceptable whatever
 	 * the window (RCV.NXT <= SEG.SEQ <= RCV.NXT + RCV.WND), which is
 	 * then not worked out. */

@@ -148,6 +148,28 @@ SCRIPT(rst_in_window_challenge_ack)
 	RECV_EXPECT("ok");
 }
 
+/* A RST exactly at the right edge (RCV.NXT + RCV.WND: 1 + 2048) is in
+ * the window as Linux's tcp_sequence counts it: a challenge ACK, whose
+ * answer from a peer that has really gone is a RST at RCV.NXT.  One past
+ * the edge is dropped silently.  (A peer that sent up to our edge and
+ * then reset sends its RST there; dropped, with data before it lost for
+ * want of memory, the connection would stay half-open.) */
+SCRIPT(rst_at_right_edge_challenge_ack)
+{
+	LISTEN(7, 5);
+	ESTABLISH();
+	INJECT("< R 2050:2050(0) win 0");
+	EXPECT_NONE();
+	ASSERT_COUNTER(challenge_acks, 0);
+	INJECT("< R 2049:2049(0) win 0");
+	EXPECT("> . 1:1(0) ack 1");
+	ASSERT_COUNTER(challenge_acks, 1);
+	ASSERT_STATE(TCP_ESTABLISHED);
+	INJECT("< R 1:1(0) win 0");
+	ASSERT_STATE(TCP_CLOSED);
+	ASSERT_ERROR(KEEL_ECONNRESET);
+}
+
 /* RST exactly at RCV.NXT resets: ECONNRESET, EstabResets, CLOSED, no reply. */
 SCRIPT(rst_exact_resets)
 {
