@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "harness.h"
+#include "tcp_internal.h"
 #include "fuzz_record.h"
 #include "../fuzz/tcp_invariants.h"
 #include "../fuzz/fuzz_tcp_ops.h"
@@ -1261,4 +1262,14 @@ int th_selftest(char *msg, size_t cap)
 	}
 	free(t);
 	return ok;
+}
+
+struct tcp_conn_info th_conn_info(struct th *t)
+{
+	struct tcp_conn_info ci;
+	memset(&ci, 0, sizeof(ci));
+	int r = keel_tcp_conn_info(K, KEEL_TCP_MAX_LISTEN + tcp_handle_slot(H), &ci);
+	if (r != 0 || ci.kind != TCP_CONN_TCB)
+		th_fail(t, 0, "tcp_conn_info: no TCB for the handle (%d)", r);
+	return ci;
 }

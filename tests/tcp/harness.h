@@ -144,6 +144,8 @@ void th_connect(struct th *t, int line, uint16_t dport, uint16_t sport);
 void th_send(struct th *t, int line, const char *text);
 void th_recv_expect(struct th *t, int line, const char *text);
 void th_recv_eof(struct th *t, int line);
+/* tcp_conn_info of the current connection's TCB (fails the script if it has none). */
+struct tcp_conn_info th_conn_info(struct th *t);
 void th_recv_expect_n(struct th *t, int line, size_t n);
 void th_recv_none(struct th *t, int line);
 void th_call_expect(struct th *t, int line, const char *what, int got, int want);

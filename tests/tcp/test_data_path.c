@@ -8,17 +8,6 @@
 #include "harness.h"
 #include "tcp_internal.h"
 
-/* tcp_conn_info of the current connection's TCB. */
-static struct tcp_conn_info info(struct th *t)
-{
-	struct tcp_conn_info ci;
-	memset(&ci, 0, sizeof(ci));
-	int r = keel_tcp_conn_info(K, KEEL_TCP_MAX_LISTEN + tcp_handle_slot(H), &ci);
-	if (r != 0 || ci.kind != TCP_CONN_TCB)
-		th_fail(t, 0, "tcp_conn_info: no TCB for the handle (%d)", r);
-	return ci;
-}
-
 #define ESTABLISH_MSS(m)                                                    \
 	do {                                                                \
 		INJECT("< S 0:0(0) win 8192 <mss " #m ">");                  \
@@ -123,12 +112,12 @@ SCRIPT(data_rto_from_measured_rtt)
 {
 	LISTEN(7, 5);
 	ESTABLISH_NO_RTT();
-	ASSERT_TRUE(info(t).rto_ms == 1000);      /* no sample yet: 1 s */
+	ASSERT_TRUE(th_conn_info(t).rto_ms == 1000);      /* no sample yet: 1 s */
 	SEND("hello");
 	EXPECT("> P. 1:6(5) ack 1 'hello'");
 	ADVANCE_MS(100);
 	INJECT("< . 1:1(0) ack 6 win 8192");
-	struct tcp_conn_info ci = info(t);
+	struct tcp_conn_info ci = th_conn_info(t);
 	ASSERT_TRUE(ci.srtt_ms == 100 && ci.rttvar_ms == 50 && ci.rto_ms == 300);
 	SEND("x");
 	EXPECT("> P. 6:7(1) ack 1 'x'");
@@ -141,7 +130,7 @@ SCRIPT(data_rto_from_measured_rtt)
 	/* Karn: the ACK of a retransmitted segment is no sample */
 	ADVANCE_MS(10);
 	INJECT("< . 1:1(0) ack 7 win 8192");
-	ci = info(t);
+	ci = th_conn_info(t);
 	ASSERT_TRUE(ci.srtt_ms == 100 && ci.rto_ms == 300 && ci.total_retrans == 1);
 	/* a second sample of 20 ms: RTTVAR = 3/4*50 + 1/4*80 = 57.5,
 	 * SRTT = 7/8*100 + 1/8*20 = 90, RTO = 90 + 4*57.5 = 320 */
@@ -149,7 +138,7 @@ SCRIPT(data_rto_from_measured_rtt)
 	EXPECT("> P. 7:8(1) ack 1 'y'");
 	ADVANCE_MS(20);
 	INJECT("< . 1:1(0) ack 8 win 8192");
-	ci = info(t);
+	ci = th_conn_info(t);
 	ASSERT_TRUE(ci.srtt_ms == 90 && ci.rttvar_ms == 57 && ci.rto_ms == 320);
 }
 
@@ -162,7 +151,7 @@ SCRIPT(data_rto_floor)
 	EXPECT("> P. 1:2(1) ack 1 'z'");
 	ADVANCE_MS(5);
 	INJECT("< . 1:1(0) ack 2 win 8192");
-	ASSERT_TRUE(info(t).rto_ms == 200);
+	ASSERT_TRUE(th_conn_info(t).rto_ms == 200);
 }
 
 /* The handshake is the first RTT sample of a passive open (Linux
@@ -176,7 +165,7 @@ SCRIPT(data_rto_from_handshake)
 	ADVANCE_MS(100);
 	INJECT("< . 1:1(0) ack 1 win 8192");
 	ACCEPT();
-	struct tcp_conn_info ci = info(t);
+	struct tcp_conn_info ci = th_conn_info(t);
 	ASSERT_TRUE(ci.srtt_ms == 100 && ci.rttvar_ms == 50 && ci.rto_ms == 300);
 	SEND("q");
 	EXPECT("> P. 1:2(1) ack 1 'q'");
@@ -198,7 +187,7 @@ SCRIPT(data_no_rtt_from_retransmitted_synack)
 	ADVANCE_MS(50);
 	INJECT("< . 1:1(0) ack 1 win 8192");
 	ACCEPT();
-	struct tcp_conn_info ci = info(t);
+	struct tcp_conn_info ci = th_conn_info(t);
 	ASSERT_TRUE(ci.srtt_ms == 0 && ci.rto_ms == 1000);
 }
 
@@ -221,9 +210,9 @@ SCRIPT(data_backoff_to_limit_and_abort)
 		EXPECT_NONE();
 		ADVANCE_MS(1);
 		EXPECT("> P. 2:5(3) ack 1 'bcd'");
-		ASSERT_TRUE(info(t).retransmits == i + 1);
+		ASSERT_TRUE(th_conn_info(t).retransmits == i + 1);
 		rto = rto * 2 > 120000 ? 120000 : rto * 2;
-		ASSERT_TRUE(info(t).rto_ms == rto);
+		ASSERT_TRUE(th_conn_info(t).rto_ms == rto);
 	}
 	ASSERT_COUNTER(retrans_segs, 1 + 15);     /* the handshake's SYN-ACK resend + 15 */
 	ADVANCE_MS(rto - 1);
@@ -255,7 +244,7 @@ SCRIPT(data_fast_retransmit_three_dupacks)
 	EXPECT("> P. 501:601(100) ack 1");
 	EXPECT_NONE();                            /* two are not enough */
 	ASSERT_COUNTER(fast_retrans, 0);
-	ASSERT_TRUE(info(t).cwnd == 400);         /* RFC 3042: cwnd untouched */
+	ASSERT_TRUE(th_conn_info(t).cwnd == 400);         /* RFC 3042: cwnd untouched */
 	/* a window change is not a duplicate (RFC 5681 §2 (e)): not counted.
 	 * (A growing window: a same-SEQ, same-ACK shrink is taken as a
 	 * reordered older ACK and ignored, as Linux's tcp_may_update_window.) */
@@ -264,7 +253,7 @@ SCRIPT(data_fast_retransmit_three_dupacks)
 	INJECT("< . 1:1(0) ack 1 win 8300");
 	EXPECT("> . 1:101(100) ack 1");           /* third duplicate */
 	/* ssthresh = max(600/2, 200) = 300, cwnd = 300 + 300 = 600 */
-	struct tcp_conn_info ci = info(t);
+	struct tcp_conn_info ci = th_conn_info(t);
 	ASSERT_TRUE(ci.ssthresh == 300 && ci.cwnd == 600);
 	ASSERT_COUNTER(retrans_segs, 1);
 	ASSERT_COUNTER(fast_retrans, 1);
@@ -273,7 +262,7 @@ SCRIPT(data_fast_retransmit_three_dupacks)
 	EXPECT_NONE();
 	/* full ACK: recovery ends, cwnd = min(ssthresh, flight + MSS) */
 	INJECT("< . 1:1(0) ack 601 win 8300");
-	ci = info(t);
+	ci = th_conn_info(t);
 	ASSERT_TRUE(ci.cwnd == 200);
 	EXPECT_NONE();
 }
@@ -300,17 +289,17 @@ SCRIPT(data_newreno_partial_ack)
 	EXPECT("> P. 501:601(100) ack 1");
 	INJECT("< . 1:1(0) ack 1 win 8192");
 	EXPECT("> . 1:101(100) ack 1");
-	ASSERT_TRUE(info(t).ssthresh == 300 && info(t).cwnd == 600);
+	ASSERT_TRUE(th_conn_info(t).ssthresh == 300 && th_conn_info(t).cwnd == 600);
 	/* partial ACK (recover = 601): 201:301 retransmitted at once;
 	 * cwnd = 600 - 200 acked + 100 = 500 */
 	INJECT("< . 1:1(0) ack 201 win 8192");
 	EXPECT("> . 201:301(100) ack 1");
 	EXPECT_NONE();
-	ASSERT_TRUE(info(t).ssthresh == 300 && info(t).cwnd == 500);  /* no second halving */
+	ASSERT_TRUE(th_conn_info(t).ssthresh == 300 && th_conn_info(t).cwnd == 500);  /* no second halving */
 	ASSERT_COUNTER(retrans_segs, 2);
 	/* full ACK: cwnd = min(ssthresh, flight + MSS) = 200 */
 	INJECT("< . 1:1(0) ack 601 win 8192");
-	ASSERT_TRUE(info(t).cwnd == 200);
+	ASSERT_TRUE(th_conn_info(t).cwnd == 200);
 	EXPECT_NONE();
 	ASSERT_COUNTER(retrans_segs, 2);
 	ADVANCE_MS(2000);
@@ -478,7 +467,7 @@ SCRIPT(data_zero_window_peer_probed_with_backoff)
 	ACCEPT();
 	SEND("abcdef");
 	EXPECT_NONE();
-	ASSERT_TRUE(info(t).timer == TCP_TIMER_PERSIST);
+	ASSERT_TRUE(th_conn_info(t).timer == TCP_TIMER_PERSIST);
 	uint32_t iv = 1000;
 	for (int i = 0; i < 4; i++) {
 		ADVANCE_MS(iv - 1);
@@ -494,7 +483,7 @@ SCRIPT(data_zero_window_peer_probed_with_backoff)
 	EXPECT("> P. 1:7(6) ack 1 'abcdef'");
 	INJECT("< . 1:1(0) ack 7 win 4096");
 	ASSERT_STATE(TCP_ESTABLISHED);
-	ASSERT_TRUE(info(t).timer == TCP_TIMER_NONE);
+	ASSERT_TRUE(th_conn_info(t).timer == TCP_TIMER_NONE);
 }
 
 /* The window closes while data is in flight: SND.NXT goes back, probing,
@@ -509,9 +498,9 @@ SCRIPT(data_zero_window_while_in_flight)
 	EXPECT("> P. 1001:1501(500) ack 1");
 	INJECT("< . 1:1(0) ack 501 win 0");        /* the rest was dropped */
 	EXPECT_NONE();
-	ASSERT_TRUE(info(t).timer == TCP_TIMER_PERSIST);
+	ASSERT_TRUE(th_conn_info(t).timer == TCP_TIMER_PERSIST);
 	/* that ACK was a 0 ms RTT sample: RTO = the 200 ms floor */
-	ASSERT_TRUE(info(t).rto_ms == 200);
+	ASSERT_TRUE(th_conn_info(t).rto_ms == 200);
 	ADVANCE_MS(199);
 	EXPECT_NONE();
 	ADVANCE_MS(1);

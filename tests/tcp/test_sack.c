@@ -7,16 +7,6 @@
 #include "harness.h"
 #include "tcp_internal.h"
 
-static struct tcp_conn_info info(struct th *t)
-{
-	struct tcp_conn_info ci;
-	memset(&ci, 0, sizeof(ci));
-	int r = keel_tcp_conn_info(K, KEEL_TCP_MAX_LISTEN + tcp_handle_slot(H), &ci);
-	if (r != 0 || ci.kind != TCP_CONN_TCB)
-		th_fail(t, 0, "tcp_conn_info: no TCB for the handle (%d)", r);
-	return ci;
-}
-
 /* SACK on, no timestamps, the peer's MSS 100; the handshake's RTT is
  * 50 ms (SRTT 50: a probe timeout of 100 ms, RTO 200 ms). */
 static void establish_sack(struct th *t)
@@ -183,7 +173,7 @@ SCRIPT(sack_early_retransmit_two_segments)
 SCRIPT(sack_tail_loss_probe)
 {
 	establish_sack(t);
-	ASSERT_TRUE(info(t).rto_ms >= 200);
+	ASSERT_TRUE(th_conn_info(t).rto_ms >= 200);
 	SEND_N(300);
 	EXPECT("> . 1:101(100) ack 1");
 	EXPECT("> . 101:201(100) ack 1");

@@ -12,16 +12,6 @@
 
 #define OUR_SHIFT 3u
 
-static struct tcp_conn_info info(struct th *t)
-{
-	struct tcp_conn_info ci;
-	memset(&ci, 0, sizeof(ci));
-	int r = keel_tcp_conn_info(K, KEEL_TCP_MAX_LISTEN + tcp_handle_slot(H), &ci);
-	if (r != 0 || ci.kind != TCP_CONN_TCB)
-		th_fail(t, 0, "tcp_conn_info: no TCB for the handle (%d)", r);
-	return ci;
-}
-
 /* RECV_EXPECT_N in pieces the harness's buffer takes. */
 static void recv_pattern(struct th *t, uint32_t n)
 {
@@ -70,7 +60,7 @@ SCRIPT(wscale_offered_when_rmem_max_beyond_64k)
 	INJECT("< . 1:1(0) ack 1 win 8192 <nop,nop,TS val 101 ecr 0>");
 	ACCEPT();
 	/* ss -i: wscale:<the peer's>,<ours> */
-	struct tcp_conn_info ci = info(t);
+	struct tcp_conn_info ci = th_conn_info(t);
 	ASSERT_TRUE(ci.opts & TCP_CONN_OPT_WSCALE);
 	ASSERT_TRUE(ci.snd_wscale == 7 && ci.rcv_wscale == OUR_SHIFT);
 	/* The first window after the handshake is in units of 8. */
@@ -87,7 +77,7 @@ SCRIPT(wscale_our_syn_offers_it)
 	EXPECT("> S 0:0(0) win 2048 <mss 1460,sackOK,TS val 0 ecr 0,nop,wscale 3>");
 	INJECT("< S. 0:0(0) ack 1 win 8192 <mss 1460,nop,wscale 2>");
 	EXPECT("> . 1:1(0) ack 1 win 256");    /* 2048 >> 3 */
-	struct tcp_conn_info ci = info(t);
+	struct tcp_conn_info ci = th_conn_info(t);
 	ASSERT_TRUE(ci.snd_wscale == 2 && ci.rcv_wscale == OUR_SHIFT);
 }
 
@@ -101,7 +91,7 @@ SCRIPT(wscale_not_offered_without_the_peers)
 	EXPECT("> S. 0:0(0) ack 1 win 65535 <mss 1460,nop,nop,sackOK>");
 	INJECT("< . 1:1(0) ack 1 win 8192");
 	ACCEPT();
-	struct tcp_conn_info ci = info(t);
+	struct tcp_conn_info ci = th_conn_info(t);
 	ASSERT_TRUE(!(ci.opts & TCP_CONN_OPT_WSCALE) && ci.rcv_wscale == 0);
 	/* A buffer beyond 64 KiB, no scaling: the window field says 65535. */
 	inject_data(t, 1, 1460, NULL);
@@ -244,7 +234,7 @@ SCRIPT(wscale_cookie_synack_offers_it)
 	INJECT("< . 1:1(0) ack 1 win 100 <nop,nop,TS val 101 ecr 0>");
 	ACCEPT();
 	ASSERT_COUNTER(syncookies_recv, 1);
-	struct tcp_conn_info ci = info(t);
+	struct tcp_conn_info ci = th_conn_info(t);
 	ASSERT_TRUE(ci.snd_wscale == 7 && ci.rcv_wscale == OUR_SHIFT);
 	CUR->dev_ts_known = 0;
 	inject_data(t, 1, 100, " <nop,nop,TS val 102 ecr 0>");
