@@ -40,6 +40,7 @@ static struct {
 	char line[CONSOLE_LINE_MAX];
 	uint8_t len;
 	bool last_cr;            /* swallow the LF of a CR LF pair */
+	uint32_t rx_lost;        /* typed bytes lost so far (RX ring full, UART overrun) */
 	uint8_t esc, esc_n;      /* enum esc_state, bytes of the sequence so far */
 	uint8_t hist_back;       /* 0: a new line; n: showing the n-th newest entry */
 	uint16_t hist_used;
@@ -314,6 +315,8 @@ static void hist_show(unsigned back)
 
 void console_start(void)
 {
+	const struct console_stats *cs = board_console_stats();
+	con.rx_lost = cs->rx_ring_drops + cs->rx_hw_overruns;   /* lost before: not this line's */
 	con.len = 0;
 	con.hist_back = 0;
 	con_puts(CONSOLE_PROMPT);
@@ -480,11 +483,29 @@ static bool poll_busy(uint32_t now_ms)
 	return false;   /* a running task alone lets the loop sleep */
 }
 
+/* Typed bytes were lost (the RX ring was full, or the UART overran before
+ * its interrupt ran): the line being typed is not what was typed, and its
+ * Enter may be among the lost bytes.  Once what did arrive is read, the
+ * line is dropped, never run, and a fresh prompt says so. */
+static bool drop_overrun_line(void)
+{
+	const struct console_stats *cs = board_console_stats();
+	uint32_t lost = cs->rx_ring_drops + cs->rx_hw_overruns;
+	if (lost == con.rx_lost || board_console_peekc() >= 0 || con_room() < CONSOLE_CMD_ROOM)
+		return false;
+	con.rx_lost = lost;
+	con.len = 0;
+	con.hist_back = 0;
+	con.esc = ESC_NONE;
+	con_puts("\ninput overrun: line dropped\n" CONSOLE_PROMPT);
+	return true;
+}
+
 bool console_poll(uint32_t now_ms)
 {
 	if (con.row_fn || con.fg)
 		return poll_busy(now_ms);
-	bool worked = false;
+	bool worked = drop_overrun_line();
 	for (uint32_t i = 0; i < CONSOLE_RX_PER_POLL; i++) {
 		int c = board_console_peekc();
 		if (c < 0)

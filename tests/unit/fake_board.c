@@ -56,6 +56,7 @@ const char *fake_board_output(void)
 }
 
 void fake_board_set_millis(uint32_t ms) { fb.millis = ms; }
+void fake_board_rx_lost(uint32_t n) { fb.stats.rx_ring_drops += n; }
 
 /* board.h */
 void board_init(void) {}

@@ -15,4 +15,6 @@ void fake_board_type(const char *s);
 /* Everything printed since the last call, NUL-terminated; then clears it. */
 const char *fake_board_output(void);
 void fake_board_set_millis(uint32_t ms);
+/* Counts n typed bytes as lost in the RX ring (the ring was full). */
+void fake_board_rx_lost(uint32_t n);
 #endif

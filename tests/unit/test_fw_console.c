@@ -108,6 +108,23 @@ static void test_line_length_bounded(void **state)
 	assert_non_null(strstr(out, "unknown command"));
 }
 
+/* Typed bytes lost to an RX overrun (here the Enter among them): once
+ * what arrived is read, the line is dropped, not run, with a fresh prompt;
+ * the next line runs as usual and no loss is reported twice. */
+static void test_overrun_drops_the_line(void **state)
+{
+	(void)state;
+	fake_board_rx_lost(3);
+	const char *out = type("reb");
+	assert_non_null(strstr(out, "input overrun: line dropped"));
+	assert_non_null(strstr(out, CONSOLE_PROMPT));
+	out = type("\r");
+	assert_null(strstr(out, "unknown command"));     /* "reb" was not run */
+	out = type("sysctl tcp_msl\r");
+	assert_non_null(strstr(out, "tcp_msl"));
+	assert_null(strstr(out, "overrun"));
+}
+
 static void test_history(void **state)
 {
 	(void)state;
@@ -311,6 +328,7 @@ int main(void)
 		cmocka_unit_test_setup(test_line_runs_with_echo_and_prompt, setup),
 		cmocka_unit_test_setup(test_backspace_and_kill, setup),
 		cmocka_unit_test_setup(test_line_length_bounded, setup),
+		cmocka_unit_test_setup(test_overrun_drops_the_line, setup),
 		cmocka_unit_test_setup(test_history, setup),
 		cmocka_unit_test_setup(test_unknown_command_suggests, setup),
 		cmocka_unit_test_setup(test_help, setup),
