@@ -9,16 +9,7 @@
 #include <cmocka.h>
 #include "keel.h"
 #include "tcp_internal.h"
-
-static struct keel K;
-static const uint8_t seed[16] = {9, 8, 7, 6, 5, 4, 3, 2, 1, 0, 1, 2, 3, 4, 5, 6};
-static const uint8_t mac[6] = {2, 0, 0, 0, 0, 2};
-
-static int tx_sink(void *ctx, const uint8_t *f, size_t len)
-{
-	(void)ctx; (void)f; (void)len;
-	return 0;
-}
+#include "tcp_fixture.h"
 
 static uint32_t plain(uint32_t raddr, uint16_t rport, uint16_t lport)
 {
@@ -28,7 +19,7 @@ static uint32_t plain(uint32_t raddr, uint16_t rport, uint16_t lport)
 static void test_memo_matches_the_hash(void **state)
 {
 	(void)state;
-	keel_init(&K, mac, 0xc0000202u, 24, 0, seed, tx_sink, NULL);
+	tcp_fixture_setup(NULL);
 	assert_int_equal(tcp_hash(&K, 0, 0, 0), plain(0, 0, 0));
 	static const struct { uint32_t raddr; uint16_t rport, lport; } seq[] = {
 		{0xc0000201u, 40000, 80}, {0xc0000201u, 40000, 80}, {0xc0000201u, 40001, 80},
@@ -41,7 +32,7 @@ static void test_memo_matches_the_hash(void **state)
 	/* A new instance (another key) forgets the old one's memo. */
 	static const uint8_t seed2[16] = {42};
 	uint32_t before = tcp_hash(&K, 0xc0000201u, 40000, 80);
-	keel_init(&K, mac, 0xc0000202u, 24, 0, seed2, tx_sink, NULL);
+	keel_init(&K, mac, US, 24, 0, seed2, tx_sink, NULL);
 	assert_int_equal(tcp_hash(&K, 0xc0000201u, 40000, 80), plain(0xc0000201u, 40000, 80));
 	assert_int_not_equal(tcp_hash(&K, 0xc0000201u, 40000, 80), before);
 }

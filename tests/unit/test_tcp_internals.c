@@ -10,25 +10,8 @@
 #include "checksum.h"
 #include "keel.h"
 #include "tcp_internal.h"
+#include "tcp_fixture.h"
 
-static struct keel K;
-static const uint8_t seed[16] = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16};
-static const uint8_t mac[6] = {2, 0, 0, 0, 0, 2};
-#define US 0xc0000202u
-#define PEER 0xc0000201u
-
-static int tx_sink(void *ctx, const uint8_t *f, size_t len)
-{
-	(void)ctx; (void)f; (void)len;
-	return 0;
-}
-
-static int setup(void **state)
-{
-	(void)state;
-	keel_init(&K, mac, US, 24, 0, seed, tx_sink, NULL);
-	return 0;
-}
 
 /* Builds a TCP segment with the given options; fixes the checksum. */
 static size_t build(uint8_t *b, const uint8_t *opt, size_t optlen, uint8_t flags)
@@ -219,13 +202,13 @@ static void test_sizes(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup(test_parse_options, setup),
-		cmocka_unit_test_setup(test_parse_header, setup),
-		cmocka_unit_test_setup(test_handles, setup),
-		cmocka_unit_test_setup(test_pool_exhaustion, setup),
-		cmocka_unit_test_setup(test_generation_retires, setup),
-		cmocka_unit_test_setup(test_handle_width, setup),
-		cmocka_unit_test_setup(test_sizes, setup),
+		cmocka_unit_test_setup(test_parse_options, tcp_fixture_setup),
+		cmocka_unit_test_setup(test_parse_header, tcp_fixture_setup),
+		cmocka_unit_test_setup(test_handles, tcp_fixture_setup),
+		cmocka_unit_test_setup(test_pool_exhaustion, tcp_fixture_setup),
+		cmocka_unit_test_setup(test_generation_retires, tcp_fixture_setup),
+		cmocka_unit_test_setup(test_handle_width, tcp_fixture_setup),
+		cmocka_unit_test_setup(test_sizes, tcp_fixture_setup),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -9,25 +9,8 @@
 #include <cmocka.h>
 #include "keel.h"
 #include "tcp_internal.h"
+#include "tcp_fixture.h"
 
-static struct keel K;
-static const uint8_t seed[16] = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16};
-static const uint8_t mac[6] = {2, 0, 0, 0, 0, 2};
-#define US 0xc0000202u
-#define PEER 0xc0000201u
-
-static int tx_sink(void *ctx, const uint8_t *f, size_t len)
-{
-	(void)ctx; (void)f; (void)len;
-	return 0;
-}
-
-static int setup(void **state)
-{
-	(void)state;
-	keel_init(&K, mac, US, 24, 0, seed, tx_sink, NULL);
-	return 0;
-}
 
 static struct tcp_seg seg(uint16_t lport, uint32_t seq, uint32_t ack, uint8_t flags)
 {
@@ -201,10 +184,10 @@ static void test_cc_asks_for_a_sack_hole(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup(test_timewait_verdicts, setup),
-		cmocka_unit_test_setup(test_synq_verdicts, setup),
-		cmocka_unit_test_setup(test_cc_asks_for_the_head, setup),
-		cmocka_unit_test_setup(test_cc_asks_for_a_sack_hole, setup),
+		cmocka_unit_test_setup(test_timewait_verdicts, tcp_fixture_setup),
+		cmocka_unit_test_setup(test_synq_verdicts, tcp_fixture_setup),
+		cmocka_unit_test_setup(test_cc_asks_for_the_head, tcp_fixture_setup),
+		cmocka_unit_test_setup(test_cc_asks_for_a_sack_hole, tcp_fixture_setup),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
