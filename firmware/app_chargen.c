@@ -43,4 +43,4 @@ static int chargen_poll(struct keel *k, struct app_conn *c, unsigned ev)
 	return 0;
 }
 
-const struct service svc_chargen = { "chargen", 19, 1, NULL, chargen_poll };
+const struct service svc_chargen = { "chargen", 19, 1, NULL, chargen_poll, NULL };

@@ -45,4 +45,4 @@ static int daytime_poll(struct keel *k, struct app_conn *c, unsigned ev)
 	return c->len == 0;  /* whole line queued: close (FIN follows it) */
 }
 
-const struct service svc_daytime = { "daytime", 13, 1, daytime_accept, daytime_poll };
+const struct service svc_daytime = { "daytime", 13, 1, daytime_accept, daytime_poll, NULL };

@@ -13,4 +13,4 @@ static int discard_poll(struct keel *k, struct app_conn *c, unsigned ev)
 	return n <= 0;   /* end of stream or error: done */
 }
 
-const struct service svc_discard = { "discard", 9, 0, NULL, discard_poll };
+const struct service svc_discard = { "discard", 9, 0, NULL, discard_poll, NULL };

@@ -16,4 +16,4 @@ static int echo_poll(struct keel *k, struct app_conn *c, unsigned ev)
 	return n <= 0;   /* end of stream or error: done */
 }
 
-const struct service svc_echo = { "echo", 7, 0, NULL, echo_poll };
+const struct service svc_echo = { "echo", 7, 0, NULL, echo_poll, NULL };

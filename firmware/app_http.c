@@ -72,7 +72,6 @@ static void start_response(struct app_conn *c, uint32_t now)
 			return;
 		}
 		c->phase |= F_FROZEN;
-		c->on_close = http_on_close;
 		c->counter = cur.pos;
 		c->aux = (uint16_t)cur.left;
 	}
@@ -244,4 +243,4 @@ static int http_poll(struct keel *k, struct app_conn *c, unsigned ev)
 	}
 }
 
-const struct service svc_http = { "http", 80, 1, http_accept, http_poll };
+const struct service svc_http = { "http", 80, 1, http_accept, http_poll, http_on_close };

@@ -25,4 +25,4 @@ static int iperf_poll(struct keel *k, struct app_conn *c, unsigned ev)
 	return 0;
 }
 
-const struct service svc_iperf = { "iperf", 5001, 1, NULL, iperf_poll };
+const struct service svc_iperf = { "iperf", 5001, 1, NULL, iperf_poll, NULL };

@@ -7,6 +7,7 @@ static const struct service *const services[] = {
 	&svc_echo, &svc_discard, &svc_daytime, &svc_chargen, &svc_http, &svc_iperf,
 };
 #define NSERVICES (sizeof(services) / sizeof(services[0]))
+_Static_assert(NSERVICES <= 255, "app_conn.svc is a byte");
 
 static int listeners[NSERVICES];
 /* One slot per TCB, at the connection's index (keel_tcp_index), so the
@@ -73,13 +74,12 @@ static int serve(struct keel *k, uint16_t i)
 	struct app_conn *c = &conns[i];
 	unsigned ev = keel_tcp_poll(k, c->sock);
 	c->again = 0;
-	int done = (ev & TCP_POLL_ERROR) || c->svc->on_poll(k, c, ev);
+	const struct service *svc = services[c->svc];
+	int done = (ev & TCP_POLL_ERROR) || svc->on_poll(k, c, ev);
 	if (!done)
 		return c->again;
-	if (c->on_close) {
-		c->on_close(c);
-		c->on_close = NULL;
-	}
+	if (svc->on_close)
+		svc->on_close(c);
 	keel_tcp_close(k, c->sock);
 	release(i);
 	return 0;
@@ -107,19 +107,18 @@ static int accept_new(struct keel *k, uint32_t now_ms)
 			}
 			struct app_conn *c = &conns[i];
 			c->sock = s;
-			c->svc = services[l];
-			c->stage = c->svc->stage ? free_stages[--nfree_stages] : NULL;
+			c->svc = (uint8_t)l;
+			c->stage = services[l]->stage ? free_stages[--nfree_stages] : NULL;
 			c->off = c->len = 0;
 			c->counter = 0;
 			c->deadline_ms = 0;
 			c->row = c->aux = 0;
 			c->phase = c->page = 0;
 			c->again = 0;
-			c->on_close = NULL;
 			pos[i] = nactive;
 			active[nactive++] = (uint16_t)i;
-			if (c->svc->on_accept)
-				c->svc->on_accept(k, c, now_ms);
+			if (services[l]->on_accept)
+				services[l]->on_accept(k, c, now_ms);
 			again |= serve(k, (uint16_t)i);   /* data may have come with the ACK */
 		}
 	}

@@ -24,7 +24,6 @@ struct keel;
 
 struct app_conn {
 	int sock;                 /* tcp handle, -1 when the slot is free */
-	const struct service *svc;
 	uint16_t off, len;        /* staged bytes still to send */
 	uint32_t counter;         /* service-private: chargen position etc. */
 	/* More service-private state (HTTP: phase, deadline, generator). */
@@ -35,10 +34,10 @@ struct app_conn {
 	 * waiting for an event (HTTP generating a page): no sleep before the
 	 * next pass. */
 	uint8_t again;
-	/* Set by a service that holds something beyond the connection (HTTP's
-	 * capture freeze): apps.c calls it once when it frees the slot,
-	 * whatever the reason (done, reset, timeout). */
-	void (*on_close)(struct app_conn *c);
+	/* The service, as its index in apps.c's table (a byte, not a
+	 * pointer: one slot per TCB, so every byte here is paid 128 times
+	 * on lm3s6965evb). */
+	uint8_t svc;
 	uint8_t *stage;           /* APP_STAGE_LEN bytes, or NULL (svc->stage 0) */
 };
 
@@ -51,6 +50,11 @@ struct service {
 	/* Called every loop; returns 1 when the service is done with the
 	 * connection (apps.c closes it), 0 to keep it. */
 	int (*on_poll)(struct keel *k, struct app_conn *c, unsigned events);
+	/* Called once when the slot is freed, whatever the reason (done,
+	 * reset, timeout), for a service that may hold something beyond the
+	 * connection (HTTP's capture freeze); NULL if none.  Must be
+	 * harmless for a connection that holds nothing. */
+	void (*on_close)(struct app_conn *c);
 };
 
 extern const struct service svc_echo, svc_discard, svc_daytime, svc_chargen;

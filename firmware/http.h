@@ -98,7 +98,8 @@ int http_gen_history_csv(struct keel *k, struct out *o, struct app_conn *c, unsi
 void http_history_open(struct app_conn *c);
 /* The error responses (400 ... 505), by c->page. */
 int http_gen_error(struct keel *k, struct out *o, struct app_conn *c, unsigned row);
-/* The connection's on_close: releases the capture freeze if it holds one. */
+/* HTTP's on_close (struct service): releases the capture freeze if the
+ * connection holds one; harmless if it does not. */
 void http_on_close(struct app_conn *c);
 
 /* ------------------------------------------------------------ request -- */

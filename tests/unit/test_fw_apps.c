@@ -51,12 +51,12 @@ static int count_poll(struct keel *kk, struct app_conn *c, unsigned ev)
 	c->again = (uint8_t)want_again;
 	return 0;
 }
-const struct service svc_echo = { "echo", 7, 0, NULL, count_poll };
-const struct service svc_discard = { "discard", 9, 0, NULL, count_poll };
-const struct service svc_daytime = { "daytime", 13, 0, NULL, count_poll };
-const struct service svc_chargen = { "chargen", 19, 0, NULL, count_poll };
-const struct service svc_http = { "http", 80, 0, NULL, count_poll };
-const struct service svc_iperf = { "iperf", 5001, 0, NULL, count_poll };
+const struct service svc_echo = { "echo", 7, 0, NULL, count_poll, NULL };
+const struct service svc_discard = { "discard", 9, 0, NULL, count_poll, NULL };
+const struct service svc_daytime = { "daytime", 13, 0, NULL, count_poll, NULL };
+const struct service svc_chargen = { "chargen", 19, 0, NULL, count_poll, NULL };
+const struct service svc_http = { "http", 80, 0, NULL, count_poll, NULL };
+const struct service svc_iperf = { "iperf", 5001, 0, NULL, count_poll, NULL };
 void udp_echo_init(struct keel *kk) { (void)kk; }
 void udp_echo_poll(struct keel *kk) { (void)kk; }
 
