@@ -33,7 +33,7 @@ void cc_init(struct tcp_tcb *t)
 void cc_established(struct tcp_tcb *t)
 {
 	t->cwnd = iw(t->snd_mss);
-	t->max_sndwnd = t->snd_wnd;
+	t->max_sndwnd = tcb_snd_wnd_u16(t);
 	t->snd_sml = t->snd_una;
 }
 

@@ -127,7 +127,7 @@ static int is_dupack(const struct tcp_tcb *t, const struct tcp_seg *s)
 {
 	/* A zero window's answers to probes are not loss signals. */
 	int same = (t->opt.on & TCP_OPTF_SACKOK) ? (t->sbflags & SB_NEWSACK) != 0
-						  : tcb_seg_wnd(t, s) == t->snd_wnd;
+						  : tcb_seg_wnd(t, s) == tcb_snd_wnd(t);
 	return t->snd_max != t->snd_una && s->len == 0 && !(s->flags & (TCP_SYN | TCP_FIN)) &&
 	       s->ack == t->snd_una && same && t->snd_wnd != 0 && !(t->dflags & TCB_D_PERSIST);
 }
@@ -147,13 +147,14 @@ static void window_update(struct tcp_tcb *t, const struct tcp_seg *s)
 	int wl2_is_ack = (t->flags & TCB_F_WL2_UNA) && s->ack == t->snd_una;
 	int newer = seq_lt(t->snd_wl1, s->seq) ||
 		    (t->snd_wl1 == s->seq && !wl2_is_ack) ||
-		    (t->snd_wl1 == s->seq && wl2_is_ack && (wnd > t->snd_wnd || wnd == 0));
+		    (t->snd_wl1 == s->seq && wl2_is_ack && (wnd > tcb_snd_wnd(t) || wnd == 0));
 	if (newer) {
-		t->snd_wnd = wnd;
+		tcb_set_snd_wnd(t, s);
 		t->snd_wl1 = s->seq;
 		t->flags |= TCB_F_WL2_UNA;               /* SND.WL2 = SEG.ACK = SND.UNA */
-		if (t->snd_wnd > t->max_sndwnd)
-			t->max_sndwnd = t->snd_wnd;
+		uint16_t mw = tcb_snd_wnd_u16(t);
+		if (mw > t->max_sndwnd)
+			t->max_sndwnd = mw;
 	}
 }
 
@@ -162,7 +163,7 @@ static void become_established(struct keel *k, struct tcp_tcb *t, const struct t
 {
 	tcb_state_to(k, t, TCP_ESTABLISHED);
 	t->snd_una = s->ack;
-	t->snd_wnd = tcb_seg_wnd(t, s);
+	tcb_set_snd_wnd(t, s);
 	t->snd_wl1 = s->seq;
 	t->flags |= TCB_F_WL2_UNA;                          /* SND.WL2 = SEG.ACK = SND.UNA */
 	t->retries = 0;
@@ -231,7 +232,7 @@ static void syn_sent_input(struct keel *k, struct tcp_tcb *t, const struct tcp_s
 		return;
 	}
 	tcb_state_to(k, t, TCP_SYN_RECEIVED);
-	t->snd_wnd = s->wnd;                           /* a SYN's window is never scaled */
+	tcb_set_snd_wnd(t, s);                         /* a SYN's window is never scaled */
 	t->snd_wl1 = s->seq;
 	t->flags |= TCB_F_WL2_UNA;                     /* SND.WL2 = ISS = SND.UNA */
 	tcp_send_syn(k, t);   /* <SEQ=ISS><ACK=RCV.NXT><CTL=SYN,ACK> */

@@ -417,4 +417,34 @@ static inline uint32_t tcb_seg_wnd(const struct tcp_tcb *t, const struct tcp_seg
 		return s->wnd;
 	return (uint32_t)s->wnd << tcp_snd_shift(&t->opt);
 }
+
+/* SND.WND in bytes: the window field kept (tcb.snd_wnd) scaled as when
+ * it came (tcb_seg_wnd). */
+static inline uint32_t tcb_snd_wnd(const struct tcp_tcb *t)
+{
+	if (t->dflags & TCB_D_SYN_WND)
+		return t->snd_wnd;
+	return (uint32_t)t->snd_wnd << tcp_snd_shift(&t->opt);
+}
+
+/* SND.WND = SEG.WND of s; the shift is read with it (tcb_snd_wnd). */
+static inline void tcb_set_snd_wnd(struct tcp_tcb *t, const struct tcp_seg *s)
+{
+	t->snd_wnd = s->wnd;
+	if (s->flags & TCP_SYN)
+		t->dflags |= TCB_D_SYN_WND;
+	else
+		t->dflags &= (uint8_t)~TCB_D_SYN_WND;
+}
+
+/* SND.WND for max_sndwnd, saturating at 0xffff: max_sndwnd is only
+ * compared with half of a segment shorter than snd_mss <= TCP_MSS_OURS
+ * (tcp_output.c), below 0xffff / 2, so every window of 0xffff or more
+ * gives the same answer there. */
+_Static_assert(TCP_MSS_OURS < 0xffffu / 2u, "max_sndwnd saturates above twice a segment");
+static inline uint16_t tcb_snd_wnd_u16(const struct tcp_tcb *t)
+{
+	uint32_t w = tcb_snd_wnd(t);
+	return (uint16_t)(w < 0xffffu ? w : 0xffffu);
+}
 #endif

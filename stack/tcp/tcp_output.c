@@ -195,7 +195,7 @@ static void output_data(struct keel *k, struct tcp_tcb *t, int force)
 		int fin_due = (t->flags & (TCB_F_FIN_WANT | TCB_F_FIN_ACKED)) == TCB_F_FIN_WANT;
 		if (avail == 0 && !fin_due)
 			break;
-		int32_t wnd_lim = (int32_t)(t->snd_una + t->snd_wnd - t->snd_nxt);
+		int32_t wnd_lim = (int32_t)(t->snd_una + tcb_snd_wnd(t) - t->snd_nxt);
 		int32_t cwnd_lim = (int32_t)(t->cwnd + cc_limited_transmit(t) - off);
 		int32_t lim = wnd_lim < cwnd_lim ? wnd_lim : cwnd_lim;
 		uint32_t len = avail < t->snd_mss ? avail : t->snd_mss;
@@ -327,7 +327,7 @@ void tcp_tlp_fire(struct keel *k, struct tcp_tcb *t)
 	t->sbflags = (uint8_t)((t->sbflags & ~SB_TLP_ARMED) | SB_TLP_OUT);
 	k->tcp.mib.loss_probes++;
 	uint32_t before = t->snd_nxt;
-	if (data_unsent(t) > 0 && seq_lt(t->snd_nxt, t->snd_una + t->snd_wnd)) {
+	if (data_unsent(t) > 0 && seq_lt(t->snd_nxt, t->snd_una + tcb_snd_wnd(t))) {
 		uint32_t cwnd = t->cwnd;
 		t->cwnd = tcb_flight(t) + t->snd_mss;
 		output_data(k, t, 1);

@@ -116,7 +116,7 @@ int keel_tcp_conn_info(const struct keel *k, unsigned index, struct tcp_conn_inf
 		out->rttvar_ms = t->rttvar4 >> 2;
 		out->cwnd = t->cwnd;
 		out->ssthresh = t->ssthresh;
-		out->snd_wnd = t->snd_wnd;
+		out->snd_wnd = tcb_snd_wnd(t);
 		out->rcv_wnd = t->rcv_adv;
 		out->mss = t->snd_mss;
 		out->total_retrans = t->total_retrans;

@@ -92,7 +92,7 @@ static void tcb_start(struct keel *k, struct tcp_tcb *t)
 {
 	t->snd_max = t->snd_nxt;
 	t->snd_sml = t->snd_una;
-	t->max_sndwnd = t->snd_wnd;
+	t->max_sndwnd = tcb_snd_wnd_u16(t);
 	t->rcv_wup = t->rcv_nxt;
 	cc_init(t);
 	t->last_ack_rx = k->now_ms;
@@ -142,7 +142,7 @@ struct tcp_tcb *tcb_new_passive(struct keel *k, const struct tcp_synq_entry *req
 	if (req->opts & TCP_OPTF_TS)
 		t->opt.ts_off = ts_offset(k, req->laddr, req->lport, req->raddr, req->rport);
 	optneg_apply(k, t, req->opts, req->peer_shift, req->ts_recent, k->now_ms);
-	t->snd_wnd = tcb_seg_wnd(t, s);
+	tcb_set_snd_wnd(t, s);
 	t->snd_wl1 = s->seq;
 	t->flags |= TCB_F_WL2_UNA;         /* SND.WL2 = SEG.ACK = ISS + 1 = SND.UNA */
 	t->rcv_adv = rcv_adv;

@@ -32,6 +32,7 @@
 #define TCB_F_WL2_UNA   0x2000u
 
 /* tcb.dflags: the data path's own state */
+#define TCB_D_SYN_WND   0x01u       /* snd_wnd came on a SYN: not scaled (tcb_snd_wnd) */
 #define TCB_D_NODELAY   0x02u       /* Nagle off (tcp_set_nodelay) */
 #define TCB_D_RECOVERY  0x04u       /* in NewReno fast recovery */
 #define TCB_D_RTT_ON    0x08u       /* rtt_seq is being timed */
@@ -85,8 +86,15 @@ struct tcp_tcb {
 	 * SND.WL2 is a flag (TCB_F_WL2_UNA); the FIN's sequence number is
 	 * SND.UNA + the queued bytes (tcb_fin_seq). */
 	uint32_t snd_una, snd_nxt, snd_max;
-	uint32_t snd_wnd, snd_wl1;
-	uint32_t max_sndwnd;        /* largest window the peer offered (sender SWS) */
+	/* SND.WND as the peer's window field (SEG.WND) of the last update;
+	 * read as bytes with tcb_snd_wnd (RFC 7323 §2.3: << SND.WND.SHIFT,
+	 * but never a SYN's, TCB_D_SYN_WND). */
+	uint16_t snd_wnd;
+	/* The largest window the peer offered in bytes, saturating at
+	 * 0xffff (tcb_snd_wnd_u16): only ever compared with half a
+	 * segment (sender SWS), and a segment is below 0xffff / 2. */
+	uint16_t max_sndwnd;
+	uint32_t snd_wl1;
 	uint32_t snd_sml;           /* end of the last small segment sent (Minshall's Nagle) */
 	qlen_t snd_budget;          /* send buffer size now (tcp_wmem) */
 	struct chunkq sndq;         /* from SND.UNA's data: unacked + unsent */

@@ -57,7 +57,7 @@ void ts_out(const struct keel *k, const struct tcp_tcb *t, struct tcp_out *o)
 static int disordered_ack(const struct tcp_tcb *t, const struct tcp_seg *s)
 {
 	return (s->flags & (TCP_ACK | TCP_SYN | TCP_FIN | TCP_RST)) == TCP_ACK && s->len == 0 &&
-	       s->seq == t->rcv_nxt && s->ack == t->snd_una && tcb_seg_wnd(t, s) == t->snd_wnd &&
+	       s->seq == t->rcv_nxt && s->ack == t->snd_una && tcb_seg_wnd(t, s) == tcb_snd_wnd(t) &&
 	       t->opt.ts_recent - s->tsval <= tcb_rto(t);
 }
 
