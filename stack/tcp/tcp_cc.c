@@ -26,7 +26,7 @@ void cc_init(struct tcp_tcb *t)
 {
 	t->cwnd = iw(t->snd_mss);
 	t->ssthresh = 0x7fffffffu;            /* "arbitrarily high", RFC 5681 §3.1 */
-	t->recover = t->snd_una - (tcb_syn_unacked(t) ? 0u : 1u);   /* ISS: RFC 6582 §3.2 step 1 */
+	tcb_set_recover(t, t->snd_una - (tcb_syn_unacked(t) ? 0u : 1u));   /* ISS: RFC 6582 §3.2 step 1 */
 }
 
 /* SYN_SENT -> synchronized: the peer's MSS is known now. */
@@ -34,7 +34,7 @@ void cc_established(struct tcp_tcb *t)
 {
 	t->cwnd = iw(t->snd_mss);
 	t->max_sndwnd = tcb_snd_wnd_u16(t);
-	t->snd_sml = t->snd_una;
+	tcb_set_snd_sml(t, t->snd_una);
 }
 
 /* The RTO without backoff (RFC 6298 §2); tcb_rto adds the backoff. */
@@ -74,7 +74,7 @@ void cc_rtt_sample(struct tcp_tcb *t, uint32_t r)
 static uint32_t half_flight(const struct tcp_tcb *t)
 {
 	/* ssthresh = max(FlightSize / 2, 2*SMSS), RFC 5681 (4). */
-	uint32_t f = (t->snd_max - t->snd_una) / 2u;
+	uint32_t f = t->max_off / 2u;
 	return f > 2u * t->snd_mss ? f : 2u * t->snd_mss;
 }
 
@@ -91,7 +91,7 @@ static int sack_hole(struct keel *k, const struct tcp_tcb *t)
  * of two or three segments can never bring 3. */
 static uint8_t dupthresh(const struct tcp_tcb *t)
 {
-	uint32_t out = t->snd_max - t->snd_una;
+	uint32_t out = t->max_off;
 	uint32_t oseg = (out + t->snd_mss - 1u) / t->snd_mss;
 	uint32_t unsent = t->sndq.len > out ? t->sndq.len - out : 0u;
 	if (unsent == 0 && oseg >= 2u && oseg < 4u)
@@ -114,9 +114,9 @@ enum cc_verdict cc_on_ack(struct keel *k, struct tcp_tcb *t, uint32_t ack, uint3
 {
 	uint32_t mss = t->snd_mss;
 	if (t->dflags & TCB_D_RECOVERY) {
-		if (seq_ge(ack, t->recover)) {
+		if (seq_ge(ack, tcb_recover(t))) {
 			/* Full ACK (RFC 6582 §3.2 step 3, option 1). */
-			uint32_t f = t->snd_max - t->snd_una;
+			uint32_t f = t->max_off;
 			uint32_t w = (f > mss ? f : mss) + mss;
 			t->cwnd = w < t->ssthresh ? w : t->ssthresh;
 			t->dflags &= (uint8_t)~TCB_D_RECOVERY;
@@ -179,10 +179,10 @@ enum cc_verdict cc_on_dupack(struct keel *k, struct tcp_tcb *t)
 	}
 	if (t->dupacks < 255)
 		t->dupacks++;
-	if (t->dupacks != dupthresh(t) || !seq_gt(t->snd_una, t->recover))
+	if (t->dupacks != dupthresh(t) || !seq_gt(t->snd_una, tcb_recover(t)))
 		return CC_NONE;
 	t->ssthresh = half_flight(t);
-	t->recover = t->snd_max;
+	tcb_set_recover(t, tcb_snd_max(t));
 	t->dflags |= TCB_D_RECOVERY;
 	t->dflags &= (uint8_t)~TCB_D_RTT_ON;      /* Karn */
 	/* RFC 6675 §5: HighRxt = HighACK, in the cold state (without one,
@@ -210,9 +210,9 @@ void cc_on_rto(struct keel *k, struct tcp_tcb *t)
 	t->ssthresh = half_flight(t);
 	t->cwnd = t->snd_mss;
 	t->bytes_acked = 0;
-	t->recover = t->snd_max;                  /* RFC 6582 §4: no fast retransmit on stale dupacks */
+	tcb_set_recover(t, tcb_snd_max(t));                  /* RFC 6582 §4: no fast retransmit on stale dupacks */
 	t->dupacks = 0;
 	t->dflags &= (uint8_t)~(TCB_D_RECOVERY | TCB_D_RTT_ON);
 	t->sbflags &= (uint8_t)~SB_EIFEL;
-	t->snd_nxt = t->snd_una;
+	t->nxt_off = 0;                           /* SND.NXT = SND.UNA */
 }

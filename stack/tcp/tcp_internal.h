@@ -262,7 +262,7 @@ enum cc_verdict cc_on_ack(struct keel *k, struct tcp_tcb *t, uint32_t ack, uint3
 enum cc_verdict cc_on_dupack(struct keel *k, struct tcp_tcb *t);
 void cc_on_rto(struct keel *k, struct tcp_tcb *t);
 uint32_t cc_limited_transmit(const struct tcp_tcb *t);
-static inline uint32_t tcb_flight(const struct tcp_tcb *t) { return t->snd_nxt - t->snd_una; }
+static inline uint32_t tcb_flight(const struct tcp_tcb *t) { return t->nxt_off; }
 
 /* tcp_rcv.c: segment text into the receive ring (out-of-order ranges),
  * delayed ACK, receiver window (SWS avoidance) */

@@ -84,8 +84,11 @@ struct tcp_tcb {
 	 * + 1 and bounds acceptable ACKs.  ISS is SND.UNA while our SYN is
 	 * unacknowledged (SYN_SENT, SYN_RECEIVED) and needed no longer;
 	 * SND.WL2 is a flag (TCB_F_WL2_UNA); the FIN's sequence number is
-	 * SND.UNA + the queued bytes (tcb_fin_seq). */
-	uint32_t snd_una, snd_nxt, snd_max;
+	 * SND.UNA + the queued bytes (tcb_fin_seq).  SND.NXT, snd_max,
+	 * snd_sml and recover are offsets from SND.UNA, RCV.WUP one behind
+	 * RCV.NXT: read and set them with tcp_tcb_seq.h's accessors. */
+	uint32_t snd_una;
+	qlen_t nxt_off, max_off;    /* SND.NXT, snd_max */
 	/* SND.WND as the peer's window field (SEG.WND) of the last update;
 	 * read as bytes with tcb_snd_wnd (RFC 7323 §2.3: << SND.WND.SHIFT,
 	 * but never a SYN's, TCB_D_SYN_WND). */
@@ -95,7 +98,8 @@ struct tcp_tcb {
 	 * segment (sender SWS), and a segment is below 0xffff / 2. */
 	uint16_t max_sndwnd;
 	uint32_t snd_wl1;
-	uint32_t snd_sml;           /* end of the last small segment sent (Minshall's Nagle) */
+	qlen_t sml_off;             /* snd_sml: end of the last small segment sent (Minshall's Nagle) */
+	qlen_t rec_off;             /* RFC 6582 "recover", from SND.UNA - 1 */
 	qlen_t snd_budget;          /* send buffer size now (tcp_wmem) */
 	struct chunkq sndq;         /* from SND.UNA's data: unacked + unsent */
 	uint16_t total_retrans;     /* segments retransmitted on this connection */
@@ -104,11 +108,11 @@ struct tcp_tcb {
 	uint16_t snd_mss;           /* min(our MSS, peer's MSS) */
 	/* receive sequence space (IRS is not kept: nothing reads it after the SYN) */
 	uint32_t rcv_nxt;
-	uint32_t rcv_wup;           /* RCV.NXT when the last window was advertised */
 	struct chunkq rcvq;         /* unread bytes up to RCV.NXT, out-of-order ones beyond */
 	qlen_t rcv_space_seq;       /* TCB_M_SPACE: low bits of the sequence read up to at the mark */
 	qlen_t rcv_budget;          /* receive buffer size now (tcp_rmem) */
-	qlen_t rcv_adv;             /* window last advertised, unscaled (right edge rcv_wup + rcv_adv) */
+	qlen_t rcv_adv;             /* window last advertised, unscaled (right edge RCV.WUP + rcv_adv) */
+	qlen_t wup_off;             /* RCV.WUP: RCV.NXT when the last window was advertised */
 	uint8_t dflags;             /* TCB_D_* */
 	uint8_t mflags;             /* TCB_M_* */
 	uint8_t listener;           /* accept queue owner, TCP_NO_LISTENER */
@@ -132,7 +136,6 @@ struct tcp_tcb {
 	/* congestion control (RFC 5681, RFC 6582) */
 	uint32_t cwnd, ssthresh;    /* bytes */
 	uint32_t bytes_acked;       /* congestion-avoidance byte counter */
-	uint32_t recover;           /* RFC 6582 "recover" */
 	/* timers (enum tcb_timer; tcb_timer_due) */
 	uint32_t rtx_due, ka_due;
 	struct tmr_node tmr;        /* in the wheel, due = earliest armed (or earlier) */
@@ -146,4 +149,5 @@ struct tcp_tcb {
 	struct tcp_conn_opts opt;   /* timestamps, SACK, window scale (tcp_opts.h) */
 };
 
+#include "tcp_tcb_seq.h"
 #endif

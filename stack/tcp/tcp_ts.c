@@ -90,7 +90,7 @@ void ts_update_recent(struct keel *k, struct tcp_tcb *t, const struct tcp_seg *s
 {
 	if (!(t->opt.on & TCP_OPTF_TS) || !(s->opts & TCP_OPTF_TS))
 		return;
-	if (seq_ge(s->tsval, t->opt.ts_recent) && seq_le(s->seq, t->rcv_wup)) {
+	if (seq_ge(s->tsval, t->opt.ts_recent) && seq_le(s->seq, tcb_rcv_wup(t))) {
 		t->opt.ts_recent = s->tsval;
 		t->opt.ts_recent_ms = k->now_ms;
 	}
