@@ -25,7 +25,7 @@ static uint32_t iw(uint32_t mss)
 void cc_init(struct tcp_tcb *t)
 {
 	t->cwnd = iw(t->snd_mss);
-	t->ssthresh = 0x7fffffffu;            /* "arbitrarily high", RFC 5681 §3.1 */
+	t->ssthresh = TCP_SSTHRESH_INF;       /* "arbitrarily high", RFC 5681 §3.1 */
 	tcb_set_recover(t, t->snd_una - (tcb_syn_unacked(t) ? 0u : 1u));   /* ISS: RFC 6582 §3.2 step 1 */
 }
 
@@ -71,11 +71,12 @@ void cc_rtt_sample(struct tcp_tcb *t, uint32_t r)
 	}
 }
 
-static uint32_t half_flight(const struct tcp_tcb *t)
+static qlen_t half_flight(const struct tcp_tcb *t)
 {
-	/* ssthresh = max(FlightSize / 2, 2*SMSS), RFC 5681 (4). */
+	/* ssthresh = max(FlightSize / 2, 2*SMSS), RFC 5681 (4): below
+	 * TCP_SSTHRESH_INF (tcp_tcb.h). */
 	uint32_t f = t->max_off / 2u;
-	return f > 2u * t->snd_mss ? f : 2u * t->snd_mss;
+	return (qlen_t)(f > 2u * t->snd_mss ? f : 2u * t->snd_mss);
 }
 
 /* A SACK hole to retransmit (tcp_sack.c finds it)? */
@@ -153,11 +154,16 @@ enum cc_verdict cc_on_ack(struct keel *k, struct tcp_tcb *t, uint32_t ack, uint3
 	if (t->cwnd < t->ssthresh) {
 		t->cwnd += acked < mss ? acked : mss; /* slow start, RFC 5681 (2) */
 	} else {
-		t->bytes_acked += acked;              /* congestion avoidance, one SMSS per cwnd */
-		if (t->bytes_acked >= t->cwnd) {
-			t->bytes_acked -= t->cwnd;
+		/* Congestion avoidance, one SMSS per cwnd.  bytes_acked <
+		 * cwnd before (it only grows here, and is zeroed wherever
+		 * cwnd shrinks), so what is kept is below cwnd or acked: a
+		 * qlen_t. */
+		uint32_t b = t->bytes_acked + acked;
+		if (b >= t->cwnd) {
+			b -= t->cwnd;
 			t->cwnd += mss;
 		}
+		t->bytes_acked = (qlen_t)b;
 	}
 	return CC_NONE;
 }

@@ -49,6 +49,14 @@ enum tcb_timer {
 	TCB_T_N
 };
 
+/* ssthresh's "arbitrarily high" (RFC 5681 §3.1), read as 0x7fffffff
+ * (tcp_conn_info, as before): a set ssthresh is max(FlightSize / 2,
+ * 2 SMSS) (tcp_cc.c), half a send queue (<= CHUNKQ_MAX) or 2 segments,
+ * always below it.  0xffff where qlen_t is 16 bits. */
+#define TCP_SSTHRESH_INF ((uint32_t)(qlen_t)~(qlen_t)0 < 0x7fffffffu ? (qlen_t)~(qlen_t)0 : (qlen_t)0x7fffffffu)
+_Static_assert(CHUNKQ_MAX / 2u + 1u < TCP_SSTHRESH_INF && 2u * (KEEL_MTU - 40u) < TCP_SSTHRESH_INF,
+	       "every ssthresh set is below the infinite one");
+
 /* tcb.mflags: buffer growth (tcp_mem.c) */
 #define TCB_M_RWND_FULL 0x01u       /* the peer filled the advertised window */
 #define TCB_M_SND_FULL  0x02u       /* a write found the send budget full */
@@ -129,13 +137,16 @@ struct tcp_tcb {
 	 * out-of-order ranges, the SACK scoreboard, the segment being timed,
 	 * the fast retransmit's time; TCP_NONE. */
 	uint16_t ext;
+	/* congestion control's other two (RFC 5681), bytes: below one send
+	 * queue, or (ssthresh) TCP_SSTHRESH_INF */
+	qlen_t ssthresh;
+	qlen_t bytes_acked;         /* congestion-avoidance byte counter, < max(cwnd, bytes acked) */
 	/* retransmission (RFC 6298) */
 	/* The RTO is not stored: cc_rto_base(SRTT, RTTVAR) << retries (tcb_rto). */
 	uint32_t srtt8, rttvar4;    /* SRTT * 8, RTTVAR * 4 in ms; srtt8 0 = no sample yet */
 	uint32_t last_ack_rx;       /* when the last ACK arrived (zero-window exemption) */
 	/* congestion control (RFC 5681, RFC 6582) */
-	uint32_t cwnd, ssthresh;    /* bytes */
-	uint32_t bytes_acked;       /* congestion-avoidance byte counter */
+	uint32_t cwnd;              /* bytes */
 	/* timers (enum tcb_timer; tcb_timer_due) */
 	uint32_t rtx_due, ka_due;
 	struct tmr_node tmr;        /* in the wheel, due = earliest armed (or earlier) */
