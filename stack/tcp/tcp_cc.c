@@ -24,7 +24,7 @@ static uint32_t iw(uint32_t mss)
  * set by the TCB constructor (tcp_tcb.c). */
 void cc_init(struct tcp_tcb *t)
 {
-	t->cwnd = iw(t->snd_mss);
+	tcb_set_cwnd(t, iw(t->snd_mss));
 	t->ssthresh = TCP_SSTHRESH_INF;       /* "arbitrarily high", RFC 5681 §3.1 */
 	tcb_set_recover(t, t->snd_una - (tcb_syn_unacked(t) ? 0u : 1u));   /* ISS: RFC 6582 §3.2 step 1 */
 }
@@ -32,7 +32,7 @@ void cc_init(struct tcp_tcb *t)
 /* SYN_SENT -> synchronized: the peer's MSS is known now. */
 void cc_established(struct tcp_tcb *t)
 {
-	t->cwnd = iw(t->snd_mss);
+	tcb_set_cwnd(t, iw(t->snd_mss));
 	t->max_sndwnd = tcb_snd_wnd_u16(t);
 	tcb_set_snd_sml(t, t->snd_una);
 }
@@ -119,7 +119,7 @@ enum cc_verdict cc_on_ack(struct keel *k, struct tcp_tcb *t, uint32_t ack, uint3
 			/* Full ACK (RFC 6582 §3.2 step 3, option 1). */
 			uint32_t f = t->max_off;
 			uint32_t w = (f > mss ? f : mss) + mss;
-			t->cwnd = w < t->ssthresh ? w : t->ssthresh;
+			tcb_set_cwnd(t, w < t->ssthresh ? w : t->ssthresh);
 			t->dflags &= (uint8_t)~TCB_D_RECOVERY;
 			t->dupacks = 0;
 			t->bytes_acked = 0;
@@ -141,18 +141,17 @@ enum cc_verdict cc_on_ack(struct keel *k, struct tcp_tcb *t, uint32_t ack, uint3
 			else if (x && x->sb.high_rxt > 0)
 				v = CC_NONE;
 		}
-		t->cwnd = acked < t->cwnd ? t->cwnd - acked : 0u;
+		uint32_t c = acked < t->cwnd ? t->cwnd - acked : 0u;
 		if (acked >= mss)
-			t->cwnd += mss;
-		if (t->cwnd < mss)
-			t->cwnd = mss;
+			c += mss;
+		tcb_set_cwnd(t, c < mss ? mss : c);
 		return v;
 	}
 	t->dupacks = 0;
 	if (t->cwnd >= t->snd_budget)
 		return CC_NONE;                       /* not cwnd-limited: no growth */
 	if (t->cwnd < t->ssthresh) {
-		t->cwnd += acked < mss ? acked : mss; /* slow start, RFC 5681 (2) */
+		tcb_set_cwnd(t, t->cwnd + (acked < mss ? acked : mss));   /* slow start, RFC 5681 (2) */
 	} else {
 		/* Congestion avoidance, one SMSS per cwnd.  bytes_acked <
 		 * cwnd before (it only grows here, and is zeroed wherever
@@ -161,7 +160,7 @@ enum cc_verdict cc_on_ack(struct keel *k, struct tcp_tcb *t, uint32_t ack, uint3
 		uint32_t b = t->bytes_acked + acked;
 		if (b >= t->cwnd) {
 			b -= t->cwnd;
-			t->cwnd += mss;
+			tcb_set_cwnd(t, t->cwnd + mss);
 		}
 		t->bytes_acked = (qlen_t)b;
 	}
@@ -180,7 +179,7 @@ enum cc_verdict cc_on_dupack(struct keel *k, struct tcp_tcb *t)
 		 * else (and always without SACK) the window inflates. */
 		if (sack_hole(k, t))
 			return CC_RETRANSMIT_HOLE;
-		t->cwnd += mss;
+		tcb_set_cwnd(t, t->cwnd + mss);
 		return CC_NONE;
 	}
 	if (t->dupacks < 255)
@@ -204,7 +203,7 @@ enum cc_verdict cc_on_dupack(struct keel *k, struct tcp_tcb *t)
 		x->rtt_start = k->now_ms;             /* Karn stopped timing: the field is free */
 		t->sbflags |= SB_EIFEL;
 	}
-	t->cwnd = t->ssthresh + 3u * mss;
+	tcb_set_cwnd(t, t->ssthresh + 3u * mss);
 	t->bytes_acked = 0;
 	return CC_RETRANSMIT_HEAD;                /* fast retransmit, by the output path */
 }
@@ -214,7 +213,7 @@ void cc_on_rto(struct keel *k, struct tcp_tcb *t)
 {
 	(void)k;
 	t->ssthresh = half_flight(t);
-	t->cwnd = t->snd_mss;
+	tcb_set_cwnd(t, t->snd_mss);
 	t->bytes_acked = 0;
 	tcb_set_recover(t, tcb_snd_max(t));                  /* RFC 6582 §4: no fast retransmit on stale dupacks */
 	t->dupacks = 0;

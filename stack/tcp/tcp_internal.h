@@ -264,6 +264,20 @@ void cc_on_rto(struct keel *k, struct tcp_tcb *t);
 uint32_t cc_limited_transmit(const struct tcp_tcb *t);
 static inline uint32_t tcb_flight(const struct tcp_tcb *t) { return t->nxt_off; }
 
+/* cwnd = c, saturating at the top of qlen_t, CHUNKQ_MAX or more: a send
+ * queue holds no more, so any cwnd from there up lets the same segments
+ * go (min(window, cwnd) never cuts what is queued, tcp_output.c) and
+ * stops growth alike (cwnd >= snd_budget, tcp_cc.c).  Where qlen_t is 16
+ * bits only NewReno's inflation by a dupack each (RFC 6582 step 2, some
+ * 40 dupacks in one recovery) or a tcp_wmem max within a segment of
+ * 64 KiB take cwnd there; ss -i then shows cwnd:65535. */
+#define TCP_CWND_MAX ((uint32_t)(qlen_t)~(qlen_t)0)
+_Static_assert(TCP_CWND_MAX >= CHUNKQ_MAX, "a saturated cwnd covers every send queue");
+static inline void tcb_set_cwnd(struct tcp_tcb *t, uint32_t c)
+{
+	t->cwnd = (qlen_t)(c < TCP_CWND_MAX ? c : TCP_CWND_MAX);
+}
+
 /* tcp_rcv.c: segment text into the receive ring (out-of-order ranges),
  * delayed ACK, receiver window (SWS avoidance) */
 int rcv_text(struct keel *k, struct tcp_tcb *t, const struct tcp_seg *s);

@@ -328,8 +328,8 @@ void tcp_tlp_fire(struct keel *k, struct tcp_tcb *t)
 	k->tcp.mib.loss_probes++;
 	uint32_t before = tcb_snd_nxt(t);
 	if (data_unsent(t) > 0 && t->nxt_off < tcb_snd_wnd(t)) {
-		uint32_t cwnd = t->cwnd;
-		t->cwnd = tcb_flight(t) + t->snd_mss;
+		qlen_t cwnd = t->cwnd;
+		tcb_set_cwnd(t, tcb_flight(t) + t->snd_mss);
 		output_data(k, t, 1);
 		t->cwnd = cwnd;
 	}

@@ -137,8 +137,10 @@ struct tcp_tcb {
 	 * out-of-order ranges, the SACK scoreboard, the segment being timed,
 	 * the fast retransmit's time; TCP_NONE. */
 	uint16_t ext;
-	/* congestion control's other two (RFC 5681), bytes: below one send
-	 * queue, or (ssthresh) TCP_SSTHRESH_INF */
+	/* congestion control (RFC 5681), bytes: cwnd saturating at the
+	 * qlen_t range (tcb_set_cwnd); ssthresh below one send queue or
+	 * TCP_SSTHRESH_INF */
+	qlen_t cwnd;
 	qlen_t ssthresh;
 	qlen_t bytes_acked;         /* congestion-avoidance byte counter, < max(cwnd, bytes acked) */
 	/* retransmission (RFC 6298) */
@@ -146,7 +148,6 @@ struct tcp_tcb {
 	uint32_t srtt8, rttvar4;    /* SRTT * 8, RTTVAR * 4 in ms; srtt8 0 = no sample yet */
 	uint32_t last_ack_rx;       /* when the last ACK arrived (zero-window exemption) */
 	/* congestion control (RFC 5681, RFC 6582) */
-	uint32_t cwnd;              /* bytes */
 	/* timers (enum tcb_timer; tcb_timer_due) */
 	uint32_t rtx_due, ka_due;
 	struct tmr_node tmr;        /* in the wheel, due = earliest armed (or earlier) */

@@ -250,7 +250,7 @@ SCRIPT(wscale_sack_scoreboard_beyond_64k)
 {
 	K->tcp.sysctl.tcp_wmem[1] = 262144;
 	establish_ws(t, 2048);
-	tcb(t)->cwnd = 200000;
+	tcb_set_cwnd(tcb(t), 200000);
 	tcb(t)->ssthresh = 200000;
 	IGNORE_OUTPUT(1);
 	for (int i = 0; i < 20; i++)
