@@ -150,9 +150,8 @@ static void window_update(struct tcp_tcb *t, const struct tcp_seg *s)
 		tcb_set_snd_wnd(t, s);
 		t->snd_wl1 = s->seq;
 		t->flags |= TCB_F_WL2_UNA;               /* SND.WL2 = SEG.ACK = SND.UNA */
-		uint16_t mw = (uint16_t)(wnd < 0xffffu ? wnd : 0xffffu);   /* tcb_snd_wnd_u16 */
-		if (mw > t->max_sndwnd)
-			t->max_sndwnd = mw;
+		if (wnd > t->max_sndwnd)
+			t->max_sndwnd = (uint16_t)(wnd < 0xffffu ? wnd : 0xffffu);   /* tcb_snd_wnd_u16 */
 	}
 }
 
