@@ -93,8 +93,9 @@ struct tcp_tcb {
 	 * unacknowledged (SYN_SENT, SYN_RECEIVED) and needed no longer;
 	 * SND.WL2 is a flag (TCB_F_WL2_UNA); the FIN's sequence number is
 	 * SND.UNA + the queued bytes (tcb_fin_seq).  SND.NXT, snd_max,
-	 * snd_sml and recover are offsets from SND.UNA, RCV.WUP one behind
-	 * RCV.NXT: read and set them with tcp_tcb_seq.h's accessors. */
+	 * snd_sml and recover are kept as offsets from SND.UNA, RCV.WUP as
+	 * one behind RCV.NXT: read and set them with tcp_tcb_seq.h's
+	 * accessors. */
 	uint32_t snd_una;
 	qlen_t nxt_off, max_off;    /* SND.NXT, snd_max */
 	/* SND.WND as the peer's window field (SEG.WND) of the last update;
@@ -137,17 +138,17 @@ struct tcp_tcb {
 	 * out-of-order ranges, the SACK scoreboard, the segment being timed,
 	 * the fast retransmit's time; TCP_NONE. */
 	uint16_t ext;
-	/* congestion control (RFC 5681), bytes: cwnd saturating at the
-	 * qlen_t range (tcb_set_cwnd); ssthresh below one send queue or
+	/* congestion control (RFC 5681, RFC 6582; recover is rec_off
+	 * above), bytes: cwnd saturating at the top of qlen_t
+	 * (tcb_set_cwnd); ssthresh below one send queue, or
 	 * TCP_SSTHRESH_INF */
 	qlen_t cwnd;
 	qlen_t ssthresh;
-	qlen_t bytes_acked;         /* congestion-avoidance byte counter, < max(cwnd, bytes acked) */
+	qlen_t bytes_acked;         /* congestion-avoidance byte counter: below cwnd or one ACK's bytes */
 	/* retransmission (RFC 6298) */
 	/* The RTO is not stored: cc_rto_base(SRTT, RTTVAR) << retries (tcb_rto). */
 	uint32_t srtt8, rttvar4;    /* SRTT * 8, RTTVAR * 4 in ms; srtt8 0 = no sample yet */
 	uint32_t last_ack_rx;       /* when the last ACK arrived (zero-window exemption) */
-	/* congestion control (RFC 5681, RFC 6582) */
 	/* timers (enum tcb_timer; tcb_timer_due) */
 	uint32_t rtx_due, ka_due;
 	struct tmr_node tmr;        /* in the wheel, due = earliest armed (or earlier) */
