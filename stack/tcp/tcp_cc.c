@@ -24,17 +24,17 @@ static uint32_t iw(uint32_t mss)
  * set by the TCB constructor (tcp_tcb.c). */
 void cc_init(struct tcp_tcb *t)
 {
-	t->cwnd = iw(t->snd_mss);
-	t->ssthresh = 0x7fffffffu;            /* "arbitrarily high", RFC 5681 §3.1 */
-	t->recover = t->snd_una - (tcb_syn_unacked(t) ? 0u : 1u);   /* ISS: RFC 6582 §3.2 step 1 */
+	tcb_set_cwnd(t, iw(t->snd_mss));
+	t->ssthresh = TCP_SSTHRESH_INF;       /* "arbitrarily high", RFC 5681 §3.1 */
+	tcb_set_recover(t, t->snd_una - (tcb_syn_unacked(t) ? 0u : 1u));   /* ISS: RFC 6582 §3.2 step 1 */
 }
 
 /* SYN_SENT -> synchronized: the peer's MSS is known now. */
 void cc_established(struct tcp_tcb *t)
 {
-	t->cwnd = iw(t->snd_mss);
-	t->max_sndwnd = t->snd_wnd;
-	t->snd_sml = t->snd_una;
+	tcb_set_cwnd(t, iw(t->snd_mss));
+	t->max_sndwnd = tcb_snd_wnd_u16(t);
+	tcb_set_snd_sml(t, t->snd_una);
 }
 
 /* The RTO without backoff (RFC 6298 §2); tcb_rto adds the backoff. */
@@ -71,11 +71,12 @@ void cc_rtt_sample(struct tcp_tcb *t, uint32_t r)
 	}
 }
 
-static uint32_t half_flight(const struct tcp_tcb *t)
+static qlen_t half_flight(const struct tcp_tcb *t)
 {
-	/* ssthresh = max(FlightSize / 2, 2*SMSS), RFC 5681 (4). */
-	uint32_t f = (t->snd_max - t->snd_una) / 2u;
-	return f > 2u * t->snd_mss ? f : 2u * t->snd_mss;
+	/* ssthresh = max(FlightSize / 2, 2*SMSS), RFC 5681 (4): below
+	 * TCP_SSTHRESH_INF (tcp_tcb.h). */
+	uint32_t f = t->max_off / 2u;
+	return (qlen_t)(f > 2u * t->snd_mss ? f : 2u * t->snd_mss);
 }
 
 /* A SACK hole to retransmit (tcp_sack.c finds it)? */
@@ -91,7 +92,7 @@ static int sack_hole(struct keel *k, const struct tcp_tcb *t)
  * of two or three segments can never bring 3. */
 static uint8_t dupthresh(const struct tcp_tcb *t)
 {
-	uint32_t out = t->snd_max - t->snd_una;
+	uint32_t out = t->max_off;
 	uint32_t oseg = (out + t->snd_mss - 1u) / t->snd_mss;
 	uint32_t unsent = t->sndq.len > out ? t->sndq.len - out : 0u;
 	if (unsent == 0 && oseg >= 2u && oseg < 4u)
@@ -114,11 +115,11 @@ enum cc_verdict cc_on_ack(struct keel *k, struct tcp_tcb *t, uint32_t ack, uint3
 {
 	uint32_t mss = t->snd_mss;
 	if (t->dflags & TCB_D_RECOVERY) {
-		if (seq_ge(ack, t->recover)) {
+		if (seq_ge(ack, tcb_recover(t))) {
 			/* Full ACK (RFC 6582 §3.2 step 3, option 1). */
-			uint32_t f = t->snd_max - t->snd_una;
+			uint32_t f = t->max_off;
 			uint32_t w = (f > mss ? f : mss) + mss;
-			t->cwnd = w < t->ssthresh ? w : t->ssthresh;
+			tcb_set_cwnd(t, w < t->ssthresh ? w : t->ssthresh);
 			t->dflags &= (uint8_t)~TCB_D_RECOVERY;
 			t->dupacks = 0;
 			t->bytes_acked = 0;
@@ -140,24 +141,28 @@ enum cc_verdict cc_on_ack(struct keel *k, struct tcp_tcb *t, uint32_t ack, uint3
 			else if (x && x->sb.high_rxt > 0)
 				v = CC_NONE;
 		}
-		t->cwnd = acked < t->cwnd ? t->cwnd - acked : 0u;
+		uint32_t c = acked < t->cwnd ? t->cwnd - acked : 0u;
 		if (acked >= mss)
-			t->cwnd += mss;
-		if (t->cwnd < mss)
-			t->cwnd = mss;
+			c += mss;
+		tcb_set_cwnd(t, c < mss ? mss : c);
 		return v;
 	}
 	t->dupacks = 0;
 	if (t->cwnd >= t->snd_budget)
 		return CC_NONE;                       /* not cwnd-limited: no growth */
 	if (t->cwnd < t->ssthresh) {
-		t->cwnd += acked < mss ? acked : mss; /* slow start, RFC 5681 (2) */
+		tcb_set_cwnd(t, t->cwnd + (acked < mss ? acked : mss));   /* slow start, RFC 5681 (2) */
 	} else {
-		t->bytes_acked += acked;              /* congestion avoidance, one SMSS per cwnd */
-		if (t->bytes_acked >= t->cwnd) {
-			t->bytes_acked -= t->cwnd;
-			t->cwnd += mss;
+		/* Congestion avoidance, one SMSS per cwnd.  bytes_acked <
+		 * cwnd before (it only grows here, and is zeroed wherever
+		 * cwnd shrinks), so what is kept is below cwnd or acked: a
+		 * qlen_t. */
+		uint32_t b = t->bytes_acked + acked;
+		if (b >= t->cwnd) {
+			b -= t->cwnd;
+			tcb_set_cwnd(t, t->cwnd + mss);
 		}
+		t->bytes_acked = (qlen_t)b;
 	}
 	return CC_NONE;
 }
@@ -174,15 +179,15 @@ enum cc_verdict cc_on_dupack(struct keel *k, struct tcp_tcb *t)
 		 * else (and always without SACK) the window inflates. */
 		if (sack_hole(k, t))
 			return CC_RETRANSMIT_HOLE;
-		t->cwnd += mss;
+		tcb_set_cwnd(t, t->cwnd + mss);
 		return CC_NONE;
 	}
 	if (t->dupacks < 255)
 		t->dupacks++;
-	if (t->dupacks != dupthresh(t) || !seq_gt(t->snd_una, t->recover))
+	if (t->dupacks != dupthresh(t) || !seq_gt(t->snd_una, tcb_recover(t)))
 		return CC_NONE;
 	t->ssthresh = half_flight(t);
-	t->recover = t->snd_max;
+	tcb_set_recover(t, tcb_snd_max(t));
 	t->dflags |= TCB_D_RECOVERY;
 	t->dflags &= (uint8_t)~TCB_D_RTT_ON;      /* Karn */
 	/* RFC 6675 §5: HighRxt = HighACK, in the cold state (without one,
@@ -198,7 +203,7 @@ enum cc_verdict cc_on_dupack(struct keel *k, struct tcp_tcb *t)
 		x->rtt_start = k->now_ms;             /* Karn stopped timing: the field is free */
 		t->sbflags |= SB_EIFEL;
 	}
-	t->cwnd = t->ssthresh + 3u * mss;
+	tcb_set_cwnd(t, t->ssthresh + 3u * mss);
 	t->bytes_acked = 0;
 	return CC_RETRANSMIT_HEAD;                /* fast retransmit, by the output path */
 }
@@ -208,11 +213,11 @@ void cc_on_rto(struct keel *k, struct tcp_tcb *t)
 {
 	(void)k;
 	t->ssthresh = half_flight(t);
-	t->cwnd = t->snd_mss;
+	tcb_set_cwnd(t, t->snd_mss);
 	t->bytes_acked = 0;
-	t->recover = t->snd_max;                  /* RFC 6582 §4: no fast retransmit on stale dupacks */
+	tcb_set_recover(t, tcb_snd_max(t));                  /* RFC 6582 §4: no fast retransmit on stale dupacks */
 	t->dupacks = 0;
 	t->dflags &= (uint8_t)~(TCB_D_RECOVERY | TCB_D_RTT_ON);
 	t->sbflags &= (uint8_t)~SB_EIFEL;
-	t->snd_nxt = t->snd_una;
+	t->nxt_off = 0;                           /* SND.NXT = SND.UNA */
 }

@@ -104,14 +104,12 @@ static void ack_advance(struct keel *k, struct tcp_tcb *t, uint32_t ack)
 	(void)chunkq_drop(&t->sndq, &k->tcp.chunks, bytes);
 	if (bytes > 0)
 		mem_snd_acked(k, t);                      /* chunks back; the budget may grow */
-	t->snd_una = ack;
+	tcb_set_snd_una(t, ack);                          /* SND.NXT too if acked beyond a go-back-N rewind */
 	t->flags &= (uint16_t)~TCB_F_WL2_UNA;           /* SND.WL2 < SND.UNA now */
-	if (seq_lt(t->snd_nxt, ack))
-		t->snd_nxt = ack;                         /* acked beyond a go-back-N rewind */
 	t->retries = 0;                                   /* the RTO is cc_rto_base again */
 	if (t->dflags & TCB_D_PERSIST)
 		return;                                   /* tcp_output decides */
-	if (t->snd_una == t->snd_max)
+	if (t->max_off == 0)                             /* SND.UNA == snd_max */
 		tcb_timer_stop(t, TCB_T_RTX);             /* RFC 6298 §5.2 */
 	else
 		tcp_rtx_arm(k, t);                        /* RFC 6298 §5.3 */
@@ -127,8 +125,8 @@ static int is_dupack(const struct tcp_tcb *t, const struct tcp_seg *s)
 {
 	/* A zero window's answers to probes are not loss signals. */
 	int same = (t->opt.on & TCP_OPTF_SACKOK) ? (t->sbflags & SB_NEWSACK) != 0
-						  : tcb_seg_wnd(t, s) == t->snd_wnd;
-	return t->snd_max != t->snd_una && s->len == 0 && !(s->flags & (TCP_SYN | TCP_FIN)) &&
+						  : tcb_seg_wnd(t, s) == tcb_snd_wnd(t);
+	return t->max_off != 0 && s->len == 0 && !(s->flags & (TCP_SYN | TCP_FIN)) &&
 	       s->ack == t->snd_una && same && t->snd_wnd != 0 && !(t->dflags & TCB_D_PERSIST);
 }
 
@@ -147,13 +145,13 @@ static void window_update(struct tcp_tcb *t, const struct tcp_seg *s)
 	int wl2_is_ack = (t->flags & TCB_F_WL2_UNA) && s->ack == t->snd_una;
 	int newer = seq_lt(t->snd_wl1, s->seq) ||
 		    (t->snd_wl1 == s->seq && !wl2_is_ack) ||
-		    (t->snd_wl1 == s->seq && wl2_is_ack && (wnd > t->snd_wnd || wnd == 0));
+		    (t->snd_wl1 == s->seq && wl2_is_ack && (wnd > tcb_snd_wnd(t) || wnd == 0));
 	if (newer) {
-		t->snd_wnd = wnd;
+		tcb_set_snd_wnd(t, s);
 		t->snd_wl1 = s->seq;
 		t->flags |= TCB_F_WL2_UNA;               /* SND.WL2 = SEG.ACK = SND.UNA */
-		if (t->snd_wnd > t->max_sndwnd)
-			t->max_sndwnd = t->snd_wnd;
+		if (wnd > t->max_sndwnd)
+			t->max_sndwnd = (uint16_t)(wnd < 0xffffu ? wnd : 0xffffu);   /* tcb_snd_wnd_u16 */
 	}
 }
 
@@ -161,15 +159,13 @@ static void window_update(struct tcp_tcb *t, const struct tcp_seg *s)
 static void become_established(struct keel *k, struct tcp_tcb *t, const struct tcp_seg *s)
 {
 	tcb_state_to(k, t, TCP_ESTABLISHED);
-	t->snd_una = s->ack;
-	t->snd_wnd = tcb_seg_wnd(t, s);
+	tcb_set_snd_una(t, s->ack);                         /* snd_max too, if behind it */
+	tcb_set_snd_wnd(t, s);
 	t->snd_wl1 = s->seq;
 	t->flags |= TCB_F_WL2_UNA;                          /* SND.WL2 = SEG.ACK = SND.UNA */
 	t->retries = 0;
 	tcb_timer_stop(t, TCB_T_RTX);
-	if (seq_gt(t->snd_una, t->snd_max))
-		t->snd_max = t->snd_una;
-	t->rcv_wup = t->rcv_nxt;
+	tcb_rcv_wup_now(t);
 	cc_established(t);
 	keepalive_heard(k, t);   /* idle counts from here (Linux tcp_finish_connect) */
 	if (t->flags & TCB_F_FIN_WANT)
@@ -197,7 +193,7 @@ static void syn_sent_input(struct keel *k, struct tcp_tcb *t, const struct tcp_s
 {
 	int ack_ok = 0;
 	if (s->flags & TCP_ACK) {
-		if (seq_le(s->ack, t->snd_una) || seq_gt(s->ack, t->snd_nxt)) {   /* SND.UNA is ISS */
+		if (seq_le(s->ack, t->snd_una) || seq_gt(s->ack, tcb_snd_nxt(t))) {   /* SND.UNA is ISS */
 			tcp_send_rst_reply(k, s);
 			return;
 		}
@@ -217,6 +213,7 @@ static void syn_sent_input(struct keel *k, struct tcp_tcb *t, const struct tcp_s
 	if (ts_synsent_paws_reject(t, s))
 		return;                                   /* an old incarnation's duplicate */
 	t->rcv_nxt = s->seq + 1;                       /* IRS + 1 */
+	t->wup_off = TCB_WUP_CAP;                      /* no window advertised at it yet */
 	t->snd_mss = tcp_clamp_mss(s->mss);
 	optneg_syn_sent(k, t, s);
 	if (ack_ok) {
@@ -231,7 +228,7 @@ static void syn_sent_input(struct keel *k, struct tcp_tcb *t, const struct tcp_s
 		return;
 	}
 	tcb_state_to(k, t, TCP_SYN_RECEIVED);
-	t->snd_wnd = s->wnd;                           /* a SYN's window is never scaled */
+	tcb_set_snd_wnd(t, s);                         /* a SYN's window is never scaled */
 	t->snd_wl1 = s->seq;
 	t->flags |= TCB_F_WL2_UNA;                     /* SND.WL2 = ISS = SND.UNA */
 	tcp_send_syn(k, t);   /* <SEQ=ISS><ACK=RCV.NXT><CTL=SYN,ACK> */
@@ -244,7 +241,7 @@ static void syn_sent_input(struct keel *k, struct tcp_tcb *t, const struct tcp_s
  *   CLOSE_WAIT, CLOSING, LAST_ACK: a duplicate; never reaches here in order. */
 static void take_fin(struct keel *k, struct tcp_tcb *t)
 {
-	t->rcv_nxt++;
+	tcb_rcv_nxt_add(t, 1u);
 	t->flags |= TCB_F_FIN_RCVD | TCB_F_ACK_NOW;
 	t->flags &= (uint16_t)~TCB_F_FIN_OOO;
 	struct tcb_ext *x = tcb_ext(k, t);
@@ -287,7 +284,7 @@ static void sync_input(struct keel *k, struct tcp_tcb *t, const struct tcp_seg *
 	/* Simultaneous open: the peer's SYN-ACK reaching SYN_RECEIVED is
 	 * taken as the ACK of our SYN (Linux tcp_validate_incoming). */
 	if (t->state == TCP_SYN_RECEIVED && (s->flags & (TCP_SYN | TCP_ACK | TCP_RST)) == (TCP_SYN | TCP_ACK) &&
-	    s->seq + 1 == t->rcv_nxt && s->ack == t->snd_nxt && s->len == 0) {
+	    s->seq + 1 == t->rcv_nxt && s->ack == tcb_snd_nxt(t) && s->len == 0) {
 		become_established(k, t, s);
 		tcp_output(k, t);
 		return;
@@ -337,14 +334,14 @@ static void sync_input(struct keel *k, struct tcp_tcb *t, const struct tcp_seg *
 		return;
 
 	if (t->state == TCP_SYN_RECEIVED) {
-		if (seq_gt(s->ack, t->snd_una) && seq_le(s->ack, t->snd_nxt)) {
+		if (seq_gt(s->ack, t->snd_una) && seq_le(s->ack, tcb_snd_nxt(t))) {
 			become_established(k, t, s);
 		} else {
 			tcp_send_rst_reply(k, s);
 			return;
 		}
 	}
-	if (seq_gt(s->ack, t->snd_max)) {
+	if (seq_gt(s->ack, tcb_snd_max(t))) {
 		tcp_send_ack(k, t);                        /* acks what we never sent */
 		return;
 	}

@@ -262,7 +262,21 @@ enum cc_verdict cc_on_ack(struct keel *k, struct tcp_tcb *t, uint32_t ack, uint3
 enum cc_verdict cc_on_dupack(struct keel *k, struct tcp_tcb *t);
 void cc_on_rto(struct keel *k, struct tcp_tcb *t);
 uint32_t cc_limited_transmit(const struct tcp_tcb *t);
-static inline uint32_t tcb_flight(const struct tcp_tcb *t) { return t->snd_nxt - t->snd_una; }
+static inline uint32_t tcb_flight(const struct tcp_tcb *t) { return t->nxt_off; }
+
+/* cwnd = c, saturating at the top of qlen_t, CHUNKQ_MAX or more: a send
+ * queue holds no more, so any cwnd from there up lets the same segments
+ * go (min(window, cwnd) never cuts what is queued, tcp_output.c) and
+ * stops growth alike (cwnd >= snd_budget, tcp_cc.c).  Where qlen_t is 16
+ * bits only NewReno's inflation by a dupack each (RFC 6582 step 2, some
+ * 40 dupacks in one recovery) or a tcp_wmem max within a segment of
+ * 64 KiB take cwnd there; ss -i then shows cwnd:65535. */
+#define TCP_CWND_MAX ((uint32_t)(qlen_t)~(qlen_t)0)
+_Static_assert(TCP_CWND_MAX >= CHUNKQ_MAX, "a saturated cwnd covers every send queue");
+static inline void tcb_set_cwnd(struct tcp_tcb *t, uint32_t c)
+{
+	t->cwnd = (qlen_t)(c < TCP_CWND_MAX ? c : TCP_CWND_MAX);
+}
 
 /* tcp_rcv.c: segment text into the receive ring (out-of-order ranges),
  * delayed ACK, receiver window (SWS avoidance) */
@@ -416,5 +430,35 @@ static inline uint32_t tcb_seg_wnd(const struct tcp_tcb *t, const struct tcp_seg
 	if (s->flags & TCP_SYN)
 		return s->wnd;
 	return (uint32_t)s->wnd << tcp_snd_shift(&t->opt);
+}
+
+/* SND.WND in bytes: the window field kept (tcb.snd_wnd) scaled as when
+ * it came (tcb_seg_wnd). */
+static inline uint32_t tcb_snd_wnd(const struct tcp_tcb *t)
+{
+	if (t->dflags & TCB_D_SYN_WND)
+		return t->snd_wnd;
+	return (uint32_t)t->snd_wnd << tcp_snd_shift(&t->opt);
+}
+
+/* SND.WND = SEG.WND of s; the shift is read with it (tcb_snd_wnd). */
+static inline void tcb_set_snd_wnd(struct tcp_tcb *t, const struct tcp_seg *s)
+{
+	t->snd_wnd = s->wnd;
+	if (s->flags & TCP_SYN)
+		t->dflags |= TCB_D_SYN_WND;
+	else
+		t->dflags &= (uint8_t)~TCB_D_SYN_WND;
+}
+
+/* SND.WND for max_sndwnd, saturating at 0xffff: max_sndwnd is only
+ * compared with half of a segment shorter than snd_mss <= TCP_MSS_OURS
+ * (tcp_output.c), below 0xffff / 2, so every window of 0xffff or more
+ * gives the same answer there. */
+_Static_assert(TCP_MSS_OURS < 0xffffu / 2u, "max_sndwnd saturates above twice a segment");
+static inline uint16_t tcb_snd_wnd_u16(const struct tcp_tcb *t)
+{
+	uint32_t w = tcb_snd_wnd(t);
+	return (uint16_t)(w < 0xffffu ? w : 0xffffu);
 }
 #endif

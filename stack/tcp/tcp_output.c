@@ -76,7 +76,7 @@ void tcp_send_ack(struct keel *k, struct tcp_tcb *t)
 	 * rewind SND.NXT may lie below what the peer already has, and an
 	 * ACK with such a SEQ would be unacceptable there (RFC 9293
 	 * §3.10.7.4) and never processed. */
-	out_init(k, &o, t, TCP_ACK, t->snd_max);
+	out_init(k, &o, t, TCP_ACK, tcb_snd_max(t));
 	(void)tcp_emit(k, &o, 0);
 }
 
@@ -92,7 +92,7 @@ void tcp_window_update(struct keel *k, struct tcp_tcb *t)
 void tcp_send_active_rst(struct keel *k, struct tcp_tcb *t)
 {
 	struct tcp_out o;
-	out_init(k, &o, t, TCP_RST | TCP_ACK, t->snd_max);
+	out_init(k, &o, t, TCP_RST | TCP_ACK, tcb_snd_max(t));
 	(void)tcp_emit(k, &o, 0);
 }
 
@@ -148,7 +148,7 @@ static void xmit_data(struct keel *k, struct tcp_tcb *t, uint32_t seq, uint32_t 
 		copy_out(k, t, &o, off, len);   /* a bare FIN carries none */
 	(void)tcp_emit(k, &o, len);
 	uint32_t end = seq + len + (fin ? 1u : 0u);
-	if (seq_lt(seq, t->snd_max)) {
+	if (seq_lt(seq, tcb_snd_max(t))) {
 		if (!probe) {
 			k->tcp.mib.retrans_segs++;
 			t->total_retrans++;
@@ -162,13 +162,13 @@ static void xmit_data(struct keel *k, struct tcp_tcb *t, uint32_t seq, uint32_t 
 			t->dflags |= TCB_D_RTT_ON;
 		}
 	}
-	if (seq_gt(end, t->snd_max))
-		t->snd_max = end;
+	if (seq_gt(end, tcb_snd_max(t)))
+		tcb_set_snd_max(t, end);
 }
 
 static uint32_t data_unsent(const struct tcp_tcb *t)
 {
-	uint32_t off = t->snd_nxt - t->snd_una;
+	uint32_t off = t->nxt_off;
 	return off < t->sndq.len ? t->sndq.len - off : 0u;
 }
 
@@ -186,16 +186,16 @@ uint32_t tcp_persist_interval(const struct tcp_tcb *t)
 static void output_data(struct keel *k, struct tcp_tcb *t, int force)
 {
 	if ((t->dflags & TCB_D_PERSIST) && t->snd_wnd > 0)
-		t->snd_nxt = t->snd_una;    /* the window opened: an unacked probe byte goes again */
+		t->nxt_off = 0;             /* the window opened: an unacked probe byte goes again */
 	for (unsigned n = 0; n < CHUNKQ_MAX / TCP_MSS_MIN + 2u; n++) {   /* a send queue's segments */
-		uint32_t off = t->snd_nxt - t->snd_una;
+		uint32_t off = t->nxt_off;
 		if (off > t->sndq.len)
 			break;                              /* the FIN is out */
 		uint32_t avail = t->sndq.len - off;
 		int fin_due = (t->flags & (TCB_F_FIN_WANT | TCB_F_FIN_ACKED)) == TCB_F_FIN_WANT;
 		if (avail == 0 && !fin_due)
 			break;
-		int32_t wnd_lim = (int32_t)(t->snd_una + t->snd_wnd - t->snd_nxt);
+		int32_t wnd_lim = (int32_t)(tcb_snd_wnd(t) - t->nxt_off);
 		int32_t cwnd_lim = (int32_t)(t->cwnd + cc_limited_transmit(t) - off);
 		int32_t lim = wnd_lim < cwnd_lim ? wnd_lim : cwnd_lim;
 		uint32_t len = avail < t->snd_mss ? avail : t->snd_mss;
@@ -206,7 +206,7 @@ static void output_data(struct keel *k, struct tcp_tcb *t, int force)
 		int fin = fin_due && len == avail;
 		if (len == 0 && !fin)
 			break;
-		if (!force && !fin && len < t->snd_mss && !seq_lt(t->snd_nxt, t->snd_max)) {
+		if (!force && !fin && len < t->snd_mss && t->nxt_off >= t->max_off) {
 			/* A small new segment goes only if it is all we have and
 			 * Nagle allows (no small segment unacked: Minshall), or
 			 * it is at least half the largest window the peer has
@@ -215,17 +215,17 @@ static void output_data(struct keel *k, struct tcp_tcb *t, int force)
 			 * write can join the segment, so holding it only stalls
 			 * (an echo of the peer's sub-MSS segments, queue to
 			 * queue). */
-			int nagle_ok = (t->dflags & TCB_D_NODELAY) || !seq_gt(t->snd_sml, t->snd_una) ||
+			int nagle_ok = (t->dflags & TCB_D_NODELAY) || t->sml_off == 0 ||
 				       mem_snd_space(k, t) == 0;
 			if (!((len == avail && nagle_ok) || len >= t->max_sndwnd / 2u))
 				break;
 		}
-		xmit_data(k, t, t->snd_nxt, len, fin, 0);
+		xmit_data(k, t, tcb_snd_nxt(t), len, fin, 0);
 		if (fin)
 			t->flags |= TCB_F_FIN_SENT;         /* at tcb_fin_seq */
 		if (len > 0 && len < t->snd_mss)
-			t->snd_sml = t->snd_nxt + len;
-		t->snd_nxt += len + (fin ? 1u : 0u);
+			tcb_set_snd_sml(t, tcb_snd_nxt(t) + len);
+		tcb_set_snd_nxt(t, tcb_snd_nxt(t) + len + (fin ? 1u : 0u));
 		if (fin || force)
 			break;
 	}
@@ -234,8 +234,8 @@ static void output_data(struct keel *k, struct tcp_tcb *t, int force)
 	 * nothing in flight the persist timer runs, else the retransmit
 	 * timer (RFC 6298 §5.1). */
 	if (t->snd_wnd == 0 && t->sndq.len > 0 && !(t->flags & TCB_F_FIN_SENT) &&
-	    t->snd_nxt != t->snd_una && !(t->dflags & TCB_D_PERSIST))
-		t->snd_nxt = t->snd_una;
+	    t->nxt_off != 0 && !(t->dflags & TCB_D_PERSIST))
+		t->nxt_off = 0;             /* SND.NXT = SND.UNA */
 	uint32_t flight = tcb_flight(t);
 	if (flight == 0 && t->sndq.len > 0 && data_unsent(t) > 0) {
 		if (!(t->dflags & TCB_D_PERSIST)) {
@@ -275,7 +275,7 @@ void tcp_retransmit_at(struct keel *k, struct tcp_tcb *t, uint32_t off, uint32_t
 {
 	if (!can_send_data(t))
 		return;
-	uint32_t sent = t->snd_max - t->snd_una;    /* data (+ FIN) ever sent beyond SND.UNA */
+	uint32_t sent = t->max_off;    /* data (+ FIN) ever sent beyond SND.UNA */
 	int fin_out = (t->flags & (TCB_F_FIN_SENT | TCB_F_FIN_ACKED)) == TCB_F_FIN_SENT;
 	uint32_t data = sent - (fin_out ? 1u : 0u);
 	if (data > t->sndq.len)
@@ -295,8 +295,8 @@ void tcp_retransmit_at(struct keel *k, struct tcp_tcb *t, uint32_t off, uint32_t
 	struct tcb_ext *x = tcb_ext(k, t);      /* HighRxt: none kept without */
 	if (x && end > x->sb.high_rxt)
 		x->sb.high_rxt = (qlen_t)(end < CHUNKQ_MAX ? end : CHUNKQ_MAX);
-	if (seq_lt(t->snd_nxt, t->snd_una + end))
-		t->snd_nxt = t->snd_una + end;
+	if (t->nxt_off < end)
+		tcb_set_snd_nxt(t, t->snd_una + end);
 }
 
 void tcp_retransmit_head(struct keel *k, struct tcp_tcb *t)
@@ -326,15 +326,15 @@ void tcp_tlp_fire(struct keel *k, struct tcp_tcb *t)
 {
 	t->sbflags = (uint8_t)((t->sbflags & ~SB_TLP_ARMED) | SB_TLP_OUT);
 	k->tcp.mib.loss_probes++;
-	uint32_t before = t->snd_nxt;
-	if (data_unsent(t) > 0 && seq_lt(t->snd_nxt, t->snd_una + t->snd_wnd)) {
-		uint32_t cwnd = t->cwnd;
-		t->cwnd = tcb_flight(t) + t->snd_mss;
+	uint32_t before = tcb_snd_nxt(t);
+	if (data_unsent(t) > 0 && t->nxt_off < tcb_snd_wnd(t)) {
+		qlen_t cwnd = t->cwnd;
+		tcb_set_cwnd(t, tcb_flight(t) + t->snd_mss);
 		output_data(k, t, 1);
 		t->cwnd = cwnd;
 	}
-	if (t->snd_nxt == before) {
-		uint32_t flight = t->snd_max - t->snd_una;
+	if (tcb_snd_nxt(t) == before) {
+		uint32_t flight = t->max_off;
 		uint32_t off = flight > t->snd_mss ? flight - t->snd_mss : 0u;
 		tcp_retransmit_at(k, t, off, t->snd_mss);
 	}
@@ -373,9 +373,9 @@ void tcp_persist_fire(struct keel *k, struct tcp_tcb *t)
 		return;
 	}
 	if (t->snd_wnd == 0) {
-		t->snd_nxt = t->snd_una;
+		t->nxt_off = 0;             /* SND.NXT = SND.UNA */
 		xmit_data(k, t, t->snd_una, 1, 0, 1);
-		t->snd_nxt = t->snd_una + 1u;
+		tcb_set_snd_nxt(t, t->snd_una + 1u);
 	} else {
 		output_data(k, t, 1);
 	}
@@ -390,6 +390,6 @@ void tcp_persist_fire(struct keel *k, struct tcp_tcb *t)
 void tcp_send_keepalive(struct keel *k, struct tcp_tcb *t)
 {
 	struct tcp_out o;
-	out_init(k, &o, t, TCP_ACK, t->snd_max - 1u);
+	out_init(k, &o, t, TCP_ACK, tcb_snd_max(t) - 1u);
 	(void)tcp_emit(k, &o, 0);
 }

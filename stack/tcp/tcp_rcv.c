@@ -97,7 +97,7 @@ static uint32_t rcv_store(struct keel *k, struct tcp_tcb *t, uint32_t at, const 
  * promise (RFC 9293 §3.8.6), and free space beyond it is taken too. */
 uint32_t rcv_room(const struct keel *k, const struct tcp_tcb *t)
 {
-	int32_t edge = (int32_t)(t->rcv_wup + t->rcv_adv - t->rcv_nxt);
+	int32_t edge = (int32_t)((uint32_t)t->rcv_adv - t->wup_off);
 	uint32_t free_now = tcb_rcv_wnd(k, t);
 	return edge > 0 && (uint32_t)edge > free_now ? (uint32_t)edge : free_now;
 }
@@ -111,7 +111,7 @@ static uint32_t sws_step(const struct tcp_tcb *t)
 
 static void ack_soon(struct keel *k, struct tcp_tcb *t)
 {
-	if (t->rcv_nxt - t->rcv_wup > t->snd_mss) {
+	if (t->wup_off > t->snd_mss) {             /* RCV.NXT - RCV.WUP */
 		t->flags |= TCB_F_ACK_NOW;              /* two full segments (or more) unacked */
 		return;
 	}
@@ -228,9 +228,9 @@ int rcv_text(struct keel *k, struct tcp_tcb *t, const struct tcp_seg *s)
 		x->ooo[i].start = (qlen_t)(x->ooo[i].start - adv);
 		x->ooo[i].end = (qlen_t)(x->ooo[i].end - adv);
 	}
-	t->rcv_nxt += adv;
+	tcb_rcv_nxt_add(t, adv);
 	chunkq_commit(&t->rcvq, adv);                   /* the bytes were in place */
-	if ((int32_t)(t->rcv_wup + t->rcv_adv - t->rcv_nxt) < (int32_t)sws_step(t))
+	if ((int32_t)((uint32_t)t->rcv_adv - t->wup_off) < (int32_t)sws_step(t))
 		t->mflags |= TCB_M_RWND_FULL;           /* the window was the limit */
 	if (had_gap)
 		t->flags |= TCB_F_ACK_NOW;              /* filled (part of) a gap */
@@ -245,7 +245,7 @@ int rcv_text(struct keel *k, struct tcp_tcb *t, const struct tcp_seg *s)
 uint16_t rcv_wnd_select(const struct keel *k, struct tcp_tcb *t, unsigned shift)
 {
 	uint32_t avail = tcb_rcv_wnd(k, t);
-	int32_t cur = (int32_t)(t->rcv_wup + t->rcv_adv - t->rcv_nxt);
+	int32_t cur = (int32_t)((uint32_t)t->rcv_adv - t->wup_off);
 	uint32_t c = cur < 0 ? 0u : (uint32_t)cur;
 	uint32_t unit = 1u << shift;
 	/* Under memory pressure avail may fall below c: the window then
@@ -260,7 +260,7 @@ uint16_t rcv_wnd_select(const struct keel *k, struct tcp_tcb *t, unsigned shift)
 	if (w > (uint32_t)0xffffu << shift)
 		w = (uint32_t)0xffffu << shift;     /* a buffer beyond the field: no scaling agreed */
 	t->rcv_adv = (qlen_t)w;
-	t->rcv_wup = t->rcv_nxt;
+	tcb_rcv_wup_now(t);
 	return (uint16_t)(w >> shift);
 }
 
@@ -272,7 +272,7 @@ int tcp_rcv_window_update_due(const struct keel *k, const struct tcp_tcb *t)
 	if (t->state != TCP_ESTABLISHED && t->state != TCP_FIN_WAIT_1 && t->state != TCP_FIN_WAIT_2)
 		return 0;
 	uint32_t avail = tcb_rcv_wnd(k, t);
-	int32_t cur = (int32_t)(t->rcv_wup + t->rcv_adv - t->rcv_nxt);
+	int32_t cur = (int32_t)((uint32_t)t->rcv_adv - t->wup_off);
 	uint32_t c = cur < 0 ? 0u : (uint32_t)cur;
 	return avail >= c + sws_step(t);
 }

@@ -115,8 +115,8 @@ int keel_tcp_conn_info(const struct keel *k, unsigned index, struct tcp_conn_inf
 		out->srtt_ms = t->srtt8 >> 3;
 		out->rttvar_ms = t->rttvar4 >> 2;
 		out->cwnd = t->cwnd;
-		out->ssthresh = t->ssthresh;
-		out->snd_wnd = t->snd_wnd;
+		out->ssthresh = t->ssthresh == TCP_SSTHRESH_INF ? 0x7fffffffu : t->ssthresh;
+		out->snd_wnd = tcb_snd_wnd(t);
 		out->rcv_wnd = t->rcv_adv;
 		out->mss = t->snd_mss;
 		out->total_retrans = t->total_retrans;

@@ -7,7 +7,7 @@
 
 /* The TCB's size budget on every target (docs/DESIGN.md): what a
  * connection costs beside its data.  It grows only on purpose. */
-_Static_assert(sizeof(struct tcp_tcb) <= (sizeof(qlen_t) == 2 ? 172u : 192u), "struct tcp_tcb over its budget");
+_Static_assert(sizeof(struct tcp_tcb) <= (sizeof(qlen_t) == 2 ? 152u : 188u), "struct tcp_tcb over its budget");
 
 void pool_take(struct keel *k, enum tcp_pool p)
 {
@@ -90,10 +90,10 @@ void tcb_hash_insert(struct keel *k, struct tcp_tcb *t)
  * initial window (tcp_cc.c). */
 static void tcb_start(struct keel *k, struct tcp_tcb *t)
 {
-	t->snd_max = t->snd_nxt;
-	t->snd_sml = t->snd_una;
-	t->max_sndwnd = t->snd_wnd;
-	t->rcv_wup = t->rcv_nxt;
+	t->max_off = t->nxt_off;
+	tcb_set_snd_sml(t, t->snd_una);
+	t->max_sndwnd = tcb_snd_wnd_u16(t);
+	tcb_rcv_wup_now(t);
 	cc_init(t);
 	t->last_ack_rx = k->now_ms;
 }
@@ -114,7 +114,7 @@ struct tcp_tcb *tcb_new_active(struct keel *k, const struct tcp_tuple *tu, uint3
 	t->rport = tu->rport;
 	tcb_hash_insert(k, t);
 	t->snd_una = iss;                  /* ISS, until our SYN is acked */
-	t->snd_nxt = iss + 1;
+	tcb_set_snd_nxt(t, iss + 1);
 	t->rcv_adv = (qlen_t)tcp_syn_wnd(tcb_rcv_wnd(k, t));
 	tcb_state_to(k, t, TCP_SYN_SENT);
 	tcb_start(k, t);
@@ -134,7 +134,7 @@ struct tcp_tcb *tcb_new_passive(struct keel *k, const struct tcp_synq_entry *req
 	t->raddr = req->raddr;             /* req->laddr is the interface's */
 	t->lport = req->lport;
 	t->rport = req->rport;
-	t->snd_una = t->snd_nxt = req->iss + 1;
+	t->snd_una = req->iss + 1;         /* SND.NXT too */
 	t->rcv_nxt = req->irs + 1;
 	t->snd_mss = req->mss;
 	/* The options the handshake agreed (tcp_optneg.c), before the
@@ -142,7 +142,7 @@ struct tcp_tcb *tcb_new_passive(struct keel *k, const struct tcp_synq_entry *req
 	if (req->opts & TCP_OPTF_TS)
 		t->opt.ts_off = ts_offset(k, req->laddr, req->lport, req->raddr, req->rport);
 	optneg_apply(k, t, req->opts, req->peer_shift, req->ts_recent, k->now_ms);
-	t->snd_wnd = tcb_seg_wnd(t, s);
+	tcb_set_snd_wnd(t, s);
 	t->snd_wl1 = s->seq;
 	t->flags |= TCB_F_WL2_UNA;         /* SND.WL2 = SEG.ACK = ISS + 1 = SND.UNA */
 	t->rcv_adv = rcv_adv;

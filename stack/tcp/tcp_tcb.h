@@ -32,6 +32,7 @@
 #define TCB_F_WL2_UNA   0x2000u
 
 /* tcb.dflags: the data path's own state */
+#define TCB_D_SYN_WND   0x01u       /* snd_wnd came on a SYN: not scaled (tcb_snd_wnd) */
 #define TCB_D_NODELAY   0x02u       /* Nagle off (tcp_set_nodelay) */
 #define TCB_D_RECOVERY  0x04u       /* in NewReno fast recovery */
 #define TCB_D_RTT_ON    0x08u       /* rtt_seq is being timed */
@@ -47,6 +48,14 @@ enum tcb_timer {
 	TCB_T_KA,                   /* keepalive; for an orphan in FIN_WAIT_2, tcp_fin_timeout (as Linux) */
 	TCB_T_N
 };
+
+/* ssthresh's "arbitrarily high" (RFC 5681 §3.1), read as 0x7fffffff
+ * (tcp_conn_info, as before): a set ssthresh is max(FlightSize / 2,
+ * 2 SMSS) (tcp_cc.c), half a send queue (<= CHUNKQ_MAX) or 2 segments,
+ * always below it.  0xffff where qlen_t is 16 bits. */
+#define TCP_SSTHRESH_INF ((uint32_t)(qlen_t)~(qlen_t)0 < 0x7fffffffu ? (qlen_t)~(qlen_t)0 : (qlen_t)0x7fffffffu)
+_Static_assert(CHUNKQ_MAX / 2u + 1u < TCP_SSTHRESH_INF && 2u * (KEEL_MTU - 40u) < TCP_SSTHRESH_INF,
+	       "every ssthresh set is below the infinite one");
 
 /* tcb.mflags: buffer growth (tcp_mem.c) */
 #define TCB_M_RWND_FULL 0x01u       /* the peer filled the advertised window */
@@ -83,11 +92,23 @@ struct tcp_tcb {
 	 * + 1 and bounds acceptable ACKs.  ISS is SND.UNA while our SYN is
 	 * unacknowledged (SYN_SENT, SYN_RECEIVED) and needed no longer;
 	 * SND.WL2 is a flag (TCB_F_WL2_UNA); the FIN's sequence number is
-	 * SND.UNA + the queued bytes (tcb_fin_seq). */
-	uint32_t snd_una, snd_nxt, snd_max;
-	uint32_t snd_wnd, snd_wl1;
-	uint32_t max_sndwnd;        /* largest window the peer offered (sender SWS) */
-	uint32_t snd_sml;           /* end of the last small segment sent (Minshall's Nagle) */
+	 * SND.UNA + the queued bytes (tcb_fin_seq).  SND.NXT, snd_max,
+	 * snd_sml and recover are kept as offsets from SND.UNA, RCV.WUP as
+	 * one behind RCV.NXT: read and set them with tcp_tcb_seq.h's
+	 * accessors. */
+	uint32_t snd_una;
+	qlen_t nxt_off, max_off;    /* SND.NXT, snd_max */
+	/* SND.WND as the peer's window field (SEG.WND) of the last update;
+	 * read as bytes with tcb_snd_wnd (RFC 7323 §2.3: << SND.WND.SHIFT,
+	 * but never a SYN's, TCB_D_SYN_WND). */
+	uint16_t snd_wnd;
+	/* The largest window the peer offered in bytes, saturating at
+	 * 0xffff (tcb_snd_wnd_u16): only ever compared with half a
+	 * segment (sender SWS), and a segment is below 0xffff / 2. */
+	uint16_t max_sndwnd;
+	uint32_t snd_wl1;
+	qlen_t sml_off;             /* snd_sml: end of the last small segment sent (Minshall's Nagle) */
+	qlen_t rec_off;             /* RFC 6582 "recover", from SND.UNA - 1 */
 	qlen_t snd_budget;          /* send buffer size now (tcp_wmem) */
 	struct chunkq sndq;         /* from SND.UNA's data: unacked + unsent */
 	uint16_t total_retrans;     /* segments retransmitted on this connection */
@@ -96,11 +117,11 @@ struct tcp_tcb {
 	uint16_t snd_mss;           /* min(our MSS, peer's MSS) */
 	/* receive sequence space (IRS is not kept: nothing reads it after the SYN) */
 	uint32_t rcv_nxt;
-	uint32_t rcv_wup;           /* RCV.NXT when the last window was advertised */
 	struct chunkq rcvq;         /* unread bytes up to RCV.NXT, out-of-order ones beyond */
 	qlen_t rcv_space_seq;       /* TCB_M_SPACE: low bits of the sequence read up to at the mark */
 	qlen_t rcv_budget;          /* receive buffer size now (tcp_rmem) */
-	qlen_t rcv_adv;             /* window last advertised, unscaled (right edge rcv_wup + rcv_adv) */
+	qlen_t rcv_adv;             /* window last advertised, unscaled (right edge RCV.WUP + rcv_adv) */
+	qlen_t wup_off;             /* RCV.WUP: RCV.NXT when the last window was advertised */
 	uint8_t dflags;             /* TCB_D_* */
 	uint8_t mflags;             /* TCB_M_* */
 	uint8_t listener;           /* accept queue owner, TCP_NO_LISTENER */
@@ -117,14 +138,17 @@ struct tcp_tcb {
 	 * out-of-order ranges, the SACK scoreboard, the segment being timed,
 	 * the fast retransmit's time; TCP_NONE. */
 	uint16_t ext;
+	/* congestion control (RFC 5681, RFC 6582; recover is rec_off
+	 * above), bytes: cwnd saturating at the top of qlen_t
+	 * (tcb_set_cwnd); ssthresh below one send queue, or
+	 * TCP_SSTHRESH_INF */
+	qlen_t cwnd;
+	qlen_t ssthresh;
+	qlen_t bytes_acked;         /* congestion-avoidance byte counter: below cwnd or one ACK's bytes */
 	/* retransmission (RFC 6298) */
 	/* The RTO is not stored: cc_rto_base(SRTT, RTTVAR) << retries (tcb_rto). */
 	uint32_t srtt8, rttvar4;    /* SRTT * 8, RTTVAR * 4 in ms; srtt8 0 = no sample yet */
 	uint32_t last_ack_rx;       /* when the last ACK arrived (zero-window exemption) */
-	/* congestion control (RFC 5681, RFC 6582) */
-	uint32_t cwnd, ssthresh;    /* bytes */
-	uint32_t bytes_acked;       /* congestion-avoidance byte counter */
-	uint32_t recover;           /* RFC 6582 "recover" */
 	/* timers (enum tcb_timer; tcb_timer_due) */
 	uint32_t rtx_due, ka_due;
 	struct tmr_node tmr;        /* in the wheel, due = earliest armed (or earlier) */
@@ -138,4 +162,5 @@ struct tcp_tcb {
 	struct tcp_conn_opts opt;   /* timestamps, SACK, window scale (tcp_opts.h) */
 };
 
+#include "tcp_tcb_seq.h"
 #endif

@@ -57,7 +57,7 @@ void ts_out(const struct keel *k, const struct tcp_tcb *t, struct tcp_out *o)
 static int disordered_ack(const struct tcp_tcb *t, const struct tcp_seg *s)
 {
 	return (s->flags & (TCP_ACK | TCP_SYN | TCP_FIN | TCP_RST)) == TCP_ACK && s->len == 0 &&
-	       s->seq == t->rcv_nxt && s->ack == t->snd_una && tcb_seg_wnd(t, s) == t->snd_wnd &&
+	       s->seq == t->rcv_nxt && s->ack == t->snd_una && tcb_seg_wnd(t, s) == tcb_snd_wnd(t) &&
 	       t->opt.ts_recent - s->tsval <= tcb_rto(t);
 }
 
@@ -90,7 +90,7 @@ void ts_update_recent(struct keel *k, struct tcp_tcb *t, const struct tcp_seg *s
 {
 	if (!(t->opt.on & TCP_OPTF_TS) || !(s->opts & TCP_OPTF_TS))
 		return;
-	if (seq_ge(s->tsval, t->opt.ts_recent) && seq_le(s->seq, t->rcv_wup)) {
+	if (seq_ge(s->tsval, t->opt.ts_recent) && seq_le(s->seq, tcb_rcv_wup(t))) {
 		t->opt.ts_recent = s->tsval;
 		t->opt.ts_recent_ms = k->now_ms;
 	}

@@ -175,7 +175,7 @@ static const char *check_unique(const struct keel *k)
 
 static int owes_segment(const struct tcp_tcb *t)
 {
-	if (t->snd_una != t->snd_max || t->sndq.len > 0)
+	if (t->snd_una != tcb_snd_max(t) || t->sndq.len > 0)
 		return 1;                         /* unacknowledged or unsent bytes */
 	return (t->flags & (TCB_F_FIN_WANT | TCB_F_FIN_ACKED)) == TCB_F_FIN_WANT;
 }
@@ -196,12 +196,12 @@ static const char *check_tcb(const struct keel *k, unsigned i)
 	CHECK(tcb_lookup((struct keel *)k, t->raddr, t->rport, t->lport) == t, "TCB %u not found by its lookup", i);
 	CHECK(!(t->flags & TCB_F_ORPHAN) || !(t->flags & TCB_F_ACCEPTQ), "TCB %u orphan and queued", i);
 	/* Every TCB has its data-path state from its constructor. */
-	CHECK(seq_le(t->snd_una, t->snd_nxt) && seq_le(t->snd_nxt, t->snd_max),
+	CHECK(seq_le(t->snd_una, tcb_snd_nxt(t)) && seq_le(tcb_snd_nxt(t), tcb_snd_max(t)),
 	      "TCB %u: SND.UNA %u <= SND.NXT %u <= SND.MAX %u broken", i, t->snd_una,
-	      t->snd_nxt, t->snd_max);
+	      tcb_snd_nxt(t), tcb_snd_max(t));
 	/* what was sent fits the queue (+ SYN + FIN) */
-	CHECK(t->snd_max - t->snd_una <= (uint32_t)t->sndq.len + 2u, "TCB %u: %u in flight, %u queued", i,
-	      t->snd_max - t->snd_una, t->sndq.len);
+	CHECK(tcb_snd_max(t) - t->snd_una <= (uint32_t)t->sndq.len + 2u, "TCB %u: %u in flight, %u queued", i,
+	      tcb_snd_max(t) - t->snd_una, t->sndq.len);
 	const struct tcb_ext *x = t->ext != TCP_NONE && t->ext < KEEL_TCP_EXT ? &k->tcp.ext.e[t->ext] : NULL;
 	unsigned nooo = x ? x->nooo : 0u;
 	CHECK(nooo <= KEEL_TCP_OOO_RANGES, "TCB %u nooo %u", i, nooo);
@@ -220,7 +220,7 @@ static const char *check_tcb(const struct keel *k, unsigned i)
 	int rtx = tcb_timer_on(t, TCB_T_RTX), fw2 = tcb_fw2_orphan(t) && tcb_timer_on(t, TCB_T_KA);
 	if (owes_segment(t) && t->state != TCP_SYN_SENT)
 		CHECK(rtx, "TCB %u (%s) owes a segment (una %u max %u len %u flags %#x) and no timer is armed", i,
-		      tcp_state_name((enum tcp_state)t->state), t->snd_una, t->snd_max,
+		      tcp_state_name((enum tcp_state)t->state), t->snd_una, tcb_snd_max(t),
 		      t->sndq.len, t->flags);
 	if (t->state == TCP_SYN_SENT)
 		CHECK(rtx, "TCB %u SYN_SENT without a timer", i);

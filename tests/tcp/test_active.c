@@ -169,6 +169,20 @@ SCRIPT(simultaneous_open)
 	EXPECT_NONE();
 }
 
+/* The SYN-ACK of a simultaneous open offers the window our SYN offered,
+ * whatever the peer's ISN: RCV.WUP is not taken from before the IRS was
+ * known (it used to be 0 there, and a peer ISN in the upper half of the
+ * sequence space made the SYN-ACK offer 65535). */
+SCRIPT(simultaneous_open_synack_window_any_isn)
+{
+	PEER_ISN(0x90000000u);
+	CONNECT_FROM(5001, 5001);
+	EXPECT("> S 0:0(0) win 2048 <mss 1460,sackOK,TS val 0 ecr 0,nop,wscale 0>");
+	INJECT("< S 0:0(0) win 8192 <mss 1460>");
+	EXPECT("> S. 0:0(0) ack 1 win 2048 <mss 1460>");
+	ASSERT_STATE(TCP_SYN_RECEIVED);
+}
+
 /* Closing a connect() in SYN_SENT frees it at once, nothing sent. */
 SCRIPT(active_open_close_in_syn_sent)
 {

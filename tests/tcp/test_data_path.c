@@ -245,6 +245,7 @@ SCRIPT(data_fast_retransmit_three_dupacks)
 	EXPECT_NONE();                            /* two are not enough */
 	ASSERT_COUNTER(fast_retrans, 0);
 	ASSERT_TRUE(th_conn_info(t).cwnd == 400);         /* RFC 3042: cwnd untouched */
+	ASSERT_TRUE(th_conn_info(t).ssthresh == 0x7fffffffu);   /* not set yet: ss -i omits it */
 	/* a window change is not a duplicate (RFC 5681 §2 (e)): not counted.
 	 * (A growing window: a same-SEQ, same-ACK shrink is taken as a
 	 * reordered older ACK and ignored, as Linux's tcp_may_update_window.) */

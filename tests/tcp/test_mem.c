@@ -320,7 +320,7 @@ SCRIPT(mem_windows_grow_to_the_max)
 	for (int round = 0; round < 8; round++) {
 		char ack[64];
 		snprintf(ack, sizeof(ack), "< . %u:%u(0) ack %u win 65535", at, at,
-			 cur_tcb(t)->snd_max - DEV_ISN());
+			 tcb_snd_max(cur_tcb(t)) - DEV_ISN());
 		INJECT(ack);
 		(void)tcp_send(K, H, big, sizeof(big));
 	}

@@ -127,7 +127,7 @@ SCRIPT(opt_wscale_above_14_is_14)
 	EXPECT("> S. 0:0(0) ack 1 win 2048 <mss 1460,nop,wscale 0>");
 	INJECT("< . 1:1(0) ack 1 win 1");
 	ACCEPT();
-	ASSERT_TRUE(tcb_from_handle(K, H)->snd_wnd == 1u << 14);
+	ASSERT_TRUE(tcb_snd_wnd(tcb_from_handle(K, H)) == 1u << 14);
 }
 
 /* The peer's window is scaled by its shift, except in its SYN: win 200
@@ -209,7 +209,7 @@ SCRIPT(opt_cookie_ack_without_ts)
 	ACCEPT();
 	SEND("x");
 	EXPECT("> P. 1:2(1) ack 1 <>");
-	ASSERT_TRUE(tcb_from_handle(K, H)->snd_wnd == 100);
+	ASSERT_TRUE(tcb_snd_wnd(tcb_from_handle(K, H)) == 100);
 }
 
 /* The cookie asks for window scaling but the knob went off meanwhile:

@@ -192,11 +192,95 @@ static void test_sizes(void **state)
 	/* 36 and 28 before RFC 7323: TS.Recent is 4 bytes more in each. */
 	assert_true(sizeof(struct tcp_synq_entry) <= 40);
 	assert_true(sizeof(struct tcp_tw_entry) <= 32);
-	/* The TCB's budget (docs/DESIGN.md, tcp_tcb.c): 172 bytes where
-	 * queue lengths are 16 bits, 192 where they are 32; the cold state
+	/* The TCB's budget (docs/DESIGN.md, tcp_tcb.c): 152 bytes where
+	 * queue lengths are 16 bits, 188 where they are 32; the cold state
 	 * apart. */
-	assert_true(sizeof(struct tcp_tcb) <= (sizeof(qlen_t) == 2 ? 172u : 192u));
+	assert_true(sizeof(struct tcp_tcb) <= (sizeof(qlen_t) == 2 ? 152u : 188u));
 	assert_true(sizeof(struct tcb_ext) <= (sizeof(qlen_t) == 2 ? 52u : 88u));
+}
+
+/* The compact sequence fields (tcp_tcb_seq.h) answer as 32-bit ones:
+ * offsets follow SND.UNA; snd_sml and recover, once passed, answer "not
+ * beyond SND.UNA" as before; RCV.WUP saturates far behind RCV.NXT. */
+static void test_compact_seq(void **state)
+{
+	(void)state;
+	struct tcp_tcb t;
+	memset(&t, 0, sizeof(t));
+	t.snd_una = 0xfffffff0u;                  /* across the wrap */
+	tcb_set_snd_nxt(&t, 0x00000010u);
+	tcb_set_snd_max(&t, 0x00000020u);
+	tcb_set_snd_sml(&t, 0x00000008u);
+	tcb_set_recover(&t, 0x00000020u);
+	assert_int_equal(t.nxt_off, 0x20u);
+	assert_int_equal(tcb_snd_max(&t), 0x20u);
+	assert_int_equal(tcb_recover(&t), 0x20u);
+	/* SND.UNA passes snd_sml and SND.NXT (a go-back-N rewind acked
+	 * beyond), not recover: SND.NXT follows, snd_sml reads SND.UNA. */
+	tcb_set_snd_una(&t, 0x00000018u);
+	assert_int_equal(tcb_snd_nxt(&t), 0x18u);
+	assert_int_equal(tcb_snd_max(&t), 0x20u);
+	assert_false(seq_gt(tcb_snd_sml(&t), t.snd_una));
+	assert_int_equal(tcb_recover(&t), 0x20u);
+	assert_false(seq_gt(t.snd_una, tcb_recover(&t)));
+	/* ... then recover (RFC 6582 §3.2 step 2 may start again). */
+	tcb_set_snd_una(&t, 0x00000020u);
+	assert_true(seq_ge(t.snd_una, tcb_recover(&t)));
+	assert_false(seq_gt(t.snd_una, tcb_recover(&t)));
+	tcb_set_snd_una(&t, 0x00000021u);
+	assert_true(seq_gt(t.snd_una, tcb_recover(&t)));
+	tcb_set_snd_una(&t, 0x00001021u);
+	assert_true(seq_gt(t.snd_una, tcb_recover(&t)));
+	assert_int_equal(t.max_off, 0u);
+	/* RCV.WUP: exact within the cap, saturated beyond it. */
+	t.rcv_nxt = 0xffffff00u;
+	tcb_rcv_wup_now(&t);
+	tcb_rcv_nxt_add(&t, 0x200u);
+	assert_int_equal(tcb_rcv_wup(&t), 0xffffff00u);
+	for (unsigned i = 0; i < 40; i++)
+		tcb_rcv_nxt_add(&t, 0x1000u);
+	assert_int_equal(t.wup_off, TCB_WUP_CAP < 0x28200u ? TCB_WUP_CAP : 0x28200u);
+	tcb_rcv_wup_now(&t);
+	assert_int_equal(tcb_rcv_wup(&t), t.rcv_nxt);
+}
+
+/* SND.WND kept as the window field: scaled on read, except a SYN's
+ * (RFC 7323 §2.2); max_sndwnd saturates at 0xffff. */
+static void test_compact_wnd(void **state)
+{
+	(void)state;
+	struct tcp_tcb t;
+	memset(&t, 0, sizeof(t));
+	t.opt.on = TCP_OPTF_WSCALE;
+	t.opt.shifts = 7u;                        /* the peer's shift */
+	struct tcp_seg s;
+	memset(&s, 0, sizeof(s));
+	s.flags = TCP_SYN | TCP_ACK;
+	s.wnd = 1000;
+	tcb_set_snd_wnd(&t, &s);
+	assert_int_equal(tcb_snd_wnd(&t), 1000u);
+	s.flags = TCP_ACK;
+	assert_int_equal(tcb_seg_wnd(&t, &s), 128000u);
+	tcb_set_snd_wnd(&t, &s);
+	assert_int_equal(tcb_snd_wnd(&t), 128000u);
+	assert_int_equal(tcb_snd_wnd_u16(&t), 0xffffu);
+	s.wnd = 0;
+	tcb_set_snd_wnd(&t, &s);
+	assert_int_equal(tcb_snd_wnd(&t), 0u);
+}
+
+/* ssthresh's "arbitrarily high" reads as 0x7fffffff; cwnd saturates. */
+static void test_compact_cc(void **state)
+{
+	(void)state;
+	struct tcp_tcb t;
+	memset(&t, 0, sizeof(t));
+	t.ssthresh = TCP_SSTHRESH_INF;
+	assert_true(TCP_SSTHRESH_INF > CHUNKQ_MAX / 2u + 1u);
+	tcb_set_cwnd(&t, 0x10000u);
+	assert_int_equal(t.cwnd, sizeof(qlen_t) == 2 ? 0xffffu : 0x10000u);
+	tcb_set_cwnd(&t, 1460u);
+	assert_int_equal(t.cwnd, 1460u);
 }
 
 int main(void)
@@ -209,6 +293,9 @@ int main(void)
 		cmocka_unit_test_setup(test_generation_retires, tcp_fixture_setup),
 		cmocka_unit_test_setup(test_handle_width, tcp_fixture_setup),
 		cmocka_unit_test_setup(test_sizes, tcp_fixture_setup),
+		cmocka_unit_test_setup(test_compact_seq, tcp_fixture_setup),
+		cmocka_unit_test_setup(test_compact_wnd, tcp_fixture_setup),
+		cmocka_unit_test_setup(test_compact_cc, tcp_fixture_setup),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -35,7 +35,7 @@ static struct tcp_tw_entry *tw_make(void)
 	t.raddr = PEER;
 	t.lport = 80;
 	t.rport = 40000;
-	t.snd_nxt = 5000;
+	t.snd_una = 5000;                 /* SND.NXT too */
 	t.rcv_nxt = 9000;
 	tw_enter(&K, &t);
 	struct tcp_tw_entry *w = tw_lookup(&K, PEER, 40000, 80);
@@ -101,8 +101,8 @@ static void test_synq_verdicts(void **state)
 	assert_non_null(t);
 	assert_int_equal(l->acceptq_len, 1);
 	assert_int_equal(t->state, TCP_ESTABLISHED);
-	assert_int_equal(t->snd_max, e->iss + 1u);     /* the constructor set the data path up */
-	assert_int_equal(t->rcv_wup, 7001u);
+	assert_int_equal(tcb_snd_max(t), e->iss + 1u);     /* the constructor set the data path up */
+	assert_int_equal(tcb_rcv_wup(t), 7001u);
 	synq_handoff(&K, e, t);
 	assert_null(synq_lookup(&K, PEER, 40000, 80));
 	assert_int_equal(K.tcp.mib.out_segs, out);
@@ -121,18 +121,19 @@ static void test_cc_asks_for_the_head(void **state)
 	struct tcp_tcb *t = tcb_new_active(&K, &tu, 1000);
 	assert_non_null(t);
 	t->state = TCP_ESTABLISHED;
-	t->snd_una = 1001;
-	t->snd_nxt = t->snd_max = 1001u + 4u * t->snd_mss;
+	tcb_set_snd_una(t, 1001);
+	tcb_set_snd_nxt(t, 1001u + 4u * t->snd_mss);
+	tcb_set_snd_max(t, 1001u + 4u * t->snd_mss);
 	uint32_t out = K.tcp.mib.out_segs;
 	assert_int_equal(cc_on_dupack(&K, t), CC_NONE);
 	assert_int_equal(cc_on_dupack(&K, t), CC_NONE);
 	assert_int_equal(cc_on_dupack(&K, t), CC_RETRANSMIT_HEAD);
 	assert_true(t->dflags & TCB_D_RECOVERY);
 	/* A partial ACK in recovery asks for the next head. */
-	t->snd_una += t->snd_mss;
+	tcb_set_snd_una(t, t->snd_una + t->snd_mss);
 	assert_int_equal(cc_on_ack(&K, t, t->snd_una, t->snd_mss), CC_RETRANSMIT_HEAD);
 	/* The full ACK ends recovery: nothing more to send. */
-	t->snd_una = t->snd_max;
+	tcb_set_snd_una(t, tcb_snd_max(t));
 	assert_int_equal(cc_on_ack(&K, t, t->snd_una, 3u * t->snd_mss), CC_NONE);
 	assert_false(t->dflags & TCB_D_RECOVERY);
 	assert_int_equal(K.tcp.mib.out_segs, out);
@@ -149,10 +150,11 @@ static void test_cc_asks_for_a_sack_hole(void **state)
 	t->state = TCP_ESTABLISHED;
 	t->opt.on |= TCP_OPTF_SACKOK;
 	uint32_t mss = t->snd_mss;
-	t->snd_una = 1001;
-	t->snd_nxt = t->snd_max = 1001u + 6u * mss;
+	tcb_set_snd_una(t, 1001);
+	tcb_set_snd_nxt(t, 1001u + 6u * mss);
+	tcb_set_snd_max(t, 1001u + 6u * mss);
 	t->dflags |= TCB_D_RECOVERY;
-	t->recover = t->snd_max;
+	tcb_set_recover(t, tcb_snd_max(t));
 	/* The peer has [2 MSS, 3 MSS) beyond SND.UNA; the head is resent.
 	 * The scoreboard is cold state (tcp_ext.h). */
 	struct tcb_ext *x = tcb_ext_get(&K, t);
@@ -171,11 +173,11 @@ static void test_cc_asks_for_a_sack_hole(void **state)
 	assert_int_equal(t->cwnd, cwnd + mss);
 	/* A partial ACK with no hole shown: nothing once the head went in
 	 * this recovery, else the head as NewReno. */
-	t->snd_una += mss;
+	tcb_set_snd_una(t, t->snd_una + mss);
 	x->sb.n = 0;
 	x->sb.high_rxt = (uint16_t)mss;
 	assert_int_equal(cc_on_ack(&K, t, t->snd_una, mss), CC_NONE);
-	t->snd_una += mss;
+	tcb_set_snd_una(t, t->snd_una + mss);
 	x->sb.high_rxt = 0;
 	assert_int_equal(cc_on_ack(&K, t, t->snd_una, mss), CC_RETRANSMIT_HEAD);
 	assert_int_equal(K.tcp.mib.out_segs, out);

@@ -1,0 +1,68 @@
+/* The TCB's send-side sequence numbers beyond SND.UNA (SND.NXT, snd_max,
+ * snd_sml, RFC 6582's recover) and RCV.WUP, kept as qlen_t offsets
+ * (struct tcp_tcb): each lies within one send queue of SND.UNA, or
+ * behind RCV.NXT.  Read and written only through these. */
+#ifndef KEEL_TCP_TCB_SEQ_H
+#define KEEL_TCP_TCB_SEQ_H
+#include <stdint.h>
+#include "tcp_tcb.h"
+
+/* Sent data comes from the send queue, which starts at SND.UNA: SND.NXT
+ * and snd_max lie at most its bytes plus SYN and FIN beyond it, recover
+ * one more (counted from SND.UNA - 1).  A queue covers at most the arena,
+ * whole chunks of >= 64 B, so <= 65472 B while qlen_t is 16 bits. */
+_Static_assert((uint64_t)CHUNK_COUNT * CHUNK_SIZE + 3u <= (qlen_t)~(qlen_t)0,
+	       "SND.UNA + the send queue + SYN + FIN + 1 fits a qlen_t offset");
+
+static inline uint32_t tcb_snd_nxt(const struct tcp_tcb *t) { return t->snd_una + t->nxt_off; }
+static inline uint32_t tcb_snd_max(const struct tcp_tcb *t) { return t->snd_una + t->max_off; }
+/* snd_sml, or SND.UNA once SND.UNA has passed it: its one question
+ * (Minshall, tcp_output.c) is "snd_sml > SND.UNA?", false for both. */
+static inline uint32_t tcb_snd_sml(const struct tcp_tcb *t) { return t->snd_una + t->sml_off; }
+/* recover, or SND.UNA - 1 once SND.UNA has passed it: it is only
+ * compared with SND.UNA (tcp_cc.c: SND.UNA > recover, SND.UNA >=
+ * recover), and SND.UNA - 1 answers both as any value below SND.UNA. */
+static inline uint32_t tcb_recover(const struct tcp_tcb *t) { return t->snd_una - 1u + t->rec_off; }
+
+/* seq in [SND.UNA, SND.UNA + the send queue + SYN + FIN]. */
+static inline void tcb_set_snd_nxt(struct tcp_tcb *t, uint32_t seq) { t->nxt_off = (qlen_t)(seq - t->snd_una); }
+static inline void tcb_set_snd_max(struct tcp_tcb *t, uint32_t seq) { t->max_off = (qlen_t)(seq - t->snd_una); }
+static inline void tcb_set_snd_sml(struct tcp_tcb *t, uint32_t seq) { t->sml_off = (qlen_t)(seq - t->snd_una); }
+/* seq in [SND.UNA - 1, snd_max]. */
+static inline void tcb_set_recover(struct tcp_tcb *t, uint32_t seq)
+{
+	t->rec_off = (qlen_t)(seq - (t->snd_una - 1u));
+}
+
+static inline qlen_t tcb_off_sub(qlen_t off, uint32_t d) { return off > d ? (qlen_t)(off - d) : 0u; }
+
+/* SND.UNA = seq (>= SND.UNA): the offsets follow; SND.NXT and snd_max
+ * never fall behind SND.UNA (acked beyond a go-back-N rewind, or an ACK
+ * of our SYN in SYN_RECEIVED), snd_sml and recover clamp (above). */
+static inline void tcb_set_snd_una(struct tcp_tcb *t, uint32_t seq)
+{
+	uint32_t d = seq - t->snd_una;
+	t->snd_una = seq;
+	t->nxt_off = tcb_off_sub(t->nxt_off, d);
+	t->max_off = tcb_off_sub(t->max_off, d);
+	t->sml_off = tcb_off_sub(t->sml_off, d);
+	t->rec_off = tcb_off_sub(t->rec_off, d);
+}
+
+/* RCV.WUP, RCV.NXT when the window was last advertised, wup_off behind
+ * RCV.NXT, saturating at TCB_WUP_CAP.  Every use asks about the right
+ * edge RCV.WUP + rcv_adv (rcv_adv <= the cap) relative to RCV.NXT, or
+ * RCV.NXT - RCV.WUP > MSS, or SEG.SEQ <= RCV.WUP for a segment that
+ * overlaps RCV.NXT (tcp_ts.c): an edge at or behind RCV.NXT, "yes" and
+ * "no" whether RCV.WUP is at the cap or further behind. */
+#define TCB_WUP_CAP ((qlen_t)~(qlen_t)0 < 0x7fffffffu ? (uint32_t)(qlen_t)~(qlen_t)0 : 0x7fffffffu)
+static inline uint32_t tcb_rcv_wup(const struct tcp_tcb *t) { return t->rcv_nxt - t->wup_off; }
+static inline void tcb_rcv_wup_now(struct tcp_tcb *t) { t->wup_off = 0; }
+/* RCV.NXT += n (n < 2^31). */
+static inline void tcb_rcv_nxt_add(struct tcp_tcb *t, uint32_t n)
+{
+	uint32_t w = t->wup_off + n;
+	t->rcv_nxt += n;
+	t->wup_off = (qlen_t)(w < TCB_WUP_CAP ? w : TCB_WUP_CAP);
+}
+#endif
