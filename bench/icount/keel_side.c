@@ -51,7 +51,7 @@ static void accept_new(void)
 			int s = keel_tcp_accept(k, listeners[l]);
 			if (s < 0)
 				break;
-			if (ports[l] == 13) {   /* the line, then close: one segment, PSH|FIN */
+			if (ports[l] == 13) {   /* the line, then close: one segment with the FIN */
 				keel_tcp_send_more(k, s, SIDE_LINE, sizeof(SIDE_LINE) - 1);
 				keel_tcp_close(k, s);
 				continue;

@@ -133,8 +133,12 @@ static int send_common(struct keel *k, int s, const void *buf, size_t len, int m
 	mem_update(k);
 	if (n == 0)
 		return KEEL_EWOULDBLOCK;
+	/* MSG_MORE: TCP_NAGLE_CORK for this push only, and no PSH on the tail
+	 * until a plain write or the persist timer pushes it (Linux tcp_push). */
 	if (more)
-		t->dflags |= TCB_D_MORE;       /* Linux TCP_NAGLE_CORK for this push only */
+		t->dflags |= TCB_D_MORE | TCB_D_MORE_TAIL;
+	else
+		t->dflags &= (uint8_t)~TCB_D_MORE_TAIL;
 	tcp_output(k, t);
 	t->dflags &= (uint8_t)~TCB_D_MORE;
 	return (int)n;

@@ -139,7 +139,8 @@ static void xmit_data(struct keel *k, struct tcp_tcb *t, uint32_t seq, uint32_t 
 	struct tcp_out o;
 	uint8_t flags = TCP_ACK;
 	uint32_t off = seq - t->snd_una;
-	if (len > 0 && off + len == t->sndq.len)
+	/* Linux marks PSH at the end of a write, not after MSG_MORE (tcp_push). */
+	if (len > 0 && off + len == t->sndq.len && !(t->dflags & TCB_D_MORE_TAIL))
 		flags |= TCP_PSH;
 	if (fin)
 		flags |= TCP_FIN;
@@ -386,6 +387,7 @@ void tcp_persist_fire(struct keel *k, struct tcp_tcb *t)
 		xmit_data(k, t, t->snd_una, 1, 0, 1);
 		t->snd_nxt = t->snd_una + 1u;
 	} else {
+		t->dflags &= (uint8_t)~TCB_D_MORE_TAIL;   /* pushed: PSH, as tcp_write_wakeup */
 		output_data(k, t, 1);
 	}
 	if (t->persist_shift < 16)

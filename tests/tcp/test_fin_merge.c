@@ -4,11 +4,13 @@
  * sequence number too (tcp_snd_wnd_test counts end_seq, FIN included).
  * Data already sent: a bare FIN follows.  keel_tcp_send_more is send(2)
  * with MSG_MORE: the small tail waits for the FIN of the close that
- * follows, so a reply-then-close server (daytime) sends one segment. */
+ * follows, so a reply-then-close server (daytime) sends one segment; as
+ * Linux's tcp_push marks no PSH after MSG_MORE, that segment is "F."
+ * (a plain write's tail held by Nagle gets "FP."). */
 #include "harness.h"
 
-/* Write (held by MSG_MORE), then close: data and FIN in one segment with
- * PSH|FIN; the peer ACKs both at once. */
+/* Write (held by MSG_MORE), then close: data and FIN in one segment, no
+ * PSH (MSG_MORE); the peer ACKs both at once. */
 SCRIPT(fin_merge_send_more_then_close_one_segment)
 {
 	LISTEN(13, 5);
@@ -16,7 +18,7 @@ SCRIPT(fin_merge_send_more_then_close_one_segment)
 	SEND_MORE("hello\r\n");
 	EXPECT_NONE();                               /* held for the close */
 	CLOSE();
-	EXPECT("> FP. 1:8(7) ack 1 'hello\r\n'");
+	EXPECT("> F. 1:8(7) ack 1 'hello\r\n'");
 	EXPECT_NONE();                               /* no separate FIN */
 	ASSERT_STATE_COUNT(TCP_FIN_WAIT_1, 1);
 	INJECT("< . 1:1(0) ack 9 win 8192");         /* data and FIN acked */
@@ -34,7 +36,7 @@ SCRIPT(fin_merge_send_more_then_shutdown_one_segment)
 	SEND_MORE("hello");
 	EXPECT_NONE();
 	SHUTDOWN();
-	EXPECT("> FP. 1:6(5) ack 1 'hello'");
+	EXPECT("> F. 1:6(5) ack 1 'hello'");
 	EXPECT_NONE();
 	ASSERT_STATE(TCP_FIN_WAIT_1);
 	INJECT("< . 1:1(0) ack 7 win 8192");
@@ -112,9 +114,9 @@ SCRIPT(fin_merge_retransmission_carries_fin)
 	ESTABLISH();
 	SEND_MORE("hello");
 	CLOSE();
-	EXPECT("> FP. 1:6(5) ack 1 'hello'");
+	EXPECT("> F. 1:6(5) ack 1 'hello'");
 	/* RTO: RFC 6298 1 s initial, Linux 200 ms min; both within 3 s */
-	EXPECT_WITHIN(3000, "> FP. 1:6(5) ack 1 'hello'");
+	EXPECT_WITHIN(3000, "> F. 1:6(5) ack 1 'hello'");
 	INJECT("< . 1:1(0) ack 7 win 8192");
 	ASSERT_STATE_COUNT(TCP_FIN_WAIT_2, 1);
 	INJECT("< F. 1:1(0) ack 7 win 8192");
@@ -128,7 +130,7 @@ SCRIPT(fin_merge_partial_ack_resends_bare_fin)
 	ESTABLISH();
 	SEND_MORE("hello");
 	CLOSE();
-	EXPECT("> FP. 1:6(5) ack 1 'hello'");
+	EXPECT("> F. 1:6(5) ack 1 'hello'");
 	INJECT("< . 1:1(0) ack 6 win 8192");         /* the data, not the FIN */
 	ASSERT_STATE_COUNT(TCP_FIN_WAIT_1, 1);
 	EXPECT_WITHIN(3000, "> F. 6:6(0) ack 1");
@@ -148,7 +150,7 @@ SCRIPT(fin_merge_not_when_window_ends_at_last_byte)
 	ACCEPT();
 	SEND_MORE("hello");
 	CLOSE();
-	EXPECT("> P. 1:6(5) ack 1 'hello'");
+	EXPECT("> . 1:6(5) ack 1 'hello'");          /* no PSH: MSG_MORE */
 	EXPECT_NONE();                               /* FIN: beyond the window */
 	ASSERT_STATE_COUNT(TCP_FIN_WAIT_1, 1);
 	INJECT("< . 1:1(0) ack 6 win 8192");
@@ -172,7 +174,26 @@ SCRIPT(fin_merge_not_when_window_ends_before_last_byte)
 	EXPECT("> . 1:5(4) ack 1 'hell'");           /* half the largest window or more */
 	EXPECT_NONE();
 	INJECT("< . 1:1(0) ack 5 win 4");
-	EXPECT("> FP. 5:6(1) ack 1 'o'");
+	EXPECT("> F. 5:6(1) ack 1 'o'");
 	INJECT("< . 1:1(0) ack 7 win 4");
 	ASSERT_STATE_COUNT(TCP_FIN_WAIT_2, 1);
+}
+
+/* MSG_MORE with a small segment in flight: the ACK releases the tail
+ * without PSH (Linux selftest tcp_nagle_sendmsg_msg_more: "> . 3951:3961");
+ * a plain write's end has PSH again. */
+SCRIPT(fin_merge_send_more_tail_released_by_ack_without_psh)
+{
+	LISTEN(7, 5);
+	ESTABLISH();
+	SEND("a");
+	EXPECT("> P. 1:2(1) ack 1 'a'");
+	SEND_MORE("bc");
+	SEND_MORE("d");
+	EXPECT_NONE();
+	INJECT("< . 1:1(0) ack 2 win 8192");
+	EXPECT("> . 2:5(3) ack 1 'bcd'");
+	INJECT("< . 1:1(0) ack 5 win 8192");
+	SEND("e");
+	EXPECT("> P. 5:6(1) ack 1 'e'");
 }
