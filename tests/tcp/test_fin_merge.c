@@ -197,3 +197,17 @@ SCRIPT(fin_merge_send_more_tail_released_by_ack_without_psh)
 	SEND("e");
 	EXPECT("> P. 5:6(1) ack 1 'e'");
 }
+
+/* TCP_NODELAY pushes what MSG_MORE held, still without PSH (Linux
+ * selftest tcp_nagle_sockopt_cork_nodelay: "> . 161:241(80)"). */
+SCRIPT(fin_merge_send_more_pushed_by_nodelay_without_psh)
+{
+	LISTEN(7, 5);
+	ESTABLISH();
+	SEND_MORE("ab");
+	SEND_MORE("cd");
+	EXPECT_NONE();
+	CALL_EXPECT(keel_tcp_set_nodelay(K, H, 1), KEEL_OK);
+	EXPECT("> . 1:5(4) ack 1 'abcd'");
+	INJECT("< . 1:1(0) ack 5 win 8192");
+}
