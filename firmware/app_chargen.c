@@ -35,7 +35,7 @@ static int chargen_poll(struct keel *k, struct app_conn *c, unsigned ev)
 		if (c->len == 0)
 			fill_lines(c);
 		uint16_t before = c->len;
-		if (app_flush(k, c) < 0)
+		if (app_flush(k, c, 0) < 0)
 			return 1;
 		if (c->len == before)
 			break;   /* send buffer full */

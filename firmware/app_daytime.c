@@ -40,9 +40,9 @@ static void daytime_accept(struct keel *k, struct app_conn *c, uint32_t now_ms)
 static int daytime_poll(struct keel *k, struct app_conn *c, unsigned ev)
 {
 	(void)ev;
-	if (app_flush(k, c) < 0)
+	if (app_flush(k, c, 1) < 0)
 		return 1;
-	return c->len == 0;  /* whole line queued: close (FIN follows it) */
+	return c->len == 0;  /* whole line queued: close (the FIN rides on it) */
 }
 
 const struct service svc_daytime = { "daytime", 13, 1, daytime_accept, daytime_poll, NULL };

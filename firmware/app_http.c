@@ -201,7 +201,7 @@ static int http_poll(struct keel *k, struct app_conn *c, unsigned ev)
 			if (c->len < APP_STAGE_LEN / 2 && !(c->phase & F_GEN_DONE))
 				fill(k, c);
 			uint16_t before = c->len;
-			if (app_flush(k, c) < 0)
+			if (app_flush(k, c, 0) < 0)
 				return 1;
 			if (c->len == 0 && (c->phase & F_GEN_DONE))
 				break;

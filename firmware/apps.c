@@ -38,11 +38,12 @@ void apps_init(struct keel *k)
 	udp_echo_init(k);
 }
 
-int app_flush(struct keel *k, struct app_conn *c)
+int app_flush(struct keel *k, struct app_conn *c, int more)
 {
 	if (c->len == 0)
 		return 0;
-	int n = keel_tcp_send(k, c->sock, c->stage + c->off, c->len);
+	const uint8_t *p = c->stage + c->off;
+	int n = more ? keel_tcp_send_more(k, c->sock, p, c->len) : keel_tcp_send(k, c->sock, p, c->len);
 	if (n == KEEL_EWOULDBLOCK)
 		return 0;
 	if (n < 0)

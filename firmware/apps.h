@@ -68,6 +68,8 @@ int apps_poll_events(struct keel *k, uint32_t now_ms);
 /* UDP echo on port 7 (app_udp_echo.c), run from apps_init / apps_poll. */
 void udp_echo_init(struct keel *k);
 void udp_echo_poll(struct keel *k);
-/* Sends the staged bytes that fit; returns 0, or a negative error. */
-int app_flush(struct keel *k, struct app_conn *c);
+/* Sends the staged bytes that fit; returns 0, or a negative error.  more:
+ * the service closes once they are queued, so a small tail waits for the
+ * FIN (keel_tcp_send_more: data and FIN in one segment). */
+int app_flush(struct keel *k, struct app_conn *c, int more);
 #endif

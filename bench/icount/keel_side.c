@@ -51,8 +51,8 @@ static void accept_new(void)
 			int s = keel_tcp_accept(k, listeners[l]);
 			if (s < 0)
 				break;
-			if (ports[l] == 13) {   /* the line, then close: FIN follows it */
-				keel_tcp_send(k, s, SIDE_LINE, sizeof(SIDE_LINE) - 1);
+			if (ports[l] == 13) {   /* the line, then close: one segment with the FIN */
+				keel_tcp_send_more(k, s, SIDE_LINE, sizeof(SIDE_LINE) - 1);
 				keel_tcp_close(k, s);
 				continue;
 			}

@@ -108,7 +108,7 @@ int tcb_send_check(struct tcp_tcb *t)
 	}
 }
 
-int keel_tcp_send(struct keel *k, int s, const void *buf, size_t len)
+static int send_common(struct keel *k, int s, const void *buf, size_t len, int more)
 {
 	int err;
 	struct tcp_tcb *t = conn_or_err(k, s, &err);
@@ -133,8 +133,25 @@ int keel_tcp_send(struct keel *k, int s, const void *buf, size_t len)
 	mem_update(k);
 	if (n == 0)
 		return KEEL_EWOULDBLOCK;
+	/* MSG_MORE: TCP_NAGLE_CORK for this push only, and no PSH on the tail
+	 * until a plain write or the persist timer pushes it (Linux tcp_push). */
+	if (more)
+		t->dflags |= TCB_D_MORE | TCB_D_MORE_TAIL;
+	else
+		t->dflags &= (uint8_t)~TCB_D_MORE_TAIL;
 	tcp_output(k, t);
+	t->dflags &= (uint8_t)~TCB_D_MORE;
 	return (int)n;
+}
+
+int keel_tcp_send(struct keel *k, int s, const void *buf, size_t len)
+{
+	return send_common(k, s, buf, len, 0);
+}
+
+int keel_tcp_send_more(struct keel *k, int s, const void *buf, size_t len)
+{
+	return send_common(k, s, buf, len, 1);
 }
 
 int keel_tcp_recv(struct keel *k, int s, void *buf, size_t cap)

@@ -12,12 +12,7 @@ void tcb_done(struct keel *k, struct tcp_tcb *t, int err)
 	t->flags &= (uint16_t)~TCB_F_ACK_NOW;
 	t->timers = 0;
 	t->dflags &= (uint8_t)~TCB_D_PERSIST;
-	/* The write and out-of-order queues are purged, as tcp_done; unread
-	 * data stays for the application. */
-	(void)chunkq_clear(&t->sndq, &k->tcp.chunks);
-	(void)chunkq_truncate(&t->rcvq, &k->tcp.chunks, t->rcvq.len);
-	tcb_ext_release(k, t);          /* out-of-order ranges, scoreboard, timing */
-	mem_update(k);
+	/* Freed at once: tcb_free gives every chunk and the extension back. */
 	if (t->flags & TCB_F_ACCEPTQ) {
 		acceptq_unlink(k, t);       /* never accepted: the listener lets it go */
 		tcb_free(k, t);
@@ -27,6 +22,12 @@ void tcb_done(struct keel *k, struct tcp_tcb *t, int err)
 		tcb_free(k, t);             /* nobody will ever read the error */
 		return;
 	}
+	/* The write and out-of-order queues are purged, as tcp_done; unread
+	 * data stays for the application. */
+	(void)chunkq_clear(&t->sndq, &k->tcp.chunks);
+	(void)chunkq_truncate(&t->rcvq, &k->tcp.chunks, t->rcvq.len);
+	tcb_ext_release(k, t);          /* out-of-order ranges, scoreboard, timing */
+	mem_update(k);
 	if (err != KEEL_OK)
 		t->err = (int8_t)err;
 }

@@ -1,6 +1,7 @@
 /* Segments a TCB sends: data within min(peer's window, cwnd) and our MSS
  * with Nagle (Minshall's variant, as Linux) and sender SWS avoidance (RFC
- * 9293 §3.8.6.2.1), FIN after the data, pure ACKs, SYN/SYN-ACK,
+ * 9293 §3.8.6.2.1), MSG_MORE's held tail, the FIN (on the last data
+ * segment if the window takes it, else alone), pure ACKs, SYN/SYN-ACK,
  * retransmissions (go-back-N after an RTO, the head segment for fast
  * retransmit), zero-window probes (RFC 9293 §3.8.6.1), keepalive probes
  * (RFC 1122 §4.2.3.6) and resets. */
@@ -138,7 +139,8 @@ static void xmit_data(struct keel *k, struct tcp_tcb *t, uint32_t seq, uint32_t 
 	struct tcp_out o;
 	uint8_t flags = TCP_ACK;
 	uint32_t off = seq - t->snd_una;
-	if (len > 0 && off + len == t->sndq.len)
+	/* Linux marks PSH at the end of a write, not after MSG_MORE (tcp_push). */
+	if (len > 0 && off + len == t->sndq.len && !(t->dflags & TCB_D_MORE_TAIL))
 		flags |= TCP_PSH;
 	if (fin)
 		flags |= TCP_FIN;
@@ -203,10 +205,18 @@ static void output_data(struct keel *k, struct tcp_tcb *t, int force)
 			len = 0;
 		else if (len > (uint32_t)lim)
 			len = (uint32_t)lim;
-		int fin = fin_due && len == avail;
+		/* The FIN rides on the segment that ends the queue, as Linux's
+		 * tcp_send_fin tags the unsent tail, if the peer's window takes
+		 * its sequence number too (tcp_snd_wnd_test); else it waits for
+		 * the ACK.  Alone with nothing in flight it goes even into a
+		 * zero window: nothing else could carry it (the RTO covers it). */
+		int fin = fin_due && len == avail &&
+			  (wnd_lim > (int32_t)len || (len == 0 && t->nxt_off == 0));
 		if (len == 0 && !fin)
 			break;
 		if (!force && !fin && len < t->snd_mss && t->nxt_off >= t->max_off) {
+			if (t->dflags & TCB_D_MORE)
+				break;                  /* MSG_MORE: the next write or the FIN may join it */
 			/* A small new segment goes only if it is all we have and
 			 * Nagle allows (no small segment unacked: Minshall), or
 			 * it is at least half the largest window the peer has
@@ -377,6 +387,7 @@ void tcp_persist_fire(struct keel *k, struct tcp_tcb *t)
 		xmit_data(k, t, t->snd_una, 1, 0, 1);
 		tcb_set_snd_nxt(t, t->snd_una + 1u);
 	} else {
+		t->dflags &= (uint8_t)~TCB_D_MORE_TAIL;   /* pushed: PSH, as tcp_write_wakeup */
 		output_data(k, t, 1);
 	}
 	if (t->persist_shift < 16)

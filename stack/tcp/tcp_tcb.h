@@ -37,6 +37,8 @@
 #define TCB_D_RECOVERY  0x04u       /* in NewReno fast recovery */
 #define TCB_D_RTT_ON    0x08u       /* rtt_seq is being timed */
 #define TCB_D_PERSIST   0x20u       /* the rtx timer is the persist timer */
+#define TCB_D_MORE      0x40u       /* during keel_tcp_send_more's output only: hold a small tail */
+#define TCB_D_MORE_TAIL 0x80u       /* the queue's tail was written with MSG_MORE: no PSH on it */
 
 /* The TCB's timers, Linux's three: one deadline each, a bit each in
  * tcb.timers when armed; the TCB is one node in the timer wheel

@@ -81,6 +81,7 @@ int keel_tcp_splice(struct keel *k, int from, int to, size_t max)
 	mem_update(k);
 	if (n == 0)
 		return KEEL_EWOULDBLOCK;
+	t->dflags &= (uint8_t)~TCB_D_MORE_TAIL;    /* a plain write: PSH at its end */
 	if (f == t) {
 		/* Echo: the window update rides on the data segment when
 		 * there is one; tcp_output sends a bare ACK otherwise. */

@@ -600,7 +600,7 @@ static void op_api(struct rd *r)
 		uint32_t base = t && s ? s->iss + 1u + s->written : 0u;
 		for (size_t i = 0; i < n; i++)
 			buf[i] = fz_app_byte(base + (uint32_t)i);
-		ret = tcp_send(&K, h, buf, n);
+		ret = (b & 1u) ? keel_tcp_send_more(&K, h, buf, n) : tcp_send(&K, h, buf, n);
 		if (ret > 0) {
 			if (!s || !t)
 				fail("tcp_send took %d bytes on handle %#x the application never got", ret, h);

@@ -59,7 +59,7 @@ enum {
 	FZ_LISTEN,      /* a: port, hsel: backlog (int8) */
 	FZ_CONNECT,     /* a: remote port, b: local port (0 ephemeral), hsel bit 0: second peer */
 	FZ_ACCEPT,      /* hsel: listener */
-	FZ_SEND,        /* a: bytes */
+	FZ_SEND,        /* a: bytes, b bit 0: keel_tcp_send_more (MSG_MORE) */
 	FZ_RECV,        /* a: buffer size */
 	FZ_PEEK_CONSUME,/* a: bytes to consume after the peek */
 	FZ_SHUTDOWN,

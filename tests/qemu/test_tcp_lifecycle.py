@@ -4,12 +4,15 @@ TIME_WAIT), a closed port refused, many sequential connections leaving no
 connection state behind, and the console's state counts agreeing."""
 import os
 import re
+import select
 import socket
+import subprocess
 import time
 
 import pytest
 
 import nssock
+import xfer
 from keelqemu import DEV_ADDR
 
 STATES = ("LISTEN", "SYN_RECV", "SYN_SENT", "ESTABLISHED", "FIN_WAIT1", "FIN_WAIT2",
@@ -69,6 +72,41 @@ def test_one_line_service_device_closes_first(dut):
     c = wait_counts(dut, lambda c: c["TIME_WAIT"] >= before + 1)
     assert c["TIME_WAIT"] >= before + 1, c
     assert "TIME-WAIT" not in linux_states(dut, 13), linux_states(dut, 13)
+
+
+def test_one_line_service_data_and_fin_in_one_segment(dut):
+    """The line and the FIN leave in one segment (the service writes with
+    keel_tcp_send_more, then closes: Linux's tcp_send_fin puts the FIN on
+    the unsent tail; after MSG_MORE, as Linux, without PSH), and no bare
+    FIN follows."""
+    cap = xfer.log_path("daytime-fin-%s.pcap" % dut.board)
+    p = subprocess.Popen(dut.ns.cmd(["tshark", "-q", "-i", dut.ns.tap, "-a", "duration:6",
+                                     "-f", "tcp port 13", "-w", cap]),
+                         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:      # "Capturing on ..." once it runs
+        r, _, _ = select.select([p.stderr], [], [], 0.5)
+        if r:
+            line = p.stderr.readline()
+            if b"Capturing on" in line or not line:
+                break
+    time.sleep(1.0)                         # the line comes before the first packet is taken
+    s = nssock.connect(dut.ns.name, DEV_ADDR, 13)
+    data = nssock.recv_until_eof(s)
+    s.close()
+    p.wait(timeout=30)
+    out = subprocess.run(["tshark", "-r", cap, "-Y", "ip.src==%s && tcp.srcport==13" % DEV_ADDR,
+                          "-T", "fields", "-e", "tcp.flags.syn", "-e", "tcp.flags.fin",
+                          "-e", "tcp.flags.push", "-e", "tcp.len"],
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, timeout=60)
+    segs = [tuple(int(v == "1" or v == "True") if i < 3 else int(v)
+                  for i, v in enumerate(l.split("\t")))
+            for l in out.stdout.splitlines() if l.strip()]
+    with_data = [x for x in segs if x[3] > 0]
+    fins = [x for x in segs if x[1]]
+    assert len(with_data) == 1 and with_data[0][3] == len(data), (segs, cap)
+    assert with_data[0][1] and not with_data[0][2], ("line without FIN, or PSH", segs, cap)
+    assert fins == with_data, ("a separate FIN", segs, cap)
 
 
 def test_closed_port_is_refused(dut):

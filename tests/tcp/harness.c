@@ -937,16 +937,27 @@ void th_connect(struct th *t, int line, uint16_t dport, uint16_t sport)
 	th_check_invariants(t, line);
 }
 
-void th_send(struct th *t, int line, const char *text)
+static void send_text(struct th *t, int line, const char *text, int more)
 {
 	th_setup(t);
 	size_t n = strlen(text);
-	int r = tcp_send(t->k, CUR->handle, text, n);
-	fr_api(FZ_SEND, CUR->handle, (uint16_t)n, 0);
+	int r = more ? keel_tcp_send_more(t->k, CUR->handle, text, n) : tcp_send(t->k, CUR->handle, text, n);
+	fr_api(FZ_SEND, CUR->handle, (uint16_t)n, (uint16_t)more);   /* b bit 0: MSG_MORE */
 	if (r != (int)n)
-		th_fail(t, line, "tcp_send(%zu bytes) = %d (%s)", n, r, r < 0 ? keel_strerror(r) : "short");
+		th_fail(t, line, "tcp_send%s(%zu bytes) = %d (%s)", more ? "_more" : "", n, r,
+			r < 0 ? keel_strerror(r) : "short");
 	pump(t);
 	th_check_invariants(t, line);
+}
+
+void th_send(struct th *t, int line, const char *text)
+{
+	send_text(t, line, text, 0);
+}
+
+void th_send_more(struct th *t, int line, const char *text)
+{
+	send_text(t, line, text, 1);
 }
 
 void th_send_n(struct th *t, int line, size_t n)

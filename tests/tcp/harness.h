@@ -142,6 +142,7 @@ void th_accept(struct th *t, int line);
 void th_accept_none(struct th *t, int line);
 void th_connect(struct th *t, int line, uint16_t dport, uint16_t sport);
 void th_send(struct th *t, int line, const char *text);
+void th_send_more(struct th *t, int line, const char *text);
 void th_recv_expect(struct th *t, int line, const char *text);
 void th_recv_eof(struct th *t, int line);
 /* tcp_conn_info of the current connection's TCB (fails the script if it has none). */
@@ -182,6 +183,8 @@ struct keel *th_keel(struct th *t, int line);
 #define CONNECT(port) th_connect(t, __LINE__, (port), 0)
 #define CONNECT_FROM(port, sport) th_connect(t, __LINE__, (port), (sport))
 #define SEND(s) th_send(t, __LINE__, (s))
+/* keel_tcp_send_more: send(2) with MSG_MORE */
+#define SEND_MORE(s) th_send_more(t, __LINE__, (s))
 /* n bytes of the pattern: the byte at stream offset r (1-based) is
  * 'a'+(r-1)%26; successive SEND_Ns continue the stream (EXPECT "... pattern"
  * checks it, as long as only SEND_N wrote to the connection) */

@@ -57,6 +57,12 @@ int keel_tcp_index(struct keel *k, int s);
 int keel_tcp_connect(struct keel *k, uint32_t dst, uint16_t dport, uint16_t sport);
 /* Bytes queued (may be fewer than len), or an error. */
 int keel_tcp_send(struct keel *k, int s, const void *buf, size_t len);
+/* keel_tcp_send as send(2) with MSG_MORE: a segment smaller than the MSS
+ * that would end the queue is held for the next write or for the FIN of a
+ * close or shutdown that follows (data and FIN in one segment, as Linux),
+ * or until an ACK or the persist timer pushes it; no PSH on it unless a
+ * plain write follows or the timer pushes it (Linux tcp_push). */
+int keel_tcp_send_more(struct keel *k, int s, const void *buf, size_t len);
 /* Bytes read; 0 at end of stream (peer's FIN, all data read); or an error. */
 int keel_tcp_recv(struct keel *k, int s, void *buf, size_t cap);
 /* Zero-copy reading (tcp_zcopy.c).  keel_tcp_recv_peek points *p at the
