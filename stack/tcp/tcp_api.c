@@ -78,7 +78,7 @@ int keel_tcp_connect(struct keel *k, uint32_t dst, uint16_t dport, uint16_t spor
 		 * (Linux tcp_twsk_unique); then the old TIME_WAIT goes
 		 * (TWRecycled, as Linux counts tcp_tw_reuse). */
 		t->opt.ts_recent = reuse->ts_recent;
-		t->opt.ts_recent_ms = k->now_ms ? k->now_ms : 1u;   /* nonzero: inherited */
+		t->flags |= TCB_F_TS_OLD;
 		tw_recycle(k, reuse);
 	}
 	k->tcp.mib.active_opens++;

@@ -171,6 +171,7 @@ static void become_established(struct keel *k, struct tcp_tcb *t, const struct t
 		t->snd_max = t->snd_una;
 	t->rcv_wup = t->rcv_nxt;
 	cc_established(t);
+	t->rcv_ms = k->now_ms;                              /* the ACK of our SYN */
 	keepalive_heard(k, t);   /* idle counts from here (Linux tcp_finish_connect) */
 	if (t->flags & TCB_F_FIN_WANT)
 		tcb_state_to(k, t, TCP_FIN_WAIT_1);                /* shutdown came during the handshake */
@@ -221,7 +222,7 @@ static void syn_sent_input(struct keel *k, struct tcp_tcb *t, const struct tcp_s
 	optneg_syn_sent(k, t, s);
 	if (ack_ok) {
 		if ((t->dflags & TCB_D_RTT_ON) && t->retries == 0)
-			cc_rtt_sample(t, k->now_ms - t->last_ack_rx);   /* from the first SYN, not retransmitted */
+			cc_rtt_sample(t, k->now_ms - t->rcv_ms);   /* from the first SYN, not retransmitted */
 		t->dflags &= (uint8_t)~TCB_D_RTT_ON;
 		/* Data on a SYN-ACK is not queued (as Linux without TFO):
 		 * our ACK covers the SYN only and the peer resends it. */
@@ -315,7 +316,7 @@ static void sync_input(struct keel *k, struct tcp_tcb *t, const struct tcp_seg *
 		return;
 	}
 	keepalive_heard(k, t);
-	ts_update_recent(k, t, s);
+	ts_update_recent(t, s);
 	if (s->flags & TCP_RST) {
 		if (s->seq != t->rcv_nxt) {
 			challenge_ack(k, t);
@@ -348,7 +349,7 @@ static void sync_input(struct keel *k, struct tcp_tcb *t, const struct tcp_seg *
 		tcp_send_ack(k, t);                        /* acks what we never sent */
 		return;
 	}
-	t->last_ack_rx = k->now_ms;
+	t->rcv_ms = k->now_ms;
 	t->probes = 0;                                 /* the peer is alive (persist) */
 	sack_on_ack(k, t, s);                          /* the scoreboard, before SND.UNA moves */
 	if (seq_gt(s->ack, t->snd_una)) {

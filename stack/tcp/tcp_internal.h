@@ -380,7 +380,7 @@ uint8_t optneg_offer(const struct keel *k);
 uint8_t optneg_rcv_shift(const struct keel *k);
 /* What a SYN-ACK answering syn may offer: ours and the SYN's. */
 uint8_t optneg_agree(const struct keel *k, const struct tcp_seg *syn);
-void optneg_apply(const struct keel *k, struct tcp_tcb *t, uint8_t on, uint8_t peer_shift, uint32_t ts_recent, uint32_t now);
+void optneg_apply(const struct keel *k, struct tcp_tcb *t, uint8_t on, uint8_t peer_shift, uint32_t ts_recent);
 void optneg_syn_sent(struct keel *k, struct tcp_tcb *t, const struct tcp_seg *s);
 void optneg_syn_out(const struct keel *k, struct tcp_out *o, uint8_t on, uint32_t ts_off, uint32_t ts_recent);
 uint32_t optneg_cookie_tsval(uint32_t tsval, uint8_t on, uint8_t peer_shift);
@@ -404,7 +404,7 @@ uint32_t ts_offset(const struct keel *k, uint32_t laddr, uint16_t lport, uint32_
 uint32_t ts_now(const struct keel *k, const struct tcp_tcb *t);
 void ts_out(const struct keel *k, const struct tcp_tcb *t, struct tcp_out *o);
 int ts_paws_reject(struct keel *k, struct tcp_tcb *t, const struct tcp_seg *s);
-void ts_update_recent(struct keel *k, struct tcp_tcb *t, const struct tcp_seg *s);
+void ts_update_recent(struct tcp_tcb *t, const struct tcp_seg *s);
 int ts_rtt(const struct keel *k, const struct tcp_tcb *t, const struct tcp_seg *s, uint32_t *rtt);
 int ts_synack_ok(struct keel *k, const struct tcp_tcb *t, const struct tcp_seg *s);
 int ts_synsent_paws_reject(const struct tcp_tcb *t, const struct tcp_seg *s);

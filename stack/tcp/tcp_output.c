@@ -51,7 +51,7 @@ void tcp_send_syn(struct keel *k, struct tcp_tcb *t)
 	struct tcp_out o;
 	if (t->retries == 0 && t->state == TCP_SYN_SENT) {
 		/* The handshake gives the first RTT sample, timed from the
-		 * first SYN: when the TCB was made (tcb_start, last_ack_rx). */
+		 * first SYN: when the TCB was made (tcb_start, rcv_ms). */
 		t->dflags |= TCB_D_RTT_ON;
 	} else {
 		t->dflags &= (uint8_t)~TCB_D_RTT_ON;   /* Karn: a retransmitted SYN is not timed */

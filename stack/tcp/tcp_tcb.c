@@ -95,7 +95,7 @@ static void tcb_start(struct keel *k, struct tcp_tcb *t)
 	t->max_sndwnd = t->snd_wnd;
 	t->rcv_wup = t->rcv_nxt;
 	cc_init(t);
-	t->last_ack_rx = k->now_ms;
+	t->rcv_ms = k->now_ms;
 }
 
 /* The TCB constructors, the only two ways a connection gets a TCB; each
@@ -141,7 +141,7 @@ struct tcp_tcb *tcb_new_passive(struct keel *k, const struct tcp_synq_entry *req
 	 * window: the peer's is scaled by the shift agreed. */
 	if (req->opts & TCP_OPTF_TS)
 		t->opt.ts_off = ts_offset(k, req->laddr, req->lport, req->raddr, req->rport);
-	optneg_apply(k, t, req->opts, req->peer_shift, req->ts_recent, k->now_ms);
+	optneg_apply(k, t, req->opts, req->peer_shift, req->ts_recent);
 	t->snd_wnd = tcb_seg_wnd(t, s);
 	t->snd_wl1 = s->seq;
 	t->flags |= TCB_F_WL2_UNA;         /* SND.WL2 = SEG.ACK = ISS + 1 = SND.UNA */

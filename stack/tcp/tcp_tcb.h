@@ -20,6 +20,7 @@
 #define TCB_F_FIN_ACKED 0x0010u
 #define TCB_F_FIN_RCVD  0x0020u     /* peer's FIN consumed: end of stream */
 #define TCB_F_ACK_NOW   0x0040u     /* an ACK is owed */
+#define TCB_F_TS_OLD    0x0080u     /* SYN_SENT: TS.Recent came from a reused TIME_WAIT (tcp_tw_reuse) */
 #define TCB_F_ACCEPTQ   0x0200u     /* in a listener's accept queue */
 #define TCB_F_PASSIVE   0x0400u     /* came from a listener */
 #define TCB_F_FIN_OOO   0x0800u     /* peer's FIN seen out of order, at tcb_ext.rcv_fin */
@@ -120,7 +121,12 @@ struct tcp_tcb {
 	/* retransmission (RFC 6298) */
 	/* The RTO is not stored: cc_rto_base(SRTT, RTTVAR) << retries (tcb_rto). */
 	uint32_t srtt8, rttvar4;    /* SRTT * 8, RTTVAR * 4 in ms; srtt8 0 = no sample yet */
-	uint32_t last_ack_rx;       /* when the last ACK arrived (zero-window exemption) */
+	/* When the last acceptable ACK arrived (when the TCB was made, until
+	 * one does; the SYN_SENT clock of our first SYN): the zero-window
+	 * exemption, the keepalive idle time, and PAWS's 24-day rule (RFC
+	 * 7323 §5.5, which asks when TS.Recent was last set: a connection
+	 * that takes segments moves both, an idle one neither). */
+	uint32_t rcv_ms;
 	/* congestion control (RFC 5681, RFC 6582) */
 	uint32_t cwnd, ssthresh;    /* bytes */
 	uint32_t bytes_acked;       /* congestion-avoidance byte counter */

@@ -43,7 +43,7 @@ static void rtx_expired(struct keel *k, struct tcp_tcb *t)
 	}
 	int zero_wnd = t->snd_wnd == 0 && synchronized(t) && !(t->flags & TCB_F_ORPHAN);
 	if (zero_wnd) {
-		if (k->now_ms - t->last_ack_rx > TCP_RTO_MAX_MS) {
+		if (k->now_ms - t->rcv_ms > TCP_RTO_MAX_MS) {
 			give_up(k, t);
 			return;
 		}
