@@ -261,7 +261,7 @@ int keel_tcp_close(struct keel *k, int s)
 	}
 	/* FIN_WAIT_1, CLOSING, LAST_ACK go on; FIN_WAIT_2 starts its timeout. */
 	if (!queue_fin(k, t) && t->state == TCP_FIN_WAIT_2)
-		tcb_timer_set(k, t, TCB_T_KA, k->now_ms + k->tcp.sysctl.tcp_fin_timeout * 1000u);   /* tcb_fw2_orphan */
+		tcb_fin_timeout_arm(k, t);   /* tcb_fw2_orphan */
 	tcp_output(k, t);
 	return KEEL_OK;
 }

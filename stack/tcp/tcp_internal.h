@@ -321,8 +321,9 @@ static inline int tcb_syn_unacked(const struct tcp_tcb *t)
 	return t->state == TCP_SYN_SENT || t->state == TCP_SYN_RECEIVED;
 }
 
-/* An orphan in FIN_WAIT_2: its keepalive timer is the tcp_fin_timeout
- * deadline (Linux tcp_keepalive_timer does the same). */
+/* An orphan in FIN_WAIT_2: its retransmit timer is the tcp_fin_timeout
+ * deadline (tcb_fin_timeout_arm), never moved by what arrives, and it
+ * sends no keepalive (Linux: the keepalive timer's FIN_WAIT_2 case). */
 static inline int tcb_fw2_orphan(const struct tcp_tcb *t)
 {
 	return t->state == TCP_FIN_WAIT_2 && (t->flags & TCB_F_ORPHAN);
@@ -341,7 +342,10 @@ static inline uint32_t tcb_fin_seq(const struct tcp_tcb *t)
  * node may then fire early and is refiled (no wheel work on the hot path
  * of every ACK and every sent segment); arming files the node only when
  * the new deadline is earlier than where it is filed. */
-void tcb_timer_set(struct keel *k, struct tcp_tcb *t, enum tcb_timer which, uint32_t due);
+void tcb_timer_set(struct keel *k, struct tcp_tcb *t, enum tcb_timer which, uint32_t due);   /* RTX, DACK */
+void tcb_keepalive_arm(struct keel *k, struct tcp_tcb *t);   /* at tcb_ka_due */
+void tcb_keepalive_in(struct keel *k, struct tcp_tcb *t, uint32_t ms);   /* ms from now, if the rtx slot is free */
+void tcb_fin_timeout_arm(struct keel *k, struct tcp_tcb *t); /* tcb_fw2_orphan: tcp_fin_timeout from now */
 static inline void tcb_timer_stop(struct tcp_tcb *t, enum tcb_timer which)
 {
 	t->timers &= (uint8_t)~(1u << which);
@@ -350,6 +354,21 @@ static inline int tcb_timer_on(const struct tcp_tcb *t, enum tcb_timer which)
 {
 	return (t->timers >> which) & 1u;
 }
+/* The keepalive's deadline (RFC 1122 §4.2.3.6) has no field of its own.
+ * Probes go only while nothing is outstanding, so the retransmit timer
+ * is off then and its slot holds the deadline (TCB_D_KA_DUE: set when
+ * keepalive is switched on or a probe goes, an idle time or an interval
+ * from now, as Linux's tcp_keepalive_timer re-arms; cleared when the
+ * retransmit timer takes the slot back).  Otherwise it is the idle time
+ * after the last ACK received (Linux keepalive_time_elapsed): every ACK
+ * restarts it, and with data outstanding it only finds the other timers
+ * at work (keepalive_expired). */
+static inline uint32_t tcb_ka_due(const struct tcp_tcb *t)
+{
+	if (t->dflags & TCB_D_KA_DUE)
+		return t->rtx_due;
+	return t->rcv_ms + t->ka_idle_s * 1000u;
+}
 /* A timer's deadline (armed or last armed).  The delayed ACK's is kept
  * as its low 16 bits: it lies less than 32 s from now either way. */
 static inline uint32_t tcb_timer_due(const struct tcp_tcb *t, enum tcb_timer which, uint32_t now)
@@ -357,7 +376,7 @@ static inline uint32_t tcb_timer_due(const struct tcp_tcb *t, enum tcb_timer whi
 	if (which == TCB_T_RTX)
 		return t->rtx_due;
 	if (which == TCB_T_KA)
-		return t->ka_due;
+		return tcb_ka_due(t);
 	return now + (uint32_t)(int32_t)(int16_t)(uint16_t)(t->dack_due - (uint16_t)now);
 }
 void tcb_timers_fire(struct keel *k, struct tcp_tcb *t);

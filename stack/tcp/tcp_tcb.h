@@ -36,16 +36,20 @@
 #define TCB_D_NODELAY   0x02u       /* Nagle off (tcp_set_nodelay) */
 #define TCB_D_RECOVERY  0x04u       /* in NewReno fast recovery */
 #define TCB_D_RTT_ON    0x08u       /* rtt_seq is being timed */
+#define TCB_D_KA_DUE    0x10u       /* rtx_due holds the keepalive's deadline (the rtx timer is off: tcb_ka_due) */
 #define TCB_D_PERSIST   0x20u       /* the rtx timer is the persist timer */
 
-/* The TCB's timers, Linux's three: one deadline each, a bit each in
- * tcb.timers when armed; the TCB is one node in the timer wheel
+/* The TCB's timers, Linux's three: a bit each in tcb.timers when armed,
+ * a deadline each (tcb_timer_due); the TCB is one node in the timer wheel
  * (tcp_wheel.h), filed at or before its earliest armed deadline
  * (tcp_timer.c). */
 enum tcb_timer {
-	TCB_T_RTX,                  /* retransmit, persist (TCB_D_PERSIST) or tail-loss probe (SB_TLP_ARMED) */
+	/* Retransmit, persist (TCB_D_PERSIST) or tail-loss probe
+	 * (SB_TLP_ARMED); for an orphan in FIN_WAIT_2, where all we sent is
+	 * acknowledged, tcp_fin_timeout (tcb_fw2_orphan). */
+	TCB_T_RTX,
 	TCB_T_DACK,                 /* delayed ACK: due within KEEL_TCP_DELACK_MS, kept in 16 bits */
-	TCB_T_KA,                   /* keepalive; for an orphan in FIN_WAIT_2, tcp_fin_timeout (as Linux) */
+	TCB_T_KA,                   /* keepalive: due in rtx_due's slot or from rcv_ms (tcb_ka_due) */
 	TCB_T_N
 };
 
@@ -123,7 +127,7 @@ struct tcp_tcb {
 	uint32_t srtt8, rttvar4;    /* SRTT * 8, RTTVAR * 4 in ms; srtt8 0 = no sample yet */
 	/* When the last acceptable ACK arrived (when the TCB was made, until
 	 * one does; the SYN_SENT clock of our first SYN): the zero-window
-	 * exemption, the keepalive idle time, and PAWS's 24-day rule (RFC
+	 * exemption, the keepalive deadline (tcb_ka_due), PAWS's 24-day rule (RFC
 	 * 7323 §5.5, which asks when TS.Recent was last set: a connection
 	 * that takes segments moves both, an idle one neither). */
 	uint32_t rcv_ms;
@@ -132,7 +136,7 @@ struct tcp_tcb {
 	uint32_t bytes_acked;       /* congestion-avoidance byte counter */
 	uint32_t recover;           /* RFC 6582 "recover" */
 	/* timers (enum tcb_timer; tcb_timer_due) */
-	uint32_t rtx_due, ka_due;
+	uint32_t rtx_due;
 	struct tmr_node tmr;        /* in the wheel, due = earliest armed (or earlier) */
 	uint16_t dack_due;          /* low 16 bits of the delayed ACK's deadline (< 500 ms ahead) */
 	/* Low 16 bits of now_ms when the last ACK for an unacceptable

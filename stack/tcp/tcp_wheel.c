@@ -274,16 +274,43 @@ uint16_t tcb_timer_id(const struct keel *k, const struct tcp_tcb *t)
 	return (uint16_t)(t - k->tcp.tcbs);
 }
 
-void tcb_timer_set(struct keel *k, struct tcp_tcb *t, enum tcb_timer which, uint32_t due)
+static void tcb_timer_file(struct keel *k, struct tcp_tcb *t, enum tcb_timer which, uint32_t due)
 {
-	if (which == TCB_T_RTX)
-		t->rtx_due = due;
-	else if (which == TCB_T_KA)
-		t->ka_due = due;
-	else
-		t->dack_due = (uint16_t)due;
 	t->timers |= (uint8_t)(1u << which);
 	uint16_t id = tcb_timer_id(k, t);
 	if (!wheel_queued(k, id) || (int32_t)(due - t->tmr.due) < 0)
 		wheel_insert(k, id, due);
+}
+
+void tcb_timer_set(struct keel *k, struct tcp_tcb *t, enum tcb_timer which, uint32_t due)
+{
+	if (which == TCB_T_RTX) {
+		t->rtx_due = due;
+		t->dflags &= (uint8_t)~TCB_D_KA_DUE;   /* the slot is the rtx timer's again */
+	} else {
+		t->dack_due = (uint16_t)due;
+	}
+	tcb_timer_file(k, t, which, due);
+}
+
+/* Keepalive (tcb_ka_due): from rcv_ms; a later deadline leaves the node
+ * where it is (it fires early and is refiled, tcp_timer.c). */
+void tcb_keepalive_arm(struct keel *k, struct tcp_tcb *t)
+{
+	t->dflags &= (uint8_t)~TCB_D_KA_DUE;
+	tcb_timer_file(k, t, TCB_T_KA, tcb_ka_due(t));
+}
+
+/* Keepalive ms from now, kept in the retransmit timer's slot while that
+ * timer is off; with it on, something is outstanding and the deadline
+ * from rcv_ms serves (tcb_ka_due). */
+void tcb_keepalive_in(struct keel *k, struct tcp_tcb *t, uint32_t ms)
+{
+	if (tcb_timer_on(t, TCB_T_RTX)) {
+		tcb_keepalive_arm(k, t);
+		return;
+	}
+	t->rtx_due = k->now_ms + ms;
+	t->dflags |= TCB_D_KA_DUE;
+	tcb_timer_file(k, t, TCB_T_KA, t->rtx_due);
 }

@@ -217,7 +217,8 @@ static const char *check_tcb(const struct keel *k, unsigned i)
 		CHECK(tcb_ext_needed(k, t), "TCB %u holds ext %u it does not need (flags %#x)", i, t->ext,
 		      t->dflags);
 	}
-	int rtx = tcb_timer_on(t, TCB_T_RTX), fw2 = tcb_fw2_orphan(t) && tcb_timer_on(t, TCB_T_KA);
+	int fw2 = tcb_fw2_orphan(t) && tcb_timer_on(t, TCB_T_RTX);
+	int rtx = tcb_timer_on(t, TCB_T_RTX) && !fw2;
 	if (owes_segment(t) && t->state != TCP_SYN_SENT)
 		CHECK(rtx, "TCB %u (%s) owes a segment (una %u max %u len %u flags %#x) and no timer is armed", i,
 		      tcp_state_name((enum tcp_state)t->state), t->snd_una, t->snd_max,
@@ -230,8 +231,8 @@ static const char *check_tcb(const struct keel *k, unsigned i)
 		CHECK(deadline_sane(k->now_ms, t->rtx_due, TCP_RTO_MAX_MS), "TCB %u rtx due in %d ms", i,
 		      (int)(t->rtx_due - k->now_ms));
 	if (fw2)
-		CHECK(deadline_sane(k->now_ms, t->ka_due, 86400000u), "TCB %u fw2 due in %d ms", i,
-		      (int)(t->ka_due - k->now_ms));
+		CHECK(deadline_sane(k->now_ms, t->rtx_due, 86400000u), "TCB %u fw2 due in %d ms", i,
+		      (int)(t->rtx_due - k->now_ms));
 	return NULL;
 }
 
