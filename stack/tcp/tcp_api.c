@@ -77,7 +77,7 @@ int keel_tcp_connect(struct keel *k, uint32_t dst, uint16_t dport, uint16_t spor
 		/* PAWS from the first segment: the old TS.Recent carries over
 		 * (Linux tcp_twsk_unique); then the old TIME_WAIT goes
 		 * (TWRecycled, as Linux counts tcp_tw_reuse). */
-		t->opt.ts_recent = reuse->ts_recent;
+		t->ts_recent = reuse->ts_recent;
 		t->flags |= TCB_F_TS_OLD;
 		tw_recycle(k, reuse);
 	}

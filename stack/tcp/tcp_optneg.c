@@ -46,7 +46,7 @@ void optneg_apply(const struct keel *k, struct tcp_tcb *t, uint8_t on, uint8_t p
 	t->opt.on = on;
 	t->opt.shifts = (on & TCP_OPTF_WSCALE) ? (uint8_t)(peer_shift | (optneg_rcv_shift(k) << 4)) : 0u;
 	if (on & TCP_OPTF_TS) {
-		t->opt.ts_recent = ts_recent;   /* its 24-day clock: rcv_ms, the TCB's start or the SYN-ACK's ACK */
+		t->ts_recent = ts_recent;   /* its 24-day clock: rcv_ms, the TCB's start or the SYN-ACK's ACK */
 		/* Every segment now carries 12 bytes of timestamps: the data
 		 * per segment shrinks to keep frames within the MTU (Linux
 		 * mss_cache). */

@@ -63,9 +63,9 @@ void tcp_send_syn(struct keel *k, struct tcp_tcb *t)
 	if (!synack && t->retries == 0) {
 		/* What our SYN offers; the answer narrows it (optneg_syn_sent). */
 		t->opt.on = optneg_offer(k);
-		t->opt.ts_off = ts_offset(k, k->ifc.addr, t->lport, t->raddr, t->rport);
+		t->ts_off = ts_offset(k, k->ifc.addr, t->lport, t->raddr, t->rport);
 	}
-	optneg_syn_out(k, &o, t->opt.on, t->opt.ts_off, t->opt.ts_recent);
+	optneg_syn_out(k, &o, t->opt.on, t->ts_off, t->ts_recent);
 	(void)tcp_emit(k, &o, 0);
 }
 

@@ -140,7 +140,7 @@ struct tcp_tcb *tcb_new_passive(struct keel *k, const struct tcp_synq_entry *req
 	/* The options the handshake agreed (tcp_optneg.c), before the
 	 * window: the peer's is scaled by the shift agreed. */
 	if (req->opts & TCP_OPTF_TS)
-		t->opt.ts_off = ts_offset(k, req->laddr, req->lport, req->raddr, req->rport);
+		t->ts_off = ts_offset(k, req->laddr, req->lport, req->raddr, req->rport);
 	optneg_apply(k, t, req->opts, req->peer_shift, req->ts_recent);
 	t->snd_wnd = tcb_seg_wnd(t, s);
 	t->snd_wl1 = s->seq;

@@ -124,7 +124,7 @@ struct tcp_tcb {
 	uint16_t ext;
 	/* retransmission (RFC 6298) */
 	/* The RTO is not stored: cc_rto_base(SRTT, RTTVAR) << retries (tcb_rto). */
-	uint32_t srtt8, rttvar4;    /* SRTT * 8, RTTVAR * 4 in ms; srtt8 0 = no sample yet */
+	uint32_t srtt8;             /* SRTT * 8 in ms; 0 = no sample yet */
 	/* When the last acceptable ACK arrived (when the TCB was made, until
 	 * one does; the SYN_SENT clock of our first SYN): the zero-window
 	 * exemption, the keepalive deadline (tcb_ka_due), PAWS's 24-day rule (RFC
@@ -145,7 +145,14 @@ struct tcp_tcb {
 	uint16_t oow_ack_ms;
 	/* keepalive, in seconds as Linux's TCP_KEEPIDLE / TCP_KEEPINTVL (<= 32767) */
 	uint16_t ka_idle_s, ka_intvl_s;     /* 0: keepalive off */
-	struct tcp_conn_opts opt;   /* timestamps, SACK, window scale (tcp_opts.h) */
+	/* RTTVAR * 4 in ms, saturating at 65535 (cc_rtt_sample): it differs
+	 * from the exact value only past 16 s of RTT variation, and the
+	 * RTO it feeds only while SRTT is below TCP_RTO_MAX - 65.5 s. */
+	uint16_t rttvar4;
+	struct tcp_conn_opts opt;   /* timestamps, SACK, window scale agreed (tcp_opts.h) */
+	/* timestamps (RFC 7323, tcp_ts.c) */
+	uint32_t ts_recent;         /* TS.Recent (§4.3); its 24-day clock is rcv_ms (§5.5) */
+	uint32_t ts_off;            /* our TSval = now_ms + ts_off: keyed, so TSvals reveal neither uptime nor other connections' clocks */
 };
 
 #endif

@@ -36,7 +36,7 @@ uint32_t ts_offset(const struct keel *k, uint32_t laddr, uint16_t lport, uint32_
 
 uint32_t ts_now(const struct keel *k, const struct tcp_tcb *t)
 {
-	return k->now_ms + t->opt.ts_off;
+	return k->now_ms + t->ts_off;
 }
 
 /* Every segment of a connection that agreed on timestamps carries them
@@ -47,7 +47,7 @@ void ts_out(const struct keel *k, const struct tcp_tcb *t, struct tcp_out *o)
 		return;
 	o->opts |= TCP_OPTF_TS;
 	o->tsval = ts_now(k, t);
-	o->tsecr = t->opt.ts_recent;
+	o->tsecr = t->ts_recent;
 }
 
 /* Linux tcp_disordered_ack: a pure duplicate ACK (nothing new: SEQ at
@@ -58,7 +58,7 @@ static int disordered_ack(const struct tcp_tcb *t, const struct tcp_seg *s)
 {
 	return (s->flags & (TCP_ACK | TCP_SYN | TCP_FIN | TCP_RST)) == TCP_ACK && s->len == 0 &&
 	       s->seq == t->rcv_nxt && s->ack == t->snd_una && tcb_seg_wnd(t, s) == t->snd_wnd &&
-	       t->opt.ts_recent - s->tsval <= tcb_rto(t);
+	       t->ts_recent - s->tsval <= tcb_rto(t);
 }
 
 /* RFC 7323 §5.3 R1.  1: drop the segment (counted PAWSEstabRejected; the
@@ -73,10 +73,10 @@ int ts_paws_reject(struct keel *k, struct tcp_tcb *t, const struct tcp_seg *s)
 {
 	if (!(t->opt.on & TCP_OPTF_TS) || !(s->opts & TCP_OPTF_TS) || (s->flags & TCP_RST))
 		return 0;
-	if ((int32_t)(t->opt.ts_recent - s->tsval) <= PAWS_WINDOW)
+	if ((int32_t)(t->ts_recent - s->tsval) <= PAWS_WINDOW)
 		return 0;
 	if ((uint32_t)(k->now_ms - t->rcv_ms) >= PAWS_IDLE_MS) {
-		t->opt.ts_recent = s->tsval;
+		t->ts_recent = s->tsval;
 		return 0;
 	}
 	if (disordered_ack(t, s))
@@ -92,8 +92,8 @@ void ts_update_recent(struct tcp_tcb *t, const struct tcp_seg *s)
 {
 	if (!(t->opt.on & TCP_OPTF_TS) || !(s->opts & TCP_OPTF_TS))
 		return;
-	if (seq_ge(s->tsval, t->opt.ts_recent) && seq_le(s->seq, t->rcv_wup))
-		t->opt.ts_recent = s->tsval;
+	if (seq_ge(s->tsval, t->ts_recent) && seq_le(s->seq, t->rcv_wup))
+		t->ts_recent = s->tsval;
 }
 
 /* RFC 7323 §4.2: an ACK that advances SND.UNA echoes the TSval of the
@@ -120,7 +120,7 @@ int ts_synack_ok(struct keel *k, const struct tcp_tcb *t, const struct tcp_seg *
 {
 	if (!(t->opt.on & TCP_OPTF_TS) || !(s->opts & TCP_OPTF_TS) || s->tsecr == 0)
 		return 1;
-	uint32_t first = t->opt.ts_off + t->rcv_ms;
+	uint32_t first = t->ts_off + t->rcv_ms;
 	if (seq_ge(s->tsecr, first) && seq_le(s->tsecr, ts_now(k, t)))
 		return 1;
 	k->tcp.mib.paws_active_rejected++;
@@ -134,5 +134,5 @@ int ts_synack_ok(struct keel *k, const struct tcp_tcb *t, const struct tcp_seg *
 int ts_synsent_paws_reject(const struct tcp_tcb *t, const struct tcp_seg *s)
 {
 	return (t->flags & TCB_F_TS_OLD) && (t->opt.on & TCP_OPTF_TS) && (s->opts & TCP_OPTF_TS) &&
-	       seq_lt(s->tsval, t->opt.ts_recent);
+	       seq_lt(s->tsval, t->ts_recent);
 }
