@@ -341,7 +341,8 @@ static inline uint32_t tcb_fin_seq(const struct tcp_tcb *t)
 /* tcp_wheel.c (arming) and tcp_timer.c (firing): a TCB's timers.  Stopping only clears the bit: the wheel
  * node may then fire early and is refiled (no wheel work on the hot path
  * of every ACK and every sent segment); arming files the node only when
- * the new deadline is earlier than where it is filed. */
+ * the new deadline is earlier than the wheel would reach it
+ * (wheel_filed_at). */
 void tcb_timer_set(struct keel *k, struct tcp_tcb *t, enum tcb_timer which, uint32_t due);   /* RTX, DACK */
 void tcb_keepalive_arm(struct keel *k, struct tcp_tcb *t);   /* at tcb_ka_due */
 void tcb_keepalive_in(struct keel *k, struct tcp_tcb *t, uint32_t ms);   /* ms from now, if the rtx slot is free */
@@ -380,11 +381,17 @@ static inline uint32_t tcb_timer_due(const struct tcp_tcb *t, enum tcb_timer whi
 	return now + (uint32_t)(int32_t)(int16_t)(uint16_t)(t->dack_due - (uint16_t)now);
 }
 void tcb_timers_fire(struct keel *k, struct tcp_tcb *t);
+/* The earliest armed deadline in *first (1), or 0 if none (or t is not
+ * a live connection): where its wheel node belongs. */
+int tcb_timer_first(const struct keel *k, const struct tcp_tcb *t, uint32_t *first);
 uint16_t tcb_timer_id(const struct keel *k, const struct tcp_tcb *t);   /* tcp_wheel.c */
 
 /* tcp_wheel.c: node ids are TCB indices, then KEEL_TCP_MAX_CONN + SYN-queue index */
 void wheel_init(struct keel *k);
+/* Files node id for due: its owner's deadline, which the owner keeps
+ * (asked again at a cascade, tcb_timer_first, tcp_synq_entry.due). */
 void wheel_insert(struct keel *k, uint16_t id, uint32_t due);
+uint32_t wheel_filed_at(const struct keel *k, uint16_t id);
 void wheel_remove(struct keel *k, uint16_t id);
 int wheel_queued(struct keel *k, uint16_t id);
 void wheel_begin(struct keel *k);

@@ -154,7 +154,7 @@ int keel_tcp_conn_info(const struct keel *k, unsigned index, struct tcp_conn_inf
 		out->rport = e->rport;
 		out->rto_ms = TCP_RTO_INIT_MS << (e->retries < 16 ? e->retries : 16);
 		out->timer = TCP_TIMER_SYNACK;
-		out->timer_ms = until(k, e->tmr.due);
+		out->timer_ms = until(k, e->due);
 		return 0;
 	}
 	index -= KEEL_SYN_BACKLOG;

@@ -137,7 +137,7 @@ struct tcp_tcb {
 	uint32_t recover;           /* RFC 6582 "recover" */
 	/* timers (enum tcb_timer; tcb_timer_due) */
 	uint32_t rtx_due;
-	struct tmr_node tmr;        /* in the wheel, due = earliest armed (or earlier) */
+	struct tmr_node tmr;        /* in the wheel, at the earliest armed deadline (or earlier: tcb_timer_first) */
 	uint16_t dack_due;          /* low 16 bits of the delayed ACK's deadline (< 500 ms ahead) */
 	/* Low 16 bits of now_ms when the last ACK for an unacceptable
 	 * dataless segment went: the limit (TCP_OOW_ACK_MS) is far below

@@ -140,8 +140,8 @@ static const char *check_listeners(const struct keel *k)
 		const struct tcp_synq_entry *e = &ts->synq[i];
 		if (!(e->flags & SYNQ_F_USED))
 			continue;
-		CHECK(deadline_sane(k->now_ms, e->tmr.due, TCP_RTO_MAX_MS), "synq entry %u deadline %+d ms", i,
-		      (int)(e->tmr.due - k->now_ms));
+		CHECK(deadline_sane(k->now_ms, e->due, TCP_RTO_MAX_MS), "synq entry %u deadline %+d ms", i,
+		      (int)(e->due - k->now_ms));
 	}
 	return NULL;
 }
