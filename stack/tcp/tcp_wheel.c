@@ -157,13 +157,13 @@ uint32_t wheel_filed_at(const struct keel *k, uint16_t id)
 {
 	const struct tcp_wheel *w = &k->tcp.wheel;
 	unsigned list = w->list[id];
+	if (list < TMR_SLOTS)
+		return w->base + ((list - w->base) & (TMR_SLOTS - 1u));
 	if (list >= TMR_LIST_EXPIRE)
 		return w->base;
 	unsigned shift = TMR_BITS * (list / TMR_SLOTS);
 	uint32_t block = w->base >> shift;
 	uint32_t dist = ((list % TMR_SLOTS) - block) & (TMR_SLOTS - 1u);
-	if (shift == 0)
-		return w->base + dist;
 	return (block + (dist ? dist : TMR_SLOTS)) << shift;
 }
 
