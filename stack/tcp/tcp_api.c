@@ -77,8 +77,8 @@ int keel_tcp_connect(struct keel *k, uint32_t dst, uint16_t dport, uint16_t spor
 		/* PAWS from the first segment: the old TS.Recent carries over
 		 * (Linux tcp_twsk_unique); then the old TIME_WAIT goes
 		 * (TWRecycled, as Linux counts tcp_tw_reuse). */
-		t->opt.ts_recent = reuse->ts_recent;
-		t->opt.ts_recent_ms = k->now_ms ? k->now_ms : 1u;   /* nonzero: inherited */
+		t->ts_recent = reuse->ts_recent;
+		t->flags |= TCB_F_TS_OLD;
 		tw_recycle(k, reuse);
 	}
 	k->tcp.mib.active_opens++;
@@ -278,7 +278,7 @@ int keel_tcp_close(struct keel *k, int s)
 	}
 	/* FIN_WAIT_1, CLOSING, LAST_ACK go on; FIN_WAIT_2 starts its timeout. */
 	if (!queue_fin(k, t) && t->state == TCP_FIN_WAIT_2)
-		tcb_timer_set(k, t, TCB_T_KA, k->now_ms + k->tcp.sysctl.tcp_fin_timeout * 1000u);   /* tcb_fw2_orphan */
+		tcb_fin_timeout_arm(k, t);   /* tcb_fw2_orphan */
 	tcp_output(k, t);
 	return KEEL_OK;
 }

@@ -5,14 +5,17 @@
 #include <string.h>
 #include "tcp_internal.h"
 
-/* Anything from the peer restarts the keepalive idle time (RFC 1122
- * §4.2.3.6) and answers outstanding probes. */
+/* An acceptable ACK (rcv_ms just set, probes answered) restarts the
+ * keepalive idle time (RFC 1122 §4.2.3.6), as Linux's keepalive counts
+ * from the last ACK or data taken (keepalive_time_elapsed): what is
+ * dropped unacceptable, a RST or SYN answered by a challenge ACK, a
+ * segment without ACK do not move it.  The deadline follows rcv_ms
+ * (tcb_ka_due); this only arms it. */
 static void keepalive_heard(struct keel *k, struct tcp_tcb *t)
 {
 	if (t->ka_idle_s == 0 || tcb_fw2_orphan(t))
-		return;                          /* off, or the timer is tcp_fin_timeout's */
-	t->probes = 0;                   /* the keepalive probes were answered */
-	tcb_timer_set(k, t, TCB_T_KA, k->now_ms + t->ka_idle_s * 1000u);
+		return;                          /* off, or past keepalive (tcp_fin_timeout runs) */
+	tcb_keepalive_arm(k, t);
 }
 
 /* The ACK owed to an unacceptable segment without data (RFC 9293
@@ -167,6 +170,8 @@ static void become_established(struct keel *k, struct tcp_tcb *t, const struct t
 	tcb_timer_stop(t, TCB_T_RTX);
 	tcb_rcv_wup_now(t);
 	cc_established(t);
+	t->rcv_ms = k->now_ms;                              /* the ACK of our SYN */
+	t->probes = 0;
 	keepalive_heard(k, t);   /* idle counts from here (Linux tcp_finish_connect) */
 	if (t->flags & TCB_F_FIN_WANT)
 		tcb_state_to(k, t, TCP_FIN_WAIT_1);                /* shutdown came during the handshake */
@@ -218,7 +223,7 @@ static void syn_sent_input(struct keel *k, struct tcp_tcb *t, const struct tcp_s
 	optneg_syn_sent(k, t, s);
 	if (ack_ok) {
 		if ((t->dflags & TCB_D_RTT_ON) && t->retries == 0)
-			cc_rtt_sample(t, k->now_ms - t->last_ack_rx);   /* from the first SYN, not retransmitted */
+			cc_rtt_sample(t, k->now_ms - t->rcv_ms);   /* from the first SYN, not retransmitted */
 		t->dflags &= (uint8_t)~TCB_D_RTT_ON;
 		/* Data on a SYN-ACK is not queued (as Linux without TFO):
 		 * our ACK covers the SYN only and the peer resends it. */
@@ -295,8 +300,6 @@ static void sync_input(struct keel *k, struct tcp_tcb *t, const struct tcp_seg *
 	if (paws || !seq_acceptable(k, t, s, seqlen)) {
 		if (s->flags & TCP_RST)
 			return;
-		if (s->len > 0 || (s->flags & TCP_FIN))
-			keepalive_heard(k, t);                 /* e.g. a keepalive probe's answer */
 		if (s->flags & TCP_SYN) {
 			challenge_ack(k, t);
 			return;
@@ -311,8 +314,7 @@ static void sync_input(struct keel *k, struct tcp_tcb *t, const struct tcp_seg *
 			tcp_send_ack(k, t);
 		return;
 	}
-	keepalive_heard(k, t);
-	ts_update_recent(k, t, s);
+	ts_update_recent(t, s);
 	if (s->flags & TCP_RST) {
 		if (s->seq != t->rcv_nxt) {
 			challenge_ack(k, t);
@@ -345,8 +347,9 @@ static void sync_input(struct keel *k, struct tcp_tcb *t, const struct tcp_seg *
 		tcp_send_ack(k, t);                        /* acks what we never sent */
 		return;
 	}
-	t->last_ack_rx = k->now_ms;
-	t->probes = 0;                                 /* the peer is alive (persist) */
+	t->rcv_ms = k->now_ms;
+	t->probes = 0;                                 /* the peer is alive (persist, keepalive) */
+	keepalive_heard(k, t);
 	sack_on_ack(k, t, s);                          /* the scoreboard, before SND.UNA moves */
 	if (seq_gt(s->ack, t->snd_una)) {
 		uint32_t acked = s->ack - t->snd_una;
@@ -369,7 +372,7 @@ static void sync_input(struct keel *k, struct tcp_tcb *t, const struct tcp_seg *
 		if (t->flags & TCB_F_FIN_ACKED) {
 			tcb_state_to(k, t, TCP_FIN_WAIT_2);
 			if (t->flags & TCB_F_ORPHAN)
-				tcb_timer_set(k, t, TCB_T_KA, k->now_ms + k->tcp.sysctl.tcp_fin_timeout * 1000u);
+				tcb_fin_timeout_arm(k, t);
 		}
 		break;
 	case TCP_CLOSING:

@@ -335,8 +335,9 @@ static inline int tcb_syn_unacked(const struct tcp_tcb *t)
 	return t->state == TCP_SYN_SENT || t->state == TCP_SYN_RECEIVED;
 }
 
-/* An orphan in FIN_WAIT_2: its keepalive timer is the tcp_fin_timeout
- * deadline (Linux tcp_keepalive_timer does the same). */
+/* An orphan in FIN_WAIT_2: its retransmit timer is the tcp_fin_timeout
+ * deadline (tcb_fin_timeout_arm), never moved by what arrives, and it
+ * sends no keepalive (Linux: the keepalive timer's FIN_WAIT_2 case). */
 static inline int tcb_fw2_orphan(const struct tcp_tcb *t)
 {
 	return t->state == TCP_FIN_WAIT_2 && (t->flags & TCB_F_ORPHAN);
@@ -354,8 +355,12 @@ static inline uint32_t tcb_fin_seq(const struct tcp_tcb *t)
 /* tcp_wheel.c (arming) and tcp_timer.c (firing): a TCB's timers.  Stopping only clears the bit: the wheel
  * node may then fire early and is refiled (no wheel work on the hot path
  * of every ACK and every sent segment); arming files the node only when
- * the new deadline is earlier than where it is filed. */
-void tcb_timer_set(struct keel *k, struct tcp_tcb *t, enum tcb_timer which, uint32_t due);
+ * the new deadline is earlier than the wheel would reach it
+ * (wheel_filed_at). */
+void tcb_timer_set(struct keel *k, struct tcp_tcb *t, enum tcb_timer which, uint32_t due);   /* RTX, DACK */
+void tcb_keepalive_arm(struct keel *k, struct tcp_tcb *t);   /* at tcb_ka_due */
+void tcb_keepalive_in(struct keel *k, struct tcp_tcb *t, uint32_t ms);   /* ms from now, if the rtx slot is free */
+void tcb_fin_timeout_arm(struct keel *k, struct tcp_tcb *t); /* tcb_fw2_orphan: tcp_fin_timeout from now */
 static inline void tcb_timer_stop(struct tcp_tcb *t, enum tcb_timer which)
 {
 	t->timers &= (uint8_t)~(1u << which);
@@ -364,6 +369,21 @@ static inline int tcb_timer_on(const struct tcp_tcb *t, enum tcb_timer which)
 {
 	return (t->timers >> which) & 1u;
 }
+/* The keepalive's deadline (RFC 1122 §4.2.3.6) has no field of its own.
+ * Probes go only while nothing is outstanding, so the retransmit timer
+ * is off then and its slot holds the deadline (TCB_D_KA_DUE: set when
+ * keepalive is switched on or a probe goes, an idle time or an interval
+ * from now, as Linux's tcp_keepalive_timer re-arms; cleared when the
+ * retransmit timer takes the slot back).  Otherwise it is the idle time
+ * after the last ACK received (Linux keepalive_time_elapsed): every ACK
+ * restarts it, and with data outstanding it only finds the other timers
+ * at work (keepalive_expired). */
+static inline uint32_t tcb_ka_due(const struct tcp_tcb *t)
+{
+	if (t->dflags & TCB_D_KA_DUE)
+		return t->rtx_due;
+	return t->rcv_ms + t->ka_idle_s * 1000u;
+}
 /* A timer's deadline (armed or last armed).  The delayed ACK's is kept
  * as its low 16 bits: it lies less than 32 s from now either way. */
 static inline uint32_t tcb_timer_due(const struct tcp_tcb *t, enum tcb_timer which, uint32_t now)
@@ -371,15 +391,21 @@ static inline uint32_t tcb_timer_due(const struct tcp_tcb *t, enum tcb_timer whi
 	if (which == TCB_T_RTX)
 		return t->rtx_due;
 	if (which == TCB_T_KA)
-		return t->ka_due;
+		return tcb_ka_due(t);
 	return now + (uint32_t)(int32_t)(int16_t)(uint16_t)(t->dack_due - (uint16_t)now);
 }
 void tcb_timers_fire(struct keel *k, struct tcp_tcb *t);
+/* The earliest armed deadline in *first (1), or 0 if none (or t is not
+ * a live connection): where its wheel node belongs. */
+int tcb_timer_first(const struct keel *k, const struct tcp_tcb *t, uint32_t *first);
 uint16_t tcb_timer_id(const struct keel *k, const struct tcp_tcb *t);   /* tcp_wheel.c */
 
 /* tcp_wheel.c: node ids are TCB indices, then KEEL_TCP_MAX_CONN + SYN-queue index */
 void wheel_init(struct keel *k);
+/* Files node id for due: its owner's deadline, which the owner keeps
+ * (asked again at a cascade, tcb_timer_first, tcp_synq_entry.due). */
 void wheel_insert(struct keel *k, uint16_t id, uint32_t due);
+uint32_t wheel_filed_at(const struct keel *k, uint16_t id);
 void wheel_remove(struct keel *k, uint16_t id);
 int wheel_queued(struct keel *k, uint16_t id);
 void wheel_begin(struct keel *k);
@@ -394,7 +420,7 @@ uint8_t optneg_offer(const struct keel *k);
 uint8_t optneg_rcv_shift(const struct keel *k);
 /* What a SYN-ACK answering syn may offer: ours and the SYN's. */
 uint8_t optneg_agree(const struct keel *k, const struct tcp_seg *syn);
-void optneg_apply(const struct keel *k, struct tcp_tcb *t, uint8_t on, uint8_t peer_shift, uint32_t ts_recent, uint32_t now);
+void optneg_apply(const struct keel *k, struct tcp_tcb *t, uint8_t on, uint8_t peer_shift, uint32_t ts_recent);
 void optneg_syn_sent(struct keel *k, struct tcp_tcb *t, const struct tcp_seg *s);
 void optneg_syn_out(const struct keel *k, struct tcp_out *o, uint8_t on, uint32_t ts_off, uint32_t ts_recent);
 uint32_t optneg_cookie_tsval(uint32_t tsval, uint8_t on, uint8_t peer_shift);
@@ -418,7 +444,7 @@ uint32_t ts_offset(const struct keel *k, uint32_t laddr, uint16_t lport, uint32_
 uint32_t ts_now(const struct keel *k, const struct tcp_tcb *t);
 void ts_out(const struct keel *k, const struct tcp_tcb *t, struct tcp_out *o);
 int ts_paws_reject(struct keel *k, struct tcp_tcb *t, const struct tcp_seg *s);
-void ts_update_recent(struct keel *k, struct tcp_tcb *t, const struct tcp_seg *s);
+void ts_update_recent(struct tcp_tcb *t, const struct tcp_seg *s);
 int ts_rtt(const struct keel *k, const struct tcp_tcb *t, const struct tcp_seg *s, uint32_t *rtt);
 int ts_synack_ok(struct keel *k, const struct tcp_tcb *t, const struct tcp_seg *s);
 int ts_synsent_paws_reject(const struct tcp_tcb *t, const struct tcp_seg *s);

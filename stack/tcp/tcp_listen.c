@@ -159,7 +159,8 @@ void listen_syn(struct keel *k, struct tcp_listener *l, const struct tcp_seg *s,
 	e->opts = optneg_agree(k, s);
 	e->peer_shift = s->wscale;
 	e->ts_recent = s->tsval;
-	wheel_insert(k, synq_timer_id(k, e), k->now_ms + TCP_RTO_INIT_MS);
+	e->due = k->now_ms + TCP_RTO_INIT_MS;
+	wheel_insert(k, synq_timer_id(k, e), e->due);
 	synq_send_synack(k, e);
 }
 

@@ -41,13 +41,12 @@ uint8_t optneg_agree(const struct keel *k, const struct tcp_seg *syn)
 	return (uint8_t)(optneg_offer(k) & syn->opts & (TCP_OPTF_TS | TCP_OPTF_SACKOK | TCP_OPTF_WSCALE));
 }
 
-void optneg_apply(const struct keel *k, struct tcp_tcb *t, uint8_t on, uint8_t peer_shift, uint32_t ts_recent, uint32_t now)
+void optneg_apply(const struct keel *k, struct tcp_tcb *t, uint8_t on, uint8_t peer_shift, uint32_t ts_recent)
 {
 	t->opt.on = on;
 	t->opt.shifts = (on & TCP_OPTF_WSCALE) ? (uint8_t)(peer_shift | (optneg_rcv_shift(k) << 4)) : 0u;
 	if (on & TCP_OPTF_TS) {
-		t->opt.ts_recent = ts_recent;
-		t->opt.ts_recent_ms = now;
+		t->ts_recent = ts_recent;   /* its 24-day clock: rcv_ms, the TCB's start or the SYN-ACK's ACK */
 		/* Every segment now carries 12 bytes of timestamps: the data
 		 * per segment shrinks to keep frames within the MTU (Linux
 		 * mss_cache). */
@@ -61,7 +60,7 @@ void optneg_apply(const struct keel *k, struct tcp_tcb *t, uint8_t on, uint8_t p
 void optneg_syn_sent(struct keel *k, struct tcp_tcb *t, const struct tcp_seg *s)
 {
 	uint8_t on = (uint8_t)(t->opt.on & s->opts & (TCP_OPTF_TS | TCP_OPTF_SACKOK | TCP_OPTF_WSCALE));
-	optneg_apply(k, t, on, s->wscale, s->tsval, k->now_ms);
+	optneg_apply(k, t, on, s->wscale, s->tsval);
 }
 
 /* The options of a SYN or SYN-ACK we send.  on: what to offer (our SYN)

@@ -1,19 +1,16 @@
 /* What a connection agreed to use of RFC 7323 (timestamps, window scale)
- * and RFC 2018 (SACK), and the per-connection timestamp state.  The codec
- * is tcp_options.c; negotiation tcp_optneg.c; timestamps and PAWS tcp_ts.c. */
+ * and RFC 2018 (SACK).  The codec is tcp_options.c; negotiation
+ * tcp_optneg.c; timestamps and PAWS tcp_ts.c. */
 #ifndef KEEL_TCP_OPTS_H
 #define KEEL_TCP_OPTS_H
 #include <stdint.h>
 #include "chunkq.h"
 
-/* In struct tcp_tcb, 16 bytes: ts_recent 4, ts_recent_ms 4 (PAWS's 24-day
- * rule), ts_off 4 (keyed, so TSvals reveal neither uptime nor other
- * connections' clocks), flags 1, shifts 1, 2 of padding.  The out-of-order
- * segment SACK reports first lives with the ranges (tcp_ext.h). */
+/* In struct tcp_tcb, 2 bytes (byte-aligned, so it leaves no padding
+ * there); the timestamp state (TS.Recent, our offset) is the TCB's own.
+ * The out-of-order segment SACK reports first lives with the ranges
+ * (tcp_ext.h). */
 struct tcp_conn_opts {
-	uint32_t ts_recent;      /* TS.Recent (RFC 7323 §4.3) */
-	uint32_t ts_recent_ms;   /* when TS.Recent was last set */
-	uint32_t ts_off;         /* our TSval = now_ms + ts_off */
 	uint8_t on;              /* agreed: TCP_OPTF_TS | TCP_OPTF_SACKOK | TCP_OPTF_WSCALE */
 	uint8_t shifts;          /* low nibble: the peer's shift (SND.WND.SHIFT); high: ours */
 };

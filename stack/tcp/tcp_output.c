@@ -52,7 +52,7 @@ void tcp_send_syn(struct keel *k, struct tcp_tcb *t)
 	struct tcp_out o;
 	if (t->retries == 0 && t->state == TCP_SYN_SENT) {
 		/* The handshake gives the first RTT sample, timed from the
-		 * first SYN: when the TCB was made (tcb_start, last_ack_rx). */
+		 * first SYN: when the TCB was made (tcb_start, rcv_ms). */
 		t->dflags |= TCB_D_RTT_ON;
 	} else {
 		t->dflags &= (uint8_t)~TCB_D_RTT_ON;   /* Karn: a retransmitted SYN is not timed */
@@ -64,9 +64,9 @@ void tcp_send_syn(struct keel *k, struct tcp_tcb *t)
 	if (!synack && t->retries == 0) {
 		/* What our SYN offers; the answer narrows it (optneg_syn_sent). */
 		t->opt.on = optneg_offer(k);
-		t->opt.ts_off = ts_offset(k, k->ifc.addr, t->lport, t->raddr, t->rport);
+		t->ts_off = ts_offset(k, k->ifc.addr, t->lport, t->raddr, t->rport);
 	}
-	optneg_syn_out(k, &o, t->opt.on, t->opt.ts_off, t->opt.ts_recent);
+	optneg_syn_out(k, &o, t->opt.on, t->ts_off, t->ts_recent);
 	(void)tcp_emit(k, &o, 0);
 }
 

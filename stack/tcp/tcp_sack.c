@@ -137,7 +137,7 @@ void sack_on_ack(struct keel *k, struct tcp_tcb *t, const struct tcp_seg *s)
 	 * Counted only: cwnd is not restored. */
 	if ((t->sbflags & SB_EIFEL) && seq_gt(s->ack, t->snd_una)) {
 		t->sbflags &= (uint8_t)~SB_EIFEL;
-		if (x && (s->opts & TCP_OPTF_TS) && s->tsecr != 0 && seq_lt(s->tsecr - t->opt.ts_off, x->rtt_start))
+		if (x && (s->opts & TCP_OPTF_TS) && s->tsecr != 0 && seq_lt(s->tsecr - t->ts_off, x->rtt_start))
 			k->tcp.mib.ts_reorder++;   /* x: held while SB_EIFEL */
 	}
 	if (!(t->opt.on & TCP_OPTF_SACKOK))

@@ -22,8 +22,7 @@ int keel_tcp_set_keepalive(struct keel *k, int s, unsigned idle_s, unsigned intv
 		return tcp_handle_err(k, s);
 	if (idle_s == 0) {
 		t->ka_idle_s = 0;
-		if (!tcb_fw2_orphan(t))
-			tcb_timer_stop(t, TCB_T_KA);
+		tcb_timer_stop(t, TCB_T_KA);
 		return KEEL_OK;
 	}
 	/* Linux's bounds: TCP_KEEPIDLE/KEEPINTVL 1..32767 s, KEEPCNT 1..127. */
@@ -40,6 +39,6 @@ int keel_tcp_set_keepalive(struct keel *k, int s, unsigned idle_s, unsigned intv
 	if (t->state == TCP_SYN_SENT || t->state == TCP_SYN_RECEIVED)
 		tcb_timer_stop(t, TCB_T_KA);
 	else
-		tcb_timer_set(k, t, TCB_T_KA, k->now_ms + idle_s * 1000u);
+		tcb_keepalive_in(k, t, idle_s * 1000u);   /* as Linux's SO_KEEPALIVE: an idle time from now */
 	return KEEL_OK;
 }

@@ -125,18 +125,18 @@ int keel_tcp_conn_info(const struct keel *k, unsigned index, struct tcp_conn_inf
 				      ((t->opt.on & TCP_OPTF_WSCALE) ? TCP_CONN_OPT_WSCALE : 0u));
 		out->snd_wscale = (uint8_t)tcp_snd_shift(&t->opt);
 		out->rcv_wscale = (uint8_t)tcp_rcv_shift(&t->opt);
-		if (tcb_timer_on(t, TCB_T_RTX)) {
+		if (tcb_timer_on(t, TCB_T_RTX) && tcb_fw2_orphan(t)) {
+			out->timer = TCP_TIMER_FIN_WAIT2;
+			out->timer_ms = until(k, t->rtx_due);
+		} else if (tcb_timer_on(t, TCB_T_RTX)) {
 			out->timer = (t->dflags & TCB_D_PERSIST) ? TCP_TIMER_PERSIST : TCP_TIMER_RETRANS;
 			out->timer_ms = until(k, t->rtx_due);
-		} else if (tcb_timer_on(t, TCB_T_KA) && tcb_fw2_orphan(t)) {
-			out->timer = TCP_TIMER_FIN_WAIT2;
-			out->timer_ms = until(k, t->ka_due);
 		} else if (tcb_timer_on(t, TCB_T_DACK)) {
 			out->timer = TCP_TIMER_DELACK;
 			out->timer_ms = until(k, tcb_timer_due(t, TCB_T_DACK, k->now_ms));
 		} else if (tcb_timer_on(t, TCB_T_KA) && t->ka_idle_s) {
 			out->timer = TCP_TIMER_KEEPALIVE;
-			out->timer_ms = until(k, t->ka_due);
+			out->timer_ms = until(k, tcb_ka_due(t));
 		}
 		return 0;
 	}
@@ -154,7 +154,7 @@ int keel_tcp_conn_info(const struct keel *k, unsigned index, struct tcp_conn_inf
 		out->rport = e->rport;
 		out->rto_ms = TCP_RTO_INIT_MS << (e->retries < 16 ? e->retries : 16);
 		out->timer = TCP_TIMER_SYNACK;
-		out->timer_ms = until(k, e->tmr.due);
+		out->timer_ms = until(k, e->due);
 		return 0;
 	}
 	index -= KEEL_SYN_BACKLOG;

@@ -178,7 +178,7 @@ static int req_in_window(uint32_t seq, uint32_t end, uint32_t s_win, uint32_t e_
 void synq_handoff(struct keel *k, struct tcp_synq_entry *e, struct tcp_tcb *t)
 {
 	if (e->retries == 0 && !(e->flags & (SYNQ_F_RESENT | SYNQ_F_ACKED)))
-		cc_rtt_sample(t, k->now_ms - (e->tmr.due - TCP_RTO_INIT_MS));
+		cc_rtt_sample(t, k->now_ms - (e->due - TCP_RTO_INIT_MS));
 	synq_free(k, e);
 }
 
@@ -274,7 +274,7 @@ void synq_timer_fire(struct keel *k, struct tcp_synq_entry *e)
 	}
 	uint16_t id = synq_timer_id(k, e);
 	if (ts->synack_sent_tick >= TCP_TICK_BUDGET) {
-		wheel_insert(k, id, e->tmr.due);    /* due already: the next tick */
+		wheel_insert(k, id, e->due);    /* due already: the next tick */
 		return;
 	}
 	synq_send_synack(k, e);
@@ -290,8 +290,8 @@ void synq_timer_fire(struct keel *k, struct tcp_synq_entry *e)
 	 * shift the schedule (1, 3, 7, 15, 31, 63 s stay exact) --
 	 * unless the ticks came so late that it would stay in the past:
 	 * then from now, before the signed compare wraps. */
-	uint32_t due = e->tmr.due + gap;
-	if (time_due(k->now_ms, due))
-		due = k->now_ms + gap;
-	wheel_insert(k, id, due);
+	e->due += gap;
+	if (time_due(k->now_ms, e->due))
+		e->due = k->now_ms + gap;
+	wheel_insert(k, id, e->due);
 }

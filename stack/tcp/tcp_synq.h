@@ -22,7 +22,8 @@ struct tcp_synq_entry {
 		struct { uint32_t laddr, raddr; uint16_t lport, rport; };
 	};
 	uint32_t iss, irs;
-	struct tmr_node tmr;     /* in the timer wheel: due = next SYN-ACK retransmit or expiry */
+	struct tmr_node tmr;     /* in the timer wheel, for due */
+	uint32_t due;            /* next SYN-ACK retransmit or expiry */
 	uint16_t mss : 12;       /* peer MSS, already clamped (<= TCP_MSS_OURS) */
 	uint16_t peer_shift : 4; /* the SYN's window-scale shift (opts has TCP_OPTF_WSCALE) */
 	uint8_t retries;         /* SYN-ACK retransmits so far */

@@ -7,7 +7,7 @@
 
 /* The TCB's size budget on every target (docs/DESIGN.md): what a
  * connection costs beside its data.  It grows only on purpose. */
-_Static_assert(sizeof(struct tcp_tcb) <= (sizeof(qlen_t) == 2 ? 152u : 188u), "struct tcp_tcb over its budget");
+_Static_assert(sizeof(struct tcp_tcb) <= (sizeof(qlen_t) == 2 ? 136u : 172u), "struct tcp_tcb over its budget");
 
 void pool_take(struct keel *k, enum tcp_pool p)
 {
@@ -95,7 +95,7 @@ static void tcb_start(struct keel *k, struct tcp_tcb *t)
 	t->max_sndwnd = tcb_snd_wnd_u16(t);
 	tcb_rcv_wup_now(t);
 	cc_init(t);
-	t->last_ack_rx = k->now_ms;
+	t->rcv_ms = k->now_ms;
 }
 
 /* The TCB constructors, the only two ways a connection gets a TCB; each
@@ -140,8 +140,8 @@ struct tcp_tcb *tcb_new_passive(struct keel *k, const struct tcp_synq_entry *req
 	/* The options the handshake agreed (tcp_optneg.c), before the
 	 * window: the peer's is scaled by the shift agreed. */
 	if (req->opts & TCP_OPTF_TS)
-		t->opt.ts_off = ts_offset(k, req->laddr, req->lport, req->raddr, req->rport);
-	optneg_apply(k, t, req->opts, req->peer_shift, req->ts_recent, k->now_ms);
+		t->ts_off = ts_offset(k, req->laddr, req->lport, req->raddr, req->rport);
+	optneg_apply(k, t, req->opts, req->peer_shift, req->ts_recent);
 	tcb_set_snd_wnd(t, s);
 	t->snd_wl1 = s->seq;
 	t->flags |= TCB_F_WL2_UNA;         /* SND.WL2 = SEG.ACK = ISS + 1 = SND.UNA */

@@ -20,6 +20,7 @@
 #define TCB_F_FIN_ACKED 0x0010u
 #define TCB_F_FIN_RCVD  0x0020u     /* peer's FIN consumed: end of stream */
 #define TCB_F_ACK_NOW   0x0040u     /* an ACK is owed */
+#define TCB_F_TS_OLD    0x0080u     /* SYN_SENT: TS.Recent came from a reused TIME_WAIT (tcp_tw_reuse) */
 #define TCB_F_ACCEPTQ   0x0200u     /* in a listener's accept queue */
 #define TCB_F_PASSIVE   0x0400u     /* came from a listener */
 #define TCB_F_FIN_OOO   0x0800u     /* peer's FIN seen out of order, at tcb_ext.rcv_fin */
@@ -36,18 +37,22 @@
 #define TCB_D_NODELAY   0x02u       /* Nagle off (tcp_set_nodelay) */
 #define TCB_D_RECOVERY  0x04u       /* in NewReno fast recovery */
 #define TCB_D_RTT_ON    0x08u       /* rtt_seq is being timed */
+#define TCB_D_KA_DUE    0x10u       /* rtx_due holds the keepalive's deadline (the rtx timer is off: tcb_ka_due) */
 #define TCB_D_PERSIST   0x20u       /* the rtx timer is the persist timer */
 #define TCB_D_MORE      0x40u       /* during keel_tcp_send_more's output only: hold a small tail */
 #define TCB_D_MORE_TAIL 0x80u       /* the queue's tail was written with MSG_MORE: no PSH on it */
 
-/* The TCB's timers, Linux's three: one deadline each, a bit each in
- * tcb.timers when armed; the TCB is one node in the timer wheel
+/* The TCB's timers, Linux's three: a bit each in tcb.timers when armed,
+ * a deadline each (tcb_timer_due); the TCB is one node in the timer wheel
  * (tcp_wheel.h), filed at or before its earliest armed deadline
  * (tcp_timer.c). */
 enum tcb_timer {
-	TCB_T_RTX,                  /* retransmit, persist (TCB_D_PERSIST) or tail-loss probe (SB_TLP_ARMED) */
+	/* Retransmit, persist (TCB_D_PERSIST) or tail-loss probe
+	 * (SB_TLP_ARMED); for an orphan in FIN_WAIT_2, where all we sent is
+	 * acknowledged, tcp_fin_timeout (tcb_fw2_orphan). */
+	TCB_T_RTX,
 	TCB_T_DACK,                 /* delayed ACK: due within KEEL_TCP_DELACK_MS, kept in 16 bits */
-	TCB_T_KA,                   /* keepalive; for an orphan in FIN_WAIT_2, tcp_fin_timeout (as Linux) */
+	TCB_T_KA,                   /* keepalive: due in rtx_due's slot or from rcv_ms (tcb_ka_due) */
 	TCB_T_N
 };
 
@@ -149,11 +154,16 @@ struct tcp_tcb {
 	qlen_t bytes_acked;         /* congestion-avoidance byte counter: below cwnd or one ACK's bytes */
 	/* retransmission (RFC 6298) */
 	/* The RTO is not stored: cc_rto_base(SRTT, RTTVAR) << retries (tcb_rto). */
-	uint32_t srtt8, rttvar4;    /* SRTT * 8, RTTVAR * 4 in ms; srtt8 0 = no sample yet */
-	uint32_t last_ack_rx;       /* when the last ACK arrived (zero-window exemption) */
+	uint32_t srtt8;             /* SRTT * 8 in ms; 0 = no sample yet */
+	/* When the last acceptable ACK arrived (when the TCB was made, until
+	 * one does; the SYN_SENT clock of our first SYN): the zero-window
+	 * exemption, the keepalive deadline (tcb_ka_due), PAWS's 24-day rule (RFC
+	 * 7323 §5.5, which asks when TS.Recent was last set: a connection
+	 * that takes segments moves both, an idle one neither). */
+	uint32_t rcv_ms;
 	/* timers (enum tcb_timer; tcb_timer_due) */
-	uint32_t rtx_due, ka_due;
-	struct tmr_node tmr;        /* in the wheel, due = earliest armed (or earlier) */
+	uint32_t rtx_due;
+	struct tmr_node tmr;        /* in the wheel, at the earliest armed deadline (or earlier: tcb_timer_first) */
 	uint16_t dack_due;          /* low 16 bits of the delayed ACK's deadline (< 500 ms ahead) */
 	/* Low 16 bits of now_ms when the last ACK for an unacceptable
 	 * dataless segment went: the limit (TCP_OOW_ACK_MS) is far below
@@ -161,7 +171,14 @@ struct tcp_tcb {
 	uint16_t oow_ack_ms;
 	/* keepalive, in seconds as Linux's TCP_KEEPIDLE / TCP_KEEPINTVL (<= 32767) */
 	uint16_t ka_idle_s, ka_intvl_s;     /* 0: keepalive off */
-	struct tcp_conn_opts opt;   /* timestamps, SACK, window scale (tcp_opts.h) */
+	/* RTTVAR * 4 in ms, saturating at 65535 (cc_rtt_sample): it differs
+	 * from the exact value only past 16 s of RTT variation, and the
+	 * RTO it feeds only while SRTT is below TCP_RTO_MAX - 65.5 s. */
+	uint16_t rttvar4;
+	struct tcp_conn_opts opt;   /* timestamps, SACK, window scale agreed (tcp_opts.h) */
+	/* timestamps (RFC 7323, tcp_ts.c) */
+	uint32_t ts_recent;         /* TS.Recent (§4.3); its 24-day clock is rcv_ms (§5.5) */
+	uint32_t ts_off;            /* our TSval = now_ms + ts_off: keyed, so TSvals reveal neither uptime nor other connections' clocks */
 };
 
 #include "tcp_tcb_seq.h"

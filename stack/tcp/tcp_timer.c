@@ -43,7 +43,7 @@ static void rtx_expired(struct keel *k, struct tcp_tcb *t)
 	}
 	int zero_wnd = t->snd_wnd == 0 && synchronized(t) && !(t->flags & TCB_F_ORPHAN);
 	if (zero_wnd) {
-		if (k->now_ms - t->last_ack_rx > TCP_RTO_MAX_MS) {
+		if (k->now_ms - t->rcv_ms > TCP_RTO_MAX_MS) {
 			give_up(k, t);
 			return;
 		}
@@ -82,7 +82,7 @@ static void persist_expired(struct keel *k, struct tcp_tcb *t)
 
 /* Keepalive (RFC 1122 §4.2.3.6, Linux tcp_keepalive_timer): after
  * ka_idle_s of silence with nothing to send, a probe every ka_intvl_s;
- * ka_cnt unanswered -> RST and ETIMEDOUT. */
+ * ka_cnt unanswered -> RST and ETIMEDOUT.  The deadline: tcb_ka_due. */
 static void keepalive_expired(struct keel *k, struct tcp_tcb *t)
 {
 	if (!synchronized(t)) {
@@ -90,7 +90,11 @@ static void keepalive_expired(struct keel *k, struct tcp_tcb *t)
 		return;
 	}
 	if (t->sndq.len > 0 || tcb_flight(t) > 0 || (t->dflags & TCB_D_PERSIST)) {
-		tcb_timer_set(k, t, TCB_T_KA, k->now_ms + t->ka_idle_s * 1000u);   /* other timers watch the peer */
+		/* Other timers watch the peer.  What ends this is an ACK,
+		 * which arms the keepalive again a whole idle time on
+		 * (keepalive_heard): where Linux's timer, re-armed an idle
+		 * time at a time, finds the idle time next elapsed. */
+		tcb_timer_stop(t, TCB_T_KA);
 		return;
 	}
 	if (t->probes >= t->ka_cnt) {
@@ -101,7 +105,17 @@ static void keepalive_expired(struct keel *k, struct tcp_tcb *t)
 	tcp_send_keepalive(k, t);
 	k->tcp.mib.keepalive_probes++;
 	t->probes++;
-	tcb_timer_set(k, t, TCB_T_KA, k->now_ms + t->ka_intvl_s * 1000u);
+	tcb_keepalive_in(k, t, t->ka_intvl_s * 1000u);
+}
+
+/* An orphan reaching FIN_WAIT_2 (or closed there) has tcp_fin_timeout
+ * to get the peer's FIN (Linux tcp_fin_timeout): on the retransmit
+ * timer, free there since all we sent is acknowledged, so no ACK or
+ * anything else that arrives can put it off. */
+void tcb_fin_timeout_arm(struct keel *k, struct tcp_tcb *t)
+{
+	tcb_timer_stop(t, TCB_T_KA);
+	tcb_timer_set(k, t, TCB_T_RTX, k->now_ms + k->tcp.sysctl.tcp_fin_timeout * 1000u);
 }
 
 static int timer_due_now(const struct keel *k, const struct tcp_tcb *t, enum tcb_timer which)
@@ -109,23 +123,30 @@ static int timer_due_now(const struct keel *k, const struct tcp_tcb *t, enum tcb
 	return tcb_timer_on(t, which) && time_due(k->now_ms, tcb_timer_due(t, which, k->now_ms));
 }
 
-/* Files the node again at the earliest armed deadline, if any. */
-static void tcb_timer_refile(struct keel *k, struct tcp_tcb *t)
+int tcb_timer_first(const struct keel *k, const struct tcp_tcb *t, uint32_t *first)
 {
 	if (!(t->flags & TCB_F_USED) || t->state == TCP_CLOSED)
-		return;
+		return 0;
 	int any = 0;
-	uint32_t first = 0;
 	for (unsigned i = 0; i < TCB_T_N; i++) {
 		if (!tcb_timer_on(t, (enum tcb_timer)i))
 			continue;
 		uint32_t due = tcb_timer_due(t, (enum tcb_timer)i, k->now_ms);
-		if (!any || (int32_t)(due - first) < 0)
-			first = due;
+		if (!any || (int32_t)(due - *first) < 0)
+			*first = due;
 		any = 1;
 	}
+	return any;
+}
+
+/* Files the node again at the earliest armed deadline, if any. */
+static void tcb_timer_refile(struct keel *k, struct tcp_tcb *t)
+{
+	uint32_t first;
+	if (!tcb_timer_first(k, t, &first))
+		return;
 	uint16_t id = tcb_timer_id(k, t);
-	if (any && (!wheel_queued(k, id) || (int32_t)(first - t->tmr.due) < 0))
+	if (!wheel_queued(k, id) || (int32_t)(first - wheel_filed_at(k, id)) < 0)
 		wheel_insert(k, id, first);
 }
 
@@ -135,7 +156,7 @@ void tcb_timers_fire(struct keel *k, struct tcp_tcb *t)
 {
 	if (!(t->flags & TCB_F_USED) || t->state == TCP_CLOSED)
 		return;
-	if (tcb_fw2_orphan(t) && timer_due_now(k, t, TCB_T_KA)) {
+	if (tcb_fw2_orphan(t) && timer_due_now(k, t, TCB_T_RTX)) {
 		/* Orphan in FIN_WAIT_2 for tcp_fin_timeout: gone silently
 		 * (Linux's FIN_WAIT_2 timewait expiry). */
 		tcb_done(k, t, KEEL_ETIMEDOUT);
@@ -153,7 +174,7 @@ void tcb_timers_fire(struct keel *k, struct tcp_tcb *t)
 		if (!(t->flags & TCB_F_USED) || t->state == TCP_CLOSED)
 			return;
 	}
-	if (t->ka_idle_s && !tcb_fw2_orphan(t) && timer_due_now(k, t, TCB_T_KA))
+	if (t->ka_idle_s && timer_due_now(k, t, TCB_T_KA))
 		keepalive_expired(k, t);
 	if (t->flags & TCB_F_USED)
 		tcb_ext_trim(k, t);                /* an RTO ends timing and the Eifel check */

@@ -93,7 +93,7 @@ void tw_enter(struct keel *k, const struct tcp_tcb *t)
 	w->since = k->now_ms;
 	if (t->opt.on & TCP_OPTF_TS) {
 		w->ts_on = 1;
-		w->ts_recent = t->opt.ts_recent;
+		w->ts_recent = t->ts_recent;
 	}
 	uint16_t *head = tw_bucket(k, w->raddr, w->rport, w->lport);
 	w->hnext = *head;

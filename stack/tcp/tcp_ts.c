@@ -36,7 +36,7 @@ uint32_t ts_offset(const struct keel *k, uint32_t laddr, uint16_t lport, uint32_
 
 uint32_t ts_now(const struct keel *k, const struct tcp_tcb *t)
 {
-	return k->now_ms + t->opt.ts_off;
+	return k->now_ms + t->ts_off;
 }
 
 /* Every segment of a connection that agreed on timestamps carries them
@@ -47,7 +47,7 @@ void ts_out(const struct keel *k, const struct tcp_tcb *t, struct tcp_out *o)
 		return;
 	o->opts |= TCP_OPTF_TS;
 	o->tsval = ts_now(k, t);
-	o->tsecr = t->opt.ts_recent;
+	o->tsecr = t->ts_recent;
 }
 
 /* Linux tcp_disordered_ack: a pure duplicate ACK (nothing new: SEQ at
@@ -58,23 +58,25 @@ static int disordered_ack(const struct tcp_tcb *t, const struct tcp_seg *s)
 {
 	return (s->flags & (TCP_ACK | TCP_SYN | TCP_FIN | TCP_RST)) == TCP_ACK && s->len == 0 &&
 	       s->seq == t->rcv_nxt && s->ack == t->snd_una && tcb_seg_wnd(t, s) == tcb_snd_wnd(t) &&
-	       t->opt.ts_recent - s->tsval <= tcb_rto(t);
+	       t->ts_recent - s->tsval <= tcb_rto(t);
 }
 
 /* RFC 7323 §5.3 R1.  1: drop the segment (counted PAWSEstabRejected; the
  * caller sends the ACK an unacceptable segment gets): its TSval is more
  * than PAWS_WINDOW behind TS.Recent.  A RST is never
  * dropped here.  TS.Recent idle for 24 days is no longer trusted: the
- * segment is taken and sets it. */
+ * segment is taken and sets it.  Idle is timed by rcv_ms: every segment
+ * that may set TS.Recent and carries on to be processed as an ACK moves it
+ * too (sync_input), so it is at least as recent as TS.Recent's setting
+ * in all but a connection that only ever gets ACKs of data never sent. */
 int ts_paws_reject(struct keel *k, struct tcp_tcb *t, const struct tcp_seg *s)
 {
 	if (!(t->opt.on & TCP_OPTF_TS) || !(s->opts & TCP_OPTF_TS) || (s->flags & TCP_RST))
 		return 0;
-	if ((int32_t)(t->opt.ts_recent - s->tsval) <= PAWS_WINDOW)
+	if ((int32_t)(t->ts_recent - s->tsval) <= PAWS_WINDOW)
 		return 0;
-	if ((uint32_t)(k->now_ms - t->opt.ts_recent_ms) >= PAWS_IDLE_MS) {
-		t->opt.ts_recent = s->tsval;
-		t->opt.ts_recent_ms = k->now_ms;
+	if ((uint32_t)(k->now_ms - t->rcv_ms) >= PAWS_IDLE_MS) {
+		t->ts_recent = s->tsval;
 		return 0;
 	}
 	if (disordered_ack(t, s))
@@ -86,14 +88,12 @@ int ts_paws_reject(struct keel *k, struct tcp_tcb *t, const struct tcp_seg *s)
 /* RFC 7323 §4.3 (and R3 of §5.3), on a segment that passed the sequence
  * check: TS.Recent = SEG.TSval when SEG.TSval >= TS.Recent and SEG.SEQ <=
  * Last.ACK.sent (rcv_wup: RCV.NXT as of the last ACK sent). */
-void ts_update_recent(struct keel *k, struct tcp_tcb *t, const struct tcp_seg *s)
+void ts_update_recent(struct tcp_tcb *t, const struct tcp_seg *s)
 {
 	if (!(t->opt.on & TCP_OPTF_TS) || !(s->opts & TCP_OPTF_TS))
 		return;
-	if (seq_ge(s->tsval, t->opt.ts_recent) && seq_le(s->seq, tcb_rcv_wup(t))) {
-		t->opt.ts_recent = s->tsval;
-		t->opt.ts_recent_ms = k->now_ms;
-	}
+	if (seq_ge(s->tsval, t->ts_recent) && seq_le(s->seq, tcb_rcv_wup(t)))
+		t->ts_recent = s->tsval;
 }
 
 /* RFC 7323 §4.2: an ACK that advances SND.UNA echoes the TSval of the
@@ -114,13 +114,13 @@ int ts_rtt(const struct keel *k, const struct tcp_tcb *t, const struct tcp_seg *
 
 /* SYN_SENT, a SYN-ACK with timestamps (Linux tcp_rcv_synsent_state_process):
  * its TSecr must echo one of our SYNs, sent between the first (when the
- * TCB was made: last_ack_rx, which no ACK has moved yet) and now; else RST
+ * TCB was made: rcv_ms, which no ACK has moved yet) and now; else RST
  * and PAWSActiveRejected. */
 int ts_synack_ok(struct keel *k, const struct tcp_tcb *t, const struct tcp_seg *s)
 {
 	if (!(t->opt.on & TCP_OPTF_TS) || !(s->opts & TCP_OPTF_TS) || s->tsecr == 0)
 		return 1;
-	uint32_t first = t->opt.ts_off + t->last_ack_rx;
+	uint32_t first = t->ts_off + t->rcv_ms;
 	if (seq_ge(s->tsecr, first) && seq_le(s->tsecr, ts_now(k, t)))
 		return 1;
 	k->tcp.mib.paws_active_rejected++;
@@ -128,11 +128,11 @@ int ts_synack_ok(struct keel *k, const struct tcp_tcb *t, const struct tcp_seg *
 }
 
 /* SYN_SENT after tcp_tw_reuse took a TIME_WAIT 4-tuple over: the old
- * connection's TS.Recent came along (ts_recent_ms != 0 marks it), and a
+ * connection's TS.Recent came along (TCB_F_TS_OLD marks it), and a
  * SYN-ACK with an older TSval is an old duplicate, dropped silently
  * (Linux tcp_rcv_synsent_state_process, tcp_paws_reject). */
 int ts_synsent_paws_reject(const struct tcp_tcb *t, const struct tcp_seg *s)
 {
-	return t->opt.ts_recent_ms != 0 && (t->opt.on & TCP_OPTF_TS) && (s->opts & TCP_OPTF_TS) &&
-	       seq_lt(s->tsval, t->opt.ts_recent);
+	return (t->flags & TCB_F_TS_OLD) && (t->opt.on & TCP_OPTF_TS) && (s->opts & TCP_OPTF_TS) &&
+	       seq_lt(s->tsval, t->ts_recent);
 }

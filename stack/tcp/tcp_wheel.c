@@ -5,6 +5,7 @@
 
 _Static_assert(KEEL_TCP_MAX_CONN + KEEL_SYN_BACKLOG < TMR_HEAD, "timer node ids fit below TMR_HEAD");
 _Static_assert(TMR_NLISTS < TMR_HEAD, "list ids fit beside TMR_HEAD");
+_Static_assert(TMR_NLISTS <= 256, "list ids fit a byte (tcp_wheel.list)");
 
 /* The budget a tick may spend: a burst of expiries (a SYN flood's
  * SYN-ACK retransmits, thousands of connections opened in the same
@@ -37,6 +38,7 @@ static void list_push(struct keel *k, unsigned list, uint16_t id)
 	if (n->next != TCP_NONE)
 		node(k, n->next)->prev = id;
 	w->head[list] = id;
+	w->list[id] = (uint8_t)list;
 	if (list < TMR_LIST_EXPIRE)
 		w->occupied[list / TMR_SLOTS] |= 1u << (list % TMR_SLOTS);
 	w->count++;
@@ -72,7 +74,6 @@ void wheel_insert(struct keel *k, uint16_t id, uint32_t due)
 		w->base = k->now_ms;          /* an empty wheel keeps no time: start from now */
 		w->cascade_level = 0;
 	}
-	n->due = due;
 	list_push(k, list_for(&k->tcp.wheel, due), id);
 }
 
@@ -114,8 +115,22 @@ static void list_move(struct keel *k, unsigned from, unsigned to)
 		node(k, first)->prev = (uint16_t)(TMR_HEAD | to);
 }
 
-/* Refiles cascaded nodes a level down until none is left (1) or the
- * budget is spent (0). */
+/* The deadline node id's owner has now: a TCB's earliest armed timer,
+ * a SYN-queue entry's next SYN-ACK or expiry.  0 if it has none. */
+static int owner_due(struct keel *k, uint16_t id, uint32_t *due)
+{
+	if (id < KEEL_TCP_MAX_CONN)
+		return tcb_timer_first(k, &k->tcp.tcbs[id], due);
+	const struct tcp_synq_entry *e = &k->tcp.synq[id - KEEL_TCP_MAX_CONN];
+	if (!(e->flags & SYNQ_F_USED))
+		return 0;
+	*due = e->due;
+	return 1;
+}
+
+/* Refiles cascaded nodes a level down, at the deadline their owner
+ * names now (the one filed may since have been stopped or put off),
+ * until none is left (1) or the budget is spent (0). */
 static int drain_cascade(struct keel *k)
 {
 	struct tcp_wheel *w = &k->tcp.wheel;
@@ -124,11 +139,32 @@ static int drain_cascade(struct keel *k)
 			return 0;
 		w->work++;
 		uint16_t id = w->head[TMR_LIST_CASCADE];
-		uint32_t due = node(k, id)->due;
+		uint32_t due;
 		wheel_remove(k, id);
-		wheel_insert(k, id, due);
+		if (owner_due(k, id, &due))
+			wheel_insert(k, id, due);
 	}
 	return 1;
+}
+
+/* When the wheel reaches filed node id: the millisecond of its level-0
+ * slot, the start of its coarser slot's next turn (a cascade), now for
+ * the pending lists -- never after the deadline it was filed for.  A
+ * node moved with its slot to a pending list still names that slot,
+ * whose next turn is later than now: a later answer only asks for a
+ * refile that was not needed. */
+uint32_t wheel_filed_at(const struct keel *k, uint16_t id)
+{
+	const struct tcp_wheel *w = &k->tcp.wheel;
+	unsigned list = w->list[id];
+	if (list < TMR_SLOTS)
+		return w->base + ((list - w->base) & (TMR_SLOTS - 1u));
+	if (list >= TMR_LIST_EXPIRE)
+		return w->base;
+	unsigned shift = TMR_BITS * (list / TMR_SLOTS);
+	uint32_t block = w->base >> shift;
+	uint32_t dist = ((list % TMR_SLOTS) - block) & (TMR_SLOTS - 1u);
+	return (block + (dist ? dist : TMR_SLOTS)) << shift;
 }
 
 static void advance(struct tcp_wheel *w, uint32_t to)
@@ -274,16 +310,43 @@ uint16_t tcb_timer_id(const struct keel *k, const struct tcp_tcb *t)
 	return (uint16_t)(t - k->tcp.tcbs);
 }
 
-void tcb_timer_set(struct keel *k, struct tcp_tcb *t, enum tcb_timer which, uint32_t due)
+static void tcb_timer_file(struct keel *k, struct tcp_tcb *t, enum tcb_timer which, uint32_t due)
 {
-	if (which == TCB_T_RTX)
-		t->rtx_due = due;
-	else if (which == TCB_T_KA)
-		t->ka_due = due;
-	else
-		t->dack_due = (uint16_t)due;
 	t->timers |= (uint8_t)(1u << which);
 	uint16_t id = tcb_timer_id(k, t);
-	if (!wheel_queued(k, id) || (int32_t)(due - t->tmr.due) < 0)
+	if (!wheel_queued(k, id) || (int32_t)(due - wheel_filed_at(k, id)) < 0)
 		wheel_insert(k, id, due);
+}
+
+void tcb_timer_set(struct keel *k, struct tcp_tcb *t, enum tcb_timer which, uint32_t due)
+{
+	if (which == TCB_T_RTX) {
+		t->rtx_due = due;
+		t->dflags &= (uint8_t)~TCB_D_KA_DUE;   /* the slot is the rtx timer's again */
+	} else {
+		t->dack_due = (uint16_t)due;
+	}
+	tcb_timer_file(k, t, which, due);
+}
+
+/* Keepalive (tcb_ka_due): from rcv_ms; a later deadline leaves the node
+ * where it is (it fires early and is refiled, tcp_timer.c). */
+void tcb_keepalive_arm(struct keel *k, struct tcp_tcb *t)
+{
+	t->dflags &= (uint8_t)~TCB_D_KA_DUE;
+	tcb_timer_file(k, t, TCB_T_KA, tcb_ka_due(t));
+}
+
+/* Keepalive ms from now, kept in the retransmit timer's slot while that
+ * timer is off; with it on, something is outstanding and the deadline
+ * from rcv_ms serves (tcb_ka_due). */
+void tcb_keepalive_in(struct keel *k, struct tcp_tcb *t, uint32_t ms)
+{
+	if (tcb_timer_on(t, TCB_T_RTX)) {
+		tcb_keepalive_arm(k, t);
+		return;
+	}
+	t->rtx_due = k->now_ms + ms;
+	t->dflags |= TCB_D_KA_DUE;
+	tcb_timer_file(k, t, TCB_T_KA, t->rtx_due);
 }

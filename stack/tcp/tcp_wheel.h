@@ -5,11 +5,14 @@
  * the wheel spans 2^20 ms (17 min); a later deadline (a 2 h keepalive) is
  * filed at the far end and refiled when it comes round.  Deadlines fire in the tick of
  * their millisecond, exactly: a node is moved down a level (cascaded)
- * when its coarse slot comes due.  Work per tick is capped by a budget
+ * when its coarse slot comes due, refiled at the deadline its owner names
+ * then (the earliest armed; none: it leaves the wheel), so the node keeps
+ * no deadline of its own.  Work per tick is capped by a budget
  * (expiries, moves, slot steps); a tick that runs out resumes next tick. */
 #ifndef KEEL_TCP_WHEEL_H
 #define KEEL_TCP_WHEEL_H
 #include <stdint.h>
+#include <keel/config.h>
 
 #define TMR_BITS 5u
 #define TMR_SLOTS (1u << TMR_BITS)
@@ -26,7 +29,6 @@
 /* Embedded in the timed object.  prev is the previous node, or for the
  * first node TMR_HEAD | its list, so unlinking needs no search. */
 struct tmr_node {
-	uint32_t due;
 	uint16_t next, prev;
 };
 
@@ -39,5 +41,8 @@ struct tcp_wheel {
 	uint8_t running;                  /* inside wheel_run */
 	uint32_t occupied[TMR_LEVELS];    /* non-empty slots, a bit each */
 	uint16_t head[TMR_NLISTS];
+	/* Each node's list when filed (a whole slot moved to a pending
+	 * list keeps the slot's): when the wheel reaches it (wheel_filed_at). */
+	uint8_t list[KEEL_TCP_MAX_CONN + KEEL_SYN_BACKLOG];
 };
 #endif

@@ -140,8 +140,8 @@ static const char *check_listeners(const struct keel *k)
 		const struct tcp_synq_entry *e = &ts->synq[i];
 		if (!(e->flags & SYNQ_F_USED))
 			continue;
-		CHECK(deadline_sane(k->now_ms, e->tmr.due, TCP_RTO_MAX_MS), "synq entry %u deadline %+d ms", i,
-		      (int)(e->tmr.due - k->now_ms));
+		CHECK(deadline_sane(k->now_ms, e->due, TCP_RTO_MAX_MS), "synq entry %u deadline %+d ms", i,
+		      (int)(e->due - k->now_ms));
 	}
 	return NULL;
 }
@@ -217,7 +217,15 @@ static const char *check_tcb(const struct keel *k, unsigned i)
 		CHECK(tcb_ext_needed(k, t), "TCB %u holds ext %u it does not need (flags %#x)", i, t->ext,
 		      t->dflags);
 	}
-	int rtx = tcb_timer_on(t, TCB_T_RTX), fw2 = tcb_fw2_orphan(t) && tcb_timer_on(t, TCB_T_KA);
+	int fw2 = tcb_fw2_orphan(t) && tcb_timer_on(t, TCB_T_RTX);
+	int rtx = tcb_timer_on(t, TCB_T_RTX) && !fw2;
+	/* The keepalive's deadline borrows the retransmit slot only while
+	 * that timer is off (tcb_ka_due). */
+	CHECK(!((t->dflags & TCB_D_KA_DUE) && tcb_timer_on(t, TCB_T_RTX)), "TCB %u: keepalive and rtx share rtx_due",
+	      i);
+	if (tcb_timer_on(t, TCB_T_KA) && t->ka_idle_s && (t->dflags & TCB_D_KA_DUE))
+		CHECK(deadline_sane(k->now_ms, tcb_ka_due(t), 32767000u), "TCB %u keepalive due in %d ms", i,
+		      (int)(tcb_ka_due(t) - k->now_ms));
 	if (owes_segment(t) && t->state != TCP_SYN_SENT)
 		CHECK(rtx, "TCB %u (%s) owes a segment (una %u max %u len %u flags %#x) and no timer is armed", i,
 		      tcp_state_name((enum tcp_state)t->state), t->snd_una, tcb_snd_max(t),
@@ -230,8 +238,8 @@ static const char *check_tcb(const struct keel *k, unsigned i)
 		CHECK(deadline_sane(k->now_ms, t->rtx_due, TCP_RTO_MAX_MS), "TCB %u rtx due in %d ms", i,
 		      (int)(t->rtx_due - k->now_ms));
 	if (fw2)
-		CHECK(deadline_sane(k->now_ms, t->ka_due, 86400000u), "TCB %u fw2 due in %d ms", i,
-		      (int)(t->ka_due - k->now_ms));
+		CHECK(deadline_sane(k->now_ms, t->rtx_due, 86400000u), "TCB %u fw2 due in %d ms", i,
+		      (int)(t->rtx_due - k->now_ms));
 	return NULL;
 }
 

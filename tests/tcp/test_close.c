@@ -169,6 +169,36 @@ SCRIPT(fin_wait_2_orphan_timeout)
 	ASSERT_POOLS(.tcbs = 0, .time_wait = 0, .syn_queue = 0);
 }
 
+/* The orphan's tcp_fin_timeout counts from FIN_WAIT_2, whatever arrives
+ * after: a peer that keeps ACKing (here every 10 s) cannot hold it
+ * longer, and keepalive, set before the close, sends nothing there
+ * (Linux: the FIN_WAIT_2 case of tcp_keepalive_timer, nothing re-arms
+ * it).  The deadline shares nothing with the keepalive's (tcb_ka_due). */
+SCRIPT(fin_wait_2_orphan_timeout_despite_acks)
+{
+	LISTEN(13, 5);
+	ESTABLISH();
+	CALL_EXPECT(tcp_set_keepalive(K, H, 10, 1, 3), KEEL_OK);
+	CLOSE();
+	EXPECT("> F. 1:1(0) ack 1");
+	INJECT("< . 1:1(0) ack 2 win 8192");
+	ASSERT_STATE_COUNT(TCP_FIN_WAIT_2, 1);
+	for (int i = 0; i < 5; i++) {
+		ADVANCE_MS(10000);
+		INJECT("< . 1:1(0) ack 2 win 8192");
+		EXPECT_NONE();
+		ASSERT_STATE_COUNT(TCP_FIN_WAIT_2, 1);
+	}
+	ADVANCE_MS(9999);
+	EXPECT_NONE();
+	ASSERT_STATE_COUNT(TCP_FIN_WAIT_2, 1);
+	ADVANCE_MS(1);
+	EXPECT_NONE();
+	ASSERT_STATE_COUNT(TCP_FIN_WAIT_2, 0);
+	ASSERT_COUNTER(keepalive_probes, 0);
+	ASSERT_POOLS(.tcbs = 0, .time_wait = 0, .syn_queue = 0);
+}
+
 /* tcp_fin_timeout = 10 shortens it. */
 SCRIPT(fin_wait_2_orphan_timeout_sysctl)
 {

@@ -259,6 +259,56 @@ SCRIPT(keepalive_probes_then_reset)
 	ASSERT_POOLS(.tcbs = 0, .time_wait = 0);
 }
 
+/* The idle time counts from the last ACK received, to the millisecond
+ * (Linux keepalive_time_elapsed): a window update 4 s into a 10 s idle
+ * time puts the first probe at 14 s; after a probe is answered, the next
+ * idle time counts from the answer. */
+SCRIPT(keepalive_first_probe_idle_after_last_ack)
+{
+	struct th_seginfo p;
+	LISTEN(7, 5);
+	ESTABLISH();
+	CALL_EXPECT(tcp_set_keepalive(K, H, 10, 2, 3), KEEL_OK);
+	ADVANCE_MS(4000);
+	INJECT("< . 1:1(0) ack 1 win 4096");
+	ADVANCE_MS(9999);
+	EXPECT_NONE();
+	ADVANCE_MS(1);
+	NEXT_SEGMENT(0, &p);
+	ASSERT_TRUE(p.seq == 0 && p.len <= 1 && p.ack == 1 && (p.flags & 0x17) == 0x10);
+	ADVANCE_MS(700);
+	INJECT("< . 1:1(0) ack 1 win 4096");   /* the answer, 700 ms on */
+	ADVANCE_MS(9999);
+	EXPECT_NONE();
+	ADVANCE_MS(1);
+	NEXT_SEGMENT(0, &p);
+	ASSERT_TRUE(p.seq == 0 && p.len <= 1);
+	ASSERT_COUNTER(keepalive_probes, 2);
+}
+
+/* What is dropped unacceptable does not restart the idle time (Linux
+ * counts only what tcp_ack or the data path take: an old duplicate is
+ * answered by tcp_validate_incoming and discarded): an old segment 5 s
+ * into a 10 s idle time gets its duplicate ACK, and the probe still goes
+ * at 10 s. */
+SCRIPT(keepalive_idle_not_restarted_by_unacceptable_segment)
+{
+	struct th_seginfo p;
+	LISTEN(7, 5);
+	ESTABLISH();
+	CALL_EXPECT(tcp_set_keepalive(K, H, 10, 2, 3), KEEL_OK);
+	ADVANCE_MS(5000);
+	INJECT("< P. 0:1(1) ack 1 win 8192");   /* below RCV.NXT: an old duplicate */
+	NEXT_SEGMENT(0, &p);
+	ASSERT_TRUE(p.seq == 1 && p.len == 0 && p.ack == 1);
+	ADVANCE_MS(4999);
+	EXPECT_NONE();
+	ADVANCE_MS(1);
+	NEXT_SEGMENT(0, &p);
+	ASSERT_TRUE(p.seq == 0 && p.len <= 1 && p.ack == 1 && (p.flags & 0x17) == 0x10);
+	ASSERT_COUNTER(keepalive_probes, 1);
+}
+
 /* Keepalive is off by default: an idle connection stays silent for hours. */
 SCRIPT(keepalive_off_by_default)
 {

@@ -88,7 +88,7 @@ SCRIPT(paws_24_days_idle)
 {
 	establish_ts(t);
 	struct tcp_tcb *c = tcb_from_handle(K, H);
-	c->opt.ts_recent_ms -= 24u * 24u * 3600u * 1000u;   /* as if idle for 24 days */
+	c->rcv_ms -= 24u * 24u * 3600u * 1000u;   /* as if idle for 24 days */
 	INJECT("< P. 1:11(10) ack 1 win 8192 <nop,nop,TS val 50 ecr 0>");
 	ASSERT_COUNTER(paws_estab_rejected, 0);
 	RECV_EXPECT_N(10);

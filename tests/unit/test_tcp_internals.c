@@ -192,10 +192,10 @@ static void test_sizes(void **state)
 	/* 36 and 28 before RFC 7323: TS.Recent is 4 bytes more in each. */
 	assert_true(sizeof(struct tcp_synq_entry) <= 40);
 	assert_true(sizeof(struct tcp_tw_entry) <= 32);
-	/* The TCB's budget (docs/DESIGN.md, tcp_tcb.c): 152 bytes where
-	 * queue lengths are 16 bits, 188 where they are 32; the cold state
+	/* The TCB's budget (docs/DESIGN.md, tcp_tcb.c): 136 bytes where
+	 * queue lengths are 16 bits, 172 where they are 32; the cold state
 	 * apart. */
-	assert_true(sizeof(struct tcp_tcb) <= (sizeof(qlen_t) == 2 ? 152u : 188u));
+	assert_true(sizeof(struct tcp_tcb) <= (sizeof(qlen_t) == 2 ? 136u : 172u));
 	assert_true(sizeof(struct tcb_ext) <= (sizeof(qlen_t) == 2 ? 52u : 88u));
 }
 
@@ -281,6 +281,28 @@ static void test_compact_cc(void **state)
 	assert_int_equal(t.cwnd, sizeof(qlen_t) == 2 ? 0xffffu : 0x10000u);
 	tcb_set_cwnd(&t, 1460u);
 	assert_int_equal(t.cwnd, 1460u);
+
+/* 4 * RTTVAR is 16 bits (tcb.rttvar4): past 65535 ms it saturates, and
+ * the RTO it gives stays long (SRTT + 65.5 s, capped at TCP_RTO_MAX),
+ * never wraps short; below, it is RFC 6298's exact integer estimator. */
+static void test_rttvar_saturates(void **state)
+{
+	(void)state;
+	struct tcp_tcb t;
+	memset(&t, 0, sizeof t);
+	cc_rtt_sample(&t, 100);
+	assert_int_equal(t.rttvar4, 200);                 /* RTTVAR = R/2 */
+	cc_rtt_sample(&t, 180);
+	assert_int_equal(t.rttvar4, 200 - 50 + 80);        /* 3/4 RTTVAR + 1/4 |err|, *4 */
+	memset(&t, 0, sizeof t);
+	cc_rtt_sample(&t, 40000);                          /* 4 * RTTVAR would be 80000 */
+	assert_int_equal(t.rttvar4, 0xffff);
+	assert_int_equal(cc_rto_base(&t), 40000 + 0xffff);
+	cc_rtt_sample(&t, 110000);                         /* SRTT 48750 ms */
+	assert_int_equal(t.rttvar4, 0xffff);
+	assert_int_equal(cc_rto_base(&t), 48750 + 0xffff);
+	cc_rtt_sample(&t, 120000);                         /* SRTT 57656 ms: the cap */
+	assert_int_equal(cc_rto_base(&t), TCP_RTO_MAX_MS);
 }
 
 int main(void)
@@ -296,6 +318,7 @@ int main(void)
 		cmocka_unit_test_setup(test_compact_seq, tcp_fixture_setup),
 		cmocka_unit_test_setup(test_compact_wnd, tcp_fixture_setup),
 		cmocka_unit_test_setup(test_compact_cc, tcp_fixture_setup),
+		cmocka_unit_test(test_rttvar_saturates),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -4,7 +4,8 @@
  * millisecond -- across every level's cascade; wheel_next never names a
  * time later than the earliest deadline; a refiled or removed node fires
  * once, at its new deadline or not at all; and a tick's work stays within
- * its budget when thousands fall due together. */
+ * its budget when thousands fall due together.  The nodes' owners hold
+ * the deadlines (file), as the wheel asks them when it cascades. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -45,6 +46,25 @@ static int teardown(void **state)
 	return 0;
 }
 
+/* Files node id for due, its owner holding the deadline as the wheel
+ * asks it at a cascade (tcb_timer_first, tcp_synq_entry.due): a TCB
+ * with its retransmit timer armed, a SYN-queue entry in use. */
+static void file(uint16_t id, uint32_t due)
+{
+	if (id < KEEL_TCP_MAX_CONN) {
+		struct tcp_tcb *t = &K->tcp.tcbs[id];
+		t->flags |= TCB_F_USED;
+		t->state = TCP_ESTABLISHED;
+		t->timers = 1u << TCB_T_RTX;
+		t->rtx_due = due;
+	} else {
+		struct tcp_synq_entry *e = &K->tcp.synq[id - KEEL_TCP_MAX_CONN];
+		e->flags |= SYNQ_F_USED;
+		e->due = due;
+	}
+	wheel_insert(K, id, due);
+}
+
 /* One tick at now: every node the wheel reports, recorded. */
 static unsigned tick(uint32_t now)
 {
@@ -79,7 +99,7 @@ static void test_exact_at_every_level(void **state)
 	for (uint16_t id = 0; id < NODES; id++) {
 		unsigned shift = lcg(&seed) % 23u;
 		due_at[id] = start + 1u + lcg(&seed) % (1u << shift);
-		wheel_insert(K, id, due_at[id]);
+		file(id, due_at[id]);
 	}
 	uint32_t last = start;
 	for (uint16_t id = 0; id < NODES; id++)
@@ -109,11 +129,11 @@ static void test_refile_and_remove(void **state)
 {
 	(void)state;
 	K->now_ms = 1000;
-	wheel_insert(K, 1, 1000 + 5000);
-	wheel_insert(K, 2, 1000 + 50);
-	wheel_insert(K, 3, 1000 + 70000);
-	wheel_insert(K, 1, 1000 + 40);      /* earlier */
-	wheel_insert(K, 2, 1000 + 90000);   /* later, two levels up */
+	file(1, 1000 + 5000);
+	file(2, 1000 + 50);
+	file(3, 1000 + 70000);
+	file(1, 1000 + 40);      /* earlier */
+	file(2, 1000 + 90000);   /* later, two levels up */
 	wheel_remove(K, 3);
 	for (uint32_t now = 1001; now <= 1000 + 100000; now++)
 		tick(now);
@@ -122,6 +142,26 @@ static void test_refile_and_remove(void **state)
 	assert_int_equal(fired[2], 1);
 	assert_int_equal(fired_at[2], 1000 + 90000);
 	assert_int_equal(fired[3], 0);
+}
+
+/* The owner's deadline moved while its node waits in a coarse slot: the
+ * cascade refiles it where the owner says (put off: fires then, once),
+ * or lets it go (no timer armed: never fires). */
+static void test_cascade_asks_the_owner(void **state)
+{
+	(void)state;
+	K->now_ms = 1000;
+	file(1, 1000 + 5000);
+	file(2, 1000 + 6000);
+	K->tcp.tcbs[1].rtx_due = 1000 + 9000;           /* put off, node left where it is */
+	K->tcp.tcbs[2].timers = 0;                      /* stopped */
+	assert_true(wheel_filed_at(K, 1) <= 1000 + 5000);
+	for (uint32_t now = 1001; now <= 1000 + 20000; now++)
+		tick(now);
+	assert_int_equal(fired[1], 1);
+	assert_int_equal(fired_at[1], 1000 + 9000);
+	assert_int_equal(fired[2], 0);
+	assert_int_equal(K->tcp.wheel.count, 0);
 }
 
 /* Sparse ticks (a board asleep until wheel_next): each node fires at the
@@ -134,7 +174,7 @@ static void test_sparse_ticks_follow_wheel_next(void **state)
 	K->now_ms = 0;
 	for (uint16_t id = 0; id < NODES; id++) {
 		due_at[id] = 1u + lcg(&seed) % 3000000u;
-		wheel_insert(K, id, due_at[id]);
+		file(id, due_at[id]);
 	}
 	unsigned ticks = 0;
 	uint32_t now = 0, next;
@@ -158,7 +198,7 @@ static void test_burst_within_budget(void **state)
 	(void)state;
 	K->now_ms = 0;
 	for (uint16_t id = 0; id < NODES; id++)
-		wheel_insert(K, id, 200);
+		file(id, 200);
 	unsigned total = 0, ticks = 0;
 	for (uint32_t now = 1; total < NODES && now < 100000; now++) {
 		unsigned n = tick(now);
@@ -175,6 +215,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_exact_at_every_level, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_refile_and_remove, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_cascade_asks_the_owner, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sparse_ticks_follow_wheel_next, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_burst_within_budget, setup, teardown),
 	};
