@@ -123,22 +123,6 @@ static int timer_due_now(const struct keel *k, const struct tcp_tcb *t, enum tcb
 	return tcb_timer_on(t, which) && time_due(k->now_ms, tcb_timer_due(t, which, k->now_ms));
 }
 
-int tcb_timer_first(const struct keel *k, const struct tcp_tcb *t, uint32_t *first)
-{
-	if (!(t->flags & TCB_F_USED) || t->state == TCP_CLOSED)
-		return 0;
-	int any = 0;
-	for (unsigned i = 0; i < TCB_T_N; i++) {
-		if (!tcb_timer_on(t, (enum tcb_timer)i))
-			continue;
-		uint32_t due = tcb_timer_due(t, (enum tcb_timer)i, k->now_ms);
-		if (!any || (int32_t)(due - *first) < 0)
-			*first = due;
-		any = 1;
-	}
-	return any;
-}
-
 /* Files the node again at the earliest armed deadline, if any. */
 static void tcb_timer_refile(struct keel *k, struct tcp_tcb *t)
 {

@@ -115,6 +115,24 @@ static void list_move(struct keel *k, unsigned from, unsigned to)
 		node(k, first)->prev = (uint16_t)(TMR_HEAD | to);
 }
 
+/* Here, not in tcp_timer.c, so that the wheel, which asks it at a
+ * cascade, does not depend on the code that fires timers. */
+int tcb_timer_first(const struct keel *k, const struct tcp_tcb *t, uint32_t *first)
+{
+	if (!(t->flags & TCB_F_USED) || t->state == TCP_CLOSED)
+		return 0;
+	int any = 0;
+	for (unsigned i = 0; i < TCB_T_N; i++) {
+		if (!tcb_timer_on(t, (enum tcb_timer)i))
+			continue;
+		uint32_t due = tcb_timer_due(t, (enum tcb_timer)i, k->now_ms);
+		if (!any || (int32_t)(due - *first) < 0)
+			*first = due;
+		any = 1;
+	}
+	return any;
+}
+
 /* The deadline node id's owner has now: a TCB's earliest armed timer,
  * a SYN-queue entry's next SYN-ACK or expiry.  0 if it has none. */
 static int owner_due(struct keel *k, uint16_t id, uint32_t *due)

@@ -281,6 +281,7 @@ static void test_compact_cc(void **state)
 	assert_int_equal(t.cwnd, sizeof(qlen_t) == 2 ? 0xffffu : 0x10000u);
 	tcb_set_cwnd(&t, 1460u);
 	assert_int_equal(t.cwnd, 1460u);
+}
 
 /* 4 * RTTVAR is 16 bits (tcb.rttvar4): past 65535 ms it saturates, and
  * the RTO it gives stays long (SRTT + 65.5 s, capped at TCP_RTO_MAX),
