@@ -203,7 +203,7 @@ enum cc_verdict cc_on_dupack(struct keel *k, struct tcp_tcb *t)
 	struct tcb_ext *x = (t->opt.on & TCP_OPTF_TS) ? tcb_ext_get(k, t) : NULL;
 	if (x) {
 		x->rtt_start = k->now_ms;             /* Karn stopped timing: the field is free */
-		t->sbflags |= SB_EIFEL;
+		t->mflags |= SB_EIFEL;
 	}
 	tcb_set_cwnd(t, t->ssthresh + 3u * mss);
 	t->bytes_acked = 0;
@@ -220,6 +220,6 @@ void cc_on_rto(struct keel *k, struct tcp_tcb *t)
 	tcb_set_recover(t, tcb_snd_max(t));                  /* RFC 6582 §4: no fast retransmit on stale dupacks */
 	t->dupacks = 0;
 	t->dflags &= (uint8_t)~(TCB_D_RECOVERY | TCB_D_RTT_ON);
-	t->sbflags &= (uint8_t)~SB_EIFEL;
+	t->mflags &= (uint8_t)~SB_EIFEL;
 	t->nxt_off = 0;                           /* SND.NXT = SND.UNA */
 }

@@ -54,7 +54,7 @@ static void ext_put(struct keel *k, struct tcp_tcb *t)
 int tcb_ext_needed(const struct keel *k, const struct tcp_tcb *t)
 {
 	const struct tcb_ext *x = t->ext == TCP_NONE ? NULL : &k->tcp.ext.e[t->ext];
-	return (t->dflags & TCB_D_RTT_ON) || (t->sbflags & SB_EIFEL) || (t->flags & TCB_F_FIN_OOO) ||
+	return (t->dflags & TCB_D_RTT_ON) || (t->mflags & SB_EIFEL) || (t->flags & TCB_F_FIN_OOO) ||
 	       ((t->dflags & TCB_D_RECOVERY) && (t->opt.on & TCP_OPTF_SACKOK)) ||
 	       (x && (x->nooo > 0 || x->sb.n > 0));
 }
@@ -68,7 +68,7 @@ void tcb_ext_trim(struct keel *k, struct tcp_tcb *t)
 void tcb_ext_release(struct keel *k, struct tcp_tcb *t)
 {
 	t->dflags &= (uint8_t)~TCB_D_RTT_ON;
-	t->sbflags &= (uint8_t)~SB_EIFEL;
+	t->mflags &= (uint8_t)~SB_EIFEL;
 	t->flags &= (uint16_t)~TCB_F_FIN_OOO;
 	if (t->ext != TCP_NONE)
 		ext_put(k, t);

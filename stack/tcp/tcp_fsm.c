@@ -127,7 +127,7 @@ static void ack_advance(struct keel *k, struct tcp_tcb *t, uint32_t ack)
 static int is_dupack(const struct tcp_tcb *t, const struct tcp_seg *s)
 {
 	/* A zero window's answers to probes are not loss signals. */
-	int same = (t->opt.on & TCP_OPTF_SACKOK) ? (t->sbflags & SB_NEWSACK) != 0
+	int same = (t->opt.on & TCP_OPTF_SACKOK) ? (t->mflags & SB_NEWSACK) != 0
 						  : tcb_seg_wnd(t, s) == tcb_snd_wnd(t);
 	return t->max_off != 0 && s->len == 0 && !(s->flags & (TCP_SYN | TCP_FIN)) &&
 	       s->ack == t->snd_una && same && t->snd_wnd != 0 && !(t->dflags & TCB_D_PERSIST);

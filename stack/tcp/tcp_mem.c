@@ -149,6 +149,8 @@ static void rcv_space_adjust(struct keel *k, struct tcp_tcb *t)
 	uint32_t rtt = t->srtt8 ? t->srtt8 >> 3 : KEEL_TCP_DELACK_MS;
 	if (rtt == 0)
 		rtt = 1;
+	if (t->flags & TCB_F_ACCEPTQ)
+		return;                 /* the mark's bytes are the accept-queue link (tcp_tcb.h) */
 	uint32_t elapsed = (uint16_t)((uint16_t)k->now_ms - t->rcv_space_ms);
 	if (t->mflags & TCB_M_SPACE) {
 		if (elapsed < rtt)

@@ -20,17 +20,17 @@ struct tcp_conn_opts {
  * peer holds beyond SND.UNA, as offsets from SND.UNA (within the send
  * queue, whose qlen_t they share), sorted and disjoint; HighRxt as an
  * offset.  The flags below (tail-loss probe, Eifel, new SACK) are the
- * TCB's own (tcb.sbflags): they are needed without a board. */
+ * TCB's own (tcb.mflags): they are needed without a board. */
 #define TCP_SACK_BOARD 3
 struct tcp_sack_board {
 	struct { qlen_t start, end; } blk[TCP_SACK_BOARD];
 	qlen_t high_rxt;       /* retransmitted up to here in this recovery (RFC 6675 HighRxt) */
 	uint8_t n;
 };
-#define SB_TLP_ARMED 0x01u       /* the retransmit deadline is a probe timeout (RFC 8985 §7.2) */
-#define SB_TLP_OUT   0x02u       /* a probe went out; none again until SND.UNA moves */
-#define SB_EIFEL     0x04u       /* rtt_start holds when fast retransmit went (timestamps on) */
-#define SB_NEWSACK   0x08u       /* the ACK being processed SACKed bytes not SACKed before */
+#define SB_TLP_ARMED 0x10u       /* the retransmit deadline is a probe timeout (RFC 8985 §7.2) */
+#define SB_TLP_OUT   0x20u       /* a probe went out; none again until SND.UNA moves */
+#define SB_EIFEL     0x40u       /* rtt_start holds when fast retransmit went (timestamps on) */
+#define SB_NEWSACK   0x80u       /* the ACK being processed SACKed bytes not SACKed before */
 
 static inline unsigned tcp_snd_shift(const struct tcp_conn_opts *o) { return o->shifts & 0x0fu; }
 static inline unsigned tcp_rcv_shift(const struct tcp_conn_opts *o) { return o->shifts >> 4; }

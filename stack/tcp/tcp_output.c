@@ -41,9 +41,9 @@ void tcp_rtx_arm(struct keel *k, struct tcp_tcb *t)
 	uint32_t pto = tlp_pto(t, tcb_flight(t), rto);
 	tcb_timer_set(k, t, TCB_T_RTX, k->now_ms + (pto ? pto : rto));
 	if (pto)
-		t->sbflags |= SB_TLP_ARMED;
+		t->mflags |= SB_TLP_ARMED;
 	else
-		t->sbflags &= (uint8_t)~SB_TLP_ARMED;
+		t->mflags &= (uint8_t)~SB_TLP_ARMED;
 	t->dflags &= (uint8_t)~TCB_D_PERSIST;
 }
 
@@ -156,7 +156,7 @@ static void xmit_data(struct keel *k, struct tcp_tcb *t, uint32_t seq, uint32_t 
 			t->total_retrans++;
 		}
 		t->dflags &= (uint8_t)~TCB_D_RTT_ON;
-	} else if (!(t->dflags & TCB_D_RTT_ON) && !probe && !(t->sbflags & SB_EIFEL)) {
+	} else if (!(t->dflags & TCB_D_RTT_ON) && !probe && !(t->mflags & SB_EIFEL)) {
 		struct tcb_ext *x = tcb_ext_get(k, t);   /* none free: this segment is not timed */
 		if (x) {
 			x->rtt_seq = seq;
@@ -334,7 +334,7 @@ void tcp_cc_act(struct keel *k, struct tcp_tcb *t, enum cc_verdict v)
  * else the last segment sent again; then the RTO runs as usual. */
 void tcp_tlp_fire(struct keel *k, struct tcp_tcb *t)
 {
-	t->sbflags = (uint8_t)((t->sbflags & ~SB_TLP_ARMED) | SB_TLP_OUT);
+	t->mflags = (uint8_t)((t->mflags & ~SB_TLP_ARMED) | SB_TLP_OUT);
 	k->tcp.mib.loss_probes++;
 	uint32_t before = tcb_snd_nxt(t);
 	if (data_unsent(t) > 0 && t->nxt_off < tcb_snd_wnd(t)) {

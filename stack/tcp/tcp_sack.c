@@ -135,16 +135,16 @@ void sack_on_ack(struct keel *k, struct tcp_tcb *t, const struct tcp_seg *s)
 	 * a TSval older than the retransmission says the original arrived,
 	 * so the loss was reordering (Eifel, RFC 3522; Linux TCPTSReorder).
 	 * Counted only: cwnd is not restored. */
-	if ((t->sbflags & SB_EIFEL) && seq_gt(s->ack, t->snd_una)) {
-		t->sbflags &= (uint8_t)~SB_EIFEL;
+	if ((t->mflags & SB_EIFEL) && seq_gt(s->ack, t->snd_una)) {
+		t->mflags &= (uint8_t)~SB_EIFEL;
 		if (x && (s->opts & TCP_OPTF_TS) && s->tsecr != 0 && seq_lt(s->tsecr - t->ts_off, x->rtt_start))
 			k->tcp.mib.ts_reorder++;   /* x: held while SB_EIFEL */
 	}
 	if (!(t->opt.on & TCP_OPTF_SACKOK))
 		return;
 	if (seq_gt(s->ack, t->snd_una))
-		t->sbflags &= (uint8_t)~SB_TLP_OUT;
-	t->sbflags &= (uint8_t)~SB_NEWSACK;
+		t->mflags &= (uint8_t)~SB_TLP_OUT;
+	t->mflags &= (uint8_t)~SB_NEWSACK;
 	/* The board is cold state: taken when a block arrives, and with
 	 * none free the blocks are not kept (recovery is then NewReno's). */
 	if (!x && s->nsack > 0)
@@ -180,7 +180,7 @@ void sack_on_ack(struct keel *k, struct tcp_tcb *t, const struct tcp_seg *s)
 	/* New SACKed bytes make the ACK a duplicate (RFC 6675 §2); a
 	 * range forgotten for room does not hide them (the top moved). */
 	if (board_bytes(b) > had || (b->n && b->blk[b->n - 1u].end > top))
-		t->sbflags |= SB_NEWSACK;
+		t->mflags |= SB_NEWSACK;
 }
 
 /* The next hole to retransmit (RFC 6675 NextSeg() rule 1, simplified to
@@ -215,7 +215,7 @@ int sack_next_hole(struct keel *k, const struct tcp_tcb *t, uint32_t *off, uint3
 uint32_t tlp_pto(const struct tcp_tcb *t, uint32_t flight, uint32_t rto)
 {
 	if (!(t->opt.on & TCP_OPTF_SACKOK) || t->srtt8 == 0 || flight == 0 ||
-	    (t->dflags & TCB_D_RECOVERY) || t->retries != 0 || (t->sbflags & SB_TLP_OUT))
+	    (t->dflags & TCB_D_RECOVERY) || t->retries != 0 || (t->mflags & SB_TLP_OUT))
 		return 0;
 	uint32_t pto = t->srtt8 >> 2;
 	if (flight <= t->snd_mss)

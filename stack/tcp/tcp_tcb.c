@@ -7,7 +7,7 @@
 
 /* The TCB's size budget on every target (docs/DESIGN.md): what a
  * connection costs beside its data.  It grows only on purpose. */
-_Static_assert(sizeof(struct tcp_tcb) <= (sizeof(qlen_t) == 2 ? 136u : 172u), "struct tcp_tcb over its budget");
+_Static_assert(sizeof(struct tcp_tcb) <= (sizeof(qlen_t) == 2 ? 132u : 172u), "struct tcp_tcb over its budget");
 
 void pool_take(struct keel *k, enum tcp_pool p)
 {

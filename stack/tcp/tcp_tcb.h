@@ -64,7 +64,8 @@ enum tcb_timer {
 _Static_assert(CHUNKQ_MAX / 2u + 1u < TCP_SSTHRESH_INF && 2u * (KEEL_MTU - 40u) < TCP_SSTHRESH_INF,
 	       "every ssthresh set is below the infinite one");
 
-/* tcb.mflags: buffer growth (tcp_mem.c) */
+/* tcb.mflags: buffer growth (tcp_mem.c); the high four bits are SB_*
+ * (tcp_opts.h) */
 #define TCB_M_RWND_FULL 0x01u       /* the peer filled the advertised window */
 #define TCB_M_SND_FULL  0x02u       /* a write found the send budget full */
 #define TCB_M_SPACE     0x04u       /* the autotuning mark (rcv_space_*) is set */
@@ -85,8 +86,8 @@ struct tcp_tcb {
 	uint8_t state;              /* enum tcp_state */
 	int8_t err;                 /* pending enum keel_err for the app */
 	uint32_t gen;               /* handle generation, 1..TCP_H_GEN_MAX; bumped on free */
-	uint16_t next;              /* accept-queue link, TCP_NONE */
 	uint16_t hnext;             /* 4-tuple hash chain, or free-list link */
+	uint16_t snd_mss;           /* min(our MSS, peer's MSS) */
 	/* The 4-tuple (tcb_tuple).  The local address is the interface's,
 	 * not stored: keel has one, a connection starts only with it set
 	 * (tcp_connect, a SYN to it), and a new address ends every
@@ -119,19 +120,30 @@ struct tcp_tcb {
 	qlen_t snd_budget;          /* send buffer size now (tcp_wmem) */
 	struct chunkq sndq;         /* from SND.UNA's data: unacked + unsent */
 	uint16_t total_retrans;     /* segments retransmitted on this connection */
-	uint16_t rcv_space_ms;      /* TCB_M_SPACE: low bits of the clock at the autotuning mark (tcp_mem.c) */
 	uint16_t rcv_drops;         /* segments dropped for want of memory (ss -m "d") */
-	uint16_t snd_mss;           /* min(our MSS, peer's MSS) */
+	/* The same bytes in two lives: while the connection waits in a
+	 * listener's accept queue (TCB_F_ACCEPTQ), its link and owner; once
+	 * accepted, receive autotuning's mark (TCB_M_SPACE, tcp_mem.c),
+	 * which only the application's reads set -- and it cannot read
+	 * before accept. */
+	union {
+		struct {
+			uint16_t next;      /* accept-queue link, TCP_NONE */
+			uint8_t listener;   /* accept queue owner, TCP_NO_LISTENER */
+		};
+		struct {
+			uint16_t rcv_space_ms;  /* TCB_M_SPACE: low bits of the clock at the mark */
+			qlen_t rcv_space_seq;   /* TCB_M_SPACE: low bits of the sequence read up to at the mark */
+		};
+	};
 	/* receive sequence space (IRS is not kept: nothing reads it after the SYN) */
 	uint32_t rcv_nxt;
 	struct chunkq rcvq;         /* unread bytes up to RCV.NXT, out-of-order ones beyond */
-	qlen_t rcv_space_seq;       /* TCB_M_SPACE: low bits of the sequence read up to at the mark */
 	qlen_t rcv_budget;          /* receive buffer size now (tcp_rmem) */
 	qlen_t rcv_adv;             /* window last advertised, unscaled (right edge RCV.WUP + rcv_adv) */
 	qlen_t wup_off;             /* RCV.WUP: RCV.NXT when the last window was advertised */
 	uint8_t dflags;             /* TCB_D_* */
-	uint8_t mflags;             /* TCB_M_* */
-	uint8_t listener;           /* accept queue owner, TCP_NO_LISTENER */
+	uint8_t mflags;             /* TCB_M_*, and SB_* (tcp_opts.h): tail-loss probe, Eifel, new SACK */
 	uint8_t timers;             /* armed timers: bit (1 << enum tcb_timer) */
 	uint8_t dupacks;
 	/* Probes without an answer: persist's (RFC 9293 §3.8.6.1) or
@@ -140,11 +152,6 @@ struct tcp_tcb {
 	uint8_t persist_shift;      /* persist backoff exponent */
 	uint8_t retries;            /* consecutive expiries of rtx */
 	uint8_t ka_cnt;             /* keepalive probes unanswered before the reset (TCP_KEEPCNT) */
-	uint8_t sbflags;            /* SB_* (tcp_opts.h): tail-loss probe, Eifel, new SACK */
-	/* Index of the cold state (struct tcb_ext, tcp_ext.h) while held:
-	 * out-of-order ranges, the SACK scoreboard, the segment being timed,
-	 * the fast retransmit's time; TCP_NONE. */
-	uint16_t ext;
 	/* congestion control (RFC 5681, RFC 6582; recover is rec_off
 	 * above), bytes: cwnd saturating at the top of qlen_t
 	 * (tcb_set_cwnd); ssthresh below one send queue, or
@@ -152,6 +159,10 @@ struct tcp_tcb {
 	qlen_t cwnd;
 	qlen_t ssthresh;
 	qlen_t bytes_acked;         /* congestion-avoidance byte counter: below cwnd or one ACK's bytes */
+	/* Index of the cold state (struct tcb_ext, tcp_ext.h) while held:
+	 * out-of-order ranges, the SACK scoreboard, the segment being timed,
+	 * the fast retransmit's time; TCP_NONE. */
+	uint16_t ext;
 	/* retransmission (RFC 6298) */
 	/* The RTO is not stored: cc_rto_base(SRTT, RTTVAR) << retries (tcb_rto). */
 	uint32_t srtt8;             /* SRTT * 8 in ms; 0 = no sample yet */

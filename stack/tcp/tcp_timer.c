@@ -37,7 +37,7 @@ static void give_up(struct keel *k, struct tcp_tcb *t)
  * within TCP_RTO_MAX (Linux tcp_retransmit_timer). */
 static void rtx_expired(struct keel *k, struct tcp_tcb *t)
 {
-	if (t->sbflags & SB_TLP_ARMED) {
+	if (t->mflags & SB_TLP_ARMED) {
 		tcp_tlp_fire(k, t);           /* a probe timeout, not an RTO (RFC 8985 §7.3) */
 		return;
 	}
