@@ -1,12 +1,12 @@
 # Pool sizes for lm3s6965evb (stack/include/keel/config.h, firmware/
 # fw_config.h) in 64 KiB of SRAM beside the console, HTTP (with a minute
-# of history) and every service: 128 TCBs of 172 B (with a neighbour
-# entry, an app slot and their links about 250 B a connection); 12 cold-
+# of history) and every service: 128 TCBs of 132 B (with a neighbour
+# entry, an app slot and their links about 200 B a connection); 12 cold-
 # state extensions (52 B: out-of-order ranges, SACK scoreboard, RTT probe)
-# for the connections recovering or reordering at one time; a 7 KiB
-# chunk arena (28 chunks, tcp_rmem/tcp_wmem max 3072: idle connections
+# for the connections recovering or reordering at one time; a 12 KiB
+# chunk arena (48 chunks, tcp_rmem/tcp_wmem max 5632: idle connections
 # hold none); a 2 KiB capture ring (a page request's handshake still in
 # it when /capture.pcap is asked for); 4 stages; two full-sized ARP queue
 # slots; a 2 KiB main stack (make test-stack: about 1.4 KiB needed).
-KEEL_CONFIG_lm3s6965evb := -DKEEL_TCP_MAX_CONN=128 -DKEEL_TCP_EXT=12 -DKEEL_CHUNK_ARENA=7168 \
+KEEL_CONFIG_lm3s6965evb := -DKEEL_TCP_MAX_CONN=128 -DKEEL_TCP_EXT=12 -DKEEL_CHUNK_ARENA=12288 \
 	-DKEEL_CAPTURE_BYTES=2048 -DAPP_STAGES=4 -DKEEL_ARP_QUEUE_LEN=2
