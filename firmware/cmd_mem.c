@@ -4,8 +4,8 @@
  *   Pool            Size  InUse   Peak  Entry    Bytes
  *   tcb              128      0      0    136    17408
  *   arp_cache        128      0      -     32     4096   (peak not kept)
- *   chunks            28      0      0    256     7168   (the shared buffer pool)
- *   chunk_pool    chunk 256 bytes, pressure no (tcp_mem 14 21 28), sizeof(struct tcp_tcb) 136
+ *   chunks            48      0      0    256    12288   (the shared buffer pool)
+ *   chunk_pool    chunk 256 bytes, pressure no (tcp_mem 24 36 48), sizeof(struct tcp_tcb) 136
  *   tcb_ext           12      0      0     52      624   (cold state, held only while needed)
  *   ram_static 60648 of 65536 (stack 2048, free 2840)
  *
