@@ -223,9 +223,9 @@ static const char *check_tcb(const struct keel *k, unsigned i)
 	 * that timer is off (tcb_ka_due). */
 	CHECK(!((t->dflags & TCB_D_KA_DUE) && tcb_timer_on(t, TCB_T_RTX)), "TCB %u: keepalive and rtx share rtx_due",
 	      i);
-	if (tcb_timer_on(t, TCB_T_KA) && t->ka_idle_s && (t->dflags & TCB_D_KA_DUE))
-		CHECK(deadline_sane(k->now_ms, tcb_ka_due(t), 32767000u), "TCB %u keepalive due in %d ms", i,
-		      (int)(tcb_ka_due(t) - k->now_ms));
+	if (tcb_timer_on(t, TCB_T_KA) && t->ka != TCP_KA_OFF && (t->dflags & TCB_D_KA_DUE))
+		CHECK(deadline_sane(k->now_ms, tcb_ka_due(k, t), 32767000u), "TCB %u keepalive due in %d ms", i,
+		      (int)(tcb_ka_due(k, t) - k->now_ms));
 	if (owes_segment(t) && t->state != TCP_SYN_SENT)
 		CHECK(rtx, "TCB %u (%s) owes a segment (una %u max %u len %u flags %#x) and no timer is armed", i,
 		      tcp_state_name((enum tcp_state)t->state), t->snd_una, tcb_snd_max(t),
