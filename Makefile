@@ -194,7 +194,7 @@ FUZZ_SECONDS ?= 300
 FUZZ_TARGET ?= fuzz_tcp
 FUZZ_TEST_SECONDS ?= 45
 FUZZ_TARGETS := fuzz_tcp fuzz_parsers fuzz_frame fuzz_tcp_wire fuzz_dhcp_dns
-FUZZ_CFLAGS := -std=c11 -g -O1 $(WARN) -Wno-missing-prototypes $(STACK_INCS) -Itests -Itests/fuzz \
+FUZZ_CFLAGS := -std=c11 -g -O1 $(WARN) -Wno-missing-prototypes $(STACK_INCS) -Itests -Itests/fuzz $(HOST_CONFIG) \
 	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer \
 	-fsanitize-coverage-ignorelist=$(CURDIR)/tests/fuzz/coverage-ignore.txt
 FUZZ_FLAGS := -timeout=10 -print_final_stats=1 -artifact_prefix=$(HOST_BUILD)/fuzz/
