@@ -5,7 +5,10 @@
  * over the connections. */
 #include "tcp_internal.h"
 
-uint8_t ka_profile_take(struct keel *k, unsigned idle_s, unsigned intvl_s, unsigned cnt)
+/* A new reference to an entry holding (idle_s, intvl_s, cnt): one that
+ * already does, else the first free one; TCP_KA_OFF (counted) when every
+ * entry holds another setting in use. */
+static uint8_t ka_profile_take(struct keel *k, unsigned idle_s, unsigned intvl_s, unsigned cnt)
 {
 	struct tcp_ka_table *tab = &k->tcp.ka;
 	unsigned free_i = KEEL_TCP_KA_PROFILES;
@@ -35,9 +38,29 @@ uint8_t ka_profile_take(struct keel *k, unsigned idle_s, unsigned intvl_s, unsig
 
 void ka_profile_drop(struct keel *k, uint8_t ka)
 {
-	if (ka == TCP_KA_OFF || ka > KEEL_TCP_KA_PROFILES)
+	unsigned i = (unsigned)ka - 1u;    /* TCP_KA_OFF: UINT_MAX */
+	if (i >= KEEL_TCP_KA_PROFILES)
 		return;
-	struct tcp_ka_profile *p = &k->tcp.ka.p[ka - 1u];
+	struct tcp_ka_profile *p = &k->tcp.ka.p[i];
 	if (p->refs > 0)
 		p->refs--;
+}
+
+/* The old reference is dropped first, so a connection that alone holds
+ * an entry can change it when the table is full; if no entry is left for
+ * the new setting the old one is taken back unchanged (nothing else ran
+ * in between, so its entry still holds it), as a refused setsockopt
+ * leaves the socket as it was. */
+int ka_profile_change(struct keel *k, uint8_t *ka, unsigned idle_s, unsigned intvl_s, unsigned cnt)
+{
+	uint8_t old = *ka;
+	ka_profile_drop(k, old);
+	uint8_t to = ka_profile_take(k, idle_s, intvl_s, cnt);
+	if (to == TCP_KA_OFF) {
+		if (old != TCP_KA_OFF)
+			k->tcp.ka.p[old - 1u].refs++;
+		return KEEL_ENOMEM;
+	}
+	*ka = to;
+	return KEEL_OK;
 }

@@ -23,10 +23,11 @@ struct tcp_ka_table {
 };
 
 struct keel;
-/* The index of a referenced entry holding (idle_s, intvl_s, cnt): one
- * that already does, else a free one; TCP_KA_OFF when every entry holds
- * another live setting (counted: tcp_mib.ka_profile_full). */
-uint8_t ka_profile_take(struct keel *k, unsigned idle_s, unsigned intvl_s, unsigned cnt);
+/* *ka (a TCB's, holding a reference or TCP_KA_OFF) moved to an entry
+ * holding (idle_s, intvl_s, cnt): one that already does, else a free
+ * one.  KEEL_ENOMEM, *ka and every count unchanged, when every entry
+ * holds another live setting (counted: tcp_mib.ka_profile_full). */
+int ka_profile_change(struct keel *k, uint8_t *ka, unsigned idle_s, unsigned intvl_s, unsigned cnt);
 /* Drop one reference to entry ka (nothing for TCP_KA_OFF). */
 void ka_profile_drop(struct keel *k, uint8_t ka);
 #endif

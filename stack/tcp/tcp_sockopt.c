@@ -29,21 +29,10 @@ int keel_tcp_set_keepalive(struct keel *k, int s, unsigned idle_s, unsigned intv
 	/* Linux's bounds: TCP_KEEPIDLE/KEEPINTVL 1..32767 s, KEEPCNT 1..127. */
 	if (intvl_s == 0 || count == 0 || count > 127 || idle_s > 32767u || intvl_s > 32767u)
 		return KEEL_EINVAL;
-	/* The setting is interned (tcp_kaprof.h).  The old one is dropped
-	 * first, so a connection that alone holds an entry can change it
-	 * when the table is full; if no entry is left for the new one, the
-	 * old one is taken back unchanged (nothing else ran in between, so
-	 * its entry still holds it) and the call fails, as a refused
-	 * setsockopt leaves the socket as it was. */
-	uint8_t old = t->ka;
-	ka_profile_drop(k, old);
-	uint8_t ka = ka_profile_take(k, idle_s, intvl_s, count);
-	if (ka == TCP_KA_OFF) {
-		if (old != TCP_KA_OFF)
-			k->tcp.ka.p[old - 1u].refs++;
+	/* Interned (tcp_kaprof.h): KEEL_ENOMEM, the old setting kept, when
+	 * the table holds as many other settings in use as it can. */
+	if (ka_profile_change(k, &t->ka, idle_s, intvl_s, count) != KEEL_OK)
 		return KEEL_ENOMEM;
-	}
-	t->ka = ka;
 	if (!(t->dflags & TCB_D_PERSIST))
 		t->probes = 0;             /* keepalive probes only (persist's are its own) */
 	/* Before the handshake completes there is nothing to keep alive
