@@ -97,9 +97,12 @@ HOST_BUILD := build/host
 HOST_OBJ := $(HOST_BUILD)/obj
 HOST_CC ?= gcc
 HOST_SAN := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
-HOST_CFLAGS := -std=c11 -g -O1 $(WARN) -Wno-missing-prototypes $(STACK_INCS) -Itests $(HOST_SAN)
+# The host's pools (config.h's defaults) but for a keepalive table smaller
+# than its 8 TCBs, so the packet scripts can fill it (test_keepalive_profiles.c).
+HOST_CONFIG := -DKEEL_TCP_KA_PROFILES=4
+HOST_CFLAGS := -std=c11 -g -O1 $(WARN) -Wno-missing-prototypes $(STACK_INCS) -Itests $(HOST_CONFIG) $(HOST_SAN)
 HOST_FW_CFLAGS := -std=c11 -g -O1 $(WARN) -Wno-missing-prototypes $(FW_INCS) -Itests \
-	-DKEEL_BOARD=\"host\" $(HOST_SAN)
+	-DKEEL_BOARD=\"host\" $(HOST_CONFIG) $(HOST_SAN)
 LIBKEEL := $(HOST_BUILD)/libkeel.a
 STACK_HOST_OBJS := $(patsubst %.c,$(HOST_OBJ)/%.o,$(STACK_SRCS))
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(HOST_BUILD)/unit/%,$(sort $(wildcard tests/unit/test_*.c)))
@@ -191,7 +194,7 @@ FUZZ_SECONDS ?= 300
 FUZZ_TARGET ?= fuzz_tcp
 FUZZ_TEST_SECONDS ?= 45
 FUZZ_TARGETS := fuzz_tcp fuzz_parsers fuzz_frame fuzz_tcp_wire fuzz_dhcp_dns
-FUZZ_CFLAGS := -std=c11 -g -O1 $(WARN) -Wno-missing-prototypes $(STACK_INCS) -Itests -Itests/fuzz \
+FUZZ_CFLAGS := -std=c11 -g -O1 $(WARN) -Wno-missing-prototypes $(STACK_INCS) -Itests -Itests/fuzz $(HOST_CONFIG) \
 	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer \
 	-fsanitize-coverage-ignorelist=$(CURDIR)/tests/fuzz/coverage-ignore.txt
 FUZZ_FLAGS := -timeout=10 -print_final_stats=1 -artifact_prefix=$(HOST_BUILD)/fuzz/

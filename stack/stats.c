@@ -64,6 +64,7 @@ static const struct counter_def defs[] = {
 	K("TcpExt", "DelayedACKs", tcp.mib.delayed_acks),
 	K("TcpExt", "TCPWinProbe", tcp.mib.win_probes),
 	K("TcpExt", "TCPKeepAlive", tcp.mib.keepalive_probes),
+	K("TcpExt", "TCPKeepAliveProfileFull", tcp.mib.ka_profile_full),   /* keel's own */
 	K("TcpExt", "PAWSEstabRejected", tcp.mib.paws_estab_rejected),
 	K("TcpExt", "PAWSActiveRejected", tcp.mib.paws_active_rejected),
 	K("TcpExt", "TCPTSReorder", tcp.mib.ts_reorder),

@@ -105,6 +105,7 @@ struct tcp_stack {
 	uint32_t dsack_start, dsack_end;
 	struct chunk_pool chunks;         /* every connection's data bytes */
 	struct tcb_ext_pool ext;          /* cold per-connection state (tcp_ext.h) */
+	struct tcp_ka_table ka;           /* interned keepalive settings (tcp_kaprof.h) */
 };
 
 void tcp_init(struct keel *k, const uint8_t seed[16]);

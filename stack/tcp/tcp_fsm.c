@@ -13,7 +13,7 @@
  * (tcb_ka_due); this only arms it. */
 static void keepalive_heard(struct keel *k, struct tcp_tcb *t)
 {
-	if (t->ka_idle_s == 0 || tcb_fw2_orphan(t))
+	if (t->ka == TCP_KA_OFF || tcb_fw2_orphan(t))
 		return;                          /* off, or past keepalive (tcp_fin_timeout runs) */
 	tcb_keepalive_arm(k, t);
 }

@@ -378,20 +378,41 @@ static inline int tcb_timer_on(const struct tcp_tcb *t, enum tcb_timer which)
  * after the last ACK received (Linux keepalive_time_elapsed): every ACK
  * restarts it, and with data outstanding it only finds the other timers
  * at work (keepalive_expired). */
-static inline uint32_t tcb_ka_due(const struct tcp_tcb *t)
+/* The keepalive setting through tcb.ka (tcp_kaprof.h): every reader goes
+ * through these; 0 when keepalive is off. */
+static inline const struct tcp_ka_profile *tcb_ka_profile(const struct keel *k, const struct tcp_tcb *t)
+{
+	return t->ka == TCP_KA_OFF ? NULL : &k->tcp.ka.p[t->ka - 1u];
+}
+static inline unsigned tcb_ka_idle_s(const struct keel *k, const struct tcp_tcb *t)
+{
+	const struct tcp_ka_profile *p = tcb_ka_profile(k, t);
+	return p ? p->idle_s : 0u;
+}
+static inline unsigned tcb_ka_intvl_s(const struct keel *k, const struct tcp_tcb *t)
+{
+	const struct tcp_ka_profile *p = tcb_ka_profile(k, t);
+	return p ? p->intvl_s : 0u;
+}
+static inline unsigned tcb_ka_cnt(const struct keel *k, const struct tcp_tcb *t)
+{
+	const struct tcp_ka_profile *p = tcb_ka_profile(k, t);
+	return p ? p->cnt : 0u;
+}
+static inline uint32_t tcb_ka_due(const struct keel *k, const struct tcp_tcb *t)
 {
 	if (t->dflags & TCB_D_KA_DUE)
 		return t->rtx_due;
-	return t->rcv_ms + t->ka_idle_s * 1000u;
+	return t->rcv_ms + tcb_ka_idle_s(k, t) * 1000u;
 }
 /* A timer's deadline (armed or last armed).  The delayed ACK's is kept
  * as its low 16 bits: it lies less than 32 s from now either way. */
-static inline uint32_t tcb_timer_due(const struct tcp_tcb *t, enum tcb_timer which, uint32_t now)
+static inline uint32_t tcb_timer_due(const struct keel *k, const struct tcp_tcb *t, enum tcb_timer which, uint32_t now)
 {
 	if (which == TCB_T_RTX)
 		return t->rtx_due;
 	if (which == TCB_T_KA)
-		return tcb_ka_due(t);
+		return tcb_ka_due(k, t);
 	return now + (uint32_t)(int32_t)(int16_t)(uint16_t)(t->dack_due - (uint16_t)now);
 }
 void tcb_timers_fire(struct keel *k, struct tcp_tcb *t);

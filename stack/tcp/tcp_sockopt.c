@@ -21,16 +21,18 @@ int keel_tcp_set_keepalive(struct keel *k, int s, unsigned idle_s, unsigned intv
 	if (!t)
 		return tcp_handle_err(k, s);
 	if (idle_s == 0) {
-		t->ka_idle_s = 0;
+		ka_profile_drop(k, t->ka);
+		t->ka = TCP_KA_OFF;
 		tcb_timer_stop(t, TCB_T_KA);
 		return KEEL_OK;
 	}
 	/* Linux's bounds: TCP_KEEPIDLE/KEEPINTVL 1..32767 s, KEEPCNT 1..127. */
 	if (intvl_s == 0 || count == 0 || count > 127 || idle_s > 32767u || intvl_s > 32767u)
 		return KEEL_EINVAL;
-	t->ka_idle_s = (uint16_t)idle_s;
-	t->ka_intvl_s = (uint16_t)intvl_s;
-	t->ka_cnt = (uint8_t)count;
+	/* Interned (tcp_kaprof.h): KEEL_ENOMEM, the old setting kept, when
+	 * the table holds as many other settings in use as it can. */
+	if (ka_profile_change(k, &t->ka, idle_s, intvl_s, count) != KEEL_OK)
+		return KEEL_ENOMEM;
 	if (!(t->dflags & TCB_D_PERSIST))
 		t->probes = 0;             /* keepalive probes only (persist's are its own) */
 	/* Before the handshake completes there is nothing to keep alive

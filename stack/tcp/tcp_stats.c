@@ -133,10 +133,10 @@ int keel_tcp_conn_info(const struct keel *k, unsigned index, struct tcp_conn_inf
 			out->timer_ms = until(k, t->rtx_due);
 		} else if (tcb_timer_on(t, TCB_T_DACK)) {
 			out->timer = TCP_TIMER_DELACK;
-			out->timer_ms = until(k, tcb_timer_due(t, TCB_T_DACK, k->now_ms));
-		} else if (tcb_timer_on(t, TCB_T_KA) && t->ka_idle_s) {
+			out->timer_ms = until(k, tcb_timer_due(k, t, TCB_T_DACK, k->now_ms));
+		} else if (tcb_timer_on(t, TCB_T_KA) && t->ka != TCP_KA_OFF) {
 			out->timer = TCP_TIMER_KEEPALIVE;
-			out->timer_ms = until(k, tcb_ka_due(t));
+			out->timer_ms = until(k, tcb_ka_due(k, t));
 		}
 		return 0;
 	}

@@ -54,6 +54,8 @@ struct tcp_mib {
 	uint32_t delayed_acks;       /* DelayedACKs: ACKs sent by the delayed-ACK timer */
 	uint32_t win_probes;         /* TCPWinProbe: zero-window probes sent */
 	uint32_t keepalive_probes;   /* TCPKeepAlive: keepalive probes sent */
+	uint32_t ka_profile_full;    /* TCPKeepAliveProfileFull (keel's own): keel_tcp_set_keepalive
+					refused, every interned setting in use (tcp_kaprof.h) */
 	/* options (RFC 7323, RFC 2018) */
 	uint32_t paws_estab_rejected;  /* PAWSEstabRejected: dropped by PAWS on a connection */
 	uint32_t paws_active_rejected; /* PAWSActiveRejected: SYN-ACK echoing no SYN of ours */

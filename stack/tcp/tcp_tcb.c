@@ -7,7 +7,7 @@
 
 /* The TCB's size budget on every target (docs/DESIGN.md): what a
  * connection costs beside its data.  It grows only on purpose. */
-_Static_assert(sizeof(struct tcp_tcb) <= (sizeof(qlen_t) == 2 ? 132u : 172u), "struct tcp_tcb over its budget");
+_Static_assert(sizeof(struct tcp_tcb) <= (sizeof(qlen_t) == 2 ? 128u : 168u), "struct tcp_tcb over its budget");
 
 void pool_take(struct keel *k, enum tcp_pool p)
 {
@@ -186,6 +186,8 @@ void tcb_free(struct keel *k, struct tcp_tcb *t)
 	t->timers = 0;
 	tcb_ext_release(k, t);
 	mem_release(k, t);                  /* every chunk back to the pool */
+	ka_profile_drop(k, t->ka);          /* its keepalive setting's reference (tcp_kaprof.h) */
+	t->ka = TCP_KA_OFF;
 	ts->tcb_states[t->state]--;
 	t->flags = 0;
 	tcb_state_to(k, t, TCP_CLOSED);

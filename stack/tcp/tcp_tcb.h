@@ -8,6 +8,7 @@
 #include "tcp_tuple.h"
 #include "tcp_wheel.h"
 #include "tcp_opts.h"
+#include "tcp_kaprof.h"
 
 #define TCP_NONE 0xffffu            /* "no index" in uint16_t links */
 #define TCP_NO_LISTENER 0xffu       /* "no listener" in uint8_t listener indices */
@@ -151,7 +152,11 @@ struct tcp_tcb {
 	uint8_t probes;
 	uint8_t persist_shift;      /* persist backoff exponent */
 	uint8_t retries;            /* consecutive expiries of rtx */
-	uint8_t ka_cnt;             /* keepalive probes unanswered before the reset (TCP_KEEPCNT) */
+	/* Keepalive's setting (TCP_KEEPIDLE, TCP_KEEPINTVL, TCP_KEEPCNT), an
+	 * index into the stack's interned table (tcp_kaprof.h), holding one
+	 * reference; TCP_KA_OFF: keepalive off.  Read it through
+	 * tcb_ka_idle_s / tcb_ka_intvl_s / tcb_ka_cnt (tcp_internal.h). */
+	uint8_t ka;
 	/* congestion control (RFC 5681, RFC 6582; recover is rec_off
 	 * above), bytes: cwnd saturating at the top of qlen_t
 	 * (tcb_set_cwnd); ssthresh below one send queue, or
@@ -180,8 +185,6 @@ struct tcp_tcb {
 	 * dataless segment went: the limit (TCP_OOW_ACK_MS) is far below
 	 * 65 s; 0 = none yet. */
 	uint16_t oow_ack_ms;
-	/* keepalive, in seconds as Linux's TCP_KEEPIDLE / TCP_KEEPINTVL (<= 32767) */
-	uint16_t ka_idle_s, ka_intvl_s;     /* 0: keepalive off */
 	/* RTTVAR * 4 in ms, saturating at 65535 (cc_rtt_sample): it differs
 	 * from the exact value only past 16 s of RTT variation, and the
 	 * RTO it feeds only while SRTT is below TCP_RTO_MAX - 65.5 s. */

@@ -81,8 +81,9 @@ static void persist_expired(struct keel *k, struct tcp_tcb *t)
 }
 
 /* Keepalive (RFC 1122 §4.2.3.6, Linux tcp_keepalive_timer): after
- * ka_idle_s of silence with nothing to send, a probe every ka_intvl_s;
- * ka_cnt unanswered -> RST and ETIMEDOUT.  The deadline: tcb_ka_due. */
+ * the idle time of silence with nothing to send, a probe every interval;
+ * the count unanswered -> RST and ETIMEDOUT (tcb_ka_idle_s, tcb_ka_intvl_s,
+ * tcb_ka_cnt).  The deadline: tcb_ka_due. */
 static void keepalive_expired(struct keel *k, struct tcp_tcb *t)
 {
 	if (!synchronized(t)) {
@@ -97,7 +98,7 @@ static void keepalive_expired(struct keel *k, struct tcp_tcb *t)
 		tcb_timer_stop(t, TCB_T_KA);
 		return;
 	}
-	if (t->probes >= t->ka_cnt) {
+	if (t->probes >= tcb_ka_cnt(k, t)) {
 		tcp_send_active_rst(k, t);
 		give_up(k, t);
 		return;
@@ -105,7 +106,7 @@ static void keepalive_expired(struct keel *k, struct tcp_tcb *t)
 	tcp_send_keepalive(k, t);
 	k->tcp.mib.keepalive_probes++;
 	t->probes++;
-	tcb_keepalive_in(k, t, t->ka_intvl_s * 1000u);
+	tcb_keepalive_in(k, t, tcb_ka_intvl_s(k, t) * 1000u);
 }
 
 /* An orphan reaching FIN_WAIT_2 (or closed there) has tcp_fin_timeout
@@ -120,7 +121,7 @@ void tcb_fin_timeout_arm(struct keel *k, struct tcp_tcb *t)
 
 static int timer_due_now(const struct keel *k, const struct tcp_tcb *t, enum tcb_timer which)
 {
-	return tcb_timer_on(t, which) && time_due(k->now_ms, tcb_timer_due(t, which, k->now_ms));
+	return tcb_timer_on(t, which) && time_due(k->now_ms, tcb_timer_due(k, t, which, k->now_ms));
 }
 
 /* Files the node again at the earliest armed deadline, if any. */
@@ -158,7 +159,7 @@ void tcb_timers_fire(struct keel *k, struct tcp_tcb *t)
 		if (!(t->flags & TCB_F_USED) || t->state == TCP_CLOSED)
 			return;
 	}
-	if (t->ka_idle_s && timer_due_now(k, t, TCB_T_KA))
+	if (t->ka != TCP_KA_OFF && timer_due_now(k, t, TCB_T_KA))
 		keepalive_expired(k, t);
 	if (t->flags & TCB_F_USED)
 		tcb_ext_trim(k, t);                /* an RTO ends timing and the Eifel check */

@@ -125,7 +125,7 @@ int tcb_timer_first(const struct keel *k, const struct tcp_tcb *t, uint32_t *fir
 	for (unsigned i = 0; i < TCB_T_N; i++) {
 		if (!tcb_timer_on(t, (enum tcb_timer)i))
 			continue;
-		uint32_t due = tcb_timer_due(t, (enum tcb_timer)i, k->now_ms);
+		uint32_t due = tcb_timer_due(k, t, (enum tcb_timer)i, k->now_ms);
 		if (!any || (int32_t)(due - *first) < 0)
 			*first = due;
 		any = 1;
@@ -352,7 +352,7 @@ void tcb_timer_set(struct keel *k, struct tcp_tcb *t, enum tcb_timer which, uint
 void tcb_keepalive_arm(struct keel *k, struct tcp_tcb *t)
 {
 	t->dflags &= (uint8_t)~TCB_D_KA_DUE;
-	tcb_timer_file(k, t, TCB_T_KA, tcb_ka_due(t));
+	tcb_timer_file(k, t, TCB_T_KA, tcb_ka_due(k, t));
 }
 
 /* Keepalive ms from now, kept in the retransmit timer's slot while that

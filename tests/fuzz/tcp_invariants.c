@@ -74,6 +74,35 @@ static const char *check_pools(const struct keel *k)
 	return NULL;
 }
 
+/* The interned keepalive settings (tcp_kaprof.h): each entry's count is
+ * the number of TCBs naming it, a free TCB names none, and no two live
+ * entries hold the same setting. */
+static const char *check_ka(const struct keel *k)
+{
+	const struct tcp_stack *ts = &k->tcp;
+	unsigned refs[KEEL_TCP_KA_PROFILES + 1] = {0};
+	for (unsigned i = 0; i < KEEL_TCP_MAX_CONN; i++) {
+		const struct tcp_tcb *t = &ts->tcbs[i];
+		CHECK(t->ka <= KEEL_TCP_KA_PROFILES, "TCB %u keepalive index %u", i, t->ka);
+		CHECK((t->flags & TCB_F_USED) || t->ka == TCP_KA_OFF, "free TCB %u keeps keepalive %u", i, t->ka);
+		refs[t->ka]++;
+	}
+	for (unsigned e = 0; e < KEEL_TCP_KA_PROFILES; e++) {
+		const struct tcp_ka_profile *p = &ts->ka.p[e];
+		CHECK(p->refs == refs[e + 1], "keepalive entry %u: refs %u, %u TCBs", e + 1, p->refs, refs[e + 1]);
+		if (p->refs == 0)
+			continue;
+		CHECK(p->idle_s >= 1 && p->intvl_s >= 1 && p->cnt >= 1, "keepalive entry %u holds %u/%u/%u", e + 1,
+		      p->idle_s, p->intvl_s, p->cnt);
+		for (unsigned f = 0; f < e; f++) {
+			const struct tcp_ka_profile *q = &ts->ka.p[f];
+			CHECK(!(q->refs && q->idle_s == p->idle_s && q->intvl_s == p->intvl_s && q->cnt == p->cnt),
+			      "keepalive entries %u and %u hold the same setting", f + 1, e + 1);
+		}
+	}
+	return NULL;
+}
+
 /* TIME_WAIT: every used entry is found by its own lookup (its hash
  * chain), and no two share a 4-tuple. */
 static const char *check_tw(const struct keel *k)
@@ -223,9 +252,9 @@ static const char *check_tcb(const struct keel *k, unsigned i)
 	 * that timer is off (tcb_ka_due). */
 	CHECK(!((t->dflags & TCB_D_KA_DUE) && tcb_timer_on(t, TCB_T_RTX)), "TCB %u: keepalive and rtx share rtx_due",
 	      i);
-	if (tcb_timer_on(t, TCB_T_KA) && t->ka_idle_s && (t->dflags & TCB_D_KA_DUE))
-		CHECK(deadline_sane(k->now_ms, tcb_ka_due(t), 32767000u), "TCB %u keepalive due in %d ms", i,
-		      (int)(tcb_ka_due(t) - k->now_ms));
+	if (tcb_timer_on(t, TCB_T_KA) && t->ka != TCP_KA_OFF && (t->dflags & TCB_D_KA_DUE))
+		CHECK(deadline_sane(k->now_ms, tcb_ka_due(k, t), 32767000u), "TCB %u keepalive due in %d ms", i,
+		      (int)(tcb_ka_due(k, t) - k->now_ms));
 	if (owes_segment(t) && t->state != TCP_SYN_SENT)
 		CHECK(rtx, "TCB %u (%s) owes a segment (una %u max %u len %u flags %#x) and no timer is armed", i,
 		      tcp_state_name((enum tcp_state)t->state), t->snd_una, tcb_snd_max(t),
@@ -246,7 +275,8 @@ static const char *check_tcb(const struct keel *k, unsigned i)
 const char *tcp_invariants(const struct keel *k)
 {
 	const char *m;
-	if ((m = check_pools(k)) || (m = check_tw(k)) || (m = check_listeners(k)) || (m = check_unique(k)))
+	if ((m = check_pools(k)) || (m = check_tw(k)) || (m = check_listeners(k)) || (m = check_unique(k)) ||
+	    (m = check_ka(k)))
 		return m;
 	for (unsigned i = 0; i < KEEL_TCP_MAX_CONN; i++)
 		if ((m = check_tcb(k, i)))

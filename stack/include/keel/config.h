@@ -112,6 +112,12 @@
 #ifndef KEEL_TCP_MAX_LISTEN
 #define KEEL_TCP_MAX_LISTEN 8          /* listening sockets */
 #endif
+/* Distinct keepalive settings (idle, interval, count) in use at once,
+ * shared by every connection that sets the same (tcp_kaprof.h); one
+ * more is refused with KEEL_ENOMEM (docs/API.md). */
+#ifndef KEEL_TCP_KA_PROFILES
+#define KEEL_TCP_KA_PROFILES 8
+#endif
 #ifndef KEEL_SYN_BACKLOG
 #define KEEL_SYN_BACKLOG 64            /* half-open entries (SYN queue), all listeners */
 #endif
@@ -205,6 +211,7 @@ _Static_assert(KEEL_INSTANCES >= 1 && KEEL_INSTANCES <= 16, "instances");
  * 0x8000 (tcp_wheel.h). */
 _Static_assert(KEEL_TCP_MAX_CONN >= 1 && KEEL_TCP_MAX_CONN + KEEL_TCP_MAX_LISTEN < 65535, "TCB pool size");
 _Static_assert(KEEL_TCP_MAX_LISTEN >= 1 && KEEL_TCP_MAX_LISTEN < 255, "listener pool size");
+_Static_assert(KEEL_TCP_KA_PROFILES >= 1 && KEEL_TCP_KA_PROFILES <= 255, "keepalive settings: 1-byte index, 0 is off");
 _Static_assert(KEEL_SYN_BACKLOG >= 1 && KEEL_SYN_BACKLOG < 65535, "SYN queue size (fits tcp_max_syn_backlog)");
 _Static_assert(KEEL_TCP_MAX_CONN + KEEL_SYN_BACKLOG < 0x8000, "timer node ids");
 _Static_assert(KEEL_TW_MAX >= 1 && KEEL_TW_MAX < 65535, "TIME_WAIT table size");
