@@ -25,11 +25,21 @@ static unsigned nfree_stages;
 #define APP_READY_BUDGET 256u
 #define APP_SWEEP 32u
 
+/* The sweep runs once a millisecond, not every pass: a frame's reply
+ * leaves in the pass that read it, and with many connections held a
+ * sweep of quiet ones in every pass would make the next frame wait
+ * behind APP_SWEEP idle serves.  A service that asked for another pass
+ * at once (app_conn.again: a page to go on with) gets it in the next
+ * pass, as before. */
+static uint32_t swept_ms;
+static uint8_t swept, again_asked;
+
 void apps_init(struct keel *k)
 {
 	for (size_t i = 0; i < KEEL_TCP_MAX_CONN; i++)
 		conns[i].sock = -1;
 	nactive = sweep_at = 0;
+	swept = again_asked = 0;
 	for (size_t i = 0; i < APP_STAGES; i++)
 		free_stages[i] = stages[i];
 	nfree_stages = APP_STAGES;
@@ -77,8 +87,10 @@ static int serve(struct keel *k, uint16_t i)
 	c->again = 0;
 	const struct service *svc = services[c->svc];
 	int done = (ev & TCP_POLL_ERROR) || svc->on_poll(k, c, ev);
-	if (!done)
+	if (!done) {
+		again_asked |= c->again;
 		return c->again;
+	}
 	if (svc->on_close)
 		svc->on_close(c);
 	keel_tcp_close(k, c->sock);
@@ -146,6 +158,11 @@ int apps_poll_events(struct keel *k, uint32_t now_ms)
 int apps_poll(struct keel *k, uint32_t now_ms)
 {
 	int again = apps_poll_events(k, now_ms);
+	if (swept && now_ms == swept_ms && !again_asked)
+		return again;
+	swept = 1;
+	swept_ms = now_ms;
+	again_asked = 0;
 	/* And a window of the active connections in turn, each at most once
 	 * a call (a single connection is not served APP_SWEEP times over). */
 	unsigned window = nactive < APP_SWEEP ? nactive : APP_SWEEP;

@@ -61,6 +61,9 @@ extern const struct service svc_echo, svc_discard, svc_daytime, svc_chargen;
 extern const struct service svc_http, svc_iperf;
 
 void apps_init(struct keel *k);
+/* A loop pass: apps_poll_events, then a window of the active connections
+ * in turn, once per millisecond (or at once when a service asked for
+ * another pass).  1 when the loop should not sleep. */
 int apps_poll(struct keel *k, uint32_t now_ms);
 /* New connections, UDP and the connections the stack has news for only,
  * without the sweep: what main.c runs after each frame. */

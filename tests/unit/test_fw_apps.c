@@ -1,7 +1,8 @@
 /* firmware/apps.c's dispatch, with counting services in place of the
  * real ones: after a frame only the connections the stack has news for
  * are served (apps_poll_events), and a loop pass's sweep serves each
- * active connection at most once, however few there are; a pass tells the
+ * active connection at most once, however few there are, and runs once a
+ * millisecond unless a service asked for another pass; a pass tells the
  * loop not to sleep while a service has more to do.  Frames come
  * with the MAC's receive checksum offload, so they carry no checksums. */
 #include <setjmp.h>
@@ -151,9 +152,40 @@ static void frame_serves_only_news_pass_sweeps_once(void **state)
 	assert_int_equal(polls, 1);
 	/* A pass with two quiet connections sweeps each once, not
 	 * APP_SWEEP times between them. */
+	now++;
 	polls = 0;
 	(void)apps_poll(k, now);
 	assert_int_equal(polls, 2);
+}
+
+/* Many passes in one millisecond (a burst of frames) sweep once: the
+ * quiet connections cost a frame's pass nothing; the next millisecond
+ * sweeps again, and a service that asked for more is served in the very
+ * next pass. */
+static void quiet_connections_swept_once_a_millisecond(void **state)
+{
+	(void)state;
+	now++;
+	(void)apps_poll(k, now);                          /* this ms's sweep */
+	polls = 0;
+	for (int pass = 0; pass < 5; pass++)
+		(void)apps_poll(k, now);
+	assert_int_equal(polls, 0);
+	now++;
+	(void)apps_poll(k, now);
+	assert_int_equal(polls, 2);
+	/* One asks for another pass: the next pass, same millisecond, sweeps. */
+	want_again = 1;
+	now++;
+	polls = 0;
+	assert_int_equal(apps_poll(k, now), 1);
+	assert_int_equal(polls, 2);
+	want_again = 0;
+	assert_int_equal(apps_poll(k, now), 0);
+	assert_int_equal(polls, 4);
+	/* Nobody asked: the rest of the millisecond sweeps nothing. */
+	assert_int_equal(apps_poll(k, now), 0);
+	assert_int_equal(polls, 4);
 }
 
 /* The loop's sleep decision (firmware/main.c sleeps only when a pass
@@ -164,9 +196,11 @@ static void pending_work_keeps_the_loop_awake(void **state)
 	(void)state;
 	(void)connect_echo(40002);
 	want_again = 0;
+	now++;
 	(void)apps_poll(k, now);
 	assert_int_equal(apps_poll(k, now), 0);
 	want_again = 1;
+	now++;                       /* the sweep's next millisecond */
 	assert_int_equal(apps_poll(k, now), 1);
 	want_again = 0;
 	(void)apps_poll(k, now);
@@ -182,6 +216,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(frame_serves_only_news_pass_sweeps_once),
+		cmocka_unit_test(quiet_connections_swept_once_a_millisecond),
 		cmocka_unit_test(pending_work_keeps_the_loop_awake),
 	};
 	return cmocka_run_group_tests(tests, setup, NULL);   /* one instance, shared in order */
