@@ -9,9 +9,9 @@
 
 /* Sent data comes from the send queue, which starts at SND.UNA: SND.NXT
  * and snd_max lie at most its bytes plus SYN and FIN beyond it, recover
- * one more (counted from SND.UNA - 1).  A queue covers at most the arena,
- * whole chunks of >= 64 B, so <= 65472 B while qlen_t is 16 bits. */
-_Static_assert((uint64_t)CHUNK_COUNT * CHUNK_SIZE + 3u <= (qlen_t)~(qlen_t)0,
+ * one more (counted from SND.UNA - 1).  A queue covers at most
+ * CHUNKQ_MAX bytes (chunkq.h): the arena, or the per-connection limit. */
+_Static_assert((uint64_t)CHUNKQ_MAX + 3u <= (qlen_t)~(qlen_t)0,
 	       "SND.UNA + the send queue + SYN + FIN + 1 fits a qlen_t offset");
 
 static inline uint32_t tcb_snd_nxt(const struct tcp_tcb *t) { return t->snd_una + t->nxt_off; }
