@@ -154,7 +154,7 @@ static void window_update(struct tcp_tcb *t, const struct tcp_seg *s)
 		t->snd_wl1 = s->seq;
 		t->flags |= TCB_F_WL2_UNA;               /* SND.WL2 = SEG.ACK = SND.UNA */
 		if (wnd > t->max_sndwnd)
-			t->max_sndwnd = (uint16_t)(wnd < 0xffffu ? wnd : 0xffffu);   /* tcb_snd_wnd_u16 */
+			t->max_sndwnd = tcb_wnd_sat(wnd) & TCB_MAX_SNDWND;
 	}
 }
 
