@@ -77,7 +77,7 @@ static const struct knob knobs[] = {
 	KNOB(tcp_msl, 1, 3600, "tcp_msl must be 1..3600 (seconds)"),
 	/* Bytes.  At least one chunk; at most KEEL_TCP_BUF_LIMIT (config.h):
 	 * 65535, the largest unscaled window, where the arena is below 64 KiB,
-	 * else the arena, unless the board caps it (mps2-an385: 65532, so the
+	 * else the arena, unless the board caps it (mps2-an385: 64000, so the
 	 * queues' fields stay 16 bits).  A max above 65535 makes keel offer a
 	 * window scale (RFC 7323 §2, tcp_optneg.c). */
 	KNOB3(tcp_rmem, KEEL_CHUNK_SIZE, KEEL_TCP_BUF_LIMIT,

@@ -30,11 +30,13 @@ _Static_assert(CHUNK_COUNT >= 4 && CHUNK_COUNT < CHUNK_NONE, "chunk arena: 4 .. 
 #define CHUNKQ_MAX ((uint32_t)CHUNKQ_MAX_BYTES)
 
 /* A byte count or offset within one queue (and within one connection's
- * window, which a queue holds): 16 bits while a queue and SYN, FIN and
- * one more beyond it fit (tcp_tcb_seq.h), so TCBs stay compact however
- * large the arena; 32 bits where a queue (and a scaled window, RFC 7323
- * §2) may exceed 64 KiB. */
-#if CHUNKQ_MAX_BYTES + 3 <= 0xffff
+ * window, which a queue holds): 16 bits while a queue and a segment's
+ * length beyond it fit (tcp_tcb_seq.h: SND.NXT past SYN and FIN, SND.WL1
+ * up to a segment behind RCV.NXT), so TCBs stay compact however large the
+ * arena; 32 bits where a queue (and a scaled window, RFC 7323 §2) may
+ * exceed 64 KiB. */
+#define CHUNKQ_SEG_MARGIN (KEEL_MTU - 40 + 2)
+#if CHUNKQ_MAX_BYTES + CHUNKQ_SEG_MARGIN <= 0xffff
 typedef uint16_t qlen_t;
 #else
 typedef uint32_t qlen_t;

@@ -145,7 +145,7 @@ struct tcp_tcb *tcb_new_passive(struct keel *k, const struct tcp_synq_entry *req
 		t->ts_off = ts_offset(k, req->laddr, req->lport, req->raddr, req->rport);
 	optneg_apply(k, t, req->opts, req->peer_shift, req->ts_recent);
 	tcb_set_snd_wnd(t, s);
-	t->snd_wl1 = s->seq;
+	tcb_set_snd_wl1(t, s->seq);
 	t->flags |= TCB_F_WL2_UNA;         /* SND.WL2 = SEG.ACK = ISS + 1 = SND.UNA */
 	t->rcv_adv = rcv_adv;
 	tcb_hash_insert(k, t);

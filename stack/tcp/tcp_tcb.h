@@ -120,9 +120,9 @@ struct tcp_tcb {
 	 * unacknowledged (SYN_SENT, SYN_RECEIVED) and needed no longer;
 	 * SND.WL2 is a flag (TCB_F_WL2_UNA); the FIN's sequence number is
 	 * SND.UNA + the queued bytes (tcb_fin_seq).  SND.NXT, snd_max,
-	 * snd_sml and recover are kept as offsets from SND.UNA, RCV.WUP as
-	 * one behind RCV.NXT: read and set them with tcp_tcb_seq.h's
-	 * accessors. */
+	 * snd_sml and recover are kept as offsets from SND.UNA, RCV.WUP and
+	 * SND.WL1 as ones from RCV.NXT: read and set them with
+	 * tcp_tcb_seq.h's accessors. */
 	uint32_t snd_una;
 	qlen_t nxt_off, max_off;    /* SND.NXT, snd_max */
 	/* SND.WND as the peer's window field (SEG.WND) of the last update;
@@ -133,7 +133,6 @@ struct tcp_tcb {
 	 * out-of-order ranges, the SACK scoreboard, the segment being timed,
 	 * the fast retransmit's time; TCP_NONE. */
 	uint16_t ext;
-	uint32_t snd_wl1;
 	qlen_t sml_off;             /* snd_sml: end of the last small segment sent (Minshall's Nagle) */
 	qlen_t rec_off;             /* RFC 6582 "recover", from SND.UNA - 1 */
 	qlen_t snd_budget;          /* send buffer size now (tcp_wmem) */
@@ -161,6 +160,7 @@ struct tcp_tcb {
 	qlen_t rcv_budget;          /* receive buffer size now (tcp_rmem) */
 	qlen_t rcv_adv;             /* window last advertised, unscaled (right edge RCV.WUP + rcv_adv) */
 	qlen_t wup_off;             /* RCV.WUP: RCV.NXT when the last window was advertised */
+	qlen_t wl1_off;             /* SND.WL1, from RCV.NXT (tcb_snd_wl1) */
 	uint8_t dflags;             /* TCB_D_* */
 	uint8_t mflags;             /* TCB_M_*, and SB_* (tcp_opts.h): tail-loss probe, Eifel, new SACK */
 	/* Duplicate ACKs in a row, saturating at 15: only ever compared

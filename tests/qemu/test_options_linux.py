@@ -69,7 +69,7 @@ def wide_rmem(dut):
     """tcp_rmem max raised to RMEM_WIDE for the block, put back after.
     The knob refuses more than a board's per-connection limit
     (KEEL_TCP_BUF_LIMIT): 65535 where the arena is smaller (lm3s6965evb),
-    65532 where the board caps it so queue fields stay 16 bits
+    64000 where the board caps it so queue fields stay 16 bits
     (mps2-an385, board/mps2-an385/config.mk); the shift then stays 0.  A
     build without the cap scales its own window (tests/tcp/wide)."""
     out = dut.cmd("sysctl net.ipv4.tcp_rmem")

@@ -242,6 +242,20 @@ static void test_compact_seq(void **state)
 	assert_int_equal(t.wup_off, TCB_WUP_CAP < 0x28200u ? TCB_WUP_CAP : 0x28200u);
 	tcb_rcv_wup_now(&t);
 	assert_int_equal(tcb_rcv_wup(&t), t.rcv_nxt);
+	/* SND.WL1 from RCV.NXT, across the wrap: exact from a segment
+	 * behind to the window's right edge; further behind it saturates
+	 * below every acceptable SEQ (>= RCV.NXT - a segment). */
+	t.rcv_nxt = 0xfffffff0u;
+	tcb_set_snd_wl1(&t, 0x00000100u);
+	assert_int_equal(tcb_snd_wl1(&t), 0x00000100u);
+	tcb_set_snd_wl1(&t, t.rcv_nxt + CHUNKQ_MAX);
+	assert_int_equal(tcb_snd_wl1(&t), t.rcv_nxt + CHUNKQ_MAX);
+	tcb_set_snd_wl1(&t, t.rcv_nxt - (KEEL_MTU - 40u + 1u));
+	assert_int_equal(tcb_snd_wl1(&t), t.rcv_nxt - (KEEL_MTU - 40u + 1u));
+	tcb_rcv_nxt_add(&t, 0x20u);
+	tcb_rcv_nxt_add(&t, 0x10000u);
+	assert_true(seq_lt(tcb_snd_wl1(&t), t.rcv_nxt - (KEEL_MTU - 40u + 1u)));
+	assert_true(seq_le(t.rcv_nxt - 0x10020u - (KEEL_MTU - 40u + 1u), tcb_snd_wl1(&t)));
 }
 
 /* SND.WND kept as the window field: scaled on read, except a SYN's

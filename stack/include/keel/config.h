@@ -139,9 +139,9 @@
  * connection's queue ever holds: 65535 (the unscaled window) on an arena
  * below 64 KiB, else the arena.  It sets the width of every queue length
  * and window offset (qlen_t, chunkq.h): 16 bits while min(arena, this)
- * leaves room for SYN, FIN and recover's one beyond a full send queue,
- * i.e. up to 65532 (tcp_tcb_seq.h), 32 beyond.  A board with a large
- * arena may cap it at 65532 to keep 16-bit fields (mps2-an385,
+ * leaves room for one segment's length beyond a full queue, i.e. up to
+ * 64073 with a 1500-byte MTU (tcp_tcb_seq.h), 32 beyond.  A board with a
+ * large arena may cap it there to keep 16-bit fields (mps2-an385: 64000,
  * config.mk).  Beyond 65535 keel's own window is scaled (RFC 7323 §2,
  * tcp_optneg.c). */
 #ifndef KEEL_TCP_BUF_LIMIT
