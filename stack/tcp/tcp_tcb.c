@@ -9,7 +9,7 @@
  * its data.  It grows only on purpose.  Both boards keep 16-bit queue
  * fields (KEEL_TCP_BUF_LIMIT, config.h); 32-bit ones (a build whose
  * buffers may pass 64 KiB: tests/tcp/wide, tests/scale) cost 40 B more. */
-_Static_assert(sizeof(struct tcp_tcb) <= (sizeof(qlen_t) == 2 ? 124u : 168u), "struct tcp_tcb over its budget");
+_Static_assert(sizeof(struct tcp_tcb) <= (sizeof(qlen_t) == 2 ? 124u : 164u), "struct tcp_tcb over its budget");
 
 void pool_take(struct keel *k, enum tcp_pool p)
 {

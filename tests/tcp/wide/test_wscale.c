@@ -16,7 +16,7 @@
 /* This build is the one that keeps the 32-bit queue fields compiled and
  * tested (the boards' are 16 bits, chunkq.h). */
 _Static_assert(sizeof(qlen_t) == 4, "a per-connection limit beyond 64 KiB: 32-bit qlen_t");
-_Static_assert(sizeof(struct tcp_tcb) <= 168u, "struct tcp_tcb with 32-bit queue fields");
+_Static_assert(sizeof(struct tcp_tcb) <= 164u, "struct tcp_tcb with 32-bit queue fields");
 
 /* RECV_EXPECT_N in pieces the harness's buffer takes. */
 static void recv_pattern(struct th *t, uint32_t n)
