@@ -168,8 +168,9 @@ $(HOST_BUILD)/scale/scale: tests/scale/scale.c $(STACK_SRCS) $(STACK_HDRS) tests
 	$(HOST_CC) $(HOST_CFLAGS) $(KEEL_CONFIG_scale) $< $(STACK_SRCS) -o $@
 
 # The packet scripts that need windows beyond 64 KiB (tests/tcp/wide/):
-# the harness and the stack with mps2-an385's 1 MiB chunk arena, where
-# queue fields are 32 bits and keel scales its own window (RFC 7323 §2).
+# the harness and the stack with a 1 MiB chunk arena and no per-connection
+# cap below it (KEEL_TCP_BUF_LIMIT), where queue fields are 32 bits and
+# keel scales its own window (RFC 7323 §2).
 TCP_WIDE_SRCS := $(sort $(wildcard tests/tcp/wide/*.c)) tests/tcp/harness.c tests/tcp/main.c \
 	tests/tcp/fuzz_record.c tests/fuzz/tcp_invariants.c
 $(HOST_BUILD)/tcp/tcp_scripts_wide: $(TCP_WIDE_SRCS) tests/tcp/harness.h $(STACK_SRCS) $(STACK_HDRS)

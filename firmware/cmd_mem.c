@@ -2,12 +2,12 @@
  * bytes in all -- then the static RAM total from the linker (lm3s6965evb):
  *
  *   Pool            Size  InUse   Peak  Entry    Bytes
- *   tcb              128      0      0    128    16384
+ *   tcb              128      0      0    124    15872
  *   arp_cache        128      0      -     32     4096   (peak not kept)
  *   chunks            48      0      0    256    12288   (the shared buffer pool)
- *   chunk_pool    chunk 256 bytes, pressure no (tcp_mem 24 36 48), sizeof(struct tcp_tcb) 128
+ *   chunk_pool    chunk 256 bytes, pressure no (tcp_mem 24 36 48), sizeof(struct tcp_tcb) 124
  *   tcb_ext           12      0      0     52      624   (cold state, held only while needed)
- *   ram_static 60648 of 65536 (stack 2048, free 2840)
+ *   ram_static 60136 of 65536 (stack 2048, free 3352)
  *
  * Peak "-" means the stack keeps no high-water mark for it. */
 #include <stdbool.h>

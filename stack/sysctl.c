@@ -75,14 +75,15 @@ static const struct knob knobs[] = {
 	/* keel's own: Linux hard-codes TIME_WAIT to 60 s; RFC 9293 suggests
 	 * MSL = 2 min.  Up to an hour keeps 2*MSL well within the timers. */
 	KNOB(tcp_msl, 1, 3600, "tcp_msl must be 1..3600 (seconds)"),
-	/* Bytes.  At least one chunk; at most KEEL_TCP_BUF_LIMIT: 65535,
-	 * the largest unscaled window, where the arena is below 64 KiB (the
-	 * queues' fields are 16 bits there), else the arena.  A max above
-	 * 65535 makes keel offer a window scale (RFC 7323 §2, tcp_optneg.c). */
+	/* Bytes.  At least one chunk; at most KEEL_TCP_BUF_LIMIT (config.h):
+	 * 65535, the largest unscaled window, where the arena is below 64 KiB,
+	 * else the arena, unless the board caps it (mps2-an385: 64000, so the
+	 * queues' fields stay 16 bits).  A max above 65535 makes keel offer a
+	 * window scale (RFC 7323 §2, tcp_optneg.c). */
 	KNOB3(tcp_rmem, KEEL_CHUNK_SIZE, KEEL_TCP_BUF_LIMIT,
-	      "tcp_rmem must be 3 values MIN DEFAULT MAX, " STR(KEEL_CHUNK_SIZE) "..65535 or the chunk arena if larger, in order"),
+	      "tcp_rmem must be 3 values MIN DEFAULT MAX, " STR(KEEL_CHUNK_SIZE) ".." STR(KEEL_TCP_BUF_LIMIT) ", in order"),
 	KNOB3(tcp_wmem, KEEL_CHUNK_SIZE, KEEL_TCP_BUF_LIMIT,
-	      "tcp_wmem must be 3 values MIN DEFAULT MAX, " STR(KEEL_CHUNK_SIZE) "..65535 or the chunk arena if larger, in order"),
+	      "tcp_wmem must be 3 values MIN DEFAULT MAX, " STR(KEEL_CHUNK_SIZE) ".." STR(KEEL_TCP_BUF_LIMIT) ", in order"),
 	/* Chunks of the static pool. */
 	KNOB3(tcp_mem, 1, CHUNK_COUNT,
 	      "tcp_mem must be 3 values LOW PRESSURE HIGH, 1..pool chunks, in order"),

@@ -1,6 +1,6 @@
 # Pool sizes for lm3s6965evb (stack/include/keel/config.h, firmware/
 # fw_config.h) in 64 KiB of SRAM beside the console, HTTP (with a minute
-# of history) and every service: 128 TCBs of 128 B (with a neighbour
+# of history) and every service: 128 TCBs of 124 B (with a neighbour
 # entry, an app slot and their links about 200 B a connection); 12 cold-
 # state extensions (52 B: out-of-order ranges, SACK scoreboard, RTT probe)
 # for the connections recovering or reordering at one time; a 12 KiB

@@ -2,8 +2,8 @@ QEMU_MACHINE := mps2-an385
 QEMU_NIC_MODEL := lan9118
 BOARD_SRCS := $(wildcard board/mps2-an385/*.c) drivers/eth/lan9118.c drivers/uart/cmsdk_uart.c
 # The shared TCP buffer pool (stack/include/keel/config.h): 1 MiB of the
-# 4 MiB data SRAM, 4096 chunks of 256 B (tcp_rmem/tcp_wmem max 523776:
-# keel scales its own window by 3, RFC 7323 §2).
+# 4 MiB data SRAM, 4096 chunks of 256 B (one connection's buffers stop at
+# 64000, KEEL_TCP_BUF_LIMIT in config.mk: no scaling of keel's own window).
 # Pool sizes: board/mps2-an385/config.mk.
 include board/mps2-an385/config.mk
 # 4 MiB of RAM also keeps ten minutes of connection history

@@ -24,17 +24,22 @@
 
 _Static_assert(CHUNK_COUNT >= 4 && CHUNK_COUNT < CHUNK_NONE, "chunk arena: 4 .. 65534 chunks");
 
+/* The most bytes one queue covers: no more than the arena, nor than one
+ * connection's buffer may grow to (KEEL_TCP_BUF_LIMIT, config.h). */
+#define CHUNKQ_MAX_BYTES (KEEL_CHUNK_ARENA < KEEL_TCP_BUF_LIMIT ? KEEL_CHUNK_ARENA : KEEL_TCP_BUF_LIMIT)
+#define CHUNKQ_MAX ((uint32_t)CHUNKQ_MAX_BYTES)
+
 /* A byte count or offset within one queue (and within one connection's
- * window, which a queue holds): 16 bits while the whole arena is below
- * 64 KiB, so the small boards' TCBs stay compact; 32 bits beyond, where a
- * queue (and a scaled window, RFC 7323 §2) may exceed 64 KiB.  A queue
- * never covers more than CHUNKQ_MAX bytes. */
-#if KEEL_CHUNK_ARENA <= 0xffff
+ * window, which a queue holds): 16 bits while a queue and a segment's
+ * length beyond it fit (tcp_tcb_seq.h: SND.NXT past SYN and FIN, SND.WL1
+ * up to a segment behind RCV.NXT), so TCBs stay compact however large the
+ * arena; 32 bits where a queue (and a scaled window, RFC 7323 §2) may
+ * exceed 64 KiB. */
+#define CHUNKQ_SEG_MARGIN (KEEL_MTU - 40 + 2)
+#if CHUNKQ_MAX_BYTES + CHUNKQ_SEG_MARGIN <= 0xffff
 typedef uint16_t qlen_t;
-#define CHUNKQ_MAX 0xffffu
 #else
 typedef uint32_t qlen_t;
-#define CHUNKQ_MAX ((uint32_t)KEEL_CHUNK_ARENA)
 #endif
 
 struct chunk_pool {

@@ -33,7 +33,7 @@ void cc_init(struct tcp_tcb *t)
 void cc_established(struct tcp_tcb *t)
 {
 	tcb_set_cwnd(t, iw(t->snd_mss));
-	t->max_sndwnd = tcb_snd_wnd_u16(t);
+	t->max_sndwnd = tcb_snd_wnd_sat(t) & TCB_MAX_SNDWND;
 	tcb_set_snd_sml(t, t->snd_una);
 }
 
@@ -184,7 +184,7 @@ enum cc_verdict cc_on_dupack(struct keel *k, struct tcp_tcb *t)
 		tcb_set_cwnd(t, t->cwnd + mss);
 		return CC_NONE;
 	}
-	if (t->dupacks < 255)
+	if (t->dupacks < TCB_DUPACKS_MAX)
 		t->dupacks++;
 	if (t->dupacks != dupthresh(t) || !seq_gt(t->snd_una, tcb_recover(t)))
 		return CC_NONE;

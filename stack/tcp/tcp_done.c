@@ -29,5 +29,5 @@ void tcb_done(struct keel *k, struct tcp_tcb *t, int err)
 	tcb_ext_release(k, t);          /* out-of-order ranges, scoreboard, timing */
 	mem_update(k);
 	if (err != KEEL_OK)
-		t->err = (int8_t)err;
+		t->err = (int8_t)err;   /* >= -16: tcp_tcb.h */
 }

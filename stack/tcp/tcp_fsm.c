@@ -146,15 +146,16 @@ static void window_update(struct tcp_tcb *t, const struct tcp_seg *s)
 	/* SEG.ACK >= SND.UNA >= SND.WL2 here: they are equal only when
 	 * TCB_F_WL2_UNA says SND.WL2 is SND.UNA and SEG.ACK is too. */
 	int wl2_is_ack = (t->flags & TCB_F_WL2_UNA) && s->ack == t->snd_una;
-	int newer = seq_lt(t->snd_wl1, s->seq) ||
-		    (t->snd_wl1 == s->seq && !wl2_is_ack) ||
-		    (t->snd_wl1 == s->seq && wl2_is_ack && (wnd > tcb_snd_wnd(t) || wnd == 0));
+	uint32_t wl1 = tcb_snd_wl1(t);
+	int newer = seq_lt(wl1, s->seq) ||
+		    (wl1 == s->seq && !wl2_is_ack) ||
+		    (wl1 == s->seq && wl2_is_ack && (wnd > tcb_snd_wnd(t) || wnd == 0));
 	if (newer) {
 		tcb_set_snd_wnd(t, s);
-		t->snd_wl1 = s->seq;
+		tcb_set_snd_wl1(t, s->seq);
 		t->flags |= TCB_F_WL2_UNA;               /* SND.WL2 = SEG.ACK = SND.UNA */
 		if (wnd > t->max_sndwnd)
-			t->max_sndwnd = (uint16_t)(wnd < 0xffffu ? wnd : 0xffffu);   /* tcb_snd_wnd_u16 */
+			t->max_sndwnd = tcb_wnd_sat(wnd) & TCB_MAX_SNDWND;
 	}
 }
 
@@ -164,7 +165,7 @@ static void become_established(struct keel *k, struct tcp_tcb *t, const struct t
 	tcb_state_to(k, t, TCP_ESTABLISHED);
 	tcb_set_snd_una(t, s->ack);                         /* snd_max too, if behind it */
 	tcb_set_snd_wnd(t, s);
-	t->snd_wl1 = s->seq;
+	tcb_set_snd_wl1(t, s->seq);
 	t->flags |= TCB_F_WL2_UNA;                          /* SND.WL2 = SEG.ACK = SND.UNA */
 	t->retries = 0;
 	tcb_timer_stop(t, TCB_T_RTX);
@@ -234,7 +235,7 @@ static void syn_sent_input(struct keel *k, struct tcp_tcb *t, const struct tcp_s
 	}
 	tcb_state_to(k, t, TCP_SYN_RECEIVED);
 	tcb_set_snd_wnd(t, s);                         /* a SYN's window is never scaled */
-	t->snd_wl1 = s->seq;
+	tcb_set_snd_wl1(t, s->seq);
 	t->flags |= TCB_F_WL2_UNA;                     /* SND.WL2 = ISS = SND.UNA */
 	tcp_send_syn(k, t);   /* <SEQ=ISS><ACK=RCV.NXT><CTL=SYN,ACK> */
 }

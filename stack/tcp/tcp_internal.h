@@ -363,7 +363,7 @@ void tcb_keepalive_in(struct keel *k, struct tcp_tcb *t, uint32_t ms);   /* ms f
 void tcb_fin_timeout_arm(struct keel *k, struct tcp_tcb *t); /* tcb_fw2_orphan: tcp_fin_timeout from now */
 static inline void tcb_timer_stop(struct tcp_tcb *t, enum tcb_timer which)
 {
-	t->timers &= (uint8_t)~(1u << which);
+	t->timers = (uint16_t)(t->timers & ~(1u << which) & 7u);
 }
 static inline int tcb_timer_on(const struct tcp_tcb *t, enum tcb_timer which)
 {
@@ -498,14 +498,17 @@ static inline void tcb_set_snd_wnd(struct tcp_tcb *t, const struct tcp_seg *s)
 		t->dflags &= (uint8_t)~TCB_D_SYN_WND;
 }
 
-/* SND.WND for max_sndwnd, saturating at 0xffff: max_sndwnd is only
- * compared with half of a segment shorter than snd_mss <= TCP_MSS_OURS
- * (tcp_output.c), below 0xffff / 2, so every window of 0xffff or more
- * gives the same answer there. */
-_Static_assert(TCP_MSS_OURS < 0xffffu / 2u, "max_sndwnd saturates above twice a segment");
-static inline uint16_t tcb_snd_wnd_u16(const struct tcp_tcb *t)
+/* A window for max_sndwnd, saturating at TCB_MAX_SNDWND: max_sndwnd is
+ * only compared with half of a segment shorter than snd_mss <=
+ * TCP_MSS_OURS (tcp_output.c), below TCB_MAX_SNDWND / 2, so every window
+ * of TCB_MAX_SNDWND or more gives the same answer there. */
+_Static_assert(TCP_MSS_OURS < TCB_MAX_SNDWND / 2u, "max_sndwnd saturates above twice a segment");
+static inline uint16_t tcb_wnd_sat(uint32_t w)
 {
-	uint32_t w = tcb_snd_wnd(t);
-	return (uint16_t)(w < 0xffffu ? w : 0xffffu);
+	return (uint16_t)(w < TCB_MAX_SNDWND ? w : TCB_MAX_SNDWND);
+}
+static inline uint16_t tcb_snd_wnd_sat(const struct tcp_tcb *t)
+{
+	return tcb_wnd_sat(tcb_snd_wnd(t));
 }
 #endif

@@ -390,7 +390,7 @@ void tcp_persist_fire(struct keel *k, struct tcp_tcb *t)
 		t->dflags &= (uint8_t)~TCB_D_MORE_TAIL;   /* pushed: PSH, as tcp_write_wakeup */
 		output_data(k, t, 1);
 	}
-	if (t->persist_shift < 16)
+	if (t->persist_shift < TCB_PERSIST_SHIFT_MAX)
 		t->persist_shift++;
 	if (t->dflags & TCB_D_PERSIST)
 		tcb_timer_set(k, t, TCB_T_RTX, k->now_ms + tcp_persist_interval(t));

@@ -31,7 +31,7 @@
  * the window is only updated from an ACK >= SND.UNA, so "SND.WL2 < SEG.ACK"
  * is all that is asked of it -- true unless this bit is set and SEG.ACK is
  * SND.UNA (tcp_fsm.c window_update). */
-#define TCB_F_WL2_UNA   0x2000u
+#define TCB_F_WL2_UNA   0x0100u
 
 /* tcb.dflags: the data path's own state */
 #define TCB_D_SYN_WND   0x01u       /* snd_wnd came on a SYN: not scaled (tcb_snd_wnd) */
@@ -42,6 +42,17 @@
 #define TCB_D_PERSIST   0x20u       /* the rtx timer is the persist timer */
 #define TCB_D_MORE      0x40u       /* during keel_tcp_send_more's output only: hold a small tail */
 #define TCB_D_MORE_TAIL 0x80u       /* the queue's tail was written with MSG_MORE: no PSH on it */
+
+/* Saturation points of the TCB's narrow fields (struct tcp_tcb). */
+#define TCB_MAX_SNDWND 0xfffu
+#define TCB_DUPACKS_MAX 15u
+#define TCB_PERSIST_SHIFT_MAX 15u
+_Static_assert(2u * (KEEL_MTU - 40u) < TCB_MAX_SNDWND, "max_sndwnd saturates above twice any segment");
+_Static_assert(KEEL_MTU - 40u < (1u << 11), "snd_mss: 11 bits");
+_Static_assert(((uint64_t)KEEL_TCP_RTO_MIN_MS << TCB_PERSIST_SHIFT_MAX) >= 120000u,
+	       "the persist interval reaches TCP_RTO_MAX_MS before persist_shift saturates");
+_Static_assert(KEEL_ECONNABORTED >= -16 && KEEL_ECONNREFUSED >= -16 && KEEL_ECONNRESET >= -16 &&
+	       KEEL_ETIMEDOUT >= -16, "tcb.err: 5 bits hold every error tcb_done sets");
 
 /* The TCB's timers, Linux's three: a bit each in tcb.timers when armed,
  * a deadline each (tcb_timer_due); the TCB is one node in the timer wheel
@@ -56,6 +67,7 @@ enum tcb_timer {
 	TCB_T_KA,                   /* keepalive: due in rtx_due's slot or from rcv_ms (tcb_ka_due) */
 	TCB_T_N
 };
+_Static_assert(TCB_T_N <= 3, "tcb.timers: one bit each in 3");
 
 /* ssthresh's "arbitrarily high" (RFC 5681 §3.1), read as 0x7fffffff
  * (tcp_conn_info, as before): a set ssthresh is max(FlightSize / 2,
@@ -83,12 +95,18 @@ _Static_assert(CHUNKQ_MAX / 2u + 1u < TCP_SSTHRESH_INF && 2u * (KEEL_MTU - 40u) 
  * unsent, unread or out-of-order bytes. */
 
 struct tcp_tcb {
-	uint16_t flags;
-	uint8_t state;              /* enum tcp_state */
-	int8_t err;                 /* pending enum keel_err for the app */
+	uint16_t flags : 13;        /* TCB_F_* */
+	uint16_t timers : 3;        /* armed timers: bit (1 << enum tcb_timer) */
+	/* The largest window the peer offered in bytes, saturating at
+	 * TCB_MAX_SNDWND (tcb_snd_wnd_sat): only ever compared with half a
+	 * segment (sender SWS, tcp_output.c), and a segment is below
+	 * TCB_MAX_SNDWND / 2. */
+	uint16_t max_sndwnd : 12;
+	uint16_t state : 4;         /* enum tcp_state */
 	uint32_t gen;               /* handle generation, 1..TCP_H_GEN_MAX; bumped on free */
 	uint16_t hnext;             /* 4-tuple hash chain, or free-list link */
-	uint16_t snd_mss;           /* min(our MSS, peer's MSS) */
+	uint16_t snd_mss : 11;      /* min(our MSS, peer's MSS) <= KEEL_MTU - 40 */
+	int16_t err : 5;            /* pending enum keel_err for the app (tcb_done's: >= -16) */
 	/* The 4-tuple (tcb_tuple).  The local address is the interface's,
 	 * not stored: keel has one, a connection starts only with it set
 	 * (tcp_connect, a SYN to it), and a new address ends every
@@ -102,20 +120,19 @@ struct tcp_tcb {
 	 * unacknowledged (SYN_SENT, SYN_RECEIVED) and needed no longer;
 	 * SND.WL2 is a flag (TCB_F_WL2_UNA); the FIN's sequence number is
 	 * SND.UNA + the queued bytes (tcb_fin_seq).  SND.NXT, snd_max,
-	 * snd_sml and recover are kept as offsets from SND.UNA, RCV.WUP as
-	 * one behind RCV.NXT: read and set them with tcp_tcb_seq.h's
-	 * accessors. */
+	 * snd_sml and recover are kept as offsets from SND.UNA, RCV.WUP and
+	 * SND.WL1 as ones from RCV.NXT: read and set them with
+	 * tcp_tcb_seq.h's accessors. */
 	uint32_t snd_una;
 	qlen_t nxt_off, max_off;    /* SND.NXT, snd_max */
 	/* SND.WND as the peer's window field (SEG.WND) of the last update;
 	 * read as bytes with tcb_snd_wnd (RFC 7323 §2.3: << SND.WND.SHIFT,
 	 * but never a SYN's, TCB_D_SYN_WND). */
 	uint16_t snd_wnd;
-	/* The largest window the peer offered in bytes, saturating at
-	 * 0xffff (tcb_snd_wnd_u16): only ever compared with half a
-	 * segment (sender SWS), and a segment is below 0xffff / 2. */
-	uint16_t max_sndwnd;
-	uint32_t snd_wl1;
+	/* Index of the cold state (struct tcb_ext, tcp_ext.h) while held:
+	 * out-of-order ranges, the SACK scoreboard, the segment being timed,
+	 * the fast retransmit's time; TCP_NONE. */
+	uint16_t ext;
 	qlen_t sml_off;             /* snd_sml: end of the last small segment sent (Minshall's Nagle) */
 	qlen_t rec_off;             /* RFC 6582 "recover", from SND.UNA - 1 */
 	qlen_t snd_budget;          /* send buffer size now (tcp_wmem) */
@@ -143,14 +160,18 @@ struct tcp_tcb {
 	qlen_t rcv_budget;          /* receive buffer size now (tcp_rmem) */
 	qlen_t rcv_adv;             /* window last advertised, unscaled (right edge RCV.WUP + rcv_adv) */
 	qlen_t wup_off;             /* RCV.WUP: RCV.NXT when the last window was advertised */
+	qlen_t wl1_off;             /* SND.WL1, from RCV.NXT (tcb_snd_wl1) */
 	uint8_t dflags;             /* TCB_D_* */
 	uint8_t mflags;             /* TCB_M_*, and SB_* (tcp_opts.h): tail-loss probe, Eifel, new SACK */
-	uint8_t timers;             /* armed timers: bit (1 << enum tcb_timer) */
-	uint8_t dupacks;
+	/* Duplicate ACKs in a row, saturating at 15: only ever compared
+	 * with dupthresh (<= 3) or capped at 2 (tcp_cc.c). */
+	uint8_t dupacks : 4;
+	/* Persist backoff exponent, saturating at 15: the interval reaches
+	 * TCP_RTO_MAX_MS by then from any RTO (tcp_persist_interval). */
+	uint8_t persist_shift : 4;
 	/* Probes without an answer: persist's (RFC 9293 §3.8.6.1) or
 	 * keepalive's, never both at once (Linux's icsk_probes_out). */
 	uint8_t probes;
-	uint8_t persist_shift;      /* persist backoff exponent */
 	uint8_t retries;            /* consecutive expiries of rtx */
 	/* Keepalive's setting (TCP_KEEPIDLE, TCP_KEEPINTVL, TCP_KEEPCNT), an
 	 * index into the stack's interned table (tcp_kaprof.h), holding one
@@ -164,10 +185,6 @@ struct tcp_tcb {
 	qlen_t cwnd;
 	qlen_t ssthresh;
 	qlen_t bytes_acked;         /* congestion-avoidance byte counter: below cwnd or one ACK's bytes */
-	/* Index of the cold state (struct tcb_ext, tcp_ext.h) while held:
-	 * out-of-order ranges, the SACK scoreboard, the segment being timed,
-	 * the fast retransmit's time; TCP_NONE. */
-	uint16_t ext;
 	/* retransmission (RFC 6298) */
 	/* The RTO is not stored: cc_rto_base(SRTT, RTTVAR) << retries (tcb_rto). */
 	uint32_t srtt8;             /* SRTT * 8 in ms; 0 = no sample yet */

@@ -9,10 +9,11 @@
 
 /* Sent data comes from the send queue, which starts at SND.UNA: SND.NXT
  * and snd_max lie at most its bytes plus SYN and FIN beyond it, recover
- * one more (counted from SND.UNA - 1).  A queue covers at most the arena,
- * whole chunks of >= 64 B, so <= 65472 B while qlen_t is 16 bits. */
-_Static_assert((uint64_t)CHUNK_COUNT * CHUNK_SIZE + 3u <= (qlen_t)~(qlen_t)0,
+ * one more (counted from SND.UNA - 1).  A queue covers at most
+ * CHUNKQ_MAX bytes (chunkq.h): the arena, or the per-connection limit. */
+_Static_assert((uint64_t)CHUNKQ_MAX + 3u <= (qlen_t)~(qlen_t)0,
 	       "SND.UNA + the send queue + SYN + FIN + 1 fits a qlen_t offset");
+_Static_assert(CHUNKQ_SEG_MARGIN >= 3u, "the width rule (chunkq.h) covers SYN + FIN + 1");
 
 static inline uint32_t tcb_snd_nxt(const struct tcp_tcb *t) { return t->snd_una + t->nxt_off; }
 static inline uint32_t tcb_snd_max(const struct tcp_tcb *t) { return t->snd_una + t->max_off; }
@@ -58,11 +59,39 @@ static inline void tcb_set_snd_una(struct tcp_tcb *t, uint32_t seq)
 #define TCB_WUP_CAP ((qlen_t)~(qlen_t)0 < 0x7fffffffu ? (uint32_t)(qlen_t)~(qlen_t)0 : 0x7fffffffu)
 static inline uint32_t tcb_rcv_wup(const struct tcp_tcb *t) { return t->rcv_nxt - t->wup_off; }
 static inline void tcb_rcv_wup_now(struct tcp_tcb *t) { t->wup_off = 0; }
+
+/* SND.WL1 (RFC 9293 §3.3.1), the SEQ of the segment that last updated
+ * the window, kept as wl1_off = SND.WL1 - (RCV.NXT - TCB_WL1_BEHIND),
+ * saturating at 0 as RCV.NXT moves on.  Its one use (tcp_fsm.c
+ * window_update) compares it (<, ==) with the SEQ of an acceptable
+ * segment (§3.10.7.4 step 1), which lies in [RCV.NXT - (SEG.LEN - 1),
+ * RCV.NXT + RCV.WND], SEG.LEN at most a segment's data, SYN and FIN
+ * (CHUNKQ_SEG_MARGIN), RCV.WND at most a queue (CHUNKQ_MAX).  A SND.WL1
+ * TCB_WL1_BEHIND or more behind RCV.NXT is below every such SEQ, as is
+ * the saturated value: both answer "older" alike; ahead it is exact. */
+#define TCB_WL1_BEHIND ((uint32_t)CHUNKQ_SEG_MARGIN)
+_Static_assert((uint64_t)CHUNKQ_MAX + TCB_WL1_BEHIND <= (qlen_t)~(qlen_t)0,
+	       "SND.WL1 from a segment behind RCV.NXT to the window's right edge fits a qlen_t");
+static inline uint32_t tcb_snd_wl1(const struct tcp_tcb *t)
+{
+	return t->rcv_nxt - TCB_WL1_BEHIND + t->wl1_off;
+}
+/* seq: an acceptable segment's, RCV.NXT already set. */
+static inline void tcb_set_snd_wl1(struct tcp_tcb *t, uint32_t seq)
+{
+	uint32_t d = seq - (t->rcv_nxt - TCB_WL1_BEHIND);
+	const uint32_t top = (qlen_t)~(qlen_t)0;
+	if ((int32_t)d < 0)
+		d = 0;
+	t->wl1_off = (qlen_t)(d < top ? d : top);
+}
+
 /* RCV.NXT += n (n < 2^31). */
 static inline void tcb_rcv_nxt_add(struct tcp_tcb *t, uint32_t n)
 {
 	uint32_t w = t->wup_off + n;
 	t->rcv_nxt += n;
 	t->wup_off = (qlen_t)(w < TCB_WUP_CAP ? w : TCB_WUP_CAP);
+	t->wl1_off = tcb_off_sub(t->wl1_off, n);
 }
 #endif

@@ -330,7 +330,7 @@ uint16_t tcb_timer_id(const struct keel *k, const struct tcp_tcb *t)
 
 static void tcb_timer_file(struct keel *k, struct tcp_tcb *t, enum tcb_timer which, uint32_t due)
 {
-	t->timers |= (uint8_t)(1u << which);
+	t->timers = (uint16_t)((t->timers | (1u << which)) & 7u);
 	uint16_t id = tcb_timer_id(k, t);
 	if (!wheel_queued(k, id) || (int32_t)(due - wheel_filed_at(k, id)) < 0)
 		wheel_insert(k, id, due);

@@ -412,6 +412,30 @@ SCRIPT(data_window_update_overtaking_data)
 	RECV_EXPECT_N(2048);
 }
 
+/* SND.WL1 ahead of RCV.NXT (tcp_tcb_seq.h keeps it as an offset from
+ * RCV.NXT): an out-of-order segment updates the window (its SEQ is newer
+ * than SND.WL1), and the older segment that fills the hole, arriving
+ * after it with a stale zero window, does not (RFC 9293 §3.10.7.4:
+ * SND.WL1 < SEG.SEQ is false).  Then SND.WL1 falls behind RCV.NXT by more
+ * than a segment and the next in-order segment updates it again. */
+SCRIPT(data_window_update_snd_wl1_ahead_and_behind)
+{
+	LISTEN(7, 5);
+	ESTABLISH();
+	INJECT("< . 1:1(0) ack 1 win 0");            /* the peer's window closes */
+	INJECT("< . 1025:2049(1024) ack 1 win 4096"); /* out of order, newer: opens it */
+	EXPECT("> . 1:1(0) ack 1");
+	INJECT("< . 1:1025(1024) ack 1 win 0");       /* older SEQ: its window is stale */
+	EXPECT("> . 1:1(0) ack 2049 win 0");
+	SEND_N(100);
+	EXPECT("> P. 1:101(100) ack 2049 win 0");
+	RECV_EXPECT_N(2048);
+	EXPECT("> . 101:101(0) ack 2049");
+	INJECT("< . 2049:2049(0) ack 101 win 0");     /* SND.WL1 1025 -> 2049: closes it */
+	SEND_N(100);
+	EXPECT_NONE();
+}
+
 /* Reordered ACKs that carry the same SEQ and ACK (two window updates after
  * two reads) cannot be ordered by RFC 9293's SND.WL1/SND.WL2 test; the
  * window only grows then (Linux tcp_may_update_window), so the older,

@@ -192,10 +192,10 @@ static void test_sizes(void **state)
 	/* 36 and 28 before RFC 7323: TS.Recent is 4 bytes more in each. */
 	assert_true(sizeof(struct tcp_synq_entry) <= 40);
 	assert_true(sizeof(struct tcp_tw_entry) <= 32);
-	/* The TCB's budget (docs/DESIGN.md, tcp_tcb.c): 128 bytes where
-	 * queue lengths are 16 bits, 168 where they are 32; the cold state
-	 * apart. */
-	assert_true(sizeof(struct tcp_tcb) <= (sizeof(qlen_t) == 2 ? 128u : 168u));
+	/* The TCB's budget (docs/DESIGN.md, tcp_tcb.c): 124 bytes where
+	 * queue lengths are 16 bits (both boards), 164 where they are 32
+	 * (tests/tcp/wide); the cold state apart. */
+	assert_true(sizeof(struct tcp_tcb) <= (sizeof(qlen_t) == 2 ? 124u : 164u));
 	assert_true(sizeof(struct tcb_ext) <= (sizeof(qlen_t) == 2 ? 52u : 88u));
 }
 
@@ -242,10 +242,24 @@ static void test_compact_seq(void **state)
 	assert_int_equal(t.wup_off, TCB_WUP_CAP < 0x28200u ? TCB_WUP_CAP : 0x28200u);
 	tcb_rcv_wup_now(&t);
 	assert_int_equal(tcb_rcv_wup(&t), t.rcv_nxt);
+	/* SND.WL1 from RCV.NXT, across the wrap: exact from a segment
+	 * behind to the window's right edge; further behind it saturates
+	 * below every acceptable SEQ (>= RCV.NXT - a segment). */
+	t.rcv_nxt = 0xfffffff0u;
+	tcb_set_snd_wl1(&t, 0x00000100u);
+	assert_int_equal(tcb_snd_wl1(&t), 0x00000100u);
+	tcb_set_snd_wl1(&t, t.rcv_nxt + CHUNKQ_MAX);
+	assert_int_equal(tcb_snd_wl1(&t), t.rcv_nxt + CHUNKQ_MAX);
+	tcb_set_snd_wl1(&t, t.rcv_nxt - (KEEL_MTU - 40u + 1u));
+	assert_int_equal(tcb_snd_wl1(&t), t.rcv_nxt - (KEEL_MTU - 40u + 1u));
+	tcb_rcv_nxt_add(&t, 0x20u);
+	tcb_rcv_nxt_add(&t, 0x10000u);
+	assert_true(seq_lt(tcb_snd_wl1(&t), t.rcv_nxt - (KEEL_MTU - 40u + 1u)));
+	assert_true(seq_le(t.rcv_nxt - 0x10020u - (KEEL_MTU - 40u + 1u), tcb_snd_wl1(&t)));
 }
 
 /* SND.WND kept as the window field: scaled on read, except a SYN's
- * (RFC 7323 §2.2); max_sndwnd saturates at 0xffff. */
+ * (RFC 7323 §2.2); max_sndwnd saturates at TCB_MAX_SNDWND. */
 static void test_compact_wnd(void **state)
 {
 	(void)state;
@@ -263,7 +277,7 @@ static void test_compact_wnd(void **state)
 	assert_int_equal(tcb_seg_wnd(&t, &s), 128000u);
 	tcb_set_snd_wnd(&t, &s);
 	assert_int_equal(tcb_snd_wnd(&t), 128000u);
-	assert_int_equal(tcb_snd_wnd_u16(&t), 0xffffu);
+	assert_int_equal(tcb_snd_wnd_sat(&t), TCB_MAX_SNDWND);
 	s.wnd = 0;
 	tcb_set_snd_wnd(&t, &s);
 	assert_int_equal(tcb_snd_wnd(&t), 0u);
@@ -281,6 +295,64 @@ static void test_compact_cc(void **state)
 	assert_int_equal(t.cwnd, sizeof(qlen_t) == 2 ? 0xffffu : 0x10000u);
 	tcb_set_cwnd(&t, 1460u);
 	assert_int_equal(t.cwnd, 1460u);
+}
+
+/* The TCB's narrow fields (tcp_tcb.h) hold every value they are given
+ * and saturate where the answers no longer change: max_sndwnd above twice
+ * any segment, dupacks above dupthresh (a long run of duplicates never
+ * wraps back to a fast retransmit), persist_shift once the interval is at
+ * TCP_RTO_MAX_MS; flags, timers, snd_mss and err share words untouched. */
+static void test_narrow_fields(void **state)
+{
+	(void)state;
+	struct tcp_tcb t;
+	memset(&t, 0, sizeof t);
+	const uint16_t every_flag = TCB_F_USED | TCB_F_ORPHAN | TCB_F_FIN_WANT | TCB_F_FIN_SENT |
+		TCB_F_FIN_ACKED | TCB_F_FIN_RCVD | TCB_F_ACK_NOW | TCB_F_TS_OLD | TCB_F_WL2_UNA |
+		TCB_F_ACCEPTQ | TCB_F_PASSIVE | TCB_F_FIN_OOO | TCB_F_HASHED;
+	t.flags = every_flag;
+	t.timers = (1u << TCB_T_RTX) | (1u << TCB_T_DACK) | (1u << TCB_T_KA);
+	assert_int_equal(t.flags, every_flag);
+	tcb_timer_stop(&t, TCB_T_DACK);
+	assert_int_equal(t.timers, (1u << TCB_T_RTX) | (1u << TCB_T_KA));
+	assert_int_equal(t.flags, every_flag);
+	static const int errs[] = { KEEL_ECONNREFUSED, KEEL_ECONNRESET, KEEL_ETIMEDOUT, KEEL_ECONNABORTED };
+	for (unsigned i = 0; i < sizeof errs / sizeof errs[0]; i++) {
+		t.snd_mss = KEEL_MTU - 40u;
+		t.err = (int8_t)errs[i];
+		assert_int_equal(t.err, errs[i]);
+		assert_int_equal(t.snd_mss, KEEL_MTU - 40u);
+	}
+	/* max_sndwnd: the sender's SWS test (len >= max_sndwnd / 2, len a
+	 * segment at most) answers alike for every window from the cap on. */
+	t.max_sndwnd = tcb_wnd_sat(128000u);
+	assert_int_equal(t.max_sndwnd, TCB_MAX_SNDWND);
+	assert_int_equal(t.state, 0);
+	assert_true(KEEL_MTU - 40u < t.max_sndwnd / 2u);
+	t.max_sndwnd = tcb_wnd_sat(2000u);
+	assert_int_equal(t.max_sndwnd, 2000u);
+	/* persist_shift: the interval is at its cap before the shift is. */
+	cc_rtt_sample(&t, 1);
+	t.persist_shift = TCB_PERSIST_SHIFT_MAX;
+	assert_int_equal(tcp_persist_interval(&t), TCP_RTO_MAX_MS);
+	/* dupacks: 300 duplicates, none while recover is ahead (RFC 6582
+	 * §4), then none once it is behind: the count stays past dupthresh. */
+	t.snd_mss = 1000;
+	t.snd_una = 5000;
+	t.max_off = 5000;
+	t.nxt_off = 5000;
+	t.sndq.len = 5000;
+	tcb_set_cwnd(&t, 10000);
+	t.ssthresh = TCP_SSTHRESH_INF;
+	tcb_set_recover(&t, tcb_snd_max(&t));
+	for (unsigned i = 0; i < 20; i++)
+		assert_int_equal(cc_on_dupack(&K, &t), CC_NONE);
+	assert_int_equal(t.dupacks, TCB_DUPACKS_MAX);
+	tcb_set_recover(&t, t.snd_una - 1u);
+	for (unsigned i = 0; i < 300; i++)
+		assert_int_equal(cc_on_dupack(&K, &t), CC_NONE);
+	assert_false(t.dflags & TCB_D_RECOVERY);
+	assert_int_equal(cc_limited_transmit(&t), 2u * 1000u);          /* min(dupacks, 2) segments */
 }
 
 /* 4 * RTTVAR is 16 bits (tcb.rttvar4): past 65535 ms it saturates, and
@@ -320,6 +392,7 @@ int main(void)
 		cmocka_unit_test_setup(test_compact_wnd, tcp_fixture_setup),
 		cmocka_unit_test_setup(test_compact_cc, tcp_fixture_setup),
 		cmocka_unit_test(test_rttvar_saturates),
+		cmocka_unit_test_setup(test_narrow_fields, tcp_fixture_setup),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -135,11 +135,28 @@
 #ifndef KEEL_TCP_BUF_MIN
 #define KEEL_TCP_BUF_MIN 1024          /* tcp_rmem / tcp_wmem min: kept under pressure */
 #endif
+/* What the tcp_rmem / tcp_wmem knobs accept, and so the most one
+ * connection's queue ever holds: 65535 (the unscaled window) on an arena
+ * below 64 KiB, else the arena.  It sets the width of every queue length
+ * and window offset (qlen_t, chunkq.h): 16 bits while min(arena, this)
+ * leaves room for one segment's length beyond a full queue, i.e. up to
+ * 64073 with a 1500-byte MTU (tcp_tcb_seq.h), 32 beyond.  A board with a
+ * large arena may cap it there to keep 16-bit fields (mps2-an385: 64000,
+ * config.mk).  Beyond 65535 keel's own window is scaled (RFC 7323 §2,
+ * tcp_optneg.c). */
+#ifndef KEEL_TCP_BUF_LIMIT
+#if KEEL_CHUNK_ARENA <= 65535
+#define KEEL_TCP_BUF_LIMIT 65535
+#else
+#define KEEL_TCP_BUF_LIMIT KEEL_CHUNK_ARENA
+#endif
+#endif
 /* tcp_rmem / tcp_wmem max: one connection's two full queues (each may
- * straddle two more chunks than its bytes fill) fit the arena.  Beyond
- * 64 KiB keel's own window is scaled (RFC 7323 §2, tcp_optneg.c). */
+ * straddle two more chunks than its bytes fill) fit the arena, and
+ * neither exceeds KEEL_TCP_BUF_LIMIT. */
 #ifndef KEEL_TCP_BUF_MAX
-#define KEEL_TCP_BUF_MAX ((KEEL_CHUNK_ARENA - 4 * KEEL_CHUNK_SIZE) / 2)
+#define KEEL_TCP_BUF_MAX ((KEEL_CHUNK_ARENA - 4 * KEEL_CHUNK_SIZE) / 2 < KEEL_TCP_BUF_LIMIT ? \
+			  (KEEL_CHUNK_ARENA - 4 * KEEL_CHUNK_SIZE) / 2 : KEEL_TCP_BUF_LIMIT)
 #endif
 /* tcp_rmem max by default: how far receive autotuning may open one
  * connection's window.  A board whose MAC buffers few frames sets it
@@ -150,9 +167,6 @@
 #ifndef KEEL_TCP_RMEM_MAX
 #define KEEL_TCP_RMEM_MAX KEEL_TCP_BUF_MAX
 #endif
-/* What the tcp_rmem / tcp_wmem knobs accept: 65535 (the unscaled window)
- * on an arena below 64 KiB, else the arena (a queue can hold no more). */
-#define KEEL_TCP_BUF_LIMIT (KEEL_CHUNK_ARENA <= 65535 ? 65535 : KEEL_CHUNK_ARENA)
 
 /* --- shared buffer pool (chunkq.h) ---
  * Send, receive and out-of-order bytes of every connection live in one

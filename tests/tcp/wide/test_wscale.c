@@ -1,5 +1,6 @@
-/* keel's own window scale (RFC 7323 §2), with mps2-an385's 1 MiB chunk
- * arena (tcp_rmem max (1 MiB - 4 chunks) / 2 = 523776: shift 3, the
+/* keel's own window scale (RFC 7323 §2), with a 1 MiB chunk arena and no
+ * per-connection cap below it (KEEL_TCP_BUF_LIMIT: the arena; 32-bit
+ * queue fields) (tcp_rmem max (1 MiB - 4 chunks) / 2 = 523776: shift 3, the
  * smallest that fits it in 16 bits, as Linux's tcp_select_initial_window):
  * offered only when the peer's SYN offered the option and the knob
  * allows; never applied to a SYN's window; the windows we send scaled
@@ -11,6 +12,11 @@
 #include "tcp_internal.h"
 
 #define OUR_SHIFT 3u
+
+/* This build is the one that keeps the 32-bit queue fields compiled and
+ * tested (the boards' are 16 bits, chunkq.h). */
+_Static_assert(sizeof(qlen_t) == 4, "a per-connection limit beyond 64 KiB: 32-bit qlen_t");
+_Static_assert(sizeof(struct tcp_tcb) <= 164u, "struct tcp_tcb with 32-bit queue fields");
 
 /* RECV_EXPECT_N in pieces the harness's buffer takes. */
 static void recv_pattern(struct th *t, uint32_t n)
