@@ -371,7 +371,11 @@ static void sync_input(struct keel *k, struct tcp_tcb *t, const struct tcp_seg *
 	case TCP_FIN_WAIT_1:
 		if (t->flags & TCB_F_FIN_ACKED) {
 			tcb_state_to(k, t, TCP_FIN_WAIT_2);
-			if (t->flags & TCB_F_ORPHAN)
+			/* With a FIN on this segment the orphan timer waits for
+			 * the FIN check below: taken, it goes straight to
+			 * TIME_WAIT (the usual close, our FIN acked with the
+			 * peer's), and the timer would be cancelled at once. */
+			if ((t->flags & TCB_F_ORPHAN) && !(s->flags & TCP_FIN))
 				tcb_fin_timeout_arm(k, t);
 		}
 		break;
@@ -427,6 +431,11 @@ static void sync_input(struct keel *k, struct tcp_tcb *t, const struct tcp_seg *
 			return;                            /* now in the TIME_WAIT table */
 	} else if (s->flags & TCP_FIN) {
 		t->flags |= TCB_F_ACK_NOW;
+		/* A FIN not taken (out of order) on the ACK of ours: the
+		 * orphan timer deferred above, armed now (its deadline is
+		 * never moved later: armed only while off). */
+		if (t->state == TCP_FIN_WAIT_2 && (t->flags & TCB_F_ORPHAN) && !tcb_timer_on(t, TCB_T_RTX))
+			tcb_fin_timeout_arm(k, t);
 	}
 	tcp_output(k, t);
 }
