@@ -15,7 +15,7 @@ uint32_t tcp_isn(const uint8_t key[16], uint32_t laddr, uint16_t lport,
 	store_be16(t + 4, lport);
 	store_be32(t + 6, raddr);
 	store_be16(t + 10, rport);
-	uint32_t f = (uint32_t)siphash24(key, t, sizeof t);
+	uint32_t f = (uint32_t)siphash24_12(key, t);
 
 	/* M wraps modulo 2^32 every ~4.77 h as RFC 6528 intends; since
 	 * 2^32 * 250 is 0 mod 2^32, M also stays continuous when now_ms wraps. */
