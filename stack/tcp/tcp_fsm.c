@@ -181,7 +181,10 @@ static void become_established(struct keel *k, struct tcp_tcb *t, const struct t
  * table takes over the 4-tuple, and the TCB is released. */
 static void enter_time_wait(struct keel *k, struct tcp_tcb *t)
 {
-	tcp_output(k, t);
+	/* Our FIN is acked, so every byte is: the owed ACK is all there is
+	 * to send (no pass over the send queue, tcp_output). */
+	if (t->flags & TCB_F_ACK_NOW)
+		tcp_send_ack(k, t);
 	tw_enter(k, t);
 	tcb_state_to(k, t, TCP_TIME_WAIT);
 	tcb_done(k, t, KEEL_OK);
