@@ -189,7 +189,7 @@ uint16_t synq_rcv_wnd(const struct keel *k);
  * (tcp_send_rst_reply), TCP_V_SYNACK (synq_send_synack) or TCP_V_CHILD
  * (listen_child, then synq_handoff, or synq_overflow when it failed). */
 enum tcp_verdict synq_input(struct keel *k, struct tcp_synq_entry *e, const struct tcp_seg *s);
-void synq_handoff(struct keel *k, struct tcp_synq_entry *e, struct tcp_tcb *t);
+void synq_handoff(struct keel *k, struct tcp_synq_entry *e, struct tcp_listener *l, struct tcp_tcb *t);
 enum tcp_verdict synq_overflow(struct keel *k, struct tcp_synq_entry *e);
 void synq_drop_listener(struct keel *k, const struct tcp_listener *l);
 void synq_pool_init(struct keel *k);
