@@ -1,5 +1,6 @@
-/* tcp_input: validate, then demultiplex in Linux's order: TCB, TIME_WAIT,
- * SYN queue, listener, and a RST for a port nobody owns.  TIME_WAIT, the
+/* tcp_input: validate, then demultiplex in Linux's order: TCB, SYN queue
+ * or TIME_WAIT (one hash in Linux; never both here), listener, and a RST
+ * for a port nobody owns.  TIME_WAIT, the
  * SYN queue and the listener return verdicts (enum tcp_verdict) and this
  * file acts on them, so none of them calls another or the state machine. */
 #include "tcp_internal.h"
@@ -114,14 +115,19 @@ void tcp_input(struct keel *k, const struct ipv4_packet *ip)
 		tcb_mark_ready(k, t);
 		return;
 	}
-	struct tcp_tw_entry *w = tw_lookup_hashed(k, h, s.saddr, s.sport, s.dport);
-	if (w) {
-		timewait_act(k, w, &s);
-		return;
-	}
+	/* A 4-tuple is in one table at a time (a SYN for a TIME_WAIT one
+	 * ends that entry before the SYN queue makes one; Linux keeps both
+	 * kinds in one hash; check_unique in tests/fuzz/tcp_invariants.c):
+	 * the SYN queue first, whose chains are short,
+	 * so a handshake's last ACK does not walk the TIME_WAIT chain. */
 	struct tcp_synq_entry *e = synq_lookup_hashed(k, h, s.saddr, s.sport, s.dport);
 	if (e) {
 		synq_act(k, e, &s);
+		return;
+	}
+	struct tcp_tw_entry *w = tw_lookup_hashed(k, h, s.saddr, s.sport, s.dport);
+	if (w) {
+		timewait_act(k, w, &s);
 		return;
 	}
 	struct tcp_listener *l = listen_lookup(k, s.dport);
