@@ -186,7 +186,9 @@ static void enter_time_wait(struct keel *k, struct tcp_tcb *t)
 	if (t->flags & TCB_F_ACK_NOW)
 		tcp_send_ack(k, t);
 	tw_enter(k, t);
-	tcb_state_to(k, t, TCP_TIME_WAIT);
+	/* Straight to CLOSED: the TIME_WAIT table holds the state now, and
+	 * FIN_WAIT_1/2 and CLOSING count as TCPClosedAfterFin as TIME_WAIT
+	 * would (tcb_state_to). */
 	tcb_done(k, t, KEEL_OK);
 }
 
