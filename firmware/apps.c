@@ -108,8 +108,12 @@ static int accept_new(struct keel *k, uint32_t now_ms)
 	for (size_t l = 0; l < NSERVICES; l++) {
 		if (listeners[l] < 0)
 			continue;
-		/* Bounded by the pool: each accept takes a TCB's slot. */
+		/* Bounded by the pool: each accept takes a TCB's slot.  The
+		 * pending count ends the search once the queues are empty:
+		 * no failing accept on this listener or the ones after it. */
 		for (unsigned n = 0; n < KEEL_TCP_MAX_CONN && (!services[l]->stage || nfree_stages > 0); n++) {
+			if (!keel_tcp_accept_pending(k))
+				return again;
 			int s = keel_tcp_accept(k, listeners[l]);
 			if (s < 0)
 				break;

@@ -42,12 +42,14 @@ void side_init(struct netdev *dev, uint32_t now_ms)
 
 static int serve(int s, uint16_t port);
 
-static void accept_new(void)
+/* Out of line: the per-frame path (services) only asks whether anything
+ * is pending, without this loop's registers to save. */
+static __attribute__((noinline)) void accept_new(void)
 {
-	if (!keel_tcp_accept_pending(k))
-		return;
 	for (size_t l = 0; l < 4; l++) {
 		for (size_t n = 0; n < KEEL_TCP_MAX_CONN; n++) {
+			if (!keel_tcp_accept_pending(k))
+				return;      /* as firmware/apps.c: the queues are empty */
 			int s = keel_tcp_accept(k, listeners[l]);
 			if (s < 0)
 				break;
@@ -90,7 +92,8 @@ static int serve(int s, uint16_t port)
 
 static void services(void)
 {
-	accept_new();
+	if (keel_tcp_accept_pending(k))
+		accept_new();
 	for (size_t n = 0; n < KEEL_TCP_MAX_CONN; n++) {
 		int i = keel_tcp_ready_next(k);
 		if (i < 0)

@@ -179,9 +179,9 @@ int ipv4_output(struct keel *k, uint32_t dst, uint8_t proto, size_t payload_len)
 	}
 	size_t total = IPV4_HDR_LEN + payload_len;
 	uint8_t *h = k->txbuf + ETH_HDR_LEN;
-	h[0] = 0x45;                  /* version 4, IHL 5: we send no options */
-	h[1] = 0;                     /* DSCP/ECN */
-	store_be16(h + 2, (uint16_t)total);
+	/* Version 4, IHL 5 (we send no options), DSCP/ECN 0 and the total
+	 * length: one word. */
+	store_be32(h, 0x45000000u | (uint32_t)total);
 	store_be16(h + 4, st->next_id++);
 	/* DF for TCP: path MTU discovery (RFC 1191).  ICMP replies and
 	 * errors go without it, as Linux's ICMP socket sends them

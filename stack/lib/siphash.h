@@ -10,4 +10,7 @@
  * paper).  msg may be NULL when len is 0.  Reads bytes only, so msg and key
  * need no alignment. */
 uint64_t siphash24(const uint8_t key[16], const uint8_t *msg, size_t len);
+/* siphash24(key, msg, 12), the same value: an RFC 6528 ISN's 4-tuple,
+ * once per SYN, with the length known (no block loop, one tail load). */
+uint64_t siphash24_12(const uint8_t key[16], const uint8_t msg[12]);
 #endif

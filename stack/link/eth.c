@@ -3,6 +3,8 @@
 #include "byteorder.h"
 #include "keel.h"
 
+_Static_assert(KEEL_FRAME_MAX >= ETH_MIN_FRAME + 8, "eth_output's 8-byte pad stays in txbuf");
+
 const uint8_t eth_broadcast[6] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
 
 /* Six bytes as one word and one halfword: memcmp is a library call
@@ -66,8 +68,14 @@ int eth_output(struct keel *k, const uint8_t dst[6], uint16_t ethertype, size_t 
 	size_t len = ETH_HDR_LEN + payload_len;
 	if (len < ETH_MIN_FRAME) {
 		/* Pad here rather than trust every MAC to do it; zeros, so no
-		 * stale bytes of an earlier frame leak onto the wire. */
-		memset(f + len, 0, ETH_MIN_FRAME - len);
+		 * stale bytes of an earlier frame leak onto the wire.  A TCP
+		 * ACK or SYN-ACK (54 or 58 bytes) needs at most 8: eight
+		 * fixed stores, inline, not the library call (txbuf has room
+		 * past the frame; bytes beyond it are not sent). */
+		if (len + 8u >= ETH_MIN_FRAME)
+			__builtin_memset(f + len, 0, 8);
+		else
+			memset(f + len, 0, ETH_MIN_FRAME - len);
 		len = ETH_MIN_FRAME;
 	}
 	if (k->tx(k->tx_ctx, f, len) != 0) {

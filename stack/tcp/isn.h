@@ -9,6 +9,16 @@
 #define KEEL_ISN_H
 #include <stdint.h>
 
+#define ISN_TICKS_PER_MS 250u   /* M's 4 us ticks per millisecond */
+
+/* F before truncation: SipHash-2-4 of laddr, lport, raddr, rport (network
+ * order, 12 bytes).  The ISN takes the low 32 bits; the timestamp offset
+ * (tcp_ts.c) the high 32 -- two halves of one PRF output, as unrelated
+ * as two outputs, so one SipHash per SYN serves both (the stack keeps the
+ * last one: tcp_isn_for, tcp_ts.c).  Addresses and ports in host byte order. */
+uint64_t tcp_isn_hash(const uint8_t key[16], uint32_t laddr, uint16_t lport, uint32_t raddr,
+		      uint16_t rport);
+
 /* Addresses and ports in host byte order.  key: the boot-time secret; it
  * must differ per boot (RFC 6528 recommends a fresh key at reboot). */
 uint32_t tcp_isn(const uint8_t key[16], uint32_t laddr, uint16_t lport,
@@ -23,6 +33,18 @@ struct isn_clock {
 	uint32_t ms;             /* the millisecond of the last ISN */
 	uint8_t ticks;           /* ticks of it handed out after the first */
 };
+/* M for the next ISN, with the tick handed out: tcp_isn_next less F.
+ * Inline: a few instructions, once per connection. */
+static inline uint32_t tcp_isn_clock(struct isn_clock *c, uint32_t now_ms)
+{
+	if (c->ms != now_ms) {
+		c->ms = now_ms;
+		c->ticks = 0;
+	} else if (c->ticks < ISN_TICKS_PER_MS - 1u) {
+		c->ticks++;
+	}
+	return now_ms * ISN_TICKS_PER_MS + c->ticks;
+}
 uint32_t tcp_isn_next(struct isn_clock *c, const uint8_t key[16], uint32_t laddr, uint16_t lport,
 		      uint32_t raddr, uint16_t rport, uint32_t now_ms);
 #endif

@@ -27,6 +27,9 @@ void tcp_init(struct keel *k, const uint8_t seed[16])
 	ts->hash_memo.rport = 0;
 	ts->hash_memo.lport = 0;
 	ts->hash_memo.h = tcp_tuple_hash(ts->hash_key, 0, 0, 0);   /* the memo is always true */
+	uint64_t f = tcp_isn_hash(ts->isn_key, 0, 0, 0, 0);         /* this one too (tuple zeroed above) */
+	ts->prf_memo.lo = (uint32_t)f;
+	ts->prf_memo.hi = (uint32_t)(f >> 32);
 	tcb_pools_init(k);
 	tcb_ext_pool_init(k);
 	wheel_init(k);

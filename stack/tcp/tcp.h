@@ -103,6 +103,10 @@ struct tcp_stack {
 	 * Set and sent within one tcp_input, so it needs no room in a TCB. */
 	const struct tcp_tcb *dsack_tcb;
 	uint32_t dsack_start, dsack_end;
+	/* The last 4-tuple's ISN hash (tcp_isn_for, tcp_ts.c), in halves: a
+	 * SYN's ISN, its SYN-ACK's and the child's timestamp offset are one
+	 * SipHash. */
+	struct { uint32_t laddr, raddr, lo, hi; uint16_t lport, rport; } prf_memo;
 	struct chunk_pool chunks;         /* every connection's data bytes */
 	struct tcb_ext_pool ext;          /* cold per-connection state (tcp_ext.h) */
 	struct tcp_ka_table ka;           /* interned keepalive settings (tcp_kaprof.h) */

@@ -69,7 +69,7 @@ int keel_tcp_connect(struct keel *k, uint32_t dst, uint16_t dport, uint16_t spor
 	struct tcp_tuple tu = { .laddr = k->ifc.addr, .raddr = dst, .lport = sport, .rport = dport };
 	/* Under tcp_tw_reuse, beyond the old incarnation's sequence space. */
 	uint32_t iss = reuse ? tw_next_isn(reuse)
-			     : tcp_isn_next(&k->tcp.isn_clock, k->tcp.isn_key, tu.laddr, sport, dst, dport, k->now_ms);
+			     : tcp_isn_for(k, tu.laddr, sport, dst, dport);
 	struct tcp_tcb *t = tcb_new_active(k, &tu, iss);
 	if (!t)
 		return KEEL_ENOMEM;

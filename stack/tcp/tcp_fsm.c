@@ -182,9 +182,14 @@ static void become_established(struct keel *k, struct tcp_tcb *t, const struct t
  * table takes over the 4-tuple, and the TCB is released. */
 static void enter_time_wait(struct keel *k, struct tcp_tcb *t)
 {
-	tcp_output(k, t);
+	/* Our FIN is acked, so every byte is: the owed ACK is all there is
+	 * to send (no pass over the send queue, tcp_output). */
+	if (t->flags & TCB_F_ACK_NOW)
+		tcp_send_ack(k, t);
 	tw_enter(k, t);
-	tcb_state_to(k, t, TCP_TIME_WAIT);
+	/* Straight to CLOSED: the TIME_WAIT table holds the state now, and
+	 * FIN_WAIT_1/2 and CLOSING count as TCPClosedAfterFin as TIME_WAIT
+	 * would (tcb_state_to). */
 	tcb_done(k, t, KEEL_OK);
 }
 
@@ -372,7 +377,11 @@ static void sync_input(struct keel *k, struct tcp_tcb *t, const struct tcp_seg *
 	case TCP_FIN_WAIT_1:
 		if (t->flags & TCB_F_FIN_ACKED) {
 			tcb_state_to(k, t, TCP_FIN_WAIT_2);
-			if (t->flags & TCB_F_ORPHAN)
+			/* With a FIN on this segment the orphan timer waits for
+			 * the FIN check below: taken, it goes straight to
+			 * TIME_WAIT (the usual close, our FIN acked with the
+			 * peer's), and the timer would be cancelled at once. */
+			if ((t->flags & TCB_F_ORPHAN) && !(s->flags & TCP_FIN))
 				tcb_fin_timeout_arm(k, t);
 		}
 		break;
@@ -428,6 +437,11 @@ static void sync_input(struct keel *k, struct tcp_tcb *t, const struct tcp_seg *
 			return;                            /* now in the TIME_WAIT table */
 	} else if (s->flags & TCP_FIN) {
 		t->flags |= TCB_F_ACK_NOW;
+		/* A FIN not taken (out of order) on the ACK of ours: the
+		 * orphan timer deferred above, armed now (its deadline is
+		 * never moved later: armed only while off). */
+		if (t->state == TCP_FIN_WAIT_2 && (t->flags & TCB_F_ORPHAN) && !tcb_timer_on(t, TCB_T_RTX))
+			tcb_fin_timeout_arm(k, t);
 	}
 	tcp_output(k, t);
 }

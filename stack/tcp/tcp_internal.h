@@ -189,7 +189,7 @@ uint16_t synq_rcv_wnd(const struct keel *k);
  * (tcp_send_rst_reply), TCP_V_SYNACK (synq_send_synack) or TCP_V_CHILD
  * (listen_child, then synq_handoff, or synq_overflow when it failed). */
 enum tcp_verdict synq_input(struct keel *k, struct tcp_synq_entry *e, const struct tcp_seg *s);
-void synq_handoff(struct keel *k, struct tcp_synq_entry *e, struct tcp_tcb *t);
+void synq_handoff(struct keel *k, struct tcp_synq_entry *e, struct tcp_listener *l, struct tcp_tcb *t);
 enum tcp_verdict synq_overflow(struct keel *k, struct tcp_synq_entry *e);
 void synq_drop_listener(struct keel *k, const struct tcp_listener *l);
 void synq_pool_init(struct keel *k);
@@ -461,7 +461,8 @@ int sack_next_hole(struct keel *k, const struct tcp_tcb *t, uint32_t *off, uint3
 uint32_t tlp_pto(const struct tcp_tcb *t, uint32_t flight, uint32_t rto);
 
 /* tcp_ts.c: timestamps and PAWS (RFC 7323) */
-uint32_t ts_offset(const struct keel *k, uint32_t laddr, uint16_t lport, uint32_t raddr, uint16_t rport);
+uint32_t ts_offset(struct keel *k, uint32_t laddr, uint16_t lport, uint32_t raddr, uint16_t rport);
+uint32_t tcp_isn_for(struct keel *k, uint32_t laddr, uint16_t lport, uint32_t raddr, uint16_t rport);
 uint32_t ts_now(const struct keel *k, const struct tcp_tcb *t);
 void ts_out(const struct keel *k, const struct tcp_tcb *t, struct tcp_out *o);
 int ts_paws_reject(struct keel *k, struct tcp_tcb *t, const struct tcp_seg *s);

@@ -154,7 +154,7 @@ void listen_syn(struct keel *k, struct tcp_listener *l, const struct tcp_seg *s,
 	e->irs = s->seq;
 	e->iss = tw_isn;
 	if (!tw_isn)
-		e->iss = tcp_isn_next(&ts->isn_clock, ts->isn_key, s->daddr, s->dport, s->saddr, s->sport, k->now_ms);
+		e->iss = tcp_isn_for(k, s->daddr, s->dport, s->saddr, s->sport);
 	e->mss = tcp_clamp_mss(s->mss);
 	e->opts = optneg_agree(k, s);
 	e->peer_shift = s->wscale;

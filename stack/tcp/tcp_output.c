@@ -270,10 +270,19 @@ static void output_data(struct keel *k, struct tcp_tcb *t, int force)
 	}
 }
 
+/* Nothing queued, nothing in flight, no FIN owed, no persist timer:
+ * output_data would only find that out (every segment of a receive-only
+ * connection, every ACK to a drained one). */
+static int output_idle(const struct tcp_tcb *t)
+{
+	return t->sndq.len == 0 && tcb_flight(t) == 0 && !(t->dflags & TCB_D_PERSIST) &&
+	       (t->flags & (TCB_F_FIN_WANT | TCB_F_FIN_ACKED)) != TCB_F_FIN_WANT;
+}
+
 /* Sends what may be sent, then any owed ACK. */
 void tcp_output(struct keel *k, struct tcp_tcb *t)
 {
-	if (can_send_data(t))
+	if (can_send_data(t) && !output_idle(t))
 		output_data(k, t, 0);
 	if (t->flags & TCB_F_ACK_NOW)
 		tcp_send_ack(k, t);

@@ -5,8 +5,6 @@
  * TSecr (§4.2); PAWS (§5) drops a segment whose TSval is older than
  * TS.Recent, with Linux's exceptions: RSTs, TS.Recent left idle for 24
  * days (§5.5), and a reordered pure duplicate ACK (tcp_disordered_ack). */
-#include "byteorder.h"
-#include "siphash.h"
 #include "tcp_internal.h"
 
 #define PAWS_IDLE_MS (24u * 24u * 3600u * 1000u)   /* RFC 7323 §5.5: 24 days */
@@ -15,23 +13,51 @@
  * by a tick is not dropped for it. */
 #define PAWS_WINDOW 1
 
-/* tcp_timestamps 1: SipHash of the 4-tuple under the ISN key, domain-
- * separated from the ISN's own hash so one does not give the other away
- * (an offset equal to F would let TSval reveal the ISN's clock part).
- * One 4-tuple always gets the same offset, so a new incarnation's TSvals
- * continue the old one's: what RFC 6191 and tcp_tw_reuse need.
- * tcp_timestamps 2: no offset (Linux's meaning). */
-uint32_t ts_offset(const struct keel *k, uint32_t laddr, uint16_t lport, uint32_t raddr, uint16_t rport)
+/* The 4-tuple's 64-bit ISN hash (tcp_isn_hash), the last one kept: a
+ * passive open makes it for the ISN and asks it again for the SYN-ACK's
+ * TSval and the child's offset, an active one for the SYN's TSval -- one
+ * SipHash where there were three (with timestamps; one either way). */
+static uint64_t prf_make(struct keel *k, uint32_t laddr, uint16_t lport, uint32_t raddr, uint16_t rport)
+{
+	struct tcp_stack *ts = &k->tcp;
+	uint64_t f = tcp_isn_hash(ts->isn_key, laddr, lport, raddr, rport);
+	ts->prf_memo.lo = (uint32_t)f;
+	ts->prf_memo.hi = (uint32_t)(f >> 32);
+	ts->prf_memo.laddr = laddr;
+	ts->prf_memo.raddr = raddr;
+	ts->prf_memo.lport = lport;
+	ts->prf_memo.rport = rport;
+	return f;
+}
+
+/* A new connection's ISN (RFC 6528: the clock and the low half): always
+ * hashed, a new 4-tuple is rarely the last one. */
+uint32_t tcp_isn_for(struct keel *k, uint32_t laddr, uint16_t lport, uint32_t raddr, uint16_t rport)
+{
+	return tcp_isn_clock(&k->tcp.isn_clock, k->now_ms) + (uint32_t)prf_make(k, laddr, lport, raddr, rport);
+}
+
+static uint32_t prf_hi(struct keel *k, uint32_t laddr, uint16_t lport, uint32_t raddr, uint16_t rport)
+{
+	const struct tcp_stack *ts = &k->tcp;
+	if (ts->prf_memo.laddr == laddr && ts->prf_memo.raddr == raddr && ts->prf_memo.lport == lport &&
+	    ts->prf_memo.rport == rport)
+		return ts->prf_memo.hi;
+	return (uint32_t)(prf_make(k, laddr, lport, raddr, rport) >> 32);
+}
+
+/* tcp_timestamps 1: the high half of the 4-tuple's ISN hash, whose low
+ * half is the ISN's F (isn.h): halves of one PRF output, so the offset
+ * gives F away no more than a separate hash would (an offset equal to F
+ * would let TSval reveal the ISN's clock part).  One 4-tuple always gets
+ * the same offset, so a new incarnation's TSvals continue the old one's:
+ * what RFC 6191 and tcp_tw_reuse need.  tcp_timestamps 2: no offset
+ * (Linux's meaning). */
+uint32_t ts_offset(struct keel *k, uint32_t laddr, uint16_t lport, uint32_t raddr, uint16_t rport)
 {
 	if (k->tcp.sysctl.tcp_timestamps == 2)
 		return 0;
-	uint8_t m[13];
-	store_be32(m, laddr);
-	store_be16(m + 4, lport);
-	store_be32(m + 6, raddr);
-	store_be16(m + 10, rport);
-	m[12] = 'T';
-	return (uint32_t)siphash24(k->tcp.isn_key, m, sizeof m);
+	return prf_hi(k, laddr, lport, raddr, rport);
 }
 
 uint32_t ts_now(const struct keel *k, const struct tcp_tcb *t)

@@ -199,6 +199,28 @@ SCRIPT(fin_wait_2_orphan_timeout_despite_acks)
 	ASSERT_POOLS(.tcbs = 0, .time_wait = 0, .syn_queue = 0);
 }
 
+/* The ACK of our FIN carries the peer's FIN out of order (bytes before
+ * it missing): not taken, so the orphan stays in FIN_WAIT_2 and its
+ * tcp_fin_timeout runs from there.  (With a FIN in order the same
+ * segment goes to TIME_WAIT, and the timer is never armed: tcp_fsm.c.) */
+SCRIPT(fin_wait_2_orphan_timeout_fin_out_of_order)
+{
+	LISTEN(13, 5);
+	ESTABLISH();
+	CLOSE();
+	EXPECT("> F. 1:1(0) ack 1");
+	INJECT("< F. 5:5(0) ack 2 win 8192");
+	EXPECT("> . 2:2(0) ack 1");
+	ASSERT_STATE_COUNT(TCP_FIN_WAIT_2, 1);
+	ADVANCE_MS(59999);
+	ASSERT_STATE_COUNT(TCP_FIN_WAIT_2, 1);
+	ADVANCE_MS(1);
+	EXPECT_NONE();
+	ASSERT_STATE_COUNT(TCP_FIN_WAIT_2, 0);
+	ASSERT_STATE_COUNT(TCP_TIME_WAIT, 0);
+	ASSERT_POOLS(.tcbs = 0, .time_wait = 0, .syn_queue = 0);
+}
+
 /* tcp_fin_timeout = 10 shortens it. */
 SCRIPT(fin_wait_2_orphan_timeout_sysctl)
 {

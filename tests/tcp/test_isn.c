@@ -1,6 +1,7 @@
 /* ISN (RFC 6528): ISN = M + F(4-tuple, secret) with M a clock; so two
  * 4-tuples give unrelated ISNs, and one 4-tuple's ISN grows with time. */
 #include "harness.h"
+#include "tcp_internal.h"
 
 static uint32_t udiff(uint32_t a, uint32_t b)
 {
@@ -97,4 +98,22 @@ SCRIPT(isn_same_4tuple_same_ms_passive)
 	INJECT("< S 0:0(0) win 8192 <mss 1460>");
 	EXPECT("> S. 0:0(0) ack 1 <mss 1460>");
 	ASSERT_TRUE((int32_t)(DEV_ISN() - first) > 0);
+}
+
+/* One SipHash per SYN: the ISN's F is the low half of the 4-tuple's
+ * 64-bit hash and the timestamp offset the high half (isn.h), so the
+ * SYN-ACK's TSval and the child's offset come from the hash the ISN
+ * already made (tcp_isn_for, tcp_ts.c) instead of two more. */
+SCRIPT(isn_and_ts_offset_halves_of_one_hash)
+{
+	LISTEN(7, 5);
+	INJECT("< S 0:0(0) win 8192 <mss 1460,sackOK,TS val 100 ecr 0,nop,wscale 7>");
+	EXPECT("> S. 0:0(0) ack 1 win 2048 <mss 1460,sackOK,TS val 0 ecr 100,nop,wscale 0>");
+	uint64_t h = tcp_isn_hash(K->tcp.isn_key, TH_DEV_IP, 7, TH_PEER_IP, CUR->peer_port);
+	ASSERT_TRUE(DEV_ISN() == NOW() * 250u + (uint32_t)h);
+	ASSERT_TRUE(CUR->dev_ts0 == NOW() + (uint32_t)(h >> 32));
+	INJECT("< . 1:1(0) ack 1 win 8192 <nop,nop,TS val 101 ecr 0>");
+	ACCEPT();
+	ASSERT_TRUE(tcb_from_handle(K, H)->ts_off == (uint32_t)(h >> 32));
+	NO_FINAL_CHECK();
 }

@@ -90,6 +90,20 @@ static void output_header_and_padding(void **state)
 		assert_int_equal(f[i], 0);
 	assert_int_equal(K.eth.out_frames, 1);
 
+	/* Every short length, both ways of padding (8 fixed bytes from 52
+	 * bytes up, memset below): zeros to 60, never stale. */
+	for (size_t plen = 20; plen < 46; plen++) {
+		memset(K.txbuf, 0xaa, sizeof(K.txbuf));
+		NET.n = 0;
+		assert_int_equal(eth_output(&K, peer_mac, 0x0800, plen), 0);
+		assert_int_equal(NET.len[0], 60);
+		for (size_t i = 14; i < 14 + plen; i++)
+			assert_int_equal(NET.frame[0][i], 0xaa);
+		for (size_t i = 14 + plen; i < 60; i++)
+			assert_int_equal(NET.frame[0][i], 0);
+	}
+	NET.n = 1;
+
 	/* Long enough frames are sent as they are. */
 	assert_int_equal(eth_output(&K, peer_mac, 0x0800, 100), 0);
 	assert_int_equal(NET.len[1], 114);

@@ -103,7 +103,9 @@ static void test_synq_verdicts(void **state)
 	assert_int_equal(t->state, TCP_ESTABLISHED);
 	assert_int_equal(tcb_snd_max(t), e->iss + 1u);     /* the constructor set the data path up */
 	assert_int_equal(tcb_rcv_wup(t), 7001u);
-	synq_handoff(&K, e, t);
+	assert_int_equal(l->synq_len, 1);
+	synq_handoff(&K, e, l, t);
+	assert_int_equal(l->synq_len, 0);     /* the listener passed in, not looked up */
 	assert_null(synq_lookup(&K, PEER, 40000, 80));
 	assert_int_equal(K.tcp.mib.out_segs, out);
 	/* The end of a never-accepted connection: out of the listener's queue, freed. */
