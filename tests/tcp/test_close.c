@@ -149,6 +149,19 @@ SCRIPT(time_wait_follows_msl)
 	ASSERT_STATE_COUNT(TCP_TIME_WAIT, 0);
 }
 
+/* The orphan in FIN_WAIT_2 is still there ms - 1 after the last event
+ * and gone at ms, silently and with nothing left behind (no TIME_WAIT). */
+#define EXPECT_ORPHAN_GONE_AT(ms) do { \
+	ADVANCE_MS((ms) - 1); \
+	EXPECT_NONE(); \
+	ASSERT_STATE_COUNT(TCP_FIN_WAIT_2, 1); \
+	ADVANCE_MS(1); \
+	EXPECT_NONE(); \
+	ASSERT_STATE_COUNT(TCP_FIN_WAIT_2, 0); \
+	ASSERT_STATE_COUNT(TCP_TIME_WAIT, 0); \
+	ASSERT_POOLS(.tcbs = 0, .time_wait = 0, .syn_queue = 0); \
+} while (0)
+
 /* An orphaned (closed) connection in FIN_WAIT_2 goes away after
  * tcp_fin_timeout (60 s) without sending anything. */
 SCRIPT(fin_wait_2_orphan_timeout)
@@ -159,14 +172,7 @@ SCRIPT(fin_wait_2_orphan_timeout)
 	EXPECT("> F. 1:1(0) ack 1");
 	INJECT("< . 1:1(0) ack 2 win 8192");
 	ASSERT_STATE_COUNT(TCP_FIN_WAIT_2, 1);
-	ADVANCE_MS(59999);
-	EXPECT_NONE();
-	ASSERT_STATE_COUNT(TCP_FIN_WAIT_2, 1);
-	ADVANCE_MS(1);
-	EXPECT_NONE();
-	ASSERT_STATE_COUNT(TCP_FIN_WAIT_2, 0);
-	ASSERT_STATE_COUNT(TCP_TIME_WAIT, 0);
-	ASSERT_POOLS(.tcbs = 0, .time_wait = 0, .syn_queue = 0);
+	EXPECT_ORPHAN_GONE_AT(60000);
 }
 
 /* The orphan's tcp_fin_timeout counts from FIN_WAIT_2, whatever arrives
@@ -189,14 +195,8 @@ SCRIPT(fin_wait_2_orphan_timeout_despite_acks)
 		EXPECT_NONE();
 		ASSERT_STATE_COUNT(TCP_FIN_WAIT_2, 1);
 	}
-	ADVANCE_MS(9999);
-	EXPECT_NONE();
-	ASSERT_STATE_COUNT(TCP_FIN_WAIT_2, 1);
-	ADVANCE_MS(1);
-	EXPECT_NONE();
-	ASSERT_STATE_COUNT(TCP_FIN_WAIT_2, 0);
+	EXPECT_ORPHAN_GONE_AT(10000);
 	ASSERT_COUNTER(keepalive_probes, 0);
-	ASSERT_POOLS(.tcbs = 0, .time_wait = 0, .syn_queue = 0);
 }
 
 /* The ACK of our FIN carries the peer's FIN out of order (bytes before
@@ -212,13 +212,7 @@ SCRIPT(fin_wait_2_orphan_timeout_fin_out_of_order)
 	INJECT("< F. 5:5(0) ack 2 win 8192");
 	EXPECT("> . 2:2(0) ack 1");
 	ASSERT_STATE_COUNT(TCP_FIN_WAIT_2, 1);
-	ADVANCE_MS(59999);
-	ASSERT_STATE_COUNT(TCP_FIN_WAIT_2, 1);
-	ADVANCE_MS(1);
-	EXPECT_NONE();
-	ASSERT_STATE_COUNT(TCP_FIN_WAIT_2, 0);
-	ASSERT_STATE_COUNT(TCP_TIME_WAIT, 0);
-	ASSERT_POOLS(.tcbs = 0, .time_wait = 0, .syn_queue = 0);
+	EXPECT_ORPHAN_GONE_AT(60000);
 }
 
 /* tcp_fin_timeout = 10 shortens it. */
