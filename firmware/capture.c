@@ -35,11 +35,12 @@ static void get(uint32_t at, uint8_t *p, size_t n)
 	memcpy(p + first, ring, n - first);
 }
 
+/* A record's size from its captured-length bytes (header bytes 6, 7):
+ * two byte reads, not a header copy (this runs for every frame once the
+ * ring is full). */
 static uint32_t rec_len_at(uint32_t at)
 {
-	uint8_t h[HDR];
-	get(at, h, HDR);
-	return HDR + (uint32_t)(h[6] | h[7] << 8);
+	return HDR + (uint32_t)(ring[(at + 6u) % RING] | ring[(at + 7u) % RING] << 8);
 }
 
 void capture_frame(const uint8_t *frame, size_t len, uint32_t now_ms)
@@ -64,9 +65,15 @@ void capture_frame(const uint8_t *frame, size_t len, uint32_t now_ms)
 		(uint8_t)now_ms, (uint8_t)(now_ms >> 8), (uint8_t)(now_ms >> 16), (uint8_t)(now_ms >> 24),
 		(uint8_t)len, (uint8_t)(len >> 8), (uint8_t)cap, (uint8_t)(cap >> 8),
 	};
-	uint32_t at = head + used;
-	put(at, h, HDR);
-	put(at + HDR, frame, cap);
+	uint32_t at = (head + used) % RING;
+	if (at + need <= RING) {
+		/* The usual case, the record clear of the wrap: one copy each. */
+		memcpy(ring + at, h, HDR);
+		memcpy(ring + at + HDR, frame, cap);
+	} else {
+		put(at, h, HDR);
+		put(at + HDR, frame, cap);
+	}
 	used += need;
 	nrec++;
 }

@@ -51,11 +51,15 @@ void fw_footprint(struct fw_footprint *fp)
 	fp->stack = (uint32_t)((uintptr_t)__stack_top - (uintptr_t)__stack_limit);
 }
 
+/* The frame leaves first and is recorded after: the copy into the capture
+ * ring is not on the way of a reply (the echo round trip), and nothing
+ * else is recorded in between, so the ring's order is the same. */
 static int fw_tx(void *ctx, const uint8_t *frame, size_t len)
 {
 	struct netdev *dev = ctx;
+	int r = dev ? dev->tx(dev, frame, len) : -1;
 	capture_frame(frame, len, board_millis());
-	return dev ? dev->tx(dev, frame, len) : -1;
+	return r;
 }
 
 static void banner(void)

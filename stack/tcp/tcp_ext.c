@@ -1,5 +1,6 @@
 /* The extension pool (tcp_ext.h): taken when a connection keeps an
- * out-of-order segment, a SACK block, starts timing a segment, enters
+ * out-of-order segment, a SACK block, starts timing a segment (without
+ * timestamps: with them the ACKs' TSecr give the samples), enters
  * SACK recovery or marks a fast retransmit for the spurious-retransmit
  * check; given back as soon as none of that is going on (tcb_ext_trim, after every
  * segment, timer and close), so its use is bounded by the connections

@@ -1,5 +1,6 @@
 /* A connection's cold state: what only a connection holding out-of-order
- * data, keeping a SACK scoreboard, timing a segment or recovering from
+ * data, keeping a SACK scoreboard, timing a segment (only without
+ * timestamps: with them the ACKs' echoes give the samples) or recovering from
  * loss needs, kept out of struct tcp_tcb so an idle
  * connection's state stays small (docs/DESIGN.md, "TCB").  Extensions
  * are a static pool of their own (KEEL_TCP_EXT in keel/config.h), far

@@ -156,7 +156,12 @@ static void xmit_data(struct keel *k, struct tcp_tcb *t, uint32_t seq, uint32_t 
 			t->total_retrans++;
 		}
 		t->dflags &= (uint8_t)~TCB_D_RTT_ON;
-	} else if (!(t->dflags & TCB_D_RTT_ON) && !probe && !(t->mflags & SB_EIFEL)) {
+	} else if (!(t->dflags & TCB_D_RTT_ON) && !probe && !(t->mflags & SB_EIFEL) &&
+		   !(t->opt.on & TCP_OPTF_TS)) {
+		/* Timed only without timestamps: with them every ACK that
+		 * moves SND.UNA echoes a TSval and gives the sample (ts_rtt,
+		 * RFC 7323 §4.1), so no extension is taken and given back
+		 * for each segment sent. */
 		struct tcb_ext *x = tcb_ext_get(k, t);   /* none free: this segment is not timed */
 		if (x) {
 			x->rtt_seq = seq;

@@ -56,3 +56,39 @@ SCRIPT(ext_pool_empty_out_of_order_dropped_then_kept)
 	RECV_EXPECT_N(200);
 	ASSERT_COUNTER(ofo_drop, 1);
 }
+
+/* With timestamps a data segment is not timed in the cold state: the
+ * ACK's TSecr gives the RTT sample (RFC 7323 §4.1), so a request/response
+ * connection takes no extension per segment.  Without them it still does. */
+SCRIPT(ext_not_taken_to_time_a_segment_with_timestamps)
+{
+	LISTEN(7, 5);
+	INJECT("< S 0:0(0) win 8192 <mss 1460,nop,nop,TS val 100 ecr 0>");
+	EXPECT("> S. 0:0(0) ack 1 win 2048 <mss 1460,nop,nop,TS val 0 ecr 100>");
+	INJECT("< . 1:1(0) ack 1 win 8192 <nop,nop,TS val 101 ecr 0>");
+	ACCEPT();
+	ADVANCE_MS(100);
+	uint32_t srtt8 = tcb_from_handle(K, H)->srtt8;       /* the handshake's sample */
+	SEND("x");
+	EXPECT("> P. 1:2(1) ack 1 <nop,nop,TS val 100 ecr 101>");
+	ASSERT_TRUE(K->tcp.ext.in_use == 0);
+	ADVANCE_MS(40);
+	INJECT("< . 1:1(0) ack 2 win 8192 <nop,nop,TS val 102 ecr 100>");
+	ASSERT_TRUE(tcb_from_handle(K, H)->srtt8 == srtt8 + 40u - (srtt8 >> 3));   /* the echo: 40 ms */
+	ASSERT_TRUE(K->tcp.ext.in_use == 0 && K->tcp.ext.full == 0);
+}
+
+SCRIPT(ext_taken_to_time_a_segment_without_timestamps)
+{
+	LISTEN(7, 5);
+	ESTABLISH();
+	ADVANCE_MS(100);
+	uint32_t srtt8 = tcb_from_handle(K, H)->srtt8;
+	SEND("x");
+	EXPECT("> P. 1:2(1) ack 1");
+	ASSERT_TRUE(K->tcp.ext.in_use == 1);                 /* the timed segment */
+	ADVANCE_MS(40);
+	INJECT("< . 1:1(0) ack 2 win 8192");
+	ASSERT_TRUE(tcb_from_handle(K, H)->srtt8 == srtt8 + 40u - (srtt8 >> 3));
+	ASSERT_TRUE(K->tcp.ext.in_use == 0);
+}
