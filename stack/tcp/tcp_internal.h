@@ -426,6 +426,9 @@ void wheel_init(struct keel *k);
 /* Files node id for due: its owner's deadline, which the owner keeps
  * (asked again at a cascade, tcb_timer_first, tcp_synq_entry.due). */
 void wheel_insert(struct keel *k, uint16_t id, uint32_t due);
+/* Files id for due only if it is in no list or the wheel would reach it
+ * later than due; otherwise it fires early and its owner refiles it. */
+void wheel_file_lazy(struct keel *k, uint16_t id, uint32_t due);
 uint32_t wheel_filed_at(const struct keel *k, uint16_t id);
 void wheel_remove(struct keel *k, uint16_t id);
 int wheel_queued(struct keel *k, uint16_t id);
