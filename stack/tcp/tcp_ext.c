@@ -16,11 +16,6 @@ void tcb_ext_pool_init(struct keel *k)
 	p->full = 0;
 }
 
-struct tcb_ext *tcb_ext(struct keel *k, const struct tcp_tcb *t)
-{
-	return t->ext == TCP_NONE ? NULL : &k->tcp.ext.e[t->ext];
-}
-
 struct tcb_ext *tcb_ext_get(struct keel *k, struct tcp_tcb *t)
 {
 	struct tcb_ext_pool *p = &k->tcp.ext;

@@ -316,7 +316,13 @@ int tcb_send_check(struct tcp_tcb *t);
  * tcb_ext_trim gives it back when nothing needs it; tcb_ext_release
  * gives it back and forgets what it held. */
 void tcb_ext_pool_init(struct keel *k);
-struct tcb_ext *tcb_ext(struct keel *k, const struct tcp_tcb *t);
+/* Inline: every ACK asks (sack_on_ack, rcv_fin_due), most for nothing.
+ * nonnull: a NULL answer says t holds none, never that k was NULL
+ * (clang's analyzer would otherwise infer it from &k->... == NULL). */
+static inline __attribute__((nonnull)) struct tcb_ext *tcb_ext(struct keel *k, const struct tcp_tcb *t)
+{
+	return t->ext == TCP_NONE ? NULL : &k->tcp.ext.e[t->ext];
+}
 struct tcb_ext *tcb_ext_get(struct keel *k, struct tcp_tcb *t);
 int tcb_ext_needed(const struct keel *k, const struct tcp_tcb *t);
 void tcb_ext_trim(struct keel *k, struct tcp_tcb *t);
