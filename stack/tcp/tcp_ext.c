@@ -28,8 +28,16 @@ struct tcb_ext *tcb_ext_get(struct keel *k, struct tcp_tcb *t)
 	uint16_t i = p->free_head;
 	struct tcb_ext *x = &p->e[i];
 	p->free_head = x->next;
-	memset(x, 0, sizeof(*x));
+	/* Field by field, not a memset call: ooo[] and sb.blk[] are read
+	 * only below their counts (nooo, sb.n), zeroed here. */
 	x->next = TCP_NONE;
+	x->rtt_seq = 0;
+	x->rtt_start = 0;
+	x->rcv_fin = 0;
+	x->sack_last = 0;
+	x->nooo = 0;
+	x->sb.high_rxt = 0;
+	x->sb.n = 0;
 	x->owner = (uint16_t)(t - k->tcp.tcbs);
 	t->ext = i;
 	if (++p->in_use > p->peak)
