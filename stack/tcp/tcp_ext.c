@@ -62,9 +62,9 @@ int tcb_ext_needed(const struct keel *k, const struct tcp_tcb *t)
 	       (x && (x->nooo > 0 || x->sb.n > 0));
 }
 
-void tcb_ext_trim(struct keel *k, struct tcp_tcb *t)
+void tcb_ext_trim_held(struct keel *k, struct tcp_tcb *t)
 {
-	if (t->ext != TCP_NONE && !tcb_ext_needed(k, t))
+	if (!tcb_ext_needed(k, t))
 		ext_put(k, t);
 }
 

@@ -325,7 +325,13 @@ static inline __attribute__((nonnull)) struct tcb_ext *tcb_ext(struct keel *k, c
 }
 struct tcb_ext *tcb_ext_get(struct keel *k, struct tcp_tcb *t);
 int tcb_ext_needed(const struct keel *k, const struct tcp_tcb *t);
-void tcb_ext_trim(struct keel *k, struct tcp_tcb *t);
+void tcb_ext_trim_held(struct keel *k, struct tcp_tcb *t);
+/* Inline test: every segment and tick trims, and most TCBs hold none. */
+static inline void tcb_ext_trim(struct keel *k, struct tcp_tcb *t)
+{
+	if (t->ext != TCP_NONE)
+		tcb_ext_trim_held(k, t);
+}
 void tcb_ext_release(struct keel *k, struct tcp_tcb *t);
 
 /* A TCB's 4-tuple: its local address is the interface's (tcp_tcb.h). */
