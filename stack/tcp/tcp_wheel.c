@@ -112,7 +112,7 @@ int wheel_queued(struct keel *k, uint16_t id)
  * handlers).  So a connection's life costs no wheel insert or remove. */
 void wheel_file_lazy(struct keel *k, uint16_t id, uint32_t due)
 {
-	if (!wheel_queued(k, id) || (int32_t)(due - wheel_filed_at(k, id)) < 0)
+	if (node(k, id)->prev == TMR_OFF || (int32_t)(due - wheel_filed_at(k, id)) < 0)
 		wheel_insert(k, id, due);
 }
 
@@ -346,7 +346,7 @@ static void tcb_timer_file(struct keel *k, struct tcp_tcb *t, enum tcb_timer whi
 	t->timers = (uint16_t)((t->timers | (1u << which)) & 7u);
 	uint16_t id = tcb_timer_id(k, t);
 	/* wheel_file_lazy, spelled out: every sent segment comes here. */
-	if (!wheel_queued(k, id) || (int32_t)(due - wheel_filed_at(k, id)) < 0)
+	if (t->tmr.prev == TMR_OFF || (int32_t)(due - wheel_filed_at(k, id)) < 0)
 		wheel_insert(k, id, due);
 }
 
