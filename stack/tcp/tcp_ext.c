@@ -17,11 +17,6 @@ void tcb_ext_pool_init(struct keel *k)
 	p->full = 0;
 }
 
-struct tcb_ext *tcb_ext(struct keel *k, const struct tcp_tcb *t)
-{
-	return t->ext == TCP_NONE ? NULL : &k->tcp.ext.e[t->ext];
-}
-
 struct tcb_ext *tcb_ext_get(struct keel *k, struct tcp_tcb *t)
 {
 	struct tcb_ext_pool *p = &k->tcp.ext;
@@ -34,8 +29,16 @@ struct tcb_ext *tcb_ext_get(struct keel *k, struct tcp_tcb *t)
 	uint16_t i = p->free_head;
 	struct tcb_ext *x = &p->e[i];
 	p->free_head = x->next;
-	memset(x, 0, sizeof(*x));
+	/* Field by field, not a memset call: ooo[] and sb.blk[] are read
+	 * only below their counts (nooo, sb.n), zeroed here. */
 	x->next = TCP_NONE;
+	x->rtt_seq = 0;
+	x->rtt_start = 0;
+	x->rcv_fin = 0;
+	x->sack_last = 0;
+	x->nooo = 0;
+	x->sb.high_rxt = 0;
+	x->sb.n = 0;
 	x->owner = (uint16_t)(t - k->tcp.tcbs);
 	t->ext = i;
 	if (++p->in_use > p->peak)
@@ -60,9 +63,9 @@ int tcb_ext_needed(const struct keel *k, const struct tcp_tcb *t)
 	       (x && (x->nooo > 0 || x->sb.n > 0));
 }
 
-void tcb_ext_trim(struct keel *k, struct tcp_tcb *t)
+void tcb_ext_trim_held(struct keel *k, struct tcp_tcb *t)
 {
-	if (t->ext != TCP_NONE && !tcb_ext_needed(k, t))
+	if (!tcb_ext_needed(k, t))
 		ext_put(k, t);
 }
 

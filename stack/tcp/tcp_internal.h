@@ -316,10 +316,22 @@ int tcb_send_check(struct tcp_tcb *t);
  * tcb_ext_trim gives it back when nothing needs it; tcb_ext_release
  * gives it back and forgets what it held. */
 void tcb_ext_pool_init(struct keel *k);
-struct tcb_ext *tcb_ext(struct keel *k, const struct tcp_tcb *t);
+/* Inline: every ACK asks (sack_on_ack, rcv_fin_due), most for nothing.
+ * nonnull: a NULL answer says t holds none, never that k was NULL
+ * (clang's analyzer would otherwise infer it from &k->... == NULL). */
+static inline __attribute__((nonnull)) struct tcb_ext *tcb_ext(struct keel *k, const struct tcp_tcb *t)
+{
+	return t->ext == TCP_NONE ? NULL : &k->tcp.ext.e[t->ext];
+}
 struct tcb_ext *tcb_ext_get(struct keel *k, struct tcp_tcb *t);
 int tcb_ext_needed(const struct keel *k, const struct tcp_tcb *t);
-void tcb_ext_trim(struct keel *k, struct tcp_tcb *t);
+void tcb_ext_trim_held(struct keel *k, struct tcp_tcb *t);
+/* Inline test: every segment and tick trims, and most TCBs hold none. */
+static inline void tcb_ext_trim(struct keel *k, struct tcp_tcb *t)
+{
+	if (t->ext != TCP_NONE)
+		tcb_ext_trim_held(k, t);
+}
 void tcb_ext_release(struct keel *k, struct tcp_tcb *t);
 
 /* A TCB's 4-tuple: its local address is the interface's (tcp_tcb.h). */
@@ -426,6 +438,9 @@ void wheel_init(struct keel *k);
 /* Files node id for due: its owner's deadline, which the owner keeps
  * (asked again at a cascade, tcb_timer_first, tcp_synq_entry.due). */
 void wheel_insert(struct keel *k, uint16_t id, uint32_t due);
+/* Files id for due only if it is in no list or the wheel would reach it
+ * later than due; otherwise it fires early and its owner refiles it. */
+void wheel_file_lazy(struct keel *k, uint16_t id, uint32_t due);
 uint32_t wheel_filed_at(const struct keel *k, uint16_t id);
 void wheel_remove(struct keel *k, uint16_t id);
 int wheel_queued(struct keel *k, uint16_t id);

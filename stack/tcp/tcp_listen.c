@@ -160,7 +160,7 @@ void listen_syn(struct keel *k, struct tcp_listener *l, const struct tcp_seg *s,
 	e->peer_shift = s->wscale;
 	e->ts_recent = s->tsval;
 	e->due = k->now_ms + TCP_RTO_INIT_MS;
-	wheel_insert(k, synq_timer_id(k, e), e->due);
+	wheel_file_lazy(k, synq_timer_id(k, e), e->due);
 	synq_send_synack(k, e);
 }
 

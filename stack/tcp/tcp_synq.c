@@ -57,8 +57,8 @@ struct tcp_synq_entry *synq_alloc(struct keel *k, struct tcp_listener *l, const 
 	e->tuple = tcp_seg_tuple(s);
 	e->iss = 0;
 	e->irs = 0;
-	e->tmr.prev = TMR_OFF;       /* filed by the caller with its first deadline */
-	e->tmr.next = TCP_NONE;
+	/* e->tmr as the last owner left it: maybe still filed (synq_release);
+	 * the caller files its first deadline (wheel_file_lazy). */
 	e->due = 0;
 	e->mss = 0;
 	e->peer_shift = 0;
@@ -90,8 +90,7 @@ static void synq_release(struct keel *k, struct tcp_synq_entry *e, struct tcp_li
 		}
 		link = &ts->synq[*link].hnext;
 	}
-	wheel_remove(k, synq_timer_id(k, e));
-	e->flags = 0;
+	e->flags = 0;          /* its node may stay filed: wheel_file_lazy */
 	e->hnext = ts->synq_free;
 	ts->synq_free = self;
 	pool_give(k, TCP_POOL_SYN_QUEUE);
@@ -285,11 +284,15 @@ void synq_timer_fire(struct keel *k, struct tcp_synq_entry *e)
 	struct tcp_stack *ts = &k->tcp;
 	if (!(e->flags & SYNQ_F_USED))
 		return;
+	uint16_t id = synq_timer_id(k, e);
+	if (!time_due(k->now_ms, e->due)) {
+		wheel_insert(k, id, e->due);    /* filed for an earlier owner (wheel_file_lazy) */
+		return;
+	}
 	if (e->retries >= ts->sysctl.tcp_synack_retries) {
 		synq_free(k, e);
 		return;
 	}
-	uint16_t id = synq_timer_id(k, e);
 	if (ts->synack_sent_tick >= TCP_TICK_BUDGET) {
 		wheel_insert(k, id, e->due);    /* due already: the next tick */
 		return;

@@ -60,11 +60,11 @@ static struct tcp_tcb *tcb_alloc(struct keel *k)
 	if (ts->tcb_free_head == TCP_NONE)
 		ts->tcb_free_tail = TCP_NONE;
 	uint32_t gen = t->gen;
+	struct tmr_node tmr = t->tmr;   /* maybe still filed (tcb_free) */
 	memset(t, 0, sizeof(*t));
 	mem_tcb_init(k, t);             /* empty queues: no chunk held */
 	t->gen = gen;
-	t->tmr.prev = TMR_OFF;             /* freed TCBs are never in the wheel */
-	t->tmr.next = TCP_NONE;
+	t->tmr = tmr;
 	t->flags = TCB_F_USED;
 	t->listener = TCP_NO_LISTENER;
 	t->next = TCP_NONE;
@@ -184,8 +184,7 @@ void tcb_free(struct keel *k, struct tcp_tcb *t)
 	if (!(t->flags & TCB_F_USED))
 		return;
 	tcb_unhash(k, t);
-	wheel_remove(k, tcb_index(k, t));
-	t->timers = 0;
+	t->timers = 0;                      /* the node may stay filed: wheel_file_lazy */
 	tcb_ext_release(k, t);
 	mem_release(k, t);                  /* every chunk back to the pool */
 	ka_profile_drop(k, t->ka);          /* its keepalive setting's reference (tcp_kaprof.h) */

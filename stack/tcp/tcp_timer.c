@@ -130,9 +130,7 @@ static void tcb_timer_refile(struct keel *k, struct tcp_tcb *t)
 	uint32_t first;
 	if (!tcb_timer_first(k, t, &first))
 		return;
-	uint16_t id = tcb_timer_id(k, t);
-	if (!wheel_queued(k, id) || (int32_t)(first - wheel_filed_at(k, id)) < 0)
-		wheel_insert(k, id, first);
+	wheel_file_lazy(k, tcb_timer_id(k, t), first);
 }
 
 /* The wheel reached t's node (already unlinked): run what is due, in the
@@ -174,8 +172,11 @@ void tcp_tick(struct keel *k)
 	wheel_begin(k);
 	while (wheel_expire_next(k, &id)) {
 		if (id < KEEL_TCP_MAX_CONN) {
-			tcb_timers_fire(k, &k->tcp.tcbs[id]);
-			tcb_mark_ready(k, &k->tcp.tcbs[id]);
+			struct tcp_tcb *t = &k->tcp.tcbs[id];
+			if (!(t->flags & TCB_F_USED))
+				continue;     /* a freed TCB's node, left filed (wheel_file_lazy) */
+			tcb_timers_fire(k, t);
+			tcb_mark_ready(k, t);
 		}
 		else
 			synq_timer_fire(k, &k->tcp.synq[id - KEEL_TCP_MAX_CONN]);

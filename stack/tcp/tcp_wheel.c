@@ -103,6 +103,19 @@ int wheel_queued(struct keel *k, uint16_t id)
 	return node(k, id)->prev != TMR_OFF;
 }
 
+/* Linux's lazy timers (sk_reset_timer on a pending timer, which
+ * inet_csk's handlers re-check): a node already filed no later than due
+ * stays where it is.  A freed TCB or SYN-queue entry also stays filed
+ * (tcb_free, synq_release): the next owner of the slot, a connection
+ * later, usually arms a later deadline and files nothing; a node that
+ * comes due with nothing due leaves the wheel (owner_due, the fire
+ * handlers).  So a connection's life costs no wheel insert or remove. */
+void wheel_file_lazy(struct keel *k, uint16_t id, uint32_t due)
+{
+	if (node(k, id)->prev == TMR_OFF || (int32_t)(due - wheel_filed_at(k, id)) < 0)
+		wheel_insert(k, id, due);
+}
+
 /* A slot's whole list onto an (empty) pending list, in O(1). */
 static void list_move(struct keel *k, unsigned from, unsigned to)
 {
@@ -332,7 +345,8 @@ static void tcb_timer_file(struct keel *k, struct tcp_tcb *t, enum tcb_timer whi
 {
 	t->timers = (uint16_t)((t->timers | (1u << which)) & 7u);
 	uint16_t id = tcb_timer_id(k, t);
-	if (!wheel_queued(k, id) || (int32_t)(due - wheel_filed_at(k, id)) < 0)
+	/* wheel_file_lazy, spelled out: every sent segment comes here. */
+	if (t->tmr.prev == TMR_OFF || (int32_t)(due - wheel_filed_at(k, id)) < 0)
 		wheel_insert(k, id, due);
 }
 

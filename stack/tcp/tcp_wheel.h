@@ -7,7 +7,10 @@
  * their millisecond, exactly: a node is moved down a level (cascaded)
  * when its coarse slot comes due, refiled at the deadline its owner names
  * then (the earliest armed; none: it leaves the wheel), so the node keeps
- * no deadline of its own.  Work per tick is capped by a budget
+ * no deadline of its own.  Filing is lazy (wheel_file_lazy): a node
+ * may be filed earlier than its owner's deadline, or stay filed after
+ * its owner is freed; it then comes due early and is refiled or dropped.
+ * Work per tick is capped by a budget
  * (expiries, moves, slot steps); a tick that runs out resumes next tick. */
 #ifndef KEEL_TCP_WHEEL_H
 #define KEEL_TCP_WHEEL_H
