@@ -330,6 +330,68 @@ SCRIPT(mem_windows_grow_to_the_max)
 	NO_FINAL_CHECK();
 }
 
+/* tcp_rmem max by default is not half the arena (config.h): a
+ * connection that only receives grows its receive budget to the arena
+ * less its send budget and the straddle, and its window beyond half the
+ * arena as far as the pool allows below tcp_mem[1] (tcp_mem.c). */
+SCRIPT(mem_rcv_grows_beyond_half_the_arena)
+{
+	struct edges e = {0};
+	LISTEN(7, 5);
+	ESTABLISH();
+	ASSERT_TRUE(K->tcp.sysctl.tcp_rmem[2] == KEEL_TCP_RMEM_MAX);
+	ASSERT_TRUE(KEEL_TCP_RMEM_MAX == KEEL_CHUNK_ARENA - 4 * KEEL_CHUNK_SIZE - KEEL_TCP_SNDBUF);
+	uint32_t at = 1;
+	for (int round = 0; round < 12; round++) {
+		uint32_t wnd = e.known[0] ? e.edge[0] - e.ack[0] : 2048;
+		peer_data(t, &e, at, at + wnd);
+		at = e.ack[0];
+		app_reads_all(t, &e);
+	}
+	ASSERT_TRUE(cur_tcb(t)->rcv_budget == KEEL_TCP_RMEM_MAX);
+	ASSERT_TRUE(e.edge[0] - e.ack[0] > KEEL_TCP_BUF_MAX);
+	ASSERT_TRUE(e.edge[0] - e.ack[0] == K->tcp.sysctl.tcp_mem[1] * KEEL_CHUNK_SIZE);
+	ASSERT_TRUE(POOL_USED() == 0);
+	NO_FINAL_CHECK();
+}
+
+/* One connection's two budgets fit the arena together (tcp_mem.c): once
+ * its send budget has grown, its receive budget grows only into what the
+ * send budget leaves, even with tcp_rmem max set higher. */
+SCRIPT(mem_budgets_share_the_arena)
+{
+	struct edges e = {0};
+	LISTEN(7, 5);
+	SET3(tcp_wmem, 1024, 2048, 7680);
+	ESTABLISH();
+	static uint8_t big[8192];
+	uint32_t at = 1;
+	ASSERT_TRUE(tcp_send(K, H, big, sizeof(big)) == 2048);
+	IGNORE_OUTPUT(1);
+	for (int round = 0; round < 8; round++) {
+		char ack[64];
+		snprintf(ack, sizeof(ack), "< . %u:%u(0) ack %u win 65535", at, at,
+			 tcb_snd_max(cur_tcb(t)) - DEV_ISN());
+		INJECT(ack);
+		(void)tcp_send(K, H, big, sizeof(big));
+	}
+	ASSERT_TRUE(cur_tcb(t)->snd_budget == 7680);
+	char ack[64];
+	snprintf(ack, sizeof(ack), "< . %u:%u(0) ack %u win 65535", at, at,
+		 tcb_snd_max(cur_tcb(t)) - DEV_ISN());
+	INJECT(ack);                                     /* all sent is acknowledged */
+	IGNORE_OUTPUT(0);
+	SET3(tcp_rmem, 1024, 2048, 65535);
+	for (int round = 0; round < 12; round++) {
+		uint32_t wnd = e.known[0] ? e.edge[0] - e.ack[0] : 2048;
+		peer_data(t, &e, at, at + wnd);
+		at = e.ack[0];
+		app_reads_all(t, &e);
+	}
+	ASSERT_TRUE(cur_tcb(t)->rcv_budget == KEEL_CHUNK_ARENA - 4 * KEEL_CHUNK_SIZE - 7680);
+	NO_FINAL_CHECK();
+}
+
 /* Receive autotuning by the clock (Linux tcp_rcv_space_adjust): a peer
  * that sends less than the window at a time to an application that
  * reads each segment at once never fills the window (it reopens first),
