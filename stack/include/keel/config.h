@@ -165,7 +165,7 @@
  * connection's two queues still fit the arena (autotuning grows each
  * only into what the other leaves, tcp_mem.c) and the pressure logic
  * keeps the others' minimum.  A wider window pays on a small board:
- * lm3s6965evb (12 KiB arena) moves about 1.2x more into discard with
+ * lm3s6965evb (12 KiB arena) moves about 1.4x more into discard with
  * 9216 than with half the arena's 5632 (board/lm3s6965evb/config.mk).
  * Beyond the unscaled window (64 KiB) half the arena stays the bound, as
  * the window scale offered follows it (tcp_optneg.c).  A board whose MAC
