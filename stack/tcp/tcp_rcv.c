@@ -16,7 +16,8 @@
  *     KEEL_TCP_DELACK_MS.
  *   - the window to advertise (RFC 9293 §3.8.6.2.2, receiver SWS
  *     avoidance): the right edge moves only by min(buffer/2, MSS) or more,
- *     and never moves left, memory pressure or not.
+ *     and never moves left, memory pressure or not; unscaled and 4
+ *     segments or more, it is a whole number of segments.
  * This file never sends: it marks an ACK owed (TCB_F_ACK_NOW, the delayed
  * ACK timer) or returns that a window update is due, and the output path
  * (tcp_output.c) sends. */
