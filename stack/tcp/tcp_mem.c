@@ -126,9 +126,23 @@ uint32_t mem_snd_space(const struct keel *k, const struct tcp_tcb *t)
 	return space < cover ? space : cover;
 }
 
-static qlen_t doubled(qlen_t b, uint32_t max)
+/* What one connection's budget may grow to beside its other budget:
+ * its two queues, full and each straddling two more chunks than its
+ * bytes fill, fit the arena, so a connection alone never finds the pool
+ * above tcp_mem[2] within the windows it advertised.  The split follows
+ * use: a connection that only receives may grow its window to the arena
+ * less its send budget and the straddle (tcp_rmem max, config.h). */
+static uint32_t beside(qlen_t other)
+{
+	uint32_t pair = (uint32_t)KEEL_CHUNK_ARENA - 4u * CHUNK_SIZE;
+	return pair > other ? pair - other : 0u;
+}
+
+static qlen_t doubled(qlen_t b, uint32_t max, qlen_t other)
 {
 	uint32_t d = 2u * (uint32_t)b;
+	if (max > beside(other))
+		max = beside(other);
 	if (max > CHUNKQ_MAX)
 		max = CHUNKQ_MAX;
 	return (qlen_t)(d < max ? d : (b > max ? b : max));
@@ -157,7 +171,7 @@ static void rcv_space_adjust(struct keel *k, struct tcp_tcb *t)
 			return;
 		uint32_t copied = (qlen_t)(read_to - t->rcv_space_seq);
 		if (elapsed < 2u * rtt && copied >= t->rcv_budget - t->rcv_budget / 4u && !k->tcp.mem_pressure)
-			t->rcv_budget = doubled(t->rcv_budget, k->tcp.sysctl.tcp_rmem[2]);
+			t->rcv_budget = doubled(t->rcv_budget, k->tcp.sysctl.tcp_rmem[2], t->snd_budget);
 	}
 	t->mflags |= TCB_M_SPACE;
 	t->rcv_space_seq = read_to;
@@ -168,7 +182,7 @@ void mem_rcv_read(struct keel *k, struct tcp_tcb *t)
 {
 	mem_update(k);
 	if ((t->mflags & TCB_M_RWND_FULL) && t->rcvq.len == 0 && !k->tcp.mem_pressure) {
-		t->rcv_budget = doubled(t->rcv_budget, k->tcp.sysctl.tcp_rmem[2]);
+		t->rcv_budget = doubled(t->rcv_budget, k->tcp.sysctl.tcp_rmem[2], t->snd_budget);
 		t->mflags &= (uint8_t)~TCB_M_RWND_FULL;
 	}
 	rcv_space_adjust(k, t);
@@ -178,7 +192,7 @@ void mem_snd_acked(struct keel *k, struct tcp_tcb *t)
 {
 	mem_update(k);
 	if ((t->mflags & TCB_M_SND_FULL) && !k->tcp.mem_pressure) {
-		t->snd_budget = doubled(t->snd_budget, k->tcp.sysctl.tcp_wmem[2]);
+		t->snd_budget = doubled(t->snd_budget, k->tcp.sysctl.tcp_wmem[2], t->rcv_budget);
 		t->mflags &= (uint8_t)~TCB_M_SND_FULL;
 	}
 }

@@ -309,7 +309,9 @@ SCRIPT(mem_windows_grow_to_the_max)
 		at = e.ack[0];
 		app_reads_all(t, &e);
 	}
-	ASSERT_TRUE(e.edge[0] - e.ack[0] == 7680);
+	/* the budget reached the max; the window offered is a whole
+	 * number of segments (tcp_rcv.c rcv_whole_segments): 5 x 1460 */
+	ASSERT_TRUE(e.edge[0] - e.ack[0] == 7300);
 	ASSERT_TRUE(cur_tcb(t)->rcv_budget == 7680);
 	ASSERT_TRUE(POOL_USED() == 0);
 	/* send side: the writes find the budget full, the ACKs grow it */
@@ -327,6 +329,68 @@ SCRIPT(mem_windows_grow_to_the_max)
 	ASSERT_TRUE(cur_tcb(t)->snd_budget == 7680);
 	ASSERT_TRUE(cur_tcb(t)->sndq.len > 2048);          /* the writes used the grown budget */
 	IGNORE_OUTPUT(0);
+	NO_FINAL_CHECK();
+}
+
+/* tcp_rmem max by default is not half the arena (config.h): a
+ * connection that only receives grows its receive budget to the arena
+ * less its send budget and the straddle, and its window beyond half the
+ * arena as far as the pool allows below tcp_mem[1] (tcp_mem.c). */
+SCRIPT(mem_rcv_grows_beyond_half_the_arena)
+{
+	struct edges e = {0};
+	LISTEN(7, 5);
+	ESTABLISH();
+	ASSERT_TRUE(K->tcp.sysctl.tcp_rmem[2] == KEEL_TCP_RMEM_MAX);
+	ASSERT_TRUE(KEEL_TCP_RMEM_MAX == KEEL_CHUNK_ARENA - 4 * KEEL_CHUNK_SIZE - KEEL_TCP_SNDBUF);
+	uint32_t at = 1;
+	for (int round = 0; round < 12; round++) {
+		uint32_t wnd = e.known[0] ? e.edge[0] - e.ack[0] : 2048;
+		peer_data(t, &e, at, at + wnd);
+		at = e.ack[0];
+		app_reads_all(t, &e);
+	}
+	ASSERT_TRUE(cur_tcb(t)->rcv_budget == KEEL_TCP_RMEM_MAX);
+	ASSERT_TRUE(e.edge[0] - e.ack[0] > KEEL_TCP_BUF_MAX);
+	ASSERT_TRUE(e.edge[0] - e.ack[0] == K->tcp.sysctl.tcp_mem[1] * KEEL_CHUNK_SIZE / 1460u * 1460u);
+	ASSERT_TRUE(POOL_USED() == 0);
+	NO_FINAL_CHECK();
+}
+
+/* One connection's two budgets fit the arena together (tcp_mem.c): once
+ * its send budget has grown, its receive budget grows only into what the
+ * send budget leaves, even with tcp_rmem max set higher. */
+SCRIPT(mem_budgets_share_the_arena)
+{
+	struct edges e = {0};
+	LISTEN(7, 5);
+	SET3(tcp_wmem, 1024, 2048, 7680);
+	ESTABLISH();
+	static uint8_t big[8192];
+	uint32_t at = 1;
+	ASSERT_TRUE(tcp_send(K, H, big, sizeof(big)) == 2048);
+	IGNORE_OUTPUT(1);
+	for (int round = 0; round < 8; round++) {
+		char ack[64];
+		snprintf(ack, sizeof(ack), "< . %u:%u(0) ack %u win 65535", at, at,
+			 tcb_snd_max(cur_tcb(t)) - DEV_ISN());
+		INJECT(ack);
+		(void)tcp_send(K, H, big, sizeof(big));
+	}
+	ASSERT_TRUE(cur_tcb(t)->snd_budget == 7680);
+	char ack[64];
+	snprintf(ack, sizeof(ack), "< . %u:%u(0) ack %u win 65535", at, at,
+		 tcb_snd_max(cur_tcb(t)) - DEV_ISN());
+	INJECT(ack);                                     /* all sent is acknowledged */
+	IGNORE_OUTPUT(0);
+	SET3(tcp_rmem, 1024, 2048, 65535);
+	for (int round = 0; round < 12; round++) {
+		uint32_t wnd = e.known[0] ? e.edge[0] - e.ack[0] : 2048;
+		peer_data(t, &e, at, at + wnd);
+		at = e.ack[0];
+		app_reads_all(t, &e);
+	}
+	ASSERT_TRUE(cur_tcb(t)->rcv_budget == KEEL_CHUNK_ARENA - 4 * KEEL_CHUNK_SIZE - 7680);
 	NO_FINAL_CHECK();
 }
 
@@ -380,4 +444,24 @@ SCRIPT(mem_sysctl_defaults_apply_to_new_connections)
 	EXPECT("> . 1461:2921(1460) ack 1");
 	EXPECT("> P. 2921:3001(80) ack 1");
 	INJECT("< . 1:1(0) ack 3001 win 8192");
+}
+
+/* Without window scaling, a window of 4 segments or more is offered as
+ * a whole number of segments (tcp_rcv.c rcv_whole_segments, as Linux's
+ * __tcp_select_window): 8192 bytes free is 5 x 1460 = 7300, not 5
+ * segments and a 892-byte one each round trip. */
+SCRIPT(mem_rcv_window_whole_segments)
+{
+	LISTEN(7, 5);
+	K->tcp.sysctl.tcp_rmem[1] = 8192;
+	INJECT("< S 0:0(0) win 8192 <mss 1460>");
+	EXPECT("> S. 0:0(0) ack 1 win 8192 <mss 1460>");  /* the SYN queue's offer */
+	INJECT("< . 1:1(0) ack 1 win 8192");
+	ACCEPT();
+	INJECT("< . 1:1461(1460) ack 1 win 8192");
+	INJECT("< . 1461:2921(1460) ack 1 win 8192");
+	EXPECT("> . 1:1(0) ack 2921 win 5272");        /* below 4 segments: as is */
+	RECV_EXPECT_N(2920);
+	EXPECT("> . 1:1(0) ack 2921 win 7300");        /* 8192 free: 5 x 1460 */
+	NO_FINAL_CHECK();
 }

@@ -159,13 +159,26 @@
 			  (KEEL_CHUNK_ARENA - 4 * KEEL_CHUNK_SIZE) / 2 : KEEL_TCP_BUF_LIMIT)
 #endif
 /* tcp_rmem max by default: how far receive autotuning may open one
- * connection's window.  A board whose MAC buffers few frames sets it
- * lower (board/<board>/config.mk): a peer sends a window's worth back to
- * back at wire speed, and what the MAC cannot hold while the CPU drains
- * it is lost, then sent again (mps2-an385: lan9118.c).  The knob still
- * accepts up to KEEL_TCP_BUF_LIMIT at run time. */
+ * connection's window.  Not half the arena: as in Linux, tcp_mem, not a
+ * fair share, bounds what one connection holds.  The arena less the
+ * default send budget and the chunks two queues may straddle, so one
+ * connection's two queues still fit the arena (autotuning grows each
+ * only into what the other leaves, tcp_mem.c) and the pressure logic
+ * keeps the others' minimum.  A wider window pays on a small board:
+ * lm3s6965evb (12 KiB arena) moves about 1.4x more into discard with
+ * 9216 than with half the arena's 5632 (board/lm3s6965evb/config.mk).
+ * Beyond the unscaled window (64 KiB) half the arena stays the bound, as
+ * the window scale offered follows it (tcp_optneg.c).  A board whose MAC
+ * buffers few frames sets it lower (board/<board>/config.mk): a peer
+ * sends a window's worth back to back at wire speed, and what the MAC
+ * cannot hold while the CPU drains it is lost, then sent again
+ * (mps2-an385: lan9118.c).  The knob still accepts up to
+ * KEEL_TCP_BUF_LIMIT at run time. */
 #ifndef KEEL_TCP_RMEM_MAX
-#define KEEL_TCP_RMEM_MAX KEEL_TCP_BUF_MAX
+#define KEEL_TCP_RMEM_ALONE (KEEL_CHUNK_ARENA - 4 * KEEL_CHUNK_SIZE - KEEL_TCP_SNDBUF)
+#define KEEL_TCP_RMEM_UNSCALED (KEEL_TCP_BUF_MAX > 65535 ? KEEL_TCP_BUF_MAX : 65535)
+#define KEEL_TCP_RMEM_MAX (KEEL_TCP_RMEM_ALONE < KEEL_TCP_RMEM_UNSCALED ? KEEL_TCP_RMEM_ALONE : \
+			   KEEL_TCP_RMEM_UNSCALED)
 #endif
 
 /* --- shared buffer pool (chunkq.h) ---
