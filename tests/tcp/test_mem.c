@@ -73,6 +73,39 @@ static unsigned cur_chunks(struct th *t)
 	return chunkq_chunks(&tb->sndq) + chunkq_chunks(&tb->rcvq);
 }
 
+/* rounds of: the peer fills the window offered, the application reads
+ * it all; returns the peer's next sequence number (from at). */
+static uint32_t receive_rounds(struct th *t, struct edges *e, uint32_t at, int rounds)
+{
+	for (int round = 0; round < rounds; round++) {
+		uint32_t wnd = e->known[0] ? e->edge[0] - e->ack[0] : 2048;
+		peer_data(t, e, at, at + wnd);
+		at = e->ack[0];
+		app_reads_all(t, e);
+	}
+	return at;
+}
+
+/* The peer (next sequence at) acknowledges all the device sent. */
+static void peer_acks_all(struct th *t, uint32_t at)
+{
+	char ack[64];
+	snprintf(ack, sizeof(ack), "< . %u:%u(0) ack %u win 65535", at, at,
+		 tcb_snd_max(cur_tcb(t)) - DEV_ISN());
+	INJECT(ack);
+}
+
+/* rounds of: the peer acknowledges all, the application writes again
+ * (its writes find the budget full and the ACKs grow it). */
+static void send_rounds(struct th *t, uint32_t at, int rounds)
+{
+	static uint8_t big[8192];
+	for (int round = 0; round < rounds; round++) {
+		peer_acks_all(t, at);
+		(void)tcp_send(K, H, big, sizeof(big));
+	}
+}
+
 /* An idle connection holds no chunk: not after the handshake, not after
  * data both ways is acknowledged and read, not after out-of-order data is
  * filled in and read.  ss -m (tcp_conn_info) says the same. */
@@ -303,12 +336,7 @@ SCRIPT(mem_windows_grow_to_the_max)
 	SET3(tcp_wmem, 1024, 2048, 7680);
 	ESTABLISH();
 	uint32_t at = 1;
-	for (int round = 0; round < 12; round++) {
-		uint32_t wnd = e.known[0] ? e.edge[0] - e.ack[0] : 2048;
-		peer_data(t, &e, at, at + wnd);
-		at = e.ack[0];
-		app_reads_all(t, &e);
-	}
+	at = receive_rounds(t, &e, at, 12);
 	/* the budget reached the max; the window offered is a whole
 	 * number of segments (tcp_rcv.c rcv_whole_segments): 5 x 1460 */
 	ASSERT_TRUE(e.edge[0] - e.ack[0] == 7300);
@@ -319,13 +347,7 @@ SCRIPT(mem_windows_grow_to_the_max)
 	int n = tcp_send(K, H, big, sizeof(big));
 	ASSERT_TRUE(n == 2048);
 	IGNORE_OUTPUT(1);
-	for (int round = 0; round < 8; round++) {
-		char ack[64];
-		snprintf(ack, sizeof(ack), "< . %u:%u(0) ack %u win 65535", at, at,
-			 tcb_snd_max(cur_tcb(t)) - DEV_ISN());
-		INJECT(ack);
-		(void)tcp_send(K, H, big, sizeof(big));
-	}
+	send_rounds(t, at, 8);
 	ASSERT_TRUE(cur_tcb(t)->snd_budget == 7680);
 	ASSERT_TRUE(cur_tcb(t)->sndq.len > 2048);          /* the writes used the grown budget */
 	IGNORE_OUTPUT(0);
@@ -344,12 +366,7 @@ SCRIPT(mem_rcv_grows_beyond_half_the_arena)
 	ASSERT_TRUE(K->tcp.sysctl.tcp_rmem[2] == KEEL_TCP_RMEM_MAX);
 	ASSERT_TRUE(KEEL_TCP_RMEM_MAX == KEEL_CHUNK_ARENA - 4 * KEEL_CHUNK_SIZE - KEEL_TCP_SNDBUF);
 	uint32_t at = 1;
-	for (int round = 0; round < 12; round++) {
-		uint32_t wnd = e.known[0] ? e.edge[0] - e.ack[0] : 2048;
-		peer_data(t, &e, at, at + wnd);
-		at = e.ack[0];
-		app_reads_all(t, &e);
-	}
+	at = receive_rounds(t, &e, at, 12);
 	ASSERT_TRUE(cur_tcb(t)->rcv_budget == KEEL_TCP_RMEM_MAX);
 	ASSERT_TRUE(e.edge[0] - e.ack[0] > KEEL_TCP_BUF_MAX);
 	ASSERT_TRUE(e.edge[0] - e.ack[0] == K->tcp.sysctl.tcp_mem[1] * KEEL_CHUNK_SIZE / 1460u * 1460u);
@@ -370,26 +387,12 @@ SCRIPT(mem_budgets_share_the_arena)
 	uint32_t at = 1;
 	ASSERT_TRUE(tcp_send(K, H, big, sizeof(big)) == 2048);
 	IGNORE_OUTPUT(1);
-	for (int round = 0; round < 8; round++) {
-		char ack[64];
-		snprintf(ack, sizeof(ack), "< . %u:%u(0) ack %u win 65535", at, at,
-			 tcb_snd_max(cur_tcb(t)) - DEV_ISN());
-		INJECT(ack);
-		(void)tcp_send(K, H, big, sizeof(big));
-	}
+	send_rounds(t, at, 8);
 	ASSERT_TRUE(cur_tcb(t)->snd_budget == 7680);
-	char ack[64];
-	snprintf(ack, sizeof(ack), "< . %u:%u(0) ack %u win 65535", at, at,
-		 tcb_snd_max(cur_tcb(t)) - DEV_ISN());
-	INJECT(ack);                                     /* all sent is acknowledged */
+	peer_acks_all(t, at);                            /* all sent is acknowledged */
 	IGNORE_OUTPUT(0);
 	SET3(tcp_rmem, 1024, 2048, 65535);
-	for (int round = 0; round < 12; round++) {
-		uint32_t wnd = e.known[0] ? e.edge[0] - e.ack[0] : 2048;
-		peer_data(t, &e, at, at + wnd);
-		at = e.ack[0];
-		app_reads_all(t, &e);
-	}
+	at = receive_rounds(t, &e, at, 12);
 	ASSERT_TRUE(cur_tcb(t)->rcv_budget == KEEL_CHUNK_ARENA - 4 * KEEL_CHUNK_SIZE - 7680);
 	NO_FINAL_CHECK();
 }
