@@ -7,7 +7,7 @@
  *   chunks            48      0      0    256    12288   (the shared buffer pool)
  *   chunk_pool    chunk 256 bytes, pressure no (tcp_mem 24 36 48), sizeof(struct tcp_tcb) 124
  *   tcb_ext           12      0      0     52      624   (cold state, held only while needed)
- *   ram_static 60136 of 65536 (stack 2048, free 3352)
+ *   ram_static 61492 of 65536 (stack 2048, free 1996)
  *
  * Peak "-" means the stack keeps no high-water mark for it. */
 #include <stdbool.h>
