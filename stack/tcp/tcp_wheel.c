@@ -110,10 +110,15 @@ int wheel_queued(struct keel *k, uint16_t id)
  * later, usually arms a later deadline and files nothing; a node that
  * comes due with nothing due leaves the wheel (owner_due, the fire
  * handlers).  So a connection's life costs no wheel insert or remove. */
+static inline __attribute__((always_inline)) void file_lazy(struct keel *k, uint16_t id, const struct tmr_node *n, uint32_t due)
+{
+	if (n->prev == TMR_OFF || (int32_t)(due - wheel_filed_at(k, id)) < 0)
+		wheel_insert(k, id, due);
+}
+
 void wheel_file_lazy(struct keel *k, uint16_t id, uint32_t due)
 {
-	if (node(k, id)->prev == TMR_OFF || (int32_t)(due - wheel_filed_at(k, id)) < 0)
-		wheel_insert(k, id, due);
+	file_lazy(k, id, node(k, id), due);
 }
 
 /* A slot's whole list onto an (empty) pending list, in O(1). */
@@ -344,10 +349,9 @@ uint16_t tcb_timer_id(const struct keel *k, const struct tcp_tcb *t)
 static void tcb_timer_file(struct keel *k, struct tcp_tcb *t, enum tcb_timer which, uint32_t due)
 {
 	t->timers = (uint16_t)((t->timers | (1u << which)) & 7u);
-	uint16_t id = tcb_timer_id(k, t);
-	/* wheel_file_lazy, spelled out: every sent segment comes here. */
-	if (t->tmr.prev == TMR_OFF || (int32_t)(due - wheel_filed_at(k, id)) < 0)
-		wheel_insert(k, id, due);
+	/* Every sent segment comes here: the TCB's node directly, not
+	 * through node()'s TCB-or-SYN-queue choice. */
+	file_lazy(k, tcb_timer_id(k, t), &t->tmr, due);
 }
 
 void tcb_timer_set(struct keel *k, struct tcp_tcb *t, enum tcb_timer which, uint32_t due)
