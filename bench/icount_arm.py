@@ -41,9 +41,9 @@ def build(board):
             for s in STACKS}
 
 
-def run_once(board, elf, conns, segs, timeout=300):
+def run_once(board, elf, conns, segs, timeout=300, held=None):
     """Boots elf under -icount, gives it the arguments, returns the
-    calibration and the phases' JSON."""
+    calibration and the phases' JSON (with held: the tick phase too)."""
     argv = ["qemu-system-arm", "-M", MACHINES[board], "-nographic", "-monitor", "none",
             "-serial", "stdio", "-nic", "none", "-icount", "shift=%d,sleep=off" % SHIFT,
             "-kernel", elf]
@@ -58,7 +58,8 @@ def run_once(board, elf, conns, segs, timeout=300):
             chunk = p.stdout.read() or b""
             out += chunk
             if not sent and b"icount args?" in out:
-                p.stdin.write(b"%d %d\r" % (conns, segs))
+                p.stdin.write((b"%d %d\r" % (conns, segs)) if held is None
+                              else (b"%d %d %d\r" % (conns, segs, held)))
                 p.stdin.flush()
                 sent = True
             if re.search(rb"icount-exit -?\d+", out):
@@ -75,6 +76,8 @@ def run_once(board, elf, conns, segs, timeout=300):
         raise RuntimeError("%s on %s: no clean exit:\n%s" % (elf, board, text[-1500:]))
     calib = json.loads(re.search(r"^(\{\"calib\".*\})\s*$", text, re.M).group(1))["calib"]
     work = json.loads(re.search(r"^(\{\"conn\".*\})\s*$", text, re.M).group(1))
+    if held is not None:
+        work.update(json.loads(re.search(r"^(\{\"tick\".*\})\s*$", text, re.M).group(1)))
     return calib, work
 
 

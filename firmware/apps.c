@@ -11,24 +11,30 @@ _Static_assert(NSERVICES <= 255, "app_conn.svc is a byte");
 
 static int listeners[NSERVICES];
 /* One slot per TCB, at the connection's index (keel_tcp_index), so the
- * stack's ready queue names the slot.  Slots in use are also listed
- * densely (active, pos) for the sweep. */
+ * stack's ready queue names the slot.  The slots the sweep visits are
+ * also listed densely (active, pos; pos NOT_SWEPT for the others): those
+ * of services with a stage and those that asked (APP_WAIT).  The rest
+ * (echo, discard) are served on their events only: the stack marks a
+ * connection ready for every segment and timer (tcp_ready.c), so data,
+ * an ACK that frees room, a FIN or a reset reach them without a sweep. */
+#define NOT_SWEPT 0xffffu
+_Static_assert(KEEL_TCP_MAX_CONN < NOT_SWEPT, "a slot index is 16 bits, NOT_SWEPT is none");
 static struct app_conn conns[KEEL_TCP_MAX_CONN];
 static uint16_t active[KEEL_TCP_MAX_CONN], pos[KEEL_TCP_MAX_CONN], nactive, sweep_at;
 static uint8_t stages[APP_STAGES][APP_STAGE_LEN];
 static uint8_t *free_stages[APP_STAGES];
 static unsigned nfree_stages;
 
-/* Per call: ready connections handled, and active ones swept whatever
- * their events (timeouts, a page to go on with, writes waiting for room):
+/* Per call: ready connections handled, and listed ones swept whatever
+ * their events (timeouts, a page to go on with, room in the pool):
  * bounded, whatever the number of connections. */
 #define APP_READY_BUDGET 256u
 #define APP_SWEEP 32u
 
 /* The sweep runs once a millisecond, not every pass: a frame's reply
- * leaves in the pass that read it, and with many connections held a
- * sweep of quiet ones in every pass would make the next frame wait
- * behind APP_SWEEP idle serves.  A service that asked for another pass
+ * leaves in the pass that read it, and with many listed connections a
+ * sweep in every pass would make the next frame wait behind APP_SWEEP
+ * serves.  A service that asked for another pass
  * at once (app_conn.again: a page to go on with) gets it in the next
  * pass, as before. */
 static uint32_t swept_ms;
@@ -36,8 +42,10 @@ static uint8_t swept, again_asked;
 
 void apps_init(struct keel *k)
 {
-	for (size_t i = 0; i < KEEL_TCP_MAX_CONN; i++)
+	for (size_t i = 0; i < KEEL_TCP_MAX_CONN; i++) {
 		conns[i].sock = -1;
+		pos[i] = NOT_SWEPT;
+	}
 	nactive = sweep_at = 0;
 	swept = again_asked = 0;
 	for (size_t i = 0; i < APP_STAGES; i++)
@@ -65,7 +73,21 @@ int app_flush(struct keel *k, struct app_conn *c, int more)
 	return 0;
 }
 
-/* Slot i is done: its stage and place in the active list go back. */
+/* Lists slot i for the sweep, or takes it off (O(1) either way). */
+static void sweep_list(uint16_t i, int want)
+{
+	if (want && pos[i] == NOT_SWEPT) {
+		pos[i] = nactive;
+		active[nactive++] = i;
+	} else if (!want && pos[i] != NOT_SWEPT) {
+		uint16_t at = pos[i], last = active[--nactive];
+		active[at] = last;
+		pos[last] = at;
+		pos[i] = NOT_SWEPT;
+	}
+}
+
+/* Slot i is done: its stage and place in the sweep's list go back. */
 static void release(uint16_t i)
 {
 	struct app_conn *c = &conns[i];
@@ -73,9 +95,7 @@ static void release(uint16_t i)
 		free_stages[nfree_stages++] = c->stage;
 	c->stage = NULL;
 	c->sock = -1;
-	uint16_t at = pos[i], last = active[--nactive];
-	active[at] = last;
-	pos[last] = at;
+	sweep_list(i, 0);
 }
 
 /* Runs slot i's service once; closes and frees it when done.  1 when it
@@ -88,8 +108,10 @@ static int serve(struct keel *k, uint16_t i)
 	const struct service *svc = services[c->svc];
 	int done = (ev & TCP_POLL_ERROR) || svc->on_poll(k, c, ev);
 	if (!done) {
-		again_asked |= c->again;
-		return c->again;
+		int now = c->again == APP_AGAIN;
+		sweep_list(i, svc->stage || c->again);
+		again_asked |= (uint8_t)now;
+		return now;
 	}
 	if (svc->on_close)
 		svc->on_close(c);
@@ -132,8 +154,6 @@ static int accept_new(struct keel *k, uint32_t now_ms)
 			c->row = c->aux = 0;
 			c->phase = c->page = 0;
 			c->again = 0;
-			pos[i] = nactive;
-			active[nactive++] = (uint16_t)i;
 			if (services[l]->on_accept)
 				services[l]->on_accept(k, c, now_ms);
 			again |= serve(k, (uint16_t)i);   /* data may have come with the ACK */
@@ -167,7 +187,7 @@ int apps_poll(struct keel *k, uint32_t now_ms)
 	swept = 1;
 	swept_ms = now_ms;
 	again_asked = 0;
-	/* And a window of the active connections in turn, each at most once
+	/* And a window of the listed connections in turn, each at most once
 	 * a call (a single connection is not served APP_SWEEP times over). */
 	unsigned window = nactive < APP_SWEEP ? nactive : APP_SWEEP;
 	for (unsigned n = 0; n < window && nactive > 0; n++) {

@@ -2,6 +2,10 @@
 # phases (icount_main.c, the scripted peer, the fake MAC) with keel or lwIP
 # for the Cortex-M board, with the firmware's flags (board/cortex-m/flags.mk),
 # linker script and startup; run under QEMU -icount by bench/icount_arm.py.
+# And build/bench/icount-arm-fw-<board>.elf for the held rows (the O(1)
+# check): keel with the board's own pool sizes (BOARD_CFLAGS, as the
+# firmware image: 10,240 TCBs on mps2-an385) and the firmware's services
+# (firmware/apps.c, fw_side.c).
 #   make -f bench/icount/icount_target.mk BOARD=mps2-an385
 BOARD ?= mps2-an385
 CROSS ?= arm-none-eabi-
@@ -29,7 +33,15 @@ LWIP_OWN := $(patsubst %.c,$(OBJ)/lwip-own/%.o,$(COMMON) bench/icount/lwip_side.
 	bench/lwip/netif_keel.c $(BOARD_ALL))
 LWIP_OBJS := $(patsubst $(LWIP)/%.c,$(OBJ)/lwip/%.o,$(LWIP_SRCS))
 
-all: $(OUT)/icount-arm-keel-$(BOARD).elf $(OUT)/icount-arm-lwip-$(BOARD).elf
+# The held image: its own objects, every file built with the board's pools.
+FW_OBJ := $(OUT)/obj-icount-fw-$(BOARD)
+FW_APPS := firmware/apps.c firmware/app_echo.c firmware/app_discard.c firmware/app_daytime.c \
+	firmware/app_chargen.c firmware/app_udp_echo.c
+FW_OBJS := $(patsubst %.c,$(FW_OBJ)/%.o,$(COMMON) bench/icount/fw_side.c $(FW_APPS) $(BOARD_ALL) \
+	$(STACK_SRCS))
+
+all: $(OUT)/icount-arm-keel-$(BOARD).elf $(OUT)/icount-arm-lwip-$(BOARD).elf \
+	$(OUT)/icount-arm-fw-$(BOARD).elf
 
 $(OBJ)/stack/%.o: stack/%.c $(DEPS)
 	@mkdir -p $(dir $@)
@@ -55,5 +67,18 @@ $(OUT)/icount-arm-keel-$(BOARD).elf: $(KEEL_OBJS) linker.ld board/$(BOARD)/memor
 $(OUT)/icount-arm-lwip-$(BOARD).elf: $(LWIP_OWN) $(LWIP_OBJS) linker.ld board/$(BOARD)/memory.ld
 	$(CROSS)gcc $(LDFLAGS) $(LWIP_OWN) $(LWIP_OBJS) -o $@
 
+$(FW_OBJ)/stack/%.o: stack/%.c $(DEPS)
+	@mkdir -p $(dir $@)
+	$(CROSS)gcc $(CODEGEN) $(BOARD_CFLAGS) $(WARN) -Istack -Istack/lib -Istack/link -Istack/ip \
+		-Istack/svc -Istack/tcp -Istack/include -MMD -MP -c $< -o $@
+
+$(FW_OBJ)/%.o: %.c $(DEPS)
+	@mkdir -p $(dir $@)
+	$(CROSS)gcc $(CODEGEN) $(BOARD_CFLAGS) $(WARN) -Ibench/icount -Istack/include $(BOARD_INCS) \
+		-MMD -MP -c $< -o $@
+
+$(OUT)/icount-arm-fw-$(BOARD).elf: $(FW_OBJS) linker.ld board/$(BOARD)/memory.ld
+	$(CROSS)gcc $(LDFLAGS) $(FW_OBJS) -o $@
+
 .PHONY: all
--include $(KEEL_OBJS:.o=.d) $(LWIP_OWN:.o=.d) $(LWIP_OBJS:.o=.d)
+-include $(KEEL_OBJS:.o=.d) $(LWIP_OWN:.o=.d) $(LWIP_OBJS:.o=.d) $(FW_OBJS:.o=.d)

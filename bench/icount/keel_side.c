@@ -10,6 +10,8 @@
 #include <keel/tcp.h>
 #include "side.h"
 
+const unsigned side_line_len = sizeof(SIDE_LINE) - 1;
+
 #define BACKLOG 4   /* = the firmware's services */
 
 static struct keel *k;

@@ -11,6 +11,8 @@
 #include <keel/port.h>
 #include "side.h"
 
+const unsigned side_line_len = sizeof(SIDE_LINE) - 1;
+
 #define BACKLOG 4
 
 static struct netif netif;

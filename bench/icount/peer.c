@@ -6,9 +6,28 @@
 #include <string.h>
 
 const uint8_t peer_dev_mac[6] = { 0x02, 0x00, 0x00, 0x00, 0x00, 0x02 };
-static const uint8_t peer_mac[6] = { 0x02, 0x00, 0x00, 0x00, 0x00, 0x01 };
-static const uint8_t peer_ip[4] = { 192, 0, 2, 1 }, dev_ip[4] = { 192, 0, 2, 2 };
+static const uint8_t dev_ip[4] = { 192, 0, 2, 2 };
+/* The host whose ARP reply is due (0: none); 1 is 192.0.2.1 with the
+ * MAC of the counts before there were other hosts. */
 static uint8_t arp_reply_due;
+
+static void host_mac(uint8_t host, uint8_t *mac)
+{
+	static const uint8_t base[6] = { 0x02, 0x00, 0x00, 0x00, 0x00, 0x01 };
+	memcpy(mac, base, 6);
+	if (host > 1) {
+		mac[4] = 1;
+		mac[5] = host;
+	}
+}
+
+static void host_ip(uint8_t host, uint8_t *ip)
+{
+	ip[0] = 192;
+	ip[1] = 0;
+	ip[2] = 2;
+	ip[3] = host ? host : 1;
+}
 static uint16_t ip_id;
 
 #define TH_FIN 0x01
@@ -38,8 +57,11 @@ static uint16_t fold(uint32_t s)
 	return (uint16_t)~s;
 }
 
-static size_t arp_reply(uint8_t *f)
+static size_t arp_reply(uint8_t *f, uint8_t host)
 {
+	uint8_t peer_mac[6], peer_ip[4];
+	host_mac(host, peer_mac);
+	host_ip(host, peer_ip);
 	memcpy(f, peer_dev_mac, 6);
 	memcpy(f + 6, peer_mac, 6);
 	put16(f + 12, 0x0806);
@@ -60,6 +82,9 @@ static size_t arp_reply(uint8_t *f)
 static size_t segment(struct peer_conn *c, uint8_t *f, unsigned flags, uint32_t len)
 {
 	size_t opt = (flags & TH_SYN) ? 4 : 0;
+	uint8_t peer_mac[6], peer_ip[4];
+	host_mac(c->host, peer_mac);
+	host_ip(c->host, peer_ip);
 	memcpy(f, peer_dev_mac, 6);
 	memcpy(f + 6, peer_mac, 6);
 	put16(f + 12, 0x0800);
@@ -100,11 +125,18 @@ static size_t segment(struct peer_conn *c, uint8_t *f, unsigned flags, uint32_t 
 
 void peer_open(struct peer_conn *c, enum peer_goal goal, uint16_t sport, uint16_t dport)
 {
+	peer_open_from(c, goal, 1, sport, dport);
+}
+
+void peer_open_from(struct peer_conn *c, enum peer_goal goal, uint8_t host, uint16_t sport,
+		    uint16_t dport)
+{
 	uint32_t keep_send = c->to_send, keep_recv = c->to_receive;
 	memset(c, 0, sizeof(*c));
 	c->goal = goal;
 	c->sport = sport;
 	c->dport = dport;
+	c->host = host;
 	c->to_send = keep_send;
 	c->to_receive = keep_recv;
 	c->snd_nxt = c->snd_una = 1000u * sport;   /* any ISN; fixed for repeatability */
@@ -113,14 +145,15 @@ void peer_open(struct peer_conn *c, enum peer_goal goal, uint16_t sport, uint16_
 size_t peer_next_frame(struct peer_conn *c, uint8_t *f)
 {
 	if (arp_reply_due) {
+		uint8_t host = arp_reply_due;
 		arp_reply_due = 0;
-		return arp_reply(f);
+		return arp_reply(f, host);
 	}
 	if (c->reset)
 		return 0;   /* after a RST (ours or the device's): silence */
 	if (!c->synced)
 		return c->snd_nxt == c->snd_una ? segment(c, f, TH_SYN, 0) : 0;
-	int sends = c->goal == GOAL_SEND || c->goal == GOAL_ECHO;
+	int sends = c->goal == GOAL_SEND || c->goal == GOAL_ECHO || c->goal == GOAL_HOLD;
 	if (sends && c->to_send) {
 		uint32_t inflight = c->snd_nxt - c->snd_una;
 		uint32_t room = c->snd_wnd > inflight ? c->snd_wnd - inflight : 0;
@@ -138,7 +171,7 @@ size_t peer_next_frame(struct peer_conn *c, uint8_t *f)
 			return segment(c, f, TH_ACK | TH_PSH, n);
 		}
 	}
-	if (sends && !c->to_send && !c->fin_sent && c->snd_nxt == c->snd_una &&
+	if (sends && c->goal != GOAL_HOLD && !c->to_send && !c->fin_sent && c->snd_nxt == c->snd_una &&
 	    (c->goal == GOAL_SEND || c->received >= c->to_receive)) {
 		c->fin_sent = 1;
 		c->ack_due = 0;
@@ -162,9 +195,11 @@ size_t peer_next_frame(struct peer_conn *c, uint8_t *f)
 
 void peer_from_device(struct peer_conn *c, const uint8_t *f, size_t len)
 {
+	/* A request for any host of 192.0.2.0/24 but the device: that
+	 * host answers (the one connection in play is the one that ARPs). */
 	if (len >= 42 && get16(f + 12) == 0x0806 && get16(f + 20) == 1 &&
-	    memcmp(f + 38, peer_ip, 4) == 0) {
-		arp_reply_due = 1;
+	    f[38] == 192 && f[39] == 0 && f[40] == 2 && f[41] != 0 && f[41] != 2 && f[41] != 255) {
+		arp_reply_due = f[41];
 		return;
 	}
 	if (len < 54 || get16(f + 12) != 0x0800 || f[23] != 6)

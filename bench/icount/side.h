@@ -15,6 +15,9 @@ struct netdev;
 #define SIDE_SOURCE_LEN 2048                   /* port 19 writes this much at a time */
 
 extern const uint8_t side_source[SIDE_SOURCE_LEN];
+/* Bytes of port 13's line: sizeof(SIDE_LINE) - 1, or 0 for a side whose
+ * line varies (fw_side.c: the firmware's daytime, uptime in it). */
+extern const unsigned side_line_len;
 
 void side_init(struct netdev *nd, uint32_t now_ms);
 /* One pass of the firmware's loop for one frame: one frame from the MAC

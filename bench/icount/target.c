@@ -120,7 +120,7 @@ static void systick_free_run(void)
 
 int main(void)
 {
-	static char line[64], a1[16], a2[16];
+	static char line[64], args[3][16];
 	char line_out[160];
 	board_init();
 	systick_free_run();
@@ -133,20 +133,29 @@ int main(void)
 	count_out(line_out);
 	count_out("icount args?\n");
 	read_line(line, sizeof(line));
-	unsigned i = 0, j = 0;
-	while (line[i] && line[i] != ' ' && j + 1 < sizeof(a1))
-		a1[j++] = line[i++];
-	while (line[i] == ' ')
-		i++;
-	j = 0;
-	while (line[i] && j + 1 < sizeof(a2))
-		a2[j++] = line[i++];
+	/* Up to three words: CONNS SEGS [HELD] (icount_main.c). */
+	int argc = 1;
+	unsigned i = 0;
+	while (argc <= 3) {
+		while (line[i] == ' ')
+			i++;
+		if (!line[i])
+			break;
+		unsigned j = 0;
+		while (line[i] && line[i] != ' ') {
+			if (j + 1 < sizeof(args[0]))
+				args[argc - 1][j++] = line[i];
+			i++;
+		}
+		args[argc - 1][j] = 0;
+		argc++;
+	}
 	/* Waiting for the line let real time into the virtual clock (the
 	 * idle warp), so the tick grid is restarted here on instruction
 	 * boundaries: two runs then read the same ticks. */
 	systick_free_run();
-	char *argv[] = { "icount", a1, a2, NULL };
-	int rc = icount_main(3, argv);
+	char *argv[] = { "icount", args[0], args[1], args[2], NULL };
+	int rc = icount_main(argc, argv);
 	fmt_snprintf(line_out, sizeof(line_out), "\nicount-exit %d\n", rc);
 	count_out(line_out);
 	for (;;)
