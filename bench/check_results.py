@@ -2,7 +2,8 @@
 """Checks that a bench run produced well-formed results (used by
 `make bench-quick`, inside `make test`): every timed row has a value for
 each run of both stacks, a ratio inside its interval; the instruction
-counts, the ceiling and the footprints are there; the chart is a PNG.
+counts (with the O(1) rows: 0 and N held), the ceiling and the
+footprints are there; the chart is a PNG.
 No speed threshold: the machine's load must not fail `make test`.
   check_results.py build/bench/quick/results.json"""
 import json
@@ -53,6 +54,11 @@ def check(path):
     want = 4 * (1 + len(doc["boards"]))        # the host's four, and four per board
     if len(icount) != want or any(not (r["keel"] > 0 and r["lwip"] > 0) for r in icount):
         fail("instruction rows (%d, want %d): %r" % (len(icount), want, icount))
+    for board in doc["boards"]:    # the O(1) rows (icount_arm.held_rows): 3 each, 2 kinds
+        o1 = [r for r in rows if r["board"] == board and r.get("o1_icount")]
+        if len(o1) != 6 or any(not r["keel"] > 0 for r in o1) or \
+                sum(1 for r in o1 if "goal" in r) != 2:
+            fail("%s: O(1) instruction rows %r" % (board, o1))
     png = os.path.join(os.path.dirname(path), "ratios.png")
     with open(png, "rb") as f:
         if f.read(8) != b"\x89PNG\r\n\x1a\n":

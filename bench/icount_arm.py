@@ -13,7 +13,18 @@ stack's calls (frame in + services, timer + services), not the peer's
 or the fake MAC's copies.  Nothing depends on the host: two runs must
 give the same ticks (checked).  Deterministic figures for the board's
 own instruction set (Thumb-2), not cycles: QEMU does not model the
-core's pipeline or wait states."""
+core's pipeline or wait states.
+
+The held rows (the O(1) check, issue 15): icount-arm-fw-<board>.elf is
+keel with the board's own pools and the firmware's services
+(firmware/apps.c, bench/icount/fw_side.c).  It opens HELD[board] echo
+connections from 192.0.2.10..249 (each echoes its bytes, then stays
+open) and counts per connection (13) and per idle millisecond (timer +
+services, nothing arriving) with them held, against the same image with
+none held.  keel's goal: N-held / 0-held >= 0.9 for both, as the
+wall-clock rows of bench/budget.py.  A millisecond's work is what the
+wall-clock rows pay between connections (one connection per ~0.5 ms at
+~2000 conn/s), so it counts as much as the connection's own."""
 import json
 import os
 import re
@@ -31,6 +42,10 @@ PHASES = (("conn", "Cortex-M instr per connection (13)"),
           ("tx", "Cortex-M instr per sent segment"),
           ("echo", "Cortex-M instr per echoed segment"))
 MAX_MEAN_TICKS = 1 << 22       # an interval must stay far below SysTick's 2^24 wrap
+# Connections held for the held rows: the TCB pool less a margin (the
+# connections counted need TCBs of their own), as bench/budget.py holds.
+HELD = {"lm3s6965evb": 120, "mps2-an385": 10000}
+HELD_CONNS, HELD_SEGS = 100, 10
 
 
 def build(board):
@@ -38,7 +53,7 @@ def build(board):
                     "bench/icount/icount_target.mk", "BOARD=" + board], cwd=ROOT, check=True,
                    timeout=900)
     return {s: os.path.join(ROOT, "build", "bench", "icount-arm-%s-%s.elf" % (s, board))
-            for s in STACKS}
+            for s in STACKS + ("fw",)}
 
 
 def run_once(board, elf, conns, segs, timeout=300, held=None):
@@ -93,7 +108,7 @@ def instructions(calib, phase):
 def measure(board, quick):
     elfs = build(board)
     conns, segs = (10, 50) if quick else (100, 1000)
-    res = {}
+    res = {"fw_elf": elfs["fw"]}
     for s in STACKS:
         a = run_once(board, elfs[s], conns, segs)
         b = run_once(board, elfs[s], conns, segs)
@@ -108,6 +123,47 @@ def measure(board, quick):
     return res
 
 
+def measure_held(board, elf, held):
+    """{"conn", "tick"}: instructions per connection and per idle
+    millisecond of the firmware's image with held connections open (two
+    runs, which must agree)."""
+    a = run_once(board, elf, HELD_CONNS, HELD_SEGS, held=held)
+    b = run_once(board, elf, HELD_CONNS, HELD_SEGS, held=held)
+    if a != b:
+        raise RuntimeError("icount-arm-fw on %s, %d held: two runs differ: %r / %r"
+                           % (board, held, a, b))
+    calib, work = a
+    return {p: {"instructions": round(instructions(calib, work[p])), "count": work[p]["count"],
+                "per": instructions(calib, work[p]) / work[p]["count"], "raw": work[p]}
+            for p in ("conn", "tick")}
+
+
+def held_rows(board, elf, say=print):
+    """The O(1) rows: keel's instructions per connection and per idle
+    millisecond with 0 and HELD[board] connections held, and the ratios
+    (lwIP's column empty: its counted image has lwIP's default pools)."""
+    n = HELD[board]
+    zero, full = measure_held(board, elf, 0), measure_held(board, elf, n)
+    out = []
+    for phase, label in (("conn", "Cortex-M instr per conn (13)"),
+                         ("tick", "Cortex-M instr per idle ms")):
+        z, f = zero[phase]["per"], full[phase]["per"]
+        for held, v in ((0, z), (n, f)):
+            r = report.fixed_row(board, "O(1): %s, %s held" % (label, "0" if held == 0 else "N"),
+                                 round(v), None, unit="instr")
+            r.update(o1_icount=True, cortex_m=True, held_n=held,
+                     detail=zero[phase] if held == 0 else full[phase])
+            out.append(r)
+        r = report.fixed_row(board, "O(1): %s N-held / 0-held" % label.replace("Cortex-M ", ""),
+                             round(z / f, 3), None, better="higher")
+        r.update(ratio=None, held_n=n, o1_icount=True, cortex_m=True,
+                 goal="keel >=0.9", goal_met=z / f >= 0.9)
+        out.append(r)
+        say("   %s %-36s keel %7.0f with 0 held, %7.0f with %d held: %.3f  (two runs agree)"
+            % (board, label, z, f, n, z / f))
+    return out
+
+
 def rows(board, quick=False, say=print):
     res = measure(board, quick)
     out = []
@@ -120,4 +176,5 @@ def rows(board, quick=False, say=print):
         out.append(r)
         say("   %s %-36s keel %7.0f lwIP %7.0f  (%d and %d units; two runs agree)"
             % (board, label, k["per"], l["per"], k["count"], l["count"]))
+    out.extend(held_rows(board, res["fw_elf"], say))
     return out
