@@ -161,11 +161,13 @@ test-unit: deps-test $(UNIT_TESTS)
 	@set -e; for t in $(UNIT_TESTS); do echo "== $$t"; $$t; done
 
 # The stack with C10K pools (tests/scale/config.mk): many connections,
-# timer work per tick, handle generations at full width, an ARP burst.
+# timer work per tick, handle generations at full width, an ARP burst,
+# and firmware/apps.c's work with them all held (scale_apps_held).
 include tests/scale/config.mk
-$(HOST_BUILD)/scale/scale: tests/scale/scale.c $(STACK_SRCS) $(STACK_HDRS) tests/scale/config.mk
+$(HOST_BUILD)/scale/scale: tests/scale/scale.c $(STACK_SRCS) $(STACK_HDRS) tests/scale/config.mk \
+		firmware/apps.c firmware/apps.h
 	@mkdir -p $(dir $@)
-	$(HOST_CC) $(HOST_CFLAGS) $(KEEL_CONFIG_scale) $< $(STACK_SRCS) -o $@
+	$(HOST_CC) $(HOST_CFLAGS) $(KEEL_CONFIG_scale) -Ifirmware $< firmware/apps.c $(STACK_SRCS) -o $@
 
 # The packet scripts that need windows beyond 64 KiB (tests/tcp/wide/):
 # the harness and the stack with a 1 MiB chunk arena and no per-connection

@@ -14,7 +14,13 @@
  *                             handle bits hold: each stale handle EBADF,
  *                             then the slot retires
  *   scale_arp_burst           64 SYNs from a host not yet resolved: 64 SYN-ACKs
- *                             once it answers */
+ *                             once it answers
+ *   scale_apps_held           firmware/apps.c (counting services) over
+ *                             SCALE_CONNS echo connections held: each is
+ *                             served once when accepted and never in an
+ *                             idle millisecond; a port-13 connection made
+ *                             and closed with them all held costs one serve
+ *                             and its three segments, whatever is held */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,6 +28,7 @@
 #include "checksum.h"
 #include "keel.h"
 #include "tcp_internal.h"
+#include "apps.h"                           /* firmware/apps.c, linked in */
 
 #ifndef SCALE_CONNS
 #define SCALE_CONNS 10000
@@ -118,8 +125,8 @@ static void arp_from(uint32_t ip, uint16_t op)
 	keel_input(K, f, sizeof(f), now);
 }
 
-static void segment(uint32_t src, uint16_t sport, uint32_t seq, uint32_t ack, uint8_t flags,
-		    const void *data, uint16_t dlen)
+static void segment_to(uint32_t src, uint16_t sport, uint16_t dport, uint32_t seq, uint32_t ack,
+		       uint8_t flags, const void *data, uint16_t dlen)
 {
 	uint8_t f[14 + 20 + 24 + 64];
 	uint8_t mac[6];
@@ -140,7 +147,7 @@ static void segment(uint32_t src, uint16_t sport, uint32_t seq, uint32_t ack, ui
 	store_be16(ip + 10, csum_fold(csum_add(0, ip, 20)));
 	memset(tcp, 0, hl);
 	store_be16(tcp, sport);
-	store_be16(tcp + 2, ECHO_PORT);
+	store_be16(tcp + 2, dport);
 	store_be32(tcp + 4, seq);
 	store_be32(tcp + 8, ack);
 	tcp[12] = (uint8_t)((hl / 4u) << 4);
@@ -156,6 +163,12 @@ static void segment(uint32_t src, uint16_t sport, uint32_t seq, uint32_t ack, ui
 	uint32_t sum = csum_pseudo(src, DEV_IP, 6, (uint16_t)(hl + dlen));
 	store_be16(tcp + 16, csum_fold(csum_add(sum, tcp, hl + dlen)));
 	keel_input(K, f, 14u + tot, now);
+}
+
+static void segment(uint32_t src, uint16_t sport, uint32_t seq, uint32_t ack, uint8_t flags,
+		    const void *data, uint16_t dlen)
+{
+	segment_to(src, sport, ECHO_PORT, seq, ack, flags, data, dlen);
 }
 
 /* The last segment sent to (ip, port) since mark, or NULL. */
@@ -372,6 +385,116 @@ static void scale_arp_burst(void)
 	CHECK(synacks == 64);
 }
 
+/* ---- firmware/apps.c with counting services (as tests/unit/test_fw_apps.c):
+ * echo and discard without a stage, as the firmware's; port 13 with one,
+ * done at its first serve (apps.c then closes it: the device's FIN) ---- */
+static unsigned polls;
+
+static int count_poll(struct keel *k, struct app_conn *c, unsigned ev)
+{
+	(void)k;
+	(void)c;
+	(void)ev;
+	polls++;
+	return 0;
+}
+
+static int done_poll(struct keel *k, struct app_conn *c, unsigned ev)
+{
+	(void)k;
+	(void)c;
+	(void)ev;
+	polls++;
+	return 1;
+}
+
+const struct service svc_echo = { "echo", 7, 0, NULL, count_poll, NULL };
+const struct service svc_discard = { "discard", 9, 0, NULL, count_poll, NULL };
+const struct service svc_daytime = { "daytime", 13, 1, NULL, done_poll, NULL };
+const struct service svc_chargen = { "chargen", 19, 1, NULL, count_poll, NULL };
+const struct service svc_http = { "http", 80, 1, NULL, count_poll, NULL };
+const struct service svc_iperf = { "iperf", 5001, 0, NULL, count_poll, NULL };
+void udp_echo_init(struct keel *k) { (void)k; }
+void udp_echo_poll(struct keel *k) { (void)k; }
+
+/* One millisecond of the firmware's loop with no frame: timers, the pass. */
+static void loop_ms(void)
+{
+	tick();
+	(void)apps_poll(K, now);
+}
+
+#define LINE_CONNS 200u                    /* port-13 connections with all held */
+#define LINE_CLIENT 0xc0000201u            /* from 192.0.2.1 */
+
+static void scale_apps_held(void)
+{
+	setup();
+	for (unsigned i = 0; i < CLIENTS; i++)
+		arp_from(CLIENT_IP(i), ARP_OP_REQUEST);
+	arp_from(LINE_CLIENT, ARP_OP_REQUEST);
+	apps_init(K);
+	/* SCALE_CONNS echo connections, accepted by the apps as each
+	 * completes, a millisecond of the loop every 64. */
+	polls = 0;
+	for (unsigned i = 0; i < SCALE_CONNS; i++) {
+		unsigned mark = nsent = 0;
+		segment(CLIENT_IP(i), CLIENT_PORT(i), 1000, 0, TCP_SYN, NULL, 0);
+		const struct sent *sa = last_to(mark, CLIENT_IP(i), CLIENT_PORT(i));
+		CHECK(sa && sa->flags == (TCP_SYN | TCP_ACK) && sa->ack == 1001);
+		segment(CLIENT_IP(i), CLIENT_PORT(i), 1001, sa->seq + 1, TCP_ACK, NULL, 0);
+		(void)apps_poll_events(K, now);
+		if (i % 64 == 63)
+			loop_ms();
+	}
+	CHECK(tcp_curr_estab(K) == SCALE_CONNS);
+	printf("  %u echo connections held: %u serves while they opened\n", (unsigned)SCALE_CONNS,
+	       polls);
+	CHECK(polls == SCALE_CONNS);           /* one each, at its accept; no sweep */
+	/* Idle: the handshakes' stopped timers leave the wheel, then a
+	 * second of the loop serves none of the connections held. */
+	for (unsigned ms = 0; ms < 3000; ms++)
+		loop_ms();
+	polls = 0;
+	uint32_t worst = 0;
+	for (unsigned ms = 0; ms < 1000; ms++) {
+		loop_ms();
+		if (K->tcp.wheel.work > worst)
+			worst = K->tcp.wheel.work;
+	}
+	printf("  1000 idle ms with them held: %u serves, most timer work in one tick %u\n", polls,
+	       (unsigned)worst);
+	CHECK(polls == 0);
+	CHECK(worst <= 256);                   /* the wheel's budget (tcp_wheel.c) */
+	/* Port-13 connections, each made and closed by the device with all
+	 * held: one serve and three segments from the device each (SYN-ACK,
+	 * FIN, the ACK of the client's FIN: it then holds TIME_WAIT). */
+	polls = 0;
+	unsigned segs = 0;
+	for (unsigned j = 0; j < LINE_CONNS; j++) {
+		uint16_t port = (uint16_t)(40000u + j);
+		unsigned mark = nsent = 0;
+		segment_to(LINE_CLIENT, port, 13, 5000, 0, TCP_SYN, NULL, 0);
+		const struct sent *sa = last_to(mark, LINE_CLIENT, port);
+		CHECK(sa && sa->flags == (TCP_SYN | TCP_ACK));
+		uint32_t iss = sa->seq;
+		segment_to(LINE_CLIENT, port, 13, 5001, iss + 1, TCP_ACK, NULL, 0);
+		(void)apps_poll_events(K, now);
+		const struct sent *fin = last_to(mark, LINE_CLIENT, port);
+		CHECK(fin && (fin->flags & TCP_FIN));
+		segment_to(LINE_CLIENT, port, 13, 5001, iss + 2, TCP_ACK | TCP_FIN, NULL, 0);
+		(void)apps_poll_events(K, now);
+		loop_ms();
+		segs += nsent;
+	}
+	printf("  %u port-13 connections with %u held: %u serves, %u segments sent\n",
+	       LINE_CONNS, (unsigned)SCALE_CONNS, polls, segs);
+	CHECK(polls == LINE_CONNS);
+	CHECK(segs == 3 * LINE_CONNS);
+	CHECK(tcp_curr_estab(K) == SCALE_CONNS);
+	CHECK(K->tcp.pool[TCP_POOL_TIME_WAIT].in_use == LINE_CONNS);
+}
+
 int main(void)
 {
 	static const struct {
@@ -382,6 +505,7 @@ int main(void)
 		{"scale_idle_tick_work", scale_idle_tick_work},
 		{"scale_handle_full_width", scale_handle_full_width},
 		{"scale_arp_burst", scale_arp_burst},
+		{"scale_apps_held", scale_apps_held},
 	};
 	unsigned passed = 0, failed = 0;
 	for (size_t i = 0; i < sizeof(scripts) / sizeof(scripts[0]); i++) {
