@@ -6,17 +6,13 @@
 
 static int echo_poll(struct keel *k, struct app_conn *c, unsigned ev)
 {
+	(void)ev;
 	/* Receive ring to send ring in one copy; what does not fit stays in
 	 * the receive ring, so the peer's window closes instead of anything
-	 * being lost.  EWOULDBLOCK: nothing to read or no room yet.  Bytes
-	 * to read and no room: the ACK of what is in flight is an event,
-	 * but room in the shared chunk pool freed by another connection is
-	 * not, so the sweep looks in (APP_WAIT) until it moves them. */
+	 * being lost.  EWOULDBLOCK: nothing to read or no room yet. */
 	int n = keel_tcp_splice(k, c->sock, c->sock, SIZE_MAX);
-	if (n == KEEL_EWOULDBLOCK) {
-		c->again = (ev & TCP_POLL_READABLE) ? APP_WAIT : 0;
+	if (n == KEEL_EWOULDBLOCK)
 		return 0;
-	}
 	return n <= 0;   /* end of stream or error: done */
 }
 

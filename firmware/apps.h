@@ -30,11 +30,9 @@ struct app_conn {
 	uint32_t deadline_ms;
 	uint16_t row, aux;
 	uint8_t phase, page;
-	/* Set by on_poll when it returns 0: APP_AGAIN with more to do at
-	 * once, not waiting for an event (HTTP generating a page): no sleep
-	 * before the next pass; APP_WAIT waiting for something no event of
-	 * its own brings (room in the shared chunk pool): the sweep visits
-	 * it.  0: its next event will do. */
+	/* Set by on_poll when it returns 0 with more to do at once, not
+	 * waiting for an event (HTTP generating a page): no sleep before the
+	 * next pass. */
 	uint8_t again;
 	/* The service, as its index in apps.c's table (a byte, not a
 	 * pointer: one slot per TCB, so every byte here is paid 128 times
@@ -42,9 +40,6 @@ struct app_conn {
 	uint8_t svc;
 	uint8_t *stage;           /* APP_STAGE_LEN bytes, or NULL (svc->stage 0) */
 };
-
-#define APP_AGAIN 1u
-#define APP_WAIT 2u
 
 struct service {
 	const char *name;
@@ -67,12 +62,14 @@ extern const struct service svc_http, svc_iperf;
 
 void apps_init(struct keel *k);
 /* A loop pass: apps_poll_events, then a window of the connections that
- * need a pass without an event of theirs (a service with a stage: HTTP's
- * deadlines and pages, chargen, daytime, iperf; or one that asked with
- * APP_WAIT), in turn, once per millisecond (or at once when a service
- * asked for another pass).  An echo or discard connection that waits for
- * its peer is not among them: holding thousands costs a pass nothing.
- * 1 when the loop should not sleep. */
+ * need a pass without an event of theirs, in turn, once per millisecond
+ * (or at once when a service asked for another pass): those of a service
+ * with a stage (HTTP's deadlines and pages, chargen, daytime, iperf), and
+ * those whose last serve left input unread (echo with no room for the
+ * bytes, which room in the shared chunk pool does not announce; the end
+ * of stream behind the bytes discard just took).  An echo or discard
+ * connection that waits for its peer is not among them: holding
+ * thousands costs a pass nothing.  1 when the loop should not sleep. */
 int apps_poll(struct keel *k, uint32_t now_ms);
 /* New connections, UDP and the connections the stack has news for only,
  * without the sweep: what main.c runs after each frame. */

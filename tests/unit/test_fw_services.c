@@ -1,0 +1,162 @@
+/* firmware/apps.c with the firmware's echo and discard (the other
+ * services stubbed): a peer's bytes and FIN in one segment are taken in
+ * the frame's serve and the end of stream, with no event of its own to
+ * come, in the next millisecond's sweep: the device closes (its FIN)
+ * without another segment from the peer.  Frames come with the MAC's
+ * receive checksum offload, so they carry no checksums. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+#include <cmocka.h>
+#include <keel/keel.h>
+#include <keel/port.h>
+#include <keel/tcp.h>
+#include "apps.h"
+
+static int no_poll(struct keel *kk, struct app_conn *c, unsigned ev)
+{
+	(void)kk;
+	(void)c;
+	(void)ev;
+	return 1;
+}
+const struct service svc_daytime = { "daytime", 13, 1, NULL, no_poll, NULL };
+const struct service svc_chargen = { "chargen", 19, 1, NULL, no_poll, NULL };
+const struct service svc_http = { "http", 80, 1, NULL, no_poll, NULL };
+const struct service svc_iperf = { "iperf", 5001, 0, NULL, no_poll, NULL };
+void udp_echo_init(struct keel *kk) { (void)kk; }
+void udp_echo_poll(struct keel *kk) { (void)kk; }
+
+#define OUR_IP 0xC0000202u
+#define PEER_IP 0xC000020Au
+
+static const uint8_t our_mac[6] = {0x02, 0, 0, 0, 0, 0x02};
+static const uint8_t peer_mac[6] = {0x02, 0, 0, 0, 0, 0x10};
+static struct keel *k;
+static uint32_t now = 1000;
+static uint32_t iss;            /* the device's, from its SYN-ACK */
+static unsigned fins;           /* FINs the device sent */
+
+static void be16(uint8_t *p, uint16_t v) { p[0] = (uint8_t)(v >> 8); p[1] = (uint8_t)v; }
+static void be32(uint8_t *p, uint32_t v) { be16(p, (uint16_t)(v >> 16)); be16(p + 2, (uint16_t)v); }
+static uint32_t get32(const uint8_t *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+static int capture(void *ctx, const uint8_t *f, size_t len)
+{
+	(void)ctx;
+	if (len < 14 + 40 || f[12] != 0x08 || f[13] != 0 || f[14 + 9] != 6)
+		return 0;
+	const uint8_t *ip = f + 14, *t = ip + 20;
+	uint32_t seq = get32(t + 4);
+	size_t plen = ((size_t)ip[2] << 8 | ip[3]) - 20 - (size_t)(t[12] >> 4) * 4;
+	(void)plen;
+	if ((t[13] & 0x12) == 0x12)
+		iss = seq;
+	fins += (t[13] & 0x01) != 0;
+	return 0;
+}
+
+static void peer_arp(void)
+{
+	uint8_t f[60] = {0};
+	memset(f, 0xff, 6);
+	memcpy(f + 6, peer_mac, 6);
+	be16(f + 12, 0x0806);
+	uint8_t *a = f + 14;
+	be16(a, 1);
+	be16(a + 2, 0x0800);
+	a[4] = 6;
+	a[5] = 4;
+	be16(a + 6, 1);
+	memcpy(a + 8, peer_mac, 6);
+	be32(a + 14, PEER_IP);
+	be32(a + 24, OUR_IP);
+	keel_input(k, f, sizeof(f), now);
+}
+
+static void segment(uint16_t sport, uint16_t dport, uint32_t seq, uint32_t ack, uint8_t flags,
+		    size_t paylen)
+{
+	uint8_t f[14 + 20 + 20 + 64] = {0};
+	memcpy(f, our_mac, 6);
+	memcpy(f + 6, peer_mac, 6);
+	be16(f + 12, 0x0800);
+	uint8_t *ip = f + 14, *t = ip + 20;
+	ip[0] = 0x45;
+	be16(ip + 2, (uint16_t)(40 + paylen));
+	ip[8] = 64;
+	ip[9] = 6;
+	be32(ip + 12, PEER_IP);
+	be32(ip + 16, OUR_IP);
+	be16(t, sport);
+	be16(t + 2, dport);
+	be32(t + 4, seq);
+	be32(t + 8, ack);
+	t[12] = 5 << 4;
+	t[13] = flags;
+	be16(t + 14, 65535);
+	memset(t + 20, 'x', paylen);
+	keel_input(k, f, 14 + 40 + paylen, now);
+}
+
+static int setup(void **state)
+{
+	(void)state;
+	struct keel_ifconfig ifc = { .addr = OUR_IP, .prefix = 24 };
+	static const uint8_t seed[16] = {5};
+	memcpy(ifc.mac, our_mac, 6);
+	k = keel_open(&ifc, seed, capture, NULL);
+	assert_non_null(k);
+	keel_set_offload(k, KEEL_OFFLOAD_RX_CSUM);
+	apps_init(k);
+	peer_arp();
+	return 0;
+}
+
+/* A connection to dport; then ten bytes and the FIN in one segment. */
+static void bytes_and_fin(uint16_t sport, uint16_t dport)
+{
+	segment(sport, dport, 100, 0, 0x02, 0);               /* SYN */
+	segment(sport, dport, 101, iss + 1, 0x10, 0);         /* ACK */
+	(void)apps_poll_events(k, now);
+	fins = 0;
+	segment(sport, dport, 101, iss + 1, 0x19, 10);        /* FIN|PSH|ACK, 10 bytes */
+	(void)apps_poll_events(k, now);
+}
+
+static void closes_after_bytes_and_fin(uint16_t sport, uint16_t dport)
+{
+	bytes_and_fin(sport, dport);
+	for (int ms = 0; ms < 5 && fins == 0; ms++) {
+		now++;
+		keel_tick(k, now);
+		(void)apps_poll(k, now);
+	}
+	assert_int_equal(fins, 1);
+}
+
+static void discard_closes_after_bytes_and_fin(void **state)
+{
+	(void)state;
+	closes_after_bytes_and_fin(40000, 9);
+}
+
+static void echo_closes_after_bytes_and_fin(void **state)
+{
+	(void)state;
+	closes_after_bytes_and_fin(40001, 7);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(discard_closes_after_bytes_and_fin),
+		cmocka_unit_test(echo_closes_after_bytes_and_fin),
+	};
+	return cmocka_run_group_tests(tests, setup, NULL);   /* one instance, shared in order */
+}
