@@ -114,6 +114,7 @@ FW_TEST_OBJS_test_fw_console := console fmt cmd_help cmd_ifconfig cmd_netstat cm
 	cmd_watch counters
 FW_TEST_OBJS_test_fw_api :=
 FW_TEST_OBJS_test_fw_apps := apps
+FW_TEST_OBJS_test_fw_echo := app_echo
 FW_TEST_OBJS_test_fw_services := apps app_echo app_discard
 FW_TEST_OBJS_test_fw_http_parse := http_parse
 FW_TEST_OBJS_test_fw_history := history history_fmt fmt

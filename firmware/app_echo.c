@@ -6,13 +6,21 @@
 
 static int echo_poll(struct keel *k, struct app_conn *c, unsigned ev)
 {
-	(void)ev;
 	/* Receive ring to send ring in one copy; what does not fit stays in
 	 * the receive ring, so the peer's window closes instead of anything
-	 * being lost.  EWOULDBLOCK: nothing to read or no room yet. */
+	 * being lost.  EWOULDBLOCK: nothing to read or no room yet.  Bytes
+	 * left without room: the ACK of what is in flight is an event, room
+	 * freed in the shared chunk pool by another connection is not, so
+	 * the sweep looks in (APP_WAIT).  Bytes moved with the peer's FIN
+	 * in: the end of stream shows on the next splice, which no event
+	 * will call. */
 	int n = keel_tcp_splice(k, c->sock, c->sock, SIZE_MAX);
-	if (n == KEEL_EWOULDBLOCK)
+	if (n == KEEL_EWOULDBLOCK) {
+		c->again = (ev & TCP_POLL_READABLE) ? APP_WAIT : 0;
 		return 0;
+	}
+	if (n > 0 && (ev & TCP_POLL_HUP))
+		c->again = APP_WAIT;
 	return n <= 0;   /* end of stream or error: done */
 }
 

@@ -215,7 +215,8 @@ static int http_poll(struct keel *k, struct app_conn *c, unsigned ev)
 			}
 			/* Rows left and room to stage them: go on next pass (a
 			 * long page) rather than wait for an event. */
-			c->again = !(c->phase & F_GEN_DONE) && c->len < APP_STAGE_LEN / 2;
+			c->again = !(c->phase & F_GEN_DONE) && c->len < APP_STAGE_LEN / 2 ?
+				   APP_AGAIN : 0;
 			return 0;
 		}
 		http_on_close(c);

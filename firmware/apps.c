@@ -13,12 +13,11 @@ static int listeners[NSERVICES];
 /* One slot per TCB, at the connection's index (keel_tcp_index), so the
  * stack's ready queue names the slot.  The slots the sweep visits are
  * also listed densely (active, pos; pos NOT_SWEPT for the others): those
- * of services with a stage, and those left with input unread (apps.h).
+ * of services with a stage, and those that asked (APP_WAIT, apps.h).
  * The rest (echo, discard) are served on their events only: the stack
  * marks a connection ready for every segment and timer (tcp_ready.c), so
  * data, an ACK that frees room, a FIN or a reset reach them without a
- * sweep; input left unread has no event of its own to come, so it is
- * swept (level-triggered, as epoll's EPOLLIN) until it is taken. */
+ * sweep. */
 #define NOT_SWEPT 0xffffu
 _Static_assert(KEEL_TCP_MAX_CONN < NOT_SWEPT, "a slot index is 16 bits, NOT_SWEPT is none");
 static struct app_conn conns[KEEL_TCP_MAX_CONN];
@@ -110,12 +109,10 @@ static int serve(struct keel *k, uint16_t i)
 	const struct service *svc = services[c->svc];
 	int done = (ev & TCP_POLL_ERROR) || svc->on_poll(k, c, ev);
 	if (!done) {
-		/* Input left only if there was some: no second poll otherwise. */
-		int unread = !svc->stage && (ev & TCP_POLL_READABLE) &&
-			     (keel_tcp_poll(k, c->sock) & TCP_POLL_READABLE);
-		sweep_list(i, svc->stage || unread);
-		again_asked |= c->again;
-		return c->again;
+		int now = c->again == APP_AGAIN;
+		sweep_list(i, svc->stage || c->again == APP_WAIT);
+		again_asked |= (uint8_t)now;
+		return now;
 	}
 	if (svc->on_close)
 		svc->on_close(c);

@@ -30,9 +30,12 @@ struct app_conn {
 	uint32_t deadline_ms;
 	uint16_t row, aux;
 	uint8_t phase, page;
-	/* Set by on_poll when it returns 0 with more to do at once, not
-	 * waiting for an event (HTTP generating a page): no sleep before the
-	 * next pass. */
+	/* Set by on_poll when it returns 0: APP_AGAIN with more to do at
+	 * once, not waiting for an event (HTTP generating a page): no sleep
+	 * before the next pass; APP_WAIT with input it could not take that no
+	 * event of its own will announce again (echo: room in the shared
+	 * chunk pool; the end of stream behind the bytes just moved): the
+	 * sweep serves it.  0: its next event will do. */
 	uint8_t again;
 	/* The service, as its index in apps.c's table (a byte, not a
 	 * pointer: one slot per TCB, so every byte here is paid 128 times
@@ -40,6 +43,9 @@ struct app_conn {
 	uint8_t svc;
 	uint8_t *stage;           /* APP_STAGE_LEN bytes, or NULL (svc->stage 0) */
 };
+
+#define APP_AGAIN 1u
+#define APP_WAIT 2u
 
 struct service {
 	const char *name;
@@ -65,11 +71,9 @@ void apps_init(struct keel *k);
  * need a pass without an event of theirs, in turn, once per millisecond
  * (or at once when a service asked for another pass): those of a service
  * with a stage (HTTP's deadlines and pages, chargen, daytime, iperf), and
- * those whose last serve left input unread (echo with no room for the
- * bytes, which room in the shared chunk pool does not announce; the end
- * of stream behind the bytes discard just took).  An echo or discard
- * connection that waits for its peer is not among them: holding
- * thousands costs a pass nothing.  1 when the loop should not sleep. */
+ * those whose last serve asked (APP_WAIT).  An echo or discard connection
+ * that waits for its peer is not among them: holding thousands costs a
+ * pass nothing.  1 when the loop should not sleep. */
 int apps_poll(struct keel *k, uint32_t now_ms);
 /* New connections, UDP and the connections the stack has news for only,
  * without the sweep: what main.c runs after each frame. */

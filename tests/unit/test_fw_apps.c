@@ -2,7 +2,7 @@
  * real ones: after a frame only the connections the stack has news for
  * are served (apps_poll_events); a loop pass's sweep visits only the
  * connections that need a pass without an event (a service with a stage,
- * or input left unread by the last serve), each at most once, and runs once a
+ * or one that asked with APP_WAIT), each at most once, and runs once a
  * millisecond unless a service asked for another pass; event-driven
  * connections held by the hundred cost a pass nothing (the O(1) check,
  * bench/icount_arm.py's held rows); a pass tells the loop not to sleep
@@ -29,7 +29,6 @@ static uint32_t now = 1000;
 static uint32_t iss;            /* from the last SYN-ACK sent */
 static unsigned polls;          /* on_poll calls, all services */
 static int want_again;          /* the services set app_conn.again to this */
-static int keep_input;          /* the services leave what they could read */
 
 static void be16(uint8_t *p, uint16_t v) { p[0] = (uint8_t)(v >> 8); p[1] = (uint8_t)v; }
 static void be32(uint8_t *p, uint32_t v) { be16(p, (uint16_t)(v >> 16)); be16(p + 2, (uint16_t)v); }
@@ -54,8 +53,6 @@ static int count_poll(struct keel *kk, struct app_conn *c, unsigned ev)
 	(void)ev;
 	polls++;
 	c->again = (uint8_t)want_again;
-	if (!keep_input)
-		(void)keel_tcp_recv_consume(kk, c->sock, SIZE_MAX);
 	return 0;
 }
 /* Echo and discard as the firmware's: no stage, served on their events;
@@ -176,11 +173,10 @@ static void frame_serves_only_news_pass_sweeps_once(void **state)
 
 /* Event-driven connections held (all the pool leaves: the host's is 8
  * TCBs, one kept for the next test; bench/icount_arm.py's held rows
- * count 10,000 on mps2-an385, tests/scale's scale_apps_held 10,000 on
- * the host): a pass serves none of them, so its work does not grow with
- * them; one whose service leaves input unread (no room to echo it: no
- * event of its own will come) is swept, without keeping the loop awake,
- * until the input is taken. */
+ * count 10,000 on mps2-an385): a pass serves none of them, so its work
+ * does not grow with them; one that asks to wait
+ * (APP_WAIT: no event of its own will come) is swept, without keeping
+ * the loop awake, until it stops asking. */
 static void held_connections_cost_a_pass_nothing(void **state)
 {
 	(void)state;
@@ -198,8 +194,8 @@ static void held_connections_cost_a_pass_nothing(void **state)
 		assert_int_equal(apps_poll(k, now), 0);
 		assert_int_equal(polls, 2);               /* the two with a stage */
 	}
-	/* The last one gets a segment its service leaves unread. */
-	keep_input = 1;
+	/* The last one gets a segment and asks to wait. */
+	want_again = APP_WAIT;
 	segment(last, 7, 101, dev_iss + 1, 0x18, 10);
 	polls = 0;
 	assert_int_equal(apps_poll_events(k, now), 0);
@@ -208,11 +204,11 @@ static void held_connections_cost_a_pass_nothing(void **state)
 	polls = 0;
 	assert_int_equal(apps_poll(k, now), 0);
 	assert_int_equal(polls, 3);                       /* it is swept too */
-	keep_input = 0;
+	want_again = 0;
 	now++;
 	polls = 0;
 	(void)apps_poll(k, now);
-	assert_int_equal(polls, 3);                       /* served once more: input taken */
+	assert_int_equal(polls, 3);                       /* served once more: asks no more */
 	now++;
 	polls = 0;
 	(void)apps_poll(k, now);
