@@ -27,7 +27,7 @@ static uint8_t *free_stages[APP_STAGES];
 static unsigned nfree_stages;
 
 /* Per call: ready connections handled, and listed ones swept whatever
- * their events (timeouts, a page to go on with, input left unread):
+ * their events (timeouts, a page to go on with, input they could not take):
  * bounded, whatever the number of connections. */
 #define APP_READY_BUDGET 256u
 #define APP_SWEEP 32u
@@ -109,10 +109,10 @@ static int serve(struct keel *k, uint16_t i)
 	const struct service *svc = services[c->svc];
 	int done = (ev & TCP_POLL_ERROR) || svc->on_poll(k, c, ev);
 	if (!done) {
-		int now = c->again == APP_AGAIN;
+		int at_once = c->again == APP_AGAIN;
 		sweep_list(i, svc->stage || c->again == APP_WAIT);
-		again_asked |= (uint8_t)now;
-		return now;
+		again_asked |= (uint8_t)at_once;
+		return at_once;
 	}
 	if (svc->on_close)
 		svc->on_close(c);
