@@ -5,6 +5,7 @@
 #include <string.h>
 #include "keel.h"
 #include "tcp_wire.h"
+#include "tcp_tcb_seq.h"
 
 #define TCP_RTO_INIT_MS 1000u     /* RFC 6298 §2.1 */
 #define TCP_RTO_MAX_MS 120000u    /* Linux TCP_RTO_MAX */
@@ -243,8 +244,8 @@ void tcp_tlp_fire(struct keel *k, struct tcp_tcb *t);
 
 /* tcp_cc.c: RTT estimation and RTO (RFC 6298), congestion control
  * (RFC 5681 slow start / congestion avoidance, RFC 6582 NewReno) */
-void cc_init(struct tcp_tcb *t);
-void cc_established(struct tcp_tcb *t);
+void cc_init(struct keel *k, struct tcp_tcb *t);
+void cc_established(struct keel *k, struct tcp_tcb *t);
 void cc_rtt_sample(struct tcp_tcb *t, uint32_t rtt_ms);
 uint32_t cc_rto_base(const struct tcp_tcb *t);
 /* The current RTO: the base doubled with every expiry since the last new
@@ -261,8 +262,9 @@ static inline uint32_t tcb_rto(const struct tcp_tcb *t)
 enum cc_verdict cc_on_ack(struct keel *k, struct tcp_tcb *t, uint32_t ack, uint32_t acked_bytes);
 enum cc_verdict cc_on_dupack(struct keel *k, struct tcp_tcb *t);
 void cc_on_rto(struct keel *k, struct tcp_tcb *t);
-uint32_t cc_limited_transmit(const struct tcp_tcb *t);
-static inline uint32_t tcb_flight(const struct tcp_tcb *t) { return t->nxt_off; }
+uint32_t cc_limited_transmit(const struct keel *k, const struct tcp_tcb *t);
+/* FlightSize as SND.NXT - SND.UNA (RFC 5681 §2, after a go-back-N rewind: what is out again). */
+static inline uint32_t tcb_flight(const struct keel *k, const struct tcp_tcb *t) { return tcb_nxt_off(k, t); }
 
 /* cwnd = c, saturating at the top of qlen_t, CHUNKQ_MAX or more: a send
  * queue holds no more, so any cwnd from there up lets the same segments
@@ -333,6 +335,25 @@ static inline void tcb_ext_trim(struct keel *k, struct tcp_tcb *t)
 		tcb_ext_trim_held(k, t);
 }
 void tcb_ext_release(struct keel *k, struct tcp_tcb *t);
+
+/* tcp_flight.c: the flight pool (tcp_flight.h).  tcb_flight_take: 1 when
+ * t holds an entry (taken now or before), 0 when the pool is empty
+ * (counted); tcb_flight_trim gives it back once t is idle;
+ * tcb_flight_release gives it back whatever it held. */
+void tcb_flight_pool_init(struct keel *k);
+int tcb_flight_take(struct keel *k, struct tcp_tcb *t);
+void tcb_flight_trim_held(struct keel *k, struct tcp_tcb *t);
+static inline void tcb_flight_trim(struct keel *k, struct tcp_tcb *t)
+{
+	if (t->flight != TCP_NONE)
+		tcb_flight_trim_held(k, t);
+}
+void tcb_flight_release(struct keel *k, struct tcp_tcb *t);
+/* t may queue a first byte: it holds an entry or one is free. */
+static inline int tcb_flight_avail(const struct keel *k, const struct tcp_tcb *t)
+{
+	return t->flight != TCP_NONE || k->tcp.flight.free_head != TCP_NONE;
+}
 
 /* A TCB's 4-tuple: its local address is the interface's (tcp_tcb.h). */
 static inline struct tcp_tuple tcb_tuple(const struct keel *k, const struct tcp_tcb *t)

@@ -45,7 +45,6 @@
 
 /* Saturation points of the TCB's narrow fields (struct tcp_tcb). */
 #define TCB_MAX_SNDWND 0xfffu
-#define TCB_DUPACKS_MAX 15u
 #define TCB_PERSIST_SHIFT_MAX 15u
 _Static_assert(2u * (KEEL_MTU - 40u) < TCB_MAX_SNDWND, "max_sndwnd saturates above twice any segment");
 _Static_assert(KEEL_MTU - 40u < (1u << 11), "snd_mss: 11 bits");
@@ -120,11 +119,10 @@ struct tcp_tcb {
 	 * unacknowledged (SYN_SENT, SYN_RECEIVED) and needed no longer;
 	 * SND.WL2 is a flag (TCB_F_WL2_UNA); the FIN's sequence number is
 	 * SND.UNA + the queued bytes (tcb_fin_seq).  SND.NXT, snd_max,
-	 * snd_sml and recover are kept as offsets from SND.UNA, RCV.WUP and
-	 * SND.WL1 as ones from RCV.NXT: read and set them with
-	 * tcp_tcb_seq.h's accessors. */
+	 * snd_sml and recover are kept as offsets from SND.UNA in the flight
+	 * entry (tcp_flight.h), RCV.WUP and SND.WL1 as ones from RCV.NXT:
+	 * read and set them with tcp_tcb_seq.h's accessors. */
 	uint32_t snd_una;
-	qlen_t nxt_off, max_off;    /* SND.NXT, snd_max */
 	/* SND.WND as the peer's window field (SEG.WND) of the last update;
 	 * read as bytes with tcb_snd_wnd (RFC 7323 §2.3: << SND.WND.SHIFT,
 	 * but never a SYN's, TCB_D_SYN_WND). */
@@ -133,8 +131,10 @@ struct tcp_tcb {
 	 * out-of-order ranges, the SACK scoreboard, the segment being timed,
 	 * the fast retransmit's time; TCP_NONE. */
 	uint16_t ext;
-	qlen_t sml_off;             /* snd_sml: end of the last small segment sent (Minshall's Nagle) */
-	qlen_t rec_off;             /* RFC 6582 "recover", from SND.UNA - 1 */
+	/* Index of the sender's in-flight state (struct tcb_flight,
+	 * tcp_flight.h) while anything is queued, unacknowledged or owed
+	 * (a FIN); TCP_NONE when idle. */
+	uint16_t flight;
 	qlen_t snd_budget;          /* send buffer size now (tcp_wmem) */
 	struct chunkq sndq;         /* from SND.UNA's data: unacked + unsent */
 	uint16_t total_retrans;     /* segments retransmitted on this connection */
@@ -163,12 +163,9 @@ struct tcp_tcb {
 	qlen_t wl1_off;             /* SND.WL1, from RCV.NXT (tcb_snd_wl1) */
 	uint8_t dflags;             /* TCB_D_* */
 	uint8_t mflags;             /* TCB_M_*, and SB_* (tcp_opts.h): tail-loss probe, Eifel, new SACK */
-	/* Duplicate ACKs in a row, saturating at 15: only ever compared
-	 * with dupthresh (<= 3) or capped at 2 (tcp_cc.c). */
-	uint8_t dupacks : 4;
 	/* Persist backoff exponent, saturating at 15: the interval reaches
 	 * TCP_RTO_MAX_MS by then from any RTO (tcp_persist_interval). */
-	uint8_t persist_shift : 4;
+	uint8_t persist_shift;
 	/* Probes without an answer: persist's (RFC 9293 §3.8.6.1) or
 	 * keepalive's, never both at once (Linux's icsk_probes_out). */
 	uint8_t probes;
@@ -178,13 +175,12 @@ struct tcp_tcb {
 	 * reference; TCP_KA_OFF: keepalive off.  Read it through
 	 * tcb_ka_idle_s / tcb_ka_intvl_s / tcb_ka_cnt (tcp_internal.h). */
 	uint8_t ka;
-	/* congestion control (RFC 5681, RFC 6582; recover is rec_off
-	 * above), bytes: cwnd saturating at the top of qlen_t
+	/* congestion control (RFC 5681, RFC 6582; recover, the byte
+	 * counter and the dupacks are in the flight entry), bytes: cwnd saturating at the top of qlen_t
 	 * (tcb_set_cwnd); ssthresh below one send queue, or
 	 * TCP_SSTHRESH_INF */
 	qlen_t cwnd;
 	qlen_t ssthresh;
-	qlen_t bytes_acked;         /* congestion-avoidance byte counter: below cwnd or one ACK's bytes */
 	/* retransmission (RFC 6298) */
 	/* The RTO is not stored: cc_rto_base(SRTT, RTTVAR) << retries (tcb_rto). */
 	uint32_t srtt8;             /* SRTT * 8 in ms; 0 = no sample yet */
@@ -212,5 +208,4 @@ struct tcp_tcb {
 	uint32_t ts_off;            /* our TSval = now_ms + ts_off: keyed, so TSvals reveal neither uptime nor other connections' clocks */
 };
 
-#include "tcp_tcb_seq.h"
 #endif

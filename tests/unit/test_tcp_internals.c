@@ -192,10 +192,11 @@ static void test_sizes(void **state)
 	/* 36 and 28 before RFC 7323: TS.Recent is 4 bytes more in each. */
 	assert_true(sizeof(struct tcp_synq_entry) <= 40);
 	assert_true(sizeof(struct tcp_tw_entry) <= 32);
-	/* The TCB's budget (docs/DESIGN.md, tcp_tcb.c): 124 bytes where
-	 * queue lengths are 16 bits (both boards), 164 where they are 32
-	 * (tests/tcp/wide); the cold state apart. */
-	assert_true(sizeof(struct tcp_tcb) <= (sizeof(qlen_t) == 2 ? 124u : 164u));
+	/* The TCB's budget (docs/DESIGN.md, tcp_tcb.c): 116 bytes where
+	 * queue lengths are 16 bits (both boards), 148 where they are 32
+	 * (tests/tcp/wide); the cold and in-flight state apart. */
+	assert_true(sizeof(struct tcp_tcb) <= (sizeof(qlen_t) == 2 ? 116u : 148u));
+	assert_true(sizeof(struct tcb_flight) <= (sizeof(qlen_t) == 2 ? 12u : 24u));
 	assert_true(sizeof(struct tcb_ext) <= (sizeof(qlen_t) == 2 ? 52u : 88u));
 }
 
@@ -207,31 +208,43 @@ static void test_compact_seq(void **state)
 	(void)state;
 	struct tcp_tcb t;
 	memset(&t, 0, sizeof(t));
+	t.flight = TCP_NONE;
 	t.snd_una = 0xfffffff0u;                  /* across the wrap */
-	tcb_set_snd_nxt(&t, 0x00000010u);
-	tcb_set_snd_max(&t, 0x00000020u);
-	tcb_set_snd_sml(&t, 0x00000008u);
-	tcb_set_recover(&t, 0x00000020u);
-	assert_int_equal(t.nxt_off, 0x20u);
-	assert_int_equal(tcb_snd_max(&t), 0x20u);
-	assert_int_equal(tcb_recover(&t), 0x20u);
+	/* Without a flight entry everything reads SND.UNA (recover SND.UNA - 1). */
+	assert_int_equal(tcb_snd_nxt(&K, &t), t.snd_una);
+	assert_int_equal(tcb_snd_max(&K, &t), t.snd_una);
+	assert_int_equal(tcb_recover(&K, &t), t.snd_una - 1u);
+	assert_true(tcb_flight_take(&K, &t));
+	tcb_set_snd_nxt(&K, &t, 0x00000010u);
+	tcb_set_snd_max(&K, &t, 0x00000020u);
+	tcb_set_snd_sml(&K, &t, 0x00000008u);
+	tcb_set_recover(&K, &t, 0x00000020u);
+	assert_int_equal(tcb_nxt_off(&K, &t), 0x20u);
+	assert_int_equal(tcb_snd_max(&K, &t), 0x20u);
+	assert_int_equal(tcb_recover(&K, &t), 0x20u);
 	/* SND.UNA passes snd_sml and SND.NXT (a go-back-N rewind acked
 	 * beyond), not recover: SND.NXT follows, snd_sml reads SND.UNA. */
-	tcb_set_snd_una(&t, 0x00000018u);
-	assert_int_equal(tcb_snd_nxt(&t), 0x18u);
-	assert_int_equal(tcb_snd_max(&t), 0x20u);
-	assert_false(seq_gt(tcb_snd_sml(&t), t.snd_una));
-	assert_int_equal(tcb_recover(&t), 0x20u);
-	assert_false(seq_gt(t.snd_una, tcb_recover(&t)));
+	tcb_set_snd_una(&K, &t, 0x00000018u);
+	assert_int_equal(tcb_snd_nxt(&K, &t), 0x18u);
+	assert_int_equal(tcb_snd_max(&K, &t), 0x20u);
+	assert_false(seq_gt(tcb_snd_sml(&K, &t), t.snd_una));
+	assert_int_equal(tcb_recover(&K, &t), 0x20u);
+	assert_false(seq_gt(t.snd_una, tcb_recover(&K, &t)));
 	/* ... then recover (RFC 6582 §3.2 step 2 may start again). */
-	tcb_set_snd_una(&t, 0x00000020u);
-	assert_true(seq_ge(t.snd_una, tcb_recover(&t)));
-	assert_false(seq_gt(t.snd_una, tcb_recover(&t)));
-	tcb_set_snd_una(&t, 0x00000021u);
-	assert_true(seq_gt(t.snd_una, tcb_recover(&t)));
-	tcb_set_snd_una(&t, 0x00001021u);
-	assert_true(seq_gt(t.snd_una, tcb_recover(&t)));
-	assert_int_equal(t.max_off, 0u);
+	tcb_set_snd_una(&K, &t, 0x00000020u);
+	assert_true(seq_ge(t.snd_una, tcb_recover(&K, &t)));
+	assert_false(seq_gt(t.snd_una, tcb_recover(&K, &t)));
+	tcb_set_snd_una(&K, &t, 0x00000021u);
+	assert_true(seq_gt(t.snd_una, tcb_recover(&K, &t)));
+	tcb_set_snd_una(&K, &t, 0x00001021u);
+	assert_true(seq_gt(t.snd_una, tcb_recover(&K, &t)));
+	assert_int_equal(tcb_max_off(&K, &t), 0u);
+	/* All acked, nothing queued: the entry goes back, and reads as it held. */
+	tcb_flight_trim(&K, &t);
+	assert_int_equal(t.flight, TCP_NONE);
+	assert_int_equal(K.tcp.flight.in_use, 0);
+	assert_int_equal(tcb_snd_nxt(&K, &t), t.snd_una);
+	assert_true(seq_gt(t.snd_una, tcb_recover(&K, &t)));
 	/* RCV.WUP: exact within the cap, saturated beyond it. */
 	t.rcv_nxt = 0xffffff00u;
 	tcb_rcv_wup_now(&t);
@@ -339,20 +352,23 @@ static void test_narrow_fields(void **state)
 	 * §4), then none once it is behind: the count stays past dupthresh. */
 	t.snd_mss = 1000;
 	t.snd_una = 5000;
-	t.max_off = 5000;
-	t.nxt_off = 5000;
+	t.flight = TCP_NONE;
+	assert_true(tcb_flight_take(&K, &t));
+	tcb_set_snd_max(&K, &t, 10000);
+	tcb_set_snd_nxt(&K, &t, 10000);
 	t.sndq.len = 5000;
 	tcb_set_cwnd(&t, 10000);
 	t.ssthresh = TCP_SSTHRESH_INF;
-	tcb_set_recover(&t, tcb_snd_max(&t));
+	tcb_set_recover(&K, &t, tcb_snd_max(&K, &t));
 	for (unsigned i = 0; i < 20; i++)
 		assert_int_equal(cc_on_dupack(&K, &t), CC_NONE);
-	assert_int_equal(t.dupacks, TCB_DUPACKS_MAX);
-	tcb_set_recover(&t, t.snd_una - 1u);
+	assert_int_equal(tcb_fl(&K, &t)->dupacks, TCB_DUPACKS_MAX);
+	tcb_set_recover(&K, &t, t.snd_una - 1u);
 	for (unsigned i = 0; i < 300; i++)
 		assert_int_equal(cc_on_dupack(&K, &t), CC_NONE);
 	assert_false(t.dflags & TCB_D_RECOVERY);
-	assert_int_equal(cc_limited_transmit(&t), 2u * 1000u);          /* min(dupacks, 2) segments */
+	assert_int_equal(cc_limited_transmit(&K, &t), 2u * 1000u);      /* min(dupacks, 2) segments */
+	tcb_flight_release(&K, &t);
 }
 
 /* 4 * RTTVAR is 16 bits (tcb.rttvar4): past 65535 ms it saturates, and
