@@ -67,6 +67,9 @@ static bool mem_row(void *ctx, unsigned row)
 		line("tcb_ext", mi.ext_size, mi.ext_in_use, mi.ext_peak, mi.ext_bytes);
 		con_printf("tcb_ext       cold state held only while needed; went without %lu times\n",
 			   (unsigned long)mi.ext_full);
+		line("tcb_flight", mi.flight_size, mi.flight_in_use, mi.flight_peak, mi.flight_bytes);
+		con_printf("tcb_flight    in-flight state held only while data is out; waited %lu times\n",
+			   (unsigned long)mi.flight_full);
 		break;
 	}
 	case 11: line("con_tx_ring", cs->tx_size, cs->tx_used, cs->tx_hwm, 1); break;

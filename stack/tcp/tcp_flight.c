@@ -6,6 +6,9 @@
 #include "tcp_internal.h"
 
 const struct tcb_flight tcb_flight_idle;   /* all 0: what a TCB without an entry reads */
+/* An active open's SYN out, SND.UNA = ISS: SND.NXT = snd_max = ISS + 1,
+ * recover = ISS (RFC 6582 §3.2 step 1, cc_init). */
+const struct tcb_flight tcb_flight_syn = { .nxt_off = 1, .max_off = 1, .rec_off = 1 };
 
 void tcb_flight_pool_init(struct keel *k)
 {
@@ -29,7 +32,7 @@ int tcb_flight_take(struct keel *k, struct tcp_tcb *t)
 	uint16_t i = p->free_head;
 	struct tcb_flight *f = &p->f[i];
 	p->free_head = f->next;
-	*f = tcb_flight_idle;      /* what the TCB read without one */
+	*f = *tcb_fl(k, t);        /* what the TCB read without one */
 	t->flight = i;
 	if (++p->in_use > p->peak)
 		p->peak = p->in_use;

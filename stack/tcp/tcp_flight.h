@@ -7,15 +7,16 @@
  * pool of their own (KEEL_TCP_FLIGHT in keel/config.h), not in struct
  * tcp_tcb, and an idle connection holds none (docs/DESIGN.md, "TCB").
  *
- * A TCB holds an entry exactly while its send queue has bytes, its SYN
- * or FIN is unacknowledged, or its FIN waits to go; it takes one when it
- * queues the first byte (tcp_send, tcp_splice), sends its SYN (connect)
- * or its FIN (tcp_output), and gives it back when SND.UNA reaches
- * snd_max with the queue empty (tcb_flight_trim).  The accessors read 0
- * when it holds none.  When the pool is empty (counted: full):
+ * A TCB holds an entry exactly while its send queue has bytes or its FIN
+ * is unacknowledged or waits to go; it takes one when it queues the
+ * first byte (tcp_send, tcp_splice) or sends its FIN (tcp_output), and
+ * gives it back when SND.UNA reaches snd_max with the queue empty
+ * (tcb_flight_trim).  The accessors read 0 when it holds none -- or,
+ * while an active open's SYN is out, the SYN's fixed offsets
+ * (tcb_flight_syn, tcp_tcb_seq.h): a handshake needs no entry.  When the
+ * pool is empty (counted: full):
  *   - a write that would queue the first byte gets EWOULDBLOCK and the
  *     connection polls as not writable, as when the chunk arena is dry;
- *   - connect gets ENOMEM, as when the TCB pool is full;
  *   - a FIN waits: the retransmit timer tries again every
  *     TCP_FLIGHT_RETRY_MS (tcp_timer.c) until an entry frees, which
  *     every other connection's ACK, close or timeout does. */

@@ -114,10 +114,6 @@ struct tcp_tcb *tcb_new_active(struct keel *k, const struct tcp_tuple *tu, uint3
 	struct tcp_tcb *t = tcb_alloc(k);
 	if (!t)
 		return NULL;
-	if (!tcb_flight_take(k, t)) {      /* the SYN is in flight (tcp_flight.h) */
-		tcb_free(k, t);
-		return NULL;
-	}
 	t->raddr = tu->raddr;              /* tu->laddr is the interface's */
 	t->lport = tu->lport;
 	t->rport = tu->rport;

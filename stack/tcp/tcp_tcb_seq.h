@@ -15,13 +15,19 @@ _Static_assert((uint64_t)CHUNKQ_MAX + 3u <= (qlen_t)~(qlen_t)0,
 	       "SND.UNA + the send queue + SYN + FIN + 1 fits a qlen_t offset");
 _Static_assert(CHUNKQ_SEG_MARGIN >= 3u, "the width rule (chunkq.h) covers SYN + FIN + 1");
 
-/* The offsets live in the TCB's flight entry (tcp_flight.h); a TCB that
- * holds none has nothing queued or in flight, and reads them all as 0:
- * SND.NXT = snd_max = snd_sml = SND.UNA, recover SND.UNA - 1. */
-extern const struct tcb_flight tcb_flight_idle;
+/* The offsets live in the TCB's flight entry (tcp_flight.h).  A TCB
+ * that holds none has nothing queued or in flight but maybe its SYN: in
+ * SYN_SENT and SYN_RECEIVED (an active open's, tcb_new_active) SND.NXT =
+ * snd_max = ISS + 1 and recover = ISS (tcb_flight_syn), else all read 0:
+ * SND.NXT = snd_max = snd_sml = SND.UNA, recover SND.UNA - 1
+ * (tcb_flight_idle).  The ACK of the SYN moves SND.UNA to ISS + 1 and the
+ * state on, so the same TCB reads idle from then on. */
+extern const struct tcb_flight tcb_flight_idle, tcb_flight_syn;
 static inline const struct tcb_flight *tcb_fl(const struct keel *k, const struct tcp_tcb *t)
 {
-	return t->flight != TCP_NONE ? &k->tcp.flight.f[t->flight] : &tcb_flight_idle;
+	if (t->flight != TCP_NONE)
+		return &k->tcp.flight.f[t->flight];
+	return t->state == TCP_SYN_SENT || t->state == TCP_SYN_RECEIVED ? &tcb_flight_syn : &tcb_flight_idle;
 }
 /* The entry to write, NULL when none is held: a setter then only ever
  * sets what already reads so (the flight entry is taken before anything

@@ -37,7 +37,7 @@ static void give_up(struct keel *k, struct tcp_tcb *t)
  * within TCP_RTO_MAX (Linux tcp_retransmit_timer). */
 static void rtx_expired(struct keel *k, struct tcp_tcb *t)
 {
-	if (t->flight == TCP_NONE) {
+	if (t->flight == TCP_NONE && !tcb_syn_unacked(t)) {
 		/* Nothing sent is outstanding: a FIN waiting for a flight
 		 * entry (tcp_output.c output_data) tries again; no backoff,
 		 * no retry counted -- nothing was lost. */

@@ -256,10 +256,10 @@ static const char *check_tcb(const struct keel *k, unsigned i)
 		      t->dflags);
 	}
 	/* In-flight state (tcp_flight.h): without an entry nothing is
-	 * queued and no SYN or FIN is out; an entry is held only while so. */
+	 * queued and no FIN is out; an entry is held only while so. */
 	int fin_out = (t->flags & (TCB_F_FIN_SENT | TCB_F_FIN_ACKED)) == TCB_F_FIN_SENT;
 	if (t->flight == TCP_NONE)
-		CHECK(t->sndq.len == 0 && !fin_out && t->state != TCP_SYN_SENT,
+		CHECK(t->sndq.len == 0 && !fin_out,
 		      "TCB %u (%s) has data or a FIN out (len %u flags %#x) and no flight entry", i,
 		      tcp_state_name((enum tcp_state)t->state), t->sndq.len, t->flags);
 	else

@@ -124,6 +124,7 @@ static void test_cc_asks_for_the_head(void **state)
 	struct tcp_tcb *t = tcb_new_active(&K, &tu, 1000);
 	assert_non_null(t);
 	t->state = TCP_ESTABLISHED;
+	assert_true(tcb_flight_take(&K, t));         /* data in flight (tcp_flight.h) */
 	tcb_set_snd_una(&K, t, 1001);
 	tcb_set_snd_nxt(&K, t, 1001u + 4u * t->snd_mss);
 	tcb_set_snd_max(&K, t, 1001u + 4u * t->snd_mss);
@@ -151,6 +152,7 @@ static void test_cc_asks_for_a_sack_hole(void **state)
 	struct tcp_tcb *t = tcb_new_active(&K, &tu, 1000);
 	assert_non_null(t);
 	t->state = TCP_ESTABLISHED;
+	assert_true(tcb_flight_take(&K, t));         /* data in flight (tcp_flight.h) */
 	t->opt.on |= TCP_OPTF_SACKOK;
 	uint32_t mss = t->snd_mss;
 	tcb_set_snd_una(&K, t, 1001);

@@ -221,11 +221,11 @@
  * recover, dupacks; held only while a connection has data queued or
  * unacknowledged, or its SYN or FIN out, so a pool smaller than the
  * TCBs' serves them.  A connection that finds none free waits (a write
- * gets EWOULDBLOCK, a FIN is retried, connect gets ENOMEM).  One per TCB
- * (never short) unless the board says otherwise: the boards size it to
- * their chunk arena, which bounds the connections with data queued. */
+ * gets EWOULDBLOCK, a FIN is retried).  Half the TCBs unless the board
+ * says otherwise: the boards size it to their chunk arena, which bounds
+ * the connections with data queued. */
 #ifndef KEEL_TCP_FLIGHT
-#define KEEL_TCP_FLIGHT KEEL_TCP_MAX_CONN
+#define KEEL_TCP_FLIGHT ((KEEL_TCP_MAX_CONN + 1) / 2)
 #endif
 #ifndef KEEL_TCP_OOO_RANGES
 #define KEEL_TCP_OOO_RANGES 4          /* out-of-order byte ranges held in the receive ring */
