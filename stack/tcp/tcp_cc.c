@@ -52,7 +52,7 @@ uint32_t cc_rto_base(const struct tcp_tcb *t)
 }
 
 /* RFC 6298 §2.2/2.3 with Jacobson's scaled integers (alpha 1/8, beta 1/4);
- * 4 * RTTVAR saturates at 65535 ms (tcb.rttvar4). */
+ * 8 * SRTT and 4 * RTTVAR saturate at 65535 ms (tcb.srtt8, tcb.rttvar4). */
 void cc_rtt_sample(struct tcp_tcb *t, uint32_t r)
 {
 	if (r == 0)
@@ -60,16 +60,15 @@ void cc_rtt_sample(struct tcp_tcb *t, uint32_t r)
 	if (r > TCP_RTO_MAX_MS)
 		r = TCP_RTO_MAX_MS;
 	if (t->srtt8 == 0) {
-		t->srtt8 = r << 3;                    /* SRTT = R */
+		t->srtt8 = (uint16_t)(r < TCB_SRTT8_MAX >> 3 ? r << 3 : TCB_SRTT8_MAX);   /* SRTT = R */
 		t->rttvar4 = (uint16_t)(r < 0x8000u ? r << 1 : 0xffffu);   /* RTTVAR = R/2 */
 	} else {
 		int32_t err = (int32_t)r - (int32_t)(t->srtt8 >> 3);
 		uint32_t aerr = err < 0 ? (uint32_t)-err : (uint32_t)err;
 		uint32_t v = t->rttvar4 - (t->rttvar4 >> 2) + aerr;     /* 3/4 RTTVAR + 1/4 |err|, *4 */
 		t->rttvar4 = (uint16_t)(v < 0xffffu ? v : 0xffffu);
-		t->srtt8 = (uint32_t)((int32_t)t->srtt8 + err);         /* 7/8 SRTT + 1/8 R, *8 */
-		if (t->srtt8 < 8u)
-			t->srtt8 = 8u;
+		int32_t s = (int32_t)t->srtt8 + err;                      /* 7/8 SRTT + 1/8 R, *8 */
+		t->srtt8 = (uint16_t)(s < 8 ? 8 : s > (int32_t)TCB_SRTT8_MAX ? (int32_t)TCB_SRTT8_MAX : s);
 	}
 }
 

@@ -46,6 +46,7 @@
 /* Saturation points of the TCB's narrow fields (struct tcp_tcb). */
 #define TCB_MAX_SNDWND 0xfffu
 #define TCB_PERSIST_SHIFT_MAX 15u
+#define TCB_SRTT8_MAX 0xffffu
 _Static_assert(2u * (KEEL_MTU - 40u) < TCB_MAX_SNDWND, "max_sndwnd saturates above twice any segment");
 _Static_assert(KEEL_MTU - 40u < (1u << 11), "snd_mss: 11 bits");
 _Static_assert(((uint64_t)KEEL_TCP_RTO_MIN_MS << TCB_PERSIST_SHIFT_MAX) >= 120000u,
@@ -139,6 +140,14 @@ struct tcp_tcb {
 	struct chunkq sndq;         /* from SND.UNA's data: unacked + unsent */
 	uint16_t total_retrans;     /* segments retransmitted on this connection */
 	uint16_t rcv_drops;         /* segments dropped for want of memory (ss -m "d") */
+	/* retransmission (RFC 6298; rttvar4 below).  The RTO is not
+	 * stored: cc_rto_base(SRTT, RTTVAR) << retries (tcb_rto).  SRTT * 8
+	 * in ms, saturating at TCB_SRTT8_MAX (SRTT 8191 ms); 0 = no sample
+	 * yet.  Past the cap the samples' distance from it goes into RTTVAR
+	 * (cc_rtt_sample), so RTO = SRTT + 4 RTTVAR still covers an RTT of
+	 * R: about 8.2 s + 4 (R - 8.2 s), until rttvar4 saturates too (R
+	 * near 24 s; the RTO stays 73.7 s from there). */
+	uint16_t srtt8;
 	/* The same bytes in two lives: while the connection waits in a
 	 * listener's accept queue (TCB_F_ACCEPTQ), its link and owner; once
 	 * accepted, receive autotuning's mark (TCB_M_SPACE, tcp_mem.c),
@@ -176,14 +185,11 @@ struct tcp_tcb {
 	 * tcb_ka_idle_s / tcb_ka_intvl_s / tcb_ka_cnt (tcp_internal.h). */
 	uint8_t ka;
 	/* congestion control (RFC 5681, RFC 6582; recover, the byte
-	 * counter and the dupacks are in the flight entry), bytes: cwnd saturating at the top of qlen_t
-	 * (tcb_set_cwnd); ssthresh below one send queue, or
-	 * TCP_SSTHRESH_INF */
+	 * counter and the dupacks are in the flight entry), bytes: cwnd
+	 * saturating at the top of qlen_t (tcb_set_cwnd); ssthresh below
+	 * one send queue, or TCP_SSTHRESH_INF */
 	qlen_t cwnd;
 	qlen_t ssthresh;
-	/* retransmission (RFC 6298) */
-	/* The RTO is not stored: cc_rto_base(SRTT, RTTVAR) << retries (tcb_rto). */
-	uint32_t srtt8;             /* SRTT * 8 in ms; 0 = no sample yet */
 	/* When the last acceptable ACK arrived (when the TCB was made, until
 	 * one does; the SYN_SENT clock of our first SYN): the zero-window
 	 * exemption, the keepalive deadline (tcb_ka_due), PAWS's 24-day rule (RFC

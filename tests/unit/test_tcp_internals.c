@@ -192,10 +192,10 @@ static void test_sizes(void **state)
 	/* 36 and 28 before RFC 7323: TS.Recent is 4 bytes more in each. */
 	assert_true(sizeof(struct tcp_synq_entry) <= 40);
 	assert_true(sizeof(struct tcp_tw_entry) <= 32);
-	/* The TCB's budget (docs/DESIGN.md, tcp_tcb.c): 116 bytes where
+	/* The TCB's budget (docs/DESIGN.md, tcp_tcb.c): 112 bytes where
 	 * queue lengths are 16 bits (both boards), 148 where they are 32
 	 * (tests/tcp/wide); the cold and in-flight state apart. */
-	assert_true(sizeof(struct tcp_tcb) <= (sizeof(qlen_t) == 2 ? 116u : 148u));
+	assert_true(sizeof(struct tcp_tcb) <= (sizeof(qlen_t) == 2 ? 112u : 148u));
 	assert_true(sizeof(struct tcb_flight) <= (sizeof(qlen_t) == 2 ? 12u : 24u));
 	assert_true(sizeof(struct tcb_ext) <= (sizeof(qlen_t) == 2 ? 52u : 88u));
 }
@@ -386,12 +386,46 @@ static void test_rttvar_saturates(void **state)
 	memset(&t, 0, sizeof t);
 	cc_rtt_sample(&t, 40000);                          /* 4 * RTTVAR would be 80000 */
 	assert_int_equal(t.rttvar4, 0xffff);
-	assert_int_equal(cc_rto_base(&t), 40000 + 0xffff);
-	cc_rtt_sample(&t, 110000);                         /* SRTT 48750 ms */
+	/* SRTT saturates too (8191 ms, test_srtt_saturates): both caps. */
+	assert_int_equal(cc_rto_base(&t), (TCB_SRTT8_MAX >> 3) + 0xffff);
+	cc_rtt_sample(&t, 110000);
 	assert_int_equal(t.rttvar4, 0xffff);
-	assert_int_equal(cc_rto_base(&t), 48750 + 0xffff);
-	cc_rtt_sample(&t, 120000);                         /* SRTT 57656 ms: the cap */
-	assert_int_equal(cc_rto_base(&t), TCP_RTO_MAX_MS);
+	assert_int_equal(cc_rto_base(&t), (TCB_SRTT8_MAX >> 3) + 0xffff);
+	cc_rtt_sample(&t, 120000);
+	assert_int_equal(cc_rto_base(&t), (TCB_SRTT8_MAX >> 3) + 0xffff);
+}
+
+/* 8 * SRTT is 16 bits (tcb.srtt8): exact below 8191 ms; from there it
+ * saturates and the samples' distance from the cap goes into RTTVAR, so
+ * the RTO still covers the RTT (up to where RTTVAR saturates, near 24 s):
+ * never a spurious timeout every round, never a wrap to a short RTO. */
+static void test_srtt_saturates(void **state)
+{
+	(void)state;
+	struct tcp_tcb t;
+	memset(&t, 0, sizeof t);
+	for (unsigned i = 0; i < 100; i++)
+		cc_rtt_sample(&t, 8000);
+	assert_int_equal(t.srtt8 >> 3, 8000);              /* exact below the cap */
+	static const uint32_t rtts[] = { 8191, 9000, 12000, 20000, 24000 };
+	for (unsigned r = 0; r < sizeof rtts / sizeof rtts[0]; r++) {
+		memset(&t, 0, sizeof t);
+		for (unsigned i = 0; i < 200; i++) {
+			cc_rtt_sample(&t, rtts[r]);
+			assert_true(cc_rto_base(&t) >= rtts[r]);
+			assert_true(t.srtt8 >= 8u);
+		}
+		assert_int_equal(t.srtt8, TCB_SRTT8_MAX);
+	}
+	/* From an RTT below the cap to one above and back: no wrap. */
+	memset(&t, 0, sizeof t);
+	cc_rtt_sample(&t, 100);
+	for (unsigned i = 0; i < 100; i++)
+		cc_rtt_sample(&t, 30000);
+	assert_int_equal(t.srtt8, TCB_SRTT8_MAX);
+	for (unsigned i = 0; i < 200; i++)
+		cc_rtt_sample(&t, 100);
+	assert_int_equal(t.srtt8 >> 3, 100);
 }
 
 int main(void)
@@ -400,6 +434,7 @@ int main(void)
 		cmocka_unit_test_setup(test_parse_options, tcp_fixture_setup),
 		cmocka_unit_test_setup(test_parse_header, tcp_fixture_setup),
 		cmocka_unit_test_setup(test_handles, tcp_fixture_setup),
+		cmocka_unit_test_setup(test_srtt_saturates, tcp_fixture_setup),
 		cmocka_unit_test_setup(test_pool_exhaustion, tcp_fixture_setup),
 		cmocka_unit_test_setup(test_generation_retires, tcp_fixture_setup),
 		cmocka_unit_test_setup(test_handle_width, tcp_fixture_setup),
