@@ -2,11 +2,14 @@
  * bytes in all -- then the static RAM total from the linker (lm3s6965evb):
  *
  *   Pool            Size  InUse   Peak  Entry    Bytes
- *   tcb              128      0      0    124    15872
+ *   tcb              128      0      0    112    14336
  *   arp_cache        128      0      -     32     4096   (peak not kept)
  *   chunks            48      0      0    256    12288   (the shared buffer pool)
- *   chunk_pool    chunk 256 bytes, pressure no (tcp_mem 24 36 48), sizeof(struct tcp_tcb) 124
- *   tcb_ext           12      0      0     52      624   (cold state, held only while needed)
+ *   chunk_pool    chunk 256 bytes, pressure no (tcp_mem 24 36 48), sizeof(struct tcp_tcb) 112
+ *   tcb_ext           12      0      0     52      624
+ *   tcb_ext       cold state held only while needed; went without 0 times
+ *   tcb_flight        48      0      0     12      576
+ *   tcb_flight    in-flight state held only while data is out; waited 0 times
  *   ram_static 61492 of 65536 (stack 2048, free 1996)
  *
  * Peak "-" means the stack keeps no high-water mark for it. */
