@@ -150,7 +150,8 @@ static void xmit_data(struct keel *k, struct tcp_tcb *t, uint32_t seq, uint32_t 
 		copy_out(k, t, &o, off, len);   /* a bare FIN carries none */
 	(void)tcp_emit(k, &o, len);
 	uint32_t end = seq + len + (fin ? 1u : 0u);
-	if (seq_lt(seq, tcb_snd_max(k, t))) {
+	uint32_t max = tcb_snd_max(k, t);
+	if (seq_lt(seq, max)) {
 		if (!probe) {
 			k->tcp.mib.retrans_segs++;
 			t->total_retrans++;
@@ -169,7 +170,7 @@ static void xmit_data(struct keel *k, struct tcp_tcb *t, uint32_t seq, uint32_t 
 			t->dflags |= TCB_D_RTT_ON;
 		}
 	}
-	if (seq_gt(end, tcb_snd_max(k, t)))
+	if (seq_gt(end, max))
 		tcb_set_snd_max(k, t, end);
 }
 
@@ -192,7 +193,7 @@ uint32_t tcp_persist_interval(const struct tcp_tcb *t)
  * RFC 9293's SWS override timeout). */
 static void output_data(struct keel *k, struct tcp_tcb *t, int force)
 {
-	if (!tcb_flight_take(k, t)) {
+	if (t->flight == TCP_NONE && !tcb_flight_take(k, t)) {
 		/* Only a FIN comes here without an entry (data took one when
 		 * queued): it waits for one, the retransmit timer trying again
 		 * (tcp_flight.h, tcp_timer.c). */
@@ -200,10 +201,11 @@ static void output_data(struct keel *k, struct tcp_tcb *t, int force)
 			tcb_timer_set(k, t, TCB_T_RTX, k->now_ms + TCP_FLIGHT_RETRY_MS);
 		return;
 	}
+	struct tcb_flight *f = &k->tcp.flight.f[t->flight];   /* held from here on */
 	if ((t->dflags & TCB_D_PERSIST) && t->snd_wnd > 0)
-		tcb_set_snd_nxt(k, t, t->snd_una);   /* the window opened: an unacked probe byte goes again */
+		f->nxt_off = 0;             /* the window opened: an unacked probe byte goes again */
 	for (unsigned n = 0; n < CHUNKQ_MAX / TCP_MSS_MIN + 2u; n++) {   /* a send queue's segments */
-		uint32_t off = tcb_nxt_off(k, t);
+		uint32_t off = f->nxt_off;
 		if (off > t->sndq.len)
 			break;                              /* the FIN is out */
 		uint32_t avail = t->sndq.len - off;
@@ -227,7 +229,7 @@ static void output_data(struct keel *k, struct tcp_tcb *t, int force)
 			  (wnd_lim > (int32_t)len || (len == 0 && off == 0));
 		if (len == 0 && !fin)
 			break;
-		if (!force && !fin && len < t->snd_mss && off >= tcb_max_off(k, t)) {
+		if (!force && !fin && len < t->snd_mss && off >= f->max_off) {
 			if (t->dflags & TCB_D_MORE)
 				break;                  /* MSG_MORE: the next write or the FIN may join it */
 			/* A small new segment goes only if it is all we have and
@@ -238,17 +240,17 @@ static void output_data(struct keel *k, struct tcp_tcb *t, int force)
 			 * write can join the segment, so holding it only stalls
 			 * (an echo of the peer's sub-MSS segments, queue to
 			 * queue). */
-			int nagle_ok = (t->dflags & TCB_D_NODELAY) || tcb_fl(k, t)->sml_off == 0 ||
+			int nagle_ok = (t->dflags & TCB_D_NODELAY) || f->sml_off == 0 ||
 				       mem_snd_space(k, t) == 0;
 			if (!((len == avail && nagle_ok) || len >= t->max_sndwnd / 2u))
 				break;
 		}
-		xmit_data(k, t, tcb_snd_nxt(k, t), len, fin, 0);
+		xmit_data(k, t, t->snd_una + off, len, fin, 0);
 		if (fin)
 			t->flags |= TCB_F_FIN_SENT;         /* at tcb_fin_seq */
 		if (len > 0 && len < t->snd_mss)
-			tcb_set_snd_sml(k, t, tcb_snd_nxt(k, t) + len);
-		tcb_set_snd_nxt(k, t, tcb_snd_nxt(k, t) + len + (fin ? 1u : 0u));
+			f->sml_off = (qlen_t)(off + len);   /* snd_sml */
+		f->nxt_off = (qlen_t)(off + len + (fin ? 1u : 0u));
 		if (fin || force)
 			break;
 	}
@@ -257,9 +259,9 @@ static void output_data(struct keel *k, struct tcp_tcb *t, int force)
 	 * nothing in flight the persist timer runs, else the retransmit
 	 * timer (RFC 6298 §5.1). */
 	if (t->snd_wnd == 0 && t->sndq.len > 0 && !(t->flags & TCB_F_FIN_SENT) &&
-	    tcb_nxt_off(k, t) != 0 && !(t->dflags & TCB_D_PERSIST))
-		tcb_set_snd_nxt(k, t, t->snd_una);   /* SND.NXT = SND.UNA */
-	uint32_t flight = tcb_flight(k, t);
+	    f->nxt_off != 0 && !(t->dflags & TCB_D_PERSIST))
+		f->nxt_off = 0;             /* SND.NXT = SND.UNA */
+	uint32_t flight = f->nxt_off;
 	if (flight == 0 && t->sndq.len > 0 && data_unsent(k, t) > 0) {
 		if (!(t->dflags & TCB_D_PERSIST)) {
 			t->persist_shift = 0;
