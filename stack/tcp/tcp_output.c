@@ -290,7 +290,8 @@ static void output_data(struct keel *k, struct tcp_tcb *t, int force)
  * connection, every ACK to a drained one). */
 static int output_idle(const struct keel *k, const struct tcp_tcb *t)
 {
-	return t->sndq.len == 0 && tcb_flight(k, t) == 0 && !(t->dflags & TCB_D_PERSIST) &&
+	/* Synchronized here (can_send_data): no flight entry, nothing out. */
+	return t->sndq.len == 0 && (t->flight == TCP_NONE || tcb_flight(k, t) == 0) && !(t->dflags & TCB_D_PERSIST) &&
 	       (t->flags & (TCB_F_FIN_WANT | TCB_F_FIN_ACKED)) != TCB_F_FIN_WANT;
 }
 

@@ -23,7 +23,10 @@ _Static_assert(CHUNKQ_SEG_MARGIN >= 3u, "the width rule (chunkq.h) covers SYN + 
  * (tcb_flight_idle).  The ACK of the SYN moves SND.UNA to ISS + 1 and the
  * state on, so the same TCB reads idle from then on. */
 extern const struct tcb_flight tcb_flight_idle, tcb_flight_syn;
-static inline const struct tcb_flight *tcb_fl(const struct keel *k, const struct tcp_tcb *t)
+/* Inlined always: the data path reads them on every segment, and -Os
+ * would otherwise make calls of them. */
+#define TCB_SEQ_INLINE static inline __attribute__((always_inline))
+TCB_SEQ_INLINE const struct tcb_flight *tcb_fl(const struct keel *k, const struct tcp_tcb *t)
 {
 	if (t->flight != TCP_NONE)
 		return &k->tcp.flight.f[t->flight];
@@ -32,15 +35,27 @@ static inline const struct tcb_flight *tcb_fl(const struct keel *k, const struct
 /* The entry to write, NULL when none is held: a setter then only ever
  * sets what already reads so (the flight entry is taken before anything
  * is queued or sent, tcp_flight.h). */
-static inline struct tcb_flight *tcb_flw(struct keel *k, const struct tcp_tcb *t)
+TCB_SEQ_INLINE struct tcb_flight *tcb_flw(struct keel *k, const struct tcp_tcb *t)
 {
 	return t->flight != TCP_NONE ? &k->tcp.flight.f[t->flight] : (struct tcb_flight *)0;
 }
 
-static inline uint32_t tcb_nxt_off(const struct keel *k, const struct tcp_tcb *t) { return tcb_fl(k, t)->nxt_off; }
-static inline uint32_t tcb_max_off(const struct keel *k, const struct tcp_tcb *t) { return tcb_fl(k, t)->max_off; }
-static inline uint32_t tcb_snd_nxt(const struct keel *k, const struct tcp_tcb *t) { return t->snd_una + tcb_nxt_off(k, t); }
-static inline uint32_t tcb_snd_max(const struct keel *k, const struct tcp_tcb *t) { return t->snd_una + tcb_max_off(k, t); }
+TCB_SEQ_INLINE uint32_t tcb_nxt_off(const struct keel *k, const struct tcp_tcb *t)
+{
+	return tcb_fl(k, t)->nxt_off;
+}
+TCB_SEQ_INLINE uint32_t tcb_max_off(const struct keel *k, const struct tcp_tcb *t)
+{
+	return tcb_fl(k, t)->max_off;
+}
+TCB_SEQ_INLINE uint32_t tcb_snd_nxt(const struct keel *k, const struct tcp_tcb *t)
+{
+	return t->snd_una + tcb_nxt_off(k, t);
+}
+TCB_SEQ_INLINE uint32_t tcb_snd_max(const struct keel *k, const struct tcp_tcb *t)
+{
+	return t->snd_una + tcb_max_off(k, t);
+}
 /* snd_sml, or SND.UNA once SND.UNA has passed it: its one question
  * (Minshall, tcp_output.c) is "snd_sml > SND.UNA?", false for both. */
 static inline uint32_t tcb_snd_sml(const struct keel *k, const struct tcp_tcb *t)
