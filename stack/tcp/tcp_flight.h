@@ -37,7 +37,12 @@ struct tcb_flight {
 	qlen_t max_off;             /* snd_max - SND.UNA */
 	qlen_t sml_off;             /* snd_sml: end of the last small segment sent (Minshall's Nagle) */
 	qlen_t rec_off;             /* RFC 6582 "recover", from SND.UNA - 1 */
-	qlen_t bytes_acked;         /* congestion-avoidance byte counter: below cwnd or one ACK's bytes */
+	/* Congestion-avoidance byte counter: below cwnd or one ACK's bytes.
+	 * It starts again from 0 after the flight drains: a sender whose
+	 * data all got acked was not cwnd-limited, and cwnd grows only from
+	 * a window in use (RFC 7661, tcp_cc.c); cwnd and ssthresh stay in
+	 * the TCB across idle periods. */
+	qlen_t bytes_acked;
 	/* Duplicate ACKs in a row, saturating at TCB_DUPACKS_MAX: only
 	 * ever compared with dupthresh (<= 3) or capped at 2 (tcp_cc.c). */
 	uint8_t dupacks;
