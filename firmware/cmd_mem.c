@@ -2,10 +2,10 @@
  * bytes in all -- then the static RAM total from the linker (lm3s6965evb):
  *
  *   Pool            Size  InUse   Peak  Entry    Bytes
- *   tcb              128      0      0    112    14336
+ *   tcb              128      0      0    108    13824
  *   arp_cache        128      0      -     32     4096   (peak not kept)
  *   chunks            48      0      0    256    12288   (the shared buffer pool)
- *   chunk_pool    chunk 256 bytes, pressure no (tcp_mem 24 36 48), sizeof(struct tcp_tcb) 112
+ *   chunk_pool    chunk 256 bytes, pressure no (tcp_mem 24 36 48), sizeof(struct tcp_tcb) 108
  *   tcb_ext           12      0      0     52      624
  *   tcb_ext       cold state held only while needed; went without 0 times
  *   tcb_flight        48      0      0     12      576

@@ -1,6 +1,7 @@
 /* A connection's sender state in flight: SND.NXT, snd_max, snd_sml and
  * RFC 6582's recover (qlen_t offsets from SND.UNA, tcp_tcb_seq.h), the
- * congestion-avoidance byte counter and the duplicate-ACK count.  While
+ * congestion-avoidance byte counter, the duplicate-ACK count and the
+ * persist backoff (persist runs only with data queued).  While
  * nothing is queued or in flight they are all 0 (recover read as SND.UNA
  * - 1: RFC 6582's check only matters for data still outstanding; RFC
  * 5681's duplicate ACKs need outstanding data), so they live in a static
@@ -46,6 +47,10 @@ struct tcb_flight {
 	/* Duplicate ACKs in a row, saturating at TCB_DUPACKS_MAX: only
 	 * ever compared with dupthresh (<= 3) or capped at 2 (tcp_cc.c). */
 	uint8_t dupacks;
+	/* Persist backoff exponent, saturating at TCB_PERSIST_SHIFT_MAX: the
+	 * interval reaches TCP_RTO_MAX_MS by then from any RTO
+	 * (tcp_persist_interval). */
+	uint8_t persist_shift;
 };
 
 struct tcb_flight_pool {

@@ -31,12 +31,15 @@
  * generation is spent is retired, never handed out again, so no stale
  * handle can ever become valid (counted: tcbs_retired, listeners_retired).
  * The fewer slots, the more generations each: 2^31 handles per pool in
- * all, e.g. 2^23 lifetimes per slot with 160 slots, 2^17 with 12,000;
+ * all, e.g. 2^23 lifetimes per slot with 160 slots, 2^17 with 12,000,
+ * and at most 2^24 - 1 (a TCB keeps 24 bits of generation);
  * TCBs are reused oldest-first so every slot ages alike. */
 #define TCP_H_SLOTS (KEEL_TCP_MAX_CONN + KEEL_TCP_MAX_LISTEN)
 #define TCP_H_IDX_BITS KEEL_BITS_FOR(TCP_H_SLOTS)
 #define TCP_H_IDX_MASK ((1u << TCP_H_IDX_BITS) - 1u)
-#define TCP_H_GEN_MAX ((1u << (31 - TCP_H_IDX_BITS)) - 1u)
+/* tcb.gen is 24 bits: at most 2^24 - 1 lifetimes per slot. */
+#define TCP_H_GEN_BITS (31 - TCP_H_IDX_BITS < 24 ? 31 - TCP_H_IDX_BITS : 24)
+#define TCP_H_GEN_MAX ((1u << TCP_H_GEN_BITS) - 1u)
 static inline int tcp_handle_make(unsigned slot, uint32_t gen)
 {
 	return (int)((gen << TCP_H_IDX_BITS) | slot);
@@ -227,7 +230,7 @@ void tcp_rtx_arm(struct keel *k, struct tcp_tcb *t);
 /* data path (tcp_output.c): persist probe / SWS override; RFC 1122 keepalive probe */
 void tcp_persist_fire(struct keel *k, struct tcp_tcb *t);
 /* The persist timer's current interval: the RTO backed off, capped at TCP_RTO_MAX. */
-uint32_t tcp_persist_interval(const struct tcp_tcb *t);
+uint32_t tcp_persist_interval(const struct keel *k, const struct tcp_tcb *t);
 void tcp_send_keepalive(struct keel *k, struct tcp_tcb *t);
 /* After the application read: buffer growth, then the window update if
  * one is owed (rcv_read). */

@@ -180,10 +180,11 @@ static uint32_t data_unsent(const struct keel *k, const struct tcp_tcb *t)
 	return off < t->sndq.len ? t->sndq.len - off : 0u;
 }
 
-uint32_t tcp_persist_interval(const struct tcp_tcb *t)
+uint32_t tcp_persist_interval(const struct keel *k, const struct tcp_tcb *t)
 {
 	uint32_t iv = cc_rto_base(t);
-	for (unsigned i = 0; i < t->persist_shift && iv < TCP_RTO_MAX_MS; i++)
+	uint32_t shift = tcb_fl(k, t)->persist_shift;
+	for (unsigned i = 0; i < shift && iv < TCP_RTO_MAX_MS; i++)
 		iv *= 2u;
 	return iv < TCP_RTO_MAX_MS ? iv : TCP_RTO_MAX_MS;
 }
@@ -264,9 +265,9 @@ static void output_data(struct keel *k, struct tcp_tcb *t, int force)
 	uint32_t flight = f->nxt_off;
 	if (flight == 0 && t->sndq.len > 0 && data_unsent(k, t) > 0) {
 		if (!(t->dflags & TCB_D_PERSIST)) {
-			t->persist_shift = 0;
+			f->persist_shift = 0;
 			t->probes = 0;                      /* persist's count, not keepalive's */
-			tcb_timer_set(k, t, TCB_T_RTX, k->now_ms + tcp_persist_interval(t));
+			tcb_timer_set(k, t, TCB_T_RTX, k->now_ms + tcp_persist_interval(k, t));
 			t->dflags |= TCB_D_PERSIST;
 		}
 	} else if (flight > 0) {
@@ -274,7 +275,7 @@ static void output_data(struct keel *k, struct tcp_tcb *t, int force)
 		 * into the zero window (nothing left to probe with): the
 		 * retransmit timer covers the FIN (RFC 6298 §5.1). */
 		if ((t->dflags & TCB_D_PERSIST) && (t->snd_wnd > 0 || t->sndq.len == 0)) {
-			t->persist_shift = 0;
+			f->persist_shift = 0;
 			tcp_rtx_arm(k, t);                  /* the window opened */
 		} else if (!tcb_timer_on(t, TCB_T_RTX)) {
 			tcp_rtx_arm(k, t);
@@ -416,10 +417,11 @@ void tcp_persist_fire(struct keel *k, struct tcp_tcb *t)
 		t->dflags &= (uint8_t)~TCB_D_MORE_TAIL;   /* pushed: PSH, as tcp_write_wakeup */
 		output_data(k, t, 1);
 	}
-	if (t->persist_shift < TCB_PERSIST_SHIFT_MAX)
-		t->persist_shift++;
+	struct tcb_flight *f = tcb_flw(k, t);   /* held: data is queued */
+	if (f && f->persist_shift < TCB_PERSIST_SHIFT_MAX)
+		f->persist_shift++;
 	if (t->dflags & TCB_D_PERSIST)
-		tcb_timer_set(k, t, TCB_T_RTX, k->now_ms + tcp_persist_interval(t));
+		tcb_timer_set(k, t, TCB_T_RTX, k->now_ms + tcp_persist_interval(k, t));
 }
 
 /* RFC 1122 §4.2.3.6: <SEQ=SND.NXT-1><ACK=RCV.NXT>, no data (as Linux);

@@ -8,10 +8,10 @@
 /* The TCB's size budget (docs/DESIGN.md): what a connection costs beside
  * its data.  It grows only on purpose.  Both boards keep 16-bit queue
  * fields (KEEL_TCP_BUF_LIMIT, config.h); 32-bit ones (a build whose
- * buffers may pass 64 KiB: tests/tcp/wide, tests/scale) cost 36 B more.
+ * buffers may pass 64 KiB: tests/tcp/wide, tests/scale) cost 32 B more.
  * The sender's in-flight state is apart (tcp_flight.h), as the cold
  * state is (tcp_ext.h). */
-_Static_assert(sizeof(struct tcp_tcb) <= (sizeof(qlen_t) == 2 ? 112u : 148u), "struct tcp_tcb over its budget");
+_Static_assert(sizeof(struct tcp_tcb) <= (sizeof(qlen_t) == 2 ? 108u : 140u), "struct tcp_tcb over its budget");
 
 void pool_take(struct keel *k, enum tcp_pool p)
 {

@@ -103,7 +103,8 @@ struct tcp_tcb {
 	 * TCB_MAX_SNDWND / 2. */
 	uint16_t max_sndwnd : 12;
 	uint16_t state : 4;         /* enum tcp_state */
-	uint32_t gen;               /* handle generation, 1..TCP_H_GEN_MAX; bumped on free */
+	uint32_t gen : 24;          /* handle generation, 1..TCP_H_GEN_MAX (< 2^24); bumped on free */
+	uint32_t retries : 8;       /* consecutive expiries of rtx, saturating at 255 */
 	uint16_t hnext;             /* 4-tuple hash chain, or free-list link */
 	uint16_t snd_mss : 11;      /* min(our MSS, peer's MSS) <= KEEL_MTU - 40 */
 	int16_t err : 5;            /* pending enum keel_err for the app (tcb_done's: >= -16) */
@@ -138,6 +139,7 @@ struct tcp_tcb {
 	uint16_t flight;
 	qlen_t snd_budget;          /* send buffer size now (tcp_wmem) */
 	struct chunkq sndq;         /* from SND.UNA's data: unacked + unsent */
+	uint8_t dflags;             /* TCB_D_* (here: the queue's packed size leaves a byte) */
 	uint16_t total_retrans;     /* segments retransmitted on this connection */
 	uint16_t rcv_drops;         /* segments dropped for want of memory (ss -m "d") */
 	/* retransmission (RFC 6298; rttvar4 below).  The RTO is not
@@ -166,19 +168,14 @@ struct tcp_tcb {
 	/* receive sequence space (IRS is not kept: nothing reads it after the SYN) */
 	uint32_t rcv_nxt;
 	struct chunkq rcvq;         /* unread bytes up to RCV.NXT, out-of-order ones beyond */
+	uint8_t mflags;             /* TCB_M_*, and SB_* (tcp_opts.h): tail-loss probe, Eifel, new SACK */
 	qlen_t rcv_budget;          /* receive buffer size now (tcp_rmem) */
 	qlen_t rcv_adv;             /* window last advertised, unscaled (right edge RCV.WUP + rcv_adv) */
 	qlen_t wup_off;             /* RCV.WUP: RCV.NXT when the last window was advertised */
 	qlen_t wl1_off;             /* SND.WL1, from RCV.NXT (tcb_snd_wl1) */
-	uint8_t dflags;             /* TCB_D_* */
-	uint8_t mflags;             /* TCB_M_*, and SB_* (tcp_opts.h): tail-loss probe, Eifel, new SACK */
-	/* Persist backoff exponent, saturating at 15: the interval reaches
-	 * TCP_RTO_MAX_MS by then from any RTO (tcp_persist_interval). */
-	uint8_t persist_shift;
 	/* Probes without an answer: persist's (RFC 9293 §3.8.6.1) or
 	 * keepalive's, never both at once (Linux's icsk_probes_out). */
 	uint8_t probes;
-	uint8_t retries;            /* consecutive expiries of rtx */
 	/* Keepalive's setting (TCP_KEEPIDLE, TCP_KEEPINTVL, TCP_KEEPCNT), an
 	 * index into the stack's interned table (tcp_kaprof.h), holding one
 	 * reference; TCP_KA_OFF: keepalive off.  Read it through

@@ -79,7 +79,7 @@ static void persist_expired(struct keel *k, struct tcp_tcb *t)
 {
 	int orphan = (t->flags & TCB_F_ORPHAN) != 0;
 	unsigned limit = orphan ? TCP_ORPHAN_RETRIES : TCP_RETRIES2;
-	if (t->probes >= limit || (orphan && tcp_persist_interval(t) >= TCP_RTO_MAX_MS)) {
+	if (t->probes >= limit || (orphan && tcp_persist_interval(k, t) >= TCP_RTO_MAX_MS)) {
 		give_up(k, t);
 		return;
 	}
