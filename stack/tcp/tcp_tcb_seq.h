@@ -34,8 +34,10 @@ TCB_SEQ_INLINE const struct tcb_flight *tcb_fl(const struct keel *k, const struc
 }
 /* The entry to write, NULL when none is held: a setter then only ever
  * sets what already reads so (the flight entry is taken before anything
- * is queued or sent, tcp_flight.h). */
-TCB_SEQ_INLINE struct tcb_flight *tcb_flw(struct keel *k, const struct tcp_tcb *t)
+ * is queued or sent, tcp_flight.h).  nonnull: a NULL answer says t holds
+ * none, never that k was NULL (clang's analyzer would otherwise infer it
+ * from &k->... == NULL). */
+TCB_SEQ_INLINE __attribute__((nonnull)) struct tcb_flight *tcb_flw(struct keel *k, const struct tcp_tcb *t)
 {
 	return t->flight != TCP_NONE ? &k->tcp.flight.f[t->flight] : (struct tcb_flight *)0;
 }
