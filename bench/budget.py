@@ -290,7 +290,7 @@ def rows(board, keel_elf, pcb_size, out, Box, measure_pairs, clients, report, sa
             % (board, ", ".join("%s pool %d B" % kv for kv in sorted(km["outside"].items())) or "-",
                lp["tcp_seg"]))
         detail.update(keel_outside=km["outside"], lwip_outside={"tcp_seg": lp["tcp_seg"]},
-                      keel_tcb=km["tcb_n"], keel_tcb=km["tcb_n"], keel_tcb_bytes=km["tcb_bytes"],
+                      keel_tcb=km["tcb_n"], keel_tcb_bytes=km["tcb_bytes"],
                       keel_chunks=km["chunk_n"], keel_chunk_bytes=km["chunk_bytes"],
                       keel_budget=tcb_pool + arena, keel_buf_max=buf_max, lwip_defs=defs,
                       lwip_arithmetic=words, lwip_pool_bytes=lp, lwip_budget=lwip_total,
