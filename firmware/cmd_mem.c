@@ -2,11 +2,14 @@
  * bytes in all -- then the static RAM total from the linker (lm3s6965evb):
  *
  *   Pool            Size  InUse   Peak  Entry    Bytes
- *   tcb              128      0      0    124    15872
+ *   tcb              128      0      0    108    13824
  *   arp_cache        128      0      -     32     4096   (peak not kept)
  *   chunks            48      0      0    256    12288   (the shared buffer pool)
- *   chunk_pool    chunk 256 bytes, pressure no (tcp_mem 24 36 48), sizeof(struct tcp_tcb) 124
- *   tcb_ext           12      0      0     52      624   (cold state, held only while needed)
+ *   chunk_pool    chunk 256 bytes, pressure no (tcp_mem 24 36 48), sizeof(struct tcp_tcb) 108
+ *   tcb_ext           12      0      0     52      624
+ *   tcb_ext       cold state held only while needed; went without 0 times
+ *   tcb_flight        48      0      0     12      576
+ *   tcb_flight    in-flight state held only while data is out; waited 0 times
  *   ram_static 61492 of 65536 (stack 2048, free 1996)
  *
  * Peak "-" means the stack keeps no high-water mark for it. */
@@ -67,6 +70,9 @@ static bool mem_row(void *ctx, unsigned row)
 		line("tcb_ext", mi.ext_size, mi.ext_in_use, mi.ext_peak, mi.ext_bytes);
 		con_printf("tcb_ext       cold state held only while needed; went without %lu times\n",
 			   (unsigned long)mi.ext_full);
+		line("tcb_flight", mi.flight_size, mi.flight_in_use, mi.flight_peak, mi.flight_bytes);
+		con_printf("tcb_flight    in-flight state held only while data is out; waited %lu times\n",
+			   (unsigned long)mi.flight_full);
 		break;
 	}
 	case 11: line("con_tx_ring", cs->tx_size, cs->tx_used, cs->tx_hwm, 1); break;

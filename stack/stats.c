@@ -267,6 +267,11 @@ void keel_mem_get(const struct keel *k, struct keel_mem_info *out)
 	out->ext_peak = k->tcp.ext.peak;
 	out->ext_bytes = (uint32_t)sizeof(struct tcb_ext);
 	out->ext_full = k->tcp.ext.full;
+	out->flight_size = KEEL_TCP_FLIGHT;
+	out->flight_in_use = k->tcp.flight.in_use;
+	out->flight_peak = k->tcp.flight.peak;
+	out->flight_bytes = (uint32_t)sizeof(struct tcb_flight);
+	out->flight_full = k->tcp.flight.full;
 }
 
 size_t keel_instance_bytes(void)

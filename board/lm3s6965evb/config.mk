@@ -3,12 +3,15 @@
 # of history) and every service: 128 TCBs of 124 B (with a neighbour
 # entry, an app slot and their links about 200 B a connection); 12 cold-
 # state extensions (52 B: out-of-order ranges, SACK scoreboard, RTT probe)
-# for the connections recovering or reordering at one time; a 12 KiB
+# for the connections recovering or reordering at one time; 48 flight
+# entries (12 B: SND.NXT, snd_max, recover, dupacks, tcp_flight.h), one per
+# chunk: a connection with data queued or unacked holds a chunk, so only
+# bare SYNs and FINs can find them all taken (they wait); a 12 KiB
 # chunk arena (48 chunks, tcp_rmem max 9216, tcp_wmem max 5632: idle
 # connections hold none; discard 8 MiB at the bench's budget, 5
 # interleaved runs: rmem max 5632 -> 10.3 MB/s, 9216 -> 14.7, lwIP 10.5);
 # a 2 KiB capture ring (a page request's handshake still in
 # it when /capture.pcap is asked for); 4 stages; two full-sized ARP queue
 # slots; a 2 KiB main stack (make test-stack: about 1.4 KiB needed).
-KEEL_CONFIG_lm3s6965evb := -DKEEL_TCP_MAX_CONN=128 -DKEEL_TCP_EXT=12 -DKEEL_CHUNK_ARENA=12288 \
+KEEL_CONFIG_lm3s6965evb := -DKEEL_TCP_MAX_CONN=128 -DKEEL_TCP_EXT=12 -DKEEL_TCP_FLIGHT=48 -DKEEL_CHUNK_ARENA=12288 \
 	-DKEEL_CAPTURE_BYTES=2048 -DAPP_STAGES=4 -DKEEL_ARP_QUEUE_LEN=2

@@ -3,7 +3,9 @@
 # a burst of 64 SYN-ACKs to one resolving host waits in small ARP slots;
 # TIME_WAIT holds as many entries as there are TCBs (Linux scales
 # tcp_max_tw_buckets with memory the same way); 2,048 cold-state
-# extensions (tcp_ext.h) for the connections recovering or reordering.
+# extensions (tcp_ext.h) for the connections recovering or reordering;
+# 4,096 flight entries (tcp_flight.h), one per chunk of the 1 MiB arena:
+# every connection with data queued or unacked holds a chunk.
 # tcp_rmem max 8 KiB (KEEL_TCP_RMEM_MAX): the lan9118's RX FIFO holds
 # 10,560 bytes, 6 full frames, and drops what comes beyond silently
 # (drivers/eth/lan9118.c); Linux sends a window back to back, so a window
@@ -18,4 +20,4 @@
 # change).  keel then offers window scale shift 0 (RFC 7323 §2.3).
 KEEL_CONFIG_mps2-an385 := -DKEEL_TCP_MAX_CONN=10240 -DKEEL_SYN_BACKLOG=1024 -DKEEL_TW_MAX=10240 \
 	-DKEEL_ARP_QUEUE_SMALL=96 -DKEEL_ARP_QUEUE_PER_ENTRY=64 \
-	-DKEEL_TCP_EXT=2048 -DKEEL_TCP_RMEM_MAX=8192 -DKEEL_TCP_BUF_LIMIT=64000
+	-DKEEL_TCP_EXT=2048 -DKEEL_TCP_FLIGHT=4096 -DKEEL_TCP_RMEM_MAX=8192 -DKEEL_TCP_BUF_LIMIT=64000

@@ -232,7 +232,7 @@ uint32_t chunkq_drop(struct chunkq *q, struct chunk_pool *p, uint32_t n)
 		chunk_give(p, c);
 		off -= CHUNK_SIZE;
 	}
-	q->off = (uint16_t)off;
+	q->off = (chunk_off_t)off;
 	return n;
 }
 
@@ -255,7 +255,7 @@ static uint32_t relink_head(struct chunkq *dst, struct chunkq *src, struct chunk
 	if (dst->end != 0 && ((dst->off + dst->end) % CHUNK_SIZE != 0 || src->off != 0))
 		return 0;
 	uint16_t c = src->head;
-	uint16_t off = src->off;
+	chunk_off_t off = src->off;
 	src->head = p->next[c];
 	src->len = (qlen_t)(src->len - bytes);
 	src->end = (qlen_t)(src->end - bytes);

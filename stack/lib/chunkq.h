@@ -49,11 +49,24 @@ struct chunk_pool {
 	uint8_t data[CHUNK_COUNT][CHUNK_SIZE];
 };
 
-struct chunkq {
+/* An offset within one chunk: a byte while chunks are 256 bytes or less. */
+#if CHUNK_SIZE <= 256
+typedef uint8_t chunk_off_t;
+#else
+typedef uint16_t chunk_off_t;
+#endif
+_Static_assert(CHUNK_SIZE - 1u <= (chunk_off_t)~(chunk_off_t)0, "a chunk offset fits chunk_off_t");
+
+/* Packed: 9 bytes with 256-byte chunks and 16-bit lengths, so the byte
+ * an owner puts after it is not lost to padding (struct tcp_tcb keeps a
+ * flag byte after each of its two queues).  Cortex-M3 loads and stores
+ * halfwords and words at any address, and nothing takes a member's
+ * address. */
+struct __attribute__((packed)) chunkq {
 	uint16_t head, tail;             /* CHUNK_NONE when empty */
-	uint16_t off;                    /* first byte's offset in head, < CHUNK_SIZE */
 	qlen_t len;                      /* readable bytes */
 	qlen_t end;                      /* bytes covered from the first (>= len) */
+	chunk_off_t off;                 /* first byte's offset in head, < CHUNK_SIZE */
 };
 
 void chunk_pool_init(struct chunk_pool *p);

@@ -32,6 +32,7 @@ void tcp_init(struct keel *k, const uint8_t seed[16])
 	ts->prf_memo.hi = (uint32_t)(f >> 32);
 	tcb_pools_init(k);
 	tcb_ext_pool_init(k);
+	tcb_flight_pool_init(k);
 	wheel_init(k);
 	ready_init(k);
 	synq_pool_init(k);

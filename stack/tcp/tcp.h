@@ -11,6 +11,7 @@
 #include "tcp_sysctl.h"
 #include "tcp_tcb.h"
 #include "tcp_ext.h"
+#include "tcp_flight.h"
 #include "tcp_synq.h"
 #include "tcp_timewait.h"
 #include "tcp_listen.h"
@@ -109,6 +110,7 @@ struct tcp_stack {
 	struct { uint32_t laddr, raddr, lo, hi; uint16_t lport, rport; } prf_memo;
 	struct chunk_pool chunks;         /* every connection's data bytes */
 	struct tcb_ext_pool ext;          /* cold per-connection state (tcp_ext.h) */
+	struct tcb_flight_pool flight;    /* sender state while data is in flight (tcp_flight.h) */
 	struct tcp_ka_table ka;           /* interned keepalive settings (tcp_kaprof.h) */
 };
 

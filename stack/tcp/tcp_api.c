@@ -127,12 +127,16 @@ static int send_common(struct keel *k, int s, const void *buf, size_t len, int m
 		t->mflags |= TCB_M_SND_FULL;       /* the budget was the limit: it may grow */
 	if (room == 0)
 		return KEEL_EWOULDBLOCK;
+	if (!tcb_flight_take(k, t))
+		return KEEL_EWOULDBLOCK;           /* no flight entry free (tcp_flight.h) */
 	uint32_t n = len < room ? (uint32_t)len : room;
 	n = chunkq_put(&t->sndq, &k->tcp.chunks, buf, n,
 		       mem_chunks_allowed(k, t, &t->sndq, k->tcp.sysctl.tcp_wmem[0]));
 	mem_update(k);
-	if (n == 0)
+	if (n == 0) {
+		tcb_flight_trim(k, t);             /* nothing queued after all */
 		return KEEL_EWOULDBLOCK;
+	}
 	/* MSG_MORE: TCP_NAGLE_CORK for this push only, and no PSH on the tail
 	 * until a plain write or the persist timer pushes it (Linux tcp_push). */
 	if (more)
@@ -309,7 +313,7 @@ unsigned keel_tcp_poll(struct keel *k, int s)
 	if (t->rcvq.len > 0 || (t->flags & TCB_F_FIN_RCVD) || t->state == TCP_CLOSED)
 		m |= TCP_POLL_READABLE;
 	if ((t->state == TCP_ESTABLISHED || t->state == TCP_CLOSE_WAIT) &&
-	    !(t->flags & TCB_F_FIN_WANT) && mem_snd_space(k, t) > 0)
+	    !(t->flags & TCB_F_FIN_WANT) && mem_snd_space(k, t) > 0 && tcb_flight_avail(k, t))
 		m |= TCP_POLL_WRITABLE;
 	if (t->err)
 		m |= TCP_POLL_ERROR;

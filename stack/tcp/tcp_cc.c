@@ -22,19 +22,19 @@ static uint32_t iw(uint32_t mss)
 
 /* A new connection's congestion state (RFC 5681 §3.1, RFC 6582 §3.2),
  * set by the TCB constructor (tcp_tcb.c). */
-void cc_init(struct tcp_tcb *t)
+void cc_init(struct keel *k, struct tcp_tcb *t)
 {
 	tcb_set_cwnd(t, iw(t->snd_mss));
 	t->ssthresh = TCP_SSTHRESH_INF;       /* "arbitrarily high", RFC 5681 §3.1 */
-	tcb_set_recover(t, t->snd_una - (tcb_syn_unacked(t) ? 0u : 1u));   /* ISS: RFC 6582 §3.2 step 1 */
+	tcb_set_recover(k, t, t->snd_una - (tcb_syn_unacked(t) ? 0u : 1u));   /* ISS: RFC 6582 §3.2 step 1 */
 }
 
 /* SYN_SENT -> synchronized: the peer's MSS is known now. */
-void cc_established(struct tcp_tcb *t)
+void cc_established(struct keel *k, struct tcp_tcb *t)
 {
 	tcb_set_cwnd(t, iw(t->snd_mss));
 	t->max_sndwnd = tcb_snd_wnd_sat(t) & TCB_MAX_SNDWND;
-	tcb_set_snd_sml(t, t->snd_una);
+	tcb_set_snd_sml(k, t, t->snd_una);
 }
 
 /* The RTO without backoff (RFC 6298 §2); tcb_rto adds the backoff. */
@@ -52,7 +52,7 @@ uint32_t cc_rto_base(const struct tcp_tcb *t)
 }
 
 /* RFC 6298 §2.2/2.3 with Jacobson's scaled integers (alpha 1/8, beta 1/4);
- * 4 * RTTVAR saturates at 65535 ms (tcb.rttvar4). */
+ * 8 * SRTT and 4 * RTTVAR saturate at 65535 ms (tcb.srtt8, tcb.rttvar4). */
 void cc_rtt_sample(struct tcp_tcb *t, uint32_t r)
 {
 	if (r == 0)
@@ -60,24 +60,23 @@ void cc_rtt_sample(struct tcp_tcb *t, uint32_t r)
 	if (r > TCP_RTO_MAX_MS)
 		r = TCP_RTO_MAX_MS;
 	if (t->srtt8 == 0) {
-		t->srtt8 = r << 3;                    /* SRTT = R */
+		t->srtt8 = (uint16_t)(r < TCB_SRTT8_MAX >> 3 ? r << 3 : TCB_SRTT8_MAX);   /* SRTT = R */
 		t->rttvar4 = (uint16_t)(r < 0x8000u ? r << 1 : 0xffffu);   /* RTTVAR = R/2 */
 	} else {
 		int32_t err = (int32_t)r - (int32_t)(t->srtt8 >> 3);
 		uint32_t aerr = err < 0 ? (uint32_t)-err : (uint32_t)err;
 		uint32_t v = t->rttvar4 - (t->rttvar4 >> 2) + aerr;     /* 3/4 RTTVAR + 1/4 |err|, *4 */
 		t->rttvar4 = (uint16_t)(v < 0xffffu ? v : 0xffffu);
-		t->srtt8 = (uint32_t)((int32_t)t->srtt8 + err);         /* 7/8 SRTT + 1/8 R, *8 */
-		if (t->srtt8 < 8u)
-			t->srtt8 = 8u;
+		int32_t s = (int32_t)t->srtt8 + err;                      /* 7/8 SRTT + 1/8 R, *8 */
+		t->srtt8 = (uint16_t)(s < 8 ? 8 : s > (int32_t)TCB_SRTT8_MAX ? (int32_t)TCB_SRTT8_MAX : s);
 	}
 }
 
-static qlen_t half_flight(const struct tcp_tcb *t)
+static qlen_t half_flight(const struct keel *k, const struct tcp_tcb *t)
 {
 	/* ssthresh = max(FlightSize / 2, 2*SMSS), RFC 5681 (4): below
 	 * TCP_SSTHRESH_INF (tcp_tcb.h). */
-	uint32_t f = t->max_off / 2u;
+	uint32_t f = tcb_max_off(k, t) / 2u;
 	return (qlen_t)(f > 2u * t->snd_mss ? f : 2u * t->snd_mss);
 }
 
@@ -92,9 +91,9 @@ static int sack_hole(struct keel *k, const struct tcp_tcb *t)
  * fewer than 4 segments out and nothing new to send, one less than the
  * segments out (early retransmit, RFC 5827 §3.1, byte-based): a window
  * of two or three segments can never bring 3. */
-static uint8_t dupthresh(const struct tcp_tcb *t)
+static uint8_t dupthresh(const struct keel *k, const struct tcp_tcb *t)
 {
-	uint32_t out = t->max_off;
+	uint32_t out = tcb_max_off(k, t);
 	uint32_t oseg = (out + t->snd_mss - 1u) / t->snd_mss;
 	uint32_t unsent = t->sndq.len > out ? t->sndq.len - out : 0u;
 	if (unsent == 0 && oseg >= 2u && oseg < 4u)
@@ -105,26 +104,28 @@ static uint8_t dupthresh(const struct tcp_tcb *t)
 /* Limited transmit (RFC 3042): the first and second duplicate ACKs each
  * let one new segment go beyond cwnd, so a window of a few segments
  * still gets the three duplicate ACKs fast retransmit needs. */
-uint32_t cc_limited_transmit(const struct tcp_tcb *t)
+uint32_t cc_limited_transmit(const struct keel *k, const struct tcp_tcb *t)
 {
-	if ((t->dflags & TCB_D_RECOVERY) || t->dupacks == 0)
+	uint32_t d = tcb_fl(k, t)->dupacks;
+	if ((t->dflags & TCB_D_RECOVERY) || d == 0)
 		return 0;
-	return (t->dupacks < 2u ? t->dupacks : 2u) * (uint32_t)t->snd_mss;
+	return (d < 2u ? d : 2u) * (uint32_t)t->snd_mss;
 }
 
 /* A new cumulative ACK (SND.UNA already advanced by acked bytes). */
 enum cc_verdict cc_on_ack(struct keel *k, struct tcp_tcb *t, uint32_t ack, uint32_t acked)
 {
 	uint32_t mss = t->snd_mss;
+	struct tcb_flight *fl = tcb_flw(k, t);     /* NULL: nothing was out, no count to keep */
 	if (t->dflags & TCB_D_RECOVERY) {
-		if (seq_ge(ack, tcb_recover(t))) {
+		if (seq_ge(ack, tcb_recover(k, t))) {
 			/* Full ACK (RFC 6582 §3.2 step 3, option 1). */
-			uint32_t f = t->max_off;
+			uint32_t f = tcb_max_off(k, t);
 			uint32_t w = (f > mss ? f : mss) + mss;
 			tcb_set_cwnd(t, w < t->ssthresh ? w : t->ssthresh);
 			t->dflags &= (uint8_t)~TCB_D_RECOVERY;
-			t->dupacks = 0;
-			t->bytes_acked = 0;
+			if (fl)
+				fl->dupacks = 0, fl->bytes_acked = 0;
 			return CC_NONE;
 		}
 		/* Partial ACK (step 4): retransmit the first unacknowledged
@@ -149,7 +150,8 @@ enum cc_verdict cc_on_ack(struct keel *k, struct tcp_tcb *t, uint32_t ack, uint3
 		tcb_set_cwnd(t, c < mss ? mss : c);
 		return v;
 	}
-	t->dupacks = 0;
+	if (fl)
+		fl->dupacks = 0;
 	if (t->cwnd >= t->snd_budget)
 		return CC_NONE;                       /* not cwnd-limited: no growth */
 	if (t->cwnd < t->ssthresh) {
@@ -159,12 +161,13 @@ enum cc_verdict cc_on_ack(struct keel *k, struct tcp_tcb *t, uint32_t ack, uint3
 		 * cwnd before (it only grows here, and is zeroed wherever
 		 * cwnd shrinks), so what is kept is below cwnd or acked: a
 		 * qlen_t. */
-		uint32_t b = t->bytes_acked + acked;
+		uint32_t b = tcb_fl(k, t)->bytes_acked + acked;
 		if (b >= t->cwnd) {
 			b -= t->cwnd;
 			tcb_set_cwnd(t, t->cwnd + mss);
 		}
-		t->bytes_acked = (qlen_t)b;
+		if (fl)
+			fl->bytes_acked = (qlen_t)b;
 	}
 	return CC_NONE;
 }
@@ -184,12 +187,15 @@ enum cc_verdict cc_on_dupack(struct keel *k, struct tcp_tcb *t)
 		tcb_set_cwnd(t, t->cwnd + mss);
 		return CC_NONE;
 	}
-	if (t->dupacks < TCB_DUPACKS_MAX)
-		t->dupacks++;
-	if (t->dupacks != dupthresh(t) || !seq_gt(t->snd_una, tcb_recover(t)))
+	struct tcb_flight *fl = tcb_flw(k, t);   /* held: a duplicate ACK needs data out */
+	if (!fl)
 		return CC_NONE;
-	t->ssthresh = half_flight(t);
-	tcb_set_recover(t, tcb_snd_max(t));
+	if (fl->dupacks < TCB_DUPACKS_MAX)
+		fl->dupacks++;
+	if (fl->dupacks != dupthresh(k, t) || !seq_gt(t->snd_una, tcb_recover(k, t)))
+		return CC_NONE;
+	t->ssthresh = half_flight(k, t);
+	tcb_set_recover(k, t, tcb_snd_max(k, t));
 	t->dflags |= TCB_D_RECOVERY;
 	t->dflags &= (uint8_t)~TCB_D_RTT_ON;      /* Karn */
 	/* RFC 6675 §5: HighRxt = HighACK, in the cold state (without one,
@@ -206,20 +212,22 @@ enum cc_verdict cc_on_dupack(struct keel *k, struct tcp_tcb *t)
 		t->mflags |= SB_EIFEL;
 	}
 	tcb_set_cwnd(t, t->ssthresh + 3u * mss);
-	t->bytes_acked = 0;
+	fl->bytes_acked = 0;
 	return CC_RETRANSMIT_HEAD;                /* fast retransmit, by the output path */
 }
 
 /* Retransmission timeout on data: loss window, go-back-N from SND.UNA. */
 void cc_on_rto(struct keel *k, struct tcp_tcb *t)
 {
-	(void)k;
-	t->ssthresh = half_flight(t);
+	struct tcb_flight *fl = tcb_flw(k, t);
+	t->ssthresh = half_flight(k, t);
 	tcb_set_cwnd(t, t->snd_mss);
-	t->bytes_acked = 0;
-	tcb_set_recover(t, tcb_snd_max(t));                  /* RFC 6582 §4: no fast retransmit on stale dupacks */
-	t->dupacks = 0;
+	tcb_set_recover(k, t, tcb_snd_max(k, t));                  /* RFC 6582 §4: no fast retransmit on stale dupacks */
+	if (fl) {
+		fl->bytes_acked = 0;
+		fl->dupacks = 0;
+	}
 	t->dflags &= (uint8_t)~(TCB_D_RECOVERY | TCB_D_RTT_ON);
 	t->mflags &= (uint8_t)~SB_EIFEL;
-	t->nxt_off = 0;                           /* SND.NXT = SND.UNA */
+	tcb_set_snd_nxt(k, t, t->snd_una);        /* go-back-N */
 }

@@ -107,12 +107,12 @@ static void ack_advance(struct keel *k, struct tcp_tcb *t, uint32_t ack)
 	(void)chunkq_drop(&t->sndq, &k->tcp.chunks, bytes);
 	if (bytes > 0)
 		mem_snd_acked(k, t);                      /* chunks back; the budget may grow */
-	tcb_set_snd_una(t, ack);                          /* SND.NXT too if acked beyond a go-back-N rewind */
+	tcb_set_snd_una(k, t, ack);                          /* SND.NXT too if acked beyond a go-back-N rewind */
 	t->flags &= (uint16_t)~TCB_F_WL2_UNA;           /* SND.WL2 < SND.UNA now */
 	t->retries = 0;                                   /* the RTO is cc_rto_base again */
 	if (t->dflags & TCB_D_PERSIST)
 		return;                                   /* tcp_output decides */
-	if (t->max_off == 0)                             /* SND.UNA == snd_max */
+	if (tcb_max_off(k, t) == 0)                      /* SND.UNA == snd_max */
 		tcb_timer_stop(t, TCB_T_RTX);             /* RFC 6298 §5.2 */
 	else
 		tcp_rtx_arm(k, t);                        /* RFC 6298 §5.3 */
@@ -124,12 +124,12 @@ static void ack_advance(struct keel *k, struct tcp_tcb *t, uint32_t ack)
  * §2), instead of an unchanged window: SACK blocks that told something
  * new -- a receiver with window scaling moves its window with every read,
  * and its duplicates would otherwise never count. */
-static int is_dupack(const struct tcp_tcb *t, const struct tcp_seg *s)
+static int is_dupack(const struct keel *k, const struct tcp_tcb *t, const struct tcp_seg *s)
 {
 	/* A zero window's answers to probes are not loss signals. */
 	int same = (t->opt.on & TCP_OPTF_SACKOK) ? (t->mflags & SB_NEWSACK) != 0
 						  : tcb_seg_wnd(t, s) == tcb_snd_wnd(t);
-	return t->max_off != 0 && s->len == 0 && !(s->flags & (TCP_SYN | TCP_FIN)) &&
+	return tcb_max_off(k, t) != 0 && s->len == 0 && !(s->flags & (TCP_SYN | TCP_FIN)) &&
 	       s->ack == t->snd_una && same && t->snd_wnd != 0 && !(t->dflags & TCB_D_PERSIST);
 }
 
@@ -163,14 +163,14 @@ static void window_update(struct tcp_tcb *t, const struct tcp_seg *s)
 static void become_established(struct keel *k, struct tcp_tcb *t, const struct tcp_seg *s)
 {
 	tcb_state_to(k, t, TCP_ESTABLISHED);
-	tcb_set_snd_una(t, s->ack);                         /* snd_max too, if behind it */
+	tcb_set_snd_una(k, t, s->ack);                         /* snd_max too, if behind it */
 	tcb_set_snd_wnd(t, s);
 	tcb_set_snd_wl1(t, s->seq);
 	t->flags |= TCB_F_WL2_UNA;                          /* SND.WL2 = SEG.ACK = SND.UNA */
 	t->retries = 0;
 	tcb_timer_stop(t, TCB_T_RTX);
 	tcb_rcv_wup_now(t);
-	cc_established(t);
+	cc_established(k, t);
 	t->rcv_ms = k->now_ms;                              /* the ACK of our SYN */
 	t->probes = 0;
 	keepalive_heard(k, t);   /* idle counts from here (Linux tcp_finish_connect) */
@@ -204,7 +204,7 @@ static void syn_sent_input(struct keel *k, struct tcp_tcb *t, const struct tcp_s
 {
 	int ack_ok = 0;
 	if (s->flags & TCP_ACK) {
-		if (seq_le(s->ack, t->snd_una) || seq_gt(s->ack, tcb_snd_nxt(t))) {   /* SND.UNA is ISS */
+		if (seq_le(s->ack, t->snd_una) || seq_gt(s->ack, tcb_snd_nxt(k, t))) {   /* SND.UNA is ISS */
 			tcp_send_rst_reply(k, s);
 			return;
 		}
@@ -295,7 +295,7 @@ static void sync_input(struct keel *k, struct tcp_tcb *t, const struct tcp_seg *
 	/* Simultaneous open: the peer's SYN-ACK reaching SYN_RECEIVED is
 	 * taken as the ACK of our SYN (Linux tcp_validate_incoming). */
 	if (t->state == TCP_SYN_RECEIVED && (s->flags & (TCP_SYN | TCP_ACK | TCP_RST)) == (TCP_SYN | TCP_ACK) &&
-	    s->seq + 1 == t->rcv_nxt && s->ack == tcb_snd_nxt(t) && s->len == 0) {
+	    s->seq + 1 == t->rcv_nxt && s->ack == tcb_snd_nxt(k, t) && s->len == 0) {
 		become_established(k, t, s);
 		tcp_output(k, t);
 		return;
@@ -342,14 +342,14 @@ static void sync_input(struct keel *k, struct tcp_tcb *t, const struct tcp_seg *
 		return;
 
 	if (t->state == TCP_SYN_RECEIVED) {
-		if (seq_gt(s->ack, t->snd_una) && seq_le(s->ack, tcb_snd_nxt(t))) {
+		if (seq_gt(s->ack, t->snd_una) && seq_le(s->ack, tcb_snd_nxt(k, t))) {
 			become_established(k, t, s);
 		} else {
 			tcp_send_rst_reply(k, s);
 			return;
 		}
 	}
-	if (seq_gt(s->ack, tcb_snd_max(t))) {
+	if (seq_gt(s->ack, tcb_snd_max(k, t))) {
 		tcp_send_ack(k, t);                        /* acks what we never sent */
 		return;
 	}
@@ -368,7 +368,7 @@ static void sync_input(struct keel *k, struct tcp_tcb *t, const struct tcp_seg *
 		window_update(t, s);
 		tcp_cc_act(k, t, cc_on_ack(k, t, s->ack, acked));
 	} else if (seq_ge(s->ack, t->snd_una)) {
-		if (is_dupack(t, s))
+		if (is_dupack(k, t, s))
 			tcp_cc_act(k, t, cc_on_dupack(k, t));
 		window_update(t, s);
 	}

@@ -5,6 +5,7 @@
 #include <string.h>
 #include "keel.h"
 #include "tcp_wire.h"
+#include "tcp_tcb_seq.h"
 
 #define TCP_RTO_INIT_MS 1000u     /* RFC 6298 §2.1 */
 #define TCP_RTO_MAX_MS 120000u    /* Linux TCP_RTO_MAX */
@@ -30,12 +31,15 @@
  * generation is spent is retired, never handed out again, so no stale
  * handle can ever become valid (counted: tcbs_retired, listeners_retired).
  * The fewer slots, the more generations each: 2^31 handles per pool in
- * all, e.g. 2^23 lifetimes per slot with 160 slots, 2^17 with 12,000;
+ * all, e.g. 2^23 lifetimes per slot with 160 slots, 2^17 with 12,000,
+ * and at most 2^24 - 1 (a TCB keeps 24 bits of generation);
  * TCBs are reused oldest-first so every slot ages alike. */
 #define TCP_H_SLOTS (KEEL_TCP_MAX_CONN + KEEL_TCP_MAX_LISTEN)
 #define TCP_H_IDX_BITS KEEL_BITS_FOR(TCP_H_SLOTS)
 #define TCP_H_IDX_MASK ((1u << TCP_H_IDX_BITS) - 1u)
-#define TCP_H_GEN_MAX ((1u << (31 - TCP_H_IDX_BITS)) - 1u)
+/* tcb.gen is 24 bits: at most 2^24 - 1 lifetimes per slot. */
+#define TCP_H_GEN_BITS (31 - TCP_H_IDX_BITS < 24 ? 31 - TCP_H_IDX_BITS : 24)
+#define TCP_H_GEN_MAX ((1u << TCP_H_GEN_BITS) - 1u)
 static inline int tcp_handle_make(unsigned slot, uint32_t gen)
 {
 	return (int)((gen << TCP_H_IDX_BITS) | slot);
@@ -226,7 +230,7 @@ void tcp_rtx_arm(struct keel *k, struct tcp_tcb *t);
 /* data path (tcp_output.c): persist probe / SWS override; RFC 1122 keepalive probe */
 void tcp_persist_fire(struct keel *k, struct tcp_tcb *t);
 /* The persist timer's current interval: the RTO backed off, capped at TCP_RTO_MAX. */
-uint32_t tcp_persist_interval(const struct tcp_tcb *t);
+uint32_t tcp_persist_interval(const struct keel *k, const struct tcp_tcb *t);
 void tcp_send_keepalive(struct keel *k, struct tcp_tcb *t);
 /* After the application read: buffer growth, then the window update if
  * one is owed (rcv_read). */
@@ -243,8 +247,8 @@ void tcp_tlp_fire(struct keel *k, struct tcp_tcb *t);
 
 /* tcp_cc.c: RTT estimation and RTO (RFC 6298), congestion control
  * (RFC 5681 slow start / congestion avoidance, RFC 6582 NewReno) */
-void cc_init(struct tcp_tcb *t);
-void cc_established(struct tcp_tcb *t);
+void cc_init(struct keel *k, struct tcp_tcb *t);
+void cc_established(struct keel *k, struct tcp_tcb *t);
 void cc_rtt_sample(struct tcp_tcb *t, uint32_t rtt_ms);
 uint32_t cc_rto_base(const struct tcp_tcb *t);
 /* The current RTO: the base doubled with every expiry since the last new
@@ -261,8 +265,9 @@ static inline uint32_t tcb_rto(const struct tcp_tcb *t)
 enum cc_verdict cc_on_ack(struct keel *k, struct tcp_tcb *t, uint32_t ack, uint32_t acked_bytes);
 enum cc_verdict cc_on_dupack(struct keel *k, struct tcp_tcb *t);
 void cc_on_rto(struct keel *k, struct tcp_tcb *t);
-uint32_t cc_limited_transmit(const struct tcp_tcb *t);
-static inline uint32_t tcb_flight(const struct tcp_tcb *t) { return t->nxt_off; }
+uint32_t cc_limited_transmit(const struct keel *k, const struct tcp_tcb *t);
+/* FlightSize as SND.NXT - SND.UNA (RFC 5681 §2, after a go-back-N rewind: what is out again). */
+static inline uint32_t tcb_flight(const struct keel *k, const struct tcp_tcb *t) { return tcb_nxt_off(k, t); }
 
 /* cwnd = c, saturating at the top of qlen_t, CHUNKQ_MAX or more: a send
  * queue holds no more, so any cwnd from there up lets the same segments
@@ -333,6 +338,25 @@ static inline void tcb_ext_trim(struct keel *k, struct tcp_tcb *t)
 		tcb_ext_trim_held(k, t);
 }
 void tcb_ext_release(struct keel *k, struct tcp_tcb *t);
+
+/* tcp_flight.c: the flight pool (tcp_flight.h).  tcb_flight_take: 1 when
+ * t holds an entry (taken now or before), 0 when the pool is empty
+ * (counted); tcb_flight_trim gives it back once t is idle;
+ * tcb_flight_release gives it back whatever it held. */
+void tcb_flight_pool_init(struct keel *k);
+int tcb_flight_take(struct keel *k, struct tcp_tcb *t);
+void tcb_flight_trim_held(struct keel *k, struct tcp_tcb *t);
+static inline void tcb_flight_trim(struct keel *k, struct tcp_tcb *t)
+{
+	if (t->flight != TCP_NONE)
+		tcb_flight_trim_held(k, t);
+}
+void tcb_flight_release(struct keel *k, struct tcp_tcb *t);
+/* t may queue a first byte: it holds an entry or one is free. */
+static inline int tcb_flight_avail(const struct keel *k, const struct tcp_tcb *t)
+{
+	return t->flight != TCP_NONE || k->tcp.flight.free_head != TCP_NONE;
+}
 
 /* A TCB's 4-tuple: its local address is the interface's (tcp_tcb.h). */
 static inline struct tcp_tuple tcb_tuple(const struct keel *k, const struct tcp_tcb *t)

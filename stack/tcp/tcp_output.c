@@ -38,7 +38,7 @@ void tcp_rtx_arm(struct keel *k, struct tcp_tcb *t)
 {
 	/* A tail-loss probe first when one is due (tcp_sack.c), else the RTO. */
 	uint32_t rto = tcb_rto(t);
-	uint32_t pto = tlp_pto(t, tcb_flight(t), rto);
+	uint32_t pto = tlp_pto(t, tcb_flight(k, t), rto);
 	tcb_timer_set(k, t, TCB_T_RTX, k->now_ms + (pto ? pto : rto));
 	if (pto)
 		t->mflags |= SB_TLP_ARMED;
@@ -77,7 +77,7 @@ void tcp_send_ack(struct keel *k, struct tcp_tcb *t)
 	 * rewind SND.NXT may lie below what the peer already has, and an
 	 * ACK with such a SEQ would be unacceptable there (RFC 9293
 	 * §3.10.7.4) and never processed. */
-	out_init(k, &o, t, TCP_ACK, tcb_snd_max(t));
+	out_init(k, &o, t, TCP_ACK, tcb_snd_max(k, t));
 	(void)tcp_emit(k, &o, 0);
 }
 
@@ -93,7 +93,7 @@ void tcp_window_update(struct keel *k, struct tcp_tcb *t)
 void tcp_send_active_rst(struct keel *k, struct tcp_tcb *t)
 {
 	struct tcp_out o;
-	out_init(k, &o, t, TCP_RST | TCP_ACK, tcb_snd_max(t));
+	out_init(k, &o, t, TCP_RST | TCP_ACK, tcb_snd_max(k, t));
 	(void)tcp_emit(k, &o, 0);
 }
 
@@ -150,7 +150,8 @@ static void xmit_data(struct keel *k, struct tcp_tcb *t, uint32_t seq, uint32_t 
 		copy_out(k, t, &o, off, len);   /* a bare FIN carries none */
 	(void)tcp_emit(k, &o, len);
 	uint32_t end = seq + len + (fin ? 1u : 0u);
-	if (seq_lt(seq, tcb_snd_max(t))) {
+	uint32_t max = tcb_snd_max(k, t);
+	if (seq_lt(seq, max)) {
 		if (!probe) {
 			k->tcp.mib.retrans_segs++;
 			t->total_retrans++;
@@ -169,20 +170,21 @@ static void xmit_data(struct keel *k, struct tcp_tcb *t, uint32_t seq, uint32_t 
 			t->dflags |= TCB_D_RTT_ON;
 		}
 	}
-	if (seq_gt(end, tcb_snd_max(t)))
-		tcb_set_snd_max(t, end);
+	if (seq_gt(end, max))
+		tcb_set_snd_max(k, t, end);
 }
 
-static uint32_t data_unsent(const struct tcp_tcb *t)
+static uint32_t data_unsent(const struct keel *k, const struct tcp_tcb *t)
 {
-	uint32_t off = t->nxt_off;
+	uint32_t off = tcb_nxt_off(k, t);
 	return off < t->sndq.len ? t->sndq.len - off : 0u;
 }
 
-uint32_t tcp_persist_interval(const struct tcp_tcb *t)
+uint32_t tcp_persist_interval(const struct keel *k, const struct tcp_tcb *t)
 {
 	uint32_t iv = cc_rto_base(t);
-	for (unsigned i = 0; i < t->persist_shift && iv < TCP_RTO_MAX_MS; i++)
+	uint32_t shift = tcb_fl(k, t)->persist_shift;
+	for (unsigned i = 0; i < shift && iv < TCP_RTO_MAX_MS; i++)
 		iv *= 2u;
 	return iv < TCP_RTO_MAX_MS ? iv : TCP_RTO_MAX_MS;
 }
@@ -192,18 +194,27 @@ uint32_t tcp_persist_interval(const struct tcp_tcb *t)
  * RFC 9293's SWS override timeout). */
 static void output_data(struct keel *k, struct tcp_tcb *t, int force)
 {
+	if (t->flight == TCP_NONE && !tcb_flight_take(k, t)) {
+		/* Only a FIN comes here without an entry (data took one when
+		 * queued): it waits for one, the retransmit timer trying again
+		 * (tcp_flight.h, tcp_timer.c). */
+		if (!tcb_timer_on(t, TCB_T_RTX))
+			tcb_timer_set(k, t, TCB_T_RTX, k->now_ms + TCP_FLIGHT_RETRY_MS);
+		return;
+	}
+	struct tcb_flight *f = &k->tcp.flight.f[t->flight];   /* held from here on */
 	if ((t->dflags & TCB_D_PERSIST) && t->snd_wnd > 0)
-		t->nxt_off = 0;             /* the window opened: an unacked probe byte goes again */
+		f->nxt_off = 0;             /* the window opened: an unacked probe byte goes again */
 	for (unsigned n = 0; n < CHUNKQ_MAX / TCP_MSS_MIN + 2u; n++) {   /* a send queue's segments */
-		uint32_t off = t->nxt_off;
+		uint32_t off = f->nxt_off;
 		if (off > t->sndq.len)
 			break;                              /* the FIN is out */
 		uint32_t avail = t->sndq.len - off;
 		int fin_due = (t->flags & (TCB_F_FIN_WANT | TCB_F_FIN_ACKED)) == TCB_F_FIN_WANT;
 		if (avail == 0 && !fin_due)
 			break;
-		int32_t wnd_lim = (int32_t)(tcb_snd_wnd(t) - t->nxt_off);
-		int32_t cwnd_lim = (int32_t)(t->cwnd + cc_limited_transmit(t) - off);
+		int32_t wnd_lim = (int32_t)(tcb_snd_wnd(t) - off);
+		int32_t cwnd_lim = (int32_t)(t->cwnd + cc_limited_transmit(k, t) - off);
 		int32_t lim = wnd_lim < cwnd_lim ? wnd_lim : cwnd_lim;
 		uint32_t len = avail < t->snd_mss ? avail : t->snd_mss;
 		if (lim <= 0)
@@ -216,10 +227,10 @@ static void output_data(struct keel *k, struct tcp_tcb *t, int force)
 		 * the ACK.  Alone with nothing in flight it goes even into a
 		 * zero window: nothing else could carry it (the RTO covers it). */
 		int fin = fin_due && len == avail &&
-			  (wnd_lim > (int32_t)len || (len == 0 && t->nxt_off == 0));
+			  (wnd_lim > (int32_t)len || (len == 0 && off == 0));
 		if (len == 0 && !fin)
 			break;
-		if (!force && !fin && len < t->snd_mss && t->nxt_off >= t->max_off) {
+		if (!force && !fin && len < t->snd_mss && off >= f->max_off) {
 			if (t->dflags & TCB_D_MORE)
 				break;                  /* MSG_MORE: the next write or the FIN may join it */
 			/* A small new segment goes only if it is all we have and
@@ -230,17 +241,17 @@ static void output_data(struct keel *k, struct tcp_tcb *t, int force)
 			 * write can join the segment, so holding it only stalls
 			 * (an echo of the peer's sub-MSS segments, queue to
 			 * queue). */
-			int nagle_ok = (t->dflags & TCB_D_NODELAY) || t->sml_off == 0 ||
+			int nagle_ok = (t->dflags & TCB_D_NODELAY) || f->sml_off == 0 ||
 				       mem_snd_space(k, t) == 0;
 			if (!((len == avail && nagle_ok) || len >= t->max_sndwnd / 2u))
 				break;
 		}
-		xmit_data(k, t, tcb_snd_nxt(t), len, fin, 0);
+		xmit_data(k, t, t->snd_una + off, len, fin, 0);
 		if (fin)
 			t->flags |= TCB_F_FIN_SENT;         /* at tcb_fin_seq */
 		if (len > 0 && len < t->snd_mss)
-			tcb_set_snd_sml(t, tcb_snd_nxt(t) + len);
-		tcb_set_snd_nxt(t, tcb_snd_nxt(t) + len + (fin ? 1u : 0u));
+			f->sml_off = (qlen_t)(off + len);   /* snd_sml */
+		f->nxt_off = (qlen_t)(off + len + (fin ? 1u : 0u));
 		if (fin || force)
 			break;
 	}
@@ -249,14 +260,14 @@ static void output_data(struct keel *k, struct tcp_tcb *t, int force)
 	 * nothing in flight the persist timer runs, else the retransmit
 	 * timer (RFC 6298 §5.1). */
 	if (t->snd_wnd == 0 && t->sndq.len > 0 && !(t->flags & TCB_F_FIN_SENT) &&
-	    t->nxt_off != 0 && !(t->dflags & TCB_D_PERSIST))
-		t->nxt_off = 0;             /* SND.NXT = SND.UNA */
-	uint32_t flight = tcb_flight(t);
-	if (flight == 0 && t->sndq.len > 0 && data_unsent(t) > 0) {
+	    f->nxt_off != 0 && !(t->dflags & TCB_D_PERSIST))
+		f->nxt_off = 0;             /* SND.NXT = SND.UNA */
+	uint32_t flight = f->nxt_off;
+	if (flight == 0 && t->sndq.len > 0 && data_unsent(k, t) > 0) {
 		if (!(t->dflags & TCB_D_PERSIST)) {
-			t->persist_shift = 0;
+			f->persist_shift = 0;
 			t->probes = 0;                      /* persist's count, not keepalive's */
-			tcb_timer_set(k, t, TCB_T_RTX, k->now_ms + tcp_persist_interval(t));
+			tcb_timer_set(k, t, TCB_T_RTX, k->now_ms + tcp_persist_interval(k, t));
 			t->dflags |= TCB_D_PERSIST;
 		}
 	} else if (flight > 0) {
@@ -264,7 +275,7 @@ static void output_data(struct keel *k, struct tcp_tcb *t, int force)
 		 * into the zero window (nothing left to probe with): the
 		 * retransmit timer covers the FIN (RFC 6298 §5.1). */
 		if ((t->dflags & TCB_D_PERSIST) && (t->snd_wnd > 0 || t->sndq.len == 0)) {
-			t->persist_shift = 0;
+			f->persist_shift = 0;
 			tcp_rtx_arm(k, t);                  /* the window opened */
 		} else if (!tcb_timer_on(t, TCB_T_RTX)) {
 			tcp_rtx_arm(k, t);
@@ -278,20 +289,22 @@ static void output_data(struct keel *k, struct tcp_tcb *t, int force)
 /* Nothing queued, nothing in flight, no FIN owed, no persist timer:
  * output_data would only find that out (every segment of a receive-only
  * connection, every ACK to a drained one). */
-static int output_idle(const struct tcp_tcb *t)
+static int output_idle(const struct keel *k, const struct tcp_tcb *t)
 {
-	return t->sndq.len == 0 && tcb_flight(t) == 0 && !(t->dflags & TCB_D_PERSIST) &&
+	/* Synchronized here (can_send_data): no flight entry, nothing out. */
+	return t->sndq.len == 0 && (t->flight == TCP_NONE || tcb_flight(k, t) == 0) && !(t->dflags & TCB_D_PERSIST) &&
 	       (t->flags & (TCB_F_FIN_WANT | TCB_F_FIN_ACKED)) != TCB_F_FIN_WANT;
 }
 
 /* Sends what may be sent, then any owed ACK. */
 void tcp_output(struct keel *k, struct tcp_tcb *t)
 {
-	if (can_send_data(t) && !output_idle(t))
+	if (can_send_data(t) && !output_idle(k, t))
 		output_data(k, t, 0);
 	if (t->flags & TCB_F_ACK_NOW)
 		tcp_send_ack(k, t);
 	tcb_ext_trim(k, t);          /* a retransmission may have ended the timing */
+	tcb_flight_trim(k, t);       /* everything acked: the in-flight state goes back */
 }
 
 /* One segment at SND.UNA: fast retransmit and NewReno's partial ACK. */
@@ -299,7 +312,7 @@ void tcp_retransmit_at(struct keel *k, struct tcp_tcb *t, uint32_t off, uint32_t
 {
 	if (!can_send_data(t))
 		return;
-	uint32_t sent = t->max_off;    /* data (+ FIN) ever sent beyond SND.UNA */
+	uint32_t sent = tcb_max_off(k, t);   /* data (+ FIN) ever sent beyond SND.UNA */
 	int fin_out = (t->flags & (TCB_F_FIN_SENT | TCB_F_FIN_ACKED)) == TCB_F_FIN_SENT;
 	uint32_t data = sent - (fin_out ? 1u : 0u);
 	if (data > t->sndq.len)
@@ -319,8 +332,8 @@ void tcp_retransmit_at(struct keel *k, struct tcp_tcb *t, uint32_t off, uint32_t
 	struct tcb_ext *x = tcb_ext(k, t);      /* HighRxt: none kept without */
 	if (x && end > x->sb.high_rxt)
 		x->sb.high_rxt = (qlen_t)(end < CHUNKQ_MAX ? end : CHUNKQ_MAX);
-	if (t->nxt_off < end)
-		tcb_set_snd_nxt(t, t->snd_una + end);
+	if (tcb_nxt_off(k, t) < end)
+		tcb_set_snd_nxt(k, t, t->snd_una + end);
 }
 
 void tcp_retransmit_head(struct keel *k, struct tcp_tcb *t)
@@ -350,15 +363,15 @@ void tcp_tlp_fire(struct keel *k, struct tcp_tcb *t)
 {
 	t->mflags = (uint8_t)((t->mflags & ~SB_TLP_ARMED) | SB_TLP_OUT);
 	k->tcp.mib.loss_probes++;
-	uint32_t before = tcb_snd_nxt(t);
-	if (data_unsent(t) > 0 && t->nxt_off < tcb_snd_wnd(t)) {
+	uint32_t before = tcb_snd_nxt(k, t);
+	if (data_unsent(k, t) > 0 && tcb_nxt_off(k, t) < tcb_snd_wnd(t)) {
 		qlen_t cwnd = t->cwnd;
-		tcb_set_cwnd(t, tcb_flight(t) + t->snd_mss);
+		tcb_set_cwnd(t, tcb_flight(k, t) + t->snd_mss);
 		output_data(k, t, 1);
 		t->cwnd = cwnd;
 	}
-	if (tcb_snd_nxt(t) == before) {
-		uint32_t flight = t->max_off;
+	if (tcb_snd_nxt(k, t) == before) {
+		uint32_t flight = tcb_max_off(k, t);
 		uint32_t off = flight > t->snd_mss ? flight - t->snd_mss : 0u;
 		tcp_retransmit_at(k, t, off, t->snd_mss);
 	}
@@ -387,7 +400,7 @@ void tcp_retransmit(struct keel *k, struct tcp_tcb *t)
  * a small window open, what it allows (the SWS override timeout). */
 void tcp_persist_fire(struct keel *k, struct tcp_tcb *t)
 {
-	if (!can_send_data(t) || data_unsent(t) + tcb_flight(t) == 0) {
+	if (!can_send_data(t) || data_unsent(k, t) + tcb_flight(k, t) == 0) {
 		t->dflags &= (uint8_t)~TCB_D_PERSIST;
 		tcb_timer_stop(t, TCB_T_RTX);
 		return;
@@ -397,17 +410,18 @@ void tcp_persist_fire(struct keel *k, struct tcp_tcb *t)
 		return;
 	}
 	if (t->snd_wnd == 0) {
-		t->nxt_off = 0;             /* SND.NXT = SND.UNA */
+		tcb_set_snd_nxt(k, t, t->snd_una);
 		xmit_data(k, t, t->snd_una, 1, 0, 1);
-		tcb_set_snd_nxt(t, t->snd_una + 1u);
+		tcb_set_snd_nxt(k, t, t->snd_una + 1u);
 	} else {
 		t->dflags &= (uint8_t)~TCB_D_MORE_TAIL;   /* pushed: PSH, as tcp_write_wakeup */
 		output_data(k, t, 1);
 	}
-	if (t->persist_shift < TCB_PERSIST_SHIFT_MAX)
-		t->persist_shift++;
+	struct tcb_flight *f = tcb_flw(k, t);   /* held: data is queued */
+	if (f && f->persist_shift < TCB_PERSIST_SHIFT_MAX)
+		f->persist_shift++;
 	if (t->dflags & TCB_D_PERSIST)
-		tcb_timer_set(k, t, TCB_T_RTX, k->now_ms + tcp_persist_interval(t));
+		tcb_timer_set(k, t, TCB_T_RTX, k->now_ms + tcp_persist_interval(k, t));
 }
 
 /* RFC 1122 §4.2.3.6: <SEQ=SND.NXT-1><ACK=RCV.NXT>, no data (as Linux);
@@ -415,6 +429,6 @@ void tcp_persist_fire(struct keel *k, struct tcp_tcb *t)
 void tcp_send_keepalive(struct keel *k, struct tcp_tcb *t)
 {
 	struct tcp_out o;
-	out_init(k, &o, t, TCP_ACK, tcb_snd_max(t) - 1u);
+	out_init(k, &o, t, TCP_ACK, tcb_snd_max(k, t) - 1u);
 	(void)tcp_emit(k, &o, 0);
 }

@@ -46,7 +46,7 @@ void tcp_pmtu_input(struct keel *k, const uint8_t *quote, size_t qlen, uint16_t 
 		st->no_conn++;
 		return;
 	}
-	if (!seq_ge(seq, t->snd_una) || !seq_lt(seq, tcb_snd_max(t))) {
+	if (!seq_ge(seq, t->snd_una) || !seq_lt(seq, tcb_snd_max(k, t))) {
 		st->out_of_window++;   /* RFC 5927 §5.1: not a segment we have in flight */
 		return;
 	}
@@ -68,7 +68,7 @@ void tcp_pmtu_input(struct keel *k, const uint8_t *quote, size_t qlen, uint16_t 
 	st->updates++;
 	t->dflags &= (uint8_t)~TCB_D_RTT_ON;   /* Karn: the timed segment is resent */
 	tcb_ext_trim(k, t);
-	t->nxt_off = 0;               /* resend the unacknowledged data, smaller */
+	tcb_set_snd_nxt(k, t, t->snd_una);   /* resend the unacknowledged data, smaller */
 	tcp_output(k, t);
 	tcp_rtx_arm(k, t);
 }

@@ -168,7 +168,7 @@ void sack_on_ack(struct keel *k, struct tcp_tcb *t, const struct tcp_seg *s)
 			k->tcp.mib.dsack_recv++;
 			continue;
 		}
-		if (!seq_lt(bs, be) || seq_le(be, s->ack) || seq_gt(be, tcb_snd_max(t)))
+		if (!seq_lt(bs, be) || seq_le(be, s->ack) || seq_gt(be, tcb_snd_max(k, t)))
 			continue;                     /* empty, old or beyond what was sent */
 		if (seq_lt(bs, s->ack))
 			bs = s->ack;

@@ -45,8 +45,8 @@
 
 /* Saturation points of the TCB's narrow fields (struct tcp_tcb). */
 #define TCB_MAX_SNDWND 0xfffu
-#define TCB_DUPACKS_MAX 15u
 #define TCB_PERSIST_SHIFT_MAX 15u
+#define TCB_SRTT8_MAX 0xffffu
 _Static_assert(2u * (KEEL_MTU - 40u) < TCB_MAX_SNDWND, "max_sndwnd saturates above twice any segment");
 _Static_assert(KEEL_MTU - 40u < (1u << 11), "snd_mss: 11 bits");
 _Static_assert(((uint64_t)KEEL_TCP_RTO_MIN_MS << TCB_PERSIST_SHIFT_MAX) >= 120000u,
@@ -103,7 +103,8 @@ struct tcp_tcb {
 	 * TCB_MAX_SNDWND / 2. */
 	uint16_t max_sndwnd : 12;
 	uint16_t state : 4;         /* enum tcp_state */
-	uint32_t gen;               /* handle generation, 1..TCP_H_GEN_MAX; bumped on free */
+	uint32_t gen : 24;          /* handle generation, 1..TCP_H_GEN_MAX (< 2^24); bumped on free */
+	uint32_t retries : 8;       /* consecutive expiries of rtx, saturating at 255 */
 	uint16_t hnext;             /* 4-tuple hash chain, or free-list link */
 	uint16_t snd_mss : 11;      /* min(our MSS, peer's MSS) <= KEEL_MTU - 40 */
 	int16_t err : 5;            /* pending enum keel_err for the app (tcb_done's: >= -16) */
@@ -120,11 +121,10 @@ struct tcp_tcb {
 	 * unacknowledged (SYN_SENT, SYN_RECEIVED) and needed no longer;
 	 * SND.WL2 is a flag (TCB_F_WL2_UNA); the FIN's sequence number is
 	 * SND.UNA + the queued bytes (tcb_fin_seq).  SND.NXT, snd_max,
-	 * snd_sml and recover are kept as offsets from SND.UNA, RCV.WUP and
-	 * SND.WL1 as ones from RCV.NXT: read and set them with
-	 * tcp_tcb_seq.h's accessors. */
+	 * snd_sml and recover are kept as offsets from SND.UNA in the flight
+	 * entry (tcp_flight.h), RCV.WUP and SND.WL1 as ones from RCV.NXT:
+	 * read and set them with tcp_tcb_seq.h's accessors. */
 	uint32_t snd_una;
-	qlen_t nxt_off, max_off;    /* SND.NXT, snd_max */
 	/* SND.WND as the peer's window field (SEG.WND) of the last update;
 	 * read as bytes with tcb_snd_wnd (RFC 7323 §2.3: << SND.WND.SHIFT,
 	 * but never a SYN's, TCB_D_SYN_WND). */
@@ -133,12 +133,23 @@ struct tcp_tcb {
 	 * out-of-order ranges, the SACK scoreboard, the segment being timed,
 	 * the fast retransmit's time; TCP_NONE. */
 	uint16_t ext;
-	qlen_t sml_off;             /* snd_sml: end of the last small segment sent (Minshall's Nagle) */
-	qlen_t rec_off;             /* RFC 6582 "recover", from SND.UNA - 1 */
+	/* Index of the sender's in-flight state (struct tcb_flight,
+	 * tcp_flight.h) while anything is queued, unacknowledged or owed
+	 * (a FIN); TCP_NONE when idle. */
+	uint16_t flight;
 	qlen_t snd_budget;          /* send buffer size now (tcp_wmem) */
 	struct chunkq sndq;         /* from SND.UNA's data: unacked + unsent */
+	uint8_t dflags;             /* TCB_D_* (here: the queue's packed size leaves a byte) */
 	uint16_t total_retrans;     /* segments retransmitted on this connection */
 	uint16_t rcv_drops;         /* segments dropped for want of memory (ss -m "d") */
+	/* retransmission (RFC 6298; rttvar4 below).  The RTO is not
+	 * stored: cc_rto_base(SRTT, RTTVAR) << retries (tcb_rto).  SRTT * 8
+	 * in ms, saturating at TCB_SRTT8_MAX (SRTT 8191 ms); 0 = no sample
+	 * yet.  Past the cap the samples' distance from it goes into RTTVAR
+	 * (cc_rtt_sample), so RTO = SRTT + 4 RTTVAR still covers an RTT of
+	 * R: about 8.2 s + 4 (R - 8.2 s), until rttvar4 saturates too (R
+	 * near 24 s; the RTO stays 73.7 s from there). */
+	uint16_t srtt8;
 	/* The same bytes in two lives: while the connection waits in a
 	 * listener's accept queue (TCB_F_ACCEPTQ), its link and owner; once
 	 * accepted, receive autotuning's mark (TCB_M_SPACE, tcp_mem.c),
@@ -157,37 +168,25 @@ struct tcp_tcb {
 	/* receive sequence space (IRS is not kept: nothing reads it after the SYN) */
 	uint32_t rcv_nxt;
 	struct chunkq rcvq;         /* unread bytes up to RCV.NXT, out-of-order ones beyond */
+	uint8_t mflags;             /* TCB_M_*, and SB_* (tcp_opts.h): tail-loss probe, Eifel, new SACK */
 	qlen_t rcv_budget;          /* receive buffer size now (tcp_rmem) */
 	qlen_t rcv_adv;             /* window last advertised, unscaled (right edge RCV.WUP + rcv_adv) */
 	qlen_t wup_off;             /* RCV.WUP: RCV.NXT when the last window was advertised */
 	qlen_t wl1_off;             /* SND.WL1, from RCV.NXT (tcb_snd_wl1) */
-	uint8_t dflags;             /* TCB_D_* */
-	uint8_t mflags;             /* TCB_M_*, and SB_* (tcp_opts.h): tail-loss probe, Eifel, new SACK */
-	/* Duplicate ACKs in a row, saturating at 15: only ever compared
-	 * with dupthresh (<= 3) or capped at 2 (tcp_cc.c). */
-	uint8_t dupacks : 4;
-	/* Persist backoff exponent, saturating at 15: the interval reaches
-	 * TCP_RTO_MAX_MS by then from any RTO (tcp_persist_interval). */
-	uint8_t persist_shift : 4;
 	/* Probes without an answer: persist's (RFC 9293 §3.8.6.1) or
 	 * keepalive's, never both at once (Linux's icsk_probes_out). */
 	uint8_t probes;
-	uint8_t retries;            /* consecutive expiries of rtx */
 	/* Keepalive's setting (TCP_KEEPIDLE, TCP_KEEPINTVL, TCP_KEEPCNT), an
 	 * index into the stack's interned table (tcp_kaprof.h), holding one
 	 * reference; TCP_KA_OFF: keepalive off.  Read it through
 	 * tcb_ka_idle_s / tcb_ka_intvl_s / tcb_ka_cnt (tcp_internal.h). */
 	uint8_t ka;
-	/* congestion control (RFC 5681, RFC 6582; recover is rec_off
-	 * above), bytes: cwnd saturating at the top of qlen_t
-	 * (tcb_set_cwnd); ssthresh below one send queue, or
-	 * TCP_SSTHRESH_INF */
+	/* congestion control (RFC 5681, RFC 6582; recover, the byte
+	 * counter and the dupacks are in the flight entry), bytes: cwnd
+	 * saturating at the top of qlen_t (tcb_set_cwnd); ssthresh below
+	 * one send queue, or TCP_SSTHRESH_INF */
 	qlen_t cwnd;
 	qlen_t ssthresh;
-	qlen_t bytes_acked;         /* congestion-avoidance byte counter: below cwnd or one ACK's bytes */
-	/* retransmission (RFC 6298) */
-	/* The RTO is not stored: cc_rto_base(SRTT, RTTVAR) << retries (tcb_rto). */
-	uint32_t srtt8;             /* SRTT * 8 in ms; 0 = no sample yet */
 	/* When the last acceptable ACK arrived (when the TCB was made, until
 	 * one does; the SYN_SENT clock of our first SYN): the zero-window
 	 * exemption, the keepalive deadline (tcb_ka_due), PAWS's 24-day rule (RFC
@@ -212,5 +211,4 @@ struct tcp_tcb {
 	uint32_t ts_off;            /* our TSval = now_ms + ts_off: keyed, so TSvals reveal neither uptime nor other connections' clocks */
 };
 
-#include "tcp_tcb_seq.h"
 #endif

@@ -37,6 +37,14 @@ static void give_up(struct keel *k, struct tcp_tcb *t)
  * within TCP_RTO_MAX (Linux tcp_retransmit_timer). */
 static void rtx_expired(struct keel *k, struct tcp_tcb *t)
 {
+	if (t->flight == TCP_NONE && !tcb_syn_unacked(t)) {
+		/* Nothing sent is outstanding: a FIN waiting for a flight
+		 * entry (tcp_output.c output_data) tries again; no backoff,
+		 * no retry counted -- nothing was lost. */
+		tcb_timer_stop(t, TCB_T_RTX);
+		tcp_output(k, t);
+		return;
+	}
 	if (t->mflags & SB_TLP_ARMED) {
 		tcp_tlp_fire(k, t);           /* a probe timeout, not an RTO (RFC 8985 §7.3) */
 		return;
@@ -71,7 +79,7 @@ static void persist_expired(struct keel *k, struct tcp_tcb *t)
 {
 	int orphan = (t->flags & TCB_F_ORPHAN) != 0;
 	unsigned limit = orphan ? TCP_ORPHAN_RETRIES : TCP_RETRIES2;
-	if (t->probes >= limit || (orphan && tcp_persist_interval(t) >= TCP_RTO_MAX_MS)) {
+	if (t->probes >= limit || (orphan && tcp_persist_interval(k, t) >= TCP_RTO_MAX_MS)) {
 		give_up(k, t);
 		return;
 	}
@@ -90,7 +98,7 @@ static void keepalive_expired(struct keel *k, struct tcp_tcb *t)
 		tcb_timer_stop(t, TCB_T_KA);  /* armed again when established */
 		return;
 	}
-	if (t->sndq.len > 0 || tcb_flight(t) > 0 || (t->dflags & TCB_D_PERSIST)) {
+	if (t->sndq.len > 0 || tcb_flight(k, t) > 0 || (t->dflags & TCB_D_PERSIST)) {
 		/* Other timers watch the peer.  What ends this is an ACK,
 		 * which arms the keepalive again a whole idle time on
 		 * (keepalive_heard): where Linux's timer, re-armed an idle

@@ -88,7 +88,7 @@ void tw_enter(struct keel *k, const struct tcp_tcb *t)
 	w->raddr = t->raddr;
 	w->lport = t->lport;
 	w->rport = t->rport;
-	w->snd_nxt = tcb_snd_nxt(t);
+	w->snd_nxt = tcb_snd_nxt(k, t);
 	w->rcv_nxt = t->rcv_nxt;
 	/* The window field as the connection sent it, in units of its
 	 * shift (RFC 7323 §2.3), in 15 bits: the old window only caps it. */

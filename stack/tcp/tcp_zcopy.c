@@ -72,15 +72,17 @@ int keel_tcp_splice(struct keel *k, int from, int to, size_t max)
 		n = f->rcvq.len;
 	if (n > max)
 		n = (uint32_t)max;
-	if (n == 0)
-		return KEEL_EWOULDBLOCK;
+	if (n == 0 || !tcb_flight_take(k, t))
+		return KEEL_EWOULDBLOCK;           /* no room, or no flight entry free (tcp_flight.h) */
 	/* Whole chunks change queues; partial ones are copied and given back
 	 * as they empty (chunkq_move). */
 	n = chunkq_move(&t->sndq, &f->rcvq, &k->tcp.chunks, n,
 			mem_chunks_allowed(k, t, &t->sndq, k->tcp.sysctl.tcp_wmem[0]));
 	mem_update(k);
-	if (n == 0)
+	if (n == 0) {
+		tcb_flight_trim(k, t);             /* nothing queued after all */
 		return KEEL_EWOULDBLOCK;
+	}
 	t->dflags &= (uint8_t)~TCB_D_MORE_TAIL;    /* a plain write: PSH at its end */
 	if (f == t) {
 		/* Echo: the window update rides on the data segment when

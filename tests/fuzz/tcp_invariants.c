@@ -49,6 +49,15 @@ static const char *check_pools(const struct keel *k)
 		nfree++;
 	CHECK(held == ts->ext.in_use && held + nfree == KEEL_TCP_EXT, "ext pool: %u held, in_use %u, %u free of %u",
 	      held, ts->ext.in_use, nfree, (unsigned)KEEL_TCP_EXT);
+	/* The flight pool (tcp_flight.h) likewise. */
+	held = nfree = 0;
+	for (unsigned i = 0; i < KEEL_TCP_MAX_CONN; i++)
+		held += (ts->tcbs[i].flags & TCB_F_USED) && ts->tcbs[i].flight != TCP_NONE;
+	for (uint16_t f = ts->flight.free_head; f != TCP_NONE && nfree <= KEEL_TCP_FLIGHT; f = ts->flight.f[f].next)
+		nfree++;
+	CHECK(held == ts->flight.in_use && held + nfree == KEEL_TCP_FLIGHT,
+	      "flight pool: %u held, in_use %u, %u free of %u", held, ts->flight.in_use, nfree,
+	      (unsigned)KEEL_TCP_FLIGHT);
 	/* The per-state counts netstat reads are kept, not counted. */
 	for (unsigned s = 0; s < TCP_NSTATES; s++)
 		CHECK(by_state[s] == ts->tcb_states[s], "state %u: %u TCBs, count says %u", s, by_state[s],
@@ -202,9 +211,9 @@ static const char *check_unique(const struct keel *k)
 	return NULL;
 }
 
-static int owes_segment(const struct tcp_tcb *t)
+static int owes_segment(const struct keel *k, const struct tcp_tcb *t)
 {
-	if (t->snd_una != tcb_snd_max(t) || t->sndq.len > 0)
+	if (t->snd_una != tcb_snd_max(k, t) || t->sndq.len > 0)
 		return 1;                         /* unacknowledged or unsent bytes */
 	return (t->flags & (TCB_F_FIN_WANT | TCB_F_FIN_ACKED)) == TCB_F_FIN_WANT;
 }
@@ -225,12 +234,12 @@ static const char *check_tcb(const struct keel *k, unsigned i)
 	CHECK(tcb_lookup((struct keel *)k, t->raddr, t->rport, t->lport) == t, "TCB %u not found by its lookup", i);
 	CHECK(!(t->flags & TCB_F_ORPHAN) || !(t->flags & TCB_F_ACCEPTQ), "TCB %u orphan and queued", i);
 	/* Every TCB has its data-path state from its constructor. */
-	CHECK(seq_le(t->snd_una, tcb_snd_nxt(t)) && seq_le(tcb_snd_nxt(t), tcb_snd_max(t)),
+	CHECK(seq_le(t->snd_una, tcb_snd_nxt(k, t)) && seq_le(tcb_snd_nxt(k, t), tcb_snd_max(k, t)),
 	      "TCB %u: SND.UNA %u <= SND.NXT %u <= SND.MAX %u broken", i, t->snd_una,
-	      tcb_snd_nxt(t), tcb_snd_max(t));
+	      tcb_snd_nxt(k, t), tcb_snd_max(k, t));
 	/* what was sent fits the queue (+ SYN + FIN) */
-	CHECK(tcb_snd_max(t) - t->snd_una <= (uint32_t)t->sndq.len + 2u, "TCB %u: %u in flight, %u queued", i,
-	      tcb_snd_max(t) - t->snd_una, t->sndq.len);
+	CHECK(tcb_snd_max(k, t) - t->snd_una <= (uint32_t)t->sndq.len + 2u, "TCB %u: %u in flight, %u queued", i,
+	      tcb_snd_max(k, t) - t->snd_una, t->sndq.len);
 	const struct tcb_ext *x = t->ext != TCP_NONE && t->ext < KEEL_TCP_EXT ? &k->tcp.ext.e[t->ext] : NULL;
 	unsigned nooo = x ? x->nooo : 0u;
 	CHECK(nooo <= KEEL_TCP_OOO_RANGES, "TCB %u nooo %u", i, nooo);
@@ -246,6 +255,18 @@ static const char *check_tcb(const struct keel *k, unsigned i)
 		CHECK(tcb_ext_needed(k, t), "TCB %u holds ext %u it does not need (flags %#x)", i, t->ext,
 		      t->dflags);
 	}
+	/* In-flight state (tcp_flight.h): without an entry nothing is
+	 * queued and no FIN is out; an entry is held only while so. */
+	int fin_out = (t->flags & (TCB_F_FIN_SENT | TCB_F_FIN_ACKED)) == TCB_F_FIN_SENT;
+	if (t->flight == TCP_NONE)
+		CHECK(t->sndq.len == 0 && !fin_out,
+		      "TCB %u (%s) has data or a FIN out (len %u flags %#x) and no flight entry", i,
+		      tcp_state_name((enum tcp_state)t->state), t->sndq.len, t->flags);
+	else
+		CHECK(t->flight < KEEL_TCP_FLIGHT && (t->sndq.len > 0 || tcb_max_off(k, t) > 0 ||
+						     (t->flags & (TCB_F_FIN_WANT | TCB_F_FIN_SENT)) == TCB_F_FIN_WANT),
+		      "TCB %u (%s) holds flight entry %u with nothing queued or out", i,
+		      tcp_state_name((enum tcp_state)t->state), t->flight);
 	int fw2 = tcb_fw2_orphan(t) && tcb_timer_on(t, TCB_T_RTX);
 	int rtx = tcb_timer_on(t, TCB_T_RTX) && !fw2;
 	/* The keepalive's deadline borrows the retransmit slot only while
@@ -255,9 +276,9 @@ static const char *check_tcb(const struct keel *k, unsigned i)
 	if (tcb_timer_on(t, TCB_T_KA) && t->ka != TCP_KA_OFF && (t->dflags & TCB_D_KA_DUE))
 		CHECK(deadline_sane(k->now_ms, tcb_ka_due(k, t), 32767000u), "TCB %u keepalive due in %d ms", i,
 		      (int)(tcb_ka_due(k, t) - k->now_ms));
-	if (owes_segment(t) && t->state != TCP_SYN_SENT)
+	if (owes_segment(k, t) && t->state != TCP_SYN_SENT)
 		CHECK(rtx, "TCB %u (%s) owes a segment (una %u max %u len %u flags %#x) and no timer is armed", i,
-		      tcp_state_name((enum tcp_state)t->state), t->snd_una, tcb_snd_max(t),
+		      tcp_state_name((enum tcp_state)t->state), t->snd_una, tcb_snd_max(k, t),
 		      t->sndq.len, t->flags);
 	if (t->state == TCP_SYN_SENT)
 		CHECK(rtx, "TCB %u SYN_SENT without a timer", i);

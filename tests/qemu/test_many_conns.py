@@ -160,7 +160,7 @@ def test_many_concurrent_echo_connections_from_many_hosts(fresh_dut, board):
     while time.monotonic() < deadline:
         p, mem_end = mem_pools(dut)
         if p["tcb"][1] == 0 and p["syn_queue"][1] == 0 and p.get("chunks", (0, 0))[1] == 0 and \
-                p.get("tcb_ext", (0, 0))[1] == 0:
+                p.get("tcb_ext", (0, 0))[1] == 0 and p.get("tcb_flight", (0, 0))[1] == 0:
             break
         time.sleep(0.5)
     p, mem_end = mem_pools(dut)
@@ -176,3 +176,4 @@ def test_many_concurrent_echo_connections_from_many_hosts(fresh_dut, board):
         dut.cmd("netstat -s TcpExt")
     assert p.get("chunks", (0, 0))[1] == 0, mem_end
     assert p.get("tcb_ext", (0, 0))[1] == 0, mem_end          # no cold state left behind
+    assert p.get("tcb_flight", (0, 0))[1] == 0, mem_end       # nor in-flight state

@@ -91,7 +91,7 @@ static void peer_acks_all(struct th *t, uint32_t at)
 {
 	char ack[64];
 	snprintf(ack, sizeof(ack), "< . %u:%u(0) ack %u win 65535", at, at,
-		 tcb_snd_max(cur_tcb(t)) - DEV_ISN());
+		 tcb_snd_max(K, cur_tcb(t)) - DEV_ISN());
 	INJECT(ack);
 }
 

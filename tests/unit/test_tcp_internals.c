@@ -192,10 +192,14 @@ static void test_sizes(void **state)
 	/* 36 and 28 before RFC 7323: TS.Recent is 4 bytes more in each. */
 	assert_true(sizeof(struct tcp_synq_entry) <= 40);
 	assert_true(sizeof(struct tcp_tw_entry) <= 32);
-	/* The TCB's budget (docs/DESIGN.md, tcp_tcb.c): 124 bytes where
-	 * queue lengths are 16 bits (both boards), 164 where they are 32
-	 * (tests/tcp/wide); the cold state apart. */
-	assert_true(sizeof(struct tcp_tcb) <= (sizeof(qlen_t) == 2 ? 124u : 164u));
+	/* The TCB's budget (docs/DESIGN.md, tcp_tcb.c): 108 bytes where
+	 * queue lengths are 16 bits (both boards), 140 where they are 32
+	 * (tests/tcp/wide); the cold and in-flight state apart. */
+	assert_true(sizeof(struct tcp_tcb) <= (sizeof(qlen_t) == 2 ? 108u : 140u));
+	/* A queue is packed, its chunk offset a byte with 256-byte chunks:
+	 * 9 bytes, the TCB's flag byte after it (tcp_tcb.h). */
+	assert_int_equal(sizeof(struct chunkq), 4u + 2u * sizeof(qlen_t) + (CHUNK_SIZE <= 256 ? 1u : 2u));
+	assert_true(sizeof(struct tcb_flight) <= (sizeof(qlen_t) == 2 ? 12u : 24u));
 	assert_true(sizeof(struct tcb_ext) <= (sizeof(qlen_t) == 2 ? 52u : 88u));
 }
 
@@ -207,31 +211,43 @@ static void test_compact_seq(void **state)
 	(void)state;
 	struct tcp_tcb t;
 	memset(&t, 0, sizeof(t));
+	t.flight = TCP_NONE;
 	t.snd_una = 0xfffffff0u;                  /* across the wrap */
-	tcb_set_snd_nxt(&t, 0x00000010u);
-	tcb_set_snd_max(&t, 0x00000020u);
-	tcb_set_snd_sml(&t, 0x00000008u);
-	tcb_set_recover(&t, 0x00000020u);
-	assert_int_equal(t.nxt_off, 0x20u);
-	assert_int_equal(tcb_snd_max(&t), 0x20u);
-	assert_int_equal(tcb_recover(&t), 0x20u);
+	/* Without a flight entry everything reads SND.UNA (recover SND.UNA - 1). */
+	assert_int_equal(tcb_snd_nxt(&K, &t), t.snd_una);
+	assert_int_equal(tcb_snd_max(&K, &t), t.snd_una);
+	assert_int_equal(tcb_recover(&K, &t), t.snd_una - 1u);
+	assert_true(tcb_flight_take(&K, &t));
+	tcb_set_snd_nxt(&K, &t, 0x00000010u);
+	tcb_set_snd_max(&K, &t, 0x00000020u);
+	tcb_set_snd_sml(&K, &t, 0x00000008u);
+	tcb_set_recover(&K, &t, 0x00000020u);
+	assert_int_equal(tcb_nxt_off(&K, &t), 0x20u);
+	assert_int_equal(tcb_snd_max(&K, &t), 0x20u);
+	assert_int_equal(tcb_recover(&K, &t), 0x20u);
 	/* SND.UNA passes snd_sml and SND.NXT (a go-back-N rewind acked
 	 * beyond), not recover: SND.NXT follows, snd_sml reads SND.UNA. */
-	tcb_set_snd_una(&t, 0x00000018u);
-	assert_int_equal(tcb_snd_nxt(&t), 0x18u);
-	assert_int_equal(tcb_snd_max(&t), 0x20u);
-	assert_false(seq_gt(tcb_snd_sml(&t), t.snd_una));
-	assert_int_equal(tcb_recover(&t), 0x20u);
-	assert_false(seq_gt(t.snd_una, tcb_recover(&t)));
+	tcb_set_snd_una(&K, &t, 0x00000018u);
+	assert_int_equal(tcb_snd_nxt(&K, &t), 0x18u);
+	assert_int_equal(tcb_snd_max(&K, &t), 0x20u);
+	assert_false(seq_gt(tcb_snd_sml(&K, &t), t.snd_una));
+	assert_int_equal(tcb_recover(&K, &t), 0x20u);
+	assert_false(seq_gt(t.snd_una, tcb_recover(&K, &t)));
 	/* ... then recover (RFC 6582 §3.2 step 2 may start again). */
-	tcb_set_snd_una(&t, 0x00000020u);
-	assert_true(seq_ge(t.snd_una, tcb_recover(&t)));
-	assert_false(seq_gt(t.snd_una, tcb_recover(&t)));
-	tcb_set_snd_una(&t, 0x00000021u);
-	assert_true(seq_gt(t.snd_una, tcb_recover(&t)));
-	tcb_set_snd_una(&t, 0x00001021u);
-	assert_true(seq_gt(t.snd_una, tcb_recover(&t)));
-	assert_int_equal(t.max_off, 0u);
+	tcb_set_snd_una(&K, &t, 0x00000020u);
+	assert_true(seq_ge(t.snd_una, tcb_recover(&K, &t)));
+	assert_false(seq_gt(t.snd_una, tcb_recover(&K, &t)));
+	tcb_set_snd_una(&K, &t, 0x00000021u);
+	assert_true(seq_gt(t.snd_una, tcb_recover(&K, &t)));
+	tcb_set_snd_una(&K, &t, 0x00001021u);
+	assert_true(seq_gt(t.snd_una, tcb_recover(&K, &t)));
+	assert_int_equal(tcb_max_off(&K, &t), 0u);
+	/* All acked, nothing queued: the entry goes back, and reads as it held. */
+	tcb_flight_trim(&K, &t);
+	assert_int_equal(t.flight, TCP_NONE);
+	assert_int_equal(K.tcp.flight.in_use, 0);
+	assert_int_equal(tcb_snd_nxt(&K, &t), t.snd_una);
+	assert_true(seq_gt(t.snd_una, tcb_recover(&K, &t)));
 	/* RCV.WUP: exact within the cap, saturated beyond it. */
 	t.rcv_nxt = 0xffffff00u;
 	tcb_rcv_wup_now(&t);
@@ -331,28 +347,41 @@ static void test_narrow_fields(void **state)
 	assert_true(KEEL_MTU - 40u < t.max_sndwnd / 2u);
 	t.max_sndwnd = tcb_wnd_sat(2000u);
 	assert_int_equal(t.max_sndwnd, 2000u);
-	/* persist_shift: the interval is at its cap before the shift is. */
+	/* gen and retries share a word: neither touches the other. */
+	t.gen = TCP_H_GEN_MAX;
+	t.retries = 255;
+	assert_int_equal(t.gen, TCP_H_GEN_MAX);
+	t.gen = 1;
+	assert_int_equal(t.retries, 255);
+	assert_true(TCP_H_GEN_MAX <= 0xffffffu);
+	/* persist_shift (flight entry): the interval is at its cap before
+	 * the shift is. */
 	cc_rtt_sample(&t, 1);
-	t.persist_shift = TCB_PERSIST_SHIFT_MAX;
-	assert_int_equal(tcp_persist_interval(&t), TCP_RTO_MAX_MS);
+	t.flight = TCP_NONE;
+	assert_true(tcb_flight_take(&K, &t));
+	K.tcp.flight.f[t.flight].persist_shift = TCB_PERSIST_SHIFT_MAX;
+	assert_int_equal(tcp_persist_interval(&K, &t), TCP_RTO_MAX_MS);
+	tcb_flight_release(&K, &t);
 	/* dupacks: 300 duplicates, none while recover is ahead (RFC 6582
 	 * §4), then none once it is behind: the count stays past dupthresh. */
 	t.snd_mss = 1000;
 	t.snd_una = 5000;
-	t.max_off = 5000;
-	t.nxt_off = 5000;
+	assert_true(tcb_flight_take(&K, &t));
+	tcb_set_snd_max(&K, &t, 10000);
+	tcb_set_snd_nxt(&K, &t, 10000);
 	t.sndq.len = 5000;
 	tcb_set_cwnd(&t, 10000);
 	t.ssthresh = TCP_SSTHRESH_INF;
-	tcb_set_recover(&t, tcb_snd_max(&t));
+	tcb_set_recover(&K, &t, tcb_snd_max(&K, &t));
 	for (unsigned i = 0; i < 20; i++)
 		assert_int_equal(cc_on_dupack(&K, &t), CC_NONE);
-	assert_int_equal(t.dupacks, TCB_DUPACKS_MAX);
-	tcb_set_recover(&t, t.snd_una - 1u);
+	assert_int_equal(tcb_fl(&K, &t)->dupacks, TCB_DUPACKS_MAX);
+	tcb_set_recover(&K, &t, t.snd_una - 1u);
 	for (unsigned i = 0; i < 300; i++)
 		assert_int_equal(cc_on_dupack(&K, &t), CC_NONE);
 	assert_false(t.dflags & TCB_D_RECOVERY);
-	assert_int_equal(cc_limited_transmit(&t), 2u * 1000u);          /* min(dupacks, 2) segments */
+	assert_int_equal(cc_limited_transmit(&K, &t), 2u * 1000u);      /* min(dupacks, 2) segments */
+	tcb_flight_release(&K, &t);
 }
 
 /* 4 * RTTVAR is 16 bits (tcb.rttvar4): past 65535 ms it saturates, and
@@ -370,12 +399,46 @@ static void test_rttvar_saturates(void **state)
 	memset(&t, 0, sizeof t);
 	cc_rtt_sample(&t, 40000);                          /* 4 * RTTVAR would be 80000 */
 	assert_int_equal(t.rttvar4, 0xffff);
-	assert_int_equal(cc_rto_base(&t), 40000 + 0xffff);
-	cc_rtt_sample(&t, 110000);                         /* SRTT 48750 ms */
+	/* SRTT saturates too (8191 ms, test_srtt_saturates): both caps. */
+	assert_int_equal(cc_rto_base(&t), (TCB_SRTT8_MAX >> 3) + 0xffff);
+	cc_rtt_sample(&t, 110000);
 	assert_int_equal(t.rttvar4, 0xffff);
-	assert_int_equal(cc_rto_base(&t), 48750 + 0xffff);
-	cc_rtt_sample(&t, 120000);                         /* SRTT 57656 ms: the cap */
-	assert_int_equal(cc_rto_base(&t), TCP_RTO_MAX_MS);
+	assert_int_equal(cc_rto_base(&t), (TCB_SRTT8_MAX >> 3) + 0xffff);
+	cc_rtt_sample(&t, 120000);
+	assert_int_equal(cc_rto_base(&t), (TCB_SRTT8_MAX >> 3) + 0xffff);
+}
+
+/* 8 * SRTT is 16 bits (tcb.srtt8): exact below 8191 ms; from there it
+ * saturates and the samples' distance from the cap goes into RTTVAR, so
+ * the RTO still covers the RTT (up to where RTTVAR saturates, near 24 s):
+ * never a spurious timeout every round, never a wrap to a short RTO. */
+static void test_srtt_saturates(void **state)
+{
+	(void)state;
+	struct tcp_tcb t;
+	memset(&t, 0, sizeof t);
+	for (unsigned i = 0; i < 100; i++)
+		cc_rtt_sample(&t, 8000);
+	assert_int_equal(t.srtt8 >> 3, 8000);              /* exact below the cap */
+	static const uint32_t rtts[] = { 8191, 9000, 12000, 20000, 24000 };
+	for (unsigned r = 0; r < sizeof rtts / sizeof rtts[0]; r++) {
+		memset(&t, 0, sizeof t);
+		for (unsigned i = 0; i < 200; i++) {
+			cc_rtt_sample(&t, rtts[r]);
+			assert_true(cc_rto_base(&t) >= rtts[r]);
+			assert_true(t.srtt8 >= 8u);
+		}
+		assert_int_equal(t.srtt8, TCB_SRTT8_MAX);
+	}
+	/* From an RTT below the cap to one above and back: no wrap. */
+	memset(&t, 0, sizeof t);
+	cc_rtt_sample(&t, 100);
+	for (unsigned i = 0; i < 100; i++)
+		cc_rtt_sample(&t, 30000);
+	assert_int_equal(t.srtt8, TCB_SRTT8_MAX);
+	for (unsigned i = 0; i < 200; i++)
+		cc_rtt_sample(&t, 100);
+	assert_int_equal(t.srtt8 >> 3, 100);
 }
 
 int main(void)
@@ -384,6 +447,7 @@ int main(void)
 		cmocka_unit_test_setup(test_parse_options, tcp_fixture_setup),
 		cmocka_unit_test_setup(test_parse_header, tcp_fixture_setup),
 		cmocka_unit_test_setup(test_handles, tcp_fixture_setup),
+		cmocka_unit_test_setup(test_srtt_saturates, tcp_fixture_setup),
 		cmocka_unit_test_setup(test_pool_exhaustion, tcp_fixture_setup),
 		cmocka_unit_test_setup(test_generation_retires, tcp_fixture_setup),
 		cmocka_unit_test_setup(test_handle_width, tcp_fixture_setup),

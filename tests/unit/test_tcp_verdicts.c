@@ -32,6 +32,7 @@ static struct tcp_tw_entry *tw_make(void)
 {
 	struct tcp_tcb t;
 	memset(&t, 0, sizeof(t));
+	t.flight = TCP_NONE;               /* nothing in flight (tcp_flight.h) */
 	t.raddr = PEER;
 	t.lport = 80;
 	t.rport = 40000;
@@ -101,7 +102,7 @@ static void test_synq_verdicts(void **state)
 	assert_non_null(t);
 	assert_int_equal(l->acceptq_len, 1);
 	assert_int_equal(t->state, TCP_ESTABLISHED);
-	assert_int_equal(tcb_snd_max(t), e->iss + 1u);     /* the constructor set the data path up */
+	assert_int_equal(tcb_snd_max(&K, t), e->iss + 1u);     /* the constructor set the data path up */
 	assert_int_equal(tcb_rcv_wup(t), 7001u);
 	assert_int_equal(l->synq_len, 1);
 	synq_handoff(&K, e, l, t);
@@ -123,19 +124,20 @@ static void test_cc_asks_for_the_head(void **state)
 	struct tcp_tcb *t = tcb_new_active(&K, &tu, 1000);
 	assert_non_null(t);
 	t->state = TCP_ESTABLISHED;
-	tcb_set_snd_una(t, 1001);
-	tcb_set_snd_nxt(t, 1001u + 4u * t->snd_mss);
-	tcb_set_snd_max(t, 1001u + 4u * t->snd_mss);
+	assert_true(tcb_flight_take(&K, t));         /* data in flight (tcp_flight.h) */
+	tcb_set_snd_una(&K, t, 1001);
+	tcb_set_snd_nxt(&K, t, 1001u + 4u * t->snd_mss);
+	tcb_set_snd_max(&K, t, 1001u + 4u * t->snd_mss);
 	uint32_t out = K.tcp.mib.out_segs;
 	assert_int_equal(cc_on_dupack(&K, t), CC_NONE);
 	assert_int_equal(cc_on_dupack(&K, t), CC_NONE);
 	assert_int_equal(cc_on_dupack(&K, t), CC_RETRANSMIT_HEAD);
 	assert_true(t->dflags & TCB_D_RECOVERY);
 	/* A partial ACK in recovery asks for the next head. */
-	tcb_set_snd_una(t, t->snd_una + t->snd_mss);
+	tcb_set_snd_una(&K, t, t->snd_una + t->snd_mss);
 	assert_int_equal(cc_on_ack(&K, t, t->snd_una, t->snd_mss), CC_RETRANSMIT_HEAD);
 	/* The full ACK ends recovery: nothing more to send. */
-	tcb_set_snd_una(t, tcb_snd_max(t));
+	tcb_set_snd_una(&K, t, tcb_snd_max(&K, t));
 	assert_int_equal(cc_on_ack(&K, t, t->snd_una, 3u * t->snd_mss), CC_NONE);
 	assert_false(t->dflags & TCB_D_RECOVERY);
 	assert_int_equal(K.tcp.mib.out_segs, out);
@@ -150,13 +152,14 @@ static void test_cc_asks_for_a_sack_hole(void **state)
 	struct tcp_tcb *t = tcb_new_active(&K, &tu, 1000);
 	assert_non_null(t);
 	t->state = TCP_ESTABLISHED;
+	assert_true(tcb_flight_take(&K, t));         /* data in flight (tcp_flight.h) */
 	t->opt.on |= TCP_OPTF_SACKOK;
 	uint32_t mss = t->snd_mss;
-	tcb_set_snd_una(t, 1001);
-	tcb_set_snd_nxt(t, 1001u + 6u * mss);
-	tcb_set_snd_max(t, 1001u + 6u * mss);
+	tcb_set_snd_una(&K, t, 1001);
+	tcb_set_snd_nxt(&K, t, 1001u + 6u * mss);
+	tcb_set_snd_max(&K, t, 1001u + 6u * mss);
 	t->dflags |= TCB_D_RECOVERY;
-	tcb_set_recover(t, tcb_snd_max(t));
+	tcb_set_recover(&K, t, tcb_snd_max(&K, t));
 	/* The peer has [2 MSS, 3 MSS) beyond SND.UNA; the head is resent.
 	 * The scoreboard is cold state (tcp_ext.h). */
 	struct tcb_ext *x = tcb_ext_get(&K, t);
@@ -175,11 +178,11 @@ static void test_cc_asks_for_a_sack_hole(void **state)
 	assert_int_equal(t->cwnd, cwnd + mss);
 	/* A partial ACK with no hole shown: nothing once the head went in
 	 * this recovery, else the head as NewReno. */
-	tcb_set_snd_una(t, t->snd_una + mss);
+	tcb_set_snd_una(&K, t, t->snd_una + mss);
 	x->sb.n = 0;
 	x->sb.high_rxt = (uint16_t)mss;
 	assert_int_equal(cc_on_ack(&K, t, t->snd_una, mss), CC_NONE);
-	tcb_set_snd_una(t, t->snd_una + mss);
+	tcb_set_snd_una(&K, t, t->snd_una + mss);
 	x->sb.high_rxt = 0;
 	assert_int_equal(cc_on_ack(&K, t, t->snd_una, mss), CC_RETRANSMIT_HEAD);
 	assert_int_equal(K.tcp.mib.out_segs, out);

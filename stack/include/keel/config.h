@@ -217,6 +217,16 @@
 #ifndef KEEL_TCP_EXT
 #define KEEL_TCP_EXT ((KEEL_TCP_MAX_CONN + 1) / 2)
 #endif
+/* Sender state in flight (stack/tcp/tcp_flight.h): SND.NXT, snd_max,
+ * recover, dupacks; held only while a connection has data queued or
+ * unacknowledged, or its SYN or FIN out, so a pool smaller than the
+ * TCBs' serves them.  A connection that finds none free waits (a write
+ * gets EWOULDBLOCK, a FIN is retried).  Half the TCBs unless the board
+ * says otherwise: the boards size it to their chunk arena, which bounds
+ * the connections with data queued. */
+#ifndef KEEL_TCP_FLIGHT
+#define KEEL_TCP_FLIGHT ((KEEL_TCP_MAX_CONN + 1) / 2)
+#endif
 #ifndef KEEL_TCP_OOO_RANGES
 #define KEEL_TCP_OOO_RANGES 4          /* out-of-order byte ranges held in the receive ring */
 #endif
@@ -258,5 +268,6 @@ _Static_assert(KEEL_TCP_RTO_MIN_MS >= 10u && KEEL_TCP_RTO_MIN_MS <= 1000u, "RTO 
 _Static_assert(KEEL_TCP_RETRIES2 >= 1u && KEEL_TCP_RETRIES2 <= 100u, "tcp_retries2 range");
 _Static_assert(KEEL_TCP_DELACK_MS >= 1u && KEEL_TCP_DELACK_MS < 500u, "RFC 1122 4.2.3.2: ACK delay < 0.5 s");
 _Static_assert(KEEL_TCP_EXT >= 1 && KEEL_TCP_EXT <= KEEL_TCP_MAX_CONN, "extension pool: 1 .. the TCB pool");
+_Static_assert(KEEL_TCP_FLIGHT >= 1 && KEEL_TCP_FLIGHT <= KEEL_TCP_MAX_CONN, "flight pool: 1 .. the TCB pool");
 _Static_assert(KEEL_TCP_OOO_RANGES >= 1 && KEEL_TCP_OOO_RANGES <= 16, "out-of-order ranges");
 #endif

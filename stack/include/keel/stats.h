@@ -62,6 +62,10 @@ struct keel_mem_info {
 	 * scoreboard, RTT probe), held only while needed. */
 	uint32_t ext_size, ext_in_use, ext_peak, ext_bytes;
 	uint32_t ext_full;      /* asked for with none free: went on without */
+	/* The TCBs' in-flight sender state (SND.NXT, snd_max, recover,
+	 * dupacks), held only while data or a FIN is out. */
+	uint32_t flight_size, flight_in_use, flight_peak, flight_bytes;
+	uint32_t flight_full;   /* asked for with none free: a write or FIN waited */
 };
 void keel_mem_get(const struct keel *k, struct keel_mem_info *out);
 /* sizeof(struct keel): the static RAM one instance takes. */

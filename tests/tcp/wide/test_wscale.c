@@ -262,7 +262,7 @@ SCRIPT(wscale_sack_scoreboard_beyond_64k)
 	for (int i = 0; i < 20; i++)
 		SEND_N(7300);                      /* the harness's buffer: 5 segments a call */
 	IGNORE_OUTPUT(0);
-	ASSERT_TRUE(tcb_snd_max(tcb(t)) - DEV_ISN() == 146001u);
+	ASSERT_TRUE(tcb_snd_max(K, tcb(t)) - DEV_ISN() == 146001u);
 	INJECT("< . 1:1(0) ack 1461 win 8192 <nop,nop,sack 2921:74461>");
 	INJECT("< . 1:1(0) ack 1461 win 8192 <nop,nop,sack 75921:77381 2921:74461>");
 	INJECT("< . 1:1(0) ack 1461 win 8192 <nop,nop,sack 75921:110961 2921:74461>");
@@ -275,7 +275,7 @@ SCRIPT(wscale_sack_scoreboard_beyond_64k)
 	ASSERT_TRUE(x && x->sb.n == 2 && x->sb.blk[1].start == 74460u && x->sb.blk[1].end == 144540u);
 	INJECT("< . 1:1(0) ack 74461 win 8192 <nop,nop,sack 75921:146001>");
 	INJECT("< . 1:1(0) ack 146001 win 8192");
-	ASSERT_TRUE(tcb(t)->snd_una == tcb_snd_max(tcb(t)) && tcb(t)->total_retrans == 2);
+	ASSERT_TRUE(tcb(t)->snd_una == tcb_snd_max(K, tcb(t)) && tcb(t)->total_retrans == 2);
 	NO_FINAL_CHECK();
 }
 

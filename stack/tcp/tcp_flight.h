@@ -1,0 +1,62 @@
+/* A connection's sender state in flight: SND.NXT, snd_max, snd_sml and
+ * RFC 6582's recover (qlen_t offsets from SND.UNA, tcp_tcb_seq.h), the
+ * congestion-avoidance byte counter, the duplicate-ACK count and the
+ * persist backoff (persist runs only with data queued).  While
+ * nothing is queued or in flight they are all 0 (recover read as SND.UNA
+ * - 1: RFC 6582's check only matters for data still outstanding; RFC
+ * 5681's duplicate ACKs need outstanding data), so they live in a static
+ * pool of their own (KEEL_TCP_FLIGHT in keel/config.h), not in struct
+ * tcp_tcb, and an idle connection holds none (docs/DESIGN.md, "TCB").
+ *
+ * A TCB holds an entry exactly while its send queue has bytes or its FIN
+ * is unacknowledged or waits to go; it takes one when it queues the
+ * first byte (tcp_send, tcp_splice) or sends its FIN (tcp_output), and
+ * gives it back when SND.UNA reaches snd_max with the queue empty
+ * (tcb_flight_trim).  The accessors read 0 when it holds none -- or,
+ * while an active open's SYN is out, the SYN's fixed offsets
+ * (tcb_flight_syn, tcp_tcb_seq.h): a handshake needs no entry.  When the
+ * pool is empty (counted: full):
+ *   - a write that would queue the first byte gets EWOULDBLOCK and the
+ *     connection polls as not writable, as when the chunk arena is dry;
+ *   - a FIN waits: the retransmit timer tries again every
+ *     TCP_FLIGHT_RETRY_MS (tcp_timer.c) until an entry frees, which
+ *     every other connection's ACK, close or timeout does. */
+#ifndef KEEL_TCP_FLIGHT_H
+#define KEEL_TCP_FLIGHT_H
+#include <stdint.h>
+#include <keel/config.h>
+#include "chunkq.h"
+
+#define TCP_FLIGHT_RETRY_MS 200u  /* a FIN waiting for an entry tries again this often */
+#define TCB_DUPACKS_MAX 15u
+
+struct tcb_flight {
+	union {
+		qlen_t nxt_off;     /* SND.NXT - SND.UNA */
+		uint16_t next;      /* free-list link while free, TCP_NONE ends */
+	};
+	qlen_t max_off;             /* snd_max - SND.UNA */
+	qlen_t sml_off;             /* snd_sml: end of the last small segment sent (Minshall's Nagle) */
+	qlen_t rec_off;             /* RFC 6582 "recover", from SND.UNA - 1 */
+	/* Congestion-avoidance byte counter: below cwnd or one ACK's bytes.
+	 * It starts again from 0 after the flight drains: a sender whose
+	 * data all got acked was not cwnd-limited, and cwnd grows only from
+	 * a window in use (RFC 7661, tcp_cc.c); cwnd and ssthresh stay in
+	 * the TCB across idle periods. */
+	qlen_t bytes_acked;
+	/* Duplicate ACKs in a row, saturating at TCB_DUPACKS_MAX: only
+	 * ever compared with dupthresh (<= 3) or capped at 2 (tcp_cc.c). */
+	uint8_t dupacks;
+	/* Persist backoff exponent, saturating at TCB_PERSIST_SHIFT_MAX: the
+	 * interval reaches TCP_RTO_MAX_MS by then from any RTO
+	 * (tcp_persist_interval). */
+	uint8_t persist_shift;
+};
+
+struct tcb_flight_pool {
+	uint16_t free_head;
+	uint16_t in_use, peak;
+	uint32_t full;              /* a TCB asked for one and none was free */
+	struct tcb_flight f[KEEL_TCP_FLIGHT];
+};
+#endif
