@@ -4,13 +4,13 @@
  *   Pool            Size  InUse   Peak  Entry    Bytes
  *   tcb              128      0      0    108    13824
  *   arp_cache        128      0      -     32     4096   (peak not kept)
- *   chunks            48      0      0    256    12288   (the shared buffer pool)
- *   chunk_pool    chunk 256 bytes, pressure no (tcp_mem 24 36 48), sizeof(struct tcp_tcb) 108
+ *   chunks            56      0      0    256    14336   (the shared buffer pool)
+ *   chunk_pool    chunk 256 bytes, pressure no (tcp_mem 28 42 56), sizeof(struct tcp_tcb) 108
  *   tcb_ext           12      0      0     52      624
  *   tcb_ext       cold state held only while needed; went without 0 times
- *   tcb_flight        48      0      0     12      576
+ *   tcb_flight        56      0      0     12      672
  *   tcb_flight    in-flight state held only while data is out; waited 0 times
- *   ram_static 61492 of 65536 (stack 2048, free 1996)
+ *   ram_static 62196 of 65536 (stack 2048, free 1292)
  *
  * Peak "-" means the stack keeps no high-water mark for it. */
 #include <stdbool.h>
