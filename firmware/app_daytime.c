@@ -1,6 +1,8 @@
 /* Port 13: one line, then the device closes first (RFC 867 style), so the
  * device is the side that holds TIME_WAIT. */
 #include "apps.h"
+#include <stdint.h>
+#include <string.h>
 #include <keel/tcp.h>
 
 static size_t put_uint(uint8_t *p, uint32_t v)
@@ -16,16 +18,28 @@ static size_t put_uint(uint8_t *p, uint32_t v)
 	return len;
 }
 
+/* "keel uptime S." for the last whole second S: sequential connections
+ * (thousands a second) copy it instead of formatting it again. */
+#define DAYTIME_PREFIX "keel uptime "
+static uint8_t head[sizeof(DAYTIME_PREFIX) - 1 + 10 + 1];
+static size_t head_len;
+static uint32_t head_s = UINT32_MAX;   /* no second: now_ms / 1000 < 2^22 */
+
 static void daytime_accept(struct keel *k, struct app_conn *c, uint32_t now_ms)
 {
 	(void)k;
-	static const char prefix[] = "keel uptime ";
-	size_t n = 0;
-	for (size_t i = 0; i < sizeof(prefix) - 1; i++)
-		c->stage[n++] = (uint8_t)prefix[i];
-	n += put_uint(c->stage + n, now_ms / 1000);
-	c->stage[n++] = '.';
-	uint32_t ms = now_ms % 1000;
+	uint32_t s = now_ms / 1000;
+	if (s != head_s) {
+		size_t n = sizeof(DAYTIME_PREFIX) - 1;
+		memcpy(head, DAYTIME_PREFIX, n);
+		n += put_uint(head + n, s);
+		head[n++] = '.';
+		head_len = n;
+		head_s = s;
+	}
+	size_t n = head_len;
+	memcpy(c->stage, head, n);
+	uint32_t ms = now_ms - s * 1000;
 	c->stage[n++] = (uint8_t)('0' + ms / 100);
 	c->stage[n++] = (uint8_t)('0' + ms / 10 % 10);
 	c->stage[n++] = (uint8_t)('0' + ms % 10);

@@ -17,8 +17,12 @@ void udp_echo_init(struct keel *k)
 	sock = keel_udp_bind(k, UDP_ECHO_PORT, queue, sizeof(queue));
 }
 
+/* Runs after every frame: with nothing queued (most frames are not UDP
+ * echo) one count read, not a failed receive into the output buffer. */
 void udp_echo_poll(struct keel *k)
 {
+	if (keel_udp_pending(k, sock) <= 0)
+		return;
 	for (int i = 0; sock >= 0 && i < UDP_ECHO_PER_POLL; i++) {
 		uint32_t src;
 		uint16_t sport;

@@ -8,15 +8,10 @@
 #include <string.h>
 #include "tcp_internal.h"
 
-/* A readable connection: the TCB, or *ret holds what tcp_recv would
- * return when nothing can be read (0 at end of stream, or an error). */
-static struct tcp_tcb *readable(struct keel *k, int s, int *ret)
+/* t if it has bytes to read, else NULL and *ret holds what tcp_recv would
+ * return (0 at end of stream, or an error). */
+static struct tcp_tcb *has_data(struct tcp_tcb *t, int *ret)
 {
-	struct tcp_tcb *t = tcb_from_handle(k, s);
-	if (!t) {
-		*ret = tcp_handle_err(k, s);
-		return NULL;
-	}
 	if (t->rcvq.len > 0)
 		return t;
 	if (t->err) {
@@ -28,6 +23,18 @@ static struct tcp_tcb *readable(struct keel *k, int s, int *ret)
 		*ret = KEEL_EWOULDBLOCK;
 	}
 	return NULL;
+}
+
+/* A readable connection: the TCB, or *ret holds what tcp_recv would
+ * return when nothing can be read. */
+static struct tcp_tcb *readable(struct keel *k, int s, int *ret)
+{
+	struct tcp_tcb *t = tcb_from_handle(k, s);
+	if (!t) {
+		*ret = tcp_handle_err(k, s);
+		return NULL;
+	}
+	return has_data(t, ret);
 }
 
 int keel_tcp_recv_peek(struct keel *k, int s, const uint8_t **p)
@@ -59,7 +66,8 @@ int keel_tcp_splice(struct keel *k, int from, int to, size_t max)
 	struct tcp_tcb *t = tcb_from_handle(k, to);
 	if (!t)
 		return tcp_handle_err(k, to);
-	struct tcp_tcb *f = readable(k, from, &ret);
+	/* Echo (from == to): the handle was just checked. */
+	struct tcp_tcb *f = from == to ? has_data(t, &ret) : readable(k, from, &ret);
 	if (!f)
 		return ret;
 	ret = tcb_send_check(t);
