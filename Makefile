@@ -116,6 +116,7 @@ FW_TEST_OBJS_test_fw_api :=
 FW_TEST_OBJS_test_fw_apps := apps
 FW_TEST_OBJS_test_fw_echo := app_echo
 FW_TEST_OBJS_test_fw_services := apps app_echo app_discard
+FW_TEST_OBJS_test_fw_daytime := app_daytime
 FW_TEST_OBJS_test_fw_http_parse := http_parse
 FW_TEST_OBJS_test_fw_history := history history_fmt fmt
 FW_HOST_OBJS = $(patsubst %,$(HOST_OBJ)/firmware/%.o,$(FW_TEST_OBJS_$(1)))
