@@ -263,7 +263,7 @@ static void output_data(struct keel *k, struct tcp_tcb *t, int force)
 	    f->nxt_off != 0 && !(t->dflags & TCB_D_PERSIST))
 		f->nxt_off = 0;             /* SND.NXT = SND.UNA */
 	uint32_t flight = f->nxt_off;
-	if (flight == 0 && t->sndq.len > 0 && data_unsent(k, t) > 0) {
+	if (flight == 0 && t->sndq.len > 0) {   /* SND.NXT at SND.UNA: all of sndq unsent */
 		if (!(t->dflags & TCB_D_PERSIST)) {
 			f->persist_shift = 0;
 			t->probes = 0;                      /* persist's count, not keepalive's */
