@@ -103,10 +103,10 @@ static uint8_t dupthresh(const struct keel *k, const struct tcp_tcb *t)
 
 /* Limited transmit (RFC 3042): the first and second duplicate ACKs each
  * let one new segment go beyond cwnd, so a window of a few segments
- * still gets the three duplicate ACKs fast retransmit needs. */
-uint32_t cc_limited_transmit(const struct keel *k, const struct tcp_tcb *t)
+ * still gets the three duplicate ACKs fast retransmit needs.  d: the
+ * flight entry's dupacks (the caller holds it; asked only when not 0). */
+uint32_t cc_limited_transmit(const struct tcp_tcb *t, uint32_t d)
 {
-	uint32_t d = tcb_fl(k, t)->dupacks;
 	if ((t->dflags & TCB_D_RECOVERY) || d == 0)
 		return 0;
 	return (d < 2u ? d : 2u) * (uint32_t)t->snd_mss;

@@ -265,7 +265,7 @@ static inline uint32_t tcb_rto(const struct tcp_tcb *t)
 enum cc_verdict cc_on_ack(struct keel *k, struct tcp_tcb *t, uint32_t ack, uint32_t acked_bytes);
 enum cc_verdict cc_on_dupack(struct keel *k, struct tcp_tcb *t);
 void cc_on_rto(struct keel *k, struct tcp_tcb *t);
-uint32_t cc_limited_transmit(const struct keel *k, const struct tcp_tcb *t);
+uint32_t cc_limited_transmit(const struct tcp_tcb *t, uint32_t dupacks);
 /* FlightSize as SND.NXT - SND.UNA (RFC 5681 §2, after a go-back-N rewind: what is out again). */
 static inline uint32_t tcb_flight(const struct keel *k, const struct tcp_tcb *t) { return tcb_nxt_off(k, t); }
 

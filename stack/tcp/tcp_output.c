@@ -214,7 +214,8 @@ static void output_data(struct keel *k, struct tcp_tcb *t, int force)
 		if (avail == 0 && !fin_due)
 			break;
 		int32_t wnd_lim = (int32_t)(tcb_snd_wnd(t) - off);
-		int32_t cwnd_lim = (int32_t)(t->cwnd + cc_limited_transmit(k, t) - off);
+		uint32_t lt = f->dupacks ? cc_limited_transmit(t, f->dupacks) : 0u;   /* RFC 3042 */
+		int32_t cwnd_lim = (int32_t)(t->cwnd + lt - off);
 		int32_t lim = wnd_lim < cwnd_lim ? wnd_lim : cwnd_lim;
 		uint32_t len = avail < t->snd_mss ? avail : t->snd_mss;
 		if (lim <= 0)
@@ -263,7 +264,7 @@ static void output_data(struct keel *k, struct tcp_tcb *t, int force)
 	    f->nxt_off != 0 && !(t->dflags & TCB_D_PERSIST))
 		f->nxt_off = 0;             /* SND.NXT = SND.UNA */
 	uint32_t flight = f->nxt_off;
-	if (flight == 0 && t->sndq.len > 0 && data_unsent(k, t) > 0) {
+	if (flight == 0 && t->sndq.len > 0) {   /* SND.NXT at SND.UNA: all of sndq unsent */
 		if (!(t->dflags & TCB_D_PERSIST)) {
 			f->persist_shift = 0;
 			t->probes = 0;                      /* persist's count, not keepalive's */

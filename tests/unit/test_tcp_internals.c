@@ -380,7 +380,7 @@ static void test_narrow_fields(void **state)
 	for (unsigned i = 0; i < 300; i++)
 		assert_int_equal(cc_on_dupack(&K, &t), CC_NONE);
 	assert_false(t.dflags & TCB_D_RECOVERY);
-	assert_int_equal(cc_limited_transmit(&K, &t), 2u * 1000u);      /* min(dupacks, 2) segments */
+	assert_int_equal(cc_limited_transmit(&t, tcb_fl(&K, &t)->dupacks), 2u * 1000u);   /* min(dupacks, 2) segments */
 	tcb_flight_release(&K, &t);
 }
 
