@@ -14,23 +14,13 @@
 #include <keel/port.h>
 #include <keel/tcp.h>
 #include "apps.h"
+#include "fw_peer.h"
 
-#define OUR_IP 0xC0000202u
-#define PEER_IP 0xC000020Au
 #define SPORT 40000u
 
-static const uint8_t our_mac[6] = {0x02, 0, 0, 0, 0, 0x02};
-static const uint8_t peer_mac[6] = {0x02, 0, 0, 0, 0, 0x10};
 static struct keel *k;
 static uint32_t iss;            /* the device's, from its SYN-ACK */
 static uint32_t snd_max;        /* the device's highest sequence sent */
-
-static void be16(uint8_t *p, uint16_t v) { p[0] = (uint8_t)(v >> 8); p[1] = (uint8_t)v; }
-static void be32(uint8_t *p, uint32_t v) { be16(p, (uint16_t)(v >> 16)); be16(p + 2, (uint16_t)v); }
-static uint32_t get32(const uint8_t *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
-}
 
 static int capture(void *ctx, const uint8_t *f, size_t len)
 {
@@ -49,47 +39,7 @@ static int capture(void *ctx, const uint8_t *f, size_t len)
 	return 0;
 }
 
-static void peer_arp(void)
-{
-	uint8_t f[60] = {0};
-	memset(f, 0xff, 6);
-	memcpy(f + 6, peer_mac, 6);
-	be16(f + 12, 0x0806);
-	uint8_t *a = f + 14;
-	be16(a, 1);
-	be16(a + 2, 0x0800);
-	a[4] = 6;
-	a[5] = 4;
-	be16(a + 6, 1);
-	memcpy(a + 8, peer_mac, 6);
-	be32(a + 14, PEER_IP);
-	be32(a + 24, OUR_IP);
-	keel_input(k, f, sizeof(f), 1000);
-}
 
-static void segment(uint32_t seq, uint32_t ack, uint8_t flags, size_t paylen)
-{
-	uint8_t f[14 + 20 + 20 + 64] = {0};
-	memcpy(f, our_mac, 6);
-	memcpy(f + 6, peer_mac, 6);
-	be16(f + 12, 0x0800);
-	uint8_t *ip = f + 14, *t = ip + 20;
-	ip[0] = 0x45;
-	be16(ip + 2, (uint16_t)(40 + paylen));
-	ip[8] = 64;
-	ip[9] = 6;
-	be32(ip + 12, PEER_IP);
-	be32(ip + 16, OUR_IP);
-	be16(t, SPORT);
-	be16(t + 2, 7);
-	be32(t + 4, seq);
-	be32(t + 8, ack);
-	t[12] = 5 << 4;
-	t[13] = flags;
-	be16(t + 14, 65535);
-	memset(t + 20, 'x', paylen);
-	keel_input(k, f, 14 + 40 + paylen, 1000);
-}
 
 /* One serve as apps.c does it: again cleared, then on_poll. */
 static int serve(struct app_conn *c)
@@ -107,11 +57,11 @@ static void echo_waits_for_room_with_bytes_to_read(void **state)
 	k = keel_open(&ifc, seed, capture, NULL);
 	assert_non_null(k);
 	keel_set_offload(k, KEEL_OFFLOAD_RX_CSUM);
-	peer_arp();
+	peer_arp_at(k, 1000);
 	int l = keel_tcp_listen(k, 7, 4);
 	assert_true(l >= 0);
-	segment(100, 0, 0x02, 0);                             /* SYN */
-	segment(101, iss + 1, 0x10, 0);                       /* ACK */
+	peer_segment_at(k, 1000, SPORT, 7, 100, 0, 0x02, 0);                             /* SYN */
+	peer_segment_at(k, 1000, SPORT, 7, 101, iss + 1, 0x10, 0);                       /* ACK */
 	struct app_conn c = { .sock = keel_tcp_accept(k, l) };
 	assert_true(c.sock >= 0);
 	/* Nothing to read: nothing asked. */
@@ -124,11 +74,11 @@ static void echo_waits_for_room_with_bytes_to_read(void **state)
 		n = keel_tcp_send(k, c.sock, fill, sizeof(fill));
 	assert_int_equal(n, KEEL_EWOULDBLOCK);
 	/* Ten bytes in, no room to echo them: the sweep is asked to look. */
-	segment(101, iss + 1, 0x18, 10);
+	peer_segment_at(k, 1000, SPORT, 7, 101, iss + 1, 0x18, 10);
 	assert_int_equal(serve(&c), 0);
 	assert_int_equal(c.again, APP_WAIT);
 	/* All that was sent is acknowledged: the bytes move, nothing asked. */
-	segment(111, snd_max, 0x10, 0);
+	peer_segment_at(k, 1000, SPORT, 7, 111, snd_max, 0x10, 0);
 	assert_int_equal(serve(&c), 0);
 	assert_int_equal(c.again, 0);
 	assert_int_equal(keel_tcp_poll(k, c.sock) & TCP_POLL_READABLE, 0);

@@ -14,6 +14,7 @@
 #include <keel/port.h>
 #include <keel/tcp.h>
 #include "apps.h"
+#include "fw_peer.h"
 
 static int no_poll(struct keel *kk, struct app_conn *c, unsigned ev)
 {
@@ -29,22 +30,10 @@ const struct service svc_iperf = { "iperf", 5001, 0, NULL, no_poll, NULL };
 void udp_echo_init(struct keel *kk) { (void)kk; }
 void udp_echo_poll(struct keel *kk) { (void)kk; }
 
-#define OUR_IP 0xC0000202u
-#define PEER_IP 0xC000020Au
-
-static const uint8_t our_mac[6] = {0x02, 0, 0, 0, 0, 0x02};
-static const uint8_t peer_mac[6] = {0x02, 0, 0, 0, 0, 0x10};
 static struct keel *k;
 static uint32_t now = 1000;
 static uint32_t iss;            /* the device's, from its SYN-ACK */
 static unsigned fins;           /* FINs the device sent */
-
-static void be16(uint8_t *p, uint16_t v) { p[0] = (uint8_t)(v >> 8); p[1] = (uint8_t)v; }
-static void be32(uint8_t *p, uint32_t v) { be16(p, (uint16_t)(v >> 16)); be16(p + 2, (uint16_t)v); }
-static uint32_t get32(const uint8_t *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
-}
 
 static int capture(void *ctx, const uint8_t *f, size_t len)
 {
@@ -61,48 +50,7 @@ static int capture(void *ctx, const uint8_t *f, size_t len)
 	return 0;
 }
 
-static void peer_arp(void)
-{
-	uint8_t f[60] = {0};
-	memset(f, 0xff, 6);
-	memcpy(f + 6, peer_mac, 6);
-	be16(f + 12, 0x0806);
-	uint8_t *a = f + 14;
-	be16(a, 1);
-	be16(a + 2, 0x0800);
-	a[4] = 6;
-	a[5] = 4;
-	be16(a + 6, 1);
-	memcpy(a + 8, peer_mac, 6);
-	be32(a + 14, PEER_IP);
-	be32(a + 24, OUR_IP);
-	keel_input(k, f, sizeof(f), now);
-}
 
-static void segment(uint16_t sport, uint16_t dport, uint32_t seq, uint32_t ack, uint8_t flags,
-		    size_t paylen)
-{
-	uint8_t f[14 + 20 + 20 + 64] = {0};
-	memcpy(f, our_mac, 6);
-	memcpy(f + 6, peer_mac, 6);
-	be16(f + 12, 0x0800);
-	uint8_t *ip = f + 14, *t = ip + 20;
-	ip[0] = 0x45;
-	be16(ip + 2, (uint16_t)(40 + paylen));
-	ip[8] = 64;
-	ip[9] = 6;
-	be32(ip + 12, PEER_IP);
-	be32(ip + 16, OUR_IP);
-	be16(t, sport);
-	be16(t + 2, dport);
-	be32(t + 4, seq);
-	be32(t + 8, ack);
-	t[12] = 5 << 4;
-	t[13] = flags;
-	be16(t + 14, 65535);
-	memset(t + 20, 'x', paylen);
-	keel_input(k, f, 14 + 40 + paylen, now);
-}
 
 static int setup(void **state)
 {
@@ -114,18 +62,18 @@ static int setup(void **state)
 	assert_non_null(k);
 	keel_set_offload(k, KEEL_OFFLOAD_RX_CSUM);
 	apps_init(k);
-	peer_arp();
+	peer_arp_at(k, now);
 	return 0;
 }
 
 /* A connection to dport; then ten bytes and the FIN in one segment. */
 static void bytes_and_fin(uint16_t sport, uint16_t dport)
 {
-	segment(sport, dport, 100, 0, 0x02, 0);               /* SYN */
-	segment(sport, dport, 101, iss + 1, 0x10, 0);         /* ACK */
+	peer_segment_at(k, now, sport, dport, 100, 0, 0x02, 0);               /* SYN */
+	peer_segment_at(k, now, sport, dport, 101, iss + 1, 0x10, 0);         /* ACK */
 	(void)apps_poll_events(k, now);
 	fins = 0;
-	segment(sport, dport, 101, iss + 1, 0x19, 10);        /* FIN|PSH|ACK, 10 bytes */
+	peer_segment_at(k, now, sport, dport, 101, iss + 1, 0x19, 10);        /* FIN|PSH|ACK, 10 bytes */
 	(void)apps_poll_events(k, now);
 }
 
