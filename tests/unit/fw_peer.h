@@ -71,4 +71,19 @@ static inline void peer_segment_at(struct keel *k, uint32_t now, uint16_t sport,
 	memset(t + 20, 'x', paylen);
 	keel_input(k, f, 14 + 40 + paylen, now);
 }
+/* The device at OUR_IP/24 with receive checksum offload, its frames out
+ * through tx, the peer's MAC already learnt. */
+static inline struct keel *device_open_at(uint8_t seed0, int (*tx)(void *, const uint8_t *, size_t),
+					  uint32_t now)
+{
+	struct keel_ifconfig ifc = { .addr = OUR_IP, .prefix = 24 };
+	const uint8_t seed[16] = {seed0};
+	memcpy(ifc.mac, our_mac, 6);
+	struct keel *k = keel_open(&ifc, seed, tx, NULL);
+	if (k) {
+		keel_set_offload(k, KEEL_OFFLOAD_RX_CSUM);
+		peer_arp_at(k, now);
+	}
+	return k;
+}
 #endif

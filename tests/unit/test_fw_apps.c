@@ -55,19 +55,12 @@ const struct service svc_iperf = { "iperf", 5001, 0, NULL, count_poll, NULL };
 void udp_echo_init(struct keel *kk) { (void)kk; }
 void udp_echo_poll(struct keel *kk) { (void)kk; }
 
-
-
 static int setup(void **state)
 {
 	(void)state;
-	struct keel_ifconfig ifc = { .addr = OUR_IP, .prefix = 24 };
-	static const uint8_t seed[16] = {7};
-	memcpy(ifc.mac, our_mac, 6);
-	k = keel_open(&ifc, seed, capture, NULL);
+	k = device_open_at(7, capture, now);
 	assert_non_null(k);
-	keel_set_offload(k, KEEL_OFFLOAD_RX_CSUM);
 	apps_init(k);
-	peer_arp_at(k, now);
 	return 0;
 }
 

@@ -39,8 +39,6 @@ static int capture(void *ctx, const uint8_t *f, size_t len)
 	return 0;
 }
 
-
-
 /* One serve as apps.c does it: again cleared, then on_poll. */
 static int serve(struct app_conn *c)
 {
@@ -51,13 +49,8 @@ static int serve(struct app_conn *c)
 static void echo_waits_for_room_with_bytes_to_read(void **state)
 {
 	(void)state;
-	struct keel_ifconfig ifc = { .addr = OUR_IP, .prefix = 24 };
-	static const uint8_t seed[16] = {5};
-	memcpy(ifc.mac, our_mac, 6);
-	k = keel_open(&ifc, seed, capture, NULL);
+	k = device_open_at(5, capture, 1000);
 	assert_non_null(k);
-	keel_set_offload(k, KEEL_OFFLOAD_RX_CSUM);
-	peer_arp_at(k, 1000);
 	int l = keel_tcp_listen(k, 7, 4);
 	assert_true(l >= 0);
 	peer_segment_at(k, 1000, SPORT, 7, 100, 0, 0x02, 0);                             /* SYN */

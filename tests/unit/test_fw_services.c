@@ -50,19 +50,12 @@ static int capture(void *ctx, const uint8_t *f, size_t len)
 	return 0;
 }
 
-
-
 static int setup(void **state)
 {
 	(void)state;
-	struct keel_ifconfig ifc = { .addr = OUR_IP, .prefix = 24 };
-	static const uint8_t seed[16] = {5};
-	memcpy(ifc.mac, our_mac, 6);
-	k = keel_open(&ifc, seed, capture, NULL);
+	k = device_open_at(5, capture, now);
 	assert_non_null(k);
-	keel_set_offload(k, KEEL_OFFLOAD_RX_CSUM);
 	apps_init(k);
-	peer_arp_at(k, now);
 	return 0;
 }
 
