@@ -23,6 +23,20 @@ static inline uint32_t get32(const uint8_t *p)
 	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
 }
 
+/* A TCP segment the device sent (IPv4, no IP options): its sequence
+ * number, flags and payload length; 0 for any other frame. */
+struct dev_seg { uint32_t seq; uint8_t flags; size_t plen; };
+static inline int device_segment(const uint8_t *f, size_t len, struct dev_seg *out)
+{
+	if (len < 14 + 40 || f[12] != 0x08 || f[13] != 0 || f[14 + 9] != 6)
+		return 0;
+	const uint8_t *ip = f + 14, *t = ip + 20;
+	out->seq = get32(t + 4);
+	out->flags = t[13];
+	out->plen = ((size_t)ip[2] << 8 | ip[3]) - 20 - (size_t)(t[12] >> 4) * 4;
+	return 1;
+}
+
 /* An ARP request from the peer for our address: the stack learns its MAC
  * (RFC 826). */
 static inline void peer_arp_at(struct keel *k, uint32_t now)

@@ -29,9 +29,9 @@ static int want_again;          /* the services set app_conn.again to this */
 static int capture(void *ctx, const uint8_t *f, size_t len)
 {
 	(void)ctx;
-	if (len >= 14 + 40 && f[12] == 0x08 && f[13] == 0 && f[14 + 9] == 6 &&
-	    (f[14 + 20 + 13] & 0x12) == 0x12)
-		iss = get32(f + 14 + 20 + 4);
+	struct dev_seg d;
+	if (device_segment(f, len, &d) && (d.flags & 0x12) == 0x12)
+		iss = d.seq;
 	return 0;
 }
 

@@ -25,16 +25,14 @@ static uint32_t snd_max;        /* the device's highest sequence sent */
 static int capture(void *ctx, const uint8_t *f, size_t len)
 {
 	(void)ctx;
-	if (len < 14 + 40 || f[12] != 0x08 || f[13] != 0 || f[14 + 9] != 6)
+	struct dev_seg d;
+	if (!device_segment(f, len, &d))
 		return 0;
-	const uint8_t *ip = f + 14, *t = ip + 20;
-	uint32_t seq = get32(t + 4);
-	size_t plen = ((size_t)ip[2] << 8 | ip[3]) - 20 - (size_t)(t[12] >> 4) * 4;
-	if ((t[13] & 0x12) == 0x12) {
-		iss = seq;
-		snd_max = seq + 1;
-	} else if ((int32_t)(seq + (uint32_t)plen - snd_max) > 0) {
-		snd_max = seq + (uint32_t)plen;
+	if ((d.flags & 0x12) == 0x12) {
+		iss = d.seq;
+		snd_max = d.seq + 1;
+	} else if ((int32_t)(d.seq + (uint32_t)d.plen - snd_max) > 0) {
+		snd_max = d.seq + (uint32_t)d.plen;
 	}
 	return 0;
 }

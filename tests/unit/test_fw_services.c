@@ -38,15 +38,12 @@ static unsigned fins;           /* FINs the device sent */
 static int capture(void *ctx, const uint8_t *f, size_t len)
 {
 	(void)ctx;
-	if (len < 14 + 40 || f[12] != 0x08 || f[13] != 0 || f[14 + 9] != 6)
+	struct dev_seg d;
+	if (!device_segment(f, len, &d))
 		return 0;
-	const uint8_t *ip = f + 14, *t = ip + 20;
-	uint32_t seq = get32(t + 4);
-	size_t plen = ((size_t)ip[2] << 8 | ip[3]) - 20 - (size_t)(t[12] >> 4) * 4;
-	(void)plen;
-	if ((t[13] & 0x12) == 0x12)
-		iss = seq;
-	fins += (t[13] & 0x01) != 0;
+	if ((d.flags & 0x12) == 0x12)
+		iss = d.seq;
+	fins += (d.flags & 0x01) != 0;
 	return 0;
 }
 
