@@ -128,7 +128,7 @@ static int send_common(struct keel *k, int s, const void *buf, size_t len, int m
 	if (room == 0)
 		return KEEL_EWOULDBLOCK;
 	if (!tcb_flight_take(k, t))
-		return KEEL_EWOULDBLOCK;           /* no flight entry free (tcp_flight.h) */
+		return KEEL_EWOULDBLOCK;           /* the flight pool is empty (tcp_flight.h) */
 	uint32_t n = len < room ? (uint32_t)len : room;
 	n = chunkq_put(&t->sndq, &k->tcp.chunks, buf, n,
 		       mem_chunks_allowed(k, t, &t->sndq, k->tcp.sysctl.tcp_wmem[0]));

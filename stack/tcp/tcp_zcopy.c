@@ -81,7 +81,7 @@ int keel_tcp_splice(struct keel *k, int from, int to, size_t max)
 	if (n > max)
 		n = (uint32_t)max;
 	if (n == 0 || !tcb_flight_take(k, t))
-		return KEEL_EWOULDBLOCK;           /* no room, or no flight entry free (tcp_flight.h) */
+		return KEEL_EWOULDBLOCK;           /* no room, or the flight pool is empty (tcp_flight.h) */
 	/* Whole chunks change queues; partial ones are copied and given back
 	 * as they empty (chunkq_move). */
 	n = chunkq_move(&t->sndq, &f->rcvq, &k->tcp.chunks, n,
