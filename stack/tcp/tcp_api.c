@@ -130,8 +130,8 @@ static int send_common(struct keel *k, int s, const void *buf, size_t len, int m
 	if (!tcb_flight_take(k, t))
 		return KEEL_EWOULDBLOCK;           /* the flight pool is empty (tcp_flight.h) */
 	uint32_t n = len < room ? (uint32_t)len : room;
-	n = chunkq_put(&t->sndq, &k->tcp.chunks, buf, n,
-		       mem_chunks_allowed(k, t, &t->sndq, k->tcp.sysctl.tcp_wmem[0]));
+	struct chunkq *q = tcb_sndq_w(k, t);
+	n = chunkq_put(q, &k->tcp.chunks, buf, n, mem_chunks_allowed(k, t, q, k->tcp.sysctl.tcp_wmem[0]));
 	mem_update(k);
 	if (n == 0) {
 		tcb_flight_trim(k, t);             /* nothing queued after all */

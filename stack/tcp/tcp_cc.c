@@ -95,7 +95,7 @@ static uint8_t dupthresh(const struct keel *k, const struct tcp_tcb *t)
 {
 	uint32_t out = tcb_max_off(k, t);
 	uint32_t oseg = (out + t->snd_mss - 1u) / t->snd_mss;
-	uint32_t unsent = t->sndq.len > out ? t->sndq.len - out : 0u;
+	uint32_t unsent = tcb_sndq(k, t)->len > out ? tcb_sndq(k, t)->len - out : 0u;
 	if (unsent == 0 && oseg >= 2u && oseg < 4u)
 		return (uint8_t)(oseg - 1u);
 	return 3u;

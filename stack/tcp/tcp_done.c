@@ -24,10 +24,9 @@ void tcb_done(struct keel *k, struct tcp_tcb *t, int err)
 	}
 	/* The write and out-of-order queues are purged, as tcp_done; unread
 	 * data stays for the application. */
-	(void)chunkq_clear(&t->sndq, &k->tcp.chunks);
 	(void)chunkq_truncate(&t->rcvq, &k->tcp.chunks, t->rcvq.len);
 	tcb_ext_release(k, t);          /* out-of-order ranges, scoreboard, timing */
-	tcb_flight_release(k, t);       /* nothing will be sent again */
+	tcb_flight_release(k, t);       /* nothing will be sent again: the send queue goes with it */
 	mem_update(k);
 	if (err != KEEL_OK)
 		t->err = (int8_t)err;   /* >= -16: tcp_tcb.h */

@@ -1,14 +1,16 @@
 /* The flight pool (tcp_flight.h): taken when a connection queues its
  * first byte, sends its SYN or its FIN; given back as soon as everything
  * sent is acknowledged and nothing waits (tcb_flight_trim, after every
- * output), and on free.  Its use is bounded by the connections with
+ * output), and on free, with the send queue it holds.  Its use is bounded by the connections with
  * something in flight, not by the connections held. */
 #include "tcp_internal.h"
 
-const struct tcb_flight tcb_flight_idle;   /* all 0: what a TCB without an entry reads */
+#define EMPTY_Q { .head = CHUNK_NONE, .tail = CHUNK_NONE }
+/* What a TCB without an entry reads: offsets 0, the queue empty. */
+const struct tcb_flight tcb_flight_idle = { .sndq = EMPTY_Q };
 /* An active open's SYN out, SND.UNA = ISS: SND.NXT = snd_max = ISS + 1,
  * recover = ISS (RFC 6582 §3.2 step 1, cc_init). */
-const struct tcb_flight tcb_flight_syn = { .nxt_off = 1, .max_off = 1, .rec_off = 1 };
+const struct tcb_flight tcb_flight_syn = { .nxt_off = 1, .max_off = 1, .rec_off = 1, .sndq = EMPTY_Q };
 
 void tcb_flight_pool_init(struct keel *k)
 {
@@ -44,6 +46,7 @@ void tcb_flight_release(struct keel *k, struct tcp_tcb *t)
 	struct tcb_flight_pool *p = &k->tcp.flight;
 	if (t->flight == TCP_NONE)
 		return;
+	(void)chunkq_clear(&p->f[t->flight].sndq, &k->tcp.chunks);   /* its chunks back to the pool */
 	p->f[t->flight].next = p->free_head;
 	p->free_head = t->flight;
 	p->in_use--;
@@ -55,7 +58,8 @@ void tcb_flight_release(struct keel *k, struct tcp_tcb *t)
  * or one never asked for, needs nothing. */
 void tcb_flight_trim_held(struct keel *k, struct tcp_tcb *t)
 {
-	if (t->sndq.len == 0 && k->tcp.flight.f[t->flight].max_off == 0 &&
+	const struct tcb_flight *f = &k->tcp.flight.f[t->flight];
+	if (f->sndq.len == 0 && f->max_off == 0 &&
 	    (t->flags & (TCB_F_FIN_WANT | TCB_F_FIN_SENT)) != TCB_F_FIN_WANT)
 		tcb_flight_release(k, t);
 }

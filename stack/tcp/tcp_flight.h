@@ -1,18 +1,23 @@
 /* A connection's sender state in flight: SND.NXT, snd_max, snd_sml and
  * RFC 6582's recover (qlen_t offsets from SND.UNA, tcp_tcb_seq.h), the
  * congestion-avoidance byte counter, the duplicate-ACK count and the
- * persist backoff (persist runs only with data queued).  While
- * nothing is queued or in flight they are all 0 (recover read as SND.UNA
- * - 1: RFC 6582's check only matters for data still outstanding; RFC
- * 5681's duplicate ACKs need outstanding data), so they live in a static
- * pool of their own (KEEL_TCP_FLIGHT in keel/config.h), not in struct
- * tcp_tcb, and an idle connection holds none (docs/DESIGN.md, "TCB").
+ * persist backoff (persist runs only with data queued), and the send
+ * queue itself.  While nothing is queued or in flight they are all 0
+ * (recover read as SND.UNA - 1: RFC 6582's check only matters for data
+ * still outstanding; RFC 5681's duplicate ACKs need outstanding data)
+ * and the queue is empty, so they live in a static pool of their own
+ * (KEEL_TCP_FLIGHT in keel/config.h), not in struct tcp_tcb, and an idle
+ * connection holds none (docs/DESIGN.md, "TCB").  An entry is 22 bytes
+ * with 16-bit queue fields (12 of state, the 9-byte queue, padding), 36
+ * with 32-bit ones; the TCB is 9 (13) bytes smaller for it.
  *
  * A TCB holds an entry exactly while its send queue has bytes or its FIN
  * is unacknowledged or waits to go; it takes one when it queues the
  * first byte (tcp_send, tcp_splice) or sends its FIN (tcp_output), and
  * gives it back when SND.UNA reaches snd_max with the queue empty
- * (tcb_flight_trim).  The accessors read 0 when it holds none -- or,
+ * (tcb_flight_trim), or on free (tcb_flight_release, which gives the
+ * queue's chunks back too).  The accessors read 0 and an empty queue
+ * (tcb_sndq) when it holds none -- or,
  * while an active open's SYN is out, the SYN's fixed offsets
  * (tcb_flight_syn, tcp_tcb_seq.h): a handshake needs no entry.  When the
  * pool is empty (counted: full):
@@ -51,6 +56,10 @@ struct tcb_flight {
 	 * interval reaches TCP_RTO_MAX_MS by then from any RTO
 	 * (tcp_persist_interval). */
 	uint8_t persist_shift;
+	/* The send queue, from SND.UNA's data: unacked + unsent.  Empty
+	 * whenever no entry is held, so it lives here, not in the TCB:
+	 * read it with tcb_sndq, write it with tcb_sndq_w (tcp_tcb_seq.h). */
+	struct chunkq sndq;
 };
 
 struct tcb_flight_pool {

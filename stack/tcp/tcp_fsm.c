@@ -93,20 +93,21 @@ static void ack_advance(struct keel *k, struct tcp_tcb *t, uint32_t ack)
 	if (tcb_syn_unacked(t))
 		bytes--;                                  /* our SYN */
 	if ((t->flags & (TCB_F_FIN_SENT | TCB_F_FIN_ACKED)) == TCB_F_FIN_SENT &&
-	    seq_gt(ack, tcb_fin_seq(t))) {
+	    seq_gt(ack, tcb_fin_seq(k, t))) {
 		bytes--;                                  /* our FIN */
 		t->flags |= TCB_F_FIN_ACKED;
 	}
-	if (bytes > t->sndq.len)
-		bytes = t->sndq.len;
+	if (bytes > tcb_sndq(k, t)->len)
+		bytes = tcb_sndq(k, t)->len;
 	const struct tcb_ext *x = tcb_ext(k, t);
 	if ((t->dflags & TCB_D_RTT_ON) && x && seq_gt(ack, x->rtt_seq)) {
 		cc_rtt_sample(t, k->now_ms - x->rtt_start);
 		t->dflags &= (uint8_t)~TCB_D_RTT_ON;
 	}
-	(void)chunkq_drop(&t->sndq, &k->tcp.chunks, bytes);
-	if (bytes > 0)
+	if (bytes > 0) {                                  /* queued bytes: t holds a flight entry */
+		(void)chunkq_drop(tcb_sndq_w(k, t), &k->tcp.chunks, bytes);
 		mem_snd_acked(k, t);                      /* chunks back; the budget may grow */
+	}
 	tcb_set_snd_una(k, t, ack);                          /* SND.NXT too if acked beyond a go-back-N rewind */
 	t->flags &= (uint16_t)~TCB_F_WL2_UNA;           /* SND.WL2 < SND.UNA now */
 	t->retries = 0;                                   /* the RTO is cc_rto_base again */

@@ -342,7 +342,8 @@ void tcb_ext_release(struct keel *k, struct tcp_tcb *t);
 /* tcp_flight.c: the flight pool (tcp_flight.h).  tcb_flight_take: 1 when
  * t holds an entry (taken now or before), 0 when the pool is empty
  * (counted); tcb_flight_trim gives it back once t is idle;
- * tcb_flight_release gives it back whatever it held. */
+ * tcb_flight_release gives it back whatever it held, the send queue's
+ * chunks to the pool (the caller updates the pool's state: mem_update). */
 void tcb_flight_pool_init(struct keel *k);
 int tcb_flight_take(struct keel *k, struct tcp_tcb *t);
 void tcb_flight_trim_held(struct keel *k, struct tcp_tcb *t);
@@ -383,9 +384,9 @@ static inline int tcb_fw2_orphan(const struct tcp_tcb *t)
  * acknowledged: it follows the last queued byte, and the send queue holds
  * everything from SND.UNA (the SYN is acknowledged before data or FIN
  * goes, tcp_output.c can_send_data). */
-static inline uint32_t tcb_fin_seq(const struct tcp_tcb *t)
+static inline uint32_t tcb_fin_seq(const struct keel *k, const struct tcp_tcb *t)
 {
-	return t->snd_una + t->sndq.len;
+	return t->snd_una + tcb_sndq(k, t)->len;
 }
 
 /* tcp_wheel.c (arming) and tcp_timer.c (firing): a TCB's timers.  Stopping only clears the bit: the wheel

@@ -57,7 +57,7 @@ unsigned mem_chunks_allowed(const struct keel *k, const struct tcp_tcb *t, const
 		/* Linux's fair share under pressure: a connection holding
 		 * less than high / connections may still take chunks. */
 		unsigned conns = ts->pool[TCP_POOL_TCB].in_use ? ts->pool[TCP_POOL_TCB].in_use : 1u;
-		unsigned held = chunkq_chunks(&t->sndq) + chunkq_chunks(&t->rcvq);
+		unsigned held = chunkq_chunks(tcb_sndq(k, t)) + chunkq_chunks(&t->rcvq);
 		if (high / conns > held && high / conns - held > allowed)
 			allowed = high / conns - held;
 	}
@@ -114,7 +114,7 @@ uint32_t mem_rcv_space(const struct keel *k, const struct tcp_tcb *t)
 uint32_t mem_snd_room(const struct keel *k, const struct tcp_tcb *t)
 {
 	uint32_t b = budget_now(k, t->snd_budget, k->tcp.sysctl.tcp_wmem[0]);
-	return b > t->sndq.len ? b - t->sndq.len : 0u;
+	return b > tcb_sndq(k, t)->len ? b - tcb_sndq(k, t)->len : 0u;
 }
 
 uint32_t mem_snd_space(const struct keel *k, const struct tcp_tcb *t)
@@ -122,7 +122,7 @@ uint32_t mem_snd_space(const struct keel *k, const struct tcp_tcb *t)
 	uint32_t space = mem_snd_room(k, t);
 	if (space_surely_covered(k, space))
 		return space;
-	uint32_t cover = mem_cover(k, t, &t->sndq, k->tcp.sysctl.tcp_wmem[0]);
+	uint32_t cover = mem_cover(k, t, tcb_sndq(k, t), k->tcp.sysctl.tcp_wmem[0]);
 	return space < cover ? space : cover;
 }
 
@@ -215,7 +215,6 @@ int mem_prune_ofo(struct keel *k, struct tcp_tcb *t)
 
 void mem_release(struct keel *k, struct tcp_tcb *t)
 {
-	(void)chunkq_clear(&t->sndq, &k->tcp.chunks);
 	(void)chunkq_clear(&t->rcvq, &k->tcp.chunks);
 	tcb_ext_release(k, t);             /* the out-of-order ranges went with the bytes */
 	mem_update(k);
@@ -223,7 +222,6 @@ void mem_release(struct keel *k, struct tcp_tcb *t)
 
 void mem_tcb_init(struct keel *k, struct tcp_tcb *t)
 {
-	chunkq_init(&t->sndq);
 	chunkq_init(&t->rcvq);
 	t->rcv_budget = (qlen_t)k->tcp.sysctl.tcp_rmem[1];
 	t->snd_budget = (qlen_t)k->tcp.sysctl.tcp_wmem[1];

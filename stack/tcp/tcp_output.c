@@ -31,7 +31,7 @@ static void out_init(struct keel *k, struct tcp_out *o, struct tcp_tcb *t, uint8
 static void copy_out(struct keel *k, const struct tcp_tcb *t, const struct tcp_out *o, uint32_t off,
 		     uint32_t len)
 {
-	(void)chunkq_peek(&t->sndq, &k->tcp.chunks, off, tcp_out_payload(k) + tcp_opt_len(o), len);
+	(void)chunkq_peek(tcb_sndq(k, t), &k->tcp.chunks, off, tcp_out_payload(k) + tcp_opt_len(o), len);
 }
 
 void tcp_rtx_arm(struct keel *k, struct tcp_tcb *t)
@@ -140,7 +140,7 @@ static void xmit_data(struct keel *k, struct tcp_tcb *t, uint32_t seq, uint32_t 
 	uint8_t flags = TCP_ACK;
 	uint32_t off = seq - t->snd_una;
 	/* Linux marks PSH at the end of a write, not after MSG_MORE (tcp_push). */
-	if (len > 0 && off + len == t->sndq.len && !(t->dflags & TCB_D_MORE_TAIL))
+	if (len > 0 && off + len == tcb_sndq(k, t)->len && !(t->dflags & TCB_D_MORE_TAIL))
 		flags |= TCP_PSH;
 	if (fin)
 		flags |= TCP_FIN;
@@ -177,7 +177,7 @@ static void xmit_data(struct keel *k, struct tcp_tcb *t, uint32_t seq, uint32_t 
 static uint32_t data_unsent(const struct keel *k, const struct tcp_tcb *t)
 {
 	uint32_t off = tcb_nxt_off(k, t);
-	return off < t->sndq.len ? t->sndq.len - off : 0u;
+	return off < tcb_sndq(k, t)->len ? tcb_sndq(k, t)->len - off : 0u;
 }
 
 uint32_t tcp_persist_interval(const struct keel *k, const struct tcp_tcb *t)
@@ -207,9 +207,9 @@ static void output_data(struct keel *k, struct tcp_tcb *t, int force)
 		f->nxt_off = 0;             /* the window opened: an unacked probe byte goes again */
 	for (unsigned n = 0; n < CHUNKQ_MAX / TCP_MSS_MIN + 2u; n++) {   /* a send queue's segments */
 		uint32_t off = f->nxt_off;
-		if (off > t->sndq.len)
+		if (off > tcb_sndq(k, t)->len)
 			break;                              /* the FIN is out */
-		uint32_t avail = t->sndq.len - off;
+		uint32_t avail = tcb_sndq(k, t)->len - off;
 		int fin_due = (t->flags & (TCB_F_FIN_WANT | TCB_F_FIN_ACKED)) == TCB_F_FIN_WANT;
 		if (avail == 0 && !fin_due)
 			break;
@@ -260,11 +260,11 @@ static void output_data(struct keel *k, struct tcp_tcb *t, int force)
 	 * flight will be sent again when it opens); with data waiting and
 	 * nothing in flight the persist timer runs, else the retransmit
 	 * timer (RFC 6298 §5.1). */
-	if (t->snd_wnd == 0 && t->sndq.len > 0 && !(t->flags & TCB_F_FIN_SENT) &&
+	if (t->snd_wnd == 0 && tcb_sndq(k, t)->len > 0 && !(t->flags & TCB_F_FIN_SENT) &&
 	    f->nxt_off != 0 && !(t->dflags & TCB_D_PERSIST))
 		f->nxt_off = 0;             /* SND.NXT = SND.UNA */
 	uint32_t flight = f->nxt_off;
-	if (flight == 0 && t->sndq.len > 0) {   /* SND.NXT at SND.UNA: all of sndq unsent */
+	if (flight == 0 && tcb_sndq(k, t)->len > 0) {   /* SND.NXT at SND.UNA: all of sndq unsent */
 		if (!(t->dflags & TCB_D_PERSIST)) {
 			f->persist_shift = 0;
 			t->probes = 0;                      /* persist's count, not keepalive's */
@@ -275,7 +275,7 @@ static void output_data(struct keel *k, struct tcp_tcb *t, int force)
 		/* The window opened, or all data is acked and our FIN went
 		 * into the zero window (nothing left to probe with): the
 		 * retransmit timer covers the FIN (RFC 6298 §5.1). */
-		if ((t->dflags & TCB_D_PERSIST) && (t->snd_wnd > 0 || t->sndq.len == 0)) {
+		if ((t->dflags & TCB_D_PERSIST) && (t->snd_wnd > 0 || tcb_sndq(k, t)->len == 0)) {
 			f->persist_shift = 0;
 			tcp_rtx_arm(k, t);                  /* the window opened */
 		} else if (!tcb_timer_on(t, TCB_T_RTX)) {
@@ -293,7 +293,7 @@ static void output_data(struct keel *k, struct tcp_tcb *t, int force)
 static int output_idle(const struct keel *k, const struct tcp_tcb *t)
 {
 	/* Synchronized here (can_send_data): no flight entry, nothing out. */
-	return t->sndq.len == 0 && (t->flight == TCP_NONE || tcb_flight(k, t) == 0) && !(t->dflags & TCB_D_PERSIST) &&
+	return tcb_sndq(k, t)->len == 0 && (t->flight == TCP_NONE || tcb_flight(k, t) == 0) && !(t->dflags & TCB_D_PERSIST) &&
 	       (t->flags & (TCB_F_FIN_WANT | TCB_F_FIN_ACKED)) != TCB_F_FIN_WANT;
 }
 
@@ -316,8 +316,8 @@ void tcp_retransmit_at(struct keel *k, struct tcp_tcb *t, uint32_t off, uint32_t
 	uint32_t sent = tcb_max_off(k, t);   /* data (+ FIN) ever sent beyond SND.UNA */
 	int fin_out = (t->flags & (TCB_F_FIN_SENT | TCB_F_FIN_ACKED)) == TCB_F_FIN_SENT;
 	uint32_t data = sent - (fin_out ? 1u : 0u);
-	if (data > t->sndq.len)
-		data = t->sndq.len;
+	if (data > tcb_sndq(k, t)->len)
+		data = tcb_sndq(k, t)->len;
 	if (off > data)
 		return;
 	uint32_t n = data - off;
@@ -406,7 +406,7 @@ void tcp_persist_fire(struct keel *k, struct tcp_tcb *t)
 		tcb_timer_stop(t, TCB_T_RTX);
 		return;
 	}
-	if (t->sndq.len == 0) {
+	if (tcb_sndq(k, t)->len == 0) {
 		tcp_rtx_arm(k, t);     /* only our FIN is out: it is retransmitted, not probed */
 		return;
 	}

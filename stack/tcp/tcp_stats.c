@@ -105,10 +105,10 @@ int keel_tcp_conn_info(const struct keel *k, unsigned index, struct tcp_conn_inf
 		out->lport = t->lport;
 		out->rport = t->rport;
 		out->recv_q = t->rcvq.len;
-		out->send_q = t->sndq.len;
+		out->send_q = tcb_sndq(k, t)->len;
 		out->rmem_alloc = (uint32_t)chunkq_chunks(&t->rcvq) * CHUNK_SIZE;
 		out->rcvbuf = t->rcv_budget;
-		out->wmem_queued = (uint32_t)chunkq_chunks(&t->sndq) * CHUNK_SIZE;
+		out->wmem_queued = (uint32_t)chunkq_chunks(tcb_sndq(k, t)) * CHUNK_SIZE;
 		out->sndbuf = t->snd_budget;
 		out->drops = t->rcv_drops;
 		out->rto_ms = tcb_rto(t);

@@ -133,13 +133,10 @@ struct tcp_tcb {
 	 * out-of-order ranges, the SACK scoreboard, the segment being timed,
 	 * the fast retransmit's time; TCP_NONE. */
 	uint16_t ext;
-	/* Index of the sender's in-flight state (struct tcb_flight,
-	 * tcp_flight.h) while anything is queued, unacknowledged or owed
-	 * (a FIN); TCP_NONE when idle. */
+	/* Index of the sender's in-flight state and send queue (struct
+	 * tcb_flight, tcp_flight.h) while anything is queued,
+	 * unacknowledged or owed (a FIN); TCP_NONE when idle. */
 	uint16_t flight;
-	qlen_t snd_budget;          /* send buffer size now (tcp_wmem) */
-	struct chunkq sndq;         /* from SND.UNA's data: unacked + unsent */
-	uint8_t dflags;             /* TCB_D_* (here: the queue's packed size leaves a byte) */
 	uint16_t total_retrans;     /* segments retransmitted on this connection */
 	uint16_t rcv_drops;         /* segments dropped for want of memory (ss -m "d") */
 	/* retransmission (RFC 6298; rttvar4 below).  The RTO is not
@@ -169,6 +166,8 @@ struct tcp_tcb {
 	uint32_t rcv_nxt;
 	struct chunkq rcvq;         /* unread bytes up to RCV.NXT, out-of-order ones beyond */
 	uint8_t mflags;             /* TCB_M_*, and SB_* (tcp_opts.h): tail-loss probe, Eifel, new SACK */
+	uint8_t dflags;             /* TCB_D_* */
+	qlen_t snd_budget;          /* send buffer size now (tcp_wmem) */
 	qlen_t rcv_budget;          /* receive buffer size now (tcp_rmem) */
 	qlen_t rcv_adv;             /* window last advertised, unscaled (right edge RCV.WUP + rcv_adv) */
 	qlen_t wup_off;             /* RCV.WUP: RCV.NXT when the last window was advertised */

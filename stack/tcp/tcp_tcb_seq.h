@@ -42,6 +42,18 @@ TCB_SEQ_INLINE __attribute__((nonnull)) struct tcb_flight *tcb_flw(struct keel *
 	return t->flight != TCP_NONE ? &k->tcp.flight.f[t->flight] : (struct tcb_flight *)0;
 }
 
+/* The send queue (tcp_flight.h): the entry's, or an empty one when t
+ * holds none. */
+TCB_SEQ_INLINE const struct chunkq *tcb_sndq(const struct keel *k, const struct tcp_tcb *t)
+{
+	return t->flight != TCP_NONE ? &k->tcp.flight.f[t->flight].sndq : &tcb_flight_idle.sndq;
+}
+/* The send queue to write: t holds an entry (tcb_flight_take first). */
+TCB_SEQ_INLINE struct chunkq *tcb_sndq_w(struct keel *k, const struct tcp_tcb *t)
+{
+	return &k->tcp.flight.f[t->flight].sndq;
+}
+
 TCB_SEQ_INLINE uint32_t tcb_nxt_off(const struct keel *k, const struct tcp_tcb *t)
 {
 	return tcb_fl(k, t)->nxt_off;

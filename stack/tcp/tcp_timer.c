@@ -98,7 +98,7 @@ static void keepalive_expired(struct keel *k, struct tcp_tcb *t)
 		tcb_timer_stop(t, TCB_T_KA);  /* armed again when established */
 		return;
 	}
-	if (t->sndq.len > 0 || tcb_flight(k, t) > 0 || (t->dflags & TCB_D_PERSIST)) {
+	if (tcb_sndq(k, t)->len > 0 || tcb_flight(k, t) > 0 || (t->dflags & TCB_D_PERSIST)) {
 		/* Other timers watch the peer.  What ends this is an ACK,
 		 * which arms the keepalive again a whole idle time on
 		 * (keepalive_heard): where Linux's timer, re-armed an idle

@@ -84,8 +84,8 @@ int keel_tcp_splice(struct keel *k, int from, int to, size_t max)
 		return KEEL_EWOULDBLOCK;           /* no room, or the flight pool is empty (tcp_flight.h) */
 	/* Whole chunks change queues; partial ones are copied and given back
 	 * as they empty (chunkq_move). */
-	n = chunkq_move(&t->sndq, &f->rcvq, &k->tcp.chunks, n,
-			mem_chunks_allowed(k, t, &t->sndq, k->tcp.sysctl.tcp_wmem[0]));
+	struct chunkq *q = tcb_sndq_w(k, t);
+	n = chunkq_move(q, &f->rcvq, &k->tcp.chunks, n, mem_chunks_allowed(k, t, q, k->tcp.sysctl.tcp_wmem[0]));
 	mem_update(k);
 	if (n == 0) {
 		tcb_flight_trim(k, t);             /* nothing queued after all */

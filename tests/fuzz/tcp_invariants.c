@@ -213,7 +213,7 @@ static const char *check_unique(const struct keel *k)
 
 static int owes_segment(const struct keel *k, const struct tcp_tcb *t)
 {
-	if (t->snd_una != tcb_snd_max(k, t) || t->sndq.len > 0)
+	if (t->snd_una != tcb_snd_max(k, t) || tcb_sndq(k, t)->len > 0)
 		return 1;                         /* unacknowledged or unsent bytes */
 	return (t->flags & (TCB_F_FIN_WANT | TCB_F_FIN_ACKED)) == TCB_F_FIN_WANT;
 }
@@ -228,7 +228,7 @@ static const char *check_tcb(const struct keel *k, unsigned i)
 		return NULL;
 	CHECK(t->state < TCP_NSTATES && t->state != TCP_LISTEN && t->state != TCP_TIME_WAIT,
 	      "TCB %u in state %u", i, t->state);
-	CHECK(t->sndq.len <= t->sndq.end && t->rcvq.len <= t->rcvq.end, "TCB %u queue lengths", i);
+	CHECK(tcb_sndq(k, t)->len <= tcb_sndq(k, t)->end && t->rcvq.len <= t->rcvq.end, "TCB %u queue lengths", i);
 	if (t->state == TCP_CLOSED)
 		return NULL;
 	CHECK(tcb_lookup((struct keel *)k, t->raddr, t->rport, t->lport) == t, "TCB %u not found by its lookup", i);
@@ -238,8 +238,8 @@ static const char *check_tcb(const struct keel *k, unsigned i)
 	      "TCB %u: SND.UNA %u <= SND.NXT %u <= SND.MAX %u broken", i, t->snd_una,
 	      tcb_snd_nxt(k, t), tcb_snd_max(k, t));
 	/* what was sent fits the queue (+ SYN + FIN) */
-	CHECK(tcb_snd_max(k, t) - t->snd_una <= (uint32_t)t->sndq.len + 2u, "TCB %u: %u in flight, %u queued", i,
-	      tcb_snd_max(k, t) - t->snd_una, t->sndq.len);
+	CHECK(tcb_snd_max(k, t) - t->snd_una <= (uint32_t)tcb_sndq(k, t)->len + 2u, "TCB %u: %u in flight, %u queued", i,
+	      tcb_snd_max(k, t) - t->snd_una, tcb_sndq(k, t)->len);
 	const struct tcb_ext *x = t->ext != TCP_NONE && t->ext < KEEL_TCP_EXT ? &k->tcp.ext.e[t->ext] : NULL;
 	unsigned nooo = x ? x->nooo : 0u;
 	CHECK(nooo <= KEEL_TCP_OOO_RANGES, "TCB %u nooo %u", i, nooo);
@@ -259,11 +259,11 @@ static const char *check_tcb(const struct keel *k, unsigned i)
 	 * queued and no FIN is out; an entry is held only while so. */
 	int fin_out = (t->flags & (TCB_F_FIN_SENT | TCB_F_FIN_ACKED)) == TCB_F_FIN_SENT;
 	if (t->flight == TCP_NONE)
-		CHECK(t->sndq.len == 0 && !fin_out,
+		CHECK(tcb_sndq(k, t)->len == 0 && !fin_out,
 		      "TCB %u (%s) has data or a FIN out (len %u flags %#x) and no flight entry", i,
-		      tcp_state_name((enum tcp_state)t->state), t->sndq.len, t->flags);
+		      tcp_state_name((enum tcp_state)t->state), tcb_sndq(k, t)->len, t->flags);
 	else
-		CHECK(t->flight < KEEL_TCP_FLIGHT && (t->sndq.len > 0 || tcb_max_off(k, t) > 0 ||
+		CHECK(t->flight < KEEL_TCP_FLIGHT && (tcb_sndq(k, t)->len > 0 || tcb_max_off(k, t) > 0 ||
 						     (t->flags & (TCB_F_FIN_WANT | TCB_F_FIN_SENT)) == TCB_F_FIN_WANT),
 		      "TCB %u (%s) holds flight entry %u with nothing queued or out", i,
 		      tcp_state_name((enum tcp_state)t->state), t->flight);
@@ -279,7 +279,7 @@ static const char *check_tcb(const struct keel *k, unsigned i)
 	if (owes_segment(k, t) && t->state != TCP_SYN_SENT)
 		CHECK(rtx, "TCB %u (%s) owes a segment (una %u max %u len %u flags %#x) and no timer is armed", i,
 		      tcp_state_name((enum tcp_state)t->state), t->snd_una, tcb_snd_max(k, t),
-		      t->sndq.len, t->flags);
+		      tcb_sndq(k, t)->len, t->flags);
 	if (t->state == TCP_SYN_SENT)
 		CHECK(rtx, "TCB %u SYN_SENT without a timer", i);
 	if (t->flags & TCB_F_ORPHAN)

@@ -70,7 +70,7 @@ static const struct tcp_tcb *cur_tcb(struct th *t)
 static unsigned cur_chunks(struct th *t)
 {
 	const struct tcp_tcb *tb = cur_tcb(t);
-	return chunkq_chunks(&tb->sndq) + chunkq_chunks(&tb->rcvq);
+	return chunkq_chunks(tcb_sndq(K, tb)) + chunkq_chunks(&tb->rcvq);
 }
 
 /* rounds of: the peer fills the window offered, the application reads
@@ -349,7 +349,7 @@ SCRIPT(mem_windows_grow_to_the_max)
 	IGNORE_OUTPUT(1);
 	send_rounds(t, at, 8);
 	ASSERT_TRUE(cur_tcb(t)->snd_budget == 7680);
-	ASSERT_TRUE(cur_tcb(t)->sndq.len > 2048);          /* the writes used the grown budget */
+	ASSERT_TRUE(tcb_sndq(K, cur_tcb(t))->len > 2048);          /* the writes used the grown budget */
 	IGNORE_OUTPUT(0);
 	NO_FINAL_CHECK();
 }
