@@ -1,15 +1,16 @@
 # Pool sizes for lm3s6965evb (stack/include/keel/config.h, firmware/
 # fw_config.h) in 64 KiB of SRAM beside the console, HTTP (with a minute
-# of history) and every service: 128 TCBs of 108 B (with a neighbour
+# of history) and every service: 128 TCBs of 92 B (with a neighbour
 # entry, an app slot and their links about 200 B a connection); 12 cold-
 # state extensions (52 B: out-of-order ranges, SACK scoreboard, RTT probe)
-# for the connections recovering or reordering at one time; 56 flight
-# entries (12 B: SND.NXT, snd_max, recover, dupacks, tcp_flight.h), one per
-# chunk: a connection with data queued or unacked holds a chunk, so only
-# bare SYNs and FINs can find them all taken (they wait); a 14 KiB
+# for the connections recovering or reordering at one time; 56 data
+# entries (30 B: SND.NXT, snd_max, recover, dupacks and both byte queues,
+# tcp_flight.h), one per chunk: a connection with data queued, unacked,
+# unread or out of order holds a chunk, so only bare FINs can find them
+# all taken (they wait); a 14 KiB
 # chunk arena (56 chunks, tcp_rmem max 11264, tcp_wmem max 6656: idle
-# connections hold none; it takes the RAM the 108-B TCB freed, leaving
-# about 1.3 KiB free; discard 8 MiB at the bench's budget, 5 interleaved
+# connections hold none; it took the RAM a 108-B TCB freed; the 92-B TCB
+# leaves about 2.3 KiB free; discard 8 MiB at the bench's budget, 5 interleaved
 # runs at 12 KiB: rmem max 5632 -> 10.3 MB/s, 9216 -> 14.7, lwIP 10.5);
 # a 2 KiB capture ring (a page request's handshake still in
 # it when /capture.pcap is asked for); 4 stages; two full-sized ARP queue

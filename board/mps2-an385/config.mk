@@ -4,8 +4,8 @@
 # TIME_WAIT holds as many entries as there are TCBs (Linux scales
 # tcp_max_tw_buckets with memory the same way); 2,048 cold-state
 # extensions (tcp_ext.h) for the connections recovering or reordering;
-# 4,096 flight entries (tcp_flight.h), one per chunk of the 1 MiB arena:
-# every connection with data queued or unacked holds a chunk.
+# 4,096 data entries (tcp_flight.h), one per chunk of the 1 MiB arena:
+# every connection with data queued, unacked or unread holds a chunk.
 # tcp_rmem max 8 KiB (KEEL_TCP_RMEM_MAX): the lan9118's RX FIFO holds
 # 10,560 bytes, 6 full frames, and drops what comes beyond silently
 # (drivers/eth/lan9118.c); Linux sends a window back to back, so a window

@@ -57,10 +57,9 @@ typedef uint16_t chunk_off_t;
 #endif
 _Static_assert(CHUNK_SIZE - 1u <= (chunk_off_t)~(chunk_off_t)0, "a chunk offset fits chunk_off_t");
 
-/* Packed: 9 bytes with 256-byte chunks and 16-bit lengths, so the byte
- * an owner puts after it is not lost to padding (struct tcp_tcb keeps
- * flag bytes after its receive queue; the send queue is in the flight
- * entry, tcp_flight.h).  Cortex-M3 loads and stores
+/* Packed: 9 bytes with 256-byte chunks and 16-bit lengths, so two of
+ * them back to back (a connection's data entry, tcp_flight.h) take 18,
+ * not 20.  Cortex-M3 loads and stores
  * halfwords and words at any address, and nothing takes a member's
  * address. */
 struct __attribute__((packed)) chunkq {

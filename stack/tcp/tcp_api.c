@@ -166,10 +166,11 @@ int keel_tcp_recv(struct keel *k, int s, void *buf, size_t cap)
 		return err;
 	if (!buf && cap > 0)
 		return KEEL_EINVAL;
-	if (t->rcvq.len > 0 && cap > 0) {
-		uint32_t n = cap < t->rcvq.len ? (uint32_t)cap : t->rcvq.len;
-		n = chunkq_get(&t->rcvq, &k->tcp.chunks, buf, n);
-		tcp_window_update(k, t);       /* growth, then SWS avoidance (tcp_rcv.c) */
+	uint32_t have = tcb_rcvq(k, t)->len;
+	if (have > 0 && cap > 0) {
+		uint32_t n = cap < have ? (uint32_t)cap : have;
+		n = chunkq_get(tcb_rcvq_w(k, t), &k->tcp.chunks, buf, n);
+		tcp_window_update(k, t);       /* growth, then SWS avoidance (tcp_rcv.c); the entry may go */
 		return (int)n;
 	}
 	if (cap == 0)
@@ -275,7 +276,7 @@ int keel_tcp_close(struct keel *k, int s)
 		tcb_free(k, t);
 		return KEEL_OK;
 	}
-	if (t->rcvq.len > 0) {
+	if (tcb_rcvq(k, t)->len > 0) {
 		k->tcp.mib.abort_on_close++;
 		reset_and_free(k, t);
 		return KEEL_OK;
@@ -310,7 +311,7 @@ unsigned keel_tcp_poll(struct keel *k, int s)
 	if (!t)
 		return TCP_POLL_ERROR;    /* tcp_error says EBADF */
 	unsigned m = 0;
-	if (t->rcvq.len > 0 || (t->flags & TCB_F_FIN_RCVD) || t->state == TCP_CLOSED)
+	if (tcb_rcvq(k, t)->len > 0 || (t->flags & TCB_F_FIN_RCVD) || t->state == TCP_CLOSED)
 		m |= TCP_POLL_READABLE;
 	if ((t->state == TCP_ESTABLISHED || t->state == TCP_CLOSE_WAIT) &&
 	    !(t->flags & TCB_F_FIN_WANT) && mem_snd_space(k, t) > 0 && tcb_flight_avail(k, t))

@@ -353,6 +353,7 @@ static inline void tcb_flight_trim(struct keel *k, struct tcp_tcb *t)
 		tcb_flight_trim_held(k, t);
 }
 void tcb_flight_release(struct keel *k, struct tcp_tcb *t);
+void tcb_flight_send_done(struct keel *k, struct tcp_tcb *t);
 /* t may queue a first byte: it holds an entry or one is free. */
 static inline int tcb_flight_avail(const struct keel *k, const struct tcp_tcb *t)
 {

@@ -57,7 +57,7 @@ unsigned mem_chunks_allowed(const struct keel *k, const struct tcp_tcb *t, const
 		/* Linux's fair share under pressure: a connection holding
 		 * less than high / connections may still take chunks. */
 		unsigned conns = ts->pool[TCP_POOL_TCB].in_use ? ts->pool[TCP_POOL_TCB].in_use : 1u;
-		unsigned held = chunkq_chunks(tcb_sndq(k, t)) + chunkq_chunks(&t->rcvq);
+		unsigned held = chunkq_chunks(tcb_sndq(k, t)) + chunkq_chunks(tcb_rcvq(k, t));
 		if (high / conns > held && high / conns - held > allowed)
 			allowed = high / conns - held;
 	}
@@ -104,10 +104,13 @@ uint32_t mem_rcv_space(const struct keel *k, const struct tcp_tcb *t)
 {
 	uint32_t min = k->tcp.sysctl.tcp_rmem[0];
 	uint32_t b = budget_now(k, t->rcv_budget, min);
-	uint32_t space = b > t->rcvq.len ? b - t->rcvq.len : 0u;
+	const struct chunkq *q = tcb_rcvq(k, t);
+	if (!tcb_flight_avail(k, t))
+		return 0;        /* no entry for a first byte (tcp_flight.h): as if the arena were dry */
+	uint32_t space = b > q->len ? b - q->len : 0u;
 	if (space_surely_covered(k, space))
 		return space;
-	uint32_t cover = mem_cover(k, t, &t->rcvq, min);
+	uint32_t cover = mem_cover(k, t, q, min);
 	return space < cover ? space : cover;
 }
 
@@ -159,7 +162,7 @@ static qlen_t doubled(qlen_t b, uint32_t max, qlen_t other)
  * Without an RTT sample, the delayed-ACK bound stands in for one. */
 static void rcv_space_adjust(struct keel *k, struct tcp_tcb *t)
 {
-	qlen_t read_to = (qlen_t)(t->rcv_nxt - t->rcvq.len);
+	qlen_t read_to = (qlen_t)(t->rcv_nxt - tcb_rcvq(k, t)->len);
 	uint32_t rtt = t->srtt8 ? t->srtt8 >> 3 : KEEL_TCP_DELACK_MS;
 	if (rtt == 0)
 		rtt = 1;
@@ -181,7 +184,7 @@ static void rcv_space_adjust(struct keel *k, struct tcp_tcb *t)
 void mem_rcv_read(struct keel *k, struct tcp_tcb *t)
 {
 	mem_update(k);
-	if ((t->mflags & TCB_M_RWND_FULL) && t->rcvq.len == 0 && !k->tcp.mem_pressure) {
+	if ((t->mflags & TCB_M_RWND_FULL) && tcb_rcvq(k, t)->len == 0 && !k->tcp.mem_pressure) {
 		t->rcv_budget = doubled(t->rcv_budget, k->tcp.sysctl.tcp_rmem[2], t->snd_budget);
 		t->mflags &= (uint8_t)~TCB_M_RWND_FULL;
 	}
@@ -202,9 +205,13 @@ void mem_snd_acked(struct keel *k, struct tcp_tcb *t)
 int mem_prune_ofo(struct keel *k, struct tcp_tcb *t)
 {
 	struct tcb_ext *x = tcb_ext(k, t);
-	if (t->rcvq.end <= t->rcvq.len && (!x || x->nooo == 0))
+	const struct chunkq *q = tcb_rcvq(k, t);
+	if (q->end <= q->len && (!x || x->nooo == 0))
 		return 0;
-	(void)chunkq_truncate(&t->rcvq, &k->tcp.chunks, t->rcvq.len);
+	if (q->end > q->len) {                /* then t holds an entry */
+		struct chunkq *w = tcb_rcvq_w(k, t);
+		(void)chunkq_truncate(w, &k->tcp.chunks, w->len);
+	}
 	if (x)
 		x->nooo = 0;
 	t->flags &= (uint16_t)~TCB_F_FIN_OOO;
@@ -215,14 +222,12 @@ int mem_prune_ofo(struct keel *k, struct tcp_tcb *t)
 
 void mem_release(struct keel *k, struct tcp_tcb *t)
 {
-	(void)chunkq_clear(&t->rcvq, &k->tcp.chunks);
-	tcb_ext_release(k, t);             /* the out-of-order ranges went with the bytes */
+	tcb_ext_release(k, t);             /* the queues went with the flight entry (tcb_flight_release) */
 	mem_update(k);
 }
 
 void mem_tcb_init(struct keel *k, struct tcp_tcb *t)
 {
-	chunkq_init(&t->rcvq);
 	t->rcv_budget = (qlen_t)k->tcp.sysctl.tcp_rmem[1];
 	t->snd_budget = (qlen_t)k->tcp.sysctl.tcp_wmem[1];
 }

@@ -87,6 +87,7 @@ void tcp_window_update(struct keel *k, struct tcp_tcb *t)
 {
 	if (rcv_read(k, t))
 		tcp_send_ack(k, t);
+	tcb_flight_trim(k, t);       /* all read: the entry may go (tcp_flight.h) */
 }
 
 /* Linux tcp_send_active_reset: <SEQ=SND.NXT><ACK=RCV.NXT><CTL=RST,ACK>. */

@@ -77,11 +77,15 @@ static void ooo_dsack(struct keel *k, struct tcp_tcb *t, const struct tcb_ext *x
 /* Stores len bytes at queue offset at (the readable bytes, then the
  * out-of-order span) in chunks the pool lets this connection take.  When
  * in-order data finds no memory, the out-of-order bytes go first (Linux
- * tcp_prune_ofo_queue).  Returns the bytes stored from at. */
+ * tcp_prune_ofo_queue).  The queue is in the flight entry (tcp_flight.h):
+ * the first byte takes one, and none free is a dry arena.  Returns the
+ * bytes stored from at. */
 static uint32_t rcv_store(struct keel *k, struct tcp_tcb *t, uint32_t at, const uint8_t *p,
 			  uint32_t len, int in_order)
 {
-	struct chunkq *q = &t->rcvq;
+	if (!tcb_flight_take(k, t))
+		return 0;                       /* counted: the pool's full */
+	struct chunkq *q = tcb_rcvq_w(k, t);
 	uint32_t min = k->tcp.sysctl.tcp_rmem[0];
 	unsigned allowed = mem_chunks_allowed(k, t, q, min);
 	if (chunkq_chunks_for(q, at + len) > allowed) {
@@ -91,6 +95,8 @@ static uint32_t rcv_store(struct keel *k, struct tcp_tcb *t, uint32_t at, const 
 	}
 	uint32_t w = chunkq_write(q, &k->tcp.chunks, at, p, len, allowed);
 	mem_update(k);
+	if (w == 0)
+		tcb_flight_trim(k, t);          /* a first byte found no chunk: the entry goes back */
 	return w;
 }
 
@@ -180,7 +186,7 @@ int rcv_text(struct keel *k, struct tcp_tcb *t, const struct tcp_seg *s)
 		len = room - off;                       /* beyond the window: trimmed */
 		all = 0;
 	}
-	uint32_t stored = rcv_store(k, t, t->rcvq.len + off, p, len, off == 0);
+	uint32_t stored = rcv_store(k, t, tcb_rcvq(k, t)->len + off, p, len, off == 0);
 	if (stored < len) {
 		/* No memory for (the rest of) it: dropped and counted, as
 		 * Linux's TCPRcvQDrop / TCPOFODrop; the peer sends it again.
@@ -210,9 +216,12 @@ int rcv_text(struct keel *k, struct tcp_tcb *t, const struct tcp_seg *s)
 		}
 		/* Chunks hold only what the ranges still describe (a dropped
 		 * or evicted range gives its chunks back). */
-		uint32_t keep = t->rcvq.len + (x->nooo ? x->ooo[x->nooo - 1u].end : 0u);
-		if (chunkq_truncate(&t->rcvq, &k->tcp.chunks, keep))
+		struct chunkq *q = tcb_rcvq_w(k, t);   /* stored > 0: t holds the entry */
+		uint32_t keep = q->len + (x->nooo ? x->ooo[x->nooo - 1u].end : 0u);
+		if (chunkq_truncate(q, &k->tcp.chunks, keep)) {
 			mem_update(k);
+			tcb_flight_trim(k, t);          /* nothing kept: the entry may go */
+		}
 		if (kept && all && (s->flags & TCP_FIN))
 			rcv_fin_ooo(k, t, seq + len);
 		t->flags |= TCB_F_ACK_NOW;              /* duplicate ACK: RFC 5681 §4.2 */
@@ -230,7 +239,7 @@ int rcv_text(struct keel *k, struct tcp_tcb *t, const struct tcp_seg *s)
 		x->ooo[i].end = (qlen_t)(x->ooo[i].end - adv);
 	}
 	tcb_rcv_nxt_add(t, adv);
-	chunkq_commit(&t->rcvq, adv);                   /* the bytes were in place */
+	chunkq_commit(tcb_rcvq_w(k, t), adv);           /* the bytes were in place (stored > 0: the entry is held) */
 	if ((int32_t)((uint32_t)t->rcv_adv - t->wup_off) < (int32_t)sws_step(t))
 		t->mflags |= TCB_M_RWND_FULL;           /* the window was the limit */
 	if (had_gap)

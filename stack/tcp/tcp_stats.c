@@ -104,9 +104,9 @@ int keel_tcp_conn_info(const struct keel *k, unsigned index, struct tcp_conn_inf
 		out->raddr = t->raddr;
 		out->lport = t->lport;
 		out->rport = t->rport;
-		out->recv_q = t->rcvq.len;
+		out->recv_q = tcb_rcvq(k, t)->len;
 		out->send_q = tcb_sndq(k, t)->len;
-		out->rmem_alloc = (uint32_t)chunkq_chunks(&t->rcvq) * CHUNK_SIZE;
+		out->rmem_alloc = (uint32_t)chunkq_chunks(tcb_rcvq(k, t)) * CHUNK_SIZE;
 		out->rcvbuf = t->rcv_budget;
 		out->wmem_queued = (uint32_t)chunkq_chunks(tcb_sndq(k, t)) * CHUNK_SIZE;
 		out->sndbuf = t->snd_budget;

@@ -8,10 +8,10 @@
 /* The TCB's size budget (docs/DESIGN.md): what a connection costs beside
  * its data.  It grows only on purpose.  Both boards keep 16-bit queue
  * fields (KEEL_TCP_BUF_LIMIT, config.h); 32-bit ones (a build whose
- * buffers may pass 64 KiB: tests/tcp/wide, tests/scale) cost 24 B more.
- * The sender's in-flight state and send queue are apart (tcp_flight.h),
+ * buffers may pass 64 KiB: tests/tcp/wide, tests/scale) cost 16 B more.
+ * The sender's in-flight state and both queues are apart (tcp_flight.h),
  * as the cold state is (tcp_ext.h). */
-_Static_assert(sizeof(struct tcp_tcb) <= (sizeof(qlen_t) == 2 ? 100u : 124u), "struct tcp_tcb over its budget");
+_Static_assert(sizeof(struct tcp_tcb) <= (sizeof(qlen_t) == 2 ? 92u : 108u), "struct tcp_tcb over its budget");
 
 void pool_take(struct keel *k, enum tcp_pool p)
 {
@@ -190,7 +190,7 @@ void tcb_free(struct keel *k, struct tcp_tcb *t)
 	t->timers = 0;                      /* the node may stay filed: wheel_file_lazy */
 	tcb_ext_release(k, t);
 	tcb_flight_release(k, t);
-	mem_release(k, t);                  /* the receive queue's chunks back (the send queue's went with the flight entry) */
+	mem_release(k, t);                  /* the pool's state (the queues' chunks went with the data entry) */
 	ka_profile_drop(k, t->ka);          /* its keepalive setting's reference (tcp_kaprof.h) */
 	t->ka = TCP_KA_OFF;
 	ts->tcb_states[t->state]--;

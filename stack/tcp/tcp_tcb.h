@@ -90,9 +90,10 @@ _Static_assert(CHUNKQ_MAX / 2u + 1u < TCP_SSTHRESH_INF && 2u * (KEEL_MTU - 40u) 
  *   sent:     application buffer -> sndq chunks (tcp_send), chunks -> the
  *             one output frame k->txbuf (tcp_output.c; again for each
  *             retransmission): 2.
- * The bytes live in the shared chunk pool (chunkq.h, tcp_mem.c), not in
- * the TCB: a connection holds chunks only while it has unacknowledged,
- * unsent, unread or out-of-order bytes. */
+ * The bytes live in the shared chunk pool (chunkq.h, tcp_mem.c), their
+ * queues in the data entry (tcp_flight.h), neither in the TCB: a
+ * connection holds chunks and an entry only while it has
+ * unacknowledged, unsent, unread or out-of-order bytes. */
 
 struct tcp_tcb {
 	uint16_t flags : 13;        /* TCB_F_* */
@@ -121,7 +122,7 @@ struct tcp_tcb {
 	 * unacknowledged (SYN_SENT, SYN_RECEIVED) and needed no longer;
 	 * SND.WL2 is a flag (TCB_F_WL2_UNA); the FIN's sequence number is
 	 * SND.UNA + the queued bytes (tcb_fin_seq).  SND.NXT, snd_max,
-	 * snd_sml and recover are kept as offsets from SND.UNA in the flight
+	 * snd_sml and recover are kept as offsets from SND.UNA in the data
 	 * entry (tcp_flight.h), RCV.WUP and SND.WL1 as ones from RCV.NXT:
 	 * read and set them with tcp_tcb_seq.h's accessors. */
 	uint32_t snd_una;
@@ -133,9 +134,10 @@ struct tcp_tcb {
 	 * out-of-order ranges, the SACK scoreboard, the segment being timed,
 	 * the fast retransmit's time; TCP_NONE. */
 	uint16_t ext;
-	/* Index of the sender's in-flight state and send queue (struct
-	 * tcb_flight, tcp_flight.h) while anything is queued,
-	 * unacknowledged or owed (a FIN); TCP_NONE when idle. */
+	/* Index of the data entry (struct tcb_flight, tcp_flight.h): the
+	 * sender's in-flight state and both queues, held while anything is
+	 * queued, unacknowledged, owed (a FIN), unread or out of order;
+	 * TCP_NONE when idle. */
 	uint16_t flight;
 	uint16_t total_retrans;     /* segments retransmitted on this connection */
 	uint16_t rcv_drops;         /* segments dropped for want of memory (ss -m "d") */
@@ -164,9 +166,6 @@ struct tcp_tcb {
 	};
 	/* receive sequence space (IRS is not kept: nothing reads it after the SYN) */
 	uint32_t rcv_nxt;
-	struct chunkq rcvq;         /* unread bytes up to RCV.NXT, out-of-order ones beyond */
-	uint8_t mflags;             /* TCB_M_*, and SB_* (tcp_opts.h): tail-loss probe, Eifel, new SACK */
-	uint8_t dflags;             /* TCB_D_* */
 	qlen_t snd_budget;          /* send buffer size now (tcp_wmem) */
 	qlen_t rcv_budget;          /* receive buffer size now (tcp_rmem) */
 	qlen_t rcv_adv;             /* window last advertised, unscaled (right edge RCV.WUP + rcv_adv) */
@@ -180,6 +179,8 @@ struct tcp_tcb {
 	 * reference; TCP_KA_OFF: keepalive off.  Read it through
 	 * tcb_ka_idle_s / tcb_ka_intvl_s / tcb_ka_cnt (tcp_internal.h). */
 	uint8_t ka;
+	uint8_t mflags;             /* TCB_M_*, and SB_* (tcp_opts.h): tail-loss probe, Eifel, new SACK */
+	uint8_t dflags;             /* TCB_D_* */
 	/* congestion control (RFC 5681, RFC 6582; recover, the byte
 	 * counter and the dupacks are in the flight entry), bytes: cwnd
 	 * saturating at the top of qlen_t (tcb_set_cwnd); ssthresh below

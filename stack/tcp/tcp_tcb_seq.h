@@ -53,6 +53,16 @@ TCB_SEQ_INLINE struct chunkq *tcb_sndq_w(struct keel *k, const struct tcp_tcb *t
 {
 	return &k->tcp.flight.f[t->flight].sndq;
 }
+/* The receive queue, the same way (tcp_rcv.c takes the entry before it
+ * writes the first byte). */
+TCB_SEQ_INLINE const struct chunkq *tcb_rcvq(const struct keel *k, const struct tcp_tcb *t)
+{
+	return t->flight != TCP_NONE ? &k->tcp.flight.f[t->flight].rcvq : &tcb_flight_idle.rcvq;
+}
+TCB_SEQ_INLINE struct chunkq *tcb_rcvq_w(struct keel *k, const struct tcp_tcb *t)
+{
+	return &k->tcp.flight.f[t->flight].rcvq;
+}
 
 TCB_SEQ_INLINE uint32_t tcb_nxt_off(const struct keel *k, const struct tcp_tcb *t)
 {

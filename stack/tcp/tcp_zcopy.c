@@ -10,9 +10,9 @@
 
 /* t if it has bytes to read, else NULL and *ret holds what tcp_recv would
  * return (0 at end of stream, or an error). */
-static struct tcp_tcb *has_data(struct tcp_tcb *t, int *ret)
+static struct tcp_tcb *has_data(const struct keel *k, struct tcp_tcb *t, int *ret)
 {
-	if (t->rcvq.len > 0)
+	if (tcb_rcvq(k, t)->len > 0)
 		return t;
 	if (t->err) {
 		*ret = t->err;
@@ -34,7 +34,7 @@ static struct tcp_tcb *readable(struct keel *k, int s, int *ret)
 		*ret = tcp_handle_err(k, s);
 		return NULL;
 	}
-	return has_data(t, ret);
+	return has_data(k, t, ret);
 }
 
 int keel_tcp_recv_peek(struct keel *k, int s, const uint8_t **p)
@@ -44,7 +44,7 @@ int keel_tcp_recv_peek(struct keel *k, int s, const uint8_t **p)
 	if (!t)
 		return ret;
 	uint8_t *at;
-	uint32_t n = chunkq_span(&t->rcvq, &k->tcp.chunks, 0, &at);
+	uint32_t n = chunkq_span(tcb_rcvq(k, t), &k->tcp.chunks, 0, &at);
 	*p = at;
 	return (int)n;
 }
@@ -55,8 +55,9 @@ int keel_tcp_recv_consume(struct keel *k, int s, size_t n)
 	struct tcp_tcb *t = readable(k, s, &ret);
 	if (!t)
 		return ret;
-	uint32_t m = chunkq_drop(&t->rcvq, &k->tcp.chunks, n < t->rcvq.len ? (uint32_t)n : t->rcvq.len);
-	tcp_window_update(k, t);
+	struct chunkq *q = tcb_rcvq_w(k, t);
+	uint32_t m = chunkq_drop(q, &k->tcp.chunks, n < q->len ? (uint32_t)n : q->len);
+	tcp_window_update(k, t);           /* the entry may go (tcp_flight.h) */
 	return (int)m;
 }
 
@@ -67,17 +68,18 @@ int keel_tcp_splice(struct keel *k, int from, int to, size_t max)
 	if (!t)
 		return tcp_handle_err(k, to);
 	/* Echo (from == to): the handle was just checked. */
-	struct tcp_tcb *f = from == to ? has_data(t, &ret) : readable(k, from, &ret);
+	struct tcp_tcb *f = from == to ? has_data(k, t, &ret) : readable(k, from, &ret);
 	if (!f)
 		return ret;
 	ret = tcb_send_check(t);
 	if (ret)
 		return ret;
 	uint32_t n = mem_snd_room(k, t);      /* the pool's limit: chunkq_move */
-	if (n < f->rcvq.len && n < max)
+	uint32_t have = tcb_rcvq(k, f)->len;
+	if (n < have && n < max)
 		t->mflags |= TCB_M_SND_FULL;        /* the send budget may grow */
-	if (n > f->rcvq.len)
-		n = f->rcvq.len;
+	if (n > have)
+		n = have;
 	if (n > max)
 		n = (uint32_t)max;
 	if (n == 0 || !tcb_flight_take(k, t))
@@ -85,7 +87,7 @@ int keel_tcp_splice(struct keel *k, int from, int to, size_t max)
 	/* Whole chunks change queues; partial ones are copied and given back
 	 * as they empty (chunkq_move). */
 	struct chunkq *q = tcb_sndq_w(k, t);
-	n = chunkq_move(q, &f->rcvq, &k->tcp.chunks, n, mem_chunks_allowed(k, t, q, k->tcp.sysctl.tcp_wmem[0]));
+	n = chunkq_move(q, tcb_rcvq_w(k, f), &k->tcp.chunks, n, mem_chunks_allowed(k, t, q, k->tcp.sysctl.tcp_wmem[0]));
 	mem_update(k);
 	if (n == 0) {
 		tcb_flight_trim(k, t);             /* nothing queued after all */

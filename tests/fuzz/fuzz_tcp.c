@@ -157,7 +157,7 @@ static void slot_note_irs(struct hslot *s)
 	const struct tcp_tcb *t = tcb_of(s->h);
 	if (!s || s->have_irs || !t || t->state == TCP_SYN_SENT || s->read != 0)
 		return;
-	s->irs = t->rcv_nxt - 1u - t->rcvq.len - ((t->flags & TCB_F_FIN_RCVD) ? 1u : 0u);
+	s->irs = t->rcv_nxt - 1u - tcb_rcvq(&K, t)->len - ((t->flags & TCB_F_FIN_RCVD) ? 1u : 0u);
 	s->have_irs = 1;
 }
 

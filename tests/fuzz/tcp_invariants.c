@@ -228,7 +228,7 @@ static const char *check_tcb(const struct keel *k, unsigned i)
 		return NULL;
 	CHECK(t->state < TCP_NSTATES && t->state != TCP_LISTEN && t->state != TCP_TIME_WAIT,
 	      "TCB %u in state %u", i, t->state);
-	CHECK(tcb_sndq(k, t)->len <= tcb_sndq(k, t)->end && t->rcvq.len <= t->rcvq.end, "TCB %u queue lengths", i);
+	CHECK(tcb_sndq(k, t)->len <= tcb_sndq(k, t)->end && tcb_rcvq(k, t)->len <= tcb_rcvq(k, t)->end, "TCB %u queue lengths", i);
 	if (t->state == TCP_CLOSED)
 		return NULL;
 	CHECK(tcb_lookup((struct keel *)k, t->raddr, t->rport, t->lport) == t, "TCB %u not found by its lookup", i);
@@ -255,18 +255,27 @@ static const char *check_tcb(const struct keel *k, unsigned i)
 		CHECK(tcb_ext_needed(k, t), "TCB %u holds ext %u it does not need (flags %#x)", i, t->ext,
 		      t->dflags);
 	}
-	/* In-flight state (tcp_flight.h): without an entry nothing is
-	 * queued and no FIN is out; an entry is held only while so. */
+	/* The data entry (tcp_flight.h): without one nothing is queued
+	 * either way and no FIN is out; one is held only while so. */
 	int fin_out = (t->flags & (TCB_F_FIN_SENT | TCB_F_FIN_ACKED)) == TCB_F_FIN_SENT;
+	int send_busy = tcb_sndq(k, t)->len > 0 || tcb_max_off(k, t) > 0 ||
+			(t->flags & (TCB_F_FIN_WANT | TCB_F_FIN_SENT)) == TCB_F_FIN_WANT;
 	if (t->flight == TCP_NONE)
 		CHECK(tcb_sndq(k, t)->len == 0 && !fin_out,
 		      "TCB %u (%s) has data or a FIN out (len %u flags %#x) and no flight entry", i,
 		      tcp_state_name((enum tcp_state)t->state), tcb_sndq(k, t)->len, t->flags);
 	else
-		CHECK(t->flight < KEEL_TCP_FLIGHT && (tcb_sndq(k, t)->len > 0 || tcb_max_off(k, t) > 0 ||
-						     (t->flags & (TCB_F_FIN_WANT | TCB_F_FIN_SENT)) == TCB_F_FIN_WANT),
+		CHECK(t->flight < KEEL_TCP_FLIGHT && (send_busy || tcb_rcvq(k, t)->end > 0),
 		      "TCB %u (%s) holds flight entry %u with nothing queued or out", i,
 		      tcp_state_name((enum tcp_state)t->state), t->flight);
+	/* Held for received bytes alone, the send side reads as a new
+	 * entry would (tcb_flight_trim). */
+	if (t->flight != TCP_NONE && !send_busy && t->state != TCP_SYN_SENT && t->state != TCP_SYN_RECEIVED) {
+		const struct tcb_flight *f = tcb_fl(k, t);
+		CHECK(f->nxt_off == 0 && f->sml_off == 0 && f->rec_off == 0 && f->bytes_acked == 0 &&
+			      f->dupacks == 0 && f->persist_shift == 0,
+		      "TCB %u holds entry %u for received bytes with stale send state", i, t->flight);
+	}
 	int fw2 = tcb_fw2_orphan(t) && tcb_timer_on(t, TCB_T_RTX);
 	int rtx = tcb_timer_on(t, TCB_T_RTX) && !fw2;
 	/* The keepalive's deadline borrows the retransmit slot only while

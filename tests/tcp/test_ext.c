@@ -43,11 +43,16 @@ SCRIPT(ext_pool_empty_out_of_order_dropped_then_kept)
 	EXPECT("> . 1:1(0) ack 1 <>");                       /* not kept: no block */
 	ASSERT_COUNTER(ofo_drop, 1);
 	ASSERT_TRUE(K->tcp.ext.full == 1);
-	/* A gap fills elsewhere: its extension is free again. */
+	/* A gap fills elsewhere: its extension is free again.  Its
+	 * application reads the bytes, so its data entry goes back too (the
+	 * connections holding every extension held every data entry as
+	 * well: KEEL_TCP_FLIGHT == KEEL_TCP_EXT here, tcp_flight.h). */
 	CONN(1);
 	INJECT("< P. 1:101(100) ack 1 win 8192");
 	EXPECT("> . 1:1(0) ack 201");
 	ASSERT_TRUE(K->tcp.ext.in_use == KEEL_TCP_EXT - 1);
+	RECV_EXPECT_N(200);
+	ASSERT_TRUE(K->tcp.flight.in_use == KEEL_TCP_FLIGHT - 1);
 	CONN(0);
 	INJECT("< P. 101:201(100) ack 1 win 8192");          /* the peer resends it */
 	EXPECT("> . 1:1(0) ack 1 <nop,nop,sack 101:201>");

@@ -1,7 +1,8 @@
-/* The sender's in-flight state (stack/tcp/tcp_flight.h): a connection
- * holds a flight entry only while it has data queued or unacknowledged
- * or its FIN out, so an idle one holds none; an active open's handshake
- * needs none.  With the pool empty a first write gets EWOULDBLOCK (and
+/* The data entry (stack/tcp/tcp_flight.h): the sender's in-flight state
+ * and both byte queues.  A connection holds one only while it has data
+ * queued or unacknowledged, its FIN out, or bytes received and unread
+ * (or out of order), so an idle one holds none; an active open's
+ * handshake needs none.  With the pool empty a first write gets EWOULDBLOCK (and
  * the connection polls not writable) and a FIN waits, the retransmit
  * timer trying again, all counted (flight.full); nothing is lost, and
  * every way a connection ends gives its entry back. */
@@ -17,8 +18,9 @@ SCRIPT(flight_held_only_while_data_is_out)
 	ASSERT_TRUE(IN_USE() == 0 && CUR->handle >= 0);    /* idle: none held */
 	INJECT("< P. 1:101(100) ack 1 win 8192");
 	EXPECT_WITHIN(ACK_DELAY_MAX, "> . 1:1(0) ack 101");
+	ASSERT_TRUE(IN_USE() == 1);                          /* unread bytes hold one */
 	RECV_EXPECT_N(100);
-	ASSERT_TRUE(IN_USE() == 0);                          /* receiving takes none */
+	ASSERT_TRUE(IN_USE() == 0);                          /* all read: given back */
 	SEND("hello");
 	EXPECT("> P. 1:6(5) ack 101 'hello'");
 	ASSERT_TRUE(IN_USE() == 1);
@@ -157,4 +159,98 @@ SCRIPT(flight_given_back_on_every_end)
 	ASSERT_ERROR(KEEL_ETIMEDOUT);
 	ASSERT_TRUE(IN_USE() == 0);
 	ASSERT_TRUE(K->tcp.flight.full == 0);
+}
+
+/* The receive queue lives in the same entry (tcp_flight.h): an idle
+ * connection holds neither an entry nor a chunk; unread bytes hold one
+ * entry until the application has read them all. */
+SCRIPT(data_entry_held_for_unread_bytes)
+{
+	LISTEN(7, 5);
+	ESTABLISH();
+	const struct tcp_tcb *c = &K->tcp.tcbs[tcp_handle_slot(H)];
+	ASSERT_TRUE(IN_USE() == 0 && c->flight == TCP_NONE && K->tcp.chunks.in_use == 0);
+	INJECT("< P. 1:101(100) ack 1 win 8192");
+	EXPECT_WITHIN(ACK_DELAY_MAX, "> . 1:1(0) ack 101");
+	ASSERT_TRUE(IN_USE() == 1 && c->flight != TCP_NONE && K->tcp.chunks.in_use == 1);
+	RECV_EXPECT_N(40);
+	ASSERT_TRUE(IN_USE() == 1);                          /* 60 bytes unread */
+	RECV_EXPECT_N(60);
+	ASSERT_TRUE(IN_USE() == 0 && c->flight == TCP_NONE && K->tcp.chunks.in_use == 0);
+	/* Unread bytes and data out share the one entry. */
+	INJECT("< P. 101:201(100) ack 1 win 8192");
+	EXPECT_WITHIN(ACK_DELAY_MAX, "> . 1:1(0) ack 201");
+	SEND("hello");
+	EXPECT("> P. 1:6(5) ack 201 'hello'");
+	ASSERT_TRUE(IN_USE() == 1);
+	INJECT("< . 201:201(0) ack 6 win 8192");
+	ASSERT_TRUE(IN_USE() == 1);                          /* acked, but 100 bytes unread */
+	RECV_EXPECT_N(100);
+	ASSERT_TRUE(IN_USE() == 0 && K->tcp.chunks.in_use == 0);
+	ASSERT_TRUE(K->tcp.flight.full == 0);
+}
+
+/* Out-of-order bytes hold the entry too; the connection's end takes
+ * them (tcb_done) and the entry with them.  Unread in-order bytes stay
+ * for the application after a RST, in the entry, until read. */
+SCRIPT(data_entry_out_of_order_and_reset)
+{
+	LISTEN(7, 5);
+	CONN(1);
+	ESTABLISH();
+	INJECT("< P. 101:201(100) ack 1 win 8192");          /* beyond a gap */
+	EXPECT("> . 1:1(0) ack 1");
+	ASSERT_TRUE(IN_USE() == 1 && K->tcp.chunks.in_use == 1);
+	INJECT("< R. 1:1(0) ack 1 win 0");
+	ASSERT_STATE(TCP_CLOSED);
+	ASSERT_TRUE(IN_USE() == 0 && K->tcp.chunks.in_use == 0);
+	CONN(2);
+	ESTABLISH();
+	INJECT("< P. 1:101(100) ack 1 win 8192");
+	EXPECT_WITHIN(ACK_DELAY_MAX, "> . 1:1(0) ack 101");
+	INJECT("< R. 101:101(0) ack 1 win 0");
+	ASSERT_STATE(TCP_CLOSED);
+	ASSERT_TRUE(IN_USE() == 1);                          /* the unread bytes */
+	RECV_EXPECT_N(100);
+	ASSERT_TRUE(IN_USE() == 0 && K->tcp.chunks.in_use == 0);
+}
+
+/* With every entry held, a first byte for an empty receive queue finds
+ * none: the segment is dropped and counted as when the arena is dry
+ * (TCPRcvQDrop, ss -m "d"); once an entry frees the peer's resend is
+ * taken, nothing lost. */
+SCRIPT(data_entry_pool_empty_drops_first_byte)
+{
+	LISTEN(7, KEEL_TCP_MAX_CONN);
+	for (int i = 1; i <= KEEL_TCP_FLIGHT; i++) {
+		CONN(i);
+		ESTABLISH();
+		SEND("abc");
+		EXPECT("> P. 1:4(3) ack 1 'abc'");
+	}
+	ASSERT_TRUE(IN_USE() == KEEL_TCP_FLIGHT);
+	CONN(0);
+	ESTABLISH();
+	INJECT("< P. 1:101(100) ack 1 win 8192");
+	EXPECT("> . 1:1(0) ack 1 win 2048");
+	ASSERT_COUNTER(rcvq_drop, 1);
+	ASSERT_TRUE(K->tcp.tcbs[tcp_handle_slot(H)].rcv_drops == 1);
+	ASSERT_TRUE(K->tcp.flight.full >= 1 && K->tcp.chunks.in_use == KEEL_TCP_FLIGHT);   /* the others' "abc" only */
+	CONN(1);
+	INJECT("< . 1:1(0) ack 4 win 8192");
+	ASSERT_TRUE(IN_USE() == KEEL_TCP_FLIGHT - 1);
+	CONN(0);
+	/* The others' retransmissions and the delayed ACK are not this
+	 * script's business: the bytes are read, in order, all of them. */
+	IGNORE_OUTPUT(1);
+	INJECT("< P. 1:101(100) ack 1 win 8192");          /* resent */
+	ASSERT_TRUE(IN_USE() == KEEL_TCP_FLIGHT);
+	RECV_EXPECT_N(100);
+	ASSERT_TRUE(IN_USE() == KEEL_TCP_FLIGHT - 1);
+	ASSERT_COUNTER(rcvq_drop, 1);
+	for (int i = 2; i <= KEEL_TCP_FLIGHT; i++) {
+		CONN(i);
+		INJECT("< . 1:1(0) ack 4 win 8192");
+	}
+	ASSERT_TRUE(IN_USE() == 0 && K->tcp.chunks.in_use == 0);
 }

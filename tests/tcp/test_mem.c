@@ -70,7 +70,7 @@ static const struct tcp_tcb *cur_tcb(struct th *t)
 static unsigned cur_chunks(struct th *t)
 {
 	const struct tcp_tcb *tb = cur_tcb(t);
-	return chunkq_chunks(tcb_sndq(K, tb)) + chunkq_chunks(&tb->rcvq);
+	return chunkq_chunks(tcb_sndq(K, tb)) + chunkq_chunks(tcb_rcvq(K, tb));
 }
 
 /* rounds of: the peer fills the window offered, the application reads
@@ -264,6 +264,7 @@ SCRIPT(mem_pressure_and_ofo_pruning)
 	drain(t, &e);
 	ASSERT_COUNTER(ofo_queue, 1);
 	ASSERT_TRUE(POOL_USED() == 3 && K->tcp.mem_pressure == 1);
+	ASSERT_TRUE(K->tcp.flight.in_use == 1);            /* the bytes' queue is in a data entry */
 	ASSERT_COUNTER(mem_pressures, 1);
 	INJECT("< P. 1537:1793(256) ack 1 win 8192");    /* beyond: 4 more chunks, none */
 	drain(t, &e);
@@ -284,6 +285,7 @@ SCRIPT(mem_pressure_and_ofo_pruning)
 	ASSERT_COUNTER(rcvq_drop, 1);
 	app_reads_all(t, &e);
 	ASSERT_TRUE(POOL_USED() == 0 && K->tcp.mem_pressure == 0);
+	ASSERT_TRUE(K->tcp.flight.in_use == 0);            /* pruned and read: given back */
 	/* the rest arrives when resent */
 	for (int round = 0; round < 10 && e.ack[0] != 1793; round++) {
 		peer_data(t, &e, e.ack[0], 1793);

@@ -217,13 +217,15 @@
 #ifndef KEEL_TCP_EXT
 #define KEEL_TCP_EXT ((KEEL_TCP_MAX_CONN + 1) / 2)
 #endif
-/* Sender state in flight (stack/tcp/tcp_flight.h): SND.NXT, snd_max,
- * recover, dupacks; held only while a connection has data queued or
- * unacknowledged, or its SYN or FIN out, so a pool smaller than the
- * TCBs' serves them.  A connection that finds none free waits (a write
- * gets EWOULDBLOCK, a FIN is retried).  Half the TCBs unless the board
- * says otherwise: the boards size it to their chunk arena, which bounds
- * the connections with data queued. */
+/* Data entries (stack/tcp/tcp_flight.h): the sender's state in flight
+ * (SND.NXT, snd_max, recover, dupacks) and both byte queues; held only
+ * while a connection has data queued, unacknowledged, unread or out of
+ * order, or its FIN out, so a pool smaller than the TCBs' serves them.
+ * A connection that finds none free waits (a write gets EWOULDBLOCK, a
+ * FIN is retried, received data is dropped and counted, as in a dry
+ * arena).  Half the TCBs unless the board says otherwise: the boards
+ * size it to their chunk arena, which bounds the connections with
+ * data. */
 #ifndef KEEL_TCP_FLIGHT
 #define KEEL_TCP_FLIGHT ((KEEL_TCP_MAX_CONN + 1) / 2)
 #endif
