@@ -2,15 +2,15 @@
  * bytes in all -- then the static RAM total from the linker (lm3s6965evb):
  *
  *   Pool            Size  InUse   Peak  Entry    Bytes
- *   tcb              128      0      0    108    13824
+ *   tcb              128      0      0     92    11776
  *   arp_cache        128      0      -     32     4096   (peak not kept)
  *   chunks            56      0      0    256    14336   (the shared buffer pool)
- *   chunk_pool    chunk 256 bytes, pressure no (tcp_mem 28 42 56), sizeof(struct tcp_tcb) 108
+ *   chunk_pool    chunk 256 bytes, pressure no (tcp_mem 28 42 56), sizeof(struct tcp_tcb) 92
  *   tcb_ext           12      0      0     52      624
  *   tcb_ext       cold state held only while needed; went without 0 times
- *   tcb_flight        56      0      0     12      672
- *   tcb_flight    in-flight state held only while data is out; waited 0 times
- *   ram_static 62196 of 65536 (stack 2048, free 1292)
+ *   tcb_flight        56      0      0     30     1680
+ *   tcb_flight    data entries held only while data is out or unread; waited 0 times
+ *   ram_static 61176 of 65536 (stack 2048, free 2312)
  *
  * Peak "-" means the stack keeps no high-water mark for it. */
 #include <stdbool.h>
@@ -71,7 +71,7 @@ static bool mem_row(void *ctx, unsigned row)
 		con_printf("tcb_ext       cold state held only while needed; went without %lu times\n",
 			   (unsigned long)mi.ext_full);
 		line("tcb_flight", mi.flight_size, mi.flight_in_use, mi.flight_peak, mi.flight_bytes);
-		con_printf("tcb_flight    in-flight state held only while data is out; waited %lu times\n",
+		con_printf("tcb_flight    data entries held only while data is out or unread; waited %lu times\n",
 			   (unsigned long)mi.flight_full);
 		break;
 	}

@@ -62,10 +62,11 @@ struct keel_mem_info {
 	 * scoreboard, RTT probe), held only while needed. */
 	uint32_t ext_size, ext_in_use, ext_peak, ext_bytes;
 	uint32_t ext_full;      /* asked for with none free: went on without */
-	/* The TCBs' in-flight sender state (SND.NXT, snd_max, recover,
-	 * dupacks), held only while data or a FIN is out. */
+	/* The TCBs' data entries: in-flight sender state (SND.NXT,
+	 * snd_max, recover, dupacks) and both byte queues, held only while
+	 * data or a FIN is out or received bytes are unread. */
 	uint32_t flight_size, flight_in_use, flight_peak, flight_bytes;
-	uint32_t flight_full;   /* asked for with none free: a write or FIN waited */
+	uint32_t flight_full;   /* asked for with none free: a write or FIN waited, or a segment was dropped */
 };
 void keel_mem_get(const struct keel *k, struct keel_mem_info *out);
 /* sizeof(struct keel): the static RAM one instance takes. */
