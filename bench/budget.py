@@ -1,16 +1,24 @@
 """The same-RAM-budget rows of bench/run (issue 15): keel's image against
 an lwIP 2.1.3 image whose pools fill the same bytes.
 
-keel's budget is read from its running image (`mem`): the TCB pool
-(entries x sizeof(struct tcp_tcb)) plus the shared chunk arena (chunks x
-chunk size).  lwIP's image (build/bench/lwip-budget-<board>.elf, the
-same code as the bench's lwIP with other pool sizes) gets
-  MEMP_NUM_TCP_PCB = keel's TCB-pool bytes / lwIP's PCB element, and
+keel's budget is read from its running image (`mem`): its connection
+state -- the TCB pool (entries x sizeof(struct tcp_tcb)) and the two
+pools of per-connection state held only while a connection is busy
+(tcb_ext: out-of-order ranges, SACK scoreboard, RTT probe; tcb_flight:
+the queues' descriptors and the sender's in-flight state) -- plus the
+shared chunk arena (chunks x chunk size).  lwIP's image
+(build/bench/lwip-budget-<board>.elf, the same code as the bench's lwIP
+with other pool sizes) gets
+  MEMP_NUM_TCP_PCB = (keel's state bytes - lwIP's tcp_seg pool, its own
+  per-segment state) / lwIP's PCB element, and
   heap (MEM_SIZE, where tcp_write copies what it sends) + pbuf pool
   (PBUF_POOL_SIZE x 1552 B, where frames arrive) = keel's arena bytes,
   half each;
-so each stack's connection state gets the same bytes and so do its
-buffers.  TCP_WND and TCP_SND_BUF are lwIP's defaults (4 x MSS and
+so each stack's connection state gets the same bytes, pools held only
+while busy included on both sides, and so do its buffers.  The tcp_seg
+pool's bytes are read from a first build (`nm -S`) and the PCB count
+taken from what is left (a second build when it changes).  TCP_WND and
+TCP_SND_BUF are lwIP's defaults (4 x MSS and
 2 x MSS), bounded by keel's per-connection maximum and by what the pbuf
 pool and heap hold: on mps2-an385 a bigger lwIP window loses frames at
 the emulated MAC and moves far less (discard 1 MiB, one run each:
@@ -19,13 +27,8 @@ default is lwIP's best here.  The bytes lwIP's linked image really gives these p
 are printed beside keel's.  Not counted on either side: listeners, the
 SYN queue and TIME_WAIT (keel's are outside the TCB pool; lwIP's
 TIME_WAIT is a PCB from the pool), neighbour tables (lwIP's gets one
-entry per client host, as keel's follows its pools), each firmware's
-per-connection application slot, and the per-connection state both
-stacks keep apart, held only while data is in flight: keel's cold-state
-and flight pools (tcb_ext, tcb_flight: recovery and reordering state,
-SND.NXT/snd_max/recover/dupacks), like lwIP's tcp_seg descriptors.
-Their sizes are printed in the budget's detail line (and kept in the
-detail), so the comparison stays honest.
+entry per client host, as keel's follows its pools), and each firmware's
+per-connection application slot.
 
 Rows per board (bench/README.md):
   connections held before refusing: a bounded loop opens echo
@@ -35,9 +38,10 @@ Rows per board (bench/README.md):
     full TCB pool keeps the handshake in its SYN queue and drops the
     final ACK);
   bytes per idle established connection: state plus the buffers the
-    stack holds for the connections held (keel: sizeof(tcb) + chunks in
-    use / held; lwIP: sizeof(tcp_pcb) + (pbuf pool in use x 1552 + heap
-    in use) / held), read from each console while they are held;
+    stack holds for the connections held (keel: sizeof(tcb) + (chunks,
+    tcb_ext and tcb_flight entries in use) / held; lwIP: sizeof(tcp_pcb)
+    + (pbuf pool in use x 1552 + heap in use + tcp_seg in use) / held),
+    read from each console while they are held;
   bulk: discard into one connection at that budget, in pairs;
   connection rate (port 13, C client) and echo 64-byte round trip with 0
     and with N connections held open (N: the smaller held count less a
@@ -90,10 +94,12 @@ def keel_mem(console):
     m = re.search(r"sizeof\(struct tcp_tcb\) (\d+)", text)
     tcb_n, tcb_used, tcb_entry = p["tcb"]
     ch_n, ch_used, ch_entry = p["chunks"]
-    # Outside the budget (module docstring): pool bytes, for the detail line.
-    outside = {name: p[name][0] * p[name][2] for name in ("tcb_ext", "tcb_flight") if name in p}
+    # Per-connection state held only while busy (module docstring): in the budget.
+    busy = {name: p[name][0] * p[name][2] for name in ("tcb_ext", "tcb_flight") if name in p}
+    busy_used = sum(p[name][1] * p[name][2] for name in busy)
     return {"tcb_n": tcb_n, "tcb_used": tcb_used, "tcb_bytes": int(m.group(1)) if m else tcb_entry,
-            "chunk_n": ch_n, "chunk_used": ch_used, "chunk_bytes": ch_entry, "outside": outside,
+            "chunk_n": ch_n, "chunk_used": ch_used, "chunk_bytes": ch_entry, "busy": busy,
+            "busy_used": busy_used,
             "text": text}
 
 
@@ -140,7 +146,7 @@ def lwip_pool_bytes(elf, cross="arm-none-eabi-"):
     return {"pcb": sizes.get("memp_memory_TCP_PCB_base", 0),
             "pbuf_pool": sizes.get("memp_memory_PBUF_POOL_base", 0),
             "heap": sizes.get("ram_heap", 0),
-            "tcp_seg": sizes.get("memp_memory_TCP_SEG_base", 0)}   # not in the budget
+            "tcp_seg": sizes.get("memp_memory_TCP_SEG_base", 0)}
 
 
 def raise_fd_limit(want):
@@ -172,10 +178,15 @@ def wait_idle(console, stack, seconds, max_used=0):
 
 
 def add_hosts(ns, hosts):
+    """The client addresses 192.0.2.10 ... up to hosts of them in ns (those
+    not added before)."""
+    have = getattr(ns, "budget_hosts", 0)
     batch = "".join("addr add 192.0.2.%d/24 dev %s\n" % (FIRST_HOST + h, ns.tap)
-                    for h in range(hosts))
-    subprocess.run(["ip", "-n", ns.name, "-batch", "-"], input=batch, text=True, check=True,
-                   timeout=60, stdout=subprocess.DEVNULL)
+                    for h in range(have, hosts))
+    if batch:
+        subprocess.run(["ip", "-n", ns.name, "-batch", "-"], input=batch, text=True, check=True,
+                       timeout=60, stdout=subprocess.DEVNULL)
+        ns.budget_hosts = hosts
 
 
 def _payload(i):
@@ -250,12 +261,13 @@ def build_lwip(board, defs, out):
 
 
 def idle_bytes_keel(m, held):
-    return m["tcb_bytes"] + m["chunk_used"] * m["chunk_bytes"] / max(1, held)
+    return m["tcb_bytes"] + (m["chunk_used"] * m["chunk_bytes"] + m["busy_used"]) / max(1, held)
 
 
 def idle_bytes_lwip(m, held):
-    return m["sizeof_tcp_pcb"] + (m.get("pbuf_pool_used", 0) * PBUF_ELEM
-                                  + m.get("mem_used", 0)) / max(1, held)
+    return m["sizeof_tcp_pcb"] + (m.get("pbuf_pool_used", 0) * PBUF_ELEM + m.get("mem_used", 0)
+                                  + m.get("tcp_seg_used", 0) * m.get("sizeof_tcp_seg", 0)) \
+        / max(1, held)
 
 
 def rows(board, keel_elf, pcb_size, out, Box, measure_pairs, clients, report, say, quick, rows_out):
@@ -271,38 +283,49 @@ def rows(board, keel_elf, pcb_size, out, Box, measure_pairs, clients, report, sa
         km = keel_mem(boxes["keel"].qemu.console)
         buf_max = keel_buf_max(boxes["keel"].qemu.console) or 2048
         tcb_pool = km["tcb_n"] * km["tcb_bytes"]
+        state = tcb_pool + sum(km["busy"].values())
         arena = km["chunk_n"] * km["chunk_bytes"]
         pcb_elem = (pcb_size + 3) // 4 * 4       # MEMP_ALIGN_SIZE, MEM_ALIGNMENT 4
         hosts = HOSTS
-        defs, words = lwip_defs(tcb_pool, arena, pcb_elem, buf_max, hosts)
-        say("   budget %s: keel %d TCBs x %d B + %d chunks x %d B = %d + %d = %d B; lwIP: %s"
-            % (board, km["tcb_n"], km["tcb_bytes"], km["chunk_n"], km["chunk_bytes"], tcb_pool,
-               arena, tcb_pool + arena, words))
-        lwip_elf = build_lwip(board, defs, out)
-        lp = lwip_pool_bytes(lwip_elf)
+        seg_pool = 0                             # lwIP's tcp_seg bytes: from the first build
+        for _ in range(2):
+            defs, words = lwip_defs(state - seg_pool, arena, pcb_elem, buf_max, hosts)
+            lwip_elf = build_lwip(board, defs, out)
+            lp = lwip_pool_bytes(lwip_elf)
+            if lp["tcp_seg"] == seg_pool:
+                break
+            seg_pool = lp["tcp_seg"]
+        busy = ", ".join("%s %d B" % kv for kv in sorted(km["busy"].items())) or "-"
+        say("   budget %s: keel %d TCBs x %d B + %s + %d chunks x %d B = %d + %d = %d B; "
+            "lwIP: tcp_seg pool %d B, %s"
+            % (board, km["tcb_n"], km["tcb_bytes"], busy, km["chunk_n"], km["chunk_bytes"],
+               state, arena, state + arena, lp["tcp_seg"], words))
         boxes["lwip"] = Box("lwip", board, lwip_elf)
         lm = lwip_mem(boxes["lwip"].qemu.console)
         if lm.get("sizeof_tcp_pcb", pcb_elem) > pcb_elem:
             raise SystemExit("bench: lwIP's PCB is %d B, the arithmetic took %d"
                              % (lm["sizeof_tcp_pcb"], pcb_elem))
-        lwip_total = lp["pcb"] + lp["pbuf_pool"] + lp["heap"]
-        say("   outside the budget %s: keel %s; lwIP tcp_seg pool %d B"
-            % (board, ", ".join("%s pool %d B" % kv for kv in sorted(km["outside"].items())) or "-",
-               lp["tcp_seg"]))
-        detail.update(keel_outside=km["outside"], lwip_outside={"tcp_seg": lp["tcp_seg"]},
+        lwip_state = lp["pcb"] + lp["tcp_seg"]
+        lwip_total = lwip_state + lp["pbuf_pool"] + lp["heap"]
+        detail.update(keel_busy_pools=km["busy"], lwip_seg_pool=lp["tcp_seg"],
                       keel_tcb=km["tcb_n"], keel_tcb_bytes=km["tcb_bytes"],
                       keel_chunks=km["chunk_n"], keel_chunk_bytes=km["chunk_bytes"],
-                      keel_budget=tcb_pool + arena, keel_buf_max=buf_max, lwip_defs=defs,
+                      keel_budget=state + arena, keel_buf_max=buf_max, lwip_defs=defs,
                       lwip_arithmetic=words, lwip_pool_bytes=lp, lwip_budget=lwip_total,
                       lwip_pcbs=lm.get("tcp_pcb_pool"), lwip_pcb_bytes=lm.get("sizeof_tcp_pcb"))
-        r = report.fixed_row(board, "budget: TCBs+arena / PCBs+pbufs+heap", tcb_pool + arena,
+        r = report.fixed_row(board, "budget: state+arena / PCBs+segs+pbufs+heap", state + arena,
                              lwip_total, unit="B")
-        r.update(ratio=None, keel_parts=[tcb_pool, arena], lwip_parts=lp)
+        r.update(ratio=None, keel_parts=[tcb_pool, km["busy"], arena], lwip_parts=lp)
         rows_out.append(r)
-        for label, k, l in (("budget: connection state pool", tcb_pool, lp["pcb"]),
+        for label, k, l in (("budget: connection state (TCBs+ext+flight / PCBs+tcp_seg)", state,
+                             lwip_state),
                             ("budget: buffers (arena / pbuf pool+heap)", arena,
                              lp["pbuf_pool"] + lp["heap"])):
             rows_out.append(dict(report.fixed_row(board, label, k, l, unit="B"), ratio=None))
+        # Every client address first, so the 0-held and N-held rows differ
+        # in the connections held only (not in the client's addresses).
+        for s in boxes:
+            add_hosts(boxes[s].ns, hosts)
         # 0 held: bulk, connection rate, round trip.
         def pair(label, unit, better, fn, goal=None):
             vals, _ = measure_pairs(boxes, label, fn)

@@ -42,7 +42,7 @@ def check(path):
                     board, r["figure"], r["ratio"], r["ratio_low"], r["ratio_high"]))
         figures = [r["figure"] for r in rows if r["board"] == board]
         for want in ("ceiling in", "ceiling out", "discard / ceiling", "image flash",
-                     "budget: TCBs+arena", "budget: connections held",
+                     "budget: state+arena", "budget: connections held",
                      "budget: bytes per idle", "budget: conn/s", "budget: echo RTT"):
             if not any(f.startswith(want) for f in figures):
                 fail("%s: no %r row" % (board, want))

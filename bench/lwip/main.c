@@ -74,6 +74,7 @@ static void cmd_mem(void)
 	services_stats(&used, &hwm, &refused);
 	kv("sizeof_tcp_pcb", sizeof(struct tcp_pcb));
 	kv("sizeof_tcp_pcb_listen", sizeof(struct tcp_pcb_listen));
+	kv("sizeof_tcp_seg", sizeof(struct tcp_seg));
 	kv("tcp_pcb_pool", MEMP_NUM_TCP_PCB);
 	kv("pbuf_pool", PBUF_POOL_SIZE);
 	kv("pbuf_pool_bufsize", PBUF_POOL_BUFSIZE);
@@ -90,6 +91,7 @@ static void cmd_mem(void)
 	kv("tcp_pcb_max", lwip_stats.memp[MEMP_TCP_PCB]->max);
 	kv("tcp_pcb_err", lwip_stats.memp[MEMP_TCP_PCB]->err);
 	kv("pbuf_pool_used", lwip_stats.memp[MEMP_PBUF_POOL]->used);
+	kv("tcp_seg_used", lwip_stats.memp[MEMP_TCP_SEG]->used);
 	kv("pbuf_pool_err", lwip_stats.memp[MEMP_PBUF_POOL]->err);
 #endif
 #if MEM_STATS
