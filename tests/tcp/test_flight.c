@@ -44,10 +44,9 @@ SCRIPT(flight_held_only_while_data_is_out)
 	ASSERT_TRUE(IN_USE() == 0);
 }
 
-/* KEEL_TCP_FLIGHT connections with data unacknowledged hold the whole
- * pool: the next connection's write waits, counted, its FIN too; as soon
- * as one entry frees the write goes, and the FIN within the retry. */
-SCRIPT(flight_pool_empty_write_waits_then_goes)
+/* Connections 1..KEEL_TCP_FLIGHT each with 3 bytes unacknowledged: every
+ * entry of the pool is held. */
+static void hold_every_entry(struct th *t)
 {
 	LISTEN(7, KEEL_TCP_MAX_CONN);
 	for (int i = 1; i <= KEEL_TCP_FLIGHT; i++) {
@@ -57,6 +56,14 @@ SCRIPT(flight_pool_empty_write_waits_then_goes)
 		EXPECT("> P. 1:4(3) ack 1 'abc'");
 	}
 	ASSERT_TRUE(IN_USE() == KEEL_TCP_FLIGHT);
+}
+
+/* KEEL_TCP_FLIGHT connections with data unacknowledged hold the whole
+ * pool: the next connection's write waits, counted, its FIN too; as soon
+ * as one entry frees the write goes, and the FIN within the retry. */
+SCRIPT(flight_pool_empty_write_waits_then_goes)
+{
+	hold_every_entry(t);
 	CONN(0);
 	ESTABLISH();
 	ASSERT_TRUE(!(tcp_poll(K, H) & TCP_POLL_WRITABLE));   /* nothing could be queued */
@@ -221,14 +228,7 @@ SCRIPT(data_entry_out_of_order_and_reset)
  * taken, nothing lost. */
 SCRIPT(data_entry_pool_empty_drops_first_byte)
 {
-	LISTEN(7, KEEL_TCP_MAX_CONN);
-	for (int i = 1; i <= KEEL_TCP_FLIGHT; i++) {
-		CONN(i);
-		ESTABLISH();
-		SEND("abc");
-		EXPECT("> P. 1:4(3) ack 1 'abc'");
-	}
-	ASSERT_TRUE(IN_USE() == KEEL_TCP_FLIGHT);
+	hold_every_entry(t);
 	CONN(0);
 	ESTABLISH();
 	INJECT("< P. 1:101(100) ack 1 win 8192");
