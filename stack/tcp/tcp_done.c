@@ -22,14 +22,10 @@ void tcb_done(struct keel *k, struct tcp_tcb *t, int err)
 		tcb_free(k, t);             /* nobody will ever read the error */
 		return;
 	}
-	/* The write and out-of-order queues are purged, as tcp_done; unread
-	 * data stays for the application. */
-	if (t->flight != TCP_NONE) {
-		struct chunkq *rq = tcb_rcvq_w(k, t);
-		(void)chunkq_truncate(rq, &k->tcp.chunks, rq->len);
-	}
 	tcb_ext_release(k, t);          /* out-of-order ranges, scoreboard, timing */
-	tcb_flight_send_done(k, t);     /* nothing will be sent again: the entry goes unless bytes are unread */
+	/* The write and out-of-order queues are purged, as tcp_done; unread
+	 * data stays for the application, and the data entry with it. */
+	tcb_flight_done(k, t);
 	mem_update(k);
 	if (err != KEEL_OK)
 		t->err = (int8_t)err;   /* >= -16: tcp_tcb.h */

@@ -2,8 +2,8 @@
  * when a connection queues its first byte, sends its FIN or stores the
  * first byte it received; given back as soon as everything sent is
  * acknowledged, nothing waits and everything received is read
- * (tcb_flight_trim, after every output and every read), and on free,
- * with the queues it holds.  Its use is bounded by the connections with
+ * (tcb_flight_trim, after every output and every read), and when the
+ * TCB is freed, with the queues it holds.  Its use is bounded by the connections with
  * data, not by the connections held. */
 #include <stddef.h>
 #include <string.h>
@@ -68,37 +68,40 @@ void tcb_flight_release(struct keel *k, struct tcp_tcb *t)
 	t->flight = TCP_NONE;
 }
 
+/* The send side needs nothing more: the entry goes back unless the
+ * receive queue still covers a byte; if it stays, the send side's state
+ * becomes what a new entry would start from (tcb_flight_idle), as if it
+ * had gone back and been taken again. */
+static void send_side_idle(struct keel *k, struct tcp_tcb *t, struct tcb_flight *f)
+{
+	if (f->rcvq.end == 0)
+		tcb_flight_release(k, t);
+	else        /* the offsets up to the send queue (empty: len == end == 0) */
+		memcpy(f, &tcb_flight_idle, offsetof(struct tcb_flight, sndq));
+}
+
 /* The send side is idle: nothing queued, SND.UNA at snd_max (so SND.NXT
  * too, and every offset clamped to 0), no FIN waiting to go.  A FIN sent
  * and acked, one never asked for, or one a closed connection will never
- * send (tcb_done) needs nothing.  The entry goes back unless the receive
- * queue still covers a byte; if it stays, the send side's state becomes
- * what a new entry would start from (tcb_flight_idle), as if it had gone
- * back and been taken again. */
+ * send (tcb_done) needs nothing. */
 void tcb_flight_trim_held(struct keel *k, struct tcp_tcb *t)
 {
 	struct tcb_flight *f = &k->tcp.flight.f[t->flight];
 	if (f->sndq.len != 0 || f->max_off != 0 ||
 	    ((t->flags & (TCB_F_FIN_WANT | TCB_F_FIN_SENT)) == TCB_F_FIN_WANT && t->state != TCP_CLOSED))
 		return;
-	if (f->rcvq.end == 0) {
-		tcb_flight_release(k, t);
-		return;
-	}
-	/* The offsets up to the send queue (empty: len == end == 0). */
-	memcpy(f, &tcb_flight_idle, offsetof(struct tcb_flight, sndq));
+	send_side_idle(k, t, f);
 }
 
-/* tcb_done: nothing will be sent again; unread bytes stay for the
- * application, so the entry stays while the receive queue has any. */
-void tcb_flight_send_done(struct keel *k, struct tcp_tcb *t)
+/* tcb_done: nothing will be sent again, and the write and out-of-order
+ * queues are purged, as Linux's tcp_done; unread bytes stay for the
+ * application, and the entry with them. */
+void tcb_flight_done(struct keel *k, struct tcp_tcb *t)
 {
 	if (t->flight == TCP_NONE)
 		return;
 	struct tcb_flight *f = &k->tcp.flight.f[t->flight];
 	(void)chunkq_clear(&f->sndq, &k->tcp.chunks);
-	if (f->rcvq.end == 0)
-		tcb_flight_release(k, t);
-	else
-		memcpy(f, &tcb_flight_idle, offsetof(struct tcb_flight, sndq));
+	(void)chunkq_truncate(&f->rcvq, &k->tcp.chunks, f->rcvq.len);
+	send_side_idle(k, t, f);
 }

@@ -21,8 +21,9 @@
  * sides are idle: SND.UNA at snd_max with the send queue empty, and the
  * receive queue empty (tcb_flight_trim, after every output and every
  * read, consume or splice by the application), on the end of the
- * connection once the unread bytes are read (tcb_flight_send_done), and
- * on free (tcb_flight_release, which gives the queues' chunks back too).
+ * connection once the unread bytes are read (tcb_flight_done), and when
+ * the TCB is freed (tcb_flight_release, which gives the queues' chunks
+ * back too).
  * Kept for received bytes while the send side is idle, its send state
  * reads as a new entry's would (tcb_flight_trim).  The accessors read 0
  * and empty queues (tcb_sndq, tcb_rcvq) when it holds none -- or, while

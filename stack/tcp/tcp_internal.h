@@ -342,8 +342,10 @@ void tcb_ext_release(struct keel *k, struct tcp_tcb *t);
 /* tcp_flight.c: the flight pool (tcp_flight.h).  tcb_flight_take: 1 when
  * t holds an entry (taken now or before), 0 when the pool is empty
  * (counted); tcb_flight_trim gives it back once t is idle;
- * tcb_flight_release gives it back whatever it held, the send queue's
- * chunks to the pool (the caller updates the pool's state: mem_update). */
+ * tcb_flight_release gives it back whatever it held, both queues'
+ * chunks to the pool (the caller updates the pool's state: mem_update);
+ * tcb_flight_done (tcb_done) purges the send and out-of-order bytes and
+ * keeps the entry only while unread bytes remain. */
 void tcb_flight_pool_init(struct keel *k);
 int tcb_flight_take(struct keel *k, struct tcp_tcb *t);
 void tcb_flight_trim_held(struct keel *k, struct tcp_tcb *t);
@@ -353,7 +355,7 @@ static inline void tcb_flight_trim(struct keel *k, struct tcp_tcb *t)
 		tcb_flight_trim_held(k, t);
 }
 void tcb_flight_release(struct keel *k, struct tcp_tcb *t);
-void tcb_flight_send_done(struct keel *k, struct tcp_tcb *t);
+void tcb_flight_done(struct keel *k, struct tcp_tcb *t);
 /* t may queue a first byte: it holds an entry or one is free. */
 static inline int tcb_flight_avail(const struct keel *k, const struct tcp_tcb *t)
 {

@@ -177,8 +177,8 @@ static void xmit_data(struct keel *k, struct tcp_tcb *t, uint32_t seq, uint32_t 
 
 static uint32_t data_unsent(const struct keel *k, const struct tcp_tcb *t)
 {
-	uint32_t off = tcb_nxt_off(k, t);
-	return off < tcb_sndq(k, t)->len ? tcb_sndq(k, t)->len - off : 0u;
+	uint32_t off = tcb_nxt_off(k, t), queued = tcb_sndq(k, t)->len;
+	return off < queued ? queued - off : 0u;
 }
 
 uint32_t tcp_persist_interval(const struct keel *k, const struct tcp_tcb *t)
@@ -204,13 +204,14 @@ static void output_data(struct keel *k, struct tcp_tcb *t, int force)
 		return;
 	}
 	struct tcb_flight *f = &k->tcp.flight.f[t->flight];   /* held from here on */
+	const struct chunkq *sq = &f->sndq;
 	if ((t->dflags & TCB_D_PERSIST) && t->snd_wnd > 0)
 		f->nxt_off = 0;             /* the window opened: an unacked probe byte goes again */
 	for (unsigned n = 0; n < CHUNKQ_MAX / TCP_MSS_MIN + 2u; n++) {   /* a send queue's segments */
 		uint32_t off = f->nxt_off;
-		if (off > tcb_sndq(k, t)->len)
+		if (off > sq->len)
 			break;                              /* the FIN is out */
-		uint32_t avail = tcb_sndq(k, t)->len - off;
+		uint32_t avail = sq->len - off;
 		int fin_due = (t->flags & (TCB_F_FIN_WANT | TCB_F_FIN_ACKED)) == TCB_F_FIN_WANT;
 		if (avail == 0 && !fin_due)
 			break;
@@ -261,11 +262,11 @@ static void output_data(struct keel *k, struct tcp_tcb *t, int force)
 	 * flight will be sent again when it opens); with data waiting and
 	 * nothing in flight the persist timer runs, else the retransmit
 	 * timer (RFC 6298 §5.1). */
-	if (t->snd_wnd == 0 && tcb_sndq(k, t)->len > 0 && !(t->flags & TCB_F_FIN_SENT) &&
+	if (t->snd_wnd == 0 && sq->len > 0 && !(t->flags & TCB_F_FIN_SENT) &&
 	    f->nxt_off != 0 && !(t->dflags & TCB_D_PERSIST))
 		f->nxt_off = 0;             /* SND.NXT = SND.UNA */
 	uint32_t flight = f->nxt_off;
-	if (flight == 0 && tcb_sndq(k, t)->len > 0) {   /* SND.NXT at SND.UNA: all of sndq unsent */
+	if (flight == 0 && sq->len > 0) {   /* SND.NXT at SND.UNA: all of sndq unsent */
 		if (!(t->dflags & TCB_D_PERSIST)) {
 			f->persist_shift = 0;
 			t->probes = 0;                      /* persist's count, not keepalive's */
@@ -276,7 +277,7 @@ static void output_data(struct keel *k, struct tcp_tcb *t, int force)
 		/* The window opened, or all data is acked and our FIN went
 		 * into the zero window (nothing left to probe with): the
 		 * retransmit timer covers the FIN (RFC 6298 §5.1). */
-		if ((t->dflags & TCB_D_PERSIST) && (t->snd_wnd > 0 || tcb_sndq(k, t)->len == 0)) {
+		if ((t->dflags & TCB_D_PERSIST) && (t->snd_wnd > 0 || sq->len == 0)) {
 			f->persist_shift = 0;
 			tcp_rtx_arm(k, t);                  /* the window opened */
 		} else if (!tcb_timer_on(t, TCB_T_RTX)) {
@@ -317,8 +318,9 @@ void tcp_retransmit_at(struct keel *k, struct tcp_tcb *t, uint32_t off, uint32_t
 	uint32_t sent = tcb_max_off(k, t);   /* data (+ FIN) ever sent beyond SND.UNA */
 	int fin_out = (t->flags & (TCB_F_FIN_SENT | TCB_F_FIN_ACKED)) == TCB_F_FIN_SENT;
 	uint32_t data = sent - (fin_out ? 1u : 0u);
-	if (data > tcb_sndq(k, t)->len)
-		data = tcb_sndq(k, t)->len;
+	uint32_t queued = tcb_sndq(k, t)->len;
+	if (data > queued)
+		data = queued;
 	if (off > data)
 		return;
 	uint32_t n = data - off;
