@@ -1,8 +1,8 @@
 /* The on-link peer the firmware's unit tests script (test_fw_apps,
- * test_fw_echo, test_fw_services): its ARP request and its TCP segments
- * to the device, built by hand.  Frames come with the MAC's receive
- * checksum offload (keel_set_offload KEEL_OFFLOAD_RX_CSUM), so they carry
- * no checksums. */
+ * test_fw_echo, test_fw_services; test_fw_api for its addresses and ARP
+ * request): its ARP request and its TCP segments to the device, built by
+ * hand.  The TCP segments count on the MAC's receive checksum offload
+ * (keel_set_offload KEEL_OFFLOAD_RX_CSUM), so they carry no checksums. */
 #ifndef FW_PEER_H
 #define FW_PEER_H
 #include <stddef.h>

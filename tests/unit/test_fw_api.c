@@ -13,15 +13,11 @@
 #include <keel/stats.h>
 #include <keel/sysctl.h>
 #include <keel/tcp.h>
+#include "fw_peer.h"   /* the peer: addresses, its ARP request */
 
-#define OUR_IP 0xC0000202u
-#define PEER_IP 0xC000020Au
 #define MAX_FRAMES 8
 #define KEEL_ARP_RETRY_MS_TEST 1000u   /* KEEL_ARP_RETRY_MS, the default */
 _Static_assert(KEEL_ARP_RETRY_MS == KEEL_ARP_RETRY_MS_TEST, "the test assumes the default");
-
-static const uint8_t our_mac[6] = {0x02, 0, 0, 0, 0, 0x02};
-static const uint8_t peer_mac[6] = {0x02, 0, 0, 0, 0, 0x10};
 
 static struct {
 	uint8_t frame[MAX_FRAMES][KEEL_FRAME_MAX];
@@ -42,10 +38,7 @@ static int capture(void *ctx, const uint8_t *f, size_t len)
 	return 0;
 }
 
-static void be16(uint8_t *p, uint16_t v) { p[0] = (uint8_t)(v >> 8); p[1] = (uint8_t)v; }
-static void be32(uint8_t *p, uint32_t v) { be16(p, (uint16_t)(v >> 16)); be16(p + 2, (uint16_t)v); }
 static uint16_t get16(const uint8_t *p) { return (uint16_t)(p[0] << 8 | p[1]); }
-static uint32_t get32(const uint8_t *p) { return (uint32_t)get16(p) << 16 | get16(p + 2); }
 
 static uint16_t csum(const uint8_t *p, size_t n)
 {
@@ -67,24 +60,6 @@ static uint32_t counter(const char *group, const char *name)
 			return c.value;
 	fail_msg("no counter %s %s", group, name);
 	return 0;
-}
-
-/* A peer's ARP request for our address. */
-static void arp_request(void)
-{
-	uint8_t f[60] = {0};
-	memset(f, 0xff, 6);
-	memcpy(f + 6, peer_mac, 6);
-	be16(f + 12, 0x0806);
-	be16(f + 14, 1);
-	be16(f + 16, 0x0800);
-	f[18] = 6;
-	f[19] = 4;
-	be16(f + 20, 1);
-	memcpy(f + 22, peer_mac, 6);
-	be32(f + 28, PEER_IP);
-	be32(f + 38, OUR_IP);
-	keel_input(k, f, sizeof(f), now);
 }
 
 /* A peer's ping; bad_csum spoils the IP and ICMP checksums. */
@@ -164,7 +139,7 @@ static void test_counters_iterate_and_reset(void **state)
 	assert_string_equal(a.name, "untouched");
 
 	sent.n = 0;
-	arp_request();
+	peer_arp_at(k, now);
 	assert_int_equal(sent.n, 1);   /* the reply */
 	assert_int_equal(counter("Arp", "InRequests"), 1);
 	assert_int_equal(counter("Arp", "OutReplies"), 1);
@@ -232,7 +207,7 @@ static void test_link_down_drops_and_flushes(void **state)
 {
 	(void)state;
 	assert_true(keel_link_is_up(k));
-	arp_request();   /* learn the peer */
+	peer_arp_at(k, now);   /* learn the peer */
 	keel_counters_reset(k);
 	sent.n = 0;
 	keel_link_set(k, 0, now);
@@ -270,7 +245,7 @@ static void test_link_up_announces(void **state)
 static void test_tx_checksum_offload(void **state)
 {
 	(void)state;
-	arp_request();
+	peer_arp_at(k, now);
 	sent.n = 0;
 	ping(0);
 	assert_int_equal(sent.n, 1);
