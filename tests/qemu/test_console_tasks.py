@@ -241,6 +241,12 @@ def test_console_flood_does_not_disturb_echo_transfer(dut):
     s.close()
     assert not err, err
     assert len(got) == size and bytes(got) == payload, "echo data differs (%d of %d)" % (len(got), size)
-    time.sleep(0.5)
+    # The console answers the 40 lines and the listing at its own pace
+    # (slower while the suite loads the machine): ask once it has been
+    # quiet for half a second, within 20 s.
+    deadline, seen = time.monotonic() + 20, -1
+    while time.monotonic() < deadline and len(dut.console.text(0)) != seen:
+        seen = len(dut.console.text(0))
+        time.sleep(0.5)
     assert "uptime_ms" in dut.cmd("uptime")
     assert "zzjunk39" in dut.console.text(0), "the last junk line was never read"
