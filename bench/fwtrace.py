@@ -93,6 +93,17 @@ def symbols(elf):
             if len(l.split()) == 3}
 
 
+def by_function(title, rounds, per):
+    """The 40 functions with the most instructions over rounds, per unit."""
+    tot = {}
+    for p in rounds:
+        for f, n in p[6].items():
+            tot[f] = tot.get(f, 0) + n
+    print("%s, by function:" % title)
+    for f, n in sorted(tot.items(), key=lambda x: -x[1])[:40]:
+        print("  %7.1f %s" % (n / per, f))
+
+
 def main():
     board = sys.argv[1] if len(sys.argv) > 1 and not sys.argv[1].startswith("-") else "lm3s6965evb"
     elf = (sys.argv[2] if len(sys.argv) > 2 and not sys.argv[2].startswith("-")
@@ -140,20 +151,8 @@ def main():
     print("port 13: %d instr per connection, frame in to first tx summed (%d frames in, %d connections)"
           % (sum(p[4] or 0 for p in conn) / CONNS if conn else 0, len(conn), CONNS))
     if "--funcs" in sys.argv:
-        tot = {}
-        for p in echo:
-            for f, n in p[6].items():
-                tot[f] = tot.get(f, 0) + n
-        print("per echo round (keel_input to tx), by function:")
-        for f, n in sorted(tot.items(), key=lambda x: -x[1])[:40]:
-            print("  %7.1f %s" % (n / len(echo), f))
-        tot = {}
-        for p in conn:
-            for f, n in p[6].items():
-                tot[f] = tot.get(f, 0) + n
-        print("per connection (frame in to tx), by function:")
-        for f, n in sorted(tot.items(), key=lambda x: -x[1])[:40]:
-            print("  %7.1f %s" % (n / CONNS, f))
+        by_function("per echo round (keel_input to tx)", echo, len(echo))
+        by_function("per connection (frame in to tx)", conn, CONNS)
 
 
 if __name__ == "__main__":
